@@ -1,0 +1,15 @@
+//! YAML text to a tree whose every key and value carries its byte span (error tolerant).
+
+pub mod limits;
+pub mod line_index;
+pub mod parse;
+pub mod path;
+pub mod tree;
+
+pub use limits::Limits;
+pub use line_index::{LineCol, LineIndex};
+pub use parse::{Parse, SyntaxError, SyntaxErrorKind, go_quote, parse, parse_with_limits};
+pub use path::{FieldPath, Location, PathStyle, Segment, locate};
+pub use tree::{Entry, Node, NodeKind, Scalar, ScalarStyle, ScalarValue, Span};
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,707 @@
+//! Text to [`Node`] tree: never fails; a syntax error becomes data and the rest is recovered.
+//!
+//! saphyr-parser gives events with character-indexed spans. We convert them to byte offsets,
+//! resolve scalars, expand aliases and merge keys as yaml.v3 does (spec §2.2), and bound depth
+//! and alias expansion. On a syntax error the offending line is blanked (offsets stay the same)
+//! and the document parsed again, so one typo does not hide the rest of the contract.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+
+use saphyr_parser::{Event, Parser, ScanError, Tag};
+
+use super::limits::Limits;
+use super::line_index::LineIndex;
+use super::tree::{Entry, Node, NodeKind, Scalar, ScalarStyle, ScalarValue, Span};
+
+/// What the YAML layer found wrong; every error has the span it is about.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SyntaxError {
+    pub span: Span,
+    pub kind: SyntaxErrorKind,
+    pub message: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SyntaxErrorKind {
+    /// The scanner or parser rejected the text.
+    Syntax,
+    DuplicateKey,
+    /// A key that is a mapping or a sequence.
+    ComplexKey,
+    /// A `<<` whose value is not a mapping or a list of mappings.
+    BadMerge,
+    /// A core tag (`!!int`) on a value it cannot describe.
+    BadTag,
+    /// Unknown anchor behind an alias.
+    UnknownAlias,
+    /// A named limit was crossed; nothing after this point was read.
+    Limit,
+}
+
+/// The result of parsing: the first document's root (absent for an empty or hopeless text),
+/// every error, and the byte ranges that were blanked to recover.
+#[derive(Clone, Debug)]
+pub struct Parse {
+    pub root: Option<Node>,
+    pub errors: Vec<SyntaxError>,
+    pub recovered: Vec<Span>,
+    /// Start of a second document: ignored entirely, as by the reference.
+    pub extra_document: Option<Span>,
+}
+
+pub fn parse(text: &str) -> Parse {
+    parse_with_limits(text, &Limits::DEFAULT)
+}
+
+pub fn parse_with_limits(text: &str, limits: &Limits) -> Parse {
+    let line_index = LineIndex::new(text);
+    let mut work: Cow<'_, str> = Cow::Borrowed(text);
+    let mut errors = Vec::new();
+    let mut recovered = Vec::new();
+    let mut attempts = 0;
+    loop {
+        let mut builder = Builder::new(&work, limits);
+        let outcome = builder.run();
+        let Builder {
+            root,
+            errors: soft_errors,
+            extra_document,
+            ..
+        } = builder;
+        match outcome {
+            Ok(()) => {
+                errors.extend(soft_errors);
+                sort_errors(&mut errors);
+                return Parse {
+                    root,
+                    errors,
+                    recovered,
+                    extra_document,
+                };
+            }
+            Err(fatal) => {
+                let is_limit = fatal.kind == SyntaxErrorKind::Limit;
+                let offset = fatal.span.start;
+                errors.push(fatal);
+                attempts += 1;
+                let blanked = if is_limit || attempts > limits.max_recovery_attempts {
+                    None
+                } else {
+                    blank_line(work.to_mut(), &line_index, offset)
+                };
+                match blanked {
+                    Some(span) => recovered.push(span),
+                    None => {
+                        errors.extend(soft_errors);
+                        sort_errors(&mut errors);
+                        return Parse {
+                            root,
+                            errors,
+                            recovered,
+                            extra_document,
+                        };
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn sort_errors(errors: &mut Vec<SyntaxError>) {
+    errors.sort_by_key(|it| it.span.start);
+    errors.dedup();
+}
+
+/// Replaces the content of the line holding `offset` (or, when that line is blank, the nearest
+/// non-blank line before it) with spaces. Returns the blanked span, or None when nothing is left.
+fn blank_line(text: &mut String, index: &LineIndex, offset: usize) -> Option<Span> {
+    let mut line = index.line_of(offset);
+    loop {
+        let range = index.line_range(text, line);
+        if !text[range.clone()].trim().is_empty() {
+            let spaces = " ".repeat(range.len());
+            text.replace_range(range.clone(), &spaces);
+            return Some(Span::new(range.start, range.end));
+        }
+        line = line.checked_sub(1)?;
+    }
+}
+
+/// Character indices (saphyr's currency) to byte offsets, with a checkpoint every 256 characters.
+struct CharToByte<'a> {
+    text: &'a str,
+    ascii: bool,
+    checkpoints: Vec<usize>,
+}
+
+const CHECKPOINT_EVERY: usize = 256;
+
+impl<'a> CharToByte<'a> {
+    fn new(text: &'a str) -> CharToByte<'a> {
+        let ascii = text.is_ascii();
+        let checkpoints = if ascii {
+            Vec::new()
+        } else {
+            text.char_indices()
+                .step_by(CHECKPOINT_EVERY)
+                .map(|(byte, _)| byte)
+                .collect()
+        };
+        CharToByte {
+            text,
+            ascii,
+            checkpoints,
+        }
+    }
+
+    fn byte(&self, char_idx: usize) -> usize {
+        if self.ascii {
+            return char_idx.min(self.text.len());
+        }
+        let Some(&start) = self.checkpoints.get(char_idx / CHECKPOINT_EVERY) else {
+            return self.text.len();
+        };
+        let skip = char_idx % CHECKPOINT_EVERY;
+        self.text[start..]
+            .char_indices()
+            .nth(skip)
+            .map_or(self.text.len(), |(byte, _)| start + byte)
+    }
+}
+
+enum Frame {
+    Mapping {
+        start: usize,
+        anchor: usize,
+        entries: Vec<Entry>,
+        merges: Vec<Node>,
+        key: Option<Node>,
+    },
+    Sequence {
+        start: usize,
+        anchor: usize,
+        items: Vec<Node>,
+    },
+}
+
+struct Builder<'t> {
+    text: &'t str,
+    limits: &'t Limits,
+    chars: CharToByte<'t>,
+    stack: Vec<Frame>,
+    /// Completed anchored nodes with their node counts, for bounded alias expansion.
+    anchors: HashMap<usize, (Node, usize)>,
+    expanded: usize,
+    root: Option<Node>,
+    errors: Vec<SyntaxError>,
+    extra_document: Option<Span>,
+    documents: usize,
+}
+
+impl<'t> Builder<'t> {
+    fn new(text: &'t str, limits: &'t Limits) -> Builder<'t> {
+        Builder {
+            text,
+            limits,
+            chars: CharToByte::new(text),
+            stack: Vec::new(),
+            anchors: HashMap::new(),
+            expanded: 0,
+            root: None,
+            errors: Vec::new(),
+            extra_document: None,
+            documents: 0,
+        }
+    }
+
+    fn span(&self, span: saphyr_parser::Span) -> Span {
+        let start = self.chars.byte(span.start.index());
+        let end = self.chars.byte(span.end.index()).max(start);
+        Span::new(start, end)
+    }
+
+    /// Runs the parser to the end of the first document; the error is the one that stopped it.
+    /// What was read before an error is kept: open collections are closed where they stand.
+    fn run(&mut self) -> Result<(), SyntaxError> {
+        let outcome = self.read_events();
+        if outcome.is_err() {
+            self.close_all();
+        }
+        outcome
+    }
+
+    fn read_events(&mut self) -> Result<(), SyntaxError> {
+        let mut parser = Parser::new_from_str(self.text);
+        loop {
+            let (event, raw_span) = match parser.next_event() {
+                None => return Ok(()),
+                Some(Ok(it)) => it,
+                Some(Err(err)) => return Err(self.scan_error(&err)),
+            };
+            let span = self.span(raw_span);
+            match event {
+                Event::StreamEnd => return Ok(()),
+                Event::DocumentStart(_) => {
+                    self.documents += 1;
+                    if self.documents > 1 {
+                        // Documents after the first are ignored entirely (spec §2.2), errors included.
+                        self.extra_document = Some(span);
+                        return Ok(());
+                    }
+                }
+                Event::Nothing | Event::StreamStart | Event::DocumentEnd => {}
+                Event::Scalar(value, style, anchor, tag) => {
+                    let node = self.scalar(value, style, tag.as_deref(), span);
+                    self.record_anchor(anchor, &node);
+                    self.push_node(node);
+                }
+                Event::Alias(anchor) => {
+                    let node = self.alias(anchor, span)?;
+                    self.push_node(node);
+                }
+                Event::MappingStart(anchor, _) => {
+                    self.check_depth(span)?;
+                    self.stack.push(Frame::Mapping {
+                        start: span.start,
+                        anchor,
+                        entries: Vec::new(),
+                        merges: Vec::new(),
+                        key: None,
+                    });
+                }
+                Event::SequenceStart(anchor, _) => {
+                    self.check_depth(span)?;
+                    self.stack.push(Frame::Sequence {
+                        start: span.start,
+                        anchor,
+                        items: Vec::new(),
+                    });
+                }
+                Event::MappingEnd | Event::SequenceEnd => self.close_top(span.end),
+            }
+        }
+    }
+
+    fn scan_error(&self, err: &ScanError) -> SyntaxError {
+        let offset = self.chars.byte(err.marker().index());
+        SyntaxError {
+            span: Span::new(offset, next_char_end(self.text, offset)),
+            kind: SyntaxErrorKind::Syntax,
+            message: err.info().to_owned(),
+        }
+    }
+
+    fn check_depth(&self, span: Span) -> Result<(), SyntaxError> {
+        if self.stack.len() >= self.limits.max_nesting_depth {
+            return Err(SyntaxError {
+                span: Span::new(span.start, next_char_end(self.text, span.start)),
+                kind: SyntaxErrorKind::Limit,
+                message: format!(
+                    "nesting deeper than {} levels is not allowed",
+                    self.limits.max_nesting_depth
+                ),
+            });
+        }
+        Ok(())
+    }
+
+    fn scalar(
+        &mut self,
+        value: Cow<'_, str>,
+        style: saphyr_parser::ScalarStyle,
+        tag: Option<&Tag>,
+        span: Span,
+    ) -> Node {
+        let style = match style {
+            saphyr_parser::ScalarStyle::Plain => ScalarStyle::Plain,
+            saphyr_parser::ScalarStyle::SingleQuoted => ScalarStyle::SingleQuoted,
+            saphyr_parser::ScalarStyle::DoubleQuoted => ScalarStyle::DoubleQuoted,
+            saphyr_parser::ScalarStyle::Literal => ScalarStyle::Literal,
+            saphyr_parser::ScalarStyle::Folded => ScalarStyle::Folded,
+        };
+        let text = value.into_owned();
+        let resolved = match tag {
+            Some(tag) if tag.is_yaml_core_schema() => match self.tagged(&text, &tag.suffix) {
+                Some(value) => value,
+                None => {
+                    self.errors.push(SyntaxError {
+                        span,
+                        kind: SyntaxErrorKind::BadTag,
+                        message: format!(
+                            "cannot decode {} `{}` as a !!{}",
+                            resolve_plain(&text).tag_name(),
+                            text,
+                            tag.suffix
+                        ),
+                    });
+                    ScalarValue::String
+                }
+            },
+            // A local tag (`!thing`) keeps the text as a string, as yaml.v3 does.
+            Some(_) => ScalarValue::String,
+            None if style == ScalarStyle::Plain => resolve_plain(&text),
+            None => ScalarValue::String,
+        };
+        Node {
+            span,
+            kind: NodeKind::Scalar(Scalar {
+                text,
+                style,
+                value: resolved,
+            }),
+        }
+    }
+
+    fn tagged(&self, text: &str, suffix: &str) -> Option<ScalarValue> {
+        let plain = resolve_plain(text);
+        match suffix {
+            "str" | "binary" | "timestamp" => Some(ScalarValue::String),
+            "null" => matches!(plain, ScalarValue::Null).then_some(ScalarValue::Null),
+            "bool" => matches!(plain, ScalarValue::Bool(_)).then_some(plain),
+            "int" => matches!(plain, ScalarValue::Int(_)).then_some(plain),
+            "float" => match plain {
+                ScalarValue::Int(it) => Some(ScalarValue::Float(it as f64)),
+                ScalarValue::Float(_) => Some(plain),
+                _ => None,
+            },
+            _ => Some(plain),
+        }
+    }
+
+    fn record_anchor(&mut self, anchor: usize, node: &Node) {
+        if anchor != 0 {
+            self.anchors
+                .insert(anchor, (node.clone(), count_nodes(node)));
+        }
+    }
+
+    fn alias(&mut self, anchor: usize, span: Span) -> Result<Node, SyntaxError> {
+        let Some((node, count)) = self.anchors.get(&anchor) else {
+            // saphyr rejects unknown anchors itself; this keeps the builder total.
+            self.errors.push(SyntaxError {
+                span,
+                kind: SyntaxErrorKind::UnknownAlias,
+                message: "unknown anchor".to_owned(),
+            });
+            return Ok(null_node(span));
+        };
+        self.expanded += count;
+        if self.expanded > self.limits.max_alias_expansions {
+            return Err(SyntaxError {
+                span,
+                kind: SyntaxErrorKind::Limit,
+                message: format!(
+                    "aliases expand to more than {} nodes; refusing to expand further",
+                    self.limits.max_alias_expansions
+                ),
+            });
+        }
+        // The copy answers to the alias for its own position; inner nodes keep the anchor's spans.
+        let mut copy = node.clone();
+        copy.span = span;
+        Ok(copy)
+    }
+
+    fn push_node(&mut self, node: Node) {
+        match self.stack.last_mut() {
+            None => {
+                if self.root.is_none() {
+                    self.root = Some(node);
+                }
+            }
+            Some(Frame::Sequence { items, .. }) => items.push(node),
+            Some(Frame::Mapping { key, .. }) if key.is_none() => *key = Some(node),
+            Some(Frame::Mapping { .. }) => {
+                let Some(Frame::Mapping {
+                    key,
+                    entries,
+                    merges,
+                    ..
+                }) = self.stack.last_mut()
+                else {
+                    return;
+                };
+                let key = key.take().expect("checked above");
+                if is_merge_key(&key) {
+                    merges.push(node);
+                    return;
+                }
+                if !matches!(key.kind, NodeKind::Scalar(_)) {
+                    let span = key.span;
+                    self.errors.push(SyntaxError {
+                        span,
+                        kind: SyntaxErrorKind::ComplexKey,
+                        message: "mapping keys must be scalars".to_owned(),
+                    });
+                    return;
+                }
+                let name = key.scalar_text().unwrap_or_default();
+                if let Some(first) = entries.iter().find(|it| it.key.scalar_text() == Some(name)) {
+                    let first_line = LineIndex::new(self.text)
+                        .line_col(self.text, first.key.span.start)
+                        .line;
+                    let error = SyntaxError {
+                        span: key.span,
+                        kind: SyntaxErrorKind::DuplicateKey,
+                        message: format!(
+                            "mapping key {} already defined at line {first_line}",
+                            go_quote(name)
+                        ),
+                    };
+                    self.errors.push(error);
+                    return;
+                }
+                entries.push(Entry {
+                    key,
+                    value: node,
+                    merged: false,
+                });
+            }
+        }
+    }
+
+    fn close_top(&mut self, end: usize) {
+        let Some(frame) = self.stack.pop() else {
+            return;
+        };
+        let (node, anchor) = match frame {
+            Frame::Mapping {
+                start,
+                anchor,
+                mut entries,
+                merges,
+                key,
+            } => {
+                if let Some(key) = key {
+                    // A key without a value (cut short by an error): keep it, its value is null.
+                    let value = null_node(Span::empty(key.span.end));
+                    entries.push(Entry {
+                        key,
+                        value,
+                        merged: false,
+                    });
+                }
+                let span = collection_span(
+                    self.text,
+                    start,
+                    end,
+                    entries.iter().map(|it| it.value.span.cover(it.key.span)),
+                );
+                for merge in merges {
+                    self.merge_into(&mut entries, merge);
+                }
+                (
+                    Node {
+                        span,
+                        kind: NodeKind::Mapping(entries),
+                    },
+                    anchor,
+                )
+            }
+            Frame::Sequence {
+                start,
+                anchor,
+                items,
+            } => {
+                let span = collection_span(self.text, start, end, items.iter().map(|it| it.span));
+                (
+                    Node {
+                        span,
+                        kind: NodeKind::Sequence(items),
+                    },
+                    anchor,
+                )
+            }
+        };
+        self.record_anchor(anchor, &node);
+        self.push_node(node);
+    }
+
+    /// yaml.v3 merge semantics: keys written in the mapping win; among merged maps the first wins.
+    fn merge_into(&mut self, entries: &mut Vec<Entry>, merge: Node) {
+        let sources: Vec<Node> = match merge.kind {
+            NodeKind::Mapping(_) => vec![merge],
+            NodeKind::Sequence(items) if items.iter().all(|it| it.as_mapping().is_some()) => items,
+            _ => {
+                self.errors.push(SyntaxError {
+                    span: merge.span,
+                    kind: SyntaxErrorKind::BadMerge,
+                    message: "map merge requires map or sequence of maps as the value".to_owned(),
+                });
+                return;
+            }
+        };
+        for source in sources {
+            let NodeKind::Mapping(source_entries) = source.kind else {
+                continue;
+            };
+            for entry in source_entries {
+                let name = entry.key.scalar_text();
+                if entries.iter().all(|it| it.key.scalar_text() != name) {
+                    entries.push(Entry {
+                        merged: true,
+                        ..entry
+                    });
+                }
+            }
+        }
+    }
+
+    /// Closes every open collection after a fatal error, so what was read survives.
+    fn close_all(&mut self) {
+        let end = self.text.len();
+        while !self.stack.is_empty() {
+            self.close_top(end);
+        }
+    }
+}
+
+/// Block collections end where the next token starts (often lines later, past comments), so
+/// their last child is the better end; flow collections end at their closing bracket.
+fn collection_span(
+    text: &str,
+    start: usize,
+    end: usize,
+    children: impl Iterator<Item = Span>,
+) -> Span {
+    let flow = matches!(text.as_bytes().get(start), Some(b'{' | b'['));
+    let mut span = Span::new(start, start);
+    for child in children {
+        span = span.cover(child);
+    }
+    if flow {
+        span.end = span.end.max(end);
+    }
+    span
+}
+
+fn next_char_end(text: &str, offset: usize) -> usize {
+    text.get(offset..)
+        .and_then(|rest| rest.chars().next())
+        .map_or(offset, |ch| offset + ch.len_utf8())
+}
+
+fn null_node(span: Span) -> Node {
+    Node {
+        span,
+        kind: NodeKind::Scalar(Scalar {
+            text: String::new(),
+            style: ScalarStyle::Plain,
+            value: ScalarValue::Null,
+        }),
+    }
+}
+
+fn is_merge_key(key: &Node) -> bool {
+    matches!(&key.kind, NodeKind::Scalar(Scalar { text, style: ScalarStyle::Plain, .. }) if text == "<<")
+}
+
+fn count_nodes(node: &Node) -> usize {
+    let mut count = 0;
+    let mut stack = vec![node];
+    while let Some(it) = stack.pop() {
+        count += 1;
+        match &it.kind {
+            NodeKind::Scalar(_) => {}
+            NodeKind::Sequence(items) => stack.extend(items),
+            NodeKind::Mapping(entries) => {
+                for entry in entries {
+                    stack.push(&entry.key);
+                    stack.push(&entry.value);
+                }
+            }
+        }
+    }
+    count
+}
+
+/// Go's `%q` for the strings we print: double quotes, backslash escapes.
+pub fn go_quote(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for ch in text.chars() {
+        match ch {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => out.push_str(&format!("\\x{:02x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Resolves a plain scalar as yaml.v3 does for untyped values (YAML 1.2 core schema).
+pub fn resolve_plain(text: &str) -> ScalarValue {
+    match text {
+        "" | "~" | "null" | "Null" | "NULL" => return ScalarValue::Null,
+        "true" | "True" | "TRUE" => return ScalarValue::Bool(true),
+        "false" | "False" | "FALSE" => return ScalarValue::Bool(false),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
+            return ScalarValue::Float(f64::INFINITY);
+        }
+        "-.inf" | "-.Inf" | "-.INF" => return ScalarValue::Float(f64::NEG_INFINITY),
+        ".nan" | ".NaN" | ".NAN" => return ScalarValue::Float(f64::NAN),
+        _ => {}
+    }
+    if let Some(int) = parse_int(text) {
+        return ScalarValue::Int(int);
+    }
+    if is_float(text) {
+        if let Ok(float) = text.replace('_', "").parse::<f64>() {
+            return ScalarValue::Float(float);
+        }
+    }
+    ScalarValue::String
+}
+
+fn parse_int(text: &str) -> Option<i64> {
+    let (negative, digits) = match text.as_bytes().first()? {
+        b'-' => (true, &text[1..]),
+        b'+' => (false, &text[1..]),
+        _ => (false, text),
+    };
+    let (radix, digits) = if let Some(rest) = digits.strip_prefix("0x") {
+        (16, rest)
+    } else if let Some(rest) = digits.strip_prefix("0o") {
+        (8, rest)
+    } else if let Some(rest) = digits.strip_prefix("0b") {
+        (2, rest)
+    } else {
+        (10, digits)
+    };
+    if digits.is_empty() || !digits.chars().all(|it| it.is_digit(radix)) {
+        return None;
+    }
+    let magnitude = i128::from_str_radix(digits, radix).ok()?;
+    i64::try_from(if negative { -magnitude } else { magnitude }).ok()
+}
+
+fn is_float(text: &str) -> bool {
+    let body = text.strip_prefix(['-', '+']).unwrap_or(text);
+    let (mantissa, exponent) = match body.find(['e', 'E']) {
+        Some(at) => (&body[..at], Some(&body[at + 1..])),
+        None => (body, None),
+    };
+    let (int_part, frac_part) = match mantissa.find('.') {
+        Some(at) => (&mantissa[..at], Some(&mantissa[at + 1..])),
+        None => (mantissa, None),
+    };
+    let digits = |s: &str| s.chars().all(|it| it.is_ascii_digit());
+    let mantissa_ok = match frac_part {
+        Some(frac) => digits(int_part) && digits(frac) && !(int_part.is_empty() && frac.is_empty()),
+        None => !int_part.is_empty() && digits(int_part),
+    };
+    let exponent_ok = match exponent {
+        Some(exp) => {
+            let exp = exp.strip_prefix(['-', '+']).unwrap_or(exp);
+            !exp.is_empty() && digits(exp)
+        }
+        None => true,
+    };
+    mantissa_ok && exponent_ok
+}

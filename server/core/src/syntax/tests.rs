@@ -1,0 +1,396 @@
+//! Snapshot tests of the tree and the syntax errors, rendered as `start..end kind text`.
+
+use expect_test::{Expect, expect};
+
+use super::limits::Limits;
+use super::tree::{Node, NodeKind};
+use super::{parse, parse_with_limits};
+
+fn render(node: &Node, text: &str, indent: usize, out: &mut String) {
+    let pad = "  ".repeat(indent);
+    match &node.kind {
+        NodeKind::Scalar(scalar) => {
+            out.push_str(&format!(
+                "{pad}{:?} {:?} {:?}\n",
+                node.span,
+                scalar.value,
+                &text[node.span.start..node.span.end]
+            ));
+        }
+        NodeKind::Sequence(items) => {
+            out.push_str(&format!("{pad}{:?} seq\n", node.span));
+            for item in items {
+                render(item, text, indent + 1, out);
+            }
+        }
+        NodeKind::Mapping(entries) => {
+            out.push_str(&format!("{pad}{:?} map\n", node.span));
+            for entry in entries {
+                out.push_str(&format!(
+                    "{pad}  key {:?} {:?}{}\n",
+                    entry.key.span,
+                    entry.key.scalar_text().unwrap_or("?"),
+                    if entry.merged { " (merged)" } else { "" }
+                ));
+                render(&entry.value, text, indent + 2, out);
+            }
+        }
+    }
+}
+
+fn check_with(text: &str, limits: &Limits, expect: Expect) {
+    let parse = parse_with_limits(text, limits);
+    let mut out = String::new();
+    for error in &parse.errors {
+        out.push_str(&format!(
+            "error {:?} {:?}: {}\n",
+            error.span, error.kind, error.message
+        ));
+    }
+    for span in &parse.recovered {
+        out.push_str(&format!("recovered {span:?}\n"));
+    }
+    if let Some(span) = parse.extra_document {
+        out.push_str(&format!("extra document at {span:?}\n"));
+    }
+    match &parse.root {
+        Some(root) => render(root, text, 0, &mut out),
+        None => out.push_str("no root\n"),
+    }
+    expect.assert_eq(&out);
+}
+
+fn check(text: &str, expect: Expect) {
+    check_with(text, &Limits::DEFAULT, expect);
+}
+
+#[test]
+fn spans_of_keys_and_values() {
+    check(
+        "a: 1\nb:\n  - \"x\"\n  - {c: d}\n",
+        expect![[r#"
+            0..26 map
+              key 0..1 "a"
+                3..4 Int(1) "1"
+              key 5..6 "b"
+                10..26 seq
+                  12..15 String "\"x\""
+                  20..26 map
+                    key 21..22 "c"
+                      24..25 String "d"
+        "#]],
+    );
+}
+
+#[test]
+fn syntax_error_is_recovered_and_the_rest_kept() {
+    check(
+        "service:\n  name: a\nruntime:\n  wor\n  state: x\nscaling:\n  min: 1\n",
+        expect![[r#"
+            error 41..42 Syntax: mapping values are not allowed in this context
+            recovered 34..44
+            0..62 map
+              key 0..7 "service"
+                11..18 map
+                  key 11..15 "name"
+                    17..18 String "a"
+              key 19..26 "runtime"
+                30..33 String "wor"
+              key 45..52 "scaling"
+                56..62 map
+                  key 56..59 "min"
+                    61..62 Int(1) "1"
+        "#]],
+    );
+}
+
+#[test]
+fn unclosed_flow_sequence_keeps_earlier_keys() {
+    check(
+        "a: 1\nb: [1, 2\n",
+        expect![[r#"
+        error 14..14 Syntax: while parsing a flow sequence, expected ',' or ']'
+        recovered 5..13
+        0..4 map
+          key 0..1 "a"
+            3..4 Int(1) "1"
+    "#]],
+    );
+}
+
+#[test]
+fn duplicate_key_reports_the_second_and_keeps_the_first() {
+    check(
+        "a: 1\nb: 2\na: 3\n",
+        expect![[r#"
+        error 10..11 DuplicateKey: mapping key "a" already defined at line 1
+        0..9 map
+          key 0..1 "a"
+            3..4 Int(1) "1"
+          key 5..6 "b"
+            8..9 Int(2) "2"
+    "#]],
+    );
+}
+
+#[test]
+fn merge_keys_and_aliases_expand_like_yaml_v3() {
+    check(
+        "base: &b {type: http, port: 80}\nitem:\n  <<: *b\n  port: 81\n  name: api\n",
+        expect![[r#"
+            0..69 map
+              key 0..4 "base"
+                6..30 map
+                  key 10..14 "type"
+                    16..20 String "http"
+                  key 22..26 "port"
+                    28..30 Int(80) "80"
+              key 32..36 "item"
+                40..69 map
+                  key 49..53 "port"
+                    55..57 Int(81) "81"
+                  key 60..64 "name"
+                    66..69 String "api"
+                  key 10..14 "type" (merged)
+                    16..20 String "http"
+        "#]],
+    );
+}
+
+#[test]
+fn bad_merge_value_is_an_error() {
+    check(
+        "a:\n  <<: 3\n",
+        expect![[r#"
+        error 9..10 BadMerge: map merge requires map or sequence of maps as the value
+        0..5 map
+          key 0..1 "a"
+            5..5 map
+    "#]],
+    );
+}
+
+#[test]
+fn complex_keys_are_refused() {
+    check(
+        "? [a]\n: 1\nb: 2\n",
+        expect![[r#"
+        error 2..5 ComplexKey: mapping keys must be scalars
+        0..14 map
+          key 10..11 "b"
+            13..14 Int(2) "2"
+    "#]],
+    );
+}
+
+#[test]
+fn tags_resolve_or_complain() {
+    check(
+        "a: !!str 80\nb: !!int abc\nc: !local x\nd: 0x10\ne: 1.5e3\nf: ~\n",
+        expect![[r#"
+        error 15..24 BadTag: cannot decode !!str `abc` as a !!int
+        0..58 map
+          key 0..1 "a"
+            3..11 String "!!str 80"
+          key 12..13 "b"
+            15..24 String "!!int abc"
+          key 25..26 "c"
+            28..36 String "!local x"
+          key 37..38 "d"
+            40..44 Int(16) "0x10"
+          key 45..46 "e"
+            48..53 Float(1500.0) "1.5e3"
+          key 54..55 "f"
+            57..58 Null "~"
+    "#]],
+    );
+}
+
+#[test]
+fn later_documents_are_ignored() {
+    check(
+        "a: 1\n---\nb: [\n",
+        expect![[r#"
+        extra document at 5..8
+        0..4 map
+          key 0..1 "a"
+            3..4 Int(1) "1"
+    "#]],
+    );
+}
+
+#[test]
+fn tabs_for_indentation_are_a_syntax_error() {
+    check(
+        "a:\n\tb: 1\n",
+        expect![[r#"
+        error 4..5 Syntax: tabs disallowed within this context (block indentation)
+        recovered 3..8
+        0..1 map
+          key 0..1 "a"
+            1..1 Null ""
+    "#]],
+    );
+}
+
+#[test]
+fn crlf_and_non_ascii_keep_byte_offsets() {
+    check(
+        "a: é😀\r\nb: 2\r\n",
+        expect![[r#"
+        0..15 map
+          key 0..1 "a"
+            3..9 String "é😀"
+          key 11..12 "b"
+            14..15 Int(2) "2"
+    "#]],
+    );
+}
+
+#[test]
+fn empty_text_has_no_root() {
+    check(
+        "",
+        expect![[r#"
+        no root
+    "#]],
+    );
+    check(
+        "# only a comment\n",
+        expect![[r#"
+        no root
+    "#]],
+    );
+}
+
+#[test]
+fn nesting_at_limit_passes() {
+    let limits = Limits {
+        max_nesting_depth: 4,
+        ..Limits::DEFAULT
+    };
+    check_with(
+        "a:\n  b:\n    c:\n      d: 1\n",
+        &limits,
+        expect![[r#"
+        0..25 map
+          key 0..1 "a"
+            5..25 map
+              key 5..6 "b"
+                12..25 map
+                  key 12..13 "c"
+                    21..25 map
+                      key 21..22 "d"
+                        24..25 Int(1) "1"
+    "#]],
+    );
+}
+
+#[test]
+fn nesting_over_limit_refused() {
+    let limits = Limits {
+        max_nesting_depth: 4,
+        ..Limits::DEFAULT
+    };
+    check_with(
+        "a:\n  b:\n    c:\n      d:\n        e: 1\n",
+        &limits,
+        expect![[r#"
+        error 32..33 Limit: nesting deeper than 4 levels is not allowed
+        0..22 map
+          key 0..1 "a"
+            5..22 map
+              key 5..6 "b"
+                12..22 map
+                  key 12..13 "c"
+                    21..22 map
+                      key 21..22 "d"
+                        22..22 Null ""
+    "#]],
+    );
+}
+
+#[test]
+fn alias_expansion_at_limit_passes() {
+    let limits = Limits {
+        max_alias_expansions: 6,
+        ..Limits::DEFAULT
+    };
+    check_with(
+        "a: &a [1, 2]\nb: [*a, *a]\n",
+        &limits,
+        expect![[r#"
+        0..24 map
+          key 0..1 "a"
+            3..11 seq
+              7..8 Int(1) "1"
+              10..11 Int(2) "2"
+          key 13..14 "b"
+            16..24 seq
+              17..19 seq
+                7..8 Int(1) "1"
+                10..11 Int(2) "2"
+              21..23 seq
+                7..8 Int(1) "1"
+                10..11 Int(2) "2"
+    "#]],
+    );
+}
+
+#[test]
+fn alias_expansion_over_limit_refused() {
+    let limits = Limits {
+        max_alias_expansions: 5,
+        ..Limits::DEFAULT
+    };
+    check_with(
+        "a: &a [1, 2]\nb: [*a, *a]\n",
+        &limits,
+        expect![[r#"
+        error 21..23 Limit: aliases expand to more than 5 nodes; refusing to expand further
+        0..25 map
+          key 0..1 "a"
+            3..11 seq
+              7..8 Int(1) "1"
+              10..11 Int(2) "2"
+          key 13..14 "b"
+            16..25 seq
+              17..19 seq
+                7..8 Int(1) "1"
+                10..11 Int(2) "2"
+    "#]],
+    );
+}
+
+#[test]
+fn default_limits_stop_an_alias_bomb() {
+    let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for level in 1..10 {
+        let prev = level - 1;
+        text.push_str(&format!("a{level}: &a{level} [*a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}, *a{prev}]\n"));
+    }
+    let parse = parse(&text);
+    let error = parse.errors.last().expect("an error");
+    assert_eq!(error.kind, super::SyntaxErrorKind::Limit);
+    assert_eq!(
+        error.message,
+        "aliases expand to more than 100000 nodes; refusing to expand further"
+    );
+}
+
+#[test]
+fn default_limits_stop_deep_nesting() {
+    let text = "- ".repeat(100_000) + "x\n";
+    let parse = parse(&text);
+    let error = &parse.errors[0];
+    assert_eq!(error.kind, super::SyntaxErrorKind::Limit);
+    assert_eq!(error.span.start, 2 * super::limits::MAX_NESTING_DEPTH);
+    assert_eq!(
+        error.message,
+        "nesting deeper than 10000 levels is not allowed"
+    );
+    let brackets = "[".repeat(100_000);
+    let parse = super::parse(&brackets);
+    assert_eq!(parse.errors[0].kind, super::SyntaxErrorKind::Syntax);
+    assert_eq!(parse.errors[0].message, "recursion limit exceeded");
+}

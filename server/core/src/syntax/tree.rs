@@ -1,0 +1,166 @@
+//! The syntax tree: every YAML node with the byte span of its text, keys included.
+
+use std::fmt;
+
+/// A half-open byte range `[start, end)` into the document text.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
+pub struct Span {
+    pub start: usize,
+    pub end: usize,
+}
+
+impl Span {
+    pub const fn new(start: usize, end: usize) -> Span {
+        Span { start, end }
+    }
+
+    pub const fn empty(offset: usize) -> Span {
+        Span {
+            start: offset,
+            end: offset,
+        }
+    }
+
+    pub fn len(self) -> usize {
+        self.end - self.start
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.start == self.end
+    }
+
+    /// Whether `offset` is inside the span; the end counts, so a cursor just after a word is on it.
+    pub fn touches(self, offset: usize) -> bool {
+        self.start <= offset && offset <= self.end
+    }
+
+    pub fn cover(self, other: Span) -> Span {
+        Span::new(self.start.min(other.start), self.end.max(other.end))
+    }
+}
+
+impl fmt::Debug for Span {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}..{}", self.start, self.end)
+    }
+}
+
+/// How a scalar was written; only plain scalars are resolved to null, booleans and numbers.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScalarStyle {
+    Plain,
+    SingleQuoted,
+    DoubleQuoted,
+    Literal,
+    Folded,
+}
+
+/// The resolved value of a scalar (YAML 1.2 core schema, as yaml.v3 resolves untyped scalars).
+#[derive(Clone, Debug, PartialEq)]
+pub enum ScalarValue {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scalar {
+    /// The scalar's content after unquoting and folding.
+    pub text: String,
+    pub style: ScalarStyle,
+    pub value: ScalarValue,
+}
+
+impl ScalarValue {
+    /// The YAML tag name of the resolved kind, as yaml.v3 prints it in messages (`!!str`).
+    pub fn tag_name(&self) -> &'static str {
+        match self {
+            ScalarValue::Null => "!!null",
+            ScalarValue::Bool(_) => "!!bool",
+            ScalarValue::Int(_) => "!!int",
+            ScalarValue::Float(_) => "!!float",
+            ScalarValue::String => "!!str",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Entry {
+    pub key: Node,
+    pub value: Node,
+    /// True when the entry came from a `<<` merge key rather than being written in this mapping.
+    pub merged: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum NodeKind {
+    Scalar(Scalar),
+    Mapping(Vec<Entry>),
+    Sequence(Vec<Node>),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    pub span: Span,
+    pub kind: NodeKind,
+}
+
+impl Node {
+    pub fn as_mapping(&self) -> Option<&[Entry]> {
+        match &self.kind {
+            NodeKind::Mapping(entries) => Some(entries),
+            _ => None,
+        }
+    }
+
+    pub fn as_sequence(&self) -> Option<&[Node]> {
+        match &self.kind {
+            NodeKind::Sequence(items) => Some(items),
+            _ => None,
+        }
+    }
+
+    pub fn as_scalar(&self) -> Option<&Scalar> {
+        match &self.kind {
+            NodeKind::Scalar(scalar) => Some(scalar),
+            _ => None,
+        }
+    }
+
+    /// The text of a scalar, whatever its resolved kind (`8080` gives `"8080"`).
+    pub fn scalar_text(&self) -> Option<&str> {
+        self.as_scalar().map(|it| it.text.as_str())
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(
+            &self.kind,
+            NodeKind::Scalar(Scalar {
+                value: ScalarValue::Null,
+                ..
+            })
+        )
+    }
+
+    /// The entry of a mapping whose key is the string `key`.
+    pub fn entry(&self, key: &str) -> Option<&Entry> {
+        self.as_mapping()?
+            .iter()
+            .find(|it| it.key.scalar_text() == Some(key))
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Node> {
+        self.entry(key).map(|it| &it.value)
+    }
+
+    /// A short name for the node's kind, in the words of the YAML tags (`!!map`, `!!seq`, `!!str`).
+    pub fn tag_name(&self) -> &'static str {
+        match &self.kind {
+            NodeKind::Scalar(scalar) => scalar.value.tag_name(),
+            NodeKind::Mapping(_) => "!!map",
+            NodeKind::Sequence(_) => "!!seq",
+        }
+    }
+}
