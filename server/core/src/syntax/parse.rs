@@ -117,15 +117,41 @@ fn sort_errors(errors: &mut Vec<SyntaxError>) {
 /// non-blank line before it) with spaces. Returns the blanked span, or None when nothing is left.
 fn blank_line(text: &mut String, index: &LineIndex, offset: usize) -> Option<Span> {
     let mut line = index.line_of(offset);
-    loop {
-        let range = index.line_range(text, line);
-        if !text[range.clone()].trim().is_empty() {
-            let spaces = " ".repeat(range.len());
-            text.replace_range(range.clone(), &spaces);
-            return Some(Span::new(range.start, range.end));
-        }
+    while text[index.line_range(text, line)].trim().is_empty() {
         line = line.checked_sub(1)?;
     }
+    let indent = |text: &str, line: usize| {
+        let content = &text[index.line_range(text, line)];
+        (
+            content.len() - content.trim_start_matches([' ', '\t']).len(),
+            content.trim().is_empty(),
+        )
+    };
+    let (own_indent, _) = indent(text, line);
+    // The lines indented under the bad one are its children: parsed without their parent they
+    // would only repeat the error, one line further down each time.
+    let mut last = line;
+    for next in line + 1..index.line_count() {
+        match indent(text, next) {
+            (_, true) => {}
+            (child, false) if child > own_indent => last = next,
+            _ => break,
+        }
+    }
+    let start = index.line_start(line);
+    let end = index.line_range(text, last).end;
+    let blanked: String = text[start..end]
+        .chars()
+        .map(|it| {
+            if it == '\n' || it == '\r' {
+                it.to_string()
+            } else {
+                " ".repeat(it.len_utf8())
+            }
+        })
+        .collect();
+    text.replace_range(start..end, &blanked);
+    Some(Span::new(start, end))
 }
 
 /// Character indices (saphyr's currency) to byte offsets, with a checkpoint every 256 characters.

@@ -1,0 +1,89 @@
+//! Command-line arguments: the reference's commands and global flags (spec §7.1).
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "pacto",
+    about = "Validate, explain and create Pacto service contracts",
+    disable_version_flag = true
+)]
+pub struct Cli {
+    /// Output format: text, json or markdown (anything else is text)
+    #[arg(
+        long,
+        global = true,
+        env = "PACTO_OUTPUT_FORMAT",
+        default_value = "text"
+    )]
+    pub output_format: String,
+    /// Debug logging to stderr
+    #[arg(short, long, global = true, env = "PACTO_VERBOSE", value_parser = clap::builder::FalseyValueParser::new())]
+    pub verbose: bool,
+    /// Disable the bundle cache
+    #[arg(long, global = true, env = "PACTO_NO_CACHE", value_parser = clap::builder::FalseyValueParser::new())]
+    pub no_cache: bool,
+    /// Explicit config file
+    #[arg(long, global = true, env = "PACTO_CONFIG")]
+    pub config: Option<String>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Validate a contract bundle (a directory holding pacto.yaml)
+    Validate {
+        /// Bundle directory
+        path: Option<String>,
+    },
+    /// Summarise a contract
+    Explain {
+        /// Bundle directory
+        path: Option<String>,
+    },
+    /// Create a new bundle that validates
+    Init {
+        /// Service name, also the directory to create
+        name: String,
+    },
+    /// Print the version
+    Version,
+    /// Print the contract JSON Schema (Draft 2020-12), e.g. for yaml-language-server
+    Schema,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Json,
+    Markdown,
+}
+
+impl Cli {
+    pub fn format(&self) -> Format {
+        match self.output_format.as_str() {
+            "json" => Format::Json,
+            "markdown" => Format::Markdown,
+            _ => Format::Text,
+        }
+    }
+}
+
+/// Parses the arguments; usage errors exit 1 (not clap's 2), help exits 0, as the reference.
+pub fn parse() -> Result<Cli, ExitCode> {
+    match Cli::try_parse() {
+        Ok(cli) => Ok(cli),
+        Err(err) => {
+            let code = if err.use_stderr() {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            };
+            let _ = err.print();
+            Err(code)
+        }
+    }
+}

@@ -1,0 +1,29 @@
+//! One module per command; `run` routes to them.
+
+mod explain;
+mod init;
+mod validate;
+
+use crate::cli::{Cli, Command};
+
+pub fn run(cli: Cli) -> Result<(), String> {
+    let format = cli.format();
+    match cli.command {
+        None => {
+            use clap::CommandFactory;
+            Cli::command().print_help().map_err(|err| err.to_string())?;
+            Ok(())
+        }
+        Some(Command::Validate { path }) => validate::run(path.as_deref().unwrap_or("."), format),
+        Some(Command::Explain { path }) => explain::run(path.as_deref().unwrap_or("."), format),
+        Some(Command::Init { name }) => init::run(&name, format),
+        Some(Command::Version) => {
+            println!("pacto version {}", env!("CARGO_PKG_VERSION"));
+            Ok(())
+        }
+        Some(Command::Schema) => {
+            print!("{}", pacto_core::validate::structural::SCHEMA_TEXT);
+            Ok(())
+        }
+    }
+}

@@ -1,0 +1,147 @@
+//! `pacto validate [dir]`: the reference's verdict, codes and paths (spec §2.10), plus positions.
+
+use std::fmt::Write as _;
+
+use pacto_core::validate::{DirBundle, Mode, validate};
+use pacto_core::{Code, Diagnostic, Severity};
+use serde_json::{Map, Value, json};
+
+use crate::cli::Format;
+use crate::load;
+use crate::render::{excerpt, json as render_json};
+
+/// A finding ready to print: the reference's fields plus where it is.
+struct Finding {
+    severity: Severity,
+    code: Code,
+    path: String,
+    message: String,
+    position: Option<(usize, usize)>,
+    excerpt: Option<String>,
+}
+
+pub fn run(arg: &str, format: Format) -> Result<(), String> {
+    let findings = match load::load(arg) {
+        Err(message) => vec![Finding {
+            severity: Severity::Error,
+            code: Code::ParseError,
+            path: String::new(),
+            message,
+            position: None,
+            excerpt: None,
+        }],
+        Ok(loaded) => {
+            let bundle = DirBundle {
+                root: loaded.dir.clone(),
+            };
+            let validation = validate(&loaded.text, Some(&bundle), Mode::Reference);
+            let mut findings: Vec<Finding> = validation
+                .diagnostics
+                .iter()
+                .map(|it| finding(it, &loaded, &validation.line_index, format))
+                .collect();
+            // Errors first, then warnings (spec §2.10).
+            findings.sort_by_key(|it| it.severity);
+            findings
+        }
+    };
+    let n_errors = findings
+        .iter()
+        .filter(|it| it.severity == Severity::Error)
+        .count();
+    let valid = n_errors == 0;
+    match format {
+        Format::Json => print!(
+            "{}",
+            render_json::to_string(&json_report(arg, valid, &findings))
+        ),
+        Format::Text | Format::Markdown => {
+            println!("{arg} is {}", if valid { "valid" } else { "invalid" });
+            let mut err = String::new();
+            for it in &findings {
+                let label = match it.severity {
+                    Severity::Error => "ERROR",
+                    Severity::Warning => "WARN ",
+                };
+                let _ = writeln!(err, "  {label} [{}] {}: {}", it.code, it.path, it.message);
+                if let Some(excerpt) = &it.excerpt {
+                    for line in excerpt.lines() {
+                        let _ = writeln!(err, "    {line}");
+                    }
+                }
+            }
+            eprint!("{err}");
+        }
+    }
+    if valid {
+        Ok(())
+    } else {
+        Err(format!("validation failed with {n_errors} error(s)"))
+    }
+}
+
+fn finding(
+    diagnostic: &Diagnostic,
+    loaded: &load::Loaded,
+    index: &pacto_core::syntax::LineIndex,
+    format: Format,
+) -> Finding {
+    let message = if diagnostic.code == Code::ParseError {
+        format!("failed to parse {}: {}", loaded.file, diagnostic.message)
+    } else {
+        diagnostic.message.clone()
+    };
+    let position = index.line_col(&loaded.text, diagnostic.span.start);
+    let excerpt = (format != Format::Json).then(|| {
+        let label = diagnostic.code.as_str();
+        let warning = diagnostic.severity == Severity::Warning;
+        excerpt::render(
+            &loaded.file,
+            &loaded.text,
+            index,
+            diagnostic.span,
+            label,
+            warning,
+        )
+    });
+    Finding {
+        severity: diagnostic.severity,
+        code: diagnostic.code,
+        path: diagnostic.path_text(),
+        message,
+        position: Some((position.line, position.column)),
+        excerpt,
+    }
+}
+
+fn json_report(arg: &str, valid: bool, findings: &[Finding]) -> Value {
+    let items = |severity: Severity| -> Value {
+        let items: Vec<Value> = findings
+            .iter()
+            .filter(|it| it.severity == severity)
+            .map(|it| {
+                let mut item = Map::new();
+                item.insert("Path".into(), it.path.clone().into());
+                item.insert("Code".into(), it.code.as_str().into());
+                item.insert("Message".into(), it.message.clone().into());
+                if let Some((line, column)) = it.position {
+                    item.insert("Line".into(), line.into());
+                    item.insert("Column".into(), column.into());
+                }
+                Value::Object(item)
+            })
+            .collect();
+        // Go encodes a nil slice as null.
+        if items.is_empty() {
+            Value::Null
+        } else {
+            Value::Array(items)
+        }
+    };
+    json!({
+        "Path": arg,
+        "Valid": valid,
+        "Errors": items(Severity::Error),
+        "Warnings": items(Severity::Warning),
+    })
+}

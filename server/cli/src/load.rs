@@ -1,0 +1,86 @@
+//! Resolving a contract argument to its text (spec §2.1), with our limits on the file itself.
+
+use std::fs;
+use std::io;
+use std::path::PathBuf;
+
+use pacto_core::syntax::{LineIndex, limits::MAX_CONTRACT_BYTES};
+
+/// A contract read from a bundle directory.
+pub struct Loaded {
+    /// The bundle directory as given.
+    pub dir: PathBuf,
+    /// `dir` joined with `pacto.yaml`, as the reference prints it (`pacto.yaml` for `.`).
+    pub file: String,
+    pub text: String,
+}
+
+pub fn contract_file(dir: &str) -> String {
+    match dir.trim_end_matches('/') {
+        "." | "" => "pacto.yaml".to_owned(),
+        trimmed => format!("{trimmed}/pacto.yaml"),
+    }
+}
+
+/// Loads `<arg>/pacto.yaml`. Errors are the reference's texts, plus ours for files that are not
+/// regular, too large or not UTF-8 (spec "Our decisions": limits on the contract file).
+pub fn load(arg: &str) -> Result<Loaded, String> {
+    if arg.starts_with("oci://") {
+        return Err("OCI registry client not configured".to_owned());
+    }
+    let dir = arg.strip_prefix("file://").unwrap_or(arg);
+    let meta = fs::metadata(dir)
+        .map_err(|err| format!("failed to access {dir}: stat {dir}: {}", os_error(&err)))?;
+    if !meta.is_dir() {
+        return Err(format!("{dir} is not a directory"));
+    }
+    let file = contract_file(dir);
+    // symlink_metadata first: a dangling link is "not found", a FIFO would block a read forever.
+    let file_meta = match fs::metadata(&file) {
+        Ok(meta) => meta,
+        Err(err) if err.kind() == io::ErrorKind::NotFound => {
+            return Err(format!("no pacto.yaml found in {dir}"));
+        }
+        Err(err) => return Err(format!("failed to read {file}: {}", os_error(&err))),
+    };
+    if !file_meta.is_file() {
+        return Err(format!("failed to read {file}: not a regular file"));
+    }
+    if file_meta.len() > MAX_CONTRACT_BYTES as u64 {
+        return Err(format!(
+            "failed to read {file}: file is {} bytes, larger than the {MAX_CONTRACT_BYTES}-byte limit for a contract",
+            file_meta.len()
+        ));
+    }
+    let bytes =
+        fs::read(&file).map_err(|err| format!("failed to read {file}: {}", os_error(&err)))?;
+    let text = decode_utf8(&file, bytes)?;
+    Ok(Loaded {
+        dir: PathBuf::from(dir),
+        file,
+        text,
+    })
+}
+
+fn decode_utf8(file: &str, bytes: Vec<u8>) -> Result<String, String> {
+    String::from_utf8(bytes).map_err(|err| {
+        let valid = err.utf8_error().valid_up_to();
+        let bytes = err.as_bytes();
+        let prefix = std::str::from_utf8(&bytes[..valid]).unwrap_or_default();
+        let position = LineIndex::new(prefix).line_col(prefix, valid);
+        format!(
+            "failed to parse {file}: invalid UTF-8 at line {}, column {} (byte {valid}): a contract must be UTF-8 text",
+            position.line, position.column
+        )
+    })
+}
+
+/// Go's wording of the common OS errors, so messages match the reference's.
+fn os_error(err: &io::Error) -> String {
+    match err.kind() {
+        io::ErrorKind::NotFound => "no such file or directory".to_owned(),
+        io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+        io::ErrorKind::IsADirectory => "is a directory".to_owned(),
+        _ => err.to_string(),
+    }
+}

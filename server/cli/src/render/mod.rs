@@ -1,0 +1,4 @@
+//! Everything the CLI shows a person: JSON in the reference's shape, source excerpts.
+
+pub mod excerpt;
+pub mod json;

@@ -1,0 +1,136 @@
+//! Findings about a contract: a reference code, a severity, a field path, a byte span and a message.
+
+use std::fmt;
+
+use crate::syntax::{FieldPath, PathStyle, Span};
+
+/// Every code the reference emits (spec §2.3–§2.6); `as_str` holds each reference string once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Code {
+    ParseError,
+    YamlParseError,
+    SchemaViolation,
+    SchemaError,
+    InvalidSemver,
+    DuplicateInterfaceName,
+    PortRequired,
+    PortIgnored,
+    ContractRequired,
+    HealthInterfaceNotFound,
+    HealthInterfaceInvalid,
+    HealthPathRequired,
+    HealthPathIgnored,
+    FileNotFound,
+    InvalidOciRef,
+    TagNotDigest,
+    EmptyCompatibility,
+    InvalidCompatibility,
+    InvalidImageRef,
+    ScalingMinExceedsMax,
+    JobScalingNotAllowed,
+    StatelessPersistentConflict,
+    UpgradeStrategyStateMismatch,
+}
+
+impl Code {
+    pub const ALL: [Code; 23] = [
+        Code::ParseError,
+        Code::YamlParseError,
+        Code::SchemaViolation,
+        Code::SchemaError,
+        Code::InvalidSemver,
+        Code::DuplicateInterfaceName,
+        Code::PortRequired,
+        Code::PortIgnored,
+        Code::ContractRequired,
+        Code::HealthInterfaceNotFound,
+        Code::HealthInterfaceInvalid,
+        Code::HealthPathRequired,
+        Code::HealthPathIgnored,
+        Code::FileNotFound,
+        Code::InvalidOciRef,
+        Code::TagNotDigest,
+        Code::EmptyCompatibility,
+        Code::InvalidCompatibility,
+        Code::InvalidImageRef,
+        Code::ScalingMinExceedsMax,
+        Code::JobScalingNotAllowed,
+        Code::StatelessPersistentConflict,
+        Code::UpgradeStrategyStateMismatch,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::ParseError => "PARSE_ERROR",
+            Code::YamlParseError => "YAML_PARSE_ERROR",
+            Code::SchemaViolation => "SCHEMA_VIOLATION",
+            Code::SchemaError => "SCHEMA_ERROR",
+            Code::InvalidSemver => "INVALID_SEMVER",
+            Code::DuplicateInterfaceName => "DUPLICATE_INTERFACE_NAME",
+            Code::PortRequired => "PORT_REQUIRED",
+            Code::PortIgnored => "PORT_IGNORED",
+            Code::ContractRequired => "CONTRACT_REQUIRED",
+            Code::HealthInterfaceNotFound => "HEALTH_INTERFACE_NOT_FOUND",
+            Code::HealthInterfaceInvalid => "HEALTH_INTERFACE_INVALID",
+            Code::HealthPathRequired => "HEALTH_PATH_REQUIRED",
+            Code::HealthPathIgnored => "HEALTH_PATH_IGNORED",
+            Code::FileNotFound => "FILE_NOT_FOUND",
+            Code::InvalidOciRef => "INVALID_OCI_REF",
+            Code::TagNotDigest => "TAG_NOT_DIGEST",
+            Code::EmptyCompatibility => "EMPTY_COMPATIBILITY",
+            Code::InvalidCompatibility => "INVALID_COMPATIBILITY",
+            Code::InvalidImageRef => "INVALID_IMAGE_REF",
+            Code::ScalingMinExceedsMax => "SCALING_MIN_EXCEEDS_MAX",
+            Code::JobScalingNotAllowed => "JOB_SCALING_NOT_ALLOWED",
+            Code::StatelessPersistentConflict => "STATELESS_PERSISTENT_CONFLICT",
+            Code::UpgradeStrategyStateMismatch => "UPGRADE_STRATEGY_STATE_MISMATCH",
+        }
+    }
+}
+
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// Which stage found it; the editor drops a later layer's finding on a span an earlier one took.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Layer {
+    Parse,
+    Structural,
+    CrossField,
+    Semantic,
+}
+
+/// A second place a finding involves (the first declaration of a duplicate name, say).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Related {
+    pub span: Span,
+    pub message: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub code: Code,
+    pub severity: Severity,
+    pub layer: Layer,
+    pub path: FieldPath,
+    pub path_style: PathStyle,
+    pub span: Span,
+    pub message: String,
+    pub related: Vec<Related>,
+}
+
+impl Diagnostic {
+    /// The path as the reference prints it: dotted for layer 1, bracketed elsewhere.
+    pub fn path_text(&self) -> String {
+        self.path.render(self.path_style)
+    }
+}

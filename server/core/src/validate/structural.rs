@@ -1,0 +1,275 @@
+//! Layer 1: the embedded JSON Schema, with the reference's dotted paths and jsonschema-v6 wording
+//! (spec §2.4), each finding placed on the smallest span that explains it.
+
+use std::sync::OnceLock;
+
+use jsonschema::error::{TypeKind, ValidationErrorKind};
+use jsonschema::{ValidationError, Validator};
+use serde_json::Value;
+
+use crate::diagnostic::{Code, Diagnostic, Layer, Severity};
+use crate::syntax::{FieldPath, Node, PathStyle, Segment};
+
+use super::anchor_span;
+
+/// The schema, byte for byte as shipped in `schemas/` and printed by `pacto schema`.
+pub const SCHEMA_TEXT: &str = include_str!("../../../../schemas/pacto-v1.0.schema.json");
+
+pub fn schema() -> &'static Value {
+    static SCHEMA: OnceLock<Value> = OnceLock::new();
+    SCHEMA.get_or_init(|| {
+        serde_json::from_str(SCHEMA_TEXT).expect("the embedded schema is valid JSON")
+    })
+}
+
+fn validator() -> &'static Validator {
+    static VALIDATOR: OnceLock<Validator> = OnceLock::new();
+    VALIDATOR
+        .get_or_init(|| jsonschema::validator_for(schema()).expect("the embedded schema compiles"))
+}
+
+/// One leaf violation before it becomes a diagnostic.
+struct Leaf {
+    path: Vec<Segment>,
+    pointer: String,
+    detail: String,
+    is_type: bool,
+    is_additional: bool,
+    required: Option<(String, String)>,
+}
+
+/// Validates `json` (the tree's JSON form); `root` places each finding. Additional-property
+/// findings are kept only when `keep_additional` (the editor reports unknown keys at parse level).
+pub fn check(root: &Node, json: &Value, keep_additional: bool) -> Vec<Diagnostic> {
+    let mut leaves = Vec::new();
+    for error in validator().iter_errors(json) {
+        collect(&error, &mut leaves);
+    }
+    let leaves = group_required(leaves);
+    // jsonschema v6 stops checking a schema object at its first failed `type`: drop what else
+    // was reported for the same instance, so counts match the reference.
+    let typed: Vec<Vec<Segment>> = leaves
+        .iter()
+        .filter(|it| it.is_type)
+        .map(|it| it.path.clone())
+        .collect();
+    leaves
+        .into_iter()
+        .filter(|it| it.is_type || !typed.contains(&it.path))
+        .filter(|it| keep_additional || !it.is_additional)
+        .map(|leaf| {
+            let mut path = FieldPath::root();
+            for segment in leaf.path {
+                path.push(segment);
+            }
+            Diagnostic {
+                code: Code::SchemaViolation,
+                severity: Severity::Error,
+                layer: Layer::Structural,
+                span: anchor_span(root, &path),
+                path,
+                path_style: PathStyle::Dotted,
+                message: format!("at '{}': {}", leaf.pointer, leaf.detail),
+                related: Vec::new(),
+            }
+        })
+        .collect()
+}
+
+fn collect(error: &ValidationError<'_>, out: &mut Vec<Leaf>) {
+    let path: Vec<Segment> = error
+        .instance_path()
+        .iter()
+        .map(|it| match it {
+            jsonschema::paths::LocationSegment::Property(name) => Segment::Key(name.to_string()),
+            jsonschema::paths::LocationSegment::Index(idx) => Segment::Index(idx),
+        })
+        .collect();
+    let pointer = error.instance_path().as_str().to_owned();
+    let schema_path = error.schema_path().as_str().to_owned();
+    let instance = error.instance().clone().into_owned();
+    let leaf = |detail: String| Leaf {
+        path: path.clone(),
+        pointer: pointer.clone(),
+        detail,
+        is_type: false,
+        is_additional: false,
+        required: None,
+    };
+    match error.kind() {
+        ValidationErrorKind::OneOfNotValid { context } | ValidationErrorKind::AnyOf { context } => {
+            for branch_error in context.iter().flatten() {
+                collect(branch_error, out);
+            }
+        }
+        ValidationErrorKind::Type { kind } => {
+            let want = match kind {
+                TypeKind::Single(it) => it.to_string(),
+                TypeKind::Multiple(set) => set
+                    .iter()
+                    .map(|it| it.to_string())
+                    .collect::<Vec<_>>()
+                    .join(" or "),
+            };
+            out.push(Leaf {
+                is_type: true,
+                ..leaf(format!("got {}, want {want}", json_type(&instance)))
+            });
+        }
+        ValidationErrorKind::Required { property } => {
+            let name = property.as_str().unwrap_or_default().to_owned();
+            out.push(Leaf {
+                required: Some((schema_path, name)),
+                ..leaf(String::new())
+            });
+        }
+        ValidationErrorKind::Enum { options } => {
+            let values: Vec<String> = options
+                .as_array()
+                .map(|it| it.iter().map(quote_value).collect())
+                .unwrap_or_default();
+            let detail = match values.as_slice() {
+                [one] => format!("value must be {one}"),
+                _ => format!("value must be one of {}", values.join(", ")),
+            };
+            out.push(leaf(detail));
+        }
+        ValidationErrorKind::Constant { expected_value } => {
+            out.push(leaf(format!(
+                "value must be {}",
+                quote_value(expected_value)
+            )));
+        }
+        ValidationErrorKind::Pattern { pattern } => {
+            let text = instance.as_str().unwrap_or_default();
+            out.push(leaf(format!("'{text}' does not match pattern '{pattern}'")));
+        }
+        ValidationErrorKind::MinLength { limit } => {
+            let got = instance.as_str().map_or(0, |it| it.chars().count());
+            out.push(leaf(format!("minLength: got {got}, want {limit}")));
+        }
+        ValidationErrorKind::Minimum { limit } => {
+            out.push(leaf(format!(
+                "minimum: got {}, want {}",
+                go_number(&instance),
+                go_number(limit)
+            )));
+        }
+        ValidationErrorKind::Maximum { limit } => {
+            out.push(leaf(format!(
+                "maximum: got {}, want {}",
+                go_number(&instance),
+                go_number(limit)
+            )));
+        }
+        ValidationErrorKind::AdditionalProperties { unexpected } => {
+            let names: Vec<String> = unexpected.iter().map(|it| format!("'{it}'")).collect();
+            let noun = if names.len() == 1 {
+                "property"
+            } else {
+                "properties"
+            };
+            out.push(Leaf {
+                is_additional: true,
+                ..leaf(format!(
+                    "additional {noun} {} not allowed",
+                    names.join(", ")
+                ))
+            });
+        }
+        ValidationErrorKind::Not { .. } => out.push(leaf("not failed".to_owned())),
+        _ => out.push(leaf(error.to_string())),
+    }
+}
+
+/// jsonschema v6 reports all missing properties of one `required` keyword together.
+fn group_required(leaves: Vec<Leaf>) -> Vec<Leaf> {
+    let mut out: Vec<Leaf> = Vec::with_capacity(leaves.len());
+    let mut names: Vec<Vec<String>> = Vec::new();
+    for leaf in leaves {
+        if let Some((schema_path, name)) = &leaf.required {
+            let same = out.iter().rposition(|it| {
+                it.path == leaf.path
+                    && it
+                        .required
+                        .as_ref()
+                        .is_some_and(|(other, _)| other == schema_path)
+            });
+            if let Some(at) = same {
+                names[at].push(name.clone());
+                continue;
+            }
+            names.push(vec![name.clone()]);
+        } else {
+            names.push(Vec::new());
+        }
+        out.push(leaf);
+    }
+    for (leaf, names) in out.iter_mut().zip(names) {
+        if leaf.required.is_some() {
+            let quoted: Vec<String> = names.iter().map(|it| format!("'{it}'")).collect();
+            let noun = if quoted.len() == 1 {
+                "property"
+            } else {
+                "properties"
+            };
+            leaf.detail = format!("missing {noun} {}", quoted.join(", "));
+        }
+    }
+    out
+}
+
+fn json_type(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+fn quote_value(value: &Value) -> String {
+    match value {
+        Value::String(it) => format!("'{it}'"),
+        other => other.to_string(),
+    }
+}
+
+/// Numbers as jsonschema v6 prints them: English thousands separators (`70,000`).
+fn go_number(value: &Value) -> String {
+    let Some(int) = value.as_i64() else {
+        return value.to_string();
+    };
+    let digits = int.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (idx, ch) in digits.chars().enumerate() {
+        if idx > 0 && (digits.len() - idx) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(ch);
+    }
+    if int < 0 { format!("-{out}") } else { out }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn numbers_print_with_thousands_separators() {
+        assert_eq!(go_number(&Value::from(70000)), "70,000");
+        assert_eq!(go_number(&Value::from(65535)), "65,535");
+        assert_eq!(go_number(&Value::from(0)), "0");
+        assert_eq!(go_number(&Value::from(-1234567)), "-1,234,567");
+    }
+
+    #[test]
+    fn embedded_schema_compiles_with_the_reference_id() {
+        assert_eq!(schema()["$id"], "https://pacto.trianalab.com/schema/v1.0");
+        assert!(validator().is_valid(
+            &serde_json::json!({"pactoVersion": "1.0", "service": {"name": "a", "version": "1"}})
+        ));
+    }
+}
