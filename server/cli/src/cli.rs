@@ -5,19 +5,10 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 #[derive(Debug, Parser)]
-#[command(
-    name = "pacto",
-    about = "Validate, explain and create Pacto service contracts",
-    disable_version_flag = true
-)]
+#[command(name = "pacto", about = "Validate, explain and create Pacto service contracts", disable_version_flag = true)]
 pub struct Cli {
     /// Output format: text, json or markdown (anything else is text)
-    #[arg(
-        long,
-        global = true,
-        env = "PACTO_OUTPUT_FORMAT",
-        default_value = "text"
-    )]
+    #[arg(long, global = true, env = "PACTO_OUTPUT_FORMAT", default_value = "text")]
     pub output_format: String,
     /// Debug logging to stderr
     #[arg(short, long, global = true, env = "PACTO_VERBOSE", value_parser = clap::builder::FalseyValueParser::new())]
@@ -77,11 +68,7 @@ pub fn parse() -> Result<Cli, ExitCode> {
     match Cli::try_parse() {
         Ok(cli) => Ok(cli),
         Err(err) => {
-            let code = if err.use_stderr() {
-                ExitCode::FAILURE
-            } else {
-                ExitCode::SUCCESS
-            };
+            let code = if err.use_stderr() { ExitCode::FAILURE } else { ExitCode::SUCCESS };
             let _ = err.print();
             Err(code)
         }

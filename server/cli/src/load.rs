@@ -29,8 +29,7 @@ pub fn load(arg: &str) -> Result<Loaded, String> {
         return Err("OCI registry client not configured".to_owned());
     }
     let dir = arg.strip_prefix("file://").unwrap_or(arg);
-    let meta = fs::metadata(dir)
-        .map_err(|err| format!("failed to access {dir}: stat {dir}: {}", os_error(&err)))?;
+    let meta = fs::metadata(dir).map_err(|err| format!("failed to access {dir}: stat {dir}: {}", os_error(&err)))?;
     if !meta.is_dir() {
         return Err(format!("{dir} is not a directory"));
     }
@@ -52,14 +51,9 @@ pub fn load(arg: &str) -> Result<Loaded, String> {
             file_meta.len()
         ));
     }
-    let bytes =
-        fs::read(&file).map_err(|err| format!("failed to read {file}: {}", os_error(&err)))?;
+    let bytes = fs::read(&file).map_err(|err| format!("failed to read {file}: {}", os_error(&err)))?;
     let text = decode_utf8(&file, bytes)?;
-    Ok(Loaded {
-        dir: PathBuf::from(dir),
-        file,
-        text,
-    })
+    Ok(Loaded { dir: PathBuf::from(dir), file, text })
 }
 
 fn decode_utf8(file: &str, bytes: Vec<u8>) -> Result<String, String> {

@@ -26,11 +26,7 @@ fn stderr(output: &Output) -> String {
 
 fn assert_clean_failure(output: &Output) {
     assert_eq!(output.status.code(), Some(1), "stderr: {}", stderr(output));
-    assert!(
-        !stderr(output).contains("panicked"),
-        "stderr: {}",
-        stderr(output)
-    );
+    assert!(!stderr(output).contains("panicked"), "stderr: {}", stderr(output));
 }
 
 #[test]
@@ -52,9 +48,7 @@ fn file_over_the_size_limit_is_refused_before_reading() {
 
 #[test]
 fn alias_bomb_is_refused_with_the_limit_named() {
-    let mut text = String::from(
-        "pactoVersion: \"1.0\"\nmetadata:\n  a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n",
-    );
+    let mut text = String::from("pactoVersion: \"1.0\"\nmetadata:\n  a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
     for level in 1..12 {
         let prev = level - 1;
         let refs = vec![format!("*a{prev}"); 10].join(", ");
@@ -64,63 +58,37 @@ fn alias_bomb_is_refused_with_the_limit_named() {
     let output = pacto(dir.path(), &["validate", "svc"]);
     assert_clean_failure(&output);
     assert!(
-        stderr(&output)
-            .contains("aliases expand to more than 100000 nodes; refusing to expand further"),
+        stderr(&output).contains("aliases expand to more than 100000 nodes; refusing to expand further"),
         "{}",
         stderr(&output)
     );
-    assert!(
-        stderr(&output).contains("svc/pacto.yaml:8:"),
-        "{}",
-        stderr(&output)
-    );
+    assert!(stderr(&output).contains("svc/pacto.yaml:8:"), "{}", stderr(&output));
 }
 
 #[test]
 fn deep_nesting_is_refused() {
-    let text = format!(
-        "pactoVersion: \"1.0\"\nmetadata:\n  deep: {}\n",
-        "[".repeat(100_000)
-    );
+    let text = format!("pactoVersion: \"1.0\"\nmetadata:\n  deep: {}\n", "[".repeat(100_000));
     let dir = bundle(text.as_bytes());
     let output = pacto(dir.path(), &["validate", "svc"]);
     assert_clean_failure(&output);
-    assert!(
-        stderr(&output).contains("recursion limit exceeded"),
-        "{}",
-        stderr(&output)
-    );
+    assert!(stderr(&output).contains("recursion limit exceeded"), "{}", stderr(&output));
 
-    let text = format!(
-        "pactoVersion: \"1.0\"\nmetadata:\n  deep: {}x\n",
-        "- ".repeat(100_000)
-    );
+    let text = format!("pactoVersion: \"1.0\"\nmetadata:\n  deep: {}x\n", "- ".repeat(100_000));
     let dir = bundle(text.as_bytes());
     let output = pacto(dir.path(), &["validate", "svc"]);
     assert_clean_failure(&output);
-    assert!(
-        stderr(&output).contains("nesting deeper than 10000 levels is not allowed"),
-        "{}",
-        stderr(&output)
-    );
+    assert!(stderr(&output).contains("nesting deeper than 10000 levels is not allowed"), "{}", stderr(&output));
 }
 
 #[test]
 fn a_fifo_is_not_read() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::create_dir(dir.path().join("svc")).unwrap();
-    let status = Command::new("mkfifo")
-        .arg(dir.path().join("svc/pacto.yaml"))
-        .status()
-        .unwrap();
+    let status = Command::new("mkfifo").arg(dir.path().join("svc/pacto.yaml")).status().unwrap();
     assert!(status.success());
     let output = pacto(dir.path(), &["validate", "svc"]);
     assert_clean_failure(&output);
-    assert!(
-        stderr(&output).contains("failed to read svc/pacto.yaml: not a regular file"),
-        "{}",
-        stderr(&output)
-    );
+    assert!(stderr(&output).contains("failed to read svc/pacto.yaml: not a regular file"), "{}", stderr(&output));
 }
 
 #[test]
@@ -129,11 +97,7 @@ fn a_contract_that_is_a_directory_is_not_read() {
     std::fs::create_dir_all(dir.path().join("svc/pacto.yaml")).unwrap();
     let output = pacto(dir.path(), &["validate", "svc"]);
     assert_clean_failure(&output);
-    assert!(
-        stderr(&output).contains("failed to read svc/pacto.yaml: not a regular file"),
-        "{}",
-        stderr(&output)
-    );
+    assert!(stderr(&output).contains("failed to read svc/pacto.yaml: not a regular file"), "{}", stderr(&output));
 }
 
 #[test]
@@ -162,10 +126,7 @@ fn usage_errors_exit_one() {
     let output = pacto(dir.path(), &["no-such-command"]);
     assert_clean_failure(&output);
     let output = pacto(dir.path(), &["version"]);
-    assert_eq!(
-        String::from_utf8_lossy(&output.stdout),
-        format!("pacto version {}\n", env!("CARGO_PKG_VERSION"))
-    );
+    assert_eq!(String::from_utf8_lossy(&output.stdout), format!("pacto version {}\n", env!("CARGO_PKG_VERSION")));
 }
 
 #[test]
@@ -173,9 +134,8 @@ fn schema_prints_the_embedded_schema() {
     let dir = tempfile::tempdir().unwrap();
     let output = pacto(dir.path(), &["schema"]);
     assert_eq!(output.status.code(), Some(0));
-    let shipped = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../schemas/pacto-v1.0.schema.json"),
-    )
-    .unwrap();
+    let shipped =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../schemas/pacto-v1.0.schema.json"))
+            .unwrap();
     assert_eq!(String::from_utf8_lossy(&output.stdout), shipped);
 }

@@ -20,10 +20,7 @@ fn run(dir: &Path, args: &[&str]) -> String {
         .expect("the pacto binary runs");
     format!(
         "exit: {}\n--- stdout\n{}--- stderr\n{}",
-        output
-            .status
-            .code()
-            .map_or("signal".to_owned(), |it| it.to_string()),
+        output.status.code().map_or("signal".to_owned(), |it| it.to_string()),
         String::from_utf8_lossy(&output.stdout),
         String::from_utf8_lossy(&output.stderr)
     )
@@ -36,27 +33,18 @@ fn validate_fixtures_match_expected_output() {
         .expect("tests/data/validate exists")
         .map(|it| it.expect("readable entry").path())
         .filter(|it| {
-            it.file_name().is_some_and(|name| {
-                name != "README.md" && !name.to_string_lossy().ends_with(".expected.txt")
-            })
+            it.file_name().is_some_and(|name| name != "README.md" && !name.to_string_lossy().ends_with(".expected.txt"))
         })
         .collect();
     cases.sort();
-    assert!(
-        cases.len() >= 60,
-        "the corpus has {} cases, fewer than 60",
-        cases.len()
-    );
+    assert!(cases.len() >= 60, "the corpus has {} cases, fewer than 60", cases.len());
     for case in cases {
         let name = case.file_name().unwrap().to_string_lossy().into_owned();
         let mut out = run(&root, &["validate", &name]);
         out.push_str("--- json\n");
         out.push_str(&run(&root, &["validate", "--output-format", "json", &name]));
-        let expected = if case.is_dir() {
-            case.join("expected.txt")
-        } else {
-            root.join(format!("{name}.expected.txt"))
-        };
+        let expected =
+            if case.is_dir() { case.join("expected.txt") } else { root.join(format!("{name}.expected.txt")) };
         expect_file![expected].assert_eq(&out);
     }
 }

@@ -30,10 +30,7 @@ pub fn run(arg: &str, format: Format) -> Result<(), String> {
                 .and_then(|root| root.get("metadata"))
                 .filter(|it| it.as_mapping().is_some_and(|entries| !entries.is_empty()))
                 .and_then(|it| to_json(it).ok());
-            print!(
-                "{}",
-                render_json::to_string(&json_summary(contract, metadata))
-            );
+            print!("{}", render_json::to_string(&json_summary(contract, metadata)));
         }
         Format::Text | Format::Markdown => print!("{}", text_summary(contract)),
     }
@@ -42,18 +39,11 @@ pub fn run(arg: &str, format: Format) -> Result<(), String> {
 
 fn text_summary(contract: &Contract) -> String {
     let service = &contract.service;
-    let mut out = format!(
-        "Service: {}@{}\n",
-        text(&service.name),
-        text(&service.version)
-    );
+    let mut out = format!("Service: {}@{}\n", text(&service.name), text(&service.version));
     if !text(&service.owner).is_empty() {
         out.push_str(&format!("Owner: {}\n", text(&service.owner)));
     }
-    out.push_str(&format!(
-        "Pacto Version: {}\n",
-        text(&contract.pacto_version)
-    ));
+    out.push_str(&format!("Pacto Version: {}\n", text(&contract.pacto_version)));
     if let Some(runtime) = &contract.runtime {
         let state = &runtime.state;
         out.push_str(&format!(
@@ -83,16 +73,8 @@ fn text_summary(contract: &Contract) -> String {
     if !dependencies.is_empty() {
         out.push_str(&format!("\nDependencies ({}):\n", dependencies.len()));
         for it in dependencies {
-            let required = if it.required.as_ref().is_some_and(|it| it.value) {
-                "required"
-            } else {
-                "optional"
-            };
-            out.push_str(&format!(
-                "  - {} ({}, {required})\n",
-                text(&it.reference),
-                text(&it.compatibility)
-            ));
+            let required = if it.required.as_ref().is_some_and(|it| it.value) { "required" } else { "optional" };
+            out.push_str(&format!("  - {} ({}, {required})\n", text(&it.reference), text(&it.compatibility)));
         }
     }
     if let Some(scaling) = &contract.scaling {
@@ -121,14 +103,8 @@ fn json_summary(contract: &Contract, metadata: Option<Value>) -> Value {
     runtime_json.insert("workloadType".into(), field(|it| &it.workload));
     runtime_json.insert("stateType".into(), field(|it| &it.state.kind));
     runtime_json.insert("scope".into(), field(|it| &it.state.persistence.scope));
-    runtime_json.insert(
-        "durability".into(),
-        field(|it| &it.state.persistence.durability),
-    );
-    runtime_json.insert(
-        "dataCriticality".into(),
-        field(|it| &it.state.data_criticality),
-    );
+    runtime_json.insert("durability".into(), field(|it| &it.state.persistence.durability));
+    runtime_json.insert("dataCriticality".into(), field(|it| &it.state.data_criticality));
     out.insert("runtime".into(), Value::Object(runtime_json));
     let interfaces = contract.interfaces.as_deref().unwrap_or_default();
     if !interfaces.is_empty() {
@@ -156,10 +132,7 @@ fn json_summary(contract: &Contract, metadata: Option<Value>) -> Value {
             .map(|it| {
                 let mut item = Map::new();
                 item.insert("ref".into(), text(&it.reference).into());
-                item.insert(
-                    "required".into(),
-                    it.required.as_ref().is_some_and(|it| it.value).into(),
-                );
+                item.insert("required".into(), it.required.as_ref().is_some_and(|it| it.value).into());
                 item.insert("compatibility".into(), text(&it.compatibility).into());
                 Value::Object(item)
             })

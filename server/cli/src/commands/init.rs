@@ -30,13 +30,10 @@ pub fn run(name: &str, format: Format) -> Result<(), String> {
         return Err(format!("failed to create {name}: {err}"));
     }
     match format {
-        Format::Json => print!(
-            "{}",
-            render_json::to_string(&json!({"Dir": name, "Path": format!("{name}/pacto.yaml")}))
-        ),
-        _ => println!(
-            "Created {name}/\n  {name}/pacto.yaml\n  {name}/interfaces/\n  {name}/configuration/"
-        ),
+        Format::Json => {
+            print!("{}", render_json::to_string(&json!({"Dir": name, "Path": format!("{name}/pacto.yaml")})))
+        }
+        _ => println!("Created {name}/\n  {name}/pacto.yaml\n  {name}/interfaces/\n  {name}/configuration/"),
     }
     Ok(())
 }

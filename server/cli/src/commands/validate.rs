@@ -31,30 +31,19 @@ pub fn run(arg: &str, format: Format) -> Result<(), String> {
             excerpt: None,
         }],
         Ok(loaded) => {
-            let bundle = DirBundle {
-                root: loaded.dir.clone(),
-            };
+            let bundle = DirBundle { root: loaded.dir.clone() };
             let validation = validate(&loaded.text, Some(&bundle), Mode::Reference);
-            let mut findings: Vec<Finding> = validation
-                .diagnostics
-                .iter()
-                .map(|it| finding(it, &loaded, &validation.line_index, format))
-                .collect();
+            let mut findings: Vec<Finding> =
+                validation.diagnostics.iter().map(|it| finding(it, &loaded, &validation.line_index, format)).collect();
             // Errors first, then warnings (spec §2.10).
             findings.sort_by_key(|it| it.severity);
             findings
         }
     };
-    let n_errors = findings
-        .iter()
-        .filter(|it| it.severity == Severity::Error)
-        .count();
+    let n_errors = findings.iter().filter(|it| it.severity == Severity::Error).count();
     let valid = n_errors == 0;
     match format {
-        Format::Json => print!(
-            "{}",
-            render_json::to_string(&json_report(arg, valid, &findings))
-        ),
+        Format::Json => print!("{}", render_json::to_string(&json_report(arg, valid, &findings))),
         Format::Text | Format::Markdown => {
             println!("{arg} is {}", if valid { "valid" } else { "invalid" });
             let mut err = String::new();
@@ -73,11 +62,7 @@ pub fn run(arg: &str, format: Format) -> Result<(), String> {
             eprint!("{err}");
         }
     }
-    if valid {
-        Ok(())
-    } else {
-        Err(format!("validation failed with {n_errors} error(s)"))
-    }
+    if valid { Ok(()) } else { Err(format!("validation failed with {n_errors} error(s)")) }
 }
 
 fn finding(
@@ -93,16 +78,8 @@ fn finding(
     };
     let position = index.line_col(&loaded.text, diagnostic.span.start);
     let excerpt = (format != Format::Json).then(|| {
-        let label = diagnostic.code.as_str();
         let warning = diagnostic.severity == Severity::Warning;
-        excerpt::render(
-            &loaded.file,
-            &loaded.text,
-            index,
-            diagnostic.span,
-            label,
-            warning,
-        )
+        excerpt::render(&loaded.file, &loaded.text, index, diagnostic.span, warning)
     });
     Finding {
         severity: diagnostic.severity,
@@ -132,11 +109,7 @@ fn json_report(arg: &str, valid: bool, findings: &[Finding]) -> Value {
             })
             .collect();
         // Go encodes a nil slice as null.
-        if items.is_empty() {
-            Value::Null
-        } else {
-            Value::Array(items)
-        }
+        if items.is_empty() { Value::Null } else { Value::Array(items) }
     };
     json!({
         "Path": arg,

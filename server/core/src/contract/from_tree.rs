@@ -5,8 +5,8 @@
 use crate::syntax::{Entry, FieldPath, Node, NodeKind, ScalarValue, Span};
 
 use super::model::{
-    Configuration, Contract, Dependency, Health, Image, Interface, Lifecycle, Persistence, Runtime,
-    Scaling, Service, Spanned, State, Text,
+    Configuration, Contract, Dependency, Health, Image, Interface, Lifecycle, Persistence, Runtime, Scaling, Service,
+    Spanned, State, Text,
 };
 use super::suggest::closest;
 
@@ -29,22 +29,13 @@ pub struct Decoded {
 pub fn missing_required(contract: &Contract) -> Vec<(FieldPath, &'static str)> {
     let mut out = Vec::new();
     if super::model::text(&contract.pacto_version).is_empty() {
-        out.push((
-            FieldPath::root().key("pactoVersion"),
-            "pactoVersion is required",
-        ));
+        out.push((FieldPath::root().key("pactoVersion"), "pactoVersion is required"));
     }
     if super::model::text(&contract.service.name).is_empty() {
-        out.push((
-            FieldPath::root().key("service").key("name"),
-            "service.name is required",
-        ));
+        out.push((FieldPath::root().key("service").key("name"), "service.name is required"));
     }
     if super::model::text(&contract.service.version).is_empty() {
-        out.push((
-            FieldPath::root().key("service").key("version"),
-            "service.version is required",
-        ));
+        out.push((FieldPath::root().key("service").key("version"), "service.version is required"));
     }
     out
 }
@@ -63,22 +54,11 @@ pub fn from_tree(root: Option<&Node>) -> Decoded {
         }
         Some(root) => decoder.contract(root),
     };
-    Decoded {
-        contract,
-        errors: decoder.errors,
-    }
+    Decoded { contract, errors: decoder.errors }
 }
 
-const CONTRACT_FIELDS: &[&str] = &[
-    "pactoVersion",
-    "service",
-    "interfaces",
-    "configuration",
-    "dependencies",
-    "runtime",
-    "scaling",
-    "metadata",
-];
+const CONTRACT_FIELDS: &[&str] =
+    &["pactoVersion", "service", "interfaces", "configuration", "dependencies", "runtime", "scaling", "metadata"];
 const SERVICE_FIELDS: &[&str] = &["name", "version", "owner", "image"];
 const IMAGE_FIELDS: &[&str] = &["ref", "private"];
 const INTERFACE_FIELDS: &[&str] = &["name", "type", "port", "visibility", "contract"];
@@ -140,34 +120,20 @@ impl<'a> Fields<'a> {
 
 impl Decoder {
     fn error(&mut self, span: Span, path: &FieldPath, message: String) {
-        self.errors.push(DecodeError {
-            span,
-            path: path.clone(),
-            message,
-        });
+        self.errors.push(DecodeError { span, path: path.clone(), message });
     }
 
     fn cannot_unmarshal(&mut self, node: &Node, path: &FieldPath, into: &str) {
-        let what = match &node.kind {
-            NodeKind::Scalar(scalar) => format!("{} `{}`", scalar.value.tag_name(), scalar.text),
-            _ => node.tag_name().to_owned(),
+        let (what, span) = match &node.kind {
+            NodeKind::Scalar(scalar) => (format!("{} `{}`", scalar.value.tag_name(), scalar.text), node.span),
+            _ => (node.tag_name().to_owned(), node.head_span()),
         };
-        self.error(
-            node.span,
-            path,
-            format!("cannot unmarshal {what} into {into}"),
-        );
+        self.error(span, path, format!("cannot unmarshal {what} into {into}"));
     }
 
     /// Reads a mapping as a struct: `None` for null, an error for anything else that is not a
     /// mapping, and an error for each key the struct does not know.
-    fn fields<'a>(
-        &mut self,
-        node: &'a Node,
-        path: FieldPath,
-        type_name: &str,
-        known: &[&str],
-    ) -> Option<Fields<'a>> {
+    fn fields<'a>(&mut self, node: &'a Node, path: FieldPath, type_name: &str, known: &[&str]) -> Option<Fields<'a>> {
         let entries = match &node.kind {
             NodeKind::Mapping(entries) => entries,
             _ if node.is_null() => return None,
@@ -195,10 +161,7 @@ impl Decoder {
         let (node, path) = field?;
         match &node.kind {
             NodeKind::Scalar(scalar) if scalar.value == ScalarValue::Null => None,
-            NodeKind::Scalar(scalar) => Some(Spanned {
-                value: scalar.text.clone(),
-                span: node.span,
-            }),
+            NodeKind::Scalar(scalar) => Some(Spanned { value: scalar.text.clone(), span: node.span }),
             _ => {
                 self.cannot_unmarshal(node, &path, "string");
                 None
@@ -218,10 +181,7 @@ impl Decoder {
                 return None;
             }
         };
-        Some(Spanned {
-            value,
-            span: node.span,
-        })
+        Some(Spanned { value, span: node.span })
     }
 
     fn bool(&mut self, field: Option<(&Node, FieldPath)>) -> Option<Spanned<bool>> {
@@ -231,28 +191,17 @@ impl Decoder {
             Some((ScalarValue::Null, _)) => return None,
             Some((ScalarValue::Bool(it), _)) => *it,
             // yaml.v3 still accepts YAML 1.1 booleans when the target is a bool (spec §2.2).
-            Some((ScalarValue::String, "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON")) => {
-                true
-            }
-            Some((ScalarValue::String, "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF")) => {
-                false
-            }
+            Some((ScalarValue::String, "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON")) => true,
+            Some((ScalarValue::String, "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF")) => false,
             _ => {
                 self.cannot_unmarshal(node, &path, "bool");
                 return None;
             }
         };
-        Some(Spanned {
-            value,
-            span: node.span,
-        })
+        Some(Spanned { value, span: node.span })
     }
 
-    fn list<'a>(
-        &mut self,
-        field: Option<(&'a Node, FieldPath)>,
-        type_name: &str,
-    ) -> Option<(&'a [Node], FieldPath)> {
+    fn list<'a>(&mut self, field: Option<(&'a Node, FieldPath)>, type_name: &str) -> Option<(&'a [Node], FieldPath)> {
         let (node, path) = field?;
         match &node.kind {
             NodeKind::Sequence(items) => Some((items, path)),
@@ -265,78 +214,41 @@ impl Decoder {
     }
 
     fn contract(&mut self, root: &Node) -> Contract {
-        let Some(fields) = self.fields(
-            root,
-            FieldPath::root(),
-            "contract.Contract",
-            CONTRACT_FIELDS,
-        ) else {
+        let Some(fields) = self.fields(root, FieldPath::root(), "contract.Contract", CONTRACT_FIELDS) else {
             return Contract::default();
         };
         let pacto_version = self.string(fields.get("pactoVersion"));
-        let service = fields
-            .get("service")
-            .map(|it| self.service(it))
-            .unwrap_or_default();
-        let interfaces = self
-            .list(fields.get("interfaces"), "[]contract.Interface")
-            .map(|(items, path)| {
-                items
-                    .iter()
-                    .enumerate()
-                    .map(|(idx, item)| self.interface(item, path.clone().index(idx)))
-                    .collect()
-            });
+        let service = fields.get("service").map(|it| self.service(it)).unwrap_or_default();
+        let interfaces = self.list(fields.get("interfaces"), "[]contract.Interface").map(|(items, path)| {
+            items.iter().enumerate().map(|(idx, item)| self.interface(item, path.clone().index(idx))).collect()
+        });
         let configuration = fields.get("configuration").and_then(|(node, path)| {
             let fields = self.fields(node, path, "contract.Configuration", CONFIGURATION_FIELDS)?;
-            Some(Configuration {
-                schema: self.string(fields.get("schema")),
-            })
+            Some(Configuration { schema: self.string(fields.get("schema")) })
         });
-        let dependencies = self
-            .list(fields.get("dependencies"), "[]contract.Dependency")
-            .map(|(items, path)| {
-                items
-                    .iter()
-                    .enumerate()
-                    .map(|(idx, item)| self.dependency(item, path.clone().index(idx)))
-                    .collect()
-            });
+        let dependencies = self.list(fields.get("dependencies"), "[]contract.Dependency").map(|(items, path)| {
+            items.iter().enumerate().map(|(idx, item)| self.dependency(item, path.clone().index(idx))).collect()
+        });
         let runtime = fields.get("runtime").and_then(|it| self.runtime(it));
         let scaling = fields.get("scaling").and_then(|it| self.scaling(it));
-        let metadata = fields
-            .get("metadata")
-            .and_then(|(node, path)| match &node.kind {
-                NodeKind::Mapping(_) => Some(node.span),
-                _ if node.is_null() => None,
-                _ => {
-                    self.cannot_unmarshal(node, &path, "map[string]interface {}");
-                    None
-                }
-            });
-        Contract {
-            pacto_version,
-            service,
-            interfaces,
-            configuration,
-            dependencies,
-            runtime,
-            scaling,
-            metadata,
-        }
+        let metadata = fields.get("metadata").and_then(|(node, path)| match &node.kind {
+            NodeKind::Mapping(_) => Some(node.span),
+            _ if node.is_null() => None,
+            _ => {
+                self.cannot_unmarshal(node, &path, "map[string]interface {}");
+                None
+            }
+        });
+        Contract { pacto_version, service, interfaces, configuration, dependencies, runtime, scaling, metadata }
     }
 
     fn service(&mut self, (node, path): (&Node, FieldPath)) -> Service {
-        let Some(fields) = self.fields(node, path, "contract.ServiceIdentity", SERVICE_FIELDS)
-        else {
+        let Some(fields) = self.fields(node, path, "contract.ServiceIdentity", SERVICE_FIELDS) else {
             return Service::default();
         };
         let image = fields.get("image").and_then(|(node, path)| {
             let fields = self.fields(node, path, "contract.Image", IMAGE_FIELDS)?;
-            Some(Image {
-                reference: self.string(fields.get("ref")),
-                private: self.bool(fields.get("private")),
-            })
+            Some(Image { reference: self.string(fields.get("ref")), private: self.bool(fields.get("private")) })
         });
         Service {
             name: self.string(fields.get("name")),
@@ -348,10 +260,7 @@ impl Decoder {
 
     fn interface(&mut self, node: &Node, path: FieldPath) -> Interface {
         let Some(fields) = self.fields(node, path, "contract.Interface", INTERFACE_FIELDS) else {
-            return Interface {
-                span: node.span,
-                ..Interface::default()
-            };
+            return Interface { span: node.span, ..Interface::default() };
         };
         Interface {
             span: node.span,
@@ -365,10 +274,7 @@ impl Decoder {
 
     fn dependency(&mut self, node: &Node, path: FieldPath) -> Dependency {
         let Some(fields) = self.fields(node, path, "contract.Dependency", DEPENDENCY_FIELDS) else {
-            return Dependency {
-                span: node.span,
-                ..Dependency::default()
-            };
+            return Dependency { span: node.span, ..Dependency::default() };
         };
         Dependency {
             span: node.span,
@@ -387,8 +293,7 @@ impl Decoder {
                 let persistence = fields
                     .get("persistence")
                     .and_then(|(node, path)| {
-                        let fields =
-                            self.fields(node, path, "contract.Persistence", PERSISTENCE_FIELDS)?;
+                        let fields = self.fields(node, path, "contract.Persistence", PERSISTENCE_FIELDS)?;
                         Some(Persistence {
                             scope: self.string(fields.get("scope")),
                             durability: self.string(fields.get("durability")),
@@ -417,12 +322,7 @@ impl Decoder {
                 initial_delay_seconds: self.int(fields.get("initialDelaySeconds")),
             })
         });
-        Some(Runtime {
-            workload: self.string(fields.get("workload")),
-            state,
-            lifecycle,
-            health,
-        })
+        Some(Runtime { workload: self.string(fields.get("workload")), state, lifecycle, health })
     }
 
     fn scaling(&mut self, (node, path): (&Node, FieldPath)) -> Option<Scaling> {
@@ -435,11 +335,6 @@ impl Decoder {
             min = replicas.value;
             max = replicas.value;
         }
-        Some(Scaling {
-            span: node.span,
-            replicas,
-            min,
-            max,
-        })
+        Some(Scaling { span: node.span, replicas, min, max })
     }
 }

@@ -33,14 +33,7 @@ pub fn parse(s: &str) -> Result<OciRef, OciRefError> {
         _ => (s, String::new()),
     };
     let Some((registry, repository)) = s.split_once('/') else {
-        return Err(OciRefError(format!(
-            "invalid OCI reference: missing repository in {s:?}"
-        )));
+        return Err(OciRefError(format!("invalid OCI reference: missing repository in {s:?}")));
     };
-    Ok(OciRef {
-        registry: registry.into(),
-        repository: repository.into(),
-        tag,
-        digest,
-    })
+    Ok(OciRef { registry: registry.into(), repository: repository.into(), tag, digest })
 }

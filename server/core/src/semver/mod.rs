@@ -10,11 +10,7 @@ impl fmt::Display for VersionError {
 pub struct Version;
 impl Version {
     pub fn parse(s: &str) -> Result<Version, VersionError> {
-        if s.chars().next().is_some_and(|c| c.is_ascii_digit()) {
-            Ok(Version)
-        } else {
-            Err(VersionError)
-        }
+        if s.chars().next().is_some_and(|c| c.is_ascii_digit()) { Ok(Version) } else { Err(VersionError) }
     }
 }
 #[derive(Debug)]
@@ -27,10 +23,6 @@ impl fmt::Display for ConstraintError {
 pub struct Constraint;
 impl Constraint {
     pub fn parse(s: &str) -> Result<Constraint, ConstraintError> {
-        if s.trim().is_empty() || s == "latest" {
-            Err(ConstraintError(s.to_owned()))
-        } else {
-            Ok(Constraint)
-        }
+        if s.trim().is_empty() || s == "latest" { Err(ConstraintError(s.to_owned())) } else { Ok(Constraint) }
     }
 }

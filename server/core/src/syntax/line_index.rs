@@ -31,10 +31,7 @@ impl LineIndex {
             }
             i += 1;
         }
-        LineIndex {
-            line_starts,
-            len: text.len(),
-        }
+        LineIndex { line_starts, len: text.len() }
     }
 
     pub fn line_count(&self) -> usize {
@@ -72,10 +69,7 @@ impl LineIndex {
         let line = self.line_of(offset);
         let start = self.line_start(line);
         let column = text[start..offset].chars().count() + 1;
-        LineCol {
-            line: line + 1,
-            column,
-        }
+        LineCol { line: line + 1, column }
     }
 }
 
@@ -92,10 +86,7 @@ mod tests {
         assert_eq!(index.line_col(text, x), LineCol { line: 2, column: 6 });
         let c = text.find('c').unwrap();
         assert_eq!(index.line_col(text, c), LineCol { line: 3, column: 1 });
-        assert_eq!(
-            index.line_col(text, text.len()),
-            LineCol { line: 4, column: 2 }
-        );
+        assert_eq!(index.line_col(text, text.len()), LineCol { line: 4, column: 2 });
         assert_eq!(index.line_range(text, 0), 0..4);
     }
 

@@ -63,22 +63,12 @@ pub fn parse_with_limits(text: &str, limits: &Limits) -> Parse {
     loop {
         let mut builder = Builder::new(&work, limits);
         let outcome = builder.run();
-        let Builder {
-            root,
-            errors: soft_errors,
-            extra_document,
-            ..
-        } = builder;
+        let Builder { root, errors: soft_errors, extra_document, .. } = builder;
         match outcome {
             Ok(()) => {
                 errors.extend(soft_errors);
                 sort_errors(&mut errors);
-                return Parse {
-                    root,
-                    errors,
-                    recovered,
-                    extra_document,
-                };
+                return Parse { root, errors, recovered, extra_document };
             }
             Err(fatal) => {
                 let is_limit = fatal.kind == SyntaxErrorKind::Limit;
@@ -95,12 +85,7 @@ pub fn parse_with_limits(text: &str, limits: &Limits) -> Parse {
                     None => {
                         errors.extend(soft_errors);
                         sort_errors(&mut errors);
-                        return Parse {
-                            root,
-                            errors,
-                            recovered,
-                            extra_document,
-                        };
+                        return Parse { root, errors, recovered, extra_document };
                     }
                 }
             }
@@ -122,10 +107,7 @@ fn blank_line(text: &mut String, index: &LineIndex, offset: usize) -> Option<Spa
     }
     let indent = |text: &str, line: usize| {
         let content = &text[index.line_range(text, line)];
-        (
-            content.len() - content.trim_start_matches([' ', '\t']).len(),
-            content.trim().is_empty(),
-        )
+        (content.len() - content.trim_start_matches([' ', '\t']).len(), content.trim().is_empty())
     };
     let (own_indent, _) = indent(text, line);
     // The lines indented under the bad one are its children: parsed without their parent they
@@ -142,13 +124,7 @@ fn blank_line(text: &mut String, index: &LineIndex, offset: usize) -> Option<Spa
     let end = index.line_range(text, last).end;
     let blanked: String = text[start..end]
         .chars()
-        .map(|it| {
-            if it == '\n' || it == '\r' {
-                it.to_string()
-            } else {
-                " ".repeat(it.len_utf8())
-            }
-        })
+        .map(|it| if it == '\n' || it == '\r' { it.to_string() } else { " ".repeat(it.len_utf8()) })
         .collect();
     text.replace_range(start..end, &blanked);
     Some(Span::new(start, end))
@@ -169,16 +145,9 @@ impl<'a> CharToByte<'a> {
         let checkpoints = if ascii {
             Vec::new()
         } else {
-            text.char_indices()
-                .step_by(CHECKPOINT_EVERY)
-                .map(|(byte, _)| byte)
-                .collect()
+            text.char_indices().step_by(CHECKPOINT_EVERY).map(|(byte, _)| byte).collect()
         };
-        CharToByte {
-            text,
-            ascii,
-            checkpoints,
-        }
+        CharToByte { text, ascii, checkpoints }
     }
 
     fn byte(&self, char_idx: usize) -> usize {
@@ -189,26 +158,13 @@ impl<'a> CharToByte<'a> {
             return self.text.len();
         };
         let skip = char_idx % CHECKPOINT_EVERY;
-        self.text[start..]
-            .char_indices()
-            .nth(skip)
-            .map_or(self.text.len(), |(byte, _)| start + byte)
+        self.text[start..].char_indices().nth(skip).map_or(self.text.len(), |(byte, _)| start + byte)
     }
 }
 
 enum Frame {
-    Mapping {
-        start: usize,
-        anchor: usize,
-        entries: Vec<Entry>,
-        merges: Vec<Node>,
-        key: Option<Node>,
-    },
-    Sequence {
-        start: usize,
-        anchor: usize,
-        items: Vec<Node>,
-    },
+    Mapping { start: usize, anchor: usize, entries: Vec<Entry>, merges: Vec<Node>, key: Option<Node> },
+    Sequence { start: usize, anchor: usize, items: Vec<Node> },
 }
 
 struct Builder<'t> {
@@ -298,11 +254,7 @@ impl<'t> Builder<'t> {
                 }
                 Event::SequenceStart(anchor, _) => {
                     self.check_depth(span)?;
-                    self.stack.push(Frame::Sequence {
-                        start: span.start,
-                        anchor,
-                        items: Vec::new(),
-                    });
+                    self.stack.push(Frame::Sequence { start: span.start, anchor, items: Vec::new() });
                 }
                 Event::MappingEnd | Event::SequenceEnd => self.close_top(span.end),
             }
@@ -323,10 +275,7 @@ impl<'t> Builder<'t> {
             return Err(SyntaxError {
                 span: Span::new(span.start, next_char_end(self.text, span.start)),
                 kind: SyntaxErrorKind::Limit,
-                message: format!(
-                    "nesting deeper than {} levels is not allowed",
-                    self.limits.max_nesting_depth
-                ),
+                message: format!("nesting deeper than {} levels is not allowed", self.limits.max_nesting_depth),
             });
         }
         Ok(())
@@ -369,14 +318,7 @@ impl<'t> Builder<'t> {
             None if style == ScalarStyle::Plain => resolve_plain(&text),
             None => ScalarValue::String,
         };
-        Node {
-            span,
-            kind: NodeKind::Scalar(Scalar {
-                text,
-                style,
-                value: resolved,
-            }),
-        }
+        Node { span, kind: NodeKind::Scalar(Scalar { text, style, value: resolved }) }
     }
 
     fn tagged(&self, text: &str, suffix: &str) -> Option<ScalarValue> {
@@ -397,8 +339,7 @@ impl<'t> Builder<'t> {
 
     fn record_anchor(&mut self, anchor: usize, node: &Node) {
         if anchor != 0 {
-            self.anchors
-                .insert(anchor, (node.clone(), count_nodes(node)));
+            self.anchors.insert(anchor, (node.clone(), count_nodes(node)));
         }
     }
 
@@ -439,13 +380,7 @@ impl<'t> Builder<'t> {
             Some(Frame::Sequence { items, .. }) => items.push(node),
             Some(Frame::Mapping { key, .. }) if key.is_none() => *key = Some(node),
             Some(Frame::Mapping { .. }) => {
-                let Some(Frame::Mapping {
-                    key,
-                    entries,
-                    merges,
-                    ..
-                }) = self.stack.last_mut()
-                else {
+                let Some(Frame::Mapping { key, entries, merges, .. }) = self.stack.last_mut() else {
                     return;
                 };
                 let key = key.take().expect("checked above");
@@ -464,25 +399,16 @@ impl<'t> Builder<'t> {
                 }
                 let name = key.scalar_text().unwrap_or_default();
                 if let Some(first) = entries.iter().find(|it| it.key.scalar_text() == Some(name)) {
-                    let first_line = LineIndex::new(self.text)
-                        .line_col(self.text, first.key.span.start)
-                        .line;
+                    let first_line = LineIndex::new(self.text).line_col(self.text, first.key.span.start).line;
                     let error = SyntaxError {
                         span: key.span,
                         kind: SyntaxErrorKind::DuplicateKey,
-                        message: format!(
-                            "mapping key {} already defined at line {first_line}",
-                            go_quote(name)
-                        ),
+                        message: format!("mapping key {} already defined at line {first_line}", go_quote(name)),
                     };
                     self.errors.push(error);
                     return;
                 }
-                entries.push(Entry {
-                    key,
-                    value: node,
-                    merged: false,
-                });
+                entries.push(Entry { key, value: node, merged: false });
             }
         }
     }
@@ -492,52 +418,22 @@ impl<'t> Builder<'t> {
             return;
         };
         let (node, anchor) = match frame {
-            Frame::Mapping {
-                start,
-                anchor,
-                mut entries,
-                merges,
-                key,
-            } => {
+            Frame::Mapping { start, anchor, mut entries, merges, key } => {
                 if let Some(key) = key {
                     // A key without a value (cut short by an error): keep it, its value is null.
                     let value = null_node(Span::empty(key.span.end));
-                    entries.push(Entry {
-                        key,
-                        value,
-                        merged: false,
-                    });
+                    entries.push(Entry { key, value, merged: false });
                 }
-                let span = collection_span(
-                    self.text,
-                    start,
-                    end,
-                    entries.iter().map(|it| it.value.span.cover(it.key.span)),
-                );
+                let span =
+                    collection_span(self.text, start, end, entries.iter().map(|it| it.value.span.cover(it.key.span)));
                 for merge in merges {
                     self.merge_into(&mut entries, merge);
                 }
-                (
-                    Node {
-                        span,
-                        kind: NodeKind::Mapping(entries),
-                    },
-                    anchor,
-                )
+                (Node { span, kind: NodeKind::Mapping(entries) }, anchor)
             }
-            Frame::Sequence {
-                start,
-                anchor,
-                items,
-            } => {
+            Frame::Sequence { start, anchor, items } => {
                 let span = collection_span(self.text, start, end, items.iter().map(|it| it.span));
-                (
-                    Node {
-                        span,
-                        kind: NodeKind::Sequence(items),
-                    },
-                    anchor,
-                )
+                (Node { span, kind: NodeKind::Sequence(items) }, anchor)
             }
         };
         self.record_anchor(anchor, &node);
@@ -565,10 +461,7 @@ impl<'t> Builder<'t> {
             for entry in source_entries {
                 let name = entry.key.scalar_text();
                 if entries.iter().all(|it| it.key.scalar_text() != name) {
-                    entries.push(Entry {
-                        merged: true,
-                        ..entry
-                    });
+                    entries.push(Entry { merged: true, ..entry });
                 }
             }
         }
@@ -585,12 +478,7 @@ impl<'t> Builder<'t> {
 
 /// Block collections end where the next token starts (often lines later, past comments), so
 /// their last child is the better end; flow collections end at their closing bracket.
-fn collection_span(
-    text: &str,
-    start: usize,
-    end: usize,
-    children: impl Iterator<Item = Span>,
-) -> Span {
+fn collection_span(text: &str, start: usize, end: usize, children: impl Iterator<Item = Span>) -> Span {
     let flow = matches!(text.as_bytes().get(start), Some(b'{' | b'['));
     let mut span = Span::new(start, start);
     for child in children {
@@ -603,19 +491,13 @@ fn collection_span(
 }
 
 fn next_char_end(text: &str, offset: usize) -> usize {
-    text.get(offset..)
-        .and_then(|rest| rest.chars().next())
-        .map_or(offset, |ch| offset + ch.len_utf8())
+    text.get(offset..).and_then(|rest| rest.chars().next()).map_or(offset, |ch| offset + ch.len_utf8())
 }
 
 fn null_node(span: Span) -> Node {
     Node {
         span,
-        kind: NodeKind::Scalar(Scalar {
-            text: String::new(),
-            style: ScalarStyle::Plain,
-            value: ScalarValue::Null,
-        }),
+        kind: NodeKind::Scalar(Scalar { text: String::new(), style: ScalarStyle::Plain, value: ScalarValue::Null }),
     }
 }
 

@@ -53,9 +53,7 @@ impl FieldPath {
 
     pub fn parent(&self) -> Option<FieldPath> {
         let (_, rest) = self.segments.split_last()?;
-        Some(FieldPath {
-            segments: rest.to_vec(),
-        })
+        Some(FieldPath { segments: rest.to_vec() })
     }
 
     pub fn last_key(&self) -> Option<&str> {
@@ -138,10 +136,7 @@ pub fn locate(root: &Node, path: &FieldPath) -> Location {
     for segment in path.segments() {
         let next = match segment {
             Segment::Key(key) => node.entry(key).map(|it| (&it.value, Some(it.key.span))),
-            Segment::Index(idx) => node
-                .as_sequence()
-                .and_then(|it| it.get(*idx))
-                .map(|it| (it, None)),
+            Segment::Index(idx) => node.as_sequence().and_then(|it| it.get(*idx)).map(|it| (it, None)),
         };
         match next {
             Some((child, child_key)) => {
@@ -149,20 +144,12 @@ pub fn locate(root: &Node, path: &FieldPath) -> Location {
                 key_span = child_key.or(Some(child.span));
             }
             None => {
-                return Location {
-                    span: key_span.unwrap_or_else(|| root_span(root)),
-                    key_span,
-                    found: false,
-                };
+                return Location { span: key_span.unwrap_or_else(|| root_span(root)), key_span, found: false };
             }
         }
     }
     Location {
-        span: if path.is_root() {
-            root_span(root)
-        } else {
-            node.span
-        },
+        span: if path.is_root() { root_span(root) } else { node.span },
         key_span: if path.is_root() { None } else { key_span },
         found: true,
     }
@@ -188,9 +175,6 @@ mod tests {
             assert_eq!(path.render(PathStyle::Dotted), "interfaces.1.port");
         }
         assert_eq!(FieldPath::parse("").render(PathStyle::Dotted), "");
-        assert_eq!(
-            FieldPath::parse("a[0][2].b").render(PathStyle::Bracketed),
-            "a[0][2].b"
-        );
+        assert_eq!(FieldPath::parse("a[0][2].b").render(PathStyle::Bracketed), "a[0][2].b");
     }
 }

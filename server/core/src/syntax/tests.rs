@@ -42,10 +42,7 @@ fn check_with(text: &str, limits: &Limits, expect: Expect) {
     let parse = parse_with_limits(text, limits);
     let mut out = String::new();
     for error in &parse.errors {
-        out.push_str(&format!(
-            "error {:?} {:?}: {}\n",
-            error.span, error.kind, error.message
-        ));
+        out.push_str(&format!("error {:?} {:?}: {}\n", error.span, error.kind, error.message));
     }
     for span in &parse.recovered {
         out.push_str(&format!("recovered {span:?}\n"));
@@ -265,10 +262,7 @@ fn empty_text_has_no_root() {
 
 #[test]
 fn nesting_at_limit_passes() {
-    let limits = Limits {
-        max_nesting_depth: 4,
-        ..Limits::DEFAULT
-    };
+    let limits = Limits { max_nesting_depth: 4, ..Limits::DEFAULT };
     check_with(
         "a:\n  b:\n    c:\n      d: 1\n",
         &limits,
@@ -288,10 +282,7 @@ fn nesting_at_limit_passes() {
 
 #[test]
 fn nesting_over_limit_refused() {
-    let limits = Limits {
-        max_nesting_depth: 4,
-        ..Limits::DEFAULT
-    };
+    let limits = Limits { max_nesting_depth: 4, ..Limits::DEFAULT };
     check_with(
         "a:\n  b:\n    c:\n      d:\n        e: 1\n",
         &limits,
@@ -312,10 +303,7 @@ fn nesting_over_limit_refused() {
 
 #[test]
 fn alias_expansion_at_limit_passes() {
-    let limits = Limits {
-        max_alias_expansions: 6,
-        ..Limits::DEFAULT
-    };
+    let limits = Limits { max_alias_expansions: 6, ..Limits::DEFAULT };
     check_with(
         "a: &a [1, 2]\nb: [*a, *a]\n",
         &limits,
@@ -339,10 +327,7 @@ fn alias_expansion_at_limit_passes() {
 
 #[test]
 fn alias_expansion_over_limit_refused() {
-    let limits = Limits {
-        max_alias_expansions: 5,
-        ..Limits::DEFAULT
-    };
+    let limits = Limits { max_alias_expansions: 5, ..Limits::DEFAULT };
     check_with(
         "a: &a [1, 2]\nb: [*a, *a]\n",
         &limits,
@@ -372,10 +357,7 @@ fn default_limits_stop_an_alias_bomb() {
     let parse = parse(&text);
     let error = parse.errors.last().expect("an error");
     assert_eq!(error.kind, super::SyntaxErrorKind::Limit);
-    assert_eq!(
-        error.message,
-        "aliases expand to more than 100000 nodes; refusing to expand further"
-    );
+    assert_eq!(error.message, "aliases expand to more than 100000 nodes; refusing to expand further");
 }
 
 #[test]
@@ -385,10 +367,7 @@ fn default_limits_stop_deep_nesting() {
     let error = &parse.errors[0];
     assert_eq!(error.kind, super::SyntaxErrorKind::Limit);
     assert_eq!(error.span.start, 2 * super::limits::MAX_NESTING_DEPTH);
-    assert_eq!(
-        error.message,
-        "nesting deeper than 10000 levels is not allowed"
-    );
+    assert_eq!(error.message, "nesting deeper than 10000 levels is not allowed");
     let brackets = "[".repeat(100_000);
     let parse = super::parse(&brackets);
     assert_eq!(parse.errors[0].kind, super::SyntaxErrorKind::Syntax);

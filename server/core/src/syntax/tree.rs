@@ -15,10 +15,7 @@ impl Span {
     }
 
     pub const fn empty(offset: usize) -> Span {
-        Span {
-            start: offset,
-            end: offset,
-        }
+        Span { start: offset, end: offset }
     }
 
     pub fn len(self) -> usize {
@@ -135,24 +132,33 @@ impl Node {
     }
 
     pub fn is_null(&self) -> bool {
-        matches!(
-            &self.kind,
-            NodeKind::Scalar(Scalar {
-                value: ScalarValue::Null,
-                ..
-            })
-        )
+        matches!(&self.kind, NodeKind::Scalar(Scalar { value: ScalarValue::Null, .. }))
     }
 
     /// The entry of a mapping whose key is the string `key`.
     pub fn entry(&self, key: &str) -> Option<&Entry> {
-        self.as_mapping()?
-            .iter()
-            .find(|it| it.key.scalar_text() == Some(key))
+        self.as_mapping()?.iter().find(|it| it.key.scalar_text() == Some(key))
     }
 
     pub fn get(&self, key: &str) -> Option<&Node> {
         self.entry(key).map(|it| &it.value)
+    }
+
+    /// The first scalar written in the node: where a finding about a whole block is shown, so
+    /// it marks one line rather than every line of the block.
+    pub fn head_span(&self) -> Span {
+        let mut node = self;
+        loop {
+            let next = match &node.kind {
+                NodeKind::Scalar(_) => return node.span,
+                NodeKind::Mapping(entries) => entries.iter().find(|it| !it.merged).map(|it| &it.key),
+                NodeKind::Sequence(items) => items.first(),
+            };
+            match next {
+                Some(child) => node = child,
+                None => return Span::new(node.span.start, node.span.start.min(node.span.end)),
+            }
+        }
     }
 
     /// A short name for the node's kind, in the words of the YAML tags (`!!map`, `!!seq`, `!!str`).

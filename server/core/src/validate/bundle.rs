@@ -25,10 +25,7 @@ pub fn valid_path(path: &str) -> bool {
     if path == "." {
         return true;
     }
-    !path.is_empty()
-        && path
-            .split('/')
-            .all(|it| !it.is_empty() && it != "." && it != "..")
+    !path.is_empty() && path.split('/').all(|it| !it.is_empty() && it != "." && it != "..")
 }
 
 #[cfg(test)]

@@ -16,16 +16,8 @@ pub struct RuleSet {
     pub include_schema_shadowed: bool,
 }
 
-pub fn check(
-    root: &Node,
-    contract: &Contract,
-    bundle: Option<&dyn BundleFiles>,
-    rules: RuleSet,
-) -> Vec<Diagnostic> {
-    let mut ctx = Ctx {
-        root,
-        out: Vec::new(),
-    };
+pub fn check(root: &Node, contract: &Contract, bundle: Option<&dyn BundleFiles>, rules: RuleSet) -> Vec<Diagnostic> {
+    let mut ctx = Ctx { root, out: Vec::new() };
     let interfaces = contract.interfaces.as_deref().unwrap_or_default();
     invalid_semver(&mut ctx, contract);
     duplicate_interface_names(&mut ctx, interfaces);
@@ -56,13 +48,7 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    fn report(
-        &mut self,
-        code: Code,
-        severity: Severity,
-        path: FieldPath,
-        message: String,
-    ) -> &mut Diagnostic {
+    fn report(&mut self, code: Code, severity: Severity, path: FieldPath, message: String) -> &mut Diagnostic {
         self.out.push(Diagnostic {
             code,
             severity,
@@ -96,10 +82,7 @@ fn invalid_semver(ctx: &mut Ctx<'_>, contract: &Contract) {
         ctx.error(
             Code::InvalidSemver,
             path,
-            format!(
-                "service version {} is not valid semver: {err}",
-                go_quote(version)
-            ),
+            format!("service version {} is not valid semver: {err}", go_quote(version)),
         );
     }
 }
@@ -108,20 +91,14 @@ fn duplicate_interface_names(ctx: &mut Ctx<'_>, interfaces: &[Interface]) {
     for (idx, interface) in interfaces.iter().enumerate() {
         let name = text(&interface.name);
         // The reference remembers the most recent earlier index with the name.
-        let Some(earlier) = interfaces[..idx]
-            .iter()
-            .rposition(|it| text(&it.name) == name)
-        else {
+        let Some(earlier) = interfaces[..idx].iter().rposition(|it| text(&it.name) == name) else {
             continue;
         };
         let first_span = anchor_span(ctx.root, &interface_path(earlier).key("name"));
         ctx.error(
             Code::DuplicateInterfaceName,
             interface_path(idx).key("name"),
-            format!(
-                "interface name {} is already declared at interfaces[{earlier}]",
-                go_quote(name)
-            ),
+            format!("interface name {} is already declared at interfaces[{earlier}]", go_quote(name)),
         )
         .related
         .push(Related {
@@ -146,10 +123,7 @@ fn ports(ctx: &mut Ctx<'_>, idx: usize, interface: &Interface, rules: RuleSet) {
             ctx.warning(
                 Code::PortIgnored,
                 interface_path(idx).key("port"),
-                format!(
-                    "port is not applicable for event interface {}",
-                    go_quote(name)
-                ),
+                format!("port is not applicable for event interface {}", go_quote(name)),
             );
         }
         _ => {}
@@ -162,10 +136,7 @@ fn contract_required(ctx: &mut Ctx<'_>, idx: usize, interface: &Interface) {
         ctx.error(
             Code::ContractRequired,
             interface_path(idx).key("contract"),
-            format!(
-                "contract is required for {kind} interface {}",
-                go_quote(text(&interface.name))
-            ),
+            format!("contract is required for {kind} interface {}", go_quote(text(&interface.name))),
         );
     }
 }
@@ -180,10 +151,7 @@ fn health(ctx: &mut Ctx<'_>, contract: &Contract, interfaces: &[Interface]) {
         ctx.error(
             Code::HealthInterfaceNotFound,
             health_path.key("interface"),
-            format!(
-                "health interface {} does not match any declared interface",
-                go_quote(wanted)
-            ),
+            format!("health interface {} does not match any declared interface", go_quote(wanted)),
         );
         return;
     };
@@ -227,49 +195,29 @@ fn health(ctx: &mut Ctx<'_>, contract: &Contract, interfaces: &[Interface]) {
     }
 }
 
-fn files(
-    ctx: &mut Ctx<'_>,
-    contract: &Contract,
-    interfaces: &[Interface],
-    bundle: &dyn BundleFiles,
-) {
+fn files(ctx: &mut Ctx<'_>, contract: &Contract, interfaces: &[Interface], bundle: &dyn BundleFiles) {
     for (idx, interface) in interfaces.iter().enumerate() {
         let file = text(&interface.contract);
         if !file.is_empty() && !bundle.contains(file) {
             ctx.error(
                 Code::FileNotFound,
                 interface_path(idx).key("contract"),
-                format!(
-                    "interface contract file {} not found in bundle",
-                    go_quote(file)
-                ),
+                format!("interface contract file {} not found in bundle", go_quote(file)),
             );
         }
     }
-    let schema = contract
-        .configuration
-        .as_ref()
-        .map_or("", |it| text(&it.schema));
+    let schema = contract.configuration.as_ref().map_or("", |it| text(&it.schema));
     if !schema.is_empty() && !bundle.contains(schema) {
         ctx.error(
             Code::FileNotFound,
             FieldPath::root().key("configuration").key("schema"),
-            format!(
-                "configuration schema file {} not found in bundle",
-                go_quote(schema)
-            ),
+            format!("configuration schema file {} not found in bundle", go_quote(schema)),
         );
     }
 }
 
 fn dependencies(ctx: &mut Ctx<'_>, contract: &Contract, rules: RuleSet) {
-    for (idx, dependency) in contract
-        .dependencies
-        .as_deref()
-        .unwrap_or_default()
-        .iter()
-        .enumerate()
-    {
+    for (idx, dependency) in contract.dependencies.as_deref().unwrap_or_default().iter().enumerate() {
         let path = FieldPath::root().key("dependencies").index(idx);
         let reference = text(&dependency.reference);
         if let DependencyRef::Oci(rest) = oci_ref::classify(reference) {
@@ -310,9 +258,7 @@ fn dependencies(ctx: &mut Ctx<'_>, contract: &Contract, rules: RuleSet) {
             ctx.error(
                 Code::InvalidCompatibility,
                 path.key("compatibility"),
-                format!(
-                    "invalid compatibility range {quoted}: invalid semver range {quoted}: {err}"
-                ),
+                format!("invalid compatibility range {quoted}: invalid semver range {quoted}: {err}"),
             );
         }
     }
@@ -340,17 +286,10 @@ fn scaling(ctx: &mut Ctx<'_>, contract: &Contract) {
         ctx.error(
             Code::ScalingMinExceedsMax,
             FieldPath::root().key("scaling"),
-            format!(
-                "scaling min ({}) must not exceed max ({})",
-                scaling.min, scaling.max
-            ),
+            format!("scaling min ({}) must not exceed max ({})", scaling.min, scaling.max),
         );
     }
-    if contract
-        .runtime
-        .as_ref()
-        .is_some_and(|it| text(&it.workload) == "job")
-    {
+    if contract.runtime.as_ref().is_some_and(|it| text(&it.workload) == "job") {
         ctx.error(
             Code::JobScalingNotAllowed,
             FieldPath::root().key("scaling"),
@@ -363,9 +302,7 @@ fn stateless_persistent(ctx: &mut Ctx<'_>, contract: &Contract) {
     let Some(runtime) = &contract.runtime else {
         return;
     };
-    if text(&runtime.state.kind) == "stateless"
-        && text(&runtime.state.persistence.durability) == "persistent"
-    {
+    if text(&runtime.state.kind) == "stateless" && text(&runtime.state.persistence.durability) == "persistent" {
         ctx.error(
             Code::StatelessPersistentConflict,
             FieldPath::root().key("runtime").key("state").key("persistence").key("durability"),

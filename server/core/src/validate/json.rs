@@ -28,9 +28,7 @@ pub fn to_json(node: &Node) -> Result<Value, JsonError> {
             },
             ScalarValue::String => Value::String(scalar.text.clone()),
         },
-        NodeKind::Sequence(items) => {
-            Value::Array(items.iter().map(to_json).collect::<Result<_, _>>()?)
-        }
+        NodeKind::Sequence(items) => Value::Array(items.iter().map(to_json).collect::<Result<_, _>>()?),
         NodeKind::Mapping(entries) => {
             let mut map = Map::with_capacity(entries.len());
             for entry in entries {

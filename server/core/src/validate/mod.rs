@@ -9,9 +9,7 @@ pub mod structural;
 
 use crate::contract::{self, Decoded};
 use crate::diagnostic::{Code, Diagnostic, Layer, Severity};
-use crate::syntax::{
-    self, FieldPath, LineIndex, Node, NodeKind, Parse, PathStyle, Span, SyntaxErrorKind,
-};
+use crate::syntax::{self, FieldPath, LineIndex, Node, NodeKind, Parse, PathStyle, Span, SyntaxErrorKind};
 
 pub use bundle::{BundleFiles, DirBundle};
 pub use crossfield::RuleSet;
@@ -35,15 +33,11 @@ pub struct Validation {
 
 impl Validation {
     pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
-        self.diagnostics
-            .iter()
-            .filter(|it| it.severity == Severity::Error)
+        self.diagnostics.iter().filter(|it| it.severity == Severity::Error)
     }
 
     pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
-        self.diagnostics
-            .iter()
-            .filter(|it| it.severity == Severity::Warning)
+        self.diagnostics.iter().filter(|it| it.severity == Severity::Warning)
     }
 
     pub fn is_valid(&self) -> bool {
@@ -59,12 +53,7 @@ pub fn validate(text: &str, bundle: Option<&dyn BundleFiles>, mode: Mode) -> Val
         Mode::Reference => reference(text, &line_index, &parse, &decoded, bundle),
         Mode::Everything => everything(&parse, &decoded, bundle),
     };
-    Validation {
-        parse,
-        decoded,
-        diagnostics,
-        line_index,
-    }
+    Validation { parse, decoded, diagnostics, line_index }
 }
 
 /// The span a finding about `path` is shown on: a scalar's value; for a mapping or a list its
@@ -81,10 +70,7 @@ pub fn anchor_span(root: &Node, path: &FieldPath) -> Span {
         NodeKind::Scalar(_) => location.span,
         _ => match location.key_span {
             Some(key) if key != node.span => key,
-            _ => node
-                .as_mapping()
-                .and_then(|it| it.first())
-                .map_or(location.span, |it| it.key.span),
+            _ => node.head_span(),
         },
     }
 }
@@ -128,11 +114,7 @@ pub fn strict_parse_failure(
             SyntaxErrorKind::Limit => {
                 format!("parse error: failed to parse YAML: yaml: {}", first.message)
             }
-            _ => format!(
-                "parse error: failed to parse YAML: yaml: line {}: {}",
-                line(first.span.start),
-                first.message
-            ),
+            _ => format!("parse error: failed to parse YAML: yaml: line {}: {}", line(first.span.start), first.message),
         };
         return Some(parse_error(first.span, FieldPath::root(), message));
     }
@@ -140,34 +122,18 @@ pub fn strict_parse_failure(
         let message = if first.message == "EOF" {
             "parse error: failed to parse YAML: EOF".to_owned()
         } else {
-            let lines: Vec<String> = decoded
-                .errors
-                .iter()
-                .map(|it| format!("  line {}: {}", line(it.span.start), it.message))
-                .collect();
-            format!(
-                "parse error: failed to parse YAML: yaml: unmarshal errors:\n{}",
-                lines.join("\n")
-            )
+            let lines: Vec<String> =
+                decoded.errors.iter().map(|it| format!("  line {}: {}", line(it.span.start), it.message)).collect();
+            format!("parse error: failed to parse YAML: yaml: unmarshal errors:\n{}", lines.join("\n"))
         };
         return Some(parse_error(first.span, FieldPath::root(), message));
     }
     let Some(root) = parse.root.as_ref() else {
-        return Some(parse_error(
-            Span::empty(0),
-            FieldPath::root(),
-            "parse error: failed to parse YAML: EOF".into(),
-        ));
+        return Some(parse_error(Span::empty(0), FieldPath::root(), "parse error: failed to parse YAML: EOF".into()));
     };
-    let (path, message) = contract::missing_required(&decoded.contract)
-        .into_iter()
-        .next()?;
+    let (path, message) = contract::missing_required(&decoded.contract).into_iter().next()?;
     let span = anchor_span(root, &path);
-    Some(parse_error(
-        span,
-        FieldPath::root(),
-        format!("parse error at {path}: {message}"),
-    ))
+    Some(parse_error(span, FieldPath::root(), format!("parse error at {path}: {message}")))
 }
 
 fn reference(
@@ -197,9 +163,7 @@ fn reference(
     if !structural.is_empty() {
         return structural;
     }
-    let rules = RuleSet {
-        include_schema_shadowed: true,
-    };
+    let rules = RuleSet { include_schema_shadowed: true };
     let mut out = crossfield::check(root, &decoded.contract, bundle, rules);
     if out.iter().any(|it| it.severity == Severity::Error) {
         return out;
@@ -208,38 +172,18 @@ fn reference(
     out
 }
 
-fn everything(
-    parse: &Parse,
-    decoded: &Decoded,
-    bundle: Option<&dyn BundleFiles>,
-) -> Vec<Diagnostic> {
-    let mut out: Vec<Diagnostic> = parse
-        .errors
-        .iter()
-        .map(|it| parse_error(it.span, FieldPath::root(), it.message.clone()))
-        .collect();
+fn everything(parse: &Parse, decoded: &Decoded, bundle: Option<&dyn BundleFiles>) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> =
+        parse.errors.iter().map(|it| parse_error(it.span, FieldPath::root(), it.message.clone())).collect();
     let Some(root) = parse.root.as_ref() else {
         if out.is_empty() {
-            out.push(parse_error(
-                Span::empty(0),
-                FieldPath::root(),
-                "the document is empty".to_owned(),
-            ));
+            out.push(parse_error(Span::empty(0), FieldPath::root(), "the document is empty".to_owned()));
         }
         return out;
     };
-    out.extend(
-        decoded
-            .errors
-            .iter()
-            .map(|it| parse_error(it.span, it.path.clone(), it.message.clone())),
-    );
+    out.extend(decoded.errors.iter().map(|it| parse_error(it.span, it.path.clone(), it.message.clone())));
     for (path, message) in contract::missing_required(&decoded.contract) {
-        out.push(parse_error(
-            anchor_span(root, &path),
-            path,
-            message.to_owned(),
-        ));
+        out.push(parse_error(anchor_span(root, &path), path, message.to_owned()));
     }
     let schema_ran = match json::to_json(root) {
         Ok(json) => {
@@ -255,9 +199,7 @@ fn everything(
             false
         }
     };
-    let rules = RuleSet {
-        include_schema_shadowed: !schema_ran,
-    };
+    let rules = RuleSet { include_schema_shadowed: !schema_ran };
     out.extend(crossfield::check(root, &decoded.contract, bundle, rules));
     out.extend(semantic::check(root, &decoded.contract));
     drop_repeats(out)
@@ -269,11 +211,9 @@ fn everything(
 fn drop_repeats(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
     let mut out: Vec<Diagnostic> = Vec::with_capacity(diagnostics.len());
     for diagnostic in diagnostics {
-        let repeated = out.iter().any(|it| {
-            it.layer < diagnostic.layer
-                && it.span == diagnostic.span
-                && it.severity == Severity::Error
-        });
+        let repeated = out
+            .iter()
+            .any(|it| it.layer < diagnostic.layer && it.span == diagnostic.span && it.severity == Severity::Error);
         if !repeated {
             out.push(diagnostic);
         }

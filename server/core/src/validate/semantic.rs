@@ -15,10 +15,7 @@ pub fn check(root: &Node, contract: &Contract) -> Vec<Diagnostic> {
         return out;
     };
     if text(&lifecycle.upgrade_strategy) == "ordered" && text(&runtime.state.kind) == "stateless" {
-        let path = FieldPath::root()
-            .key("runtime")
-            .key("lifecycle")
-            .key("upgradeStrategy");
+        let path = FieldPath::root().key("runtime").key("lifecycle").key("upgradeStrategy");
         out.push(Diagnostic {
             code: Code::UpgradeStrategyStateMismatch,
             severity: Severity::Warning,

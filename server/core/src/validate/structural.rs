@@ -17,15 +17,12 @@ pub const SCHEMA_TEXT: &str = include_str!("../../../../schemas/pacto-v1.0.schem
 
 pub fn schema() -> &'static Value {
     static SCHEMA: OnceLock<Value> = OnceLock::new();
-    SCHEMA.get_or_init(|| {
-        serde_json::from_str(SCHEMA_TEXT).expect("the embedded schema is valid JSON")
-    })
+    SCHEMA.get_or_init(|| serde_json::from_str(SCHEMA_TEXT).expect("the embedded schema is valid JSON"))
 }
 
 fn validator() -> &'static Validator {
     static VALIDATOR: OnceLock<Validator> = OnceLock::new();
-    VALIDATOR
-        .get_or_init(|| jsonschema::validator_for(schema()).expect("the embedded schema compiles"))
+    VALIDATOR.get_or_init(|| jsonschema::validator_for(schema()).expect("the embedded schema compiles"))
 }
 
 /// One leaf violation before it becomes a diagnostic.
@@ -48,11 +45,7 @@ pub fn check(root: &Node, json: &Value, keep_additional: bool) -> Vec<Diagnostic
     let leaves = group_required(leaves);
     // jsonschema v6 stops checking a schema object at its first failed `type`: drop what else
     // was reported for the same instance, so counts match the reference.
-    let typed: Vec<Vec<Segment>> = leaves
-        .iter()
-        .filter(|it| it.is_type)
-        .map(|it| it.path.clone())
-        .collect();
+    let typed: Vec<Vec<Segment>> = leaves.iter().filter(|it| it.is_type).map(|it| it.path.clone()).collect();
     leaves
         .into_iter()
         .filter(|it| it.is_type || !typed.contains(&it.path))
@@ -105,29 +98,17 @@ fn collect(error: &ValidationError<'_>, out: &mut Vec<Leaf>) {
         ValidationErrorKind::Type { kind } => {
             let want = match kind {
                 TypeKind::Single(it) => it.to_string(),
-                TypeKind::Multiple(set) => set
-                    .iter()
-                    .map(|it| it.to_string())
-                    .collect::<Vec<_>>()
-                    .join(" or "),
+                TypeKind::Multiple(set) => set.iter().map(|it| it.to_string()).collect::<Vec<_>>().join(" or "),
             };
-            out.push(Leaf {
-                is_type: true,
-                ..leaf(format!("got {}, want {want}", json_type(&instance)))
-            });
+            out.push(Leaf { is_type: true, ..leaf(format!("got {}, want {want}", json_type(&instance))) });
         }
         ValidationErrorKind::Required { property } => {
             let name = property.as_str().unwrap_or_default().to_owned();
-            out.push(Leaf {
-                required: Some((schema_path, name)),
-                ..leaf(String::new())
-            });
+            out.push(Leaf { required: Some((schema_path, name)), ..leaf(String::new()) });
         }
         ValidationErrorKind::Enum { options } => {
-            let values: Vec<String> = options
-                .as_array()
-                .map(|it| it.iter().map(quote_value).collect())
-                .unwrap_or_default();
+            let values: Vec<String> =
+                options.as_array().map(|it| it.iter().map(quote_value).collect()).unwrap_or_default();
             let detail = match values.as_slice() {
                 [one] => format!("value must be {one}"),
                 _ => format!("value must be one of {}", values.join(", ")),
@@ -135,10 +116,7 @@ fn collect(error: &ValidationError<'_>, out: &mut Vec<Leaf>) {
             out.push(leaf(detail));
         }
         ValidationErrorKind::Constant { expected_value } => {
-            out.push(leaf(format!(
-                "value must be {}",
-                quote_value(expected_value)
-            )));
+            out.push(leaf(format!("value must be {}", quote_value(expected_value))));
         }
         ValidationErrorKind::Pattern { pattern } => {
             let text = instance.as_str().unwrap_or_default();
@@ -149,32 +127,17 @@ fn collect(error: &ValidationError<'_>, out: &mut Vec<Leaf>) {
             out.push(leaf(format!("minLength: got {got}, want {limit}")));
         }
         ValidationErrorKind::Minimum { limit } => {
-            out.push(leaf(format!(
-                "minimum: got {}, want {}",
-                go_number(&instance),
-                go_number(limit)
-            )));
+            out.push(leaf(format!("minimum: got {}, want {}", go_number(&instance), go_number(limit))));
         }
         ValidationErrorKind::Maximum { limit } => {
-            out.push(leaf(format!(
-                "maximum: got {}, want {}",
-                go_number(&instance),
-                go_number(limit)
-            )));
+            out.push(leaf(format!("maximum: got {}, want {}", go_number(&instance), go_number(limit))));
         }
         ValidationErrorKind::AdditionalProperties { unexpected } => {
             let names: Vec<String> = unexpected.iter().map(|it| format!("'{it}'")).collect();
-            let noun = if names.len() == 1 {
-                "property"
-            } else {
-                "properties"
-            };
+            let noun = if names.len() == 1 { "property" } else { "properties" };
             out.push(Leaf {
                 is_additional: true,
-                ..leaf(format!(
-                    "additional {noun} {} not allowed",
-                    names.join(", ")
-                ))
+                ..leaf(format!("additional {noun} {} not allowed", names.join(", ")))
             });
         }
         ValidationErrorKind::Not { .. } => out.push(leaf("not failed".to_owned())),
@@ -189,11 +152,7 @@ fn group_required(leaves: Vec<Leaf>) -> Vec<Leaf> {
     for leaf in leaves {
         if let Some((schema_path, name)) = &leaf.required {
             let same = out.iter().rposition(|it| {
-                it.path == leaf.path
-                    && it
-                        .required
-                        .as_ref()
-                        .is_some_and(|(other, _)| other == schema_path)
+                it.path == leaf.path && it.required.as_ref().is_some_and(|(other, _)| other == schema_path)
             });
             if let Some(at) = same {
                 names[at].push(name.clone());
@@ -208,11 +167,7 @@ fn group_required(leaves: Vec<Leaf>) -> Vec<Leaf> {
     for (leaf, names) in out.iter_mut().zip(names) {
         if leaf.required.is_some() {
             let quoted: Vec<String> = names.iter().map(|it| format!("'{it}'")).collect();
-            let noun = if quoted.len() == 1 {
-                "property"
-            } else {
-                "properties"
-            };
+            let noun = if quoted.len() == 1 { "property" } else { "properties" };
             leaf.detail = format!("missing {noun} {}", quoted.join(", "));
         }
     }
@@ -268,8 +223,8 @@ mod tests {
     #[test]
     fn embedded_schema_compiles_with_the_reference_id() {
         assert_eq!(schema()["$id"], "https://pacto.trianalab.com/schema/v1.0");
-        assert!(validator().is_valid(
-            &serde_json::json!({"pactoVersion": "1.0", "service": {"name": "a", "version": "1"}})
-        ));
+        assert!(
+            validator().is_valid(&serde_json::json!({"pactoVersion": "1.0", "service": {"name": "a", "version": "1"}}))
+        );
     }
 }

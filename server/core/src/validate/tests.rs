@@ -36,10 +36,7 @@ fn render(text: &str, mode: Mode) -> String {
         ));
         for related in &it.related {
             let at = validation.line_index.line_col(text, related.span.start);
-            out.push_str(&format!(
-                "  related {}:{}: {}\n",
-                at.line, at.column, related.message
-            ));
+            out.push_str(&format!("  related {}:{}: {}\n", at.line, at.column, related.message));
         }
     }
     if out.is_empty() {
@@ -199,9 +196,7 @@ fn nan_is_a_yaml_parse_error() {
 #[test]
 fn syntax_error_while_typing_keeps_the_rest_checked() {
     check(
-        &with_head(
-            "runtime:\n  wor\n  state:\n    type: stateless\nscaling:\n  min: 3\n  max: 1\n",
-        ),
+        &with_head("runtime:\n  wor\n  state:\n    type: stateless\nscaling:\n  min: 3\n  max: 1\n"),
         expect![[r#"
             6:3-6:6 error PARSE_ERROR runtime: cannot unmarshal !!str `wor` into contract.Runtime
             7:8-7:9 error PARSE_ERROR : mapping values are not allowed in this context
