@@ -3,6 +3,7 @@
 mod cli;
 mod commands;
 mod load;
+mod log;
 mod render;
 
 use std::io::Write;
@@ -13,6 +14,7 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(code) => return code,
     };
+    log::set_verbose(cli.verbose);
     match commands::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {

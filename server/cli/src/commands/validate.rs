@@ -33,6 +33,10 @@ pub fn run(arg: &str, format: Format) -> Result<(), String> {
         Ok(loaded) => {
             let bundle = DirBundle { root: loaded.dir.clone() };
             let validation = validate(&loaded.text, Some(&bundle), Mode::Reference);
+            crate::log::debug(
+                "validated contract",
+                &[("file", &loaded.file), ("bytes", &loaded.text.len()), ("findings", &validation.diagnostics.len())],
+            );
             let mut findings: Vec<Finding> =
                 validation.diagnostics.iter().map(|it| finding(it, &loaded, &validation.line_index, format)).collect();
             // Errors first, then warnings (spec §2.10).

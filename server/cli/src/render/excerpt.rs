@@ -28,6 +28,7 @@ pub fn render(file: &str, text: &str, index: &LineIndex, span: Span, warning: bo
             .fold(false)
             .annotation(AnnotationKind::Primary.span(local)),
     )];
-    let renderer = if std::io::stderr().is_terminal() { Renderer::styled() } else { Renderer::plain() };
+    let colour = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+    let renderer = if colour { Renderer::styled() } else { Renderer::plain() };
     renderer.render(report).to_string()
 }

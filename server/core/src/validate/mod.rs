@@ -187,7 +187,7 @@ fn everything(parse: &Parse, decoded: &Decoded, bundle: Option<&dyn BundleFiles>
     }
     let schema_ran = match json::to_json(root) {
         Ok(json) => {
-            out.extend(structural::check(root, &json, false));
+            out.extend(explain_scaling_shape(structural::check(root, &json, false)));
             true
         }
         Err(err) => {
@@ -203,6 +203,25 @@ fn everything(parse: &Parse, decoded: &Decoded, bundle: Option<&dyn BundleFiles>
     out.extend(crossfield::check(root, &decoded.contract, bundle, rules));
     out.extend(semantic::check(root, &decoded.contract));
     drop_repeats(out)
+}
+
+/// The scaling `oneOf` fails with up to three findings ("not failed", "missing property …")
+/// that only make sense to someone who reads the schema: the editor shows one that says what
+/// shapes are allowed.
+fn explain_scaling_shape(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let scaling = FieldPath::root().key("scaling");
+    let at_scaling = |it: &Diagnostic| it.path == scaling && !it.message.contains("want object");
+    let Some(first) = diagnostics.iter().find(|it| at_scaling(it)).cloned() else {
+        return diagnostics;
+    };
+    let mut out: Vec<Diagnostic> = diagnostics.into_iter().filter(|it| !at_scaling(it)).collect();
+    out.push(Diagnostic {
+        message:
+            "at '/scaling': scaling takes either `replicas` alone (a fixed count) or both `min` and `max` (a range)"
+                .to_owned(),
+        ..first
+    });
+    out
 }
 
 /// A later layer's finding on a span an earlier layer already reported is the same fault seen

@@ -220,3 +220,21 @@ fn empty_document_is_eof() {
     "#]],
     );
 }
+
+#[test]
+fn scaling_shape_is_one_clear_finding_in_the_editor() {
+    check(
+        &with_head("scaling:\n  replicas: 1\n  min: 1\n"),
+        expect![[r#"
+        5:1-5:8 error SCHEMA_VIOLATION scaling: at '/scaling': scaling takes either `replicas` alone (a fixed count) or both `min` and `max` (a range)
+    "#]],
+    );
+    check_reference(
+        &with_head("scaling:\n  replicas: 1\n  min: 1\n"),
+        expect![[r#"
+        5:1-5:8 error SCHEMA_VIOLATION scaling: at '/scaling': not failed
+        5:1-5:8 error SCHEMA_VIOLATION scaling: at '/scaling': missing property 'max'
+        5:1-5:8 error SCHEMA_VIOLATION scaling: at '/scaling': not failed
+    "#]],
+    );
+}
