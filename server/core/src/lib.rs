@@ -3,6 +3,7 @@
 
 pub mod contract;
 pub mod diagnostic;
+pub mod gofmt;
 pub mod semver;
 pub mod syntax;
 pub mod validate;

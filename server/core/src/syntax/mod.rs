@@ -8,7 +8,7 @@ pub mod tree;
 
 pub use limits::Limits;
 pub use line_index::{LineCol, LineIndex};
-pub use parse::{Parse, SyntaxError, SyntaxErrorKind, go_quote, parse, parse_with_limits};
+pub use parse::{Parse, SyntaxError, SyntaxErrorKind, parse, parse_with_limits};
 pub use path::{FieldPath, Location, PathStyle, Segment, locate};
 pub use tree::{Entry, Node, NodeKind, Scalar, ScalarStyle, ScalarValue, Span};
 #[cfg(test)]

@@ -403,7 +403,10 @@ impl<'t> Builder<'t> {
                     let error = SyntaxError {
                         span: key.span,
                         kind: SyntaxErrorKind::DuplicateKey,
-                        message: format!("mapping key {} already defined at line {first_line}", go_quote(name)),
+                        message: format!(
+                            "mapping key {} already defined at line {first_line}",
+                            crate::gofmt::quote(name)
+                        ),
                     };
                     self.errors.push(error);
                     return;
@@ -522,25 +525,6 @@ fn count_nodes(node: &Node) -> usize {
         }
     }
     count
-}
-
-/// Go's `%q` for the strings we print: double quotes, backslash escapes.
-pub fn go_quote(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for ch in text.chars() {
-        match ch {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => out.push_str(&format!("\\x{:02x}", c as u32)),
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }
 
 /// Resolves a plain scalar as yaml.v3 does for untyped values (YAML 1.2 core schema).

@@ -3,8 +3,9 @@
 use crate::contract::oci_ref::{self, DependencyRef};
 use crate::contract::{Contract, Interface, text};
 use crate::diagnostic::{Code, Diagnostic, Layer, Related, Severity};
+use crate::gofmt::quote as go_quote;
 use crate::semver::{Constraint, Version};
-use crate::syntax::{FieldPath, Node, PathStyle, go_quote};
+use crate::syntax::{FieldPath, Node, PathStyle};
 
 use super::anchor_span;
 use super::bundle::BundleFiles;
