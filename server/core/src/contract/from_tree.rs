@@ -54,6 +54,8 @@ pub fn from_tree(root: Option<&Node>) -> Decoded {
         }
         Some(root) => decoder.contract(root),
     };
+    // yaml.v3 lists unmarshal errors in document order.
+    decoder.errors.sort_by_key(|it| it.span.start);
     Decoded { contract, errors: decoder.errors }
 }
 

@@ -7,3 +7,6 @@ pub mod suggest;
 
 pub use from_tree::{DecodeError, Decoded, from_tree, known_fields, missing_required};
 pub use model::*;
+
+#[cfg(test)]
+mod tests;

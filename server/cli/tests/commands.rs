@@ -1,0 +1,177 @@
+//! `explain`, `init` and `validate` on the shipped example, through the built binary.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use expect_test::expect;
+
+fn examples() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples")
+}
+
+fn pacto(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_pacto")).args(args).current_dir(dir).env("NO_COLOR", "1").output().unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[test]
+fn explain_text_summarises_the_example() {
+    let output = pacto(&examples(), &["explain", "payments-api"]);
+    assert_eq!(output.status.code(), Some(0));
+    expect![[r#"
+        Service: payments-api@2.1.0
+        Owner: team/payments
+        Pacto Version: 1.0
+
+        Runtime:
+          Workload: service
+          State: stateful
+          Persistence: local/persistent
+          Data Criticality: high
+
+        Interfaces (3):
+          - rest-api (http, port 8080, public)
+          - grpc-api (grpc, port 9090)
+          - order-events (event)
+
+        Dependencies (2):
+          - oci://ghcr.io/acme/auth-service-pacto:2.3.0@sha256:6399805427338fbd96e25bd4f5dd38f9cedc4964bbd347849bc07fba86eaf918 (^2.0.0, required)
+          - oci://ghcr.io/acme/notification-service-pacto:1.0.4@sha256:b56db8ef38da97a53ad5daefed64b7deef00532d3dc3c96e2911430671e04ee1 (~1.0.0, optional)
+
+        Scaling: 2-10
+    "#]].assert_eq(&stdout(&output));
+}
+
+#[test]
+fn explain_json_uses_camel_case_keys() {
+    let output = pacto(&examples(), &["explain", "--output-format", "json", "payments-api"]);
+    assert_eq!(output.status.code(), Some(0));
+    expect![[r#"
+        {
+          "name": "payments-api",
+          "version": "2.1.0",
+          "owner": "team/payments",
+          "pactoVersion": "1.0",
+          "runtime": {
+            "workloadType": "service",
+            "stateType": "stateful",
+            "scope": "local",
+            "durability": "persistent",
+            "dataCriticality": "high"
+          },
+          "interfaces": [
+            {
+              "name": "rest-api",
+              "type": "http",
+              "port": 8080,
+              "visibility": "public"
+            },
+            {
+              "name": "grpc-api",
+              "type": "grpc",
+              "port": 9090
+            },
+            {
+              "name": "order-events",
+              "type": "event"
+            }
+          ],
+          "dependencies": [
+            {
+              "ref": "oci://ghcr.io/acme/auth-service-pacto:2.3.0@sha256:6399805427338fbd96e25bd4f5dd38f9cedc4964bbd347849bc07fba86eaf918",
+              "required": true,
+              "compatibility": "^2.0.0"
+            },
+            {
+              "ref": "oci://ghcr.io/acme/notification-service-pacto:1.0.4@sha256:b56db8ef38da97a53ad5daefed64b7deef00532d3dc3c96e2911430671e04ee1",
+              "required": false,
+              "compatibility": "~1.0.0"
+            }
+          ],
+          "scaling": {
+            "min": 2,
+            "max": 10
+          },
+          "metadata": {
+            "team": "payments",
+            "tier": "critical",
+            "runbook": "https://wiki.acme.example/runbooks/payments-api"
+          }
+        }
+    "#]].assert_eq(&stdout(&output));
+}
+
+#[test]
+fn explain_reports_a_parse_failure_with_its_position() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("svc")).unwrap();
+    std::fs::write(dir.path().join("svc/pacto.yaml"), "pactoVersion: \"1.0\"\nservice:\n  nme: x\n").unwrap();
+    let output = pacto(dir.path(), &["explain", "svc"]);
+    assert_eq!(output.status.code(), Some(1));
+    expect![[r#"
+        failed to parse svc/pacto.yaml: parse error: failed to parse YAML: yaml: unmarshal errors:
+          line 3: field nme not found in type contract.ServiceIdentity; did you mean `name`? (svc/pacto.yaml:3:3)
+    "#]]
+    .assert_eq(&String::from_utf8_lossy(&output.stderr));
+}
+
+#[test]
+fn validate_the_example_is_clean_in_both_formats() {
+    let output = pacto(&examples(), &["validate", "payments-api"]);
+    assert_eq!((output.status.code(), stdout(&output).as_str()), (Some(0), "payments-api is valid\n"));
+    assert!(output.stderr.is_empty());
+    let output = pacto(&examples(), &["validate", "--output-format", "json", "payments-api"]);
+    expect![[r#"
+        {
+          "Path": "payments-api",
+          "Valid": true,
+          "Errors": null,
+          "Warnings": null
+        }
+    "#]]
+    .assert_eq(&stdout(&output));
+}
+
+#[test]
+fn init_json_names_the_directory_and_contract() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = pacto(dir.path(), &["init", "--output-format", "json", "svc"]);
+    assert_eq!(output.status.code(), Some(0));
+    expect![[r#"
+        {
+          "Dir": "svc",
+          "Path": "svc/pacto.yaml"
+        }
+    "#]]
+    .assert_eq(&stdout(&output));
+    let output = pacto(dir.path(), &["init", ""]);
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "service name is required\n");
+}
+
+#[test]
+fn unreadable_contract_reports_the_cause() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("svc")).unwrap();
+    let file = dir.path().join("svc/pacto.yaml");
+    std::fs::write(&file, "pactoVersion: \"1.0\"\n").unwrap();
+    std::fs::set_permissions(&file, std::fs::Permissions::from_mode(0o000)).unwrap();
+    std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).unwrap();
+    // Root reads any file: drop to nobody for the run when we are root.
+    let is_root = std::fs::metadata("/proc/self").map(|it| it.uid() == 0).unwrap_or(false);
+    let output = if is_root {
+        Command::new("setpriv")
+            .args(["--reuid=65534", "--regid=65534", "--clear-groups", env!("CARGO_BIN_EXE_pacto"), "validate", "svc"])
+            .current_dir(dir.path())
+            .output()
+            .expect("setpriv (util-linux) runs")
+    } else {
+        pacto(dir.path(), &["validate", "svc"])
+    };
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("ERROR [PARSE_ERROR] : failed to read svc/pacto.yaml: permission denied"), "{stderr}");
+}
