@@ -141,7 +141,7 @@ pub fn locate(root: &Node, path: &FieldPath) -> Location {
         match next {
             Some((child, child_key)) => {
                 node = child;
-                key_span = child_key.or(Some(child.span));
+                key_span = child_key.or(Some(child.head_span()));
             }
             None => {
                 return Location { span: key_span.unwrap_or_else(|| root_span(root)), key_span, found: false };

@@ -373,3 +373,29 @@ fn default_limits_stop_deep_nesting() {
     assert_eq!(parse.errors[0].kind, super::SyntaxErrorKind::Syntax);
     assert_eq!(parse.errors[0].message, "recursion limit exceeded");
 }
+
+#[test]
+fn locate_finds_nodes_by_either_path_spelling_and_missing_fields_at_their_parent_key() {
+    use super::{FieldPath, locate};
+    let text = "service:\n  name: a\ninterfaces:\n  - name: x\n  - name: y\n    port: 80\n";
+    let root = parse(text).root.unwrap();
+    let show = |path: &str| {
+        let at = locate(&root, &FieldPath::parse(path));
+        format!("{path} -> {:?} {:?}", &text[at.span.start..at.span.end], at.found)
+    };
+    let out: Vec<String> =
+        ["interfaces[1].port", "interfaces.1.port", "interfaces[0].port", "service.version", "runtime.state", ""]
+            .iter()
+            .map(|it| show(it))
+            .collect();
+    expect![[r#"
+        [
+            "interfaces[1].port -> \"80\" true",
+            "interfaces.1.port -> \"80\" true",
+            "interfaces[0].port -> \"name\" false",
+            "service.version -> \"service\" false",
+            "runtime.state -> \"service\" false",
+            " -> \"service\" true",
+        ]
+    "#]].assert_debug_eq(&out);
+}
