@@ -40,6 +40,15 @@ pub enum Command {
         /// Service name, also the directory to create
         name: String,
     },
+    /// Run the language server on stdin/stdout
+    Lsp {
+        /// Log level on stderr: error, warn, info, debug or trace (default: $PACTO_LOG, else warn)
+        #[arg(long)]
+        log_level: Option<String>,
+        /// Use stdin/stdout (the only transport; accepted for clients that pass it)
+        #[arg(long)]
+        stdio: bool,
+    },
     /// Print the version
     Version,
     /// Print the contract JSON Schema (Draft 2020-12), e.g. for yaml-language-server

@@ -17,6 +17,9 @@ pub fn run(cli: Cli) -> Result<(), String> {
         Some(Command::Validate { path }) => validate::run(path.as_deref().unwrap_or("."), format),
         Some(Command::Explain { path }) => explain::run(path.as_deref().unwrap_or("."), format),
         Some(Command::Init { name }) => init::run(&name, format),
+        Some(Command::Lsp { log_level, .. }) => {
+            pacto_lsp::run_stdio(log_level.as_deref()).map_err(|err| format!("language server failed: {err}"))
+        }
         Some(Command::Version) => {
             println!("pacto version {}", env!("CARGO_PKG_VERSION"));
             Ok(())

@@ -397,5 +397,6 @@ fn locate_finds_nodes_by_either_path_spelling_and_missing_fields_at_their_parent
             "runtime.state -> \"service\" false",
             " -> \"service\" true",
         ]
-    "#]].assert_debug_eq(&out);
+    "#]]
+    .assert_debug_eq(&out);
 }

@@ -1,0 +1,202 @@
+//! A small synchronous LSP client for tests: spawns the built `pacto lsp`, speaks JSON-RPC over
+//! its pipes, answers the server's own requests, and never waits forever.
+
+#![allow(dead_code)]
+
+use std::collections::VecDeque;
+use std::io::{BufRead, BufReader, Write};
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+/// How long a test waits for any one message before failing (not a speed assertion).
+const WAIT: Duration = Duration::from_secs(20);
+
+pub struct Client {
+    child: Child,
+    stdin: ChildStdin,
+    incoming: Receiver<Value>,
+    /// Notifications and server requests seen while waiting for something else.
+    pending: VecDeque<Value>,
+    next_id: i64,
+}
+
+pub fn uri_of(path: &std::path::Path) -> String {
+    format!("file://{}", path.display())
+}
+
+impl Client {
+    /// Starts `pacto lsp` and runs `initialize` with the given client capabilities.
+    pub fn start(capabilities: Value) -> (Client, Value) {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_pacto"))
+            .arg("lsp")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(if std::env::var_os("PACTO_TEST_LOG").is_some() { Stdio::inherit() } else { Stdio::null() })
+            .env("PACTO_LOG", std::env::var("PACTO_TEST_LOG").unwrap_or_default())
+            .spawn()
+            .expect("pacto lsp starts");
+        let stdin = child.stdin.take().unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, incoming) = channel();
+        std::thread::spawn(move || {
+            let mut reader = BufReader::new(stdout);
+            while let Some(message) = read_message(&mut reader) {
+                if tx.send(message).is_err() {
+                    return;
+                }
+            }
+        });
+        let mut client = Client { child, stdin, incoming, pending: VecDeque::new(), next_id: 0 };
+        let result =
+            client.request("initialize", json!({"processId": null, "rootUri": null, "capabilities": capabilities}));
+        client.notify("initialized", json!({}));
+        (client, result)
+    }
+
+    pub fn start_default() -> Client {
+        Client::start(json!({})).0
+    }
+
+    pub fn send_raw(&mut self, bytes: &[u8]) {
+        self.stdin.write_all(bytes).unwrap();
+        self.stdin.flush().unwrap();
+    }
+
+    fn send(&mut self, message: &Value) {
+        let body = serde_json::to_vec(message).unwrap();
+        let header = format!("Content-Length: {}\r\n\r\n", body.len());
+        self.send_raw(&[header.as_bytes(), &body].concat());
+    }
+
+    pub fn notify(&mut self, method: &str, params: Value) {
+        self.send(&json!({"jsonrpc": "2.0", "method": method, "params": params}));
+    }
+
+    /// Sends a request and returns its whole response (`result` or `error`).
+    pub fn request_raw(&mut self, method: &str, params: Value) -> Value {
+        self.next_id += 1;
+        let id = self.next_id;
+        self.send(&json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}));
+        self.wait_for(|it| it.get("id") == Some(&json!(id)) && it.get("method").is_none())
+    }
+
+    pub fn request(&mut self, method: &str, params: Value) -> Value {
+        let response = self.request_raw(method, params);
+        assert!(response.get("error").is_none(), "{method} failed: {response}");
+        response["result"].clone()
+    }
+
+    /// The next message matching `wanted`, answering server requests on the way.
+    pub fn wait_for(&mut self, wanted: impl Fn(&Value) -> bool) -> Value {
+        if let Some(at) = self.pending.iter().position(&wanted) {
+            return self.pending.remove(at).unwrap();
+        }
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let message = match self.incoming.recv_timeout(left) {
+                Ok(message) => message,
+                Err(RecvTimeoutError::Timeout) => {
+                    panic!("no matching message within {WAIT:?}; pending: {:?}", self.pending)
+                }
+                Err(RecvTimeoutError::Disconnected) => panic!("the server closed its output"),
+            };
+            if message.get("method").is_some() && message.get("id").is_some() {
+                // A request from the server (registerCapability, configuration): accept it.
+                let id = message["id"].clone();
+                self.send(&json!({"jsonrpc": "2.0", "id": id, "result": null}));
+            }
+            if wanted(&message) {
+                return message;
+            }
+            self.pending.push_back(message);
+        }
+    }
+
+    pub fn open(&mut self, uri: &str, text: &str) {
+        self.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}}),
+        );
+    }
+
+    /// The diagnostics published for `uri` at `version`.
+    pub fn diagnostics(&mut self, uri: &str, version: i64) -> Vec<Value> {
+        let message = self.wait_for(|it| {
+            it["method"] == "textDocument/publishDiagnostics"
+                && it["params"]["uri"] == uri
+                && it["params"]["version"] == json!(version)
+        });
+        message["params"]["diagnostics"].as_array().cloned().unwrap_or_default()
+    }
+
+    pub fn is_alive(&mut self) -> bool {
+        self.child.try_wait().map(|it| it.is_none()).unwrap_or(false)
+    }
+
+    pub fn shutdown(mut self) -> Option<i32> {
+        self.request("shutdown", Value::Null);
+        self.notify("exit", Value::Null);
+        let deadline = Instant::now() + WAIT;
+        while Instant::now() < deadline {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return status.code();
+            }
+            std::thread::sleep(Duration::from_millis(10));
+        }
+        let _ = self.child.kill();
+        panic!("the server did not exit after `exit`");
+    }
+}
+
+impl Drop for Client {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn read_message(reader: &mut impl BufRead) -> Option<Value> {
+    let mut length = None;
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some(value) = line.strip_prefix("Content-Length:") {
+            length = value.trim().parse().ok();
+        }
+    }
+    let mut body = vec![0; length?];
+    reader.read_exact(&mut body).ok()?;
+    serde_json::from_slice(&body).ok()
+}
+
+/// Splits a fixture at its `$0` marker: the text without it, and the marker's line and
+/// UTF-16 column.
+pub fn cursor(fixture: &str) -> (String, u32, u32) {
+    let offset = fixture.find("$0").expect("a $0 marker");
+    let text = fixture.replacen("$0", "", 1);
+    let before = &text[..offset];
+    let line = before.matches('\n').count() as u32;
+    let column = before.rsplit('\n').next().unwrap().encode_utf16().count() as u32;
+    (text, line, column)
+}
+
+/// `line:col-line:col` of an LSP range, 1-based like an editor's status bar.
+pub fn range_text(range: &Value) -> String {
+    format!(
+        "{}:{}-{}:{}",
+        range["start"]["line"].as_u64().unwrap() + 1,
+        range["start"]["character"].as_u64().unwrap() + 1,
+        range["end"]["line"].as_u64().unwrap() + 1,
+        range["end"]["character"].as_u64().unwrap() + 1
+    )
+}

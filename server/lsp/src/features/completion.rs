@@ -1,0 +1,248 @@
+//! Completion from the text around the cursor, so it works while the document does not parse:
+//! keys not yet written (objects as snippets with their required children), enum values,
+//! interface names, bundle file paths, `"1.0"`, ref schemes, and a whole contract in an empty file.
+
+use std::path::Path;
+
+use pacto_core::contract::{known_fields, text};
+use pacto_core::syntax::{FieldPath, Span};
+use serde_json::Value;
+
+use crate::analysis::Analysis;
+use crate::cursor::{Place, context};
+use crate::schema_docs;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EntryKind {
+    Field,
+    Value,
+    File,
+    Snippet,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CompletionEntry {
+    pub label: String,
+    pub kind: EntryKind,
+    pub detail: Option<String>,
+    pub documentation: Option<String>,
+    /// Text to insert over `replace`; a snippet (with `$1` placeholders) when `snippet`.
+    pub insert: String,
+    pub snippet: bool,
+    pub replace: Span,
+}
+
+/// Bundle files offered for `contract` and `configuration.schema`, at most.
+const MAX_FILE_ENTRIES: usize = 500;
+const MAX_FILE_DEPTH: usize = 6;
+
+pub fn completion(analysis: &Analysis, offset: usize) -> Vec<CompletionEntry> {
+    let text = analysis.text.as_str();
+    let offset = offset.min(text.len());
+    if text.lines().all(|it| it.trim().is_empty() || it.trim_start().starts_with('#')) {
+        return vec![whole_contract(offset)];
+    }
+    let ctx = context(text, offset);
+    match &ctx.place {
+        Place::Key { start, .. } => {
+            let line_start = text[..*start].rfind('\n').map_or(0, |it| it + 1);
+            let indent = " ".repeat(*start - line_start);
+            keys(&ctx.path, &ctx.present, Span::new(*start, offset), &indent)
+        }
+        Place::Value { key, start, .. } => values(analysis, &ctx.path.clone().key(key), Span::new(*start, offset)),
+    }
+}
+
+fn keys(path: &FieldPath, present: &[String], replace: Span, indent: &str) -> Vec<CompletionEntry> {
+    let Some(fields) = known_fields(path) else {
+        return Vec::new();
+    };
+    fields
+        .iter()
+        .filter(|name| !present.iter().any(|it| it == *name))
+        .map(|name| {
+            let child = path.clone().key(name);
+            let doc = schema_docs::field(&child).unwrap_or_default();
+            let mut counter = 0;
+            let insert = field_snippet(&child, name, indent, &mut counter);
+            CompletionEntry {
+                label: (*name).to_owned(),
+                kind: EntryKind::Field,
+                detail: Some(format!("{}{}", doc.kind, if doc.required { " · required" } else { "" })),
+                documentation: Some(doc.description),
+                insert,
+                snippet: true,
+                replace,
+            }
+        })
+        .collect()
+}
+
+/// `name: …` for a field: a choice for enums, a nested skeleton of required children for
+/// objects (and for lists of objects, one item), a tab stop for the rest.
+fn field_snippet(path: &FieldPath, name: &str, indent: &str, counter: &mut usize) -> String {
+    let Some(node) = schema_docs::node_at(path) else {
+        *counter += 1;
+        return format!("{name}: ${counter}");
+    };
+    let doc = schema_docs::field(path).unwrap_or_default();
+    let kind = node.get("type").and_then(Value::as_str).unwrap_or_default();
+    match kind {
+        "object" if !doc.required_children.is_empty() => {
+            let inner = format!("{indent}  ");
+            let children: Vec<String> = doc
+                .required_children
+                .iter()
+                .map(|it| format!("{inner}{}", field_snippet(&path.clone().key(it), it, &inner, counter)))
+                .collect();
+            format!("{name}:\n{}", children.join("\n"))
+        }
+        "array" => {
+            let item_path = path.clone().index(0);
+            let item = schema_docs::field(&item_path).unwrap_or_default();
+            if item.required_children.is_empty() {
+                *counter += 1;
+                return format!("{name}:\n{indent}  - ${counter}");
+            }
+            let inner = format!("{indent}    ");
+            let children: Vec<String> = item
+                .required_children
+                .iter()
+                .enumerate()
+                .map(|(idx, it)| {
+                    let lead = if idx == 0 { format!("{indent}  - ") } else { inner.clone() };
+                    format!("{lead}{}", field_snippet(&item_path.clone().key(it), it, &inner, counter))
+                })
+                .collect();
+            format!("{name}:\n{}", children.join("\n"))
+        }
+        "object" => format!("{name}:\n{indent}  "),
+        _ if !doc.values.is_empty() => {
+            *counter += 1;
+            let choices: Vec<&str> = doc.values.iter().map(|it| it.0.as_str()).collect();
+            let choices = if name == "pactoVersion" { vec!["\"1.0\""] } else { choices };
+            format!("{name}: ${{{counter}|{}|}}", choices.join(","))
+        }
+        _ => {
+            *counter += 1;
+            format!("{name}: ${counter}")
+        }
+    }
+}
+
+fn values(analysis: &Analysis, path: &FieldPath, replace: Span) -> Vec<CompletionEntry> {
+    let value = |label: &str, insert: &str, documentation: Option<String>, kind: EntryKind| CompletionEntry {
+        label: label.to_owned(),
+        kind,
+        detail: None,
+        documentation,
+        insert: insert.to_owned(),
+        snippet: false,
+        replace,
+    };
+    let shape: Vec<&str> = path
+        .segments()
+        .iter()
+        .filter_map(|it| match it {
+            pacto_core::syntax::Segment::Key(key) => Some(key.as_str()),
+            pacto_core::syntax::Segment::Index(_) => None,
+        })
+        .collect();
+    match shape.as_slice() {
+        ["pactoVersion"] => {
+            return vec![value(
+                "\"1.0\"",
+                "\"1.0\"",
+                Some("The only contract format version.".into()),
+                EntryKind::Value,
+            )];
+        }
+        ["runtime", "health", "interface"] => {
+            let interfaces = analysis.validation.decoded.contract.interfaces.as_deref().unwrap_or_default();
+            return interfaces
+                .iter()
+                .filter(|it| !text(&it.name).is_empty())
+                .map(|it| {
+                    let detail = format!("{} interface", text(&it.kind));
+                    CompletionEntry {
+                        detail: Some(detail),
+                        ..value(text(&it.name), text(&it.name), None, EntryKind::Value)
+                    }
+                })
+                .collect();
+        }
+        ["interfaces", "contract"] | ["configuration", "schema"] => {
+            let Some(dir) = &analysis.bundle_dir else {
+                return Vec::new();
+            };
+            return bundle_files(dir).into_iter().map(|it| value(&it, &it, None, EntryKind::File)).collect();
+        }
+        ["dependencies", "ref"] => {
+            return vec![
+                value(
+                    "oci://",
+                    "oci://",
+                    Some("A contract published to an OCI registry: `oci://registry/repository:tag`.".into()),
+                    EntryKind::Value,
+                ),
+                value(
+                    "file://",
+                    "file://",
+                    Some("A bundle directory on disk, relative to this bundle.".into()),
+                    EntryKind::Value,
+                ),
+            ];
+        }
+        _ => {}
+    }
+    let Some(doc) = schema_docs::field(path) else {
+        return Vec::new();
+    };
+    if doc.kind == "boolean" {
+        return ["true", "false"].iter().map(|it| value(it, it, None, EntryKind::Value)).collect();
+    }
+    doc.values.iter().map(|(it, description)| value(it, it, Some(description.clone()), EntryKind::Value)).collect()
+}
+
+/// Files under the bundle directory as bundle paths (`interfaces/openapi.yaml`), sorted,
+/// skipping hidden entries; bounded in count and depth.
+fn bundle_files(dir: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stack = vec![(dir.to_path_buf(), String::new(), 0)];
+    while let Some((path, prefix, depth)) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&path) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if name.starts_with('.') || name == "pacto.yaml" {
+                continue;
+            }
+            let relative = format!("{prefix}{name}");
+            match entry.file_type() {
+                Ok(kind) if kind.is_dir() && depth < MAX_FILE_DEPTH => {
+                    stack.push((entry.path(), format!("{relative}/"), depth + 1));
+                }
+                Ok(kind) if kind.is_file() => out.push(relative),
+                _ => {}
+            }
+            if out.len() >= MAX_FILE_ENTRIES {
+                break;
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn whole_contract(offset: usize) -> CompletionEntry {
+    CompletionEntry {
+        label: "pacto contract".to_owned(),
+        kind: EntryKind::Snippet,
+        detail: Some("a complete contract skeleton".to_owned()),
+        documentation: Some("A contract with a service, one HTTP interface, a runtime and scaling.".to_owned()),
+        insert: "pactoVersion: \"1.0\"\n\nservice:\n  name: ${1:my-service}\n  version: ${2:0.1.0}\n  owner: ${3:team/my-team}\n\ninterfaces:\n  - name: ${4:api}\n    type: ${5|http,grpc,event|}\n    port: ${6:8080}\n\nruntime:\n  workload: ${7|service,job,scheduled|}\n  state:\n    type: ${8|stateless,stateful,hybrid|}\n    persistence:\n      scope: ${9|local,shared|}\n      durability: ${10|ephemeral,persistent|}\n    dataCriticality: ${11|low,medium,high|}\n\nscaling:\n  min: ${12:1}\n  max: ${13:3}\n".to_owned(),
+        snippet: true,
+        replace: Span::empty(offset),
+    }
+}

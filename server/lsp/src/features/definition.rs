@@ -1,0 +1,56 @@
+//! Go to definition: `health.interface` to the interface, a contract or schema path to the
+//! file, a local dependency to its bundle's `pacto.yaml`.
+
+use std::path::PathBuf;
+
+use pacto_core::contract::oci_ref::{DependencyRef, classify};
+use pacto_core::contract::text;
+use pacto_core::syntax::{Segment, Span};
+
+use crate::analysis::Analysis;
+use crate::cursor::{Hit, node_at};
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// A span of this document.
+    Here(Span),
+    /// A file on disk.
+    File(PathBuf),
+}
+
+pub fn definition(analysis: &Analysis, offset: usize) -> Option<(Span, Target)> {
+    let (path, hit) = node_at(analysis.root()?, offset)?;
+    let Hit::Value(node) = hit else {
+        return None;
+    };
+    let value = node.scalar_text()?;
+    let keys: Vec<&str> = path
+        .segments()
+        .iter()
+        .filter_map(|it| match it {
+            Segment::Key(key) => Some(key.as_str()),
+            Segment::Index(_) => None,
+        })
+        .collect();
+    let target = match keys.as_slice() {
+        ["runtime", "health", "interface"] => {
+            let interfaces = analysis.validation.decoded.contract.interfaces.as_deref().unwrap_or_default();
+            let interface = interfaces.iter().find(|it| text(&it.name) == value)?;
+            Target::Here(interface.name.as_ref()?.span)
+        }
+        ["interfaces", "contract"] | ["configuration", "schema"] => {
+            let file = analysis.bundle_dir.as_ref()?.join(value);
+            file.exists().then_some(Target::File(file))?
+        }
+        ["dependencies", "ref"] => {
+            let DependencyRef::Local(location) = classify(value) else {
+                return None;
+            };
+            let dir = analysis.bundle_dir.as_ref()?.join(location);
+            let contract = dir.join("pacto.yaml");
+            contract.is_file().then_some(Target::File(contract))?
+        }
+        _ => return None,
+    };
+    Some((node.span, target))
+}

@@ -1,0 +1,6 @@
+//! One module per LSP feature: each takes an analysis and a byte offset, returns plain data.
+
+pub mod completion;
+pub mod definition;
+pub mod hover;
+pub mod symbols;

@@ -1,0 +1,245 @@
+//! Params in, (analysis, offset) to a feature, LSP value out: the only place both worlds meet.
+//! Feature work runs on the blocking pool; a panic there becomes an internal error, not a crash.
+
+use std::sync::Arc;
+
+use tower_lsp_server::jsonrpc::{Error, Result};
+use tower_lsp_server::ls_types::*;
+
+use crate::analysis::Analysis;
+use crate::document::is_contract;
+use crate::features::completion::{CompletionEntry, EntryKind};
+use crate::features::definition::Target;
+use crate::features::symbols::Symbol;
+use crate::features::{completion, definition, hover, symbols};
+use crate::proto::{self, Encoding};
+use crate::server::Backend;
+
+/// The analysis of the document's current version: from the cache, or built now (off the
+/// async threads). `None` for documents that are not open or not contracts.
+async fn analysis(backend: &Backend, uri: &Uri) -> Result<Option<Arc<Analysis>>> {
+    if let Some(cached) = backend.session.cached_analysis(uri) {
+        return Ok(Some(cached));
+    }
+    let Some(snapshot) = backend.session.snapshot(uri) else {
+        return Ok(None);
+    };
+    if !is_contract(uri.as_str(), &snapshot.rope) {
+        return Ok(None);
+    }
+    let analysis = run_blocking("analysis", move || Arc::new(snapshot.analyze())).await?;
+    backend.session.store_analysis(uri, analysis.clone());
+    Ok(Some(analysis))
+}
+
+async fn run_blocking<T: Send + 'static>(what: &'static str, work: impl FnOnce() -> T + Send + 'static) -> Result<T> {
+    tokio::task::spawn_blocking(work).await.map_err(|err| {
+        tracing::error!("{what} failed: {err}");
+        Error::internal_error()
+    })
+}
+
+/// Analyses the current version in the background and publishes its diagnostics, unless a
+/// newer version arrived meanwhile: a result for an old version is never published.
+pub fn schedule_diagnostics(backend: &Backend, uri: Uri) {
+    let Some(snapshot) = backend.session.snapshot(&uri) else {
+        return;
+    };
+    let session = backend.session.clone();
+    let client = backend.client.clone();
+    tokio::spawn(async move {
+        let version = snapshot.version;
+        let encoding = session.encoding();
+        let contract = is_contract(uri.as_str(), &snapshot.rope);
+        let task_session = session.clone();
+        let task_uri = uri.clone();
+        let work = tokio::task::spawn_blocking(move || {
+            // Abandon the work when version N+1 arrived while N waited for a thread.
+            if task_session.current_version(&task_uri) != Some(version) || !contract {
+                return None;
+            }
+            let analysis = Arc::new(snapshot.analyze());
+            let diagnostics: Vec<Diagnostic> = analysis
+                .validation
+                .diagnostics
+                .iter()
+                .map(|it| proto::diagnostic(&snapshot.rope, encoding, &task_uri, it))
+                .collect();
+            task_session.store_analysis(&task_uri, analysis);
+            Some(diagnostics)
+        });
+        let diagnostics = match work.await {
+            Ok(Some(diagnostics)) => diagnostics,
+            Ok(None) if !contract => Vec::new(),
+            Ok(None) => return,
+            Err(err) => {
+                tracing::error!("diagnostics for {} failed: {err}", uri.as_str());
+                return;
+            }
+        };
+        if session.current_version(&uri) == Some(version) {
+            client.publish_diagnostics(uri, diagnostics, Some(version)).await;
+        }
+    });
+}
+
+pub async fn register_file_watcher(backend: &Backend) {
+    if !backend.session.watch_files() {
+        return;
+    }
+    let options = DidChangeWatchedFilesRegistrationOptions {
+        watchers: vec![FileSystemWatcher { glob_pattern: GlobPattern::String("**/*".into()), kind: None }],
+    };
+    let registration = Registration {
+        id: "pacto-watch-bundle-files".into(),
+        method: "workspace/didChangeWatchedFiles".into(),
+        register_options: serde_json::to_value(options).ok(),
+    };
+    if let Err(err) = backend.client.register_capability(vec![registration]).await {
+        tracing::warn!("the client refused the file watcher: {err}");
+    }
+}
+
+/// A referenced file appeared or disappeared: every open contract is checked again.
+pub fn files_changed(backend: &Backend) {
+    backend.session.invalidate_all();
+    let uris: Vec<Uri> = backend.session.documents.iter().map(|it| it.key().clone()).collect();
+    for uri in uris {
+        schedule_diagnostics(backend, uri);
+    }
+}
+
+fn position_params(backend: &Backend, params: &TextDocumentPositionParams) -> (Uri, Position, Encoding) {
+    (params.text_document.uri.clone(), params.position, backend.session.encoding())
+}
+
+pub async fn hover(backend: &Backend, params: HoverParams) -> Result<Option<Hover>> {
+    let (uri, position, encoding) = position_params(backend, &params.text_document_position_params);
+    let Some(analysis) = analysis(backend, &uri).await? else {
+        return Ok(None);
+    };
+    run_blocking("hover", move || {
+        let rope = &analysis.rope;
+        let offset = proto::offset(rope, encoding, position);
+        hover::hover(&analysis, offset).map(|it| Hover {
+            contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value: it.markdown }),
+            range: Some(proto::range(rope, encoding, it.span)),
+        })
+    })
+    .await
+}
+
+pub async fn completion(backend: &Backend, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+    let (uri, position, encoding) = position_params(backend, &params.text_document_position);
+    let Some(analysis) = analysis(backend, &uri).await? else {
+        return Ok(None);
+    };
+    run_blocking("completion", move || {
+        let rope = &analysis.rope;
+        let offset = proto::offset(rope, encoding, position);
+        let items: Vec<CompletionItem> = completion::completion(&analysis, offset)
+            .into_iter()
+            .map(|it| completion_item(rope, encoding, it))
+            .collect();
+        Some(CompletionResponse::Array(items))
+    })
+    .await
+}
+
+fn completion_item(rope: &ropey::Rope, encoding: Encoding, it: CompletionEntry) -> CompletionItem {
+    CompletionItem {
+        label: it.label,
+        kind: Some(match it.kind {
+            EntryKind::Field => CompletionItemKind::PROPERTY,
+            EntryKind::Value => CompletionItemKind::ENUM_MEMBER,
+            EntryKind::File => CompletionItemKind::FILE,
+            EntryKind::Snippet => CompletionItemKind::SNIPPET,
+        }),
+        detail: it.detail,
+        documentation: it
+            .documentation
+            .filter(|it| !it.is_empty())
+            .map(|value| Documentation::MarkupContent(MarkupContent { kind: MarkupKind::Markdown, value })),
+        insert_text_format: Some(if it.snippet { InsertTextFormat::SNIPPET } else { InsertTextFormat::PLAIN_TEXT }),
+        // Snippets carry their own indentation.
+        insert_text_mode: Some(InsertTextMode::AS_IS),
+        text_edit: Some(CompletionTextEdit::Edit(TextEdit {
+            range: proto::range(rope, encoding, it.replace),
+            new_text: it.insert,
+        })),
+        ..Default::default()
+    }
+}
+
+pub async fn definition(backend: &Backend, params: GotoDefinitionParams) -> Result<Option<GotoDefinitionResponse>> {
+    let (uri, position, encoding) = position_params(backend, &params.text_document_position_params);
+    let Some(analysis) = analysis(backend, &uri).await? else {
+        return Ok(None);
+    };
+    run_blocking("definition", move || {
+        let rope = &analysis.rope;
+        let offset = proto::offset(rope, encoding, position);
+        let (_, target) = definition::definition(&analysis, offset)?;
+        let location = match target {
+            Target::Here(span) => Location { uri, range: proto::range(rope, encoding, span) },
+            Target::File(path) => Location { uri: Uri::from_file_path(path)?, range: Range::default() },
+        };
+        Some(GotoDefinitionResponse::Scalar(location))
+    })
+    .await
+}
+
+pub async fn document_symbol(
+    backend: &Backend,
+    params: DocumentSymbolParams,
+) -> Result<Option<DocumentSymbolResponse>> {
+    let uri = params.text_document.uri;
+    let encoding = backend.session.encoding();
+    let Some(analysis) = analysis(backend, &uri).await? else {
+        return Ok(None);
+    };
+    run_blocking("documentSymbol", move || {
+        let rope = &analysis.rope;
+        let root = analysis.root()?;
+        let symbols = symbols::symbols(root).into_iter().map(|it| document_symbol_of(rope, encoding, it)).collect();
+        Some(DocumentSymbolResponse::Nested(symbols))
+    })
+    .await
+}
+
+#[allow(deprecated)] // `deprecated` is a required field of the struct.
+fn document_symbol_of(rope: &ropey::Rope, encoding: Encoding, it: Symbol) -> DocumentSymbol {
+    DocumentSymbol {
+        name: if it.name.is_empty() { "\"\"".to_owned() } else { it.name },
+        detail: it.detail,
+        kind: if it.is_list { SymbolKind::ARRAY } else { SymbolKind::FIELD },
+        tags: None,
+        deprecated: None,
+        range: proto::range(rope, encoding, it.span),
+        selection_range: proto::range(rope, encoding, it.selection),
+        children: Some(it.children.into_iter().map(|child| document_symbol_of(rope, encoding, child)).collect()),
+    }
+}
+
+pub async fn pull_diagnostics(
+    backend: &Backend,
+    params: DocumentDiagnosticParams,
+) -> Result<DocumentDiagnosticReportResult> {
+    let uri = params.text_document.uri;
+    let encoding = backend.session.encoding();
+    let items = match analysis(backend, &uri).await? {
+        None => Vec::new(),
+        Some(analysis) => {
+            let uri = uri.clone();
+            run_blocking("diagnostic", move || {
+                let rope = &analysis.rope;
+                analysis.validation.diagnostics.iter().map(|it| proto::diagnostic(rope, encoding, &uri, it)).collect()
+            })
+            .await?
+        }
+    };
+    Ok(DocumentDiagnosticReportResult::Report(DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
+        related_documents: None,
+        full_document_diagnostic_report: FullDocumentDiagnosticReport { result_id: None, items },
+    })))
+}

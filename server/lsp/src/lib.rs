@@ -1,0 +1,40 @@
+//! The Pacto language server: documents, scheduling and LSP features over the pure core.
+
+mod analysis;
+mod cursor;
+mod document;
+mod features;
+mod framing;
+mod handlers;
+mod proto;
+mod schema_docs;
+mod server;
+mod session;
+
+use std::sync::Arc;
+
+use tower_lsp_server::{LspService, Server};
+
+/// Serves LSP on stdin/stdout until the client sends `exit` or closes stdin. Logs go to
+/// stderr only (stdout is the protocol), at `log_level` (`error`…`trace`) or `$PACTO_LOG`.
+pub fn run_stdio(log_level: Option<&str>) -> std::io::Result<()> {
+    let filter =
+        log_level.map(str::to_owned).or_else(|| std::env::var("PACTO_LOG").ok()).unwrap_or_else(|| "warn".into());
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_new(&filter).unwrap_or_else(|_| "warn".into()))
+        .with_writer(std::io::stderr)
+        .with_ansi(false)
+        .try_init();
+    let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
+    runtime.block_on(async {
+        let (client_end, server_end) = tokio::io::duplex(1 << 20);
+        let frames = framing::spawn_reader(std::io::stdin());
+        tokio::spawn(framing::pump(frames, client_end));
+        let (service, socket) =
+            LspService::new(|client| server::Backend { client, session: Arc::new(session::Session::default()) });
+        Server::new(server_end, tokio::io::stdout(), socket).serve(service).await;
+    });
+    // The stdin thread may still be blocked in a read: leave without waiting for it.
+    runtime.shutdown_background();
+    Ok(())
+}

@@ -1,0 +1,140 @@
+//! Byte spans to LSP positions and back, in the negotiated encoding, through the rope; and
+//! core diagnostics to LSP diagnostics. The only place where `Position` and `Range` are made.
+
+use pacto_core::syntax::Span;
+use pacto_core::{Code, Severity};
+use ropey::Rope;
+use tower_lsp_server::ls_types::{
+    CodeDescription, Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString, Position,
+    Range, Uri,
+};
+
+/// How the client counts columns: negotiated once in `initialize`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Encoding {
+    Utf8,
+    Utf16,
+}
+
+/// Where each rule is explained; the README's anchors are the lowercase codes.
+const RULES_URL: &str = "https://github.com/pacto-rs/pacto/blob/main/README.md";
+
+pub fn position(rope: &Rope, encoding: Encoding, offset: usize) -> Position {
+    let offset = offset.min(rope.len_bytes());
+    let line = rope.byte_to_line(offset);
+    let line_start = rope.line_to_byte(line);
+    let character = match encoding {
+        Encoding::Utf8 => offset - line_start,
+        Encoding::Utf16 => {
+            let char_idx = rope.byte_to_char(offset);
+            let line_char = rope.line_to_char(line);
+            rope.char_to_utf16_cu(char_idx) - rope.char_to_utf16_cu(line_char)
+        }
+    };
+    Position::new(line as u32, character as u32)
+}
+
+pub fn range(rope: &Rope, encoding: Encoding, span: Span) -> Range {
+    Range::new(position(rope, encoding, span.start), position(rope, encoding, span.end))
+}
+
+/// The byte offset of a client position, clamped: a line past the end is the end of the text,
+/// a column past the end of its line is the line's end, a column inside a character or a
+/// surrogate pair is that character's start.
+pub fn offset(rope: &Rope, encoding: Encoding, position: Position) -> usize {
+    let line = position.line as usize;
+    if line >= rope.len_lines() {
+        return rope.len_bytes();
+    }
+    let line_start_char = rope.line_to_char(line);
+    let line_slice = rope.line(line);
+    let content_chars = line_content_chars(&line_slice);
+    let column = position.character as usize;
+    let char_in_line = match encoding {
+        Encoding::Utf8 => {
+            let bytes = column.min(line_slice.len_bytes());
+            let mut chars = line_slice.byte_to_char(bytes);
+            // A byte column inside a character: go back to its start.
+            if line_slice.char_to_byte(chars) > bytes {
+                chars -= 1;
+            }
+            chars
+        }
+        Encoding::Utf16 => {
+            let units = column.min(line_slice.len_utf16_cu());
+            line_slice.utf16_cu_to_char(units)
+        }
+    };
+    rope.char_to_byte(line_start_char + char_in_line.min(content_chars))
+}
+
+fn line_content_chars(line: &ropey::RopeSlice<'_>) -> usize {
+    let mut n = line.len_chars();
+    while n > 0 && matches!(line.char(n - 1), '\n' | '\r') {
+        n -= 1;
+    }
+    n
+}
+
+pub fn diagnostic(rope: &Rope, encoding: Encoding, uri: &Uri, it: &pacto_core::Diagnostic) -> Diagnostic {
+    let related: Vec<DiagnosticRelatedInformation> = it
+        .related
+        .iter()
+        .map(|related| DiagnosticRelatedInformation {
+            location: Location { uri: uri.clone(), range: range(rope, encoding, related.span) },
+            message: related.message.clone(),
+        })
+        .collect();
+    Diagnostic {
+        range: range(rope, encoding, it.span),
+        severity: Some(match it.severity {
+            Severity::Error => DiagnosticSeverity::ERROR,
+            Severity::Warning => DiagnosticSeverity::WARNING,
+        }),
+        code: Some(NumberOrString::String(it.code.as_str().to_owned())),
+        code_description: rule_link(it.code),
+        source: Some("pacto".to_owned()),
+        message: it.message.clone(),
+        related_information: if related.is_empty() { None } else { Some(related) },
+        tags: None,
+        data: None,
+    }
+}
+
+fn rule_link(code: Code) -> Option<CodeDescription> {
+    let href = format!("{RULES_URL}#{}", code.as_str().to_lowercase()).parse().ok()?;
+    Some(CodeDescription { href })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_round_trip_through_both_encodings_with_emoji_cjk_and_crlf() {
+        let text = "a: 1\r\nowner: 中文😀x\r\nb: 2";
+        let rope = Rope::from_str(text);
+        let x = text.find('x').unwrap();
+        assert_eq!(position(&rope, Encoding::Utf16, x), Position::new(1, 11));
+        assert_eq!(position(&rope, Encoding::Utf8, x), Position::new(1, 17));
+        assert_eq!(offset(&rope, Encoding::Utf16, Position::new(1, 11)), x);
+        assert_eq!(offset(&rope, Encoding::Utf8, Position::new(1, 17)), x);
+        let b = text.find('b').unwrap();
+        assert_eq!(position(&rope, Encoding::Utf16, b), Position::new(2, 0));
+    }
+
+    #[test]
+    fn hostile_positions_are_clamped() {
+        let text = "k: 😀\nz";
+        let rope = Rope::from_str(text);
+        let emoji = text.find('😀').unwrap();
+        // Inside the surrogate pair: the emoji's start.
+        assert_eq!(offset(&rope, Encoding::Utf16, Position::new(0, 4)), emoji);
+        // Inside the UTF-8 bytes of the emoji: its start.
+        assert_eq!(offset(&rope, Encoding::Utf8, Position::new(0, 5)), emoji);
+        // Past the line's end: the end of its content, before the line break.
+        assert_eq!(offset(&rope, Encoding::Utf16, Position::new(0, 99)), emoji + 4);
+        // Past the last line: the end of the text.
+        assert_eq!(offset(&rope, Encoding::Utf16, Position::new(9, 0)), text.len());
+    }
+}

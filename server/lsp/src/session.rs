@@ -1,0 +1,100 @@
+//! The open documents and what was negotiated with the client.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, OnceLock};
+
+use dashmap::DashMap;
+use tower_lsp_server::ls_types::{Position, TextDocumentContentChangeEvent, Uri};
+
+use crate::analysis::Analysis;
+use crate::document::{Document, Snapshot};
+use crate::proto::{self, Encoding};
+
+#[derive(Default)]
+pub struct Session {
+    pub documents: DashMap<Uri, Document>,
+    encoding: OnceLock<Encoding>,
+    watch_files: AtomicBool,
+}
+
+impl Session {
+    pub fn set_encoding(&self, encoding: Encoding) {
+        let _ = self.encoding.set(encoding);
+    }
+
+    pub fn encoding(&self) -> Encoding {
+        self.encoding.get().copied().unwrap_or(Encoding::Utf16)
+    }
+
+    /// Whether the client lets us register a file watcher (for `FILE_NOT_FOUND` re-checks).
+    pub fn set_watch_files(&self, on: bool) {
+        self.watch_files.store(on, Ordering::Relaxed);
+    }
+
+    pub fn watch_files(&self) -> bool {
+        self.watch_files.load(Ordering::Relaxed)
+    }
+
+    pub fn open(&self, uri: Uri, text: &str, version: i32) {
+        let path = uri.to_file_path().map(|it| it.into_owned());
+        self.documents.insert(uri, Document::new(text, version, path));
+    }
+
+    /// Applies edits in order, synchronously: no request may see half of them. Ranges are
+    /// clamped to the text, so a confused client cannot corrupt or crash the document.
+    pub fn change(&self, uri: &Uri, version: i32, changes: Vec<TextDocumentContentChangeEvent>) -> bool {
+        let encoding = self.encoding();
+        let Some(mut document) = self.documents.get_mut(uri) else {
+            tracing::warn!("change to a document that is not open: {}", uri.as_str());
+            return false;
+        };
+        for change in changes {
+            let rope = &mut document.rope;
+            match change.range {
+                None => *rope = ropey::Rope::from_str(&change.text),
+                Some(range) => {
+                    let (start, end) = ordered(range.start, range.end);
+                    let start = rope.byte_to_char(proto::offset(rope, encoding, start));
+                    let end = rope.byte_to_char(proto::offset(rope, encoding, end));
+                    rope.remove(start..end);
+                    rope.insert(start, &change.text);
+                }
+            }
+        }
+        document.version = version;
+        document.invalidate();
+        true
+    }
+
+    pub fn close(&self, uri: &Uri) {
+        self.documents.remove(uri);
+    }
+
+    pub fn snapshot(&self, uri: &Uri) -> Option<Snapshot> {
+        self.documents.get(uri).map(|it| it.snapshot())
+    }
+
+    pub fn current_version(&self, uri: &Uri) -> Option<i32> {
+        self.documents.get(uri).map(|it| it.version)
+    }
+
+    pub fn cached_analysis(&self, uri: &Uri) -> Option<Arc<Analysis>> {
+        self.documents.get(uri).and_then(|it| it.cached_analysis())
+    }
+
+    pub fn store_analysis(&self, uri: &Uri, analysis: Arc<Analysis>) {
+        if let Some(document) = self.documents.get(uri) {
+            document.store_analysis(analysis);
+        }
+    }
+
+    pub fn invalidate_all(&self) {
+        for mut document in self.documents.iter_mut() {
+            document.invalidate();
+        }
+    }
+}
+
+fn ordered(a: Position, b: Position) -> (Position, Position) {
+    if (b.line, b.character) < (a.line, a.character) { (b, a) } else { (a, b) }
+}

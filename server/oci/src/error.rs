@@ -1,0 +1,145 @@
+//! The crate's failures as typed values carrying their data; messages are lowercase, without a final period.
+
+use std::io;
+
+use crate::digest::Digest;
+
+/// Why packing, reading, extracting or describing a bundle failed.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("failed to access {dir}: {}", reason(.source))]
+    Access { dir: String, source: io::Error },
+    #[error("{dir} is not a directory")]
+    NotADirectory { dir: String },
+    #[error("no pacto.yaml found in {dir}")]
+    NoContract { dir: String },
+    #[error("bundle missing pacto.yaml")]
+    MissingContract,
+    #[error("cannot pack symlink {path:?}: a bundle holds only regular files and directories")]
+    Symlink { path: String },
+    #[error("cannot pack {path:?}: not a regular file or directory")]
+    SpecialFile { path: String },
+    #[error("cannot pack {path:?}: the name is not valid UTF-8")]
+    NonUtf8Name { path: String },
+    #[error("failed to read {path}: {}", reason(.source))]
+    Read { path: String, source: io::Error },
+    #[error("failed to write {path}: {}", reason(.source))]
+    Write { path: String, source: io::Error },
+
+    #[error("file {path:?} exceeds maximum size of {limit} bytes")]
+    FileTooLarge { path: String, limit: u64 },
+    #[error("file {path:?} brings the bundle over its maximum total size of {limit} bytes")]
+    TotalTooLarge { path: String, limit: u64 },
+    #[error("entry {path:?} brings the bundle over its maximum of {limit} entries")]
+    TooManyEntries { path: String, limit: usize },
+    #[error("bundle archive exceeds maximum compressed size of {limit} bytes")]
+    CompressedTooLarge { limit: u64 },
+    #[error("bundle archive expands to more than {limit} bytes of tar data")]
+    TarTooLarge { limit: u64 },
+
+    #[error("tar entry {entry:?} {fault}")]
+    UnsafePath { entry: String, fault: PathFault },
+    #[error("tar entry {entry:?} is a {kind}: a bundle holds only regular files and directories")]
+    UnsupportedEntry { entry: String, kind: EntryKind },
+    #[error("invalid bundle path {path:?}: not a clean relative path")]
+    InvalidPath { path: String },
+    #[error("tar entry {entry:?} appears twice")]
+    DuplicateEntry { entry: String },
+    #[error("tar entry {entry:?} lies inside file {file:?}")]
+    EntryInsideFile { entry: String, file: String },
+    #[error("invalid bundle archive: {}", reason(.source))]
+    CorruptArchive { source: io::Error },
+    #[error("zstd-compressed bundle layers are not supported")]
+    Zstd,
+
+    #[error("invalid digest {digest:?}: expected sha256:<64 lowercase hex digits>")]
+    InvalidDigest { digest: String },
+    #[error("manifest of {size} bytes exceeds maximum size of {limit} bytes")]
+    ManifestTooLarge { size: usize, limit: usize },
+    #[error("invalid manifest: {reason}")]
+    InvalidManifest { reason: String },
+    #[error("image has no layers")]
+    NoLayers,
+    #[error("expected 1 layer, got {count}")]
+    TooManyLayers { count: usize },
+}
+
+/// What makes a tar entry's name unsafe to write below a target directory.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum PathFault {
+    #[error("has an absolute path")]
+    Absolute,
+    #[error("has a `..` component")]
+    ParentDir,
+    #[error("has a backslash in its name")]
+    Backslash,
+    #[error("has a name that is not valid UTF-8")]
+    NonUtf8,
+}
+
+/// Tar entry types a bundle refuses (spec "Our decisions": safe extraction).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum EntryKind {
+    #[error("symlink")]
+    Symlink,
+    #[error("hard link")]
+    HardLink,
+    #[error("character device")]
+    CharDevice,
+    #[error("block device")]
+    BlockDevice,
+    #[error("fifo")]
+    Fifo,
+    #[error("sparse file")]
+    Sparse,
+    #[error("tar entry of type {0:?}")]
+    Other(char),
+}
+
+/// Why a cache operation failed. None of these is fatal: the caller goes on without the cache.
+#[derive(Debug, thiserror::Error)]
+pub enum CacheError {
+    #[error("cannot write to the cache at {path}: {}", reason(.source))]
+    Write { path: String, source: io::Error },
+    #[error("cannot read the cache at {path}: {}", reason(.source))]
+    Read { path: String, source: io::Error },
+    #[error("refused to cache a blob whose digest is {actual}, not the expected {expected}")]
+    DigestMismatch { expected: Digest, actual: Digest },
+}
+
+/// An OS error as a lowercase phrase without the `(os error N)` suffix, as the reference words them.
+pub(crate) fn reason(err: &io::Error) -> String {
+    let text = match err.kind() {
+        io::ErrorKind::NotFound => return "no such file or directory".to_owned(),
+        io::ErrorKind::PermissionDenied => return "permission denied".to_owned(),
+        io::ErrorKind::NotADirectory => return "not a directory".to_owned(),
+        io::ErrorKind::IsADirectory => return "is a directory".to_owned(),
+        io::ErrorKind::ReadOnlyFilesystem => return "read-only file system".to_owned(),
+        io::ErrorKind::StorageFull => return "no space left on device".to_owned(),
+        io::ErrorKind::UnexpectedEof => return "unexpected end of file".to_owned(),
+        _ => err.to_string(),
+    };
+    let text = match text.rfind(" (os error ") {
+        Some(at) if text.ends_with(')') => &text[..at],
+        _ => text.as_str(),
+    };
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io;
+
+    use super::reason;
+
+    #[test]
+    fn reason_is_lowercase_without_the_os_error_number() {
+        assert_eq!(reason(&io::Error::from_raw_os_error(13)), "permission denied");
+        assert_eq!(reason(&io::Error::other("Corrupt deflate stream")), "corrupt deflate stream");
+        assert_eq!(reason(&io::Error::from_raw_os_error(39)), "directory not empty");
+    }
+}
