@@ -195,7 +195,7 @@ mod tests {
         let offset = fixture.find("$0").expect("a $0 marker");
         let text = fixture.replace("$0", "");
         let it = context(&text, offset);
-        expect.assert_eq(&format!("{} {:?} present={:?}\n", it.path, it.place, it.present));
+        expect.assert_eq(&format!("path={} {:?} present={:?}\n", it.path, it.place, it.present));
     }
 
     #[test]
@@ -203,8 +203,8 @@ mod tests {
         check(
             "pactoVersion: \"1.0\"\nruntime:\n  wor$0\n  state:\n    type: x\n",
             expect![[r#"
-            runtime Key { prefix: "wor", start: 31 } present=["state"]
-        "#]],
+                path=runtime Key { prefix: "wor", start: 31 } present=["state"]
+            "#]],
         );
     }
 
@@ -213,14 +213,14 @@ mod tests {
         check(
             "interfaces:\n  - name: a\n    type: http\n  - $0\n",
             expect![[r#"
-            interfaces[0] Key { prefix: "", start: 43 } present=[]
-        "#]],
+                path=interfaces[0] Key { prefix: "", start: 43 } present=[]
+            "#]],
         );
         check(
             "interfaces:\n  - name: a\n    $0\n",
             expect![[r#"
-            interfaces[0] Key { prefix: "", start: 28 } present=["name"]
-        "#]],
+                path=interfaces[0] Key { prefix: "", start: 28 } present=["name"]
+            "#]],
         );
     }
 
@@ -229,20 +229,20 @@ mod tests {
         check(
             "interfaces:\n  - name: a\n    type: $0\n",
             expect![[r#"
-            interfaces[0] Value { key: "type", prefix: "", start: 34 } present=["name"]
-        "#]],
+                path=interfaces[0] Value { key: "type", prefix: "", start: 34 } present=["name"]
+            "#]],
         );
         check(
             "runtime:\n  health:\n    interface: ap$0\n",
             expect![[r#"
-            runtime.health Value { key: "interface", prefix: "ap", start: 34 } present=[]
-        "#]],
+                path=runtime.health Value { key: "interface", prefix: "ap", start: 34 } present=[]
+            "#]],
         );
         check(
             "pactoVersion: $0",
             expect![[r#"
-             Value { key: "pactoVersion", prefix: "", start: 14 } present=[]
-        "#]],
+                path= Value { key: "pactoVersion", prefix: "", start: 14 } present=[]
+            "#]],
         );
     }
 
@@ -251,14 +251,14 @@ mod tests {
         check(
             "pactoVersion: \"1.0\"\nser$0\nruntime:\n  workload: job\n",
             expect![[r#"
-             Key { prefix: "ser", start: 20 } present=["pactoVersion", "runtime"]
-        "#]],
+                path= Key { prefix: "ser", start: 20 } present=["pactoVersion", "runtime"]
+            "#]],
         );
         check(
             "$0",
             expect![[r#"
-             Key { prefix: "", start: 0 } present=[]
-        "#]],
+                path= Key { prefix: "", start: 0 } present=[]
+            "#]],
         );
     }
 }

@@ -123,6 +123,8 @@ pub(crate) fn reason(err: &io::Error) -> String {
         Some(at) if text.ends_with(')') => &text[..at],
         _ => text.as_str(),
     };
+    // Some readers pad their messages (`…not a number:  when getting cksum for `): one space, no edges.
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
     let mut chars = text.chars();
     match chars.next() {
         Some(first) => first.to_lowercase().chain(chars).collect(),

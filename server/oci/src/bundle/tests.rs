@@ -88,7 +88,7 @@ fn pack_writes_entries_in_walk_order_with_normalised_headers() {
         Regular 644 uid=0 gid=0 owner=""/"" mtime=0 size=24 docs/.notes
         Directory 755 uid=0 gid=0 owner=""/"" mtime=0 size=0 interfaces
         Regular 644 uid=0 gid=0 owner=""/"" mtime=0 size=15 interfaces/openapi.yaml
-        Regular 644 uid=0 gid=0 owner=""/"" mtime=0 size=61 pacto.yaml
+        Regular 644 uid=0 gid=0 owner=""/"" mtime=0 size=58 pacto.yaml
     "#]]
     .assert_eq(&listing(&archive.tar_gz));
     // USTAR headers, and a gzip header without a timestamp or a file name.
@@ -506,7 +506,7 @@ fn extract_refuses_zstd_and_reports_corrupt_archives() {
     flipped[at] ^= 0xff;
     expect![[r#"invalid bundle archive: corrupt gzip stream does not have a matching checksum"#]]
         .assert_eq(&extract_err(&flipped, &Limits::DEFAULT));
-    expect![[r#"invalid bundle archive: archive header checksum mismatch"#]]
+    expect!["invalid bundle archive: numeric field was not a number:  when getting cksum for "]
         .assert_eq(&extract_err(&[7; 1024], &Limits::DEFAULT));
 }
 

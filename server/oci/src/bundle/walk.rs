@@ -27,25 +27,25 @@ pub(super) fn read_dir(dir: &Path, options: &PackOptions) -> Result<Bundle, Erro
         None => None,
     };
     let mut walk = Walk { dir, limits: &options.limits, bundle: Bundle::new(), n_entries: 0, total_bytes: 0 };
-    // An explicit stack, not recursion: a hostile tree thousands of levels deep must not overflow it.
-    let mut pending = vec![String::new()];
-    while let Some(rel_dir) = pending.pop() {
-        let mut subdirs = Vec::new();
-        for (name, entry) in children(&dir.join(&rel_dir), dir)? {
-            if name == GIT_DIR {
-                continue;
-            }
-            let rel = if rel_dir.is_empty() { name } else { format!("{rel_dir}/{name}") };
-            if skipped.as_deref() == Some(rel.as_str()) {
-                continue;
-            }
-            if walk.visit(&rel, &entry)? {
-                subdirs.push(rel);
-            }
+    // Depth first with names sorted, the archive's own order, so a limit error names the same entry on
+    // every machine. An explicit stack, not recursion: a tree thousands of levels deep must not overflow.
+    let mut stack = vec![(String::new(), children(dir, dir)?.into_iter())];
+    while let Some((rel_dir, pending)) = stack.last_mut() {
+        let Some((name, entry)) = pending.next() else {
+            stack.pop();
+            continue;
+        };
+        if name == GIT_DIR {
+            continue;
         }
-        // Reversed onto the stack so directories are visited in name order: errors are then the same on
-        // every machine whatever order the file system lists entries in.
-        pending.extend(subdirs.into_iter().rev());
+        let rel = if rel_dir.is_empty() { name } else { format!("{rel_dir}/{name}") };
+        if skipped.as_deref() == Some(rel.as_str()) {
+            continue;
+        }
+        if walk.visit(&rel, &entry)? {
+            let below = children(&dir.join(&rel), dir)?.into_iter();
+            stack.push((rel, below));
+        }
     }
     if walk.bundle.contract().is_none() {
         return Err(Error::NoContract { dir: shown });
