@@ -40,6 +40,14 @@ pub enum Command {
         /// Service name, also the directory to create
         name: String,
     },
+    /// Pack a bundle into a reproducible tar.gz, after validating it
+    Pack {
+        /// Bundle directory
+        path: Option<String>,
+        /// Archive to write (default: <name>-<version>.tar.gz in the current directory)
+        #[arg(short, long)]
+        output: Option<String>,
+    },
     /// Run the language server on stdin/stdout
     Lsp {
         /// Log level on stderr: error, warn, info, debug or trace (default: $PACTO_LOG, else warn)

@@ -497,3 +497,145 @@ fn line_col(text: &[u16], at: usize) -> (usize, usize) {
     }
     (line, col)
 }
+
+fn code_actions(text: &str, expect: Expect) {
+    let mut client = Client::start_default();
+    let (_dir, uri) = bundle(text);
+    client.open(&uri, text);
+    client.diagnostics(&uri, 1);
+    let end = json!({"line": text.lines().count() + 1, "character": 0});
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": {"start": {"line": 0, "character": 0}, "end": end}, "context": {"diagnostics": []}}),
+    );
+    let mut out = String::new();
+    for action in actions.as_array().into_iter().flatten() {
+        let preferred = if action["isPreferred"] == json!(true) { " (preferred)" } else { "" };
+        let fixes = action["diagnostics"][0]["code"].as_str().unwrap_or("-");
+        out.push_str(&format!("{}{preferred} [{fixes}]\n", action["title"].as_str().unwrap()));
+        for edit in action["edit"]["changes"][&uri].as_array().into_iter().flatten() {
+            out.push_str(&format!("  {} {:?}\n", range_text(&edit["range"]), edit["newText"].as_str().unwrap()));
+        }
+    }
+    expect.assert_eq(&out);
+    client.shutdown();
+}
+
+#[test]
+fn quick_fixes_for_keys_values_and_missing_fields() {
+    code_actions(
+        "pactoVersion: 1.0\nservice:\n  nme: svc\n  version: 1.0.0\ninterfaces:\n  - name: api\n    type: htpp\n    port: 80\n  - {name: b, type: grpc, port: 1}\n",
+        expect![[r#"
+            Rename to `name` (preferred) [PARSE_ERROR]
+              3:3-3:6 "name"
+            Quote the version: "1.0" (preferred) [SCHEMA_VIOLATION]
+              1:15-1:18 "\"1.0\""
+            Replace with `http` (preferred) [SCHEMA_VIOLATION]
+              7:11-7:15 "http"
+            Add `contract` (preferred) [SCHEMA_VIOLATION]
+              9:34-9:34 ", contract: \"\""
+        "#]],
+    );
+}
+
+#[test]
+fn quick_fixes_for_cross_field_rules() {
+    code_actions(
+        "pactoVersion: \"1.0\"\nservice:\n  name: svc\n  version: 1.0.0\ninterfaces:\n  - {name: api, type: http, port: 80}\n  - {name: web, type: http, port: 81}\nruntime:\n  workload: job\n  state:\n    type: stateless\n    persistence: {scope: local, durability: persistent}\n    dataCriticality: low\n  health:\n    interface: apx\nscaling:\n  min: 5\n  max: 2\n",
+        expect![[r#"
+            Use ephemeral durability (preferred) [SCHEMA_VIOLATION]
+              12:45-12:55 "ephemeral"
+            Make the service stateful [SCHEMA_VIOLATION]
+              11:11-11:20 "stateful"
+            Point the health check at `api` [HEALTH_INTERFACE_NOT_FOUND]
+              15:16-15:19 "api"
+            Point the health check at `web` [HEALTH_INTERFACE_NOT_FOUND]
+              15:16-15:19 "web"
+            Swap `min` and `max` (preferred) [SCALING_MIN_EXCEEDS_MAX]
+              17:8-17:9 "2"
+              18:8-18:9 "5"
+            Remove `scaling` from the job (preferred) [JOB_SCALING_NOT_ALLOWED]
+              16:1-19:1 ""
+        "#]],
+    );
+    code_actions(
+        "pactoVersion: \"1.0\"\nservice:\n  name: svc\n  version: 1.0.0\ninterfaces:\n  - {name: api, type: http, port: 80}\nruntime:\n  workload: service\n  state: {type: stateless, persistence: {scope: local, durability: ephemeral}, dataCriticality: low}\n  health:\n    interface: api\n",
+        expect![[r#"
+            Add `path` (preferred) [HEALTH_PATH_REQUIRED]
+              11:19-11:19 "\n    path: /health"
+        "#]],
+    );
+}
+
+#[test]
+fn references_and_rename_of_interface_names() {
+    let text = "pactoVersion: \"1.0\"\ninterfaces:\n  - name: api\n    type: http\n  - name: \"web\"\n    type: http\nruntime:\n  health:\n    interface: api\n";
+    let mut client = Client::start_default();
+    let (_dir, uri) = bundle(text);
+    client.open(&uri, text);
+    let at = |line: u32, character: u32| json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}});
+    let refs = client.request("textDocument/references", json!({"textDocument": {"uri": uri}, "position": {"line": 8, "character": 16}, "context": {"includeDeclaration": true}}));
+    let ranges: Vec<String> = refs.as_array().unwrap().iter().map(|it| range_text(&it["range"])).collect();
+    assert_eq!(ranges, ["3:11-3:14", "9:16-9:19"]);
+    let prepared = client.request("textDocument/prepareRename", at(2, 11));
+    assert_eq!(range_text(&prepared), "3:11-3:14");
+    assert_eq!(client.request("textDocument/prepareRename", at(3, 11)), Value::Null);
+    let edit = client.request(
+        "textDocument/rename",
+        json!({"textDocument": {"uri": uri}, "position": {"line": 2, "character": 11}, "newName": "public-api"}),
+    );
+    let edits: Vec<String> = edit["changes"][&uri]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|it| format!("{} {}", range_text(&it["range"]), it["newText"]))
+        .collect();
+    assert_eq!(edits, ["3:11-3:14 \"public-api\"", "9:16-9:19 \"public-api\""]);
+    // A quoted name stays quoted.
+    let edit = client.request(
+        "textDocument/rename",
+        json!({"textDocument": {"uri": uri}, "position": {"line": 4, "character": 12}, "newName": "www"}),
+    );
+    assert_eq!(edit["changes"][&uri][0]["newText"], "\"www\"");
+    let refused = client.request_raw(
+        "textDocument/rename",
+        json!({"textDocument": {"uri": uri}, "position": {"line": 3, "character": 11}, "newName": "x"}),
+    );
+    assert_eq!(refused["error"]["message"], "only interface names can be renamed");
+    client.shutdown();
+}
+
+#[test]
+fn folding_selection_and_links() {
+    let text = "pactoVersion: \"1.0\"\ninterfaces:\n  - name: api\n    type: http\n    contract: openapi.yaml\nconfiguration:\n  schema: missing.json\n";
+    let mut client = Client::start_default();
+    let (dir, uri) = bundle(text);
+    std::fs::write(dir.path().join("openapi.yaml"), "openapi: 3.0.0\n").unwrap();
+    client.open(&uri, text);
+    let folds = client.request("textDocument/foldingRange", json!({"textDocument": {"uri": uri}}));
+    let folds: Vec<String> =
+        folds.as_array().unwrap().iter().map(|it| format!("{}-{}", it["startLine"], it["endLine"])).collect();
+    assert_eq!(folds, ["1-4", "2-4", "5-6"]);
+    let selection = client.request(
+        "textDocument/selectionRange",
+        json!({"textDocument": {"uri": uri}, "positions": [{"line": 3, "character": 11}]}),
+    );
+    let mut chain = Vec::new();
+    let mut it = &selection[0];
+    while !it.is_null() {
+        chain.push(range_text(&it["range"]));
+        it = &it["parent"];
+    }
+    assert_eq!(chain, ["4:11-4:15", "4:5-4:15", "3:5-5:27", "3:3-5:27", "2:1-5:27", "1:1-7:23"]);
+    let links = client.request("textDocument/documentLink", json!({"textDocument": {"uri": uri}}));
+    let links: Vec<String> = links
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|it| {
+            format!("{} {}", range_text(&it["range"]), it["target"].as_str().unwrap().rsplit('/').next().unwrap())
+        })
+        .collect();
+    assert_eq!(links, ["5:15-5:27 openapi.yaml"]);
+    client.shutdown();
+}

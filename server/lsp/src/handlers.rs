@@ -11,7 +11,7 @@ use crate::document::is_contract;
 use crate::features::completion::{CompletionEntry, EntryKind};
 use crate::features::definition::Target;
 use crate::features::symbols::Symbol;
-use crate::features::{completion, definition, hover, symbols};
+use crate::features::{code_action, completion, definition, hover, references, structure, symbols};
 use crate::proto::{self, Encoding};
 use crate::server::Backend;
 
@@ -242,4 +242,174 @@ pub async fn pull_diagnostics(
         related_documents: None,
         full_document_diagnostic_report: FullDocumentDiagnosticReport { result_id: None, items },
     })))
+}
+
+pub async fn references(backend: &Backend, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+    let (uri, position, encoding) = position_params(backend, &params.text_document_position);
+    let Some(analysis) = analysis(backend, &uri).await? else {
+        return Ok(None);
+    };
+    run_blocking("references", move || {
+        let rope = &analysis.rope;
+        let offset = proto::offset(rope, encoding, position);
+        let spans = references::references(&analysis, offset);
+        (!spans.is_empty()).then(|| {
+            spans
+                .into_iter()
+                .map(|span| Location { uri: uri.clone(), range: proto::range(rope, encoding, span) })
+                .collect()
+        })
+    })
+    .await
+}
+
+pub async fn prepare_rename(
+    backend: &Backend,
+    params: TextDocumentPositionParams,
+) -> Result<Option<PrepareRenameResponse>> {
+    let (uri, position, encoding) = position_params(backend, &params);
+    let Some(analysis) = analysis(backend, &uri).await? else {
+        return Ok(None);
+    };
+    run_blocking("prepareRename", move || {
+        let rope = &analysis.rope;
+        let offset = proto::offset(rope, encoding, position);
+        references::prepare_rename(&analysis, offset)
+            .map(|span| PrepareRenameResponse::Range(proto::range(rope, encoding, span)))
+    })
+    .await
+}
+
+pub async fn rename(backend: &Backend, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
+    let (uri, position, encoding) = position_params(backend, &params.text_document_position);
+    let Some(analysis) = analysis(backend, &uri).await? else {
+        return Ok(None);
+    };
+    let new_name = params.new_name;
+    let edits = run_blocking("rename", move || {
+        let rope = &analysis.rope;
+        let offset = proto::offset(rope, encoding, position);
+        references::rename(&analysis, offset, &new_name).map(|edits| {
+            edits
+                .into_iter()
+                .map(|(span, new_text)| TextEdit { range: proto::range(rope, encoding, span), new_text })
+                .collect::<Vec<_>>()
+        })
+    })
+    .await?
+    .map_err(Error::invalid_params)?;
+    Ok(Some(WorkspaceEdit { changes: Some([(uri, edits)].into_iter().collect()), ..Default::default() }))
+}
+
+pub async fn folding_range(backend: &Backend, params: FoldingRangeParams) -> Result<Option<Vec<FoldingRange>>> {
+    let Some(analysis) = analysis(backend, &params.text_document.uri).await? else {
+        return Ok(None);
+    };
+    run_blocking("foldingRange", move || {
+        let ranges = structure::folding_ranges(&analysis)
+            .into_iter()
+            .map(|(start, end)| FoldingRange {
+                start_line: start as u32,
+                end_line: end as u32,
+                kind: Some(FoldingRangeKind::Region),
+                ..Default::default()
+            })
+            .collect();
+        Some(ranges)
+    })
+    .await
+}
+
+pub async fn selection_range(backend: &Backend, params: SelectionRangeParams) -> Result<Option<Vec<SelectionRange>>> {
+    let encoding = backend.session.encoding();
+    let Some(analysis) = analysis(backend, &params.text_document.uri).await? else {
+        return Ok(None);
+    };
+    let positions = params.positions;
+    run_blocking("selectionRange", move || {
+        let rope = &analysis.rope;
+        let ranges = positions
+            .into_iter()
+            .map(|position| {
+                let offset = proto::offset(rope, encoding, position);
+                let mut chain: Option<SelectionRange> = None;
+                for span in structure::selection_spans(&analysis, offset).into_iter().rev() {
+                    chain =
+                        Some(SelectionRange { range: proto::range(rope, encoding, span), parent: chain.map(Box::new) });
+                }
+                chain.unwrap_or(SelectionRange { range: Range::new(position, position), parent: None })
+            })
+            .collect();
+        Some(ranges)
+    })
+    .await
+}
+
+pub async fn document_link(backend: &Backend, params: DocumentLinkParams) -> Result<Option<Vec<DocumentLink>>> {
+    let encoding = backend.session.encoding();
+    let Some(analysis) = analysis(backend, &params.text_document.uri).await? else {
+        return Ok(None);
+    };
+    run_blocking("documentLink", move || {
+        let rope = &analysis.rope;
+        let links = structure::links(&analysis)
+            .into_iter()
+            .filter_map(|(span, path)| {
+                Some(DocumentLink {
+                    range: proto::range(rope, encoding, span),
+                    target: Some(Uri::from_file_path(path)?),
+                    tooltip: None,
+                    data: None,
+                })
+            })
+            .collect();
+        Some(links)
+    })
+    .await
+}
+
+pub async fn code_action(backend: &Backend, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+    let uri = params.text_document.uri;
+    let encoding = backend.session.encoding();
+    let Some(analysis) = analysis(backend, &uri).await? else {
+        return Ok(None);
+    };
+    let range = params.range;
+    run_blocking("codeAction", move || {
+        let rope = &analysis.rope;
+        let span = pacto_core::syntax::Span::new(
+            proto::offset(rope, encoding, range.start),
+            proto::offset(rope, encoding, range.end),
+        );
+        let actions = code_action::code_actions(&analysis, span)
+            .into_iter()
+            .map(|fix| {
+                let diagnostics: Vec<Diagnostic> = analysis
+                    .validation
+                    .diagnostics
+                    .iter()
+                    .filter(|it| it.span == fix.fixes && it.code == fix.code)
+                    .map(|it| proto::diagnostic(rope, encoding, &uri, it))
+                    .collect();
+                let edits = fix
+                    .edits
+                    .into_iter()
+                    .map(|(span, new_text)| TextEdit { range: proto::range(rope, encoding, span), new_text })
+                    .collect();
+                CodeActionOrCommand::CodeAction(CodeAction {
+                    title: fix.title,
+                    kind: Some(CodeActionKind::QUICKFIX),
+                    diagnostics: (!diagnostics.is_empty()).then_some(diagnostics),
+                    edit: Some(WorkspaceEdit {
+                        changes: Some([(uri.clone(), edits)].into_iter().collect()),
+                        ..Default::default()
+                    }),
+                    is_preferred: fix.preferred.then_some(true),
+                    ..Default::default()
+                })
+            })
+            .collect();
+        Some(actions)
+    })
+    .await
 }

@@ -123,14 +123,28 @@ pub(crate) fn reason(err: &io::Error) -> String {
         Some(at) if text.ends_with(')') => &text[..at],
         _ => text.as_str(),
     };
-    // Some readers pad their messages (`…not a number:  when getting cksum for `): one space, no edges.
-    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_lowercase().chain(chars).collect(),
-        None => String::new(),
+    // The tar reader quotes raw header bytes in its messages: a hostile archive must not get control
+    // characters onto the user's terminal, nor a kilobyte of them into one line.
+    let mut out = String::new();
+    let mut n_chars = 0;
+    for (idx, ch) in text.trim().chars().enumerate() {
+        let piece: String = match ch {
+            _ if idx == 0 => ch.to_lowercase().collect(),
+            _ if ch.is_control() => ch.escape_default().collect(),
+            _ => ch.into(),
+        };
+        n_chars += piece.chars().count();
+        if n_chars > MAX_REASON_CHARS {
+            out.push('…');
+            break;
+        }
+        out.push_str(&piece);
     }
+    out
 }
+
+/// Characters of an underlying error kept in a message; the rest is cut, marked with `…`.
+const MAX_REASON_CHARS: usize = 120;
 
 #[cfg(test)]
 mod tests {
@@ -143,5 +157,14 @@ mod tests {
         assert_eq!(reason(&io::Error::from_raw_os_error(13)), "permission denied");
         assert_eq!(reason(&io::Error::other("Corrupt deflate stream")), "corrupt deflate stream");
         assert_eq!(reason(&io::Error::from_raw_os_error(39)), "directory not empty");
+    }
+
+    #[test]
+    fn reason_escapes_control_characters_and_is_cut_at_limit() {
+        assert_eq!(reason(&io::Error::other("bad name: \x07\x1b[2J")), "bad name: \\u{7}\\u{1b}[2J");
+        let at_limit = "x".repeat(super::MAX_REASON_CHARS);
+        assert_eq!(reason(&io::Error::other(at_limit.clone())), at_limit);
+        let over_limit = "x".repeat(super::MAX_REASON_CHARS + 1);
+        assert_eq!(reason(&io::Error::other(over_limit)), format!("{at_limit}…"));
     }
 }

@@ -180,3 +180,156 @@ fn parse_descriptor(value: &Value, at: &str) -> Result<Descriptor, Error> {
 fn shown(value: Option<&Value>) -> String {
     value.map_or_else(|| "missing".to_owned(), Value::to_string)
 }
+
+#[cfg(test)]
+mod tests {
+    use expect_test::expect;
+    use pacto_core::contract::from_tree;
+    use pacto_core::syntax::parse;
+    use serde_json::json;
+
+    use super::{
+        Artifact, Descriptor, ImageManifest, LAYER_MEDIA_TYPE, Labels, config_json, manifest_json, parse_manifest,
+    };
+    use crate::bundle::{Archive, Bundle};
+    use crate::digest::Digest;
+    use crate::limits::{Limits, MAX_MANIFEST_BYTES};
+
+    fn labels() -> Labels {
+        Labels { name: "payments-api".into(), version: "2.1.0".into(), pacto_version: "1.0".into() }
+    }
+
+    fn text(bytes: &[u8]) -> &str {
+        std::str::from_utf8(bytes).unwrap()
+    }
+
+    #[test]
+    fn labels_come_from_the_contract() {
+        let source = "pactoVersion: \"1.0\"\nservice:\n  name: payments-api\n  version: 2.1.0\n";
+        let decoded = from_tree(parse(source).root.as_ref());
+        assert_eq!(Labels::from_contract(&decoded.contract), labels());
+    }
+
+    #[test]
+    fn config_is_the_references_compact_json() {
+        let diff_id = Digest::of(b"tar");
+        expect![[r#"{"architecture":"","created":"0001-01-01T00:00:00Z","history":[{"created":"0001-01-01T00:00:00Z"}],"os":"","rootfs":{"type":"layers","diff_ids":["sha256:90aebae315675cbf04612de4f7d5874850f48e0b8dd82becbeaa47ca93f5ebfb"]},"config":{"Labels":{"io.pacto.name":"payments-api","io.pacto.pactoVersion":"1.0","io.pacto.version":"2.1.0"}}}"#]]
+        .assert_eq(text(&config_json(&labels(), &diff_id)));
+    }
+
+    #[test]
+    fn config_escapes_html_as_go_does() {
+        let labels = Labels { name: "a<b>&c".into(), ..labels() };
+        assert!(text(&config_json(&labels, &Digest::of(b""))).contains(r#""io.pacto.name":"a\u003cb\u003e\u0026c""#));
+    }
+
+    #[test]
+    fn manifest_is_an_oci_manifest_with_the_docker_config_type() {
+        let config =
+            Descriptor { media_type: super::CONFIG_MEDIA_TYPE.into(), digest: Digest::of(b"config"), size: 321 };
+        let layer = Descriptor { media_type: LAYER_MEDIA_TYPE.into(), digest: Digest::of(b"layer"), size: 4567 };
+        expect![[r#"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.manifest.v1+json","config":{"mediaType":"application/vnd.docker.container.image.v1+json","size":321,"digest":"sha256:b79606fb3afea5bd1609ed40b622142f1c98125abcfe89a76a661b0e8e343910"},"layers":[{"mediaType":"application/vnd.pacto.bundle.layer.v1.tar+gzip","size":4567,"digest":"sha256:dac1d7cfa95021764849fd102524e141488c5e3a90f861dbb5a12d9ac8584f85"}]}"#]]
+        .assert_eq(text(&manifest_json(&config, &layer)));
+    }
+
+    #[test]
+    fn artifact_ties_manifest_config_and_layer_together() {
+        let mut bundle = Bundle::new();
+        bundle.add_file("pacto.yaml", b"pactoVersion: \"1.0\"\n".to_vec(), false).unwrap();
+        let archive = Archive::new(&bundle, &Limits::DEFAULT).unwrap();
+        let (tar_gz, diff_id) = (archive.tar_gz.clone(), archive.diff_id.clone());
+        let artifact = Artifact::new(archive, &labels());
+        assert_eq!(artifact.layer.bytes, tar_gz);
+        assert_eq!(artifact.config.bytes, config_json(&labels(), &diff_id));
+        assert_eq!(artifact.manifest.bytes, manifest_json(&artifact.config.descriptor, &artifact.layer.descriptor));
+        for blob in [&artifact.manifest, &artifact.config, &artifact.layer] {
+            assert_eq!(blob.descriptor.digest, Digest::of(&blob.bytes));
+            assert_eq!(blob.descriptor.size, blob.bytes.len() as u64);
+        }
+        assert_eq!(
+            (
+                artifact.manifest.descriptor.media_type.as_str(),
+                artifact.config.descriptor.media_type.as_str(),
+                artifact.layer.descriptor.media_type.as_str()
+            ),
+            (super::MANIFEST_MEDIA_TYPE, super::CONFIG_MEDIA_TYPE, LAYER_MEDIA_TYPE)
+        );
+        // Our own manifest reads back to our layer.
+        let pulled = parse_manifest(&artifact.manifest.bytes).unwrap();
+        assert_eq!(pulled, ImageManifest { layer: artifact.layer.descriptor.clone() });
+    }
+
+    fn manifest(layers: serde_json::Value) -> Vec<u8> {
+        json!({
+            "schemaVersion": 2,
+            "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+            "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "size": 2, "digest": Digest::of(b"{}").to_string()},
+            "layers": layers,
+        })
+        .to_string()
+        .into_bytes()
+    }
+
+    fn layer(media_type: &str) -> serde_json::Value {
+        json!({"mediaType": media_type, "size": 5, "digest": Digest::of(b"layer").to_string()})
+    }
+
+    #[test]
+    fn parse_accepts_any_single_layer_image() {
+        let pulled = parse_manifest(&manifest(json!([layer("application/vnd.oci.image.layer.v1.tar+zstd")]))).unwrap();
+        assert_eq!(
+            pulled.layer,
+            Descriptor {
+                media_type: "application/vnd.oci.image.layer.v1.tar+zstd".into(),
+                digest: Digest::of(b"layer"),
+                size: 5
+            }
+        );
+    }
+
+    #[test]
+    fn parse_refuses_zero_or_several_layers_with_the_references_messages() {
+        let err = |bytes: Vec<u8>| parse_manifest(&bytes).unwrap_err().to_string();
+        assert_eq!(err(manifest(json!([]))), "image has no layers");
+        assert_eq!(err(manifest(json!(null))), "image has no layers");
+        assert_eq!(err(br#"{"schemaVersion":2}"#.to_vec()), "image has no layers");
+        assert_eq!(err(manifest(json!([layer("a"), layer("b")]))), "expected 1 layer, got 2");
+    }
+
+    #[test]
+    fn parse_refuses_what_is_not_an_image_manifest() {
+        let err = |bytes: &[u8]| parse_manifest(bytes).unwrap_err().to_string();
+        expect![[r#"invalid manifest: expected value at line 1 column 1"#]].assert_eq(&err(b"<html>"));
+        expect![[r#"invalid manifest: not a JSON object"#]].assert_eq(&err(b"[]"));
+        expect![[r#"invalid manifest: schemaVersion is 1, expected 2"#]].assert_eq(&err(br#"{"schemaVersion":1}"#));
+        expect![[r#"invalid manifest: media type "application/vnd.oci.image.index.v1+json" is not an image manifest"#]]
+            .assert_eq(&err(
+                br#"{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[]}"#,
+            ));
+        expect![[r#"invalid manifest: layers is not a list"#]].assert_eq(&err(br#"{"schemaVersion":2,"layers":{}}"#));
+        expect![[r#"invalid manifest: layers[0] has no digest"#]]
+            .assert_eq(&err(br#"{"schemaVersion":2,"layers":[{"mediaType":"x","size":1}]}"#));
+        expect![[r#"invalid digest "sha256:../../x": expected sha256:<64 lowercase hex digits>"#]]
+            .assert_eq(&err(br#"{"schemaVersion":2,"layers":[{"mediaType":"x","size":1,"digest":"sha256:../../x"}]}"#));
+    }
+
+    /// A valid single-layer manifest padded with spaces to `size` bytes.
+    fn padded_manifest(size: usize) -> Vec<u8> {
+        let mut bytes = manifest(json!([layer(LAYER_MEDIA_TYPE)]));
+        bytes.resize(size, b' ');
+        bytes
+    }
+
+    #[test]
+    fn manifest_at_limit_passes() {
+        assert!(parse_manifest(&padded_manifest(MAX_MANIFEST_BYTES)).is_ok());
+    }
+
+    #[test]
+    fn manifest_over_limit_refused() {
+        assert_eq!(
+            parse_manifest(&padded_manifest(MAX_MANIFEST_BYTES + 1)).unwrap_err().to_string(),
+            format!("manifest of {} bytes exceeds maximum size of {MAX_MANIFEST_BYTES} bytes", MAX_MANIFEST_BYTES + 1)
+        );
+    }
+}

@@ -2,6 +2,7 @@
 
 mod explain;
 mod init;
+mod pack;
 mod validate;
 
 use crate::cli::{Cli, Command};
@@ -17,6 +18,7 @@ pub fn run(cli: Cli) -> Result<(), String> {
         Some(Command::Validate { path }) => validate::run(path.as_deref().unwrap_or("."), format),
         Some(Command::Explain { path }) => explain::run(path.as_deref().unwrap_or("."), format),
         Some(Command::Init { name }) => init::run(&name, format),
+        Some(Command::Pack { path, output }) => pack::run(path.as_deref().unwrap_or("."), output.as_deref(), format),
         Some(Command::Lsp { log_level, .. }) => {
             pacto_lsp::run_stdio(log_level.as_deref()).map_err(|err| format!("language server failed: {err}"))
         }

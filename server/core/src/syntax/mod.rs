@@ -9,7 +9,7 @@ pub mod tree;
 pub use limits::Limits;
 pub use line_index::{LineCol, LineIndex};
 pub use parse::{Parse, SyntaxError, SyntaxErrorKind, parse, parse_with_limits};
-pub use path::{FieldPath, Location, PathStyle, Segment, locate};
+pub use path::{FieldPath, Location, PathStyle, Segment, find, locate};
 pub use tree::{Entry, Node, NodeKind, Scalar, ScalarStyle, ScalarValue, Span};
 #[cfg(test)]
 mod tests;

@@ -118,6 +118,18 @@ impl fmt::Display for FieldPath {
     }
 }
 
+/// The node at `path`, if every segment exists.
+pub fn find<'a>(root: &'a Node, path: &FieldPath) -> Option<&'a Node> {
+    let mut node = root;
+    for segment in path.segments() {
+        node = match segment {
+            Segment::Key(key) => node.get(key)?,
+            Segment::Index(idx) => node.as_sequence()?.get(*idx)?,
+        };
+    }
+    Some(node)
+}
+
 /// Where a path points in a document.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Location {

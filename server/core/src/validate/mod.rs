@@ -63,7 +63,7 @@ pub fn anchor_span(root: &Node, path: &FieldPath) -> Span {
     if !location.found {
         return location.span;
     }
-    let Some(node) = find(root, path) else {
+    let Some(node) = syntax::find(root, path) else {
         return location.span;
     };
     match &node.kind {
@@ -73,17 +73,6 @@ pub fn anchor_span(root: &Node, path: &FieldPath) -> Span {
             _ => node.head_span(),
         },
     }
-}
-
-fn find<'a>(root: &'a Node, path: &FieldPath) -> Option<&'a Node> {
-    let mut node = root;
-    for segment in path.segments() {
-        node = match segment {
-            syntax::Segment::Key(key) => node.get(key)?,
-            syntax::Segment::Index(idx) => node.as_sequence()?.get(*idx)?,
-        };
-    }
-    Some(node)
 }
 
 fn parse_error(span: Span, path: FieldPath, message: String) -> Diagnostic {

@@ -1,6 +1,9 @@
 //! One module per LSP feature: each takes an analysis and a byte offset, returns plain data.
 
+pub mod code_action;
 pub mod completion;
 pub mod definition;
 pub mod hover;
+pub mod references;
+pub mod structure;
 pub mod symbols;

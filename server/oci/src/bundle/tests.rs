@@ -230,7 +230,10 @@ fn pack_writes_long_names_that_read_back_whole() {
     let bundle = Bundle::from_archive(archive.tar_gz.as_slice(), &Limits::DEFAULT).unwrap();
     assert_eq!(bundle.file(&format!("docs/{long_component}.md")), Some(&b"long\n"[..]));
     assert_eq!(bundle.file(&format!("{deep}/f.md")), Some(&b"deep\n"[..]));
-    assert!(listing(&archive.tar_gz).contains(&format!("Regular 644 uid=0 gid=0 owner=\"\"/\"\" mtime=0 size=5 docs/{long_component}.md")));
+    assert!(
+        listing(&archive.tar_gz)
+            .contains(&format!("Regular 644 uid=0 gid=0 owner=\"\"/\"\" mtime=0 size=5 docs/{long_component}.md"))
+    );
 }
 
 #[test]
@@ -393,8 +396,10 @@ fn extract_round_trips_a_packed_bundle() {
     let mode = |rel: &str| fs::metadata(target.join(rel)).unwrap().permissions().mode() & 0o777;
     assert_eq!((mode(""), mode("bin"), mode("bin/run.sh"), mode("pacto.yaml")), (0o755, 0o755, 0o755, 0o644));
     // Only the target was created: no staging directory is left beside it.
-    let left: Vec<String> =
-        fs::read_dir(tmp.path().join("nested")).unwrap().map(|it| it.unwrap().file_name().into_string().unwrap()).collect();
+    let left: Vec<String> = fs::read_dir(tmp.path().join("nested"))
+        .unwrap()
+        .map(|it| it.unwrap().file_name().into_string().unwrap())
+        .collect();
     assert_eq!(left, ["out"]);
 }
 
@@ -497,7 +502,10 @@ fn extract_requires_pacto_yaml() {
 
 #[test]
 fn extract_refuses_zstd_and_reports_corrupt_archives() {
-    assert_eq!(extract_err(&[0x28, 0xb5, 0x2f, 0xfd, 0, 0], &Limits::DEFAULT), "zstd-compressed bundle layers are not supported");
+    assert_eq!(
+        extract_err(&[0x28, 0xb5, 0x2f, 0xfd, 0, 0], &Limits::DEFAULT),
+        "zstd-compressed bundle layers are not supported"
+    );
     let archive = gz(&raw_tar(&[file(b"pacto.yaml", CONTRACT.as_bytes())]));
     expect![[r#"invalid bundle archive: unexpected end of file"#]]
         .assert_eq(&extract_err(&archive[..archive.len() / 2], &Limits::DEFAULT));
@@ -506,7 +514,7 @@ fn extract_refuses_zstd_and_reports_corrupt_archives() {
     flipped[at] ^= 0xff;
     expect![[r#"invalid bundle archive: corrupt gzip stream does not have a matching checksum"#]]
         .assert_eq(&extract_err(&flipped, &Limits::DEFAULT));
-    expect!["invalid bundle archive: numeric field was not a number:  when getting cksum for "]
+    expect![[r#"invalid bundle archive: numeric field was not a number: \u{7}\u{7}\u{7}\u{7}\u{7}\u{7}\u{7}\u{7} when getting cksum for \u{7}\u{7}\u{7}\u{7}…"#]]
         .assert_eq(&extract_err(&[7; 1024], &Limits::DEFAULT));
 }
 
@@ -528,7 +536,10 @@ fn extract_file_at_limit_passes() {
 #[test]
 fn extract_file_over_limit_refused() {
     let data = [b'a'; 101];
-    assert_eq!(extract_err(&small_bundle(&[file(b"f", &data)]), &SMALL), "file \"f\" exceeds maximum size of 100 bytes");
+    assert_eq!(
+        extract_err(&small_bundle(&[file(b"f", &data)]), &SMALL),
+        "file \"f\" exceeds maximum size of 100 bytes"
+    );
 }
 
 #[test]
@@ -542,10 +553,7 @@ fn extract_total_at_limit_passes() {
 fn extract_total_over_limit_refused() {
     let data = [b'a'; 100];
     let archive = small_bundle(&[file(b"f1", &data), file(b"f2", &data), file(b"f3", &data)]);
-    assert_eq!(
-        extract_err(&archive, &SMALL),
-        "file \"f3\" brings the bundle over its maximum total size of 300 bytes"
-    );
+    assert_eq!(extract_err(&archive, &SMALL), "file \"f3\" brings the bundle over its maximum total size of 300 bytes");
 }
 
 #[test]
@@ -620,7 +628,10 @@ fn extract_bounds_tar_framing_a_long_name_bomb() {
     let limits = Limits { max_total_bytes: 1024, max_entries: 2, ..Limits::DEFAULT };
     let limit = limits.max_tar_bytes();
     assert_eq!(limit, 1024 + 2 * MAX_ENTRY_OVERHEAD_BYTES + 10_240);
-    assert_eq!(extract_err(&archive, &limits), format!("bundle archive expands to more than {limit} bytes of tar data"));
+    assert_eq!(
+        extract_err(&archive, &limits),
+        format!("bundle archive expands to more than {limit} bytes of tar data")
+    );
 }
 
 #[test]
@@ -628,7 +639,8 @@ fn bundle_answers_file_references_for_validation() {
     use pacto_core::validate::BundleFiles;
     let archive = gz(&raw_tar(&[file(b"pacto.yaml", b"x"), file(b"interfaces/a.yaml", b"a")]));
     let bundle = Bundle::from_archive(archive.as_slice(), &Limits::DEFAULT).unwrap();
-    let found: Vec<bool> =
-        ["interfaces/a.yaml", "interfaces", ".", "./interfaces/a.yaml", "b.yaml"].map(|it| bundle.contains(it)).to_vec();
+    let found: Vec<bool> = ["interfaces/a.yaml", "interfaces", ".", "./interfaces/a.yaml", "b.yaml"]
+        .map(|it| bundle.contains(it))
+        .to_vec();
     assert_eq!(found, [true, true, true, false, false]);
 }

@@ -55,7 +55,7 @@ fn read_entries<R: Read>(archive: &mut tar::Archive<R>, limits: &Limits) -> Resu
     for entry in archive.entries().map_err(corrupt)? {
         let mut entry = entry.map_err(corrupt)?;
         let raw_name = entry.path_bytes().into_owned();
-        let shown = String::from_utf8_lossy(&raw_name).into_owned();
+        let shown = shown_name(&raw_name);
         n_entries += 1;
         if n_entries > limits.max_entries {
             return Err(Error::TooManyEntries { path: shown, limit: limits.max_entries });
@@ -94,6 +94,19 @@ fn read_entries<R: Read>(archive: &mut tar::Archive<R>, limits: &Limits) -> Resu
     }
     Ok(bundle)
 }
+
+/// An entry's name for a message, cut short: a long-name record can make it megabytes long. Control
+/// characters are escaped where it is shown (`{:?}`).
+fn shown_name(raw: &[u8]) -> String {
+    let name = String::from_utf8_lossy(raw);
+    match name.char_indices().nth(MAX_SHOWN_NAME_CHARS) {
+        Some((at, _)) => format!("{}…", &name[..at]),
+        None => name.into_owned(),
+    }
+}
+
+/// Characters of an entry name kept in a message.
+const MAX_SHOWN_NAME_CHARS: usize = 200;
 
 /// The entry's name as a clean relative path; `None` for the root itself (`.`, `./`), which is skipped.
 /// `./` prefixes and empty or `.` components are tolerated and dropped (spec §5.4); anything that could
@@ -161,7 +174,7 @@ impl<R: Read> Read for Counted<R> {
 
 #[cfg(test)]
 mod tests {
-    use super::clean_name;
+    use super::{MAX_SHOWN_NAME_CHARS, clean_name, shown_name};
     use crate::error::PathFault;
 
     #[test]
@@ -184,5 +197,17 @@ mod tests {
             assert_eq!(clean_name(raw.as_bytes()), expected, "{raw}");
         }
         assert_eq!(clean_name(b"a\xff"), Err(PathFault::NonUtf8));
+    }
+
+    #[test]
+    fn shown_name_at_limit_passes_whole() {
+        let name = "é".repeat(MAX_SHOWN_NAME_CHARS);
+        assert_eq!(shown_name(name.as_bytes()), name);
+    }
+
+    #[test]
+    fn shown_name_over_limit_is_cut() {
+        let name = "é".repeat(MAX_SHOWN_NAME_CHARS + 1);
+        assert_eq!(shown_name(name.as_bytes()), format!("{}…", "é".repeat(MAX_SHOWN_NAME_CHARS)));
     }
 }

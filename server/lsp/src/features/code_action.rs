@@ -1,0 +1,236 @@
+//! Quick fixes, each with its exact edits: misspelt keys, invalid enum values, missing required
+//! fields, the state/durability conflict, `min`/`max` swapped, scaling on a job, a dangling
+//! health interface, a missing health path, and an unquoted `pactoVersion`.
+
+use pacto_core::contract::suggest::closest;
+use pacto_core::syntax::{FieldPath, Node, Span, find};
+use pacto_core::{Code, Diagnostic};
+
+use crate::analysis::Analysis;
+use crate::schema_docs;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Fix {
+    pub title: String,
+    /// The finding it fixes (code and span, to attach the diagnostic).
+    pub code: Code,
+    pub fixes: Span,
+    pub edits: Vec<(Span, String)>,
+    pub preferred: bool,
+}
+
+/// Fixes for the findings that touch `range`.
+pub fn code_actions(analysis: &Analysis, range: Span) -> Vec<Fix> {
+    let Some(root) = analysis.root() else {
+        return Vec::new();
+    };
+    let text = analysis.text.as_str();
+    let mut out = Vec::new();
+    for error in &analysis.validation.decoded.errors {
+        if !overlaps(error.span, range) {
+            continue;
+        }
+        if let Some(hint) = error.message.split("did you mean `").nth(1).and_then(|it| it.split('`').next()) {
+            out.push(Fix {
+                title: format!("Rename to `{hint}`"),
+                code: Code::ParseError,
+                fixes: error.span,
+                edits: vec![(error.span, hint.to_owned())],
+                preferred: true,
+            });
+        }
+    }
+    for diagnostic in analysis.validation.diagnostics.iter().filter(|it| overlaps(it.span, range)) {
+        match diagnostic.code {
+            Code::SchemaViolation => schema_fixes(text, root, diagnostic, &mut out),
+            Code::ScalingMinExceedsMax => swap_min_max(root, diagnostic, &mut out),
+            Code::JobScalingNotAllowed => {
+                remove_entry(text, root, "scaling", diagnostic, "Remove `scaling` from the job", &mut out)
+            }
+            Code::HealthInterfaceNotFound => {
+                for interface in analysis.validation.decoded.contract.interfaces.iter().flatten() {
+                    let name = pacto_core::contract::text(&interface.name);
+                    if !name.is_empty() {
+                        out.push(Fix {
+                            title: format!("Point the health check at `{name}`"),
+                            code: diagnostic.code,
+                            fixes: diagnostic.span,
+                            edits: vec![(diagnostic.span, name.to_owned())],
+                            preferred: false,
+                        });
+                    }
+                }
+            }
+            Code::HealthPathRequired => add_health_path(text, root, diagnostic, &mut out),
+            _ => {}
+        }
+    }
+    out
+}
+
+fn overlaps(a: Span, b: Span) -> bool {
+    a.start <= b.end && b.start <= a.end
+}
+
+fn schema_fixes(text: &str, root: &Node, diagnostic: &Diagnostic, out: &mut Vec<Fix>) {
+    let message = diagnostic.message.as_str();
+    let path = &diagnostic.path;
+    if message.ends_with("got number, want string")
+        && path.render(pacto_core::syntax::PathStyle::Dotted) == "pactoVersion"
+    {
+        out.push(Fix {
+            title: "Quote the version: \"1.0\"".to_owned(),
+            code: diagnostic.code,
+            fixes: diagnostic.span,
+            edits: vec![(diagnostic.span, "\"1.0\"".to_owned())],
+            preferred: true,
+        });
+        return;
+    }
+    if message.contains("value must be 'ephemeral'") {
+        out.push(Fix {
+            title: "Use ephemeral durability".to_owned(),
+            code: diagnostic.code,
+            fixes: diagnostic.span,
+            edits: vec![(diagnostic.span, "ephemeral".to_owned())],
+            preferred: true,
+        });
+        if let Some(kind) = find(root, &FieldPath::root().key("runtime").key("state").key("type")) {
+            out.push(Fix {
+                title: "Make the service stateful".to_owned(),
+                code: diagnostic.code,
+                fixes: diagnostic.span,
+                edits: vec![(kind.span, "stateful".to_owned())],
+                preferred: false,
+            });
+        }
+        return;
+    }
+    if message.contains("value must be one of") {
+        let Some(doc) = schema_docs::field(path) else {
+            return;
+        };
+        let current = &text[diagnostic.span.start..diagnostic.span.end];
+        let values: Vec<&str> = doc.values.iter().map(|it| it.0.as_str()).collect();
+        match closest(current.trim_matches(['"', '\'']), &values) {
+            Some(best) => out.push(Fix {
+                title: format!("Replace with `{best}`"),
+                code: diagnostic.code,
+                fixes: diagnostic.span,
+                edits: vec![(diagnostic.span, best.to_owned())],
+                preferred: true,
+            }),
+            None => out.extend(values.iter().map(|value| Fix {
+                title: format!("Replace with `{value}`"),
+                code: diagnostic.code,
+                fixes: diagnostic.span,
+                edits: vec![(diagnostic.span, (*value).to_owned())],
+                preferred: false,
+            })),
+        }
+        return;
+    }
+    if let Some(names) = message.split("missing propert").nth(1) {
+        let names: Vec<&str> = names.split('\'').skip(1).step_by(2).collect();
+        if let Some(object) = find(root, path) {
+            add_fields(text, object, path, &names, diagnostic, out);
+        }
+    }
+}
+
+/// Inserts the missing fields into a mapping, after its last entry, at its indentation (block
+/// style) or before its closing brace (flow style).
+fn add_fields(
+    text: &str,
+    object: &Node,
+    path: &FieldPath,
+    names: &[&str],
+    diagnostic: &Diagnostic,
+    out: &mut Vec<Fix>,
+) {
+    let Some(entries) = object.as_mapping() else {
+        return;
+    };
+    let Some(last) = entries.iter().rev().find(|it| !it.merged) else {
+        return;
+    };
+    let Some(first) = entries.iter().find(|it| !it.merged) else {
+        return;
+    };
+    let values: Vec<(String, String)> =
+        names.iter().map(|name| ((*name).to_owned(), placeholder(&path.clone().key(name)))).collect();
+    let flow = text.as_bytes().get(object.span.start) == Some(&b'{');
+    let edit = if flow {
+        let insert: String = values.iter().map(|(name, value)| format!(", {name}: {value}")).collect();
+        (Span::empty(last.value.span.end), insert)
+    } else {
+        let line_start = text[..first.key.span.start].rfind('\n').map_or(0, |it| it + 1);
+        let indent = " ".repeat(first.key.span.start - line_start);
+        let insert: String = values.iter().map(|(name, value)| format!("\n{indent}{name}: {value}")).collect();
+        (Span::empty(last.value.span.end.max(last.key.span.end)), insert)
+    };
+    let listed: Vec<String> = names.iter().map(|it| format!("`{it}`")).collect();
+    out.push(Fix {
+        title: format!("Add {}", listed.join(", ")),
+        code: diagnostic.code,
+        fixes: diagnostic.span,
+        edits: vec![edit],
+        preferred: true,
+    });
+}
+
+/// A value that passes the schema where one is obvious: the first enum value, `"1.0"`, 8080
+/// for a port, `/health` for a health path; an empty string otherwise.
+fn placeholder(path: &FieldPath) -> String {
+    let doc = schema_docs::field(path).unwrap_or_default();
+    match (doc.name.as_str(), doc.kind.as_str()) {
+        ("pactoVersion", _) => "\"1.0\"".to_owned(),
+        ("port", _) => "8080".to_owned(),
+        ("path", _) => "/health".to_owned(),
+        (_, "integer") => "0".to_owned(),
+        (_, "boolean") => "false".to_owned(),
+        (_, "object") => "{}".to_owned(),
+        (_, "array") => "[]".to_owned(),
+        _ => doc.values.first().map_or_else(|| "\"\"".to_owned(), |it| it.0.clone()),
+    }
+}
+
+fn swap_min_max(root: &Node, diagnostic: &Diagnostic, out: &mut Vec<Fix>) {
+    let scaling = FieldPath::root().key("scaling");
+    let (Some(min), Some(max)) = (find(root, &scaling.clone().key("min")), find(root, &scaling.key("max"))) else {
+        return;
+    };
+    let (Some(min_text), Some(max_text)) = (min.scalar_text(), max.scalar_text()) else {
+        return;
+    };
+    out.push(Fix {
+        title: "Swap `min` and `max`".to_owned(),
+        code: diagnostic.code,
+        fixes: diagnostic.span,
+        edits: vec![(min.span, max_text.to_owned()), (max.span, min_text.to_owned())],
+        preferred: true,
+    });
+}
+
+/// Deletes a top-level entry with its whole lines.
+fn remove_entry(text: &str, root: &Node, key: &str, diagnostic: &Diagnostic, title: &str, out: &mut Vec<Fix>) {
+    let Some(entry) = root.entry(key) else {
+        return;
+    };
+    let start = text[..entry.key.span.start].rfind('\n').map_or(0, |it| it + 1);
+    let end = text[entry.value.span.end..].find('\n').map_or(text.len(), |it| entry.value.span.end + it + 1);
+    out.push(Fix {
+        title: title.to_owned(),
+        code: diagnostic.code,
+        fixes: diagnostic.span,
+        edits: vec![(Span::new(start, end), String::new())],
+        preferred: true,
+    });
+}
+
+fn add_health_path(text: &str, root: &Node, diagnostic: &Diagnostic, out: &mut Vec<Fix>) {
+    let path = FieldPath::root().key("runtime").key("health");
+    if let Some(health) = find(root, &path) {
+        add_fields(text, health, &path, &["path"], diagnostic, out);
+    }
+}
