@@ -639,3 +639,37 @@ fn folding_selection_and_links() {
     assert_eq!(links, ["5:15-5:27 openapi.yaml"]);
     client.shutdown();
 }
+
+#[test]
+fn a_panic_in_a_handler_is_an_error_reply_and_a_log_message() {
+    let (mut client, _) = Client::start_with(json!({}), &[("PACTO_LSP_TEST_HOOKS", "1")]);
+    let reply = client.request_raw("pacto/test/panic", json!({}));
+    assert_eq!(reply["error"]["code"], -32603);
+    let log = client.wait_for(|it| it["method"] == "window/logMessage");
+    assert_eq!(log["params"]["type"], 1);
+    assert!(log["params"]["message"].as_str().unwrap().starts_with("test/panic failed"), "{log}");
+    let (_dir, uri) = bundle(CONTRACT);
+    client.open(&uri, CONTRACT);
+    assert_eq!(render_diagnostics(&client.diagnostics(&uri, 1)), "none\n");
+    assert_eq!(client.shutdown(), Some(0));
+}
+
+#[test]
+fn file_not_found_is_rechecked_when_watched_files_change() {
+    let capabilities = json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}});
+    let (mut client, _) = Client::start(capabilities);
+    let registration = client.wait_for(|it| it["method"] == "client/registerCapability");
+    assert_eq!(registration["params"]["registrations"][0]["method"], "workspace/didChangeWatchedFiles");
+    let text = "pactoVersion: \"1.0\"\nservice: {name: svc, version: 1.0.0}\nconfiguration:\n  schema: schema.json\n";
+    let (dir, uri) = bundle(text);
+    client.open(&uri, text);
+    expect![[r#"
+        4:11-4:22 1 pacto FILE_NOT_FOUND: configuration schema file "schema.json" not found in bundle
+    "#]]
+    .assert_eq(&render_diagnostics(&client.diagnostics(&uri, 1)));
+    std::fs::write(dir.path().join("schema.json"), "{}").unwrap();
+    let created = uri_of(&dir.path().join("schema.json"));
+    client.notify("workspace/didChangeWatchedFiles", json!({"changes": [{"uri": created, "type": 1}]}));
+    assert_eq!(render_diagnostics(&client.diagnostics(&uri, 1)), "none\n");
+    client.shutdown();
+}

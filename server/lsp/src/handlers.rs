@@ -32,7 +32,10 @@ async fn analysis(backend: &Backend, uri: &Uri) -> Result<Option<Arc<Analysis>>>
     Ok(Some(analysis))
 }
 
-async fn run_blocking<T: Send + 'static>(what: &'static str, work: impl FnOnce() -> T + Send + 'static) -> Result<T> {
+pub async fn run_blocking<T: Send + 'static>(
+    what: &'static str,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T> {
     tokio::task::spawn_blocking(work).await.map_err(|err| {
         tracing::error!("{what} failed: {err}");
         Error::internal_error()

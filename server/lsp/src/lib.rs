@@ -6,6 +6,7 @@ mod document;
 mod features;
 mod framing;
 mod handlers;
+mod logging;
 mod proto;
 mod schema_docs;
 mod server;
@@ -16,22 +17,27 @@ use std::sync::Arc;
 use tower_lsp_server::{LspService, Server};
 
 /// Serves LSP on stdin/stdout until the client sends `exit` or closes stdin. Logs go to
-/// stderr only (stdout is the protocol), at `log_level` (`error`…`trace`) or `$PACTO_LOG`.
+/// stderr (stdout is the protocol) and, from warnings up, to the client as `window/logMessage`,
+/// at `log_level` (`error`…`trace`) or `$PACTO_LOG`.
 pub fn run_stdio(log_level: Option<&str>) -> std::io::Result<()> {
-    let filter =
-        log_level.map(str::to_owned).or_else(|| std::env::var("PACTO_LOG").ok()).unwrap_or_else(|| "warn".into());
-    let _ = tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_new(&filter).unwrap_or_else(|_| "warn".into()))
-        .with_writer(std::io::stderr)
-        .with_ansi(false)
-        .try_init();
+    let level = log_level
+        .map(str::to_owned)
+        .or_else(|| std::env::var("PACTO_LOG").ok().filter(|it| !it.is_empty()))
+        .unwrap_or_else(|| "warn".into());
+    let log_messages = logging::init(&level);
     let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build()?;
     runtime.block_on(async {
         let (client_end, server_end) = tokio::io::duplex(1 << 20);
         let frames = framing::spawn_reader(std::io::stdin());
         tokio::spawn(framing::pump(frames, client_end));
-        let (service, socket) =
-            LspService::new(|client| server::Backend { client, session: Arc::new(session::Session::default()) });
+        let mut builder = LspService::build(|client| {
+            tokio::spawn(logging::forward(log_messages, client.clone()));
+            server::Backend { client, session: Arc::new(session::Session::default()) }
+        });
+        if std::env::var_os("PACTO_LSP_TEST_HOOKS").is_some() {
+            builder = builder.custom_method("pacto/test/panic", server::Backend::test_panic);
+        }
+        let (service, socket) = builder.finish();
         Server::new(server_end, tokio::io::stdout(), socket).serve(service).await;
     });
     // The stdin thread may still be blocked in a read: leave without waiting for it.

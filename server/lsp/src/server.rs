@@ -15,6 +15,14 @@ pub struct Backend {
     pub session: Arc<Session>,
 }
 
+impl Backend {
+    /// A handler that panics, registered only under `PACTO_LSP_TEST_HOOKS`: the tests prove a
+    /// panic in feature work is answered as an internal error and the server lives on.
+    pub async fn test_panic(&self, _: serde_json::Value) -> Result<serde_json::Value> {
+        handlers::run_blocking("test/panic", || -> serde_json::Value { panic!("a deliberate test panic") }).await
+    }
+}
+
 impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
         let offered = params.capabilities.general.as_ref().and_then(|it| it.position_encodings.as_ref());
@@ -88,7 +96,17 @@ impl LanguageServer for Backend {
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
         let uri = params.text_document.uri;
-        if self.session.change(&uri, params.text_document.version, params.content_changes) {
+        let (version, changes) = (params.text_document.version, params.content_changes);
+        // Edits are applied synchronously; should applying one ever panic, the document is
+        // dropped (the client reopens or resends it) rather than the server.
+        let applied =
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.session.change(&uri, version, changes)));
+        let applied = applied.unwrap_or_else(|_| {
+            tracing::error!("applying an edit to {} panicked; the document is closed", uri.as_str());
+            self.session.close(&uri);
+            false
+        });
+        if applied {
             handlers::schedule_diagnostics(self, uri);
         }
     }

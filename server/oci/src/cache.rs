@@ -179,6 +179,8 @@ impl Cache {
         atomic::write_file(path, bytes, CACHE_FILE_MODE).map_err(write_error)
     }
 
+    /// Deviation: the reference stores whole bundles by reference string, never verified (spec §5.6);
+    /// "Our decisions": blobs are stored by digest and verified.
     fn blob_path(&self, digest: &Digest) -> PathBuf {
         self.root.join("blobs").join("sha256").join(digest.hex())
     }

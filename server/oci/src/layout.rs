@@ -263,7 +263,11 @@ mod tests {
         json!({
             "schemaVersion": 2,
             "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
-            "config": {"mediaType": "application/vnd.oci.image.config.v1+json", "size": 2, "digest": Digest::of(b"{}").to_string()},
+            "config": {
+                "mediaType": "application/vnd.oci.image.config.v1+json",
+                "size": 2,
+                "digest": Digest::of(b"{}").to_string(),
+            },
             "layers": layers,
         })
         .to_string()

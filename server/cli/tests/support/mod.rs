@@ -30,8 +30,14 @@ pub fn uri_of(path: &std::path::Path) -> String {
 impl Client {
     /// Starts `pacto lsp` and runs `initialize` with the given client capabilities.
     pub fn start(capabilities: Value) -> (Client, Value) {
+        Client::start_with(capabilities, &[])
+    }
+
+    /// Starts `pacto lsp` with extra environment variables.
+    pub fn start_with(capabilities: Value, envs: &[(&str, &str)]) -> (Client, Value) {
         let mut child = Command::new(env!("CARGO_BIN_EXE_pacto"))
             .arg("lsp")
+            .envs(envs.iter().copied())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(if std::env::var_os("PACTO_TEST_LOG").is_some() { Stdio::inherit() } else { Stdio::null() })

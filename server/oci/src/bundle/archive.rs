@@ -49,6 +49,7 @@ impl Archive {
 /// Gzip with the default level, no file name and mtime 0. Pack and push share it, where the reference
 /// uses the default level for pack and the fastest for push: one level keeps one digest per bundle.
 pub fn gzip(tar: &[u8]) -> Vec<u8> {
+    // Deviation: one level for pack and push ("Our decisions": reproducible bundles).
     let mut encoder = GzBuilder::new().mtime(0).write(Vec::new(), Compression::default());
     // Writing to a Vec cannot fail; the encoder only reports the sink's errors.
     let _ = encoder.write_all(tar);
@@ -60,6 +61,8 @@ pub fn gzip(tar: &[u8]) -> Vec<u8> {
 /// a GNU long-name record, which every tar reader in use (Go's included) understands.
 fn tar(bundle: &Bundle) -> Result<Vec<u8>, Error> {
     let mut builder = tar::Builder::new(Vec::new());
+    // Deviation: headers are built, not copied from the file system as the reference's
+    // `tar.FileInfoHeader` does ("Our decisions": reproducible bundles).
     for (path, entry) in bundle.entries() {
         let (mut header, data): (Header, &[u8]) = match entry {
             Entry::Dir => (header(EntryType::Directory, 0o755, 0), &[]),

@@ -65,6 +65,8 @@ fn read_entries<R: Read>(archive: &mut tar::Archive<R>, limits: &Limits) -> Resu
             EntryType::Directory => true,
             // Archive-wide metadata (`git archive` writes the commit id there); it names no file.
             EntryType::XGlobalHeader => continue,
+            // Deviation: the reference reads links and devices as empty files (spec §5.4); "Our decisions":
+            // safe extraction refuses them.
             other => return Err(Error::UnsupportedEntry { entry: shown, kind: refused_kind(other) }),
         };
         let Some(name) = clean_name(&raw_name).map_err(|fault| Error::UnsafePath { entry: shown.clone(), fault })?

@@ -35,6 +35,8 @@ pub(super) fn read_dir(dir: &Path, options: &PackOptions) -> Result<Bundle, Erro
             stack.pop();
             continue;
         };
+        // Deviation: the reference packs everything (quirk 29); "Our decisions": `.git/` and the
+        // archive being written are never packed.
         if name == GIT_DIR {
             continue;
         }
@@ -74,6 +76,8 @@ impl Walk<'_> {
         // `DirEntry::metadata` does not follow links, so a link is seen as one, never as its target.
         let meta = entry.metadata().map_err(read_error)?;
         let file_type = meta.file_type();
+        // Deviation: the reference writes a link header and then fails on the target's bytes (spec §5.1);
+        // "Our decisions": symlinks are rejected with a clear error.
         if file_type.is_symlink() {
             return Err(Error::Symlink { path: shown });
         }
