@@ -75,15 +75,7 @@ const SCALING_FIELDS: &[&str] = &["replicas", "min", "max"];
 
 /// The fields known at `path` (for completion and "did you mean"); `None` under `metadata`.
 pub fn known_fields(path: &FieldPath) -> Option<&'static [&'static str]> {
-    use crate::syntax::Segment;
-    let keys: Vec<&str> = path
-        .segments()
-        .iter()
-        .filter_map(|it| match it {
-            Segment::Key(key) => Some(key.as_str()),
-            Segment::Index(_) => None,
-        })
-        .collect();
+    let keys = path.keys();
     Some(match keys.as_slice() {
         [] => CONTRACT_FIELDS,
         ["service"] => SERVICE_FIELDS,

@@ -56,6 +56,18 @@ impl FieldPath {
         Some(FieldPath { segments: rest.to_vec() })
     }
 
+    /// The keys without the list indexes: `interfaces[2].port` is `["interfaces", "port"]`, the
+    /// shape rules and the schema are written against.
+    pub fn keys(&self) -> Vec<&str> {
+        self.segments
+            .iter()
+            .filter_map(|it| match it {
+                Segment::Key(key) => Some(key.as_str()),
+                Segment::Index(_) => None,
+            })
+            .collect()
+    }
+
     pub fn last_key(&self) -> Option<&str> {
         match self.segments.last()? {
             Segment::Key(key) => Some(key),

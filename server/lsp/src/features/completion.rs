@@ -140,14 +140,7 @@ fn values(analysis: &Analysis, path: &FieldPath, replace: Span) -> Vec<Completio
         snippet: false,
         replace,
     };
-    let shape: Vec<&str> = path
-        .segments()
-        .iter()
-        .filter_map(|it| match it {
-            pacto_core::syntax::Segment::Key(key) => Some(key.as_str()),
-            pacto_core::syntax::Segment::Index(_) => None,
-        })
-        .collect();
+    let shape: Vec<&str> = path.keys();
     match shape.as_slice() {
         ["pactoVersion"] => {
             return vec![value(

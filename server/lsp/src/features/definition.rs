@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use pacto_core::contract::oci_ref::{DependencyRef, classify};
 use pacto_core::contract::text;
-use pacto_core::syntax::{Segment, Span};
+use pacto_core::syntax::Span;
 
 use crate::analysis::Analysis;
 use crate::cursor::{Hit, node_at};
@@ -24,14 +24,7 @@ pub fn definition(analysis: &Analysis, offset: usize) -> Option<(Span, Target)> 
         return None;
     };
     let value = node.scalar_text()?;
-    let keys: Vec<&str> = path
-        .segments()
-        .iter()
-        .filter_map(|it| match it {
-            Segment::Key(key) => Some(key.as_str()),
-            Segment::Index(_) => None,
-        })
-        .collect();
+    let keys: Vec<&str> = path.keys();
     let target = match keys.as_slice() {
         ["runtime", "health", "interface"] => {
             let interfaces = analysis.validation.decoded.contract.interfaces.as_deref().unwrap_or_default();

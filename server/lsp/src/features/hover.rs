@@ -36,8 +36,8 @@ const RULES: &[(&str, &[&str])] = &[
 pub fn hover(analysis: &Analysis, offset: usize) -> Option<HoverInfo> {
     let root = analysis.root()?;
     let (path, hit) = node_at(root, offset)?;
-    let shape = shape(&path);
-    if shape.first().map(String::as_str) == Some("metadata") && shape.len() > 1 {
+    let shape = path.keys();
+    if shape.first() == Some(&"metadata") && shape.len() > 1 {
         return None;
     }
     match hit {
@@ -51,19 +51,8 @@ pub fn hover(analysis: &Analysis, offset: usize) -> Option<HoverInfo> {
     }
 }
 
-/// The path's keys without list indexes: `interfaces[2].port` is `interfaces.port`.
-fn shape(path: &FieldPath) -> Vec<String> {
-    path.segments()
-        .iter()
-        .filter_map(|it| match it {
-            Segment::Key(key) => Some(key.clone()),
-            Segment::Index(_) => None,
-        })
-        .collect()
-}
-
 fn field_markdown(path: &FieldPath, doc: &FieldDoc) -> String {
-    let mut out = format!("**`{}`**", shape(path).join("."));
+    let mut out = format!("**`{}`**", path.keys().join("."));
     if !doc.kind.is_empty() {
         out.push_str(&format!(" · {}", doc.kind));
     }
@@ -83,7 +72,7 @@ fn field_markdown(path: &FieldPath, doc: &FieldDoc) -> String {
     if !doc.constraints.is_empty() {
         out.push_str(&format!("\n\nConstraints: {}", doc.constraints.join(", ")));
     }
-    let key = shape(path).join(".");
+    let key = path.keys().join(".");
     if let Some((_, codes)) = RULES.iter().find(|(it, _)| *it == key) {
         let codes: Vec<String> = codes.iter().map(|it| format!("`{it}`")).collect();
         out.push_str(&format!("\n\nRules: {}", codes.join(", ")));

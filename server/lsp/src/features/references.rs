@@ -2,7 +2,7 @@
 //! `runtime.health.interface` when it points at it. Nothing else can be renamed.
 
 use pacto_core::contract::text;
-use pacto_core::syntax::{NodeKind, ScalarStyle, Segment, Span};
+use pacto_core::syntax::{NodeKind, ScalarStyle, Span};
 
 use crate::analysis::Analysis;
 use crate::cursor::{Hit, node_at};
@@ -13,14 +13,7 @@ pub fn interface_name_at(analysis: &Analysis, offset: usize) -> Option<(String, 
     let Hit::Value(node) = hit else {
         return None;
     };
-    let keys: Vec<&str> = path
-        .segments()
-        .iter()
-        .filter_map(|it| match it {
-            Segment::Key(key) => Some(key.as_str()),
-            Segment::Index(_) => None,
-        })
-        .collect();
+    let keys: Vec<&str> = path.keys();
     matches!(keys.as_slice(), ["interfaces", "name"] | ["runtime", "health", "interface"])
         .then(|| (node.scalar_text().unwrap_or_default().to_owned(), node.span))
 }
