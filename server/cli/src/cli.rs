@@ -57,6 +57,25 @@ pub enum Command {
         #[arg(long)]
         stdio: bool,
     },
+    /// Generate files from the contract with a plugin (pacto-plugin-<name>)
+    Generate {
+        /// Plugin name: runs pacto-plugin-<name> from PATH or ~/.config/pacto/plugins/
+        plugin: String,
+        /// Bundle directory
+        path: Option<String>,
+        /// Output directory (default: <plugin>-output)
+        #[arg(short, long)]
+        output: Option<String>,
+        /// A plugin option, key=value (repeatable)
+        #[arg(long = "option", value_name = "KEY=VALUE")]
+        options: Vec<String>,
+        /// Generate even when the contract has validation errors
+        #[arg(long)]
+        no_validate: bool,
+        /// Seconds the plugin may run before it is stopped (default 60)
+        #[arg(long, value_name = "SECONDS")]
+        timeout: Option<u64>,
+    },
     /// Print the version
     Version,
     /// Print the contract JSON Schema (Draft 2020-12), e.g. for yaml-language-server

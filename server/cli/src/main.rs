@@ -4,6 +4,7 @@ mod cli;
 mod commands;
 mod load;
 mod log;
+mod plugin;
 mod render;
 
 use std::io::Write;

@@ -1,6 +1,7 @@
 //! One module per command; `run` routes to them.
 
 mod explain;
+mod generate;
 mod init;
 mod pack;
 mod validate;
@@ -21,6 +22,17 @@ pub fn run(cli: Cli) -> Result<(), String> {
         Some(Command::Pack { path, output }) => pack::run(path.as_deref().unwrap_or("."), output.as_deref(), format),
         Some(Command::Lsp { log_level, .. }) => {
             pacto_lsp::run_stdio(log_level.as_deref()).map_err(|err| format!("language server failed: {err}"))
+        }
+        Some(Command::Generate { plugin, path, output, options, no_validate, timeout }) => {
+            let args = generate::Args {
+                plugin: &plugin,
+                path: path.as_deref().unwrap_or("."),
+                output: output.as_deref(),
+                options: &options,
+                no_validate,
+                timeout,
+            };
+            generate::run(args, format)
         }
         Some(Command::Version) => {
             println!("pacto version {}", env!("CARGO_PKG_VERSION"));

@@ -1,6 +1,7 @@
 //! The typed contract: strict decoding from the syntax tree, references, and name suggestions.
 
 pub mod from_tree;
+pub mod json_form;
 pub mod model;
 pub mod oci_ref;
 pub mod suggest;

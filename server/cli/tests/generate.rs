@@ -1,0 +1,163 @@
+//! `pacto generate` with the test plugins of `tests/data/plugins/`: the protocol, the outputs,
+//! and every way a plugin can misbehave.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use expect_test::expect;
+
+fn plugins_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/plugins").canonicalize().unwrap()
+}
+
+/// A temp dir holding a copy of the example bundle as `svc/`.
+fn workspace() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/payments-api");
+    let status = Command::new("cp").arg("-r").arg(&example).arg(dir.path().join("svc")).status().unwrap();
+    assert!(status.success());
+    dir
+}
+
+fn generate(dir: &Path, args: &[&str], envs: &[(&str, &str)]) -> Output {
+    let path = format!("{}:{}", plugins_dir().display(), std::env::var("PATH").unwrap_or_default());
+    Command::new(env!("CARGO_BIN_EXE_pacto"))
+        .arg("generate")
+        .args(args)
+        .current_dir(dir)
+        .env("PATH", path)
+        .env("HOME", dir)
+        .env_remove("XDG_CONFIG_HOME")
+        .envs(envs.iter().copied())
+        .output()
+        .unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[test]
+fn generate_writes_the_plugin_files_and_reports_them() {
+    let dir = workspace();
+    let output = generate(dir.path(), &["test", "svc", "--option", "namespace=prod", "--option", "dropped"], &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    expect![[r#"
+        Generated 3 file(s) using test
+        Output: test-output/
+        Message: Generated manifests for payments-api@2.1.0
+    "#]]
+    .assert_eq(&stdout(&output));
+    let out = dir.path().join("test-output");
+    assert_eq!(
+        std::fs::read_to_string(out.join("nested/service.yaml")).unwrap(),
+        "kind: Service\nmetadata:\n  name: payments-api\n"
+    );
+    let request: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("request.json")).unwrap()).unwrap();
+    assert_eq!(request["protocolVersion"], "1");
+    assert_eq!(request["options"], serde_json::json!({"namespace": "prod"}));
+    // Ours: absolute paths, so a plugin never depends on our working directory.
+    assert_eq!(request["bundleDir"], dir.path().join("svc").canonicalize().unwrap().display().to_string());
+    assert_eq!(request["outputDir"], out.canonicalize().unwrap().display().to_string());
+    assert_eq!(request["contract"]["scaling"], serde_json::json!({"min": 2, "max": 10}));
+    assert_eq!(request["contract"]["metadata"]["team"], "payments");
+}
+
+#[test]
+fn generate_json_output() {
+    let dir = workspace();
+    let output = generate(dir.path(), &["--output-format", "json", "test", "svc", "-o", "out"], &[]);
+    expect![[r#"
+        {
+          "plugin": "test",
+          "outputDir": "out",
+          "filesCount": 3,
+          "message": "Generated manifests for payments-api@2.1.0"
+        }
+    "#]]
+    .assert_eq(&stdout(&output));
+}
+
+#[test]
+fn an_unknown_plugin_is_named_with_where_it_was_looked_for() {
+    let dir = workspace();
+    let output = generate(dir.path(), &["nope", "svc"], &[]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stderr(&output),
+        "plugin \"nope\" not found (looked for pacto-plugin-nope in $PATH and ~/.config/pacto/plugins/)\n"
+    );
+}
+
+#[test]
+fn a_plugin_in_the_config_directory_is_found() {
+    let dir = workspace();
+    let plugins = dir.path().join(".config/pacto/plugins");
+    std::fs::create_dir_all(&plugins).unwrap();
+    std::fs::copy(plugins_dir().join("pacto-plugin-test"), plugins.join("pacto-plugin-local")).unwrap();
+    let output = generate(dir.path(), &["local", "svc"], &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+}
+
+#[test]
+fn a_path_escaping_the_output_directory_writes_nothing() {
+    let dir = workspace();
+    let output = generate(dir.path(), &["escape", "svc"], &[]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(stderr(&output), "plugin file path \"sub/../../x\" escapes output directory\n");
+    // Checked before writing: not even the good file is there.
+    assert_eq!(std::fs::read_dir(dir.path().join("escape-output")).unwrap().count(), 0);
+    assert!(!dir.path().join("x").exists());
+}
+
+#[test]
+fn invalid_json_and_failures_are_reported() {
+    let dir = workspace();
+    let output = generate(dir.path(), &["badjson", "svc"], &[]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(stderr(&output), "plugin badjson returned invalid output: expected ident at line 1 column 2\n");
+    let output = generate(dir.path(), &["fail", "svc"], &[]);
+    assert_eq!(stderr(&output), "plugin fail: the template is broken\n");
+}
+
+#[test]
+fn output_over_the_limit_is_refused() {
+    let dir = workspace();
+    let output = generate(dir.path(), &["huge", "svc"], &[]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(stderr(&output), "plugin huge wrote more than 67108864 bytes of output; refused\n");
+}
+
+#[test]
+fn a_hanging_plugin_is_stopped_with_everything_it_started() {
+    let dir = workspace();
+    let pidfile = dir.path().join("child.pid");
+    let output =
+        generate(dir.path(), &["hang", "svc", "--timeout", "1"], &[("PACTO_TEST_PIDFILE", pidfile.to_str().unwrap())]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stderr(&output),
+        "plugin hang did not finish within 1 s and was stopped (use --timeout to allow more)\n"
+    );
+    let child: u32 = std::fs::read_to_string(&pidfile).unwrap().trim().parse().unwrap();
+    // The grandchild was in the plugin's process group: it is gone (or a zombie awaiting its reaper).
+    let state = std::fs::read_to_string(format!("/proc/{child}/stat")).unwrap_or_default();
+    assert!(state.is_empty() || state.split(' ').nth(2) == Some("Z"), "child {child} still runs: {state}");
+}
+
+#[test]
+fn an_invalid_contract_is_refused_unless_asked() {
+    let dir = workspace();
+    let contract = dir.path().join("svc/pacto.yaml");
+    let text = std::fs::read_to_string(&contract).unwrap().replace("min: 2", "min: 20");
+    std::fs::write(&contract, text).unwrap();
+    let output = generate(dir.path(), &["test", "svc"], &[]);
+    assert_eq!(stderr(&output), "contract validation failed with 1 error(s) (use --no-validate to generate anyway)\n");
+    let output = generate(dir.path(), &["test", "svc", "--no-validate"], &[]);
+    assert_eq!(output.status.code(), Some(0));
+}
