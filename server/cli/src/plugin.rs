@@ -26,6 +26,12 @@ pub fn discover(name: &str) -> Result<PathBuf, String> {
     if let Some(found) = on_path {
         return Ok(found);
     }
+    // Deviation: plugins installed beside `pacto` (as `pacto-plugin-kubernetes` is) are found
+    // without being on PATH.
+    let beside = std::env::current_exe().ok().and_then(|exe| Some(exe.parent()?.join(&binary)));
+    if let Some(found) = beside.filter(|it| is_executable_file(it)) {
+        return Ok(found);
+    }
     if let Some(dir) = config_dir() {
         let candidate = dir.join("plugins").join(&binary);
         if candidate.exists() && !candidate.is_dir() {

@@ -161,3 +161,29 @@ fn an_invalid_contract_is_refused_unless_asked() {
     let output = generate(dir.path(), &["test", "svc", "--no-validate"], &[]);
     assert_eq!(output.status.code(), Some(0));
 }
+
+#[test]
+fn the_kubernetes_plugin_beside_pacto_generates_the_example() {
+    let beside = Path::new(env!("CARGO_BIN_EXE_pacto")).with_file_name("pacto-plugin-kubernetes");
+    assert!(beside.exists(), "{} is missing: build the workspace (cargo build --workspace)", beside.display());
+    let dir = workspace();
+    let output = Command::new(env!("CARGO_BIN_EXE_pacto"))
+        .args(["generate", "kubernetes", "svc", "--option", "namespace=payments"])
+        .current_dir(dir.path())
+        .env("PATH", "/usr/bin:/bin")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    expect![[r#"
+        Generated 4 file(s) using kubernetes
+        Output: kubernetes-output/
+        Message: Kubernetes manifests for payments-api@2.1.0
+    "#]]
+    .assert_eq(&stdout(&output));
+    let mut files: Vec<String> = std::fs::read_dir(dir.path().join("kubernetes-output"))
+        .unwrap()
+        .map(|it| it.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert_eq!(files, ["horizontalpodautoscaler.yaml", "poddisruptionbudget.yaml", "service.yaml", "statefulset.yaml"]);
+}

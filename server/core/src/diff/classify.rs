@@ -1,0 +1,119 @@
+//! The classification rule table (spec §3.3): one `match` on (rule path, change type); any
+//! pair not listed is POTENTIAL_BREAKING.
+
+use super::{ChangeType, Classification};
+
+pub fn classify(rule: &str, change_type: ChangeType) -> Classification {
+    use ChangeType::{Added, Modified, Removed};
+    use Classification::{Breaking, NonBreaking, PotentialBreaking};
+    match (rule, change_type) {
+        ("service.name", Modified) => Breaking,
+        ("service.version", Modified) => NonBreaking,
+        ("service.owner" | "service.image", Added | Removed | Modified) => NonBreaking,
+        ("interfaces", Added) => NonBreaking,
+        ("interfaces", Removed) => Breaking,
+        ("interfaces.type", Modified) => Breaking,
+        ("interfaces.port", Added) => PotentialBreaking,
+        ("interfaces.port", Removed | Modified) => Breaking,
+        ("interfaces.visibility" | "interfaces.contract", Modified) => PotentialBreaking,
+        ("configuration", Added) => NonBreaking,
+        ("configuration", Removed) => Breaking,
+        ("configuration.schema", Added) => NonBreaking,
+        ("configuration.schema", Removed) => Breaking,
+        ("configuration.schema", Modified) => PotentialBreaking,
+        (
+            "runtime.workload"
+            | "runtime.state.type"
+            | "runtime.state.persistence.scope"
+            | "runtime.state.persistence.durability",
+            Modified,
+        ) => Breaking,
+        ("runtime.state.dataCriticality", Modified) => PotentialBreaking,
+        ("runtime.lifecycle.upgradeStrategy", Added) => NonBreaking,
+        ("runtime.lifecycle.upgradeStrategy", Removed | Modified) => PotentialBreaking,
+        // Added and removed fall to the default (quirk 14); the docs list only "modified".
+        ("runtime.lifecycle.gracefulShutdownSeconds", Modified) => NonBreaking,
+        ("runtime.health.interface" | "runtime.health.path", Modified) => PotentialBreaking,
+        ("runtime.health.initialDelaySeconds", Modified) => NonBreaking,
+        // A mode switch (`scaling` modified) and `scaling.replicas` fall to the default (quirk 14).
+        ("scaling", Added) => NonBreaking,
+        ("scaling", Removed) => PotentialBreaking,
+        ("scaling.min", Modified) => PotentialBreaking,
+        ("scaling.max", Modified) => NonBreaking,
+        ("dependencies", Added) => NonBreaking,
+        ("dependencies", Removed) => Breaking,
+        ("dependencies.compatibility" | "dependencies.required", Modified) => PotentialBreaking,
+        ("openapi.paths" | "openapi.methods", Added) => NonBreaking,
+        ("openapi.paths" | "openapi.methods", Removed) => Breaking,
+        ("openapi.parameters", Added | Modified) => PotentialBreaking,
+        ("openapi.parameters", Removed) => Breaking,
+        ("openapi.request-body", Added | Removed | Modified) => PotentialBreaking,
+        ("openapi.responses", Added) => NonBreaking,
+        ("openapi.responses", Removed) => Breaking,
+        ("openapi.responses", Modified) => PotentialBreaking,
+        ("schema.properties", Added) => NonBreaking,
+        ("schema.properties", Removed) => Breaking,
+        _ => PotentialBreaking,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use expect_test::expect;
+
+    use super::classify;
+    use crate::diff::ChangeType;
+
+    /// Every row of the table, with all three change types, so a row that drifts shows up.
+    const RULES: &[&str] = &[
+        "service.name",
+        "service.version",
+        "service.owner",
+        "service.image",
+        "interfaces",
+        "interfaces.type",
+        "interfaces.port",
+        "interfaces.visibility",
+        "interfaces.contract",
+        "configuration",
+        "configuration.schema",
+        "runtime.workload",
+        "runtime.state.type",
+        "runtime.state.persistence.scope",
+        "runtime.state.persistence.durability",
+        "runtime.state.dataCriticality",
+        "runtime.lifecycle.upgradeStrategy",
+        "runtime.lifecycle.gracefulShutdownSeconds",
+        "runtime.health.interface",
+        "runtime.health.path",
+        "runtime.health.initialDelaySeconds",
+        "scaling",
+        "scaling.replicas",
+        "scaling.min",
+        "scaling.max",
+        "dependencies",
+        "dependencies.ref",
+        "dependencies.compatibility",
+        "dependencies.required",
+        "openapi.paths",
+        "openapi.methods",
+        "openapi.parameters",
+        "openapi.request-body",
+        "openapi.responses",
+        "schema.properties",
+        "metadata.unknown",
+    ];
+
+    #[test]
+    fn classify_every_rule_and_the_default() {
+        let mut out = String::new();
+        for rule in RULES {
+            let row: Vec<&str> = [ChangeType::Added, ChangeType::Removed, ChangeType::Modified]
+                .into_iter()
+                .map(|it| classify(rule, it).as_str())
+                .collect();
+            out.push_str(&format!("{rule:<42} {}\n", row.join(" ")));
+        }
+        expect![[r#""#]].assert_eq(&out);
+    }
+}
