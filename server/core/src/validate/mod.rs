@@ -46,6 +46,19 @@ impl Validation {
 }
 
 pub fn validate(text: &str, bundle: Option<&dyn BundleFiles>, mode: Mode) -> Validation {
+    let limit = syntax::limits::MAX_CONTRACT_BYTES;
+    if text.len() > limit {
+        // Refused whole: the editor gets the same limit the CLI applies before reading.
+        let message =
+            format!("the contract is {} bytes, larger than the {limit}-byte limit for a contract", text.len());
+        let parse = syntax::Parse { root: None, errors: Vec::new(), recovered: Vec::new(), extra_document: None };
+        return Validation {
+            parse,
+            decoded: Decoded::default(),
+            diagnostics: vec![parse_error(Span::empty(0), FieldPath::root(), message)],
+            line_index: LineIndex::new(""),
+        };
+    }
     let parse = syntax::parse(text);
     let line_index = LineIndex::new(text);
     let decoded = contract::from_tree(parse.root.as_ref());

@@ -238,3 +238,18 @@ fn scaling_shape_is_one_clear_finding_in_the_editor() {
     "#]],
     );
 }
+
+#[test]
+fn contract_over_the_size_limit_is_refused_whole() {
+    let limit = crate::syntax::limits::MAX_CONTRACT_BYTES;
+    let at_limit = format!("{HEAD}metadata:\n  blob: \"{}\"\n", "a".repeat(limit - HEAD.len() - 21));
+    assert_eq!(at_limit.len(), limit);
+    assert!(validate(&at_limit, None, Mode::Everything).is_valid());
+    let over = format!("{at_limit} ");
+    let validation = validate(&over, None, Mode::Everything);
+    let messages: Vec<String> = validation.diagnostics.iter().map(|it| format!("{} {}", it.code, it.message)).collect();
+    assert_eq!(
+        messages,
+        ["PARSE_ERROR the contract is 10485761 bytes, larger than the 10485760-byte limit for a contract"]
+    );
+}
