@@ -76,6 +76,18 @@ pub enum Command {
         #[arg(long, value_name = "SECONDS")]
         timeout: Option<u64>,
     },
+    /// Compare two contract bundles and classify the changes (exit 1 on breaking changes)
+    Diff {
+        /// The old bundle directory
+        old: String,
+        /// The new bundle directory
+        new: String,
+    },
+    /// Show the dependency graph (text or json; also dot and mermaid)
+    Graph {
+        /// Bundle directory
+        path: Option<String>,
+    },
     /// Print the version
     Version,
     /// Print the contract JSON Schema (Draft 2020-12), e.g. for yaml-language-server

@@ -3,7 +3,9 @@
 
 pub mod contract;
 pub mod diagnostic;
+pub mod diff;
 pub mod gofmt;
+pub mod graph;
 pub mod semver;
 pub mod syntax;
 pub mod validate;

@@ -1,7 +1,9 @@
 //! One module per command; `run` routes to them.
 
+mod diff;
 mod explain;
 mod generate;
+mod graph;
 mod init;
 mod pack;
 mod validate;
@@ -10,6 +12,7 @@ use crate::cli::{Cli, Command};
 
 pub fn run(cli: Cli) -> Result<(), String> {
     let format = cli.format();
+    let output_format = cli.output_format.clone();
     match cli.command {
         None => {
             use clap::CommandFactory;
@@ -34,6 +37,8 @@ pub fn run(cli: Cli) -> Result<(), String> {
             };
             generate::run(args, format)
         }
+        Some(Command::Diff { old, new }) => diff::run(&old, &new, &cli.output_format),
+        Some(Command::Graph { path }) => graph::run(path.as_deref().unwrap_or("."), &output_format),
         Some(Command::Version) => {
             println!("pacto version {}", env!("CARGO_PKG_VERSION"));
             Ok(())

@@ -1,0 +1,227 @@
+//! Dependency graph resolution (spec §4.4): edges in declaration order, cycles, shared nodes,
+//! failed fetches as data, and version conflicts. Fetching is the caller's (local bundles,
+//! registries); the algorithm is pure.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use crate::contract::oci_ref::{DependencyRef, classify};
+use crate::contract::{Contract, text};
+
+/// Loads the contract a dependency ref points at.
+pub trait Fetcher {
+    fn fetch(&mut self, reference: &DependencyRef, compatibility: &str) -> Result<Contract, String>;
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    pub name: String,
+    pub version: String,
+    /// The raw ref it was reached by; `None` for the root.
+    pub reference: Option<String>,
+    pub local: bool,
+    pub dependencies: Vec<Edge>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Edge {
+    pub reference: String,
+    pub required: bool,
+    pub compatibility: String,
+    pub local: bool,
+    pub node: Option<Node>,
+    pub error: Option<String>,
+    /// The node was already resolved elsewhere: a shallow copy, children not repeated.
+    pub shared: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Conflict {
+    pub name: String,
+    /// `name@version`, sorted.
+    pub versions: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Graph {
+    pub root: Node,
+    pub cycles: Vec<Vec<String>>,
+    pub conflicts: Vec<Conflict>,
+}
+
+pub fn resolve(root: &Contract, fetcher: &mut dyn Fetcher) -> Graph {
+    let name = text(&root.service.name).to_owned();
+    let mut resolver = Resolver { fetcher, visited: HashMap::new(), cycles: Vec::new() };
+    // The root is identified by its name in the path, dependencies by their ref (quirk 23).
+    let dependencies = resolver.children(root, std::slice::from_ref(&name));
+    let root =
+        Node { name, version: text(&root.service.version).to_owned(), reference: None, local: false, dependencies };
+    let conflicts = conflicts(&root);
+    Graph { root, cycles: resolver.cycles, conflicts }
+}
+
+struct Resolver<'a> {
+    fetcher: &'a mut dyn Fetcher,
+    /// Resolved nodes by raw ref (without children), for shared edges.
+    visited: HashMap<String, Node>,
+    cycles: Vec<Vec<String>>,
+}
+
+impl Resolver<'_> {
+    fn children(&mut self, contract: &Contract, path: &[String]) -> Vec<Edge> {
+        contract.dependencies.iter().flatten().map(|it| self.edge(it, path)).collect()
+    }
+
+    fn edge(&mut self, dependency: &crate::contract::Dependency, path: &[String]) -> Edge {
+        let reference = text(&dependency.reference).to_owned();
+        let parsed = classify(&reference);
+        let local = matches!(parsed, DependencyRef::Local(_));
+        let mut edge = Edge {
+            reference: reference.clone(),
+            required: dependency.required.as_ref().is_some_and(|it| it.value),
+            compatibility: text(&dependency.compatibility).to_owned(),
+            local,
+            node: None,
+            error: None,
+            shared: false,
+        };
+        if path.contains(&reference) {
+            let mut cycle = path.to_vec();
+            cycle.push(reference.clone());
+            self.cycles.push(cycle);
+            edge.error = Some(format!("cycle detected: {reference}"));
+            return edge;
+        }
+        if let Some(seen) = self.visited.get(&reference) {
+            edge.shared = true;
+            edge.node = Some(Node { dependencies: Vec::new(), ..seen.clone() });
+            return edge;
+        }
+        match self.fetcher.fetch(&parsed, &edge.compatibility) {
+            Err(err) => edge.error = Some(err),
+            Ok(contract) => {
+                let mut node = Node {
+                    name: text(&contract.service.name).to_owned(),
+                    version: text(&contract.service.version).to_owned(),
+                    reference: Some(reference.clone()),
+                    local,
+                    dependencies: Vec::new(),
+                };
+                self.visited.insert(reference.clone(), node.clone());
+                let mut child_path = path.to_vec();
+                child_path.push(reference);
+                node.dependencies = self.children(&contract, &child_path);
+                edge.node = Some(node);
+            }
+        }
+        edge
+    }
+}
+
+/// Services reached at two or more versions (the root excluded), sorted by name.
+fn conflicts(root: &Node) -> Vec<Conflict> {
+    let mut versions: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut stack: Vec<&Node> = vec![root];
+    while let Some(node) = stack.pop() {
+        for edge in &node.dependencies {
+            if let Some(child) = &edge.node {
+                versions.entry(child.name.clone()).or_default().insert(child.version.clone());
+                stack.push(child);
+            }
+        }
+    }
+    versions
+        .into_iter()
+        .filter(|(_, it)| it.len() > 1)
+        .map(|(name, it)| Conflict { versions: it.iter().map(|version| format!("{name}@{version}")).collect(), name })
+        .collect()
+}
+
+/// The last path segment of a ref, a digest cut to 7 characters (spec §4.6).
+pub fn short_ref(reference: &str) -> String {
+    let last = reference.rsplit('/').next().unwrap_or(reference);
+    match last.find("@sha256:") {
+        Some(at) => {
+            let digest_start = at + "@sha256:".len();
+            let end = (digest_start + 7).min(last.len());
+            last[..end].to_owned()
+        }
+        None => last.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::contract::from_tree;
+    use crate::syntax::parse;
+
+    struct Bundles(Vec<(&'static str, &'static str)>);
+
+    impl Fetcher for Bundles {
+        fn fetch(&mut self, reference: &DependencyRef, _: &str) -> Result<Contract, String> {
+            let location = match reference {
+                DependencyRef::Local(it) | DependencyRef::Oci(it) => it.as_str(),
+            };
+            let (_, text) = self
+                .0
+                .iter()
+                .find(|(name, _)| *name == location)
+                .ok_or(format!("no pacto.yaml found in {location}"))?;
+            Ok(from_tree(parse(text).root.as_ref()).contract)
+        }
+    }
+
+    fn contract(name: &str, version: &str, deps: &[&str]) -> String {
+        let mut out = format!("pactoVersion: \"1.0\"\nservice: {{name: {name}, version: {version}}}\n");
+        if !deps.is_empty() {
+            out.push_str("dependencies:\n");
+            for dep in deps {
+                out.push_str(&format!("  - {{ref: \"{dep}\", compatibility: \"^1\"}}\n"));
+            }
+        }
+        out
+    }
+
+    fn leak(text: String) -> &'static str {
+        Box::leak(text.into_boxed_str())
+    }
+
+    #[test]
+    fn shared_nodes_cycles_conflicts_and_failures() {
+        let mut bundles = Bundles(vec![
+            ("b", leak(contract("b", "1.0.0", &["c", "a2"]))),
+            ("c", leak(contract("c", "1.0.0", &["c"]))),
+            ("a2", leak(contract("d", "2.0.0", &[]))),
+            ("d1", leak(contract("d", "1.0.0", &[]))),
+        ]);
+        let root = from_tree(parse(&contract("a", "0.1.0", &["b", "c", "d1", "missing"])).root.as_ref()).contract;
+        let graph = resolve(&root, &mut bundles);
+        let names: Vec<String> = graph
+            .root
+            .dependencies
+            .iter()
+            .map(|it| format!("{} shared={} error={:?}", it.reference, it.shared, it.error))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "b shared=false error=None",
+                "c shared=true error=None",
+                "d1 shared=false error=None",
+                "missing shared=false error=Some(\"no pacto.yaml found in missing\")"
+            ]
+        );
+        assert_eq!(graph.cycles, [vec!["a".to_owned(), "b".to_owned(), "c".to_owned(), "c".to_owned()]]);
+        assert_eq!(
+            graph.conflicts,
+            [Conflict { name: "d".into(), versions: vec!["d@1.0.0".into(), "d@2.0.0".into()] }]
+        );
+    }
+
+    #[test]
+    fn short_ref_cuts_digests() {
+        assert_eq!(short_ref("ghcr.io/org/svc@sha256:abc123def456"), "svc@sha256:abc123d");
+        assert_eq!(short_ref("oci://ghcr.io/org/svc:1.0.0"), "svc:1.0.0");
+        assert_eq!(short_ref("simple-ref"), "simple-ref");
+    }
+}
