@@ -83,6 +83,14 @@ pub enum Command {
         /// The new bundle directory
         new: String,
     },
+    /// Write the contract's Markdown documentation
+    Doc {
+        /// Bundle directory
+        path: Option<String>,
+        /// Write <dir>/<service>.md (the Markdown still goes to stdout)
+        #[arg(short, long)]
+        output: Option<String>,
+    },
     /// Show the dependency graph (text or json; also dot and mermaid)
     Graph {
         /// Bundle directory

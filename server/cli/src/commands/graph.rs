@@ -7,6 +7,7 @@ use pacto_core::contract::oci_ref::DependencyRef;
 use pacto_core::contract::{self, Contract};
 use pacto_core::graph::{self, Edge, Fetcher, Graph, Node, short_ref};
 use pacto_core::syntax::{self, LineIndex};
+use pacto_core::validate::json::to_json;
 use pacto_core::validate::strict_parse_failure;
 use serde_json::{Map, Value};
 
@@ -15,6 +16,11 @@ use crate::render::json as render_json;
 
 /// Loads a local bundle with the strict parse only (no validation), as the reference's fetcher.
 pub fn load_contract(arg: &str) -> Result<Contract, String> {
+    load_contract_with_metadata(arg).map(|(contract, _)| contract)
+}
+
+/// The contract and the JSON of its free-form `metadata`.
+pub fn load_contract_with_metadata(arg: &str) -> Result<(Contract, Option<Value>), String> {
     let loaded = load::load(arg)?;
     let parse = syntax::parse(&loaded.text);
     let decoded = contract::from_tree(parse.root.as_ref());
@@ -22,7 +28,15 @@ pub fn load_contract(arg: &str) -> Result<Contract, String> {
     if let Some(failure) = strict_parse_failure(&loaded.text, &index, &parse, &decoded) {
         return Err(format!("failed to parse {}: {}", loaded.file, failure.message));
     }
-    Ok(decoded.contract)
+    let metadata = parse.root.as_ref().and_then(|it| it.get("metadata")).and_then(|it| to_json(it).ok());
+    Ok((decoded.contract, metadata))
+}
+
+/// The dependency graph of a local root, local dependencies relative to its directory.
+pub fn local_graph(arg: &str, root: &Contract) -> Result<Graph, String> {
+    let base_dir = std::fs::canonicalize(arg.strip_prefix("file://").unwrap_or(arg))
+        .map_err(|err| format!("failed to access {arg}: {err}"))?;
+    Ok(graph::resolve(root, &mut LocalFetcher { base_dir }))
 }
 
 /// Local dependencies relative to the root bundle's directory (also transitive ones: quirk 22).
@@ -45,9 +59,7 @@ impl Fetcher for LocalFetcher {
 
 pub fn run(arg: &str, output_format: &str) -> Result<(), String> {
     let root = load_contract(arg)?;
-    let base_dir = std::fs::canonicalize(arg.strip_prefix("file://").unwrap_or(arg))
-        .map_err(|err| format!("failed to access {arg}: {err}"))?;
-    let graph = graph::resolve(&root, &mut LocalFetcher { base_dir });
+    let graph = local_graph(arg, &root)?;
     match output_format {
         "json" => print!("{}", render_json::to_string(&json(&graph))),
         "dot" => print!("{}", dot(&graph)),

@@ -1,9 +1,10 @@
 //! One module per command; `run` routes to them.
 
 mod diff;
+mod doc;
 mod explain;
 mod generate;
-mod graph;
+pub mod graph;
 mod init;
 mod pack;
 mod validate;
@@ -38,6 +39,7 @@ pub fn run(cli: Cli) -> Result<(), String> {
             generate::run(args, format)
         }
         Some(Command::Diff { old, new }) => diff::run(&old, &new, &cli.output_format),
+        Some(Command::Doc { path, output }) => doc::run(path.as_deref().unwrap_or("."), output.as_deref(), format),
         Some(Command::Graph { path }) => graph::run(path.as_deref().unwrap_or("."), &output_format),
         Some(Command::Version) => {
             println!("pacto version {}", env!("CARGO_PKG_VERSION"));

@@ -1,4 +1,5 @@
 //! Everything the CLI shows a person: JSON in the reference's shape, source excerpts.
 
+pub mod doc;
 pub mod excerpt;
 pub mod json;

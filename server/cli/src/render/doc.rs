@@ -1,0 +1,432 @@
+//! The Markdown documentation of a contract (spec §7.5): summary, runtime table, table of
+//! contents, a Mermaid architecture diagram, interfaces with their HTTP endpoints, the
+//! configuration table, dependencies, metadata.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use pacto_core::contract::{Contract, Interface, text};
+use pacto_core::graph::{Graph, Node};
+use pacto_core::syntax::FieldPath;
+use serde_json::Value;
+
+/// Where the reference documents contracts; the Markdown links to it as the reference does.
+const CONTRACT_REFERENCE: &str = "https://trianalab.github.io/pacto/contract-reference/";
+
+/// Reads a bundle file (OpenAPI spec, configuration schema) as a JSON value.
+pub trait Files {
+    fn json(&self, path: &str) -> Result<Value, String>;
+}
+
+pub struct DirFiles<'a>(pub &'a Path);
+
+impl Files for DirFiles<'_> {
+    fn json(&self, path: &str) -> Result<Value, String> {
+        let text = std::fs::read_to_string(self.0.join(path)).map_err(|err| format!("open {path}: {err}"))?;
+        let parse = pacto_core::syntax::parse(&text);
+        if let Some(error) = parse.errors.first() {
+            return Err(error.message.clone());
+        }
+        let root = parse.root.ok_or_else(|| "empty document".to_owned())?;
+        pacto_core::validate::json::to_json(&root).map_err(|err| err.message)
+    }
+}
+
+pub fn markdown(contract: &Contract, metadata: Option<&Value>, graph: &Graph, files: &dyn Files) -> String {
+    let mut out = String::new();
+    let name = text(&contract.service.name);
+    out.push_str(&format!("# {name}\n\n{}\n\n", summary(contract)));
+    if let Some(runtime) = &contract.runtime {
+        out.push_str("| Concept | Value | Description |\n|---------|-------|-------------|\n");
+        let rows = [
+            ("Workload", "runtime.workload", text(&runtime.workload)),
+            ("State", "runtime.state.type", text(&runtime.state.kind)),
+            ("Persistence scope", "runtime.state.persistence.scope", text(&runtime.state.persistence.scope)),
+            (
+                "Persistence durability",
+                "runtime.state.persistence.durability",
+                text(&runtime.state.persistence.durability),
+            ),
+            ("Data criticality", "runtime.state.dataCriticality", text(&runtime.state.data_criticality)),
+            (
+                "Upgrade strategy",
+                "runtime.lifecycle.upgradeStrategy",
+                runtime.lifecycle.as_ref().map_or("", |it| text(&it.upgrade_strategy)),
+            ),
+        ];
+        for (concept, path, value) in rows {
+            let description = enum_description(path, value);
+            if !value.is_empty() && !description.is_empty() {
+                out.push_str(&format!("| {concept} | `{value}` | {} |\n", capitalise(&description)));
+            }
+        }
+        if let Some(seconds) = runtime.lifecycle.as_ref().and_then(|it| it.graceful_shutdown_seconds.as_ref()) {
+            out.push_str(&format!(
+                "| Graceful shutdown | `{}s` | Time the service is given to finish in-flight work before it is stopped |\n",
+                seconds.value
+            ));
+        }
+        out.push('\n');
+    }
+    out.push_str(&format!("See the [Contract Reference]({CONTRACT_REFERENCE}) for what each field means.\n\n"));
+    let interfaces = contract.interfaces.as_deref().unwrap_or_default();
+    let schema_path = contract.configuration.as_ref().map_or("", |it| text(&it.schema));
+    let configuration = (!schema_path.is_empty()).then(|| configuration_rows(files, schema_path));
+    let dependencies = unique_dependencies(&graph.root);
+    // One counter numbers the sections and the table of contents alike.
+    let mut sections = vec!["Architecture".to_owned(), "Interfaces".to_owned()];
+    if configuration.as_ref().is_some_and(|it| !matches!(it, Ok(rows) if rows.is_empty())) {
+        sections.push("Configuration".to_owned());
+    }
+    if contract.dependencies.as_ref().is_some_and(|it| !it.is_empty()) {
+        sections.push("Dependencies".to_owned());
+    }
+    out.push_str("## Table of Contents\n\n");
+    for (idx, section) in sections.iter().enumerate() {
+        let number = idx + 1;
+        out.push_str(&format!("- [{number}. {section}](#{})\n", anchor(&format!("{number}. {section}"))));
+        if section == "Interfaces" {
+            for (sub, interface) in interfaces.iter().enumerate() {
+                let title = format!("{number}.{}. {}: {}", sub + 1, interface_kind(interface), text(&interface.name));
+                out.push_str(&format!("  - [{title}](#{})\n", anchor(&title)));
+            }
+        }
+        if section == "Dependencies" {
+            for (sub, node) in dependencies.iter().enumerate() {
+                out.push_str(&format!(
+                    "  - [{number}.{}. {}](#dep-{})\n",
+                    sub + 1,
+                    node.name,
+                    dependency_id(&node.name)
+                ));
+            }
+        }
+    }
+    out.push('\n');
+    for (idx, section) in sections.iter().enumerate() {
+        let number = idx + 1;
+        out.push_str(&format!("## {number}. {section}\n\n"));
+        match section.as_str() {
+            "Architecture" => out.push_str(&architecture(graph, contract)),
+            "Interfaces" => out.push_str(&interfaces_section(contract, number, files)),
+            "Configuration" => match configuration.as_ref() {
+                Some(Ok(rows)) => {
+                    out.push_str("| Property | Type | Description | Default | Required |\n|----------|------|-------------|---------|----------|\n");
+                    for row in rows {
+                        out.push_str(&format!(
+                            "| `{}` | {} | {} | {} | {} |\n",
+                            row[0], row[1], row[2], row[3], row[4]
+                        ));
+                    }
+                    out.push('\n');
+                }
+                Some(Err(err)) => out.push_str(&format!("_Could not read configuration schema: {err}_\n\n")),
+                None => {}
+            },
+            _ => out.push_str(&dependencies_section(contract, &dependencies, number)),
+        }
+    }
+    out.push_str("---\n\n");
+    if let Some(Value::Object(map)) = metadata {
+        let mut items: Vec<(&String, &Value)> = map.iter().collect();
+        items.sort_by(|a, b| a.0.cmp(b.0));
+        let spans: Vec<String> = items
+            .iter()
+            .map(|(key, value)| format!("`{key}: {}`", value.as_str().map_or_else(|| value.to_string(), str::to_owned)))
+            .collect();
+        out.push_str(&format!("{}\n\n", spans.join(" ")));
+    }
+    out.push_str("Generated by [Pacto](https://trianalab.github.io/pacto)\n");
+    out
+}
+
+fn summary(contract: &Contract) -> String {
+    let service = &contract.service;
+    let mut out = format!("**{}** `v{}`", text(&service.name), text(&service.version));
+    if let Some(runtime) = &contract.runtime {
+        out.push_str(&format!(" is a `{}` `{}` workload", text(&runtime.state.kind), text(&runtime.workload)));
+    }
+    let n_interfaces = contract.interfaces.as_ref().map_or(0, Vec::len);
+    if n_interfaces > 0 {
+        out.push_str(&format!(" exposing {n_interfaces} interface{}", if n_interfaces == 1 { "" } else { "s" }));
+    }
+    let n_dependencies = contract.dependencies.as_ref().map_or(0, Vec::len);
+    if n_dependencies > 0 {
+        out.push_str(&format!(
+            " with {n_dependencies} {}",
+            if n_dependencies == 1 { "dependency" } else { "dependencies" }
+        ));
+    }
+    out.push('.');
+    let mut details = Vec::new();
+    if !text(&service.owner).is_empty() {
+        details.push(format!("owned by `{}`", text(&service.owner)));
+    }
+    if let Some(image) = &service.image {
+        let private = if image.private.as_ref().is_some_and(|it| it.value) { "private" } else { "public" };
+        details.push(format!("packaged as `{}` (`{private}`)", text(&image.reference)));
+    }
+    if let Some(scaling) = &contract.scaling {
+        match &scaling.replicas {
+            Some(replicas) => details.push(format!("runs `{}` replicas", replicas.value)),
+            None => details.push(format!("scales from `{}` to `{}` replicas", scaling.min, scaling.max)),
+        }
+    }
+    if !details.is_empty() {
+        out.push_str(&format!(" {}.", capitalise(&details.join(", "))));
+    }
+    out
+}
+
+fn enum_description(path: &str, value: &str) -> String {
+    let mut node = pacto_core::validate::structural::schema();
+    for key in FieldPath::parse(path).keys() {
+        let Some(next) = node.get("properties").and_then(|it| it.get(key)) else {
+            return String::new();
+        };
+        node = next;
+    }
+    node.get("x-enum-descriptions").and_then(|it| it.get(value)).and_then(Value::as_str).unwrap_or_default().to_owned()
+}
+
+fn capitalise(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |first| first.to_uppercase().chain(chars).collect())
+}
+
+/// Lower case, spaces to `-`, `:` and `.` removed, as the reference's anchors.
+fn anchor(title: &str) -> String {
+    title.to_lowercase().replace(' ', "-").replace([':', '.'], "")
+}
+
+fn dependency_id(name: &str) -> String {
+    name.chars().filter(|it| it.is_ascii_alphanumeric()).collect()
+}
+
+fn interface_kind(interface: &Interface) -> &'static str {
+    match text(&interface.kind) {
+        "http" => "HTTP Interface",
+        "grpc" => "gRPC Interface",
+        _ => "Event Interface",
+    }
+}
+
+fn unique_dependencies(root: &Node) -> Vec<&Node> {
+    fn walk<'a>(node: &'a Node, out: &mut Vec<&'a Node>) {
+        for edge in &node.dependencies {
+            if let Some(child) = edge.node.as_ref().filter(|_| !edge.shared) {
+                out.push(child);
+                walk(child, out);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(root, &mut out);
+    out
+}
+
+fn architecture(graph: &Graph, contract: &Contract) -> String {
+    let id = |name: &str| dependency_id(name);
+    let mut out = String::from("```mermaid\ngraph TB\n");
+    let interfaces = contract.interfaces.as_deref().unwrap_or_default();
+    let public = interfaces.iter().any(|it| text(&it.visibility) == "public");
+    if public {
+        out.push_str("    external([\"External User\"])\n");
+    }
+    let root_id = id(&graph.root.name);
+    out.push_str(&format!("    subgraph {root_id}[\"{} v{}\"]\n", graph.root.name, graph.root.version));
+    if let Some(runtime) = &contract.runtime {
+        let replicas = contract.scaling.as_ref().map(|it| match &it.replicas {
+            Some(replicas) => format!(" · {} replicas", replicas.value),
+            None => format!(" · {}–{} replicas", it.min, it.max),
+        });
+        out.push_str(&format!(
+            "        {root_id}_state[(\"{} · {} criticality · {} {}{}\")]\n",
+            text(&runtime.state.kind),
+            text(&runtime.state.data_criticality),
+            text(&runtime.state.persistence.scope),
+            text(&runtime.state.persistence.durability),
+            replicas.unwrap_or_default()
+        ));
+    }
+    let health = contract.runtime.as_ref().and_then(|it| it.health.as_ref()).map_or("", |it| text(&it.interface));
+    for interface in interfaces {
+        let mut label = format!("{}<br/>{}", text(&interface.name), text(&interface.kind));
+        if let Some(port) = &interface.port {
+            label.push_str(&format!(" :{}", port.value));
+        }
+        if !text(&interface.visibility).is_empty() {
+            label.push_str(&format!("<br/>{}", text(&interface.visibility)));
+        }
+        if text(&interface.name) == health {
+            label.push_str("<br/>♥ health");
+        }
+        out.push_str(&format!("        {root_id}_iface_{}[\"{label}\"]\n", id(text(&interface.name))));
+    }
+    if contract.runtime.is_none() && interfaces.is_empty() {
+        out.push_str(&format!("        {root_id}_info[\"{}\"]\n", graph.root.name));
+    }
+    out.push_str("    end\n");
+    let dependencies = unique_dependencies(&graph.root);
+    for node in &dependencies {
+        out.push_str(&format!("    subgraph {}[\"{} v{}\"]\n    end\n", id(&node.name), node.name, node.version));
+    }
+    if public {
+        for interface in interfaces.iter().filter(|it| text(&it.visibility) == "public") {
+            out.push_str(&format!("    external --> {root_id}_iface_{}\n", id(text(&interface.name))));
+        }
+    }
+    let mut seen = Vec::new();
+    let mut stack = vec![&graph.root];
+    while let Some(node) = stack.pop() {
+        for edge in &node.dependencies {
+            if let Some(child) = &edge.node {
+                let line = format!("    {} --> {}\n", id(&node.name), id(&child.name));
+                if !seen.contains(&line) {
+                    seen.push(line);
+                }
+                if !edge.shared {
+                    stack.push(child);
+                }
+            }
+        }
+    }
+    for line in seen {
+        out.push_str(&line);
+    }
+    out.push_str("```\n\n");
+    out
+}
+
+fn interfaces_section(contract: &Contract, number: usize, files: &dyn Files) -> String {
+    let interfaces = contract.interfaces.as_deref().unwrap_or_default();
+    let mut out = String::from("| Name | Type | Port | Visibility |\n|------|------|------|------------|\n");
+    for it in interfaces {
+        let port = it.port.as_ref().map_or("—".to_owned(), |it| it.value.to_string());
+        let visibility = if text(&it.visibility).is_empty() { "—" } else { text(&it.visibility) };
+        out.push_str(&format!("| `{}` | `{}` | {port} | {visibility} |\n", text(&it.name), text(&it.kind)));
+    }
+    out.push('\n');
+    let health = contract.runtime.as_ref().and_then(|it| it.health.as_ref());
+    for (sub, it) in interfaces.iter().enumerate() {
+        out.push_str(&format!("### {number}.{}. {}: {}\n\n", sub + 1, interface_kind(it), text(&it.name)));
+        // The schema's default visibility is never applied (quirk 5): an absent one is not named.
+        let mut parts = Vec::new();
+        if !text(&it.visibility).is_empty() {
+            parts.push(format!("is `{}`", text(&it.visibility)));
+        }
+        if let Some(port) = &it.port {
+            parts.push(format!("exposes port `{}`", port.value));
+        }
+        let mut sentence = format!("The `{}` interface", text(&it.name));
+        if parts.is_empty() {
+            sentence.push_str(&format!(" is `{}`", text(&it.kind)));
+        } else {
+            sentence.push_str(&format!(" {}", parts.join(" and ")));
+        }
+        sentence.push('.');
+        if let Some(health) = health.filter(|h| text(&h.interface) == text(&it.name)) {
+            let delay = health.initial_delay_seconds.as_ref().map_or(0, |it| it.value);
+            sentence.push_str(&format!(
+                " It owns the health path under `{}` and requires an initial delay of `{delay}s`.",
+                text(&health.path)
+            ));
+        }
+        if text(&it.kind) != "http" && !text(&it.contract).is_empty() {
+            sentence.push_str(&format!(" Its contract is defined in `{}`.", text(&it.contract)));
+        }
+        out.push_str(&sentence);
+        out.push_str("\n\n");
+        if text(&it.kind) == "http" && !text(&it.contract).is_empty() {
+            match files.json(text(&it.contract)) {
+                Ok(spec) => out.push_str(&endpoints(&spec)),
+                Err(err) => out.push_str(&format!("_Could not read OpenAPI spec: {err}_\n\n")),
+            }
+        }
+    }
+    out
+}
+
+fn endpoints(spec: &Value) -> String {
+    const METHODS: [&str; 8] = ["get", "post", "put", "patch", "delete", "head", "options", "trace"];
+    let Some(paths) = spec.get("paths").and_then(Value::as_object) else {
+        return String::new();
+    };
+    let sorted: BTreeMap<&String, &Value> = paths.iter().collect();
+    let mut rows = String::new();
+    for (path, item) in sorted {
+        for method in METHODS {
+            if let Some(operation) = item.get(method) {
+                let summary = operation.get("summary").and_then(Value::as_str).unwrap_or_default();
+                rows.push_str(&format!("| `{}` | `{path}` | {summary} |\n", method.to_uppercase()));
+            }
+        }
+    }
+    if rows.is_empty() {
+        return String::new();
+    }
+    format!("| Method | Path | Summary |\n|--------|------|---------|\n{rows}\n")
+}
+
+/// `[property, type, description, default, required]` per configuration property, sorted,
+/// nested object properties flattened into dotted names.
+fn configuration_rows(files: &dyn Files, path: &str) -> Result<Vec<[String; 5]>, String> {
+    let schema = files.json(path)?;
+    let mut rows = Vec::new();
+    flatten(&schema, "", &mut rows);
+    Ok(rows)
+}
+
+fn flatten(schema: &Value, prefix: &str, rows: &mut Vec<[String; 5]>) {
+    let Some(properties) = schema.get("properties").and_then(Value::as_object) else {
+        return;
+    };
+    let required: Vec<&str> = schema
+        .get("required")
+        .and_then(Value::as_array)
+        .map(|it| it.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    let sorted: BTreeMap<&String, &Value> = properties.iter().collect();
+    for (name, property) in sorted {
+        let full = format!("{prefix}{name}");
+        if property.get("properties").is_some() {
+            flatten(property, &format!("{full}."), rows);
+            continue;
+        }
+        let kind = match property.get("type") {
+            Some(Value::String(it)) => it.clone(),
+            Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(", "),
+            _ => "—".to_owned(),
+        };
+        let description = property.get("description").and_then(Value::as_str).unwrap_or("—").to_owned();
+        let default = property
+            .get("default")
+            .map_or("—".to_owned(), |it| it.as_str().map_or_else(|| it.to_string(), str::to_owned));
+        let is_required = if required.contains(&name.as_str()) { "Yes" } else { "No" };
+        rows.push([full, kind, description, default, is_required.to_owned()]);
+    }
+}
+
+fn dependencies_section(contract: &Contract, dependencies: &[&Node], number: usize) -> String {
+    let mut out = String::from("| Reference | Compatibility | Required |\n|-----------|---------------|----------|\n");
+    for it in contract.dependencies.iter().flatten() {
+        let required = if it.required.as_ref().is_some_and(|it| it.value) { "Yes" } else { "No" };
+        out.push_str(&format!("| `{}` | `{}` | {required} |\n", text(&it.reference), text(&it.compatibility)));
+    }
+    out.push('\n');
+    for (sub, node) in dependencies.iter().enumerate() {
+        out.push_str(&format!(
+            "<details id=\"dep-{}\"><summary><h3>{number}.{}. {} <code>v{}</code></h3></summary>\n\n",
+            dependency_id(&node.name),
+            sub + 1,
+            node.name,
+            node.version
+        ));
+        out.push_str(&format!("**{}** `v{}`", node.name, node.version));
+        if let Some(reference) = &node.reference {
+            out.push_str(&format!(", reached through `{reference}`"));
+        }
+        out.push_str(".\n\n</details>\n\n");
+    }
+    out
+}

@@ -1,0 +1,44 @@
+//! `pacto doc` on the example bundle and on the graph fixtures: the Markdown, the JSON shape,
+//! and `-o`.
+
+use std::path::Path;
+use std::process::Command;
+
+use expect_test::expect_file;
+
+fn root() -> &'static Path {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."))
+}
+
+fn doc(dir: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_pacto")).arg("doc").args(args).current_dir(dir).output().unwrap()
+}
+
+#[test]
+fn doc_of_the_example_bundle() {
+    let output = doc(&root().join("examples"), &["payments-api"]);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    expect_file![root().join("tests/data/doc/payments-api.md")].assert_eq(&String::from_utf8_lossy(&output.stdout));
+}
+
+#[test]
+fn doc_with_local_dependencies() {
+    let output = doc(&root().join("tests/data/graph"), &["app"]);
+    expect_file![root().join("tests/data/doc/graph-app.md")].assert_eq(&String::from_utf8_lossy(&output.stdout));
+}
+
+#[test]
+fn doc_writes_the_file_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let example = root().join("examples/payments-api");
+    let output = doc(dir.path(), &["-o", "out", example.to_str().unwrap()]);
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "Wrote out/payments-api.md\n");
+    let written = std::fs::read_to_string(dir.path().join("out/payments-api.md")).unwrap();
+    assert_eq!(written, String::from_utf8_lossy(&output.stdout));
+    let output = doc(dir.path(), &["--output-format", "json", example.to_str().unwrap()]);
+    let json: serde_json::Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(json["serviceName"], "payments-api");
+    assert_eq!(json["markdown"].as_str(), Some(written.as_str()));
+    assert!(json.get("path").is_none());
+}
