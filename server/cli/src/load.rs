@@ -78,3 +78,31 @@ fn os_error(err: &io::Error) -> String {
         _ => err.to_string(),
     }
 }
+
+/// A contract loaded for reading (no validation), as `explain`, `graph` and `doc` need it.
+pub struct LoadedContract {
+    pub contract: pacto_core::contract::Contract,
+    /// The JSON of the free-form `metadata` mapping, when there is one.
+    pub metadata: Option<serde_json::Value>,
+}
+
+/// Loads `<arg>/pacto.yaml` with the reference's strict parse; a parse failure names its position.
+pub fn load_contract(arg: &str) -> Result<LoadedContract, String> {
+    let loaded = load(arg)?;
+    let parse = pacto_core::syntax::parse(&loaded.text);
+    let decoded = pacto_core::contract::from_tree(parse.root.as_ref());
+    let index = LineIndex::new(&loaded.text);
+    if let Some(failure) = pacto_core::validate::strict_parse_failure(&loaded.text, &index, &parse, &decoded) {
+        let at = index.line_col(&loaded.text, failure.span.start);
+        return Err(format!(
+            "failed to parse {}: {} ({}:{}:{})",
+            loaded.file, failure.message, loaded.file, at.line, at.column
+        ));
+    }
+    let metadata = parse
+        .root
+        .as_ref()
+        .and_then(|it| it.get("metadata"))
+        .and_then(|it| pacto_core::validate::json::to_json(it).ok());
+    Ok(LoadedContract { contract: decoded.contract, metadata })
+}

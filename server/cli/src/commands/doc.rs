@@ -8,12 +8,13 @@ use pacto_core::contract::text;
 use serde_json::{Map, Value};
 
 use crate::cli::Format;
-use crate::commands::graph::{load_contract_with_metadata, local_graph};
+use crate::commands::graph::local_graph;
+use crate::load;
 use crate::render::doc::{DirFiles, markdown};
 use crate::render::json as render_json;
 
 pub fn run(arg: &str, output: Option<&str>, format: Format) -> Result<(), String> {
-    let (contract, metadata) = load_contract_with_metadata(arg)?;
+    let load::LoadedContract { contract, metadata, .. } = load::load_contract(arg)?;
     let graph = local_graph(arg, &contract)?;
     let dir = arg.strip_prefix("file://").unwrap_or(arg);
     let text_md = markdown(&contract, metadata.as_ref(), &graph, &DirFiles(Path::new(dir)));

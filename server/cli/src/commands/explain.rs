@@ -1,8 +1,6 @@
 //! `pacto explain [dir]`: a summary of the contract, loaded without validation (spec §7.3).
 
 use pacto_core::contract::{self, Contract, text};
-use pacto_core::syntax::{self, LineIndex};
-use pacto_core::validate::{json::to_json, strict_parse_failure};
 use serde_json::{Map, Value};
 
 use crate::cli::Format;
@@ -10,26 +8,11 @@ use crate::load;
 use crate::render::json as render_json;
 
 pub fn run(arg: &str, format: Format) -> Result<(), String> {
-    let loaded = load::load(arg)?;
-    let parse = syntax::parse(&loaded.text);
-    let decoded = contract::from_tree(parse.root.as_ref());
-    let index = LineIndex::new(&loaded.text);
-    if let Some(failure) = strict_parse_failure(&loaded.text, &index, &parse, &decoded) {
-        let at = index.line_col(&loaded.text, failure.span.start);
-        return Err(format!(
-            "failed to parse {}: {} ({}:{}:{})",
-            loaded.file, failure.message, loaded.file, at.line, at.column
-        ));
-    }
-    let contract = &decoded.contract;
+    let loaded = load::load_contract(arg)?;
+    let contract = &loaded.contract;
     match format {
         Format::Json => {
-            let metadata = parse
-                .root
-                .as_ref()
-                .and_then(|root| root.get("metadata"))
-                .filter(|it| it.as_mapping().is_some_and(|entries| !entries.is_empty()))
-                .and_then(|it| to_json(it).ok());
+            let metadata = loaded.metadata.filter(|it| it.as_object().is_some_and(|entries| !entries.is_empty()));
             print!("{}", render_json::to_string(&json_summary(contract, metadata)));
         }
         Format::Text | Format::Markdown => print!("{}", text_summary(contract)),

@@ -3,34 +3,13 @@
 
 use std::path::{Path, PathBuf};
 
+use pacto_core::contract::Contract;
 use pacto_core::contract::oci_ref::DependencyRef;
-use pacto_core::contract::{self, Contract};
 use pacto_core::graph::{self, Edge, Fetcher, Graph, Node, short_ref};
-use pacto_core::syntax::{self, LineIndex};
-use pacto_core::validate::json::to_json;
-use pacto_core::validate::strict_parse_failure;
 use serde_json::{Map, Value};
 
 use crate::load;
 use crate::render::json as render_json;
-
-/// Loads a local bundle with the strict parse only (no validation), as the reference's fetcher.
-pub fn load_contract(arg: &str) -> Result<Contract, String> {
-    load_contract_with_metadata(arg).map(|(contract, _)| contract)
-}
-
-/// The contract and the JSON of its free-form `metadata`.
-pub fn load_contract_with_metadata(arg: &str) -> Result<(Contract, Option<Value>), String> {
-    let loaded = load::load(arg)?;
-    let parse = syntax::parse(&loaded.text);
-    let decoded = contract::from_tree(parse.root.as_ref());
-    let index = LineIndex::new(&loaded.text);
-    if let Some(failure) = strict_parse_failure(&loaded.text, &index, &parse, &decoded) {
-        return Err(format!("failed to parse {}: {}", loaded.file, failure.message));
-    }
-    let metadata = parse.root.as_ref().and_then(|it| it.get("metadata")).and_then(|it| to_json(it).ok());
-    Ok((decoded.contract, metadata))
-}
 
 /// The dependency graph of a local root, local dependencies relative to its directory.
 pub fn local_graph(arg: &str, root: &Contract) -> Result<Graph, String> {
@@ -51,14 +30,14 @@ impl Fetcher for LocalFetcher {
             DependencyRef::Local(location) => {
                 let path = Path::new(location);
                 let dir = if path.is_relative() { self.base_dir.join(path) } else { path.to_path_buf() };
-                load_contract(&dir.display().to_string())
+                load::load_contract(&dir.display().to_string()).map(|it| it.contract)
             }
         }
     }
 }
 
 pub fn run(arg: &str, output_format: &str) -> Result<(), String> {
-    let root = load_contract(arg)?;
+    let root = load::load_contract(arg)?.contract;
     let graph = local_graph(arg, &root)?;
     match output_format {
         "json" => print!("{}", render_json::to_string(&json(&graph))),
