@@ -114,6 +114,44 @@ mod tests {
                 .collect();
             out.push_str(&format!("{rule:<42} {}\n", row.join(" ")));
         }
-        expect![[r#""#]].assert_eq(&out);
+        expect![[r#"
+            service.name                               POTENTIAL_BREAKING POTENTIAL_BREAKING BREAKING
+            service.version                            POTENTIAL_BREAKING POTENTIAL_BREAKING NON_BREAKING
+            service.owner                              NON_BREAKING NON_BREAKING NON_BREAKING
+            service.image                              NON_BREAKING NON_BREAKING NON_BREAKING
+            interfaces                                 NON_BREAKING BREAKING POTENTIAL_BREAKING
+            interfaces.type                            POTENTIAL_BREAKING POTENTIAL_BREAKING BREAKING
+            interfaces.port                            POTENTIAL_BREAKING BREAKING BREAKING
+            interfaces.visibility                      POTENTIAL_BREAKING POTENTIAL_BREAKING POTENTIAL_BREAKING
+            interfaces.contract                        POTENTIAL_BREAKING POTENTIAL_BREAKING POTENTIAL_BREAKING
+            configuration                              NON_BREAKING BREAKING POTENTIAL_BREAKING
+            configuration.schema                       NON_BREAKING BREAKING POTENTIAL_BREAKING
+            runtime.workload                           POTENTIAL_BREAKING POTENTIAL_BREAKING BREAKING
+            runtime.state.type                         POTENTIAL_BREAKING POTENTIAL_BREAKING BREAKING
+            runtime.state.persistence.scope            POTENTIAL_BREAKING POTENTIAL_BREAKING BREAKING
+            runtime.state.persistence.durability       POTENTIAL_BREAKING POTENTIAL_BREAKING BREAKING
+            runtime.state.dataCriticality              POTENTIAL_BREAKING POTENTIAL_BREAKING POTENTIAL_BREAKING
+            runtime.lifecycle.upgradeStrategy          NON_BREAKING POTENTIAL_BREAKING POTENTIAL_BREAKING
+            runtime.lifecycle.gracefulShutdownSeconds  POTENTIAL_BREAKING POTENTIAL_BREAKING NON_BREAKING
+            runtime.health.interface                   POTENTIAL_BREAKING POTENTIAL_BREAKING POTENTIAL_BREAKING
+            runtime.health.path                        POTENTIAL_BREAKING POTENTIAL_BREAKING POTENTIAL_BREAKING
+            runtime.health.initialDelaySeconds         POTENTIAL_BREAKING POTENTIAL_BREAKING NON_BREAKING
+            scaling                                    NON_BREAKING POTENTIAL_BREAKING POTENTIAL_BREAKING
+            scaling.replicas                           POTENTIAL_BREAKING POTENTIAL_BREAKING POTENTIAL_BREAKING
+            scaling.min                                POTENTIAL_BREAKING POTENTIAL_BREAKING POTENTIAL_BREAKING
+            scaling.max                                POTENTIAL_BREAKING POTENTIAL_BREAKING NON_BREAKING
+            dependencies                               NON_BREAKING BREAKING POTENTIAL_BREAKING
+            dependencies.ref                           POTENTIAL_BREAKING POTENTIAL_BREAKING POTENTIAL_BREAKING
+            dependencies.compatibility                 POTENTIAL_BREAKING POTENTIAL_BREAKING POTENTIAL_BREAKING
+            dependencies.required                      POTENTIAL_BREAKING POTENTIAL_BREAKING POTENTIAL_BREAKING
+            openapi.paths                              NON_BREAKING BREAKING POTENTIAL_BREAKING
+            openapi.methods                            NON_BREAKING BREAKING POTENTIAL_BREAKING
+            openapi.parameters                         POTENTIAL_BREAKING BREAKING POTENTIAL_BREAKING
+            openapi.request-body                       POTENTIAL_BREAKING POTENTIAL_BREAKING POTENTIAL_BREAKING
+            openapi.responses                          NON_BREAKING BREAKING POTENTIAL_BREAKING
+            schema.properties                          NON_BREAKING BREAKING POTENTIAL_BREAKING
+            metadata.unknown                           POTENTIAL_BREAKING POTENTIAL_BREAKING POTENTIAL_BREAKING
+        "#]]
+        .assert_eq(&out);
     }
 }

@@ -4,11 +4,11 @@
 
 use std::collections::BTreeMap;
 
+use super::{BundleReader, Change, ChangeBuilder, ChangeType, ChangeValue, FileSpan};
 use crate::contract::oci_ref::{DependencyRef, OciRef};
 use crate::contract::{
     Configuration, Contract, Dependency, Health, Interface, Lifecycle, Runtime, Scaling, Spanned, Text, text,
 };
-use super::{BundleReader, Change, ChangeBuilder, ChangeType, ChangeValue, FileSpan};
 
 /// All contract-level changes, OpenAPI and schema diffs included, in the reference's group
 /// order (the caller sorts them).
@@ -22,7 +22,11 @@ pub fn diff_contracts(
     service(old, new, &mut acc);
     scaling(old.scaling.as_ref(), new.scaling.as_ref(), &mut acc);
     runtime(old.runtime.as_ref(), new.runtime.as_ref(), &mut acc);
-    dependencies(old.dependencies.as_deref().unwrap_or_default(), new.dependencies.as_deref().unwrap_or_default(), &mut acc);
+    dependencies(
+        old.dependencies.as_deref().unwrap_or_default(),
+        new.dependencies.as_deref().unwrap_or_default(),
+        &mut acc,
+    );
     interfaces(
         old.interfaces.as_deref().unwrap_or_default(),
         new.interfaces.as_deref().unwrap_or_default(),
@@ -188,12 +192,7 @@ fn runtime(old: Option<&Runtime>, new: Option<&Runtime>, acc: &mut Vec<Change>) 
     let (old, new) = (old.unwrap_or(&empty), new.unwrap_or(&empty));
     modified_text("runtime.workload", &old.workload, &new.workload, acc);
     modified_text("runtime.state.type", &old.state.kind, &new.state.kind, acc);
-    modified_text(
-        "runtime.state.persistence.scope",
-        &old.state.persistence.scope,
-        &new.state.persistence.scope,
-        acc,
-    );
+    modified_text("runtime.state.persistence.scope", &old.state.persistence.scope, &new.state.persistence.scope, acc);
     modified_text(
         "runtime.state.persistence.durability",
         &old.state.persistence.durability,
@@ -251,12 +250,17 @@ pub fn dependency_key(reference: &str) -> String {
     }
 }
 
+/// Duplicates: the last one wins, as in the reference's maps. Sorted keys make the order stable.
+fn index_dependencies(deps: &[Dependency]) -> BTreeMap<String, &Dependency> {
+    deps.iter().map(|it| (dependency_key(text(&it.reference)), it)).collect()
+}
+
+fn index_interfaces(items: &[Interface]) -> BTreeMap<String, &Interface> {
+    items.iter().map(|it| (text(&it.name).to_owned(), it)).collect()
+}
+
 fn dependencies(old: &[Dependency], new: &[Dependency], acc: &mut Vec<Change>) {
-    // Duplicates: the last one wins, as in the reference's map.
-    let index = |deps: &[Dependency]| -> BTreeMap<String, &Dependency> {
-        deps.iter().map(|it| (dependency_key(text(&it.reference)), it)).collect()
-    };
-    let (old_index, new_index) = (index(old), index(new));
+    let (old_index, new_index) = (index_dependencies(old), index_dependencies(new));
     for (key, old_dep) in &old_index {
         let old_ref = text(&old_dep.reference);
         let Some(new_dep) = new_index.get(key) else {
@@ -290,9 +294,8 @@ fn dependencies(old: &[Dependency], new: &[Dependency], acc: &mut Vec<Change>) {
         }
         let required = |dep: &Dependency| dep.required.as_ref().is_some_and(|it| it.value);
         if required(old_dep) != required(new_dep) {
-            let bool_span = |dep: &Dependency| {
-                Some(FileSpan::contract(dep.required.as_ref().map_or(dep.span, |it| it.span)))
-            };
+            let bool_span =
+                |dep: &Dependency| Some(FileSpan::contract(dep.required.as_ref().map_or(dep.span, |it| it.span)));
             acc.push(ChangeBuilder::new("dependencies.required", ChangeType::Modified).build(
                 Some(format!("{old_ref}: required={}", required(old_dep)).into()),
                 Some(format!("{new_ref}: required={}", required(new_dep)).into()),
@@ -322,10 +325,7 @@ fn interfaces(
     new_files: &dyn BundleReader,
     acc: &mut Vec<Change>,
 ) {
-    let index = |items: &[Interface]| -> BTreeMap<String, &Interface> {
-        items.iter().map(|it| (text(&it.name).to_owned(), it)).collect()
-    };
-    let (old_index, new_index) = (index(old), index(new));
+    let (old_index, new_index) = (index_interfaces(old), index_interfaces(new));
     for (name, old_item) in &old_index {
         let Some(new_item) = new_index.get(name) else {
             acc.push(ChangeBuilder::new("interfaces", ChangeType::Removed).build(
@@ -432,4 +432,3 @@ fn configuration(
         }
     }
 }
-

@@ -141,6 +141,8 @@ impl FileSpan {
 /// differ (`openapi.methods` for `openapi.paths[/users].methods[GET]`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Change {
+    /// The rule-table key that classified the change (§3.3).
+    pub rule: &'static str,
     pub path: String,
     pub change_type: ChangeType,
     pub old_value: Option<ChangeValue>,
@@ -165,7 +167,12 @@ pub struct DiffResult {
 
 /// Compares two contracts and their bundles: contract sections, OpenAPI specs, the
 /// configuration schema and SBOMs (§3.4–§3.7). Dependency graphs are not resolved here.
-pub fn compare(old: &Contract, new: &Contract, old_files: &dyn BundleReader, new_files: &dyn BundleReader) -> DiffResult {
+pub fn compare(
+    old: &Contract,
+    new: &Contract,
+    old_files: &dyn BundleReader,
+    new_files: &dyn BundleReader,
+) -> DiffResult {
     let mut changes = contract::diff_contracts(old, new, old_files, new_files);
     sort_changes(&mut changes);
     DiffResult { classification: overall(&changes), changes, sbom: sbom::diff_bundles(old_files, new_files) }
@@ -211,6 +218,7 @@ impl ChangeBuilder {
         let reason = reason.unwrap_or_else(|| format!("{} {}", self.path, self.change_type));
         Change {
             classification: classify(self.rule, self.change_type),
+            rule: self.rule,
             path: self.path,
             change_type: self.change_type,
             old_value,

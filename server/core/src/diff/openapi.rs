@@ -188,7 +188,13 @@ impl SpecDiff<'_> {
                         old_span: Some(old_param.node.span),
                         new_span: Some(new_param.node.span),
                     };
-                    self.push("openapi.parameters", path, ChangeType::Modified, values, format!("{old_value} modified"));
+                    self.push(
+                        "openapi.parameters",
+                        path,
+                        ChangeType::Modified,
+                        values,
+                        format!("{old_value} modified"),
+                    );
                 }
                 Some(_) => {}
             }

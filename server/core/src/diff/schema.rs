@@ -15,7 +15,8 @@ pub fn diff_schemas(old_file: &str, old_text: &str, new_file: &str, new_text: &s
     let mut acc = Vec::new();
     for (key, span) in &old {
         if !new.contains_key(key) {
-            let change = ChangeBuilder::at("schema.properties", format!("schema.properties[{key}]"), ChangeType::Removed);
+            let change =
+                ChangeBuilder::at("schema.properties", format!("schema.properties[{key}]"), ChangeType::Removed);
             acc.push(change.build(
                 Some(ChangeValue::from(key.as_str())),
                 None,
@@ -71,13 +72,22 @@ mod tests {
         check(
             r#"{"type": "object", "properties": {"port": {"type": "integer"}, "host": {}}}"#,
             r#"{"type": "object", "properties": {"host": {"type": "string"}, "debug": {}}}"#,
-            expect![[r#""#]],
+            expect![[r#"
+                [BREAKING] schema.properties[port] (removed): configuration property port removed [- port]
+                   old=old.json@34..40
+                [NON_BREAKING] schema.properties[debug] (added): configuration property debug added [+ debug]
+                   new=new.json@62..69
+            "#]],
         );
     }
 
     #[test]
     fn schema_identical_keys_with_other_changes_yield_nothing() {
-        check(r#"{"properties": {"a": {"type": "string"}}, "required": ["a"]}"#, r#"{"properties": {"a": {}}}"#, expect![[""]]);
+        check(
+            r#"{"properties": {"a": {"type": "string"}}, "required": ["a"]}"#,
+            r#"{"properties": {"a": {}}}"#,
+            expect![[""]],
+        );
     }
 
     #[test]
@@ -89,6 +99,13 @@ mod tests {
 
     #[test]
     fn schema_without_properties_on_one_side() {
-        check(r#"{"type": "object"}"#, r#"{"properties": {"a": {}}}"#, expect![[""]]);
+        check(
+            r#"{"type": "object"}"#,
+            r#"{"properties": {"a": {}}}"#,
+            expect![[r#"
+            [NON_BREAKING] schema.properties[a] (added): configuration property a added [+ a]
+               new=new.json@16..19
+        "#]],
+        );
     }
 }

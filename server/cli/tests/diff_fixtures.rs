@@ -1,0 +1,75 @@
+//! `pacto diff` golden cases: each `tests/data/diff/<case>/{old,new}/` pair is compared by the
+//! built binary in every output format and the output checked against `expected.txt` beside it
+//! (`UPDATE_EXPECT=1` rewrites them).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use expect_test::{expect, expect_file};
+
+fn data_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/diff")
+}
+
+fn run(dir: &Path, args: &[&str]) -> String {
+    let output = Command::new(env!("CARGO_BIN_EXE_pacto"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("PACTO_OUTPUT_FORMAT")
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the pacto binary runs");
+    format!(
+        "exit: {}\n--- stdout\n{}--- stderr\n{}",
+        output.status.code().map_or("signal".to_owned(), |it| it.to_string()),
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    )
+}
+
+#[test]
+fn diff_fixtures_match_expected_output() {
+    let root = data_dir();
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(&root)
+        .expect("tests/data/diff exists")
+        .map(|it| it.expect("readable entry").path())
+        .filter(|it| it.is_dir())
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 6, "the corpus has {} cases, fewer than 6", cases.len());
+    for case in cases {
+        let name = case.file_name().unwrap().to_string_lossy().into_owned();
+        let (old, new) = (format!("{name}/old"), format!("{name}/new"));
+        let mut out = String::new();
+        for format in ["text", "json", "markdown", "sarif"] {
+            out.push_str(&format!("=== {format}\n"));
+            out.push_str(&run(&root, &["diff", "--output-format", format, &old, &new]));
+        }
+        expect_file![case.join("expected.txt")].assert_eq(&out);
+    }
+}
+
+#[test]
+fn diff_oci_argument_without_registry_client() {
+    let root = data_dir();
+    expect![[r#"
+        exit: 1
+        --- stdout
+        --- stderr
+        old contract: OCI registry client not configured
+    "#]]
+    .assert_eq(&run(&root, &["diff", "oci://ghcr.io/acme/orders:1.0.0", "identical/new"]));
+    expect![[r#"
+        exit: 1
+        --- stdout
+        --- stderr
+        new contract: failed to access missing: stat missing: no such file or directory
+    "#]]
+    .assert_eq(&run(&root, &["diff", "identical/old", "missing"]));
+}
+
+#[test]
+fn diff_needs_exactly_two_arguments() {
+    let out = run(&data_dir(), &["diff", "identical/old"]);
+    assert!(out.starts_with("exit: 1\n"), "{out}");
+}
