@@ -8,12 +8,12 @@ use std::fmt::Write as _;
 use std::fs;
 use std::path::PathBuf;
 
-use pacto_core::contract::{self, Contract, text};
+use pacto_core::contract::{Contract, text};
 use pacto_core::diff::{
     BundleReader, Change, ChangeType, ChangeValue, Classification, DiffResult, FileSpan, SbomDiff, compare,
 };
-use pacto_core::syntax::{self, LineIndex, limits::MAX_CONTRACT_BYTES};
-use pacto_core::validate::{bundle::valid_path, strict_parse_failure};
+use pacto_core::syntax::{LineIndex, limits::MAX_CONTRACT_BYTES};
+use pacto_core::validate::bundle::valid_path;
 use serde_json::{Map, Value, json};
 
 use crate::load;
@@ -50,20 +50,10 @@ struct Side {
 
 impl Side {
     fn load(arg: &str) -> Result<Side, String> {
-        let loaded = load::load(arg)?;
-        let parse = syntax::parse(&loaded.text);
-        let decoded = contract::from_tree(parse.root.as_ref());
-        let index = LineIndex::new(&loaded.text);
         // The reference's strict parse fails the load; nothing else is checked (§3).
-        if let Some(failure) = strict_parse_failure(&loaded.text, &index, &parse, &decoded) {
-            let at = index.line_col(&loaded.text, failure.span.start);
-            return Err(format!(
-                "failed to parse {}: {} ({}:{}:{})",
-                loaded.file, failure.message, loaded.file, at.line, at.column
-            ));
-        }
+        let contract = load::load_contract(arg)?.contract;
         let dir = arg.strip_prefix("file://").unwrap_or(arg).to_owned();
-        Ok(Side { contract: decoded.contract, files: DirReader { root: loaded.dir }, dir })
+        Ok(Side { contract, files: DirReader { root: std::path::PathBuf::from(&dir) }, dir })
     }
 
     /// `<dir>/<file>` as a SARIF URI, written as the user gave the directory.
