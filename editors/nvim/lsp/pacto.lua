@@ -1,10 +1,10 @@
 ---@brief
 ---
---- https://github.com/TrianaLab/pacto
+--- https://github.com/pacto-rs/pacto
 ---
 --- `pacto lsp`: diagnostics, hover, completion, navigation and quick fixes for Pacto service contracts.
 ---
---- Install the server (it is the `pacto` binary):
+--- Install the server (the `pacto` binary) from a checkout of the repository:
 --- ```sh
 --- cargo install --path server/cli
 --- ```

@@ -675,3 +675,36 @@ fn file_not_found_is_rechecked_when_watched_files_change() {
     assert_eq!(render_diagnostics(&client.diagnostics(&uri, 1)), "none\n");
     client.shutdown();
 }
+
+#[test]
+fn a_client_that_pulls_is_not_pushed_to() {
+    let capabilities = json!({
+        "textDocument": {"diagnostic": {"dynamicRegistration": false}},
+        "workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}, "diagnostics": {"refreshSupport": true}}
+    });
+    let (mut client, init) = Client::start(capabilities);
+    assert_eq!(init["capabilities"]["diagnosticProvider"]["identifier"], "pacto");
+    let text = "pactoVersion: \"1.0\"\nservice: {name: svc, version: 1.0.0}\nconfiguration:\n  schema: schema.json\n";
+    let (dir, uri) = bundle(text);
+    client.open(&uri, text);
+    let pulled = client.request("textDocument/diagnostic", json!({"textDocument": {"uri": uri}}));
+    assert_eq!(pulled["items"][0]["code"], "FILE_NOT_FOUND");
+    std::fs::write(dir.path().join("schema.json"), "{}").unwrap();
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri_of(&dir.path().join("schema.json")), "type": 1}]}),
+    );
+    client.wait_for(|it| it["method"] == "workspace/diagnostic/refresh");
+    let pulled = client.request("textDocument/diagnostic", json!({"textDocument": {"uri": uri}}));
+    assert_eq!(pulled["items"], json!([]));
+    client.request("shutdown", Value::Null);
+    let pushed = client.take_pending(|it| it["method"] == "textDocument/publishDiagnostics");
+    assert_eq!(pushed, Vec::<Value>::new());
+}
+
+#[test]
+fn a_client_that_does_not_pull_is_not_offered_pulls() {
+    let (client, init) = Client::start(json!({}));
+    assert_eq!(init["capabilities"].get("diagnosticProvider"), None);
+    drop(client);
+}

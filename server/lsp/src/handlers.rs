@@ -45,6 +45,9 @@ pub async fn run_blocking<T: Send + 'static>(
 /// Analyses the current version in the background and publishes its diagnostics, unless a
 /// newer version arrived meanwhile: a result for an old version is never published.
 pub fn schedule_diagnostics(backend: &Backend, uri: Uri) {
+    if backend.session.pull_diagnostics() {
+        return;
+    }
     let Some(snapshot) = backend.session.snapshot(&uri) else {
         return;
     };
@@ -106,6 +109,15 @@ pub async fn register_file_watcher(backend: &Backend) {
 /// A referenced file appeared or disappeared: every open contract is checked again.
 pub fn files_changed(backend: &Backend) {
     backend.session.invalidate_all();
+    if backend.session.pull_diagnostics() {
+        let client = backend.client.clone();
+        tokio::spawn(async move {
+            if let Err(err) = client.workspace_diagnostic_refresh().await {
+                tracing::warn!("the client refused a diagnostics refresh: {err}");
+            }
+        });
+        return;
+    }
     let uris: Vec<Uri> = backend.session.documents.iter().map(|it| it.key().clone()).collect();
     for uri in uris {
         schedule_diagnostics(backend, uri);

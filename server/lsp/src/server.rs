@@ -37,6 +37,8 @@ impl LanguageServer for Backend {
             .and_then(|it| it.dynamic_registration)
             .unwrap_or(false);
         self.session.set_watch_files(watch_dynamic);
+        let pull = params.capabilities.text_document.as_ref().is_some_and(|it| it.diagnostic.is_some());
+        self.session.set_pull_diagnostics(pull);
         Ok(InitializeResult {
             capabilities: ServerCapabilities {
                 position_encoding: Some(if utf8 { PositionEncodingKind::UTF8 } else { PositionEncodingKind::UTF16 }),
@@ -67,12 +69,15 @@ impl LanguageServer for Backend {
                     code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
                     ..Default::default()
                 })),
-                diagnostic_provider: Some(DiagnosticServerCapabilities::Options(DiagnosticOptions {
-                    identifier: Some("pacto".into()),
-                    inter_file_dependencies: false,
-                    workspace_diagnostics: false,
-                    work_done_progress_options: WorkDoneProgressOptions::default(),
-                })),
+                // Pull for clients that pull, push for the others: never both (see `Session`).
+                diagnostic_provider: pull.then(|| {
+                    DiagnosticServerCapabilities::Options(DiagnosticOptions {
+                        identifier: Some("pacto".into()),
+                        inter_file_dependencies: false,
+                        workspace_diagnostics: false,
+                        work_done_progress_options: WorkDoneProgressOptions::default(),
+                    })
+                }),
                 ..Default::default()
             },
             server_info: Some(ServerInfo { name: "pacto".into(), version: Some(env!("CARGO_PKG_VERSION").into()) }),

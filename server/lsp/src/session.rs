@@ -15,6 +15,7 @@ pub struct Session {
     pub documents: DashMap<Uri, Document>,
     encoding: OnceLock<Encoding>,
     watch_files: AtomicBool,
+    pull_diagnostics: AtomicBool,
 }
 
 impl Session {
@@ -33,6 +34,16 @@ impl Session {
 
     pub fn watch_files(&self) -> bool {
         self.watch_files.load(Ordering::Relaxed)
+    }
+
+    /// Whether the client pulls diagnostics (`textDocument/diagnostic`). Such a client is not
+    /// pushed to: clients keep pulled and pushed diagnostics apart, and would show each twice.
+    pub fn set_pull_diagnostics(&self, on: bool) {
+        self.pull_diagnostics.store(on, Ordering::Relaxed);
+    }
+
+    pub fn pull_diagnostics(&self) -> bool {
+        self.pull_diagnostics.load(Ordering::Relaxed)
     }
 
     pub fn open(&self, uri: Uri, text: &str, version: i32) {

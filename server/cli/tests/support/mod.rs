@@ -122,6 +122,16 @@ impl Client {
         }
     }
 
+    /// Removes and returns the messages seen so far that match `wanted`, without waiting.
+    pub fn take_pending(&mut self, wanted: impl Fn(&Value) -> bool) -> Vec<Value> {
+        while let Ok(message) = self.incoming.try_recv() {
+            self.pending.push_back(message);
+        }
+        let (taken, kept): (Vec<Value>, Vec<Value>) = self.pending.drain(..).partition(|it| wanted(it));
+        self.pending = kept.into();
+        taken
+    }
+
     pub fn open(&mut self, uri: &str, text: &str) {
         self.notify(
             "textDocument/didOpen",

@@ -1,0 +1,38 @@
+// The extension's entry point: it only activates. It builds the `Ctx`, registers the commands of one table,
+// starts the client, and shows activation errors, which VS Code would otherwise swallow.
+import * as vscode from 'vscode';
+
+import { COMMANDS } from './commands';
+import { requiresRestart } from './config';
+import { Ctx } from './ctx';
+
+let ctx: Ctx | undefined;
+
+export async function activate(extCtx: vscode.ExtensionContext): Promise<void> {
+    ctx = new Ctx(extCtx);
+    for (const [name, factory] of Object.entries(COMMANDS)) {
+        ctx.pushExtCleanup(vscode.commands.registerCommand(name, factory(ctx)));
+    }
+    ctx.pushExtCleanup(
+        vscode.workspace.onDidChangeConfiguration(async (event) => {
+            if (ctx && requiresRestart((section) => event.affectsConfiguration(section))) {
+                await vscode.commands.executeCommand('pacto.restartServer');
+            }
+        }),
+    );
+    try {
+        await ctx.start();
+    } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        void vscode.window.showErrorMessage(message, 'Open Settings').then((choice) => {
+            if (choice === 'Open Settings') {
+                void vscode.commands.executeCommand('workbench.action.openSettings', 'pacto.server.path');
+            }
+        });
+    }
+}
+
+export async function deactivate(): Promise<void> {
+    await ctx?.stop();
+    ctx = undefined;
+}
