@@ -48,6 +48,25 @@ pub enum Command {
         #[arg(short, long)]
         output: Option<String>,
     },
+    /// Validate a bundle and push it to an OCI registry (tag: service.version when the ref has none)
+    Push {
+        /// oci://registry/repository[:tag]
+        reference: String,
+        /// Bundle directory
+        #[arg(short, long, default_value = ".")]
+        path: String,
+        /// Overwrite an existing tag
+        #[arg(short, long)]
+        force: bool,
+    },
+    /// Pull a bundle from an OCI registry (tag-less: the highest semver tag)
+    Pull {
+        /// oci://registry/repository[:tag|@digest]
+        reference: String,
+        /// Output directory (default: the service name)
+        #[arg(short, long)]
+        output: Option<String>,
+    },
     /// Run the language server on stdin/stdout
     Lsp {
         /// Log level on stderr: error, warn, info, debug or trace (default: $PACTO_LOG, else warn)

@@ -107,6 +107,48 @@ pub enum CacheError {
     DigestMismatch { expected: Digest, actual: Digest },
 }
 
+/// Why a registry operation failed (spec §5.5). Each variant names the reference it was about; causes are
+/// the transport's or the registry's words, never credentials.
+#[derive(Debug, thiserror::Error)]
+pub enum RegistryError {
+    #[error("invalid reference {reference:?}: {reason}")]
+    InvalidReference { reference: String, reason: String },
+    #[error("invalid repository {repository:?}: {reason}")]
+    InvalidRepository { repository: String, reason: String },
+    #[error(
+        "authentication failed for {reference}: {registry} {cause} — run `pacto login` or check PACTO_REGISTRY_TOKEN"
+    )]
+    Unauthorized { reference: String, registry: String, cause: String },
+    #[error("artifact not found: {reference}")]
+    NotFound { reference: String },
+    #[error("registry unreachable for {reference}: {cause}")]
+    Unreachable { reference: String, cause: String },
+    #[error("registry unreachable for {reference}: no answer within {} s", .timeout.as_secs_f32())]
+    Timeout { reference: String, timeout: std::time::Duration },
+    #[error("layer of {reference} is {size} bytes, over the maximum compressed size of {limit} bytes")]
+    LayerTooLarge { reference: String, size: u64, limit: u64 },
+    #[error("{what} of {reference} has digest {actual}, not the expected {expected}")]
+    DigestMismatch { reference: String, what: &'static str, expected: Digest, actual: Digest },
+    #[error("invalid artifact {reference}: {source}")]
+    Artifact { reference: String, source: Error },
+    #[error("failed to extract bundle: {source}")]
+    Bundle { source: Error },
+    #[error("no semver tags found for {repository}")]
+    NoSemverTags { repository: String },
+    #[error("failed to read {path} (PACTO_CA_FILE): {reason}")]
+    CaFile { path: String, reason: String },
+    #[error("failed to parse {path}: {reason}")]
+    CredentialsFile { path: String, reason: String },
+}
+
+impl RegistryError {
+    /// Whether the registry could not be reached at all, which lets a cached answer stand in (spec "Our
+    /// decisions": the cache works offline).
+    pub fn is_unreachable(&self) -> bool {
+        matches!(self, RegistryError::Unreachable { .. } | RegistryError::Timeout { .. })
+    }
+}
+
 /// An OS error as a lowercase phrase without the `(os error N)` suffix, as the reference words them.
 pub(crate) fn reason(err: &io::Error) -> String {
     let text = match err.kind() {

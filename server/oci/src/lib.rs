@@ -1,16 +1,27 @@
 //! Pacto bundles as OCI artifacts: reproducible archives and safe extraction (`bundle`), the artifact's
-//! manifest and config (`layout`) and the content-addressed disk cache (`cache`). No network code yet.
+//! manifest and config (`layout`), the content-addressed disk cache (`cache`), and the registry side:
+//! references, transport, credentials, the client and pulls through the cache.
 
 mod atomic;
 pub mod bundle;
 pub mod cache;
+pub mod client;
+pub mod credentials;
 pub mod digest;
 pub mod error;
+pub mod fetch;
 pub mod layout;
 pub mod limits;
+pub mod reference;
+pub mod transport;
 
 pub use bundle::{Archive, Bundle, Entry, PackOptions, extract, pack};
 pub use cache::{Cache, Network, TagEntry};
+pub use client::{Client, Pulled, block_on};
+pub use credentials::Credential;
 pub use digest::Digest;
-pub use error::{CacheError, Error};
+pub use error::{CacheError, Error, RegistryError};
+pub use fetch::{Fetched, Source, fetch, resolve};
 pub use limits::Limits;
+pub use reference::Reference;
+pub use transport::{ClientOptions, Timeouts};

@@ -7,6 +7,8 @@ mod generate;
 pub mod graph;
 mod init;
 mod pack;
+mod pull;
+mod push;
 mod validate;
 
 use crate::cli::{Cli, Command};
@@ -24,6 +26,10 @@ pub fn run(cli: Cli) -> Result<(), String> {
         Some(Command::Explain { path }) => explain::run(path.as_deref().unwrap_or("."), format),
         Some(Command::Init { name }) => init::run(&name, format),
         Some(Command::Pack { path, output }) => pack::run(path.as_deref().unwrap_or("."), output.as_deref(), format),
+        Some(Command::Push { reference, path, force }) => {
+            push::run(push::Args { reference: &reference, path: &path, force, no_cache: cli.no_cache }, format)
+        }
+        Some(Command::Pull { reference, output }) => pull::run(&reference, output.as_deref(), cli.no_cache, format),
         Some(Command::Lsp { log_level, .. }) => {
             pacto_lsp::run_stdio(log_level.as_deref()).map_err(|err| format!("language server failed: {err}"))
         }

@@ -1,0 +1,325 @@
+//! `pacto push` and `pacto pull` against a real registry on 127.0.0.1 (Debian's `docker-registry`):
+//! round trip, the artifact's exact media types, tags, auth, TLS, failures and the cache.
+
+mod support_registry;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::Instant;
+
+use serde_json::Value;
+use support_registry::{Mode, PASSWORD, Registry, USER, free_port};
+
+const EXAMPLE_FILES: [&str; 6] = [
+    "configuration/schema.json",
+    "docs/README.md",
+    "interfaces/events.yaml",
+    "interfaces/openapi.yaml",
+    "interfaces/payments.proto",
+    "pacto.yaml",
+];
+
+fn example() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/payments-api")
+}
+
+/// A scratch home: the example copied to `payments-api/`, and its own cache and config directories so
+/// nothing of the machine's (a Docker login, an old cache) takes part.
+struct Home {
+    dir: tempfile::TempDir,
+}
+
+impl Home {
+    fn new() -> Home {
+        let dir = tempfile::tempdir().unwrap();
+        for rel in EXAMPLE_FILES {
+            let dest = dir.path().join("payments-api").join(rel);
+            fs::create_dir_all(dest.parent().unwrap()).unwrap();
+            fs::copy(example().join(rel), dest).unwrap();
+        }
+        Home { dir }
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn pacto(&self, args: &[&str], envs: &[(&str, &str)]) -> Output {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_pacto"));
+        for name in [
+            "PACTO_REGISTRY_TOKEN",
+            "PACTO_REGISTRY_USERNAME",
+            "PACTO_REGISTRY_PASSWORD",
+            "PACTO_NO_CACHE",
+            "PACTO_CA_FILE",
+            "PACTO_INSECURE_REGISTRIES",
+            "PACTO_OUTPUT_FORMAT",
+            "DOCKER_CONFIG",
+            "REGISTRY_AUTH_FILE",
+        ] {
+            command.env_remove(name);
+        }
+        command
+            .args(args)
+            .current_dir(self.path())
+            .env("HOME", self.path())
+            .env("XDG_CACHE_HOME", self.path().join("cache"))
+            .env("XDG_CONFIG_HOME", self.path().join("config"))
+            .env("NO_COLOR", "1")
+            .envs(envs.iter().copied())
+            .output()
+            .unwrap()
+    }
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+#[track_caller]
+fn ok(output: &Output) -> String {
+    assert_eq!(output.status.code(), Some(0), "stderr: {}", stderr(output));
+    stdout(output)
+}
+
+#[track_caller]
+fn failed(output: &Output) -> String {
+    assert_eq!(output.status.code(), Some(1), "stdout: {}", stdout(output));
+    assert_eq!(stdout(output), "");
+    stderr(output)
+}
+
+fn files_below(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out: Vec<(String, Vec<u8>)> = EXAMPLE_FILES
+        .iter()
+        .filter(|rel| dir.join(rel).is_file())
+        .map(|rel| (rel.to_string(), fs::read(dir.join(rel)).unwrap()))
+        .collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn registry_push_then_pull_round_trips_the_example() {
+    let registry = Registry::start(Mode::Plain);
+    let home = Home::new();
+    let target = format!("oci://{}/acme/payments-api", registry.addr);
+    let pushed = ok(&home.pacto(&["push", &target, "-p", "payments-api"], &[]));
+    let mut lines = pushed.lines();
+    assert_eq!(
+        lines.next(),
+        Some(format!("Pushed payments-api@2.1.0 -> {}/acme/payments-api:2.1.0", registry.addr).as_str())
+    );
+    assert!(lines.next().is_some_and(|it| it.starts_with("Digest: sha256:")), "{pushed}");
+
+    let pulled = ok(&home.pacto(&["pull", &format!("{target}:2.1.0"), "-o", "out"], &[]));
+    assert_eq!(pulled, "Pulled payments-api@2.1.0 -> out/\n");
+    assert_eq!(files_below(&home.path().join("out")), files_below(&example()));
+
+    // The default output directory is the service name; JSON carries the resolved reference.
+    let other = Home::new();
+    fs::remove_dir_all(other.path().join("payments-api")).unwrap();
+    let json: Value =
+        serde_json::from_str(&ok(&other.pacto(&["pull", &format!("{target}:2.1.0"), "--output-format", "json"], &[])))
+            .unwrap();
+    assert_eq!(json["Ref"], format!("{}/acme/payments-api:2.1.0", registry.addr));
+    assert_eq!(json["Output"], "payments-api");
+    assert_eq!((json["Name"].as_str(), json["Version"].as_str()), (Some("payments-api"), Some("2.1.0")));
+    assert_eq!(files_below(&other.path().join("payments-api")), files_below(&example()));
+}
+
+#[test]
+fn registry_pushed_artifact_has_the_reference_media_types() {
+    let registry = Registry::start(Mode::Plain);
+    let home = Home::new();
+    let target = format!("oci://{}/acme/shape:1.0.0", registry.addr);
+    let json: Value = serde_json::from_str(&ok(
+        &home.pacto(&["push", &target, "-p", "payments-api", "--output-format", "json"], &[])
+    ))
+    .unwrap();
+    assert_eq!(json["Ref"], format!("{}/acme/shape:1.0.0", registry.addr));
+
+    let (status, bytes) =
+        registry.get("/v2/acme/shape/manifests/1.0.0", Some("application/vnd.oci.image.manifest.v1+json"));
+    assert_eq!(status, 200);
+    assert_eq!(json["Digest"].as_str(), Some(pacto_oci::Digest::of(&bytes).to_string().as_str()));
+    let manifest: Value = serde_json::from_slice(&bytes).unwrap();
+    let keys: Vec<&str> = manifest.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(keys, ["schemaVersion", "mediaType", "config", "layers"]);
+    assert_eq!(manifest["schemaVersion"], 2);
+    assert_eq!(manifest["mediaType"], "application/vnd.oci.image.manifest.v1+json");
+    assert_eq!(manifest["config"]["mediaType"], "application/vnd.docker.container.image.v1+json");
+    let layers = manifest["layers"].as_array().unwrap();
+    assert_eq!(layers.len(), 1);
+    assert_eq!(layers[0]["mediaType"], "application/vnd.pacto.bundle.layer.v1.tar+gzip");
+
+    // The reported digest pulls the same artifact.
+    let by_digest = format!("oci://{}/acme/shape@{}", registry.addr, json["Digest"].as_str().unwrap());
+    assert_eq!(
+        ok(&home.pacto(&["pull", &by_digest, "-o", "by-digest"], &[])),
+        "Pulled payments-api@2.1.0 -> by-digest/\n"
+    );
+    assert_eq!(files_below(&home.path().join("by-digest")), files_below(&example()));
+
+    let config_digest = manifest["config"]["digest"].as_str().unwrap();
+    let (status, config) = registry.get(&format!("/v2/acme/shape/blobs/{config_digest}"), None);
+    assert_eq!(status, 200);
+    let config: Value = serde_json::from_slice(&config).unwrap();
+    assert_eq!(config["config"]["Labels"]["io.pacto.name"], "payments-api");
+    assert_eq!(config["config"]["Labels"]["io.pacto.version"], "2.1.0");
+}
+
+#[test]
+fn registry_existing_tag_is_refused_without_force() {
+    let registry = Registry::start(Mode::Plain);
+    let home = Home::new();
+    let target = format!("oci://{}/acme/again:2.1.0", registry.addr);
+    ok(&home.pacto(&["push", &target, "-p", "payments-api"], &[]));
+
+    let again = home.pacto(&["push", &target, "-p", "payments-api", "--output-format", "json"], &[]);
+    assert_eq!(again.status.code(), Some(0));
+    assert_eq!(stdout(&again), "");
+    assert_eq!(
+        stderr(&again),
+        format!("Warning: artifact already exists: {}/acme/again:2.1.0 (use --force to overwrite)\n", registry.addr)
+    );
+
+    let forced = ok(&home.pacto(&["push", &target, "-p", "payments-api", "--force"], &[]));
+    assert!(forced.starts_with("Pushed payments-api@2.1.0"), "{forced}");
+}
+
+#[test]
+fn registry_tagless_pull_picks_the_highest_semver_tag() {
+    let registry = Registry::start(Mode::Plain);
+    let home = Home::new();
+    let repo = format!("oci://{}/acme/versions", registry.addr);
+    for tag in ["1.9.0", "1.10.0", "latest", "1.2.0"] {
+        ok(&home.pacto(&["push", &format!("{repo}:{tag}"), "-p", "payments-api"], &[]));
+    }
+    let json: Value =
+        serde_json::from_str(&ok(&home.pacto(&["pull", &repo, "-o", "out", "--output-format", "json"], &[]))).unwrap();
+    assert_eq!(json["Ref"], format!("{}/acme/versions:1.10.0", registry.addr));
+}
+
+#[test]
+fn registry_basic_auth_needs_the_right_credentials() {
+    let registry = Registry::start(Mode::Auth);
+    let home = Home::new();
+    let target = format!("oci://{}/acme/private:2.1.0", registry.addr);
+    let good = [("PACTO_REGISTRY_USERNAME", USER), ("PACTO_REGISTRY_PASSWORD", PASSWORD)];
+    ok(&home.pacto(&["push", &target, "-p", "payments-api"], &good));
+    ok(&home.pacto(&["--no-cache", "pull", &target, "-o", "with-env"], &good));
+
+    let anonymous = failed(&home.pacto(&["--no-cache", "pull", &target], &[]));
+    assert_eq!(
+        anonymous,
+        format!(
+            "authentication failed for {0}/acme/private:2.1.0: {0} requires credentials and none were found (HTTP 401) — run `pacto login` or check PACTO_REGISTRY_TOKEN\n",
+            registry.addr
+        )
+    );
+    let wrong = [("PACTO_REGISTRY_USERNAME", USER), ("PACTO_REGISTRY_PASSWORD", "wrong-password")];
+    let refused = failed(&home.pacto(&["--no-cache", "pull", &target], &wrong));
+    assert!(
+        refused.starts_with(&format!("authentication failed for {}/acme/private:2.1.0: ", registry.addr)),
+        "{refused}"
+    );
+    assert!(refused.contains("refused the credentials (HTTP 401)"), "{refused}");
+    assert!(!refused.contains("wrong-password"));
+    // A push without credentials fails at the existence check, before any upload.
+    let push = failed(&home.pacto(&["push", &target, "-p", "payments-api", "--force"], &[]));
+    assert!(push.starts_with("authentication failed for"), "{push}");
+
+    // Docker's config.json `auths`, base64 of user:password.
+    let docker = home.path().join("docker");
+    fs::create_dir_all(&docker).unwrap();
+    fs::write(
+        docker.join("config.json"),
+        format!(r#"{{"auths":{{"{}":{{"auth":"cGFjdG86czNjcmV0"}}}}}}"#, registry.addr),
+    )
+    .unwrap();
+    ok(&home
+        .pacto(&["--no-cache", "pull", &target, "-o", "with-docker"], &[("DOCKER_CONFIG", docker.to_str().unwrap())]));
+}
+
+#[test]
+fn registry_missing_repository_or_tag_is_not_found() {
+    let registry = Registry::start(Mode::Plain);
+    let home = Home::new();
+    ok(&home.pacto(&["push", &format!("oci://{}/acme/there:1.0.0", registry.addr), "-p", "payments-api"], &[]));
+    for missing in ["acme/there:9.9.9", "acme/nothing:1.0.0", "acme/nothing"] {
+        let err = failed(&home.pacto(&["pull", &format!("oci://{}/{missing}", registry.addr)], &[]));
+        assert_eq!(err, format!("artifact not found: {}/{missing}\n", registry.addr));
+    }
+    assert!(!home.path().join("payments-api").join("out").exists());
+}
+
+#[test]
+fn registry_down_is_a_transport_error_within_the_timeout() {
+    let home = Home::new();
+    let addr = format!("127.0.0.1:{}", free_port());
+    let started = Instant::now();
+    let err = failed(&home.pacto(&["pull", &format!("oci://{addr}/acme/svc:1.0.0")], &[]));
+    assert!(started.elapsed() < pacto_oci::transport::CONNECT_TIMEOUT, "took {:?}", started.elapsed());
+    assert!(err.starts_with(&format!("registry unreachable for {addr}/acme/svc:1.0.0: ")), "{err}");
+    assert!(err.to_lowercase().contains("connect"), "{err}");
+    let push = failed(&home.pacto(&["push", &format!("oci://{addr}/acme/svc"), "-p", "payments-api"], &[]));
+    assert!(push.starts_with(&format!("registry unreachable for {addr}/acme/svc:2.1.0: ")), "{push}");
+}
+
+#[test]
+fn registry_tls_works_with_the_ca_file_and_fails_without() {
+    let registry = Registry::start(Mode::Tls);
+    let home = Home::new();
+    let ca = registry.ca.clone().unwrap();
+    let ca = [("PACTO_CA_FILE", ca.to_str().unwrap())];
+    for host in [registry.addr.clone(), registry.addr.replace("127.0.0.1", "localhost")] {
+        let target = format!("oci://{host}/acme/secure:2.1.0");
+        ok(&home.pacto(&["push", &target, "-p", "payments-api", "--force"], &ca));
+        ok(&home.pacto(&["--no-cache", "pull", &target, "-o", "out"], &ca));
+        assert_eq!(files_below(&home.path().join("out")), files_below(&example()));
+        let err = failed(&home.pacto(&["--no-cache", "pull", &target], &[]));
+        assert!(err.starts_with(&format!("registry unreachable for {host}/acme/secure:2.1.0: ")), "{err}");
+        assert!(err.contains("certificate"), "{err}");
+    }
+}
+
+#[test]
+fn registry_push_refuses_a_local_dependency() {
+    let home = Home::new();
+    let contract = home.path().join("payments-api/pacto.yaml");
+    let text = fs::read_to_string(&contract).unwrap().replace(
+        "  - ref: oci://ghcr.io/acme/notification-service-pacto:1.0.4@sha256:b56db8ef38da97a53ad5daefed64b7deef00532d3dc3c96e2911430671e04ee1",
+        "  - ref: ../notification-service",
+    );
+    fs::write(&contract, text).unwrap();
+    // No registry: the refusal comes before any network use.
+    let err = failed(&home.pacto(&["push", "oci://127.0.0.1:1/acme/svc", "-p", "payments-api"], &[]));
+    assert_eq!(
+        err,
+        "local dependency detected: ../notification-service\nLocal dependencies are not allowed when publishing. All dependencies must use OCI references (oci://...)\n"
+    );
+    let err = failed(&home.pacto(&["push", "127.0.0.1:1/acme/svc", "-p", "payments-api"], &[]));
+    assert_eq!(err, "push requires an OCI reference (oci://...): got \"127.0.0.1:1/acme/svc\"\n");
+}
+
+#[test]
+fn registry_cached_pull_works_with_the_registry_stopped() {
+    let mut registry = Registry::start(Mode::Plain);
+    let home = Home::new();
+    let target = format!("oci://{}/acme/cached:2.1.0", registry.addr);
+    ok(&home.pacto(&["push", &target, "-p", "payments-api"], &[]));
+    ok(&home.pacto(&["pull", &target, "-o", "first"], &[]));
+    registry.stop();
+
+    assert_eq!(ok(&home.pacto(&["pull", &target, "-o", "second"], &[])), "Pulled payments-api@2.1.0 -> second/\n");
+    assert_eq!(files_below(&home.path().join("second")), files_below(&example()));
+    let err = failed(&home.pacto(&["--no-cache", "pull", &target, "-o", "third"], &[]));
+    assert!(err.starts_with("registry unreachable for "), "{err}");
+    assert!(!home.path().join("third").exists());
+}

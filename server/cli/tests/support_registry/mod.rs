@@ -1,0 +1,218 @@
+//! A real registry for tests: Debian's `docker-registry` (Distribution 2.8) on a free 127.0.0.1 port, plain,
+//! with htpasswd basic auth, or with TLS from a CA generated per test; stopped by PID when dropped.
+//! Debian's default config is broken (its htpasswd path is a directory), so every start writes its own.
+
+#![allow(dead_code)]
+
+use std::fs;
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// How long a started registry may take to answer `/v2/` (it takes ~50 ms) before the test fails.
+pub const STARTUP_BUDGET: Duration = Duration::from_secs(10);
+const POLL: Duration = Duration::from_millis(10);
+const REGISTRY_BIN: &str = "docker-registry";
+
+pub const USER: &str = "pacto";
+pub const PASSWORD: &str = "s3cret";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Mode {
+    Plain,
+    /// htpasswd basic auth with [`USER`] / [`PASSWORD`].
+    Auth,
+    /// HTTPS with a leaf signed by a fresh CA (rustls refuses a self-signed CA:TRUE server certificate).
+    Tls,
+}
+
+pub struct Registry {
+    /// `127.0.0.1:<port>`.
+    pub addr: String,
+    pub mode: Mode,
+    /// The CA to trust for [`Mode::Tls`].
+    pub ca: Option<PathBuf>,
+    dir: tempfile::TempDir,
+    child: Option<Child>,
+}
+
+impl Registry {
+    pub fn start(mode: Mode) -> Registry {
+        let installed = Command::new(REGISTRY_BIN).arg("--version").output().is_ok_and(|it| it.status.success());
+        assert!(
+            installed,
+            "`{REGISTRY_BIN}` is not installed: the registry tests need it (scripts/test installs it: \
+             apt-get install docker-registry apache2-utils openssl)"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let addr = format!("127.0.0.1:{}", free_port());
+        let mut extra = String::new();
+        let mut ca = None;
+        match mode {
+            Mode::Plain => {}
+            Mode::Auth => {
+                let out = run("htpasswd", &["-Bbn", USER, PASSWORD], dir.path());
+                fs::write(dir.path().join("htpasswd"), out).unwrap();
+                extra.push_str(&format!(
+                    "auth:\n  htpasswd:\n    realm: basic-realm\n    path: {}\n",
+                    dir.path().join("htpasswd").display()
+                ));
+            }
+            Mode::Tls => {
+                make_certs(dir.path());
+                ca = Some(dir.path().join("ca.pem"));
+            }
+        }
+        let tls = if mode == Mode::Tls {
+            format!(
+                "  tls:\n    certificate: {}\n    key: {}\n",
+                dir.path().join("server.pem").display(),
+                dir.path().join("server.key").display()
+            )
+        } else {
+            String::new()
+        };
+        let config = format!(
+            "version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: {}\n  delete:\n    enabled: true\n\
+             http:\n  addr: {addr}\n  secret: pacto-test-secret\n{tls}{extra}",
+            dir.path().join("data").display()
+        );
+        fs::write(dir.path().join("config.yml"), config).unwrap();
+        let mut registry = Registry { addr, mode, ca, dir, child: None };
+        registry.spawn();
+        registry
+    }
+
+    /// Starts the registry process (again, after [`Registry::stop`]), keeping its data.
+    pub fn spawn(&mut self) {
+        let log = fs::File::create(self.dir.path().join("registry.log")).unwrap();
+        let child = Command::new(REGISTRY_BIN)
+            .arg("serve")
+            .arg(self.dir.path().join("config.yml"))
+            .stdin(Stdio::null())
+            .stdout(log.try_clone().unwrap())
+            .stderr(log)
+            .spawn()
+            .unwrap();
+        self.child = Some(child);
+        let deadline = Instant::now() + STARTUP_BUDGET;
+        while !self.answers() {
+            if let Some(status) = self.child.as_mut().and_then(|it| it.try_wait().unwrap()) {
+                panic!("{REGISTRY_BIN} exited with {status}: {}", self.log());
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{REGISTRY_BIN} did not answer /v2/ within {STARTUP_BUDGET:?}: {}",
+                self.log()
+            );
+            std::thread::sleep(POLL);
+        }
+    }
+
+    /// Kills the registry process by its PID and waits for it.
+    pub fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    pub fn log(&self) -> String {
+        fs::read_to_string(self.dir.path().join("registry.log")).unwrap_or_default()
+    }
+
+    /// Whether `/v2/` answers as a registry does: 200, or 401 with auth. TLS is not spoken here, so a TLS
+    /// registry counts as up once it accepts connections.
+    fn answers(&self) -> bool {
+        if self.mode == Mode::Tls {
+            return TcpStream::connect(&self.addr).is_ok();
+        }
+        match http_get(&self.addr, "/v2/", None) {
+            Some((status, _)) => status == 200 || status == 401,
+            None => false,
+        }
+    }
+
+    /// A raw `GET` over plain HTTP (no auth): status and body.
+    pub fn get(&self, path: &str, accept: Option<&str>) -> (u16, Vec<u8>) {
+        assert_ne!(self.mode, Mode::Tls, "raw GET speaks plain HTTP only");
+        http_get(&self.addr, path, accept).unwrap_or_else(|| panic!("GET {path} failed"))
+    }
+}
+
+impl Drop for Registry {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// A port nothing listens on right now (the OS picked it; it is released before the registry binds it).
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+fn run(program: &str, args: &[&str], dir: &Path) -> Vec<u8> {
+    let out = Command::new(program)
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .unwrap_or_else(|err| panic!("cannot run {program} (apt-get install apache2-utils openssl): {err}"));
+    assert!(out.status.success(), "{program} {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    out.stdout
+}
+
+/// A CA and a server leaf for localhost and 127.0.0.1 (CA:FALSE, serverAuth), as the toolchain notes give.
+fn make_certs(dir: &Path) {
+    let ec = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes"];
+    let mut ca = vec!["req", "-x509"];
+    ca.extend(ec);
+    ca.extend(["-days", "2", "-subj", "/CN=pacto-test-ca", "-keyout", "ca.key", "-out", "ca.pem"]);
+    run("openssl", &ca, dir);
+    let mut csr = vec!["req"];
+    csr.extend(ec);
+    csr.extend(["-subj", "/CN=localhost", "-keyout", "server.key", "-out", "server.csr"]);
+    run("openssl", &csr, dir);
+    fs::write(
+        dir.join("leaf.ext"),
+        "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=critical,CA:FALSE\n\
+         keyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\n",
+    )
+    .unwrap();
+    run(
+        "openssl",
+        &[
+            "x509",
+            "-req",
+            "-in",
+            "server.csr",
+            "-CA",
+            "ca.pem",
+            "-CAkey",
+            "ca.key",
+            "-CAcreateserial",
+            "-days",
+            "2",
+            "-extfile",
+            "leaf.ext",
+            "-out",
+            "server.pem",
+        ],
+        dir,
+    );
+}
+
+/// HTTP/1.0 GET with `Connection: close`, so the body is everything after the headers.
+fn http_get(addr: &str, path: &str, accept: Option<&str>) -> Option<(u16, Vec<u8>)> {
+    let mut stream = TcpStream::connect(addr).ok()?;
+    stream.set_read_timeout(Some(STARTUP_BUDGET)).ok()?;
+    let accept = accept.map(|it| format!("Accept: {it}\r\n")).unwrap_or_default();
+    write!(stream, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n{accept}Connection: close\r\n\r\n").ok()?;
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).ok()?;
+    let split = response.windows(4).position(|it| it == b"\r\n\r\n")?;
+    let head = String::from_utf8_lossy(&response[..split]).into_owned();
+    let status = head.split_whitespace().nth(1)?.parse().ok()?;
+    Some((status, response[split + 4..].to_vec()))
+}

@@ -1,0 +1,218 @@
+//! Credentials for a registry (spec §6.1, a slice of it): the environment, pacto's own `config.json`,
+//! Docker's `config.json` `auths`, else anonymous. The first source with an answer wins.
+//!
+//! Not yet: Docker's `credsStore`/`credHelpers` programs, `identitytoken`, Podman's auth file and the
+//! GitHub CLI for ghcr.io; `pacto login` writes the file read here but is not implemented yet.
+
+use std::ffi::OsString;
+use std::fmt;
+use std::path::PathBuf;
+
+use base64::Engine as _;
+use serde_json::Value;
+
+use crate::error::RegistryError;
+use crate::reference::DOCKER_HUB;
+
+pub const TOKEN_VAR: &str = "PACTO_REGISTRY_TOKEN";
+pub const USERNAME_VAR: &str = "PACTO_REGISTRY_USERNAME";
+pub const PASSWORD_VAR: &str = "PACTO_REGISTRY_PASSWORD";
+
+/// Docker's key for Docker Hub in `auths`, which predates the registry's own host name.
+const DOCKER_HUB_KEY: &str = "https://index.docker.io/v1/";
+
+/// What is sent to one registry. `Debug` never shows a secret.
+#[derive(Clone, PartialEq, Eq)]
+pub enum Credential {
+    Anonymous,
+    Basic {
+        username: String,
+        password: String,
+    },
+    /// Sent as `Authorization: Bearer <token>`, without a token exchange.
+    Bearer {
+        token: String,
+    },
+}
+
+impl fmt::Debug for Credential {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Credential::Anonymous => write!(f, "Anonymous"),
+            Credential::Basic { username, .. } => write!(f, "Basic({username}, ***)"),
+            Credential::Bearer { .. } => write!(f, "Bearer(***)"),
+        }
+    }
+}
+
+impl Credential {
+    /// The credential for `registry` (the host as parsed from the reference) from this process's environment.
+    pub fn resolve(registry: &str) -> Result<Credential, RegistryError> {
+        Credential::resolve_with(registry, |name| std::env::var_os(name))
+    }
+
+    /// As [`Credential::resolve`], reading the environment through `var` (tests inject it).
+    pub fn resolve_with(registry: &str, var: impl Fn(&str) -> Option<OsString>) -> Result<Credential, RegistryError> {
+        let text = |name: &str| var(name).map(|it| it.to_string_lossy().into_owned()).filter(|it| !it.is_empty());
+        if let Some(token) = text(TOKEN_VAR) {
+            return Ok(Credential::Bearer { token });
+        }
+        // One of the pair alone is ignored, as the reference does.
+        if let (Some(username), Some(password)) = (text(USERNAME_VAR), text(PASSWORD_VAR)) {
+            return Ok(Credential::Basic { username, password });
+        }
+        let home = text("HOME").map(PathBuf::from);
+        let pacto_dir = match text("XDG_CONFIG_HOME") {
+            Some(dir) => Some(PathBuf::from(dir).join("pacto")),
+            None => home.as_ref().map(|it| it.join(".config").join("pacto")),
+        };
+        // The reference skips an unreadable pacto config file; a broken Docker one is a hard error (§6.1).
+        if let Some(Ok(Some(found))) = pacto_dir.map(|dir| from_config_file(&dir.join("config.json"), registry)) {
+            return Ok(found);
+        }
+        let docker_dir = text("DOCKER_CONFIG").map(PathBuf::from).or_else(|| home.map(|it| it.join(".docker")));
+        if let Some(dir) = docker_dir {
+            if let Some(found) = from_config_file(&dir.join("config.json"), registry)? {
+                return Ok(found);
+            }
+        }
+        Ok(Credential::Anonymous)
+    }
+
+    pub(crate) fn to_oci(&self) -> oci_client::secrets::RegistryAuth {
+        use oci_client::secrets::RegistryAuth;
+        match self {
+            Credential::Anonymous => RegistryAuth::Anonymous,
+            Credential::Basic { username, password } => RegistryAuth::Basic(username.clone(), password.clone()),
+            Credential::Bearer { token } => RegistryAuth::Bearer(token.clone()),
+        }
+    }
+}
+
+/// The entry for `registry` in a Docker-format `config.json`; a missing file is no answer.
+fn from_config_file(path: &std::path::Path, registry: &str) -> Result<Option<Credential>, RegistryError> {
+    let bytes = match std::fs::read(path) {
+        Ok(bytes) => bytes,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(err) => {
+            return Err(RegistryError::CredentialsFile {
+                path: path.display().to_string(),
+                reason: crate::error::reason(&err),
+            });
+        }
+    };
+    let broken = |reason: String| RegistryError::CredentialsFile { path: path.display().to_string(), reason };
+    let config: Value = serde_json::from_slice(&bytes).map_err(|err| broken(err.to_string()))?;
+    let Some(auths) = config.get("auths").and_then(Value::as_object) else {
+        return Ok(None);
+    };
+    let entry = auths.iter().find(|(key, _)| matches_registry(key, registry)).map(|(_, entry)| entry);
+    let Some(entry) = entry else {
+        return Ok(None);
+    };
+    let field = |name: &str| entry.get(name).and_then(Value::as_str).filter(|it| !it.is_empty());
+    if let Some(auth) = field("auth") {
+        // Never quote the value: it is the secret.
+        let decoded = base64::engine::general_purpose::STANDARD
+            .decode(auth.trim())
+            .ok()
+            .and_then(|it| String::from_utf8(it).ok())
+            .ok_or_else(|| broken(format!("the auth entry for {registry} is not base64 of user:password")))?;
+        let (username, password) = decoded
+            .split_once(':')
+            .ok_or_else(|| broken(format!("the auth entry for {registry} is not base64 of user:password")))?;
+        return Ok(Some(Credential::Basic { username: username.to_owned(), password: password.to_owned() }));
+    }
+    if let (Some(username), Some(password)) = (field("username"), field("password")) {
+        return Ok(Some(Credential::Basic { username: username.to_owned(), password: password.to_owned() }));
+    }
+    if let Some(token) = field("registrytoken") {
+        return Ok(Some(Credential::Bearer { token: token.to_owned() }));
+    }
+    Ok(None)
+}
+
+/// Docker writes keys as hosts or URLs (`https://host/v1/`); both name the same registry.
+fn matches_registry(key: &str, registry: &str) -> bool {
+    if registry == DOCKER_HUB && (key == DOCKER_HUB_KEY || key == "docker.io") {
+        return true;
+    }
+    let host = key.strip_prefix("https://").or_else(|| key.strip_prefix("http://")).unwrap_or(key);
+    host.split('/').next() == Some(registry)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+    use std::ffi::OsString;
+
+    use super::Credential;
+
+    fn resolve(registry: &str, vars: &[(&str, &str)]) -> Result<Credential, String> {
+        let vars: HashMap<String, OsString> = vars.iter().map(|(k, v)| ((*k).to_owned(), OsString::from(v))).collect();
+        Credential::resolve_with(registry, |name| vars.get(name).cloned()).map_err(|err| err.to_string())
+    }
+
+    fn basic(username: &str, password: &str) -> Credential {
+        Credential::Basic { username: username.into(), password: password.into() }
+    }
+
+    #[test]
+    fn token_wins_over_username_and_password() {
+        let vars =
+            [("PACTO_REGISTRY_TOKEN", "t0k"), ("PACTO_REGISTRY_USERNAME", "u"), ("PACTO_REGISTRY_PASSWORD", "p")];
+        assert_eq!(resolve("ghcr.io", &vars), Ok(Credential::Bearer { token: "t0k".into() }));
+        assert_eq!(resolve("ghcr.io", &vars[1..]), Ok(basic("u", "p")));
+        // One of the pair alone is ignored.
+        assert_eq!(resolve("ghcr.io", &vars[1..2]), Ok(Credential::Anonymous));
+    }
+
+    #[test]
+    fn docker_config_auths_are_read_by_host_or_url() {
+        let dir = tempfile::tempdir().unwrap();
+        // base64("pacto:s3cret") and base64("hub:pw").
+        std::fs::write(
+            dir.path().join("config.json"),
+            r#"{"auths":{"127.0.0.1:5001":{"auth":"cGFjdG86czNjcmV0"},"https://index.docker.io/v1/":{"auth":"aHViOnB3"},"https://reg.example/v2/":{"username":"a","password":"b"}}}"#,
+        )
+        .unwrap();
+        let docker = dir.path().to_str().unwrap();
+        let vars = [("DOCKER_CONFIG", docker), ("HOME", "/nonexistent")];
+        assert_eq!(resolve("127.0.0.1:5001", &vars), Ok(basic("pacto", "s3cret")));
+        assert_eq!(resolve("index.docker.io", &vars), Ok(basic("hub", "pw")));
+        assert_eq!(resolve("reg.example", &vars), Ok(basic("a", "b")));
+        assert_eq!(resolve("ghcr.io", &vars), Ok(Credential::Anonymous));
+    }
+
+    #[test]
+    fn pacto_config_comes_before_docker_config() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("xdg/pacto")).unwrap();
+        std::fs::write(dir.path().join("xdg/pacto/config.json"), r#"{"auths":{"r.example":{"auth":"cDp4"}}}"#).unwrap();
+        std::fs::create_dir_all(dir.path().join("docker")).unwrap();
+        std::fs::write(dir.path().join("docker/config.json"), r#"{"auths":{"r.example":{"auth":"ZDp5"}}}"#).unwrap();
+        let xdg = dir.path().join("xdg");
+        let docker = dir.path().join("docker");
+        let vars = [("XDG_CONFIG_HOME", xdg.to_str().unwrap()), ("DOCKER_CONFIG", docker.to_str().unwrap())];
+        assert_eq!(resolve("r.example", &vars), Ok(basic("p", "x")));
+        assert_eq!(resolve("r.example", &vars[1..]), Ok(basic("d", "y")));
+    }
+
+    #[test]
+    fn broken_docker_config_is_an_error_that_shows_no_secret() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("config.json"), r#"{"auths":{"r.example":{"auth":"bm8tY29sb24="}}}"#).unwrap();
+        let vars = [("DOCKER_CONFIG", dir.path().to_str().unwrap())];
+        let err = resolve("r.example", &vars).unwrap_err();
+        assert!(err.ends_with("the auth entry for r.example is not base64 of user:password"), "{err}");
+        assert!(!err.contains("bm8tY29sb24=") && !err.contains("no-colon"));
+        std::fs::write(dir.path().join("config.json"), "{").unwrap();
+        assert!(resolve("r.example", &vars).unwrap_err().starts_with("failed to parse "));
+    }
+
+    #[test]
+    fn debug_hides_secrets() {
+        assert_eq!(format!("{:?}", basic("u", "hunter2")), "Basic(u, ***)");
+        assert_eq!(format!("{:?}", Credential::Bearer { token: "t".into() }), "Bearer(***)");
+    }
+}
