@@ -312,6 +312,27 @@ fn definition_from_health_interface_and_contract_path() {
 }
 
 #[test]
+fn definition_from_a_local_dependency_opens_its_contract() {
+    let text = "pactoVersion: \"1.0\"\ndependencies:\n  - ref: ../db\n    compatibility: ^1.0.0\n  - ref: file://../db\n    compatibility: ^1.0.0\n";
+    let root = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(root.path().join("app")).unwrap();
+    std::fs::create_dir_all(root.path().join("db")).unwrap();
+    std::fs::write(root.path().join("db/pacto.yaml"), "pactoVersion: \"1.0\"\n").unwrap();
+    let uri = uri_of(&root.path().join("app/pacto.yaml"));
+    let mut client = Client::start_default();
+    client.open(&uri, text);
+    for line in [2, 4] {
+        let target = client.request(
+            "textDocument/definition",
+            json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": 12}}),
+        );
+        let expected = uri_of(&root.path().join("db/pacto.yaml").canonicalize().unwrap());
+        assert_eq!(target["uri"].as_str(), Some(expected.as_str()), "line {line}");
+    }
+    client.shutdown();
+}
+
+#[test]
 fn document_symbols_outline_the_contract() {
     let text = "pactoVersion: \"1.0\"\nservice:\n  name: svc\ninterfaces:\n  - name: api\n    type: http\n";
     let mut client = Client::start_default();

@@ -41,7 +41,8 @@ pub fn definition(analysis: &Analysis, offset: usize) -> Option<(Span, Target)> 
             };
             let dir = analysis.bundle_dir.as_ref()?.join(location);
             let contract = dir.join("pacto.yaml");
-            contract.is_file().then_some(Target::File(contract))?
+            // `../db/pacto.yaml` as the file it is, so editors do not open it twice.
+            contract.is_file().then(|| Target::File(contract.canonicalize().unwrap_or(contract)))?
         }
         _ => return None,
     };
