@@ -2,29 +2,15 @@
 //! built binary in every output format and the output checked against `expected.txt` beside it
 //! (`UPDATE_EXPECT=1` rewrites them).
 
-use std::path::{Path, PathBuf};
-use std::process::Command;
+mod common;
 
+use std::path::{Path, PathBuf};
+
+use common::transcript;
 use expect_test::{expect, expect_file};
 
 fn data_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/diff")
-}
-
-fn run(dir: &Path, args: &[&str]) -> String {
-    let output = Command::new(env!("CARGO_BIN_EXE_pacto"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("PACTO_OUTPUT_FORMAT")
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("the pacto binary runs");
-    format!(
-        "exit: {}\n--- stdout\n{}--- stderr\n{}",
-        output.status.code().map_or("signal".to_owned(), |it| it.to_string()),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
 }
 
 #[test]
@@ -43,7 +29,7 @@ fn diff_fixtures_match_expected_output() {
         let mut out = String::new();
         for format in ["text", "json", "markdown", "sarif"] {
             out.push_str(&format!("=== {format}\n"));
-            out.push_str(&run(&root, &["diff", "--output-format", format, &old, &new]));
+            out.push_str(&transcript(&root, &["diff", "--output-format", format, &old, &new]));
         }
         expect_file![case.join("expected.txt")].assert_eq(&out);
     }
@@ -58,18 +44,18 @@ fn diff_oci_argument_without_registry_client() {
         --- stderr
         old contract: OCI registry client not configured
     "#]]
-    .assert_eq(&run(&root, &["diff", "oci://ghcr.io/acme/orders:1.0.0", "identical/new"]));
+    .assert_eq(&transcript(&root, &["diff", "oci://ghcr.io/acme/orders:1.0.0", "identical/new"]));
     expect![[r#"
         exit: 1
         --- stdout
         --- stderr
         new contract: failed to access missing: stat missing: no such file or directory
     "#]]
-    .assert_eq(&run(&root, &["diff", "identical/old", "missing"]));
+    .assert_eq(&transcript(&root, &["diff", "identical/old", "missing"]));
 }
 
 #[test]
 fn diff_needs_exactly_two_arguments() {
-    let out = run(&data_dir(), &["diff", "identical/old"]);
+    let out = transcript(&data_dir(), &["diff", "identical/old"]);
     assert!(out.starts_with("exit: 1\n"), "{out}");
 }

@@ -1,6 +1,9 @@
 //! `pacto generate` with the test plugins of `tests/data/plugins/`: the protocol, the outputs,
 //! and every way a plugin can misbehave.
 
+mod common;
+
+use common::{stderr, stdout};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -31,14 +34,6 @@ fn generate(dir: &Path, args: &[&str], envs: &[(&str, &str)]) -> Output {
         .envs(envs.iter().copied())
         .output()
         .unwrap()
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
 #[test]

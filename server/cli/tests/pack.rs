@@ -1,26 +1,16 @@
 //! `pacto pack` through the built binary on a copy of the shipped example: output, archive content,
 //! reproducible bytes, and refusals that leave nothing behind.
 
+mod common;
+
+use common::{EXAMPLE_FILES, example, stderr, stdout};
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 use std::time::{Duration, SystemTime};
 
 use expect_test::expect;
 use pacto_oci::{Bundle, Limits};
-
-const EXAMPLE_FILES: [&str; 6] = [
-    "configuration/schema.json",
-    "docs/README.md",
-    "interfaces/events.yaml",
-    "interfaces/openapi.yaml",
-    "interfaces/payments.proto",
-    "pacto.yaml",
-];
-
-fn example() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/payments-api")
-}
 
 /// A temp dir holding a copy of the example as `payments-api/`.
 fn workspace() -> tempfile::TempDir {
@@ -35,14 +25,6 @@ fn workspace() -> tempfile::TempDir {
 
 fn pacto(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_pacto")).args(args).current_dir(dir).env("NO_COLOR", "1").output().unwrap()
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
 /// Every path below `dir`, sorted, to show what a command left on disk.

@@ -1,28 +1,18 @@
 //! `pacto push` and `pacto pull` against a real registry on 127.0.0.1 (Debian's `docker-registry`):
 //! round trip, the artifact's exact media types, tags, auth, TLS, failures and the cache.
 
+mod common;
+
 mod support_registry;
 
+use common::{EXAMPLE_FILES, example, stderr, stdout};
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output};
 use std::time::Instant;
 
 use serde_json::Value;
 use support_registry::{Mode, PASSWORD, Registry, USER, free_port};
-
-const EXAMPLE_FILES: [&str; 6] = [
-    "configuration/schema.json",
-    "docs/README.md",
-    "interfaces/events.yaml",
-    "interfaces/openapi.yaml",
-    "interfaces/payments.proto",
-    "pacto.yaml",
-];
-
-fn example() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/payments-api")
-}
 
 /// A scratch home: the example copied to `payments-api/`, and its own cache and config directories so
 /// nothing of the machine's (a Docker login, an old cache) takes part.
@@ -71,14 +61,6 @@ impl Home {
             .output()
             .unwrap()
     }
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
 }
 
 #[track_caller]

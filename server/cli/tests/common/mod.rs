@@ -1,0 +1,46 @@
+//! Helpers the CLI test files share: the shipped example, a run of the built binary as a
+//! transcript, and the text of an output's streams.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// Every file of `examples/payments-api`, bundle-relative.
+pub const EXAMPLE_FILES: [&str; 6] = [
+    "configuration/schema.json",
+    "docs/README.md",
+    "interfaces/events.yaml",
+    "interfaces/openapi.yaml",
+    "interfaces/payments.proto",
+    "pacto.yaml",
+];
+
+pub fn example() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/payments-api")
+}
+
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Runs `pacto args…` in `dir` and renders exit code, stdout and stderr for a golden file.
+pub fn transcript(dir: &Path, args: &[&str]) -> String {
+    let output = Command::new(env!("CARGO_BIN_EXE_pacto"))
+        .args(args)
+        .current_dir(dir)
+        .env_remove("PACTO_OUTPUT_FORMAT")
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the pacto binary runs");
+    format!(
+        "exit: {}\n--- stdout\n{}--- stderr\n{}",
+        output.status.code().map_or("signal".to_owned(), |it| it.to_string()),
+        stdout(&output),
+        stderr(&output)
+    )
+}
