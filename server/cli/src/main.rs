@@ -16,6 +16,7 @@ fn main() -> ExitCode {
         Err(code) => return code,
     };
     log::set_verbose(cli.verbose);
+    load::set_no_cache(cli.no_cache);
     match commands::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {

@@ -36,15 +36,15 @@ fn diff_fixtures_match_expected_output() {
 }
 
 #[test]
-fn diff_oci_argument_without_registry_client() {
+fn diff_oci_argument_with_the_registry_down() {
     let root = data_dir();
     expect![[r#"
         exit: 1
         --- stdout
         --- stderr
-        old contract: OCI registry client not configured
+        old contract: registry unreachable for 127.0.0.1:9/acme/orders:1.0.0: error sending request for url (https://127.0.0.1:9/v2/): client error (Connect): tcp connect error: Connection refused (os error 111)
     "#]]
-    .assert_eq(&transcript(&root, &["diff", "oci://ghcr.io/acme/orders:1.0.0", "identical/new"]));
+    .assert_eq(&transcript(&root, &["diff", "oci://127.0.0.1:9/acme/orders:1.0.0", "identical/new"]));
     expect![[r#"
         exit: 1
         --- stdout

@@ -305,3 +305,44 @@ fn registry_cached_pull_works_with_the_registry_stopped() {
     assert!(err.starts_with("registry unreachable for "), "{err}");
     assert!(!home.path().join("third").exists());
 }
+
+#[test]
+fn registry_refs_work_as_arguments_of_validate_explain_graph_diff_and_doc() {
+    let registry = Registry::start(Mode::Plain);
+    let home = Home::new();
+    let target = format!("oci://{}/acme/payments-api", registry.addr);
+    ok(&home.pacto(&["push", &target, "-p", "payments-api"], &[]));
+    // Tag-less: the highest semver tag.
+    assert_eq!(ok(&home.pacto(&["validate", &target], &[])), format!("{target} is valid\n"));
+    let explained = ok(&home.pacto(&["explain", &format!("{target}:2.1.0")], &[]));
+    assert!(explained.starts_with("Service: payments-api@2.1.0\n"), "{explained}");
+    assert_eq!(
+        ok(&home.pacto(&["diff", &format!("{target}:2.1.0"), "payments-api"], &[])),
+        "Classification: NON_BREAKING\nNo changes detected.\n"
+    );
+    // The example's own dependencies live in a public registry: offline, nothing leaves this machine.
+    let graph = ok(&home.pacto(&["graph", "payments-api"], &[("PACTO_OFFLINE", "1")]));
+    assert!(
+        graph.starts_with("payments-api@2.1.0\n├─ auth-service-pacto:2.3.0@sha256:6399805 (error: not fetched"),
+        "{graph}"
+    );
+    // A graph whose dependency is in the registry, and the docs of a pulled bundle.
+    let db = home.path().join("db");
+    fs::create_dir_all(&db).unwrap();
+    fs::write(db.join("pacto.yaml"), "pactoVersion: \"1.0\"\nservice: {name: db, version: 1.2.0}\n").unwrap();
+    let db_target = format!("oci://{}/acme/db", registry.addr);
+    ok(&home.pacto(&["push", &db_target, "-p", "db"], &[]));
+    let app = home.path().join("app");
+    fs::create_dir_all(&app).unwrap();
+    let app_contract = format!(
+        "pactoVersion: \"1.0\"\nservice: {{name: app, version: 0.1.0}}\ndependencies:\n  - {{ref: \"{db_target}\", compatibility: \"^1.0.0\"}}\n"
+    );
+    fs::write(app.join("pacto.yaml"), app_contract).unwrap();
+    assert_eq!(ok(&home.pacto(&["graph", "app"], &[])), "app@0.1.0\n└─ db@1.2.0\n");
+    let doc = ok(&home.pacto(&["doc", &db_target], &[]));
+    assert!(doc.starts_with("# db\n\n**db** `v1.2.0`."), "{doc}");
+    // A missing repository is a validation finding, not a crash.
+    let missing = home.pacto(&["validate", &format!("oci://{}/acme/nothing", registry.addr)], &[]);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(stderr(&missing).contains("ERROR [PARSE_ERROR] : artifact not found"), "{}", stderr(&missing));
+}

@@ -135,6 +135,8 @@ pub enum RegistryError {
     Bundle { source: Error },
     #[error("no semver tags found for {repository}")]
     NoSemverTags { repository: String },
+    #[error("no tags satisfy constraint \"{constraint}\"")]
+    NoTagSatisfies { constraint: String },
     #[error("failed to read {path} (PACTO_CA_FILE): {reason}")]
     CaFile { path: String, reason: String },
     #[error("failed to parse {path}: {reason}")]

@@ -2,7 +2,7 @@
 //! blobs answer without the network; a registry that cannot be reached falls back to the last known
 //! mapping; tag-less references resolve to the highest semver tag (spec §4.3).
 
-use pacto_core::semver::best_tag;
+use pacto_core::semver::{Constraint, best_tag};
 
 use crate::bundle::Bundle;
 use crate::cache::{Cache, Network};
@@ -34,13 +34,24 @@ pub struct Fetched {
 /// The reference unchanged when it names a tag or digest; otherwise with the repository's highest semver
 /// tag (no constraint: pre-releases compete, spec §4.3).
 pub async fn resolve(client: &Client, reference: &Reference) -> Result<Reference, RegistryError> {
+    resolve_within(client, reference, None).await
+}
+
+/// As [`resolve`], choosing among the tags that satisfy `constraint` (a dependency's
+/// `compatibility`, spec §4.3): pre-releases only when the constraint names one.
+pub async fn resolve_within(
+    client: &Client,
+    reference: &Reference,
+    constraint: Option<&Constraint>,
+) -> Result<Reference, RegistryError> {
     if reference.tag.is_some() || reference.digest.is_some() {
         return Ok(reference.clone());
     }
     let tags = client.list_tags(reference).await?;
-    match best_tag(tags.iter().map(String::as_str), None) {
-        Some(tag) => Ok(reference.with_tag(tag)),
-        None => Err(RegistryError::NoSemverTags { repository: reference.repository_path() }),
+    match (best_tag(tags.iter().map(String::as_str), constraint), constraint) {
+        (Some(tag), _) => Ok(reference.with_tag(tag)),
+        (None, Some(constraint)) => Err(RegistryError::NoTagSatisfies { constraint: constraint.as_str().to_owned() }),
+        (None, None) => Err(RegistryError::NoSemverTags { repository: reference.repository_path() }),
     }
 }
 

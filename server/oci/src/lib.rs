@@ -21,7 +21,7 @@ pub use client::{Client, Pulled, block_on};
 pub use credentials::Credential;
 pub use digest::Digest;
 pub use error::{CacheError, Error, RegistryError};
-pub use fetch::{Fetched, Source, fetch, resolve};
+pub use fetch::{Fetched, Source, fetch, resolve, resolve_within};
 pub use limits::Limits;
 pub use reference::Reference;
 pub use transport::{ClientOptions, Timeouts};

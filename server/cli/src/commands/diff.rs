@@ -46,14 +46,16 @@ struct Side {
     files: DirReader,
     /// The bundle directory as given, for SARIF locations.
     dir: String,
+    /// Keeps a pulled bundle on disk while it is read.
+    _loaded: load::Loaded,
 }
 
 impl Side {
     fn load(arg: &str) -> Result<Side, String> {
         // The reference's strict parse fails the load; nothing else is checked (§3).
-        let contract = load::load_contract(arg)?.contract;
+        let load::LoadedContract { loaded, contract, .. } = load::load_contract(arg)?;
         let dir = arg.strip_prefix("file://").unwrap_or(arg).to_owned();
-        Ok(Side { contract, files: DirReader { root: std::path::PathBuf::from(&dir) }, dir })
+        Ok(Side { contract, files: DirReader { root: loaded.dir.clone() }, dir, _loaded: loaded })
     }
 
     /// `<dir>/<file>` as a SARIF URI, written as the user gave the directory.

@@ -14,10 +14,9 @@ use crate::render::doc::{DirFiles, markdown};
 use crate::render::json as render_json;
 
 pub fn run(arg: &str, output: Option<&str>, format: Format) -> Result<(), String> {
-    let load::LoadedContract { contract, metadata, .. } = load::load_contract(arg)?;
+    let load::LoadedContract { loaded, contract, metadata } = load::load_contract(arg)?;
     let graph = local_graph(arg, &contract)?;
-    let dir = arg.strip_prefix("file://").unwrap_or(arg);
-    let text_md = markdown(&contract, metadata.as_ref(), &graph, &DirFiles(Path::new(dir)));
+    let text_md = markdown(&contract, metadata.as_ref(), &graph, &DirFiles(&loaded.dir));
     let name = text(&contract.service.name).to_owned();
     let mut written = None;
     if let Some(output) = output.filter(|it| !it.is_empty()) {

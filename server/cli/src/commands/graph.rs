@@ -13,20 +13,26 @@ use crate::render::json as render_json;
 
 /// The dependency graph of a local root, local dependencies relative to its directory.
 pub fn local_graph(arg: &str, root: &Contract) -> Result<Graph, String> {
-    let base_dir = std::fs::canonicalize(arg.strip_prefix("file://").unwrap_or(arg))
-        .map_err(|err| format!("failed to access {arg}: {err}"))?;
+    // An `oci://` root has no directory: its local dependencies are relative to ours (quirk 22).
+    let base_dir = if arg.starts_with("oci://") {
+        std::env::current_dir().map_err(|err| format!("failed to access the current directory: {err}"))?
+    } else {
+        std::fs::canonicalize(arg.strip_prefix("file://").unwrap_or(arg))
+            .map_err(|err| format!("failed to access {arg}: {err}"))?
+    };
     Ok(graph::resolve(root, &mut LocalFetcher { base_dir }))
 }
 
-/// Local dependencies relative to the root bundle's directory (also transitive ones: quirk 22).
+/// Local dependencies relative to the root bundle's directory (also transitive ones: quirk 22);
+/// OCI ones pulled through the cache.
 struct LocalFetcher {
     base_dir: PathBuf,
 }
 
 impl Fetcher for LocalFetcher {
-    fn fetch(&mut self, reference: &DependencyRef, _compatibility: &str) -> Result<Contract, String> {
+    fn fetch(&mut self, reference: &DependencyRef, compatibility: &str) -> Result<Contract, String> {
         match reference {
-            DependencyRef::Oci(location) => Err(format!("OCI store not configured (cannot fetch oci://{location})")),
+            DependencyRef::Oci(location) => load::load_dependency(location, compatibility).map(|it| it.contract),
             DependencyRef::Local(location) => {
                 let path = Path::new(location);
                 let dir = if path.is_relative() { self.base_dir.join(path) } else { path.to_path_buf() };
