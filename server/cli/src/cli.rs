@@ -67,6 +67,18 @@ pub enum Command {
         #[arg(short, long)]
         output: Option<String>,
     },
+    /// Check credentials against a registry and store them where Docker keeps them
+    Login {
+        /// Registry host, e.g. ghcr.io or localhost:5000
+        registry: String,
+        #[arg(short, long)]
+        username: Option<String>,
+        #[arg(short, long)]
+        password: Option<String>,
+        /// Read the password from stdin
+        #[arg(long)]
+        password_stdin: bool,
+    },
     /// Run the language server on stdin/stdout
     Lsp {
         /// Log level on stderr: error, warn, info, debug or trace (default: $PACTO_LOG, else warn)

@@ -346,3 +346,65 @@ fn registry_refs_work_as_arguments_of_validate_explain_graph_diff_and_doc() {
     assert_eq!(missing.status.code(), Some(1));
     assert!(stderr(&missing).contains("ERROR [PARSE_ERROR] : artifact not found"), "{}", stderr(&missing));
 }
+
+/// Runs `pacto login` with the password on stdin.
+fn login(home: &Home, registry: &str, password: &str, envs: &[(&str, &str)]) -> Output {
+    use std::io::Write;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_pacto"))
+        .args(["login", registry, "-u", USER, "--password-stdin"])
+        .current_dir(home.path())
+        .env("HOME", home.path())
+        .env_remove("DOCKER_CONFIG")
+        .env("XDG_CACHE_HOME", home.path().join("cache"))
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .envs(envs.iter().copied())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all(format!("{password}\n").as_bytes()).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn registry_login_verifies_then_stores_credentials_docker_can_read() {
+    use std::os::unix::fs::PermissionsExt;
+    let registry = Registry::start(Mode::Auth);
+    let home = Home::new();
+    let refused = login(&home, &registry.addr, "wrong-password", &[]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert_eq!(stderr(&refused), format!("login failed: {} refused the credentials\n", registry.addr));
+    assert!(!home.path().join(".docker/config.json").exists(), "nothing is stored on failure");
+    let accepted = login(&home, &registry.addr, PASSWORD, &[]);
+    assert_eq!(stdout(&accepted), format!("Login succeeded for {}\n", registry.addr));
+    let config = home.path().join(".docker/config.json");
+    assert_eq!(fs::metadata(&config).unwrap().permissions().mode() & 0o777, 0o600);
+    let stored: Value = serde_json::from_str(&fs::read_to_string(&config).unwrap()).unwrap();
+    assert_eq!(stored["auths"][&registry.addr]["auth"], "cGFjdG86czNjcmV0");
+    for output in [&refused, &accepted] {
+        let all = format!("{}{}", stdout(output), stderr(output));
+        assert!(!all.contains(PASSWORD) && !all.contains("wrong-password"), "a secret leaked: {all}");
+    }
+    // The stored credentials are used by the next command.
+    let target = format!("oci://{}/acme/payments-api", registry.addr);
+    ok(&home.pacto(&["push", &target, "-p", "payments-api"], &[]));
+}
+
+#[test]
+fn registry_login_uses_a_configured_credential_helper() {
+    let registry = Registry::start(Mode::Auth);
+    let home = Home::new();
+    fs::create_dir_all(home.path().join(".docker")).unwrap();
+    fs::write(home.path().join(".docker/config.json"), r#"{"credsStore": "test"}"#).unwrap();
+    let helpers =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/credential-helper").canonicalize().unwrap();
+    let path = format!("{}:{}", helpers.display(), std::env::var("PATH").unwrap_or_default());
+    let out = home.path().join("helper-request.json");
+    let accepted =
+        login(&home, &registry.addr, PASSWORD, &[("PATH", &path), ("PACTO_TEST_HELPER_OUT", out.to_str().unwrap())]);
+    assert_eq!(stdout(&accepted), format!("Login succeeded for {}\n", registry.addr), "{}", stderr(&accepted));
+    let request: Value = serde_json::from_str(&fs::read_to_string(&out).unwrap()).unwrap();
+    assert_eq!(request, serde_json::json!({"ServerURL": registry.addr, "Username": USER, "Secret": PASSWORD}));
+    assert_eq!(fs::read_to_string(home.path().join(".docker/config.json")).unwrap(), r#"{"credsStore": "test"}"#);
+}

@@ -137,6 +137,10 @@ pub enum RegistryError {
     NoSemverTags { repository: String },
     #[error("no tags satisfy constraint \"{constraint}\"")]
     NoTagSatisfies { constraint: String },
+    #[error("login failed: {registry} refused the credentials")]
+    LoginRefused { registry: String },
+    #[error("{helper} failed: {reason}")]
+    CredentialHelper { helper: String, reason: String },
     #[error("failed to read {path} (PACTO_CA_FILE): {reason}")]
     CaFile { path: String, reason: String },
     #[error("failed to parse {path}: {reason}")]

@@ -12,6 +12,7 @@ pub mod error;
 pub mod fetch;
 pub mod layout;
 pub mod limits;
+pub mod login;
 pub mod reference;
 pub mod transport;
 

@@ -6,6 +6,7 @@ mod explain;
 mod generate;
 pub mod graph;
 mod init;
+mod login;
 mod pack;
 mod pull;
 mod push;
@@ -47,6 +48,12 @@ pub fn run(cli: Cli) -> Result<(), String> {
         Some(Command::Diff { old, new }) => diff::run(&old, &new, &cli.output_format),
         Some(Command::Doc { path, output }) => doc::run(path.as_deref().unwrap_or("."), output.as_deref(), format),
         Some(Command::Graph { path }) => graph::run(path.as_deref().unwrap_or("."), &output_format),
+        Some(Command::Login { registry, username, password, password_stdin }) => login::run(login::Args {
+            registry: &registry,
+            username: username.as_deref(),
+            password: password.as_deref(),
+            password_stdin,
+        }),
         Some(Command::Version) => {
             println!("pacto version {}", env!("CARGO_PKG_VERSION"));
             Ok(())
