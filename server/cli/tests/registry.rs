@@ -407,4 +407,10 @@ fn registry_login_uses_a_configured_credential_helper() {
     let request: Value = serde_json::from_str(&fs::read_to_string(&out).unwrap()).unwrap();
     assert_eq!(request, serde_json::json!({"ServerURL": registry.addr, "Username": USER, "Secret": PASSWORD}));
     assert_eq!(fs::read_to_string(home.path().join(".docker/config.json")).unwrap(), r#"{"credsStore": "test"}"#);
+    // The next command reads them back through the helper.
+    let target = format!("oci://{}/acme/payments-api", registry.addr);
+    ok(&home.pacto(
+        &["push", &target, "-p", "payments-api"],
+        &[("PATH", &path), ("PACTO_TEST_HELPER_OUT", out.to_str().unwrap())],
+    ));
 }

@@ -103,6 +103,19 @@ fn from_config_file(path: &std::path::Path, registry: &str) -> Result<Option<Cre
     };
     let broken = |reason: String| RegistryError::CredentialsFile { path: path.display().to_string(), reason };
     let config: Value = serde_json::from_slice(&bytes).map_err(|err| broken(err.to_string()))?;
+    // A helper named for this registry, or the default store, answers before `auths` (as Docker).
+    let helper = config
+        .get("credHelpers")
+        .and_then(Value::as_object)
+        .and_then(|it| it.iter().find(|(key, _)| matches_registry(key, registry)).map(|(_, it)| it))
+        .or_else(|| config.get("credsStore"))
+        .and_then(Value::as_str)
+        .filter(|it| !it.is_empty());
+    if let Some(helper) = helper {
+        if let Some(found) = from_helper(helper, registry)? {
+            return Ok(Some(found));
+        }
+    }
     let Some(auths) = config.get("auths").and_then(Value::as_object) else {
         return Ok(None);
     };
@@ -130,6 +143,42 @@ fn from_config_file(path: &std::path::Path, registry: &str) -> Result<Option<Cre
         return Ok(Some(Credential::Bearer { token: token.to_owned() }));
     }
     Ok(None)
+}
+
+/// Asks `docker-credential-<helper> get` (a real subprocess, as Docker does); "not found" from
+/// the helper is no answer, any other failure an error naming the helper, never the secret.
+fn from_helper(helper: &str, registry: &str) -> Result<Option<Credential>, RegistryError> {
+    use std::io::Write;
+    use std::process::{Command, Stdio};
+    let program = format!("docker-credential-{helper}");
+    let failed = |reason: String| RegistryError::CredentialHelper { helper: program.clone(), reason };
+    let mut child = Command::new(&program)
+        .arg("get")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|err| failed(err.to_string()))?;
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin.write_all(registry.as_bytes()).map_err(|err| failed(err.to_string()))?;
+    }
+    let output = child.wait_with_output().map_err(|err| failed(err.to_string()))?;
+    if !output.status.success() {
+        let message = String::from_utf8_lossy(&output.stdout).trim().to_owned();
+        if message.contains("credentials not found") {
+            return Ok(None);
+        }
+        return Err(failed(format!("exited with {}", output.status)));
+    }
+    let answer: Value =
+        serde_json::from_slice(&output.stdout).map_err(|_| failed("answered with invalid JSON".into()))?;
+    let field = |name: &str| answer.get(name).and_then(Value::as_str).filter(|it| !it.is_empty()).map(str::to_owned);
+    match (field("Username"), field("Secret")) {
+        // Docker's convention: the username `<token>` marks an identity token.
+        (Some(username), Some(secret)) if username == "<token>" => Ok(Some(Credential::Bearer { token: secret })),
+        (Some(username), Some(password)) => Ok(Some(Credential::Basic { username, password })),
+        _ => Ok(None),
+    }
 }
 
 /// Docker writes keys as hosts or URLs (`https://host/v1/`); both name the same registry.
