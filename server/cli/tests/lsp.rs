@@ -106,13 +106,20 @@ fn other_yaml_files_are_left_alone() {
     client.shutdown();
 }
 
-fn hover(fixture: &str, expect: Expect) {
+/// Opens a `$0` fixture as the `pacto.yaml` of a bundle that also holds `interfaces/openapi.yaml`;
+/// returns the client, the bundle (kept alive), the URI and the marker's position.
+fn open_at(fixture: &str) -> (Client, tempfile::TempDir, String, u32, u32) {
     let (text, line, character) = cursor(fixture);
     let mut client = Client::start_default();
-    let (_dir, uri) = bundle(&text);
-    std::fs::create_dir_all(_dir.path().join("interfaces")).unwrap();
-    std::fs::write(_dir.path().join("interfaces/openapi.yaml"), "openapi: 3.0.0\n").unwrap();
+    let (dir, uri) = bundle(&text);
+    std::fs::create_dir_all(dir.path().join("interfaces")).unwrap();
+    std::fs::write(dir.path().join("interfaces/openapi.yaml"), "openapi: 3.0.0\n").unwrap();
     client.open(&uri, &text);
+    (client, dir, uri, line, character)
+}
+
+fn hover(fixture: &str, expect: Expect) {
+    let (mut client, _dir, uri, line, character) = open_at(fixture);
     let result = client.request(
         "textDocument/hover",
         json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}}),
@@ -189,12 +196,7 @@ fn hover_on_a_contract_path_says_whether_it_exists() {
 }
 
 fn completion(fixture: &str, expect: Expect) {
-    let (text, line, character) = cursor(fixture);
-    let mut client = Client::start_default();
-    let (_dir, uri) = bundle(&text);
-    std::fs::create_dir_all(_dir.path().join("interfaces")).unwrap();
-    std::fs::write(_dir.path().join("interfaces/openapi.yaml"), "openapi: 3.0.0\n").unwrap();
-    client.open(&uri, &text);
+    let (mut client, _dir, uri, line, character) = open_at(fixture);
     let result = client.request(
         "textDocument/completion",
         json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}}),

@@ -145,27 +145,34 @@ fn from_config_file(path: &std::path::Path, registry: &str) -> Result<Option<Cre
     Ok(None)
 }
 
-/// Asks `docker-credential-<helper> get` (a real subprocess, as Docker does); "not found" from
-/// the helper is no answer, any other failure an error naming the helper, never the secret.
-fn from_helper(helper: &str, registry: &str) -> Result<Option<Credential>, RegistryError> {
+/// Runs `docker-credential-<helper> <action>` with `input` on stdin, as Docker does: a real
+/// subprocess. Its output is returned whole; the caller decides what failure means.
+pub(crate) fn run_helper(helper: &str, action: &str, input: &[u8]) -> Result<std::process::Output, RegistryError> {
     use std::io::Write;
     use std::process::{Command, Stdio};
     let program = format!("docker-credential-{helper}");
     let failed = |reason: String| RegistryError::CredentialHelper { helper: program.clone(), reason };
     let mut child = Command::new(&program)
-        .arg("get")
+        .arg(action)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .map_err(|err| failed(err.to_string()))?;
     if let Some(mut stdin) = child.stdin.take() {
-        stdin.write_all(registry.as_bytes()).map_err(|err| failed(err.to_string()))?;
+        stdin.write_all(input).map_err(|err| failed(err.to_string()))?;
     }
-    let output = child.wait_with_output().map_err(|err| failed(err.to_string()))?;
+    child.wait_with_output().map_err(|err| failed(err.to_string()))
+}
+
+/// Asks the helper for `registry`'s credentials; "not found" is no answer, any other failure an
+/// error naming the helper, never the secret.
+fn from_helper(helper: &str, registry: &str) -> Result<Option<Credential>, RegistryError> {
+    let output = run_helper(helper, "get", registry.as_bytes())?;
+    let failed =
+        |reason: String| RegistryError::CredentialHelper { helper: format!("docker-credential-{helper}"), reason };
     if !output.status.success() {
-        let message = String::from_utf8_lossy(&output.stdout).trim().to_owned();
-        if message.contains("credentials not found") {
+        if String::from_utf8_lossy(&output.stdout).contains("credentials not found") {
             return Ok(None);
         }
         return Err(failed(format!("exited with {}", output.status)));

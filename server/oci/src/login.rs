@@ -5,7 +5,6 @@
 use std::ffi::OsString;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
 use base64::Engine;
 use serde_json::{Map, Value, json};
@@ -141,26 +140,15 @@ fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 }
 
 fn run_helper(helper: &str, registry: &str, username: &str, password: &str) -> Result<(), RegistryError> {
-    let program = format!("docker-credential-{helper}");
-    let failed = |reason: String| RegistryError::CredentialHelper { helper: program.clone(), reason };
-    let mut child = Command::new(&program)
-        .arg("store")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|err| failed(err.to_string()))?;
     let request = json!({"ServerURL": registry, "Username": username, "Secret": password}).to_string();
-    if let Some(mut stdin) = child.stdin.take() {
-        stdin.write_all(request.as_bytes()).map_err(|err| failed(err.to_string()))?;
-    }
-    let output = child.wait_with_output().map_err(|err| failed(err.to_string()))?;
+    let output = crate::credentials::run_helper(helper, "store", request.as_bytes())?;
     if output.status.success() {
         return Ok(());
     }
     // The helper's own message, never our request (it holds the secret).
     let message = String::from_utf8_lossy(&output.stderr).replace(password, "***").trim().to_owned();
-    Err(failed(if message.is_empty() { format!("exited with {}", output.status) } else { message }))
+    let reason = if message.is_empty() { format!("exited with {}", output.status) } else { message };
+    Err(RegistryError::CredentialHelper { helper: format!("docker-credential-{helper}"), reason })
 }
 
 #[cfg(test)]
