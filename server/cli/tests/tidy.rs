@@ -44,3 +44,14 @@ fn no_deprecated_serde_yaml() {
     let lock = std::fs::read_to_string(root().join("Cargo.lock")).unwrap();
     assert!(!lock.contains("name = \"serde_yaml\""));
 }
+
+#[test]
+fn readme_main_command_names_the_binary() {
+    // The workspace has several binaries: a bare `cargo run` cannot tell which one to run.
+    let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
+    let runs: Vec<&str> = readme.lines().filter(|it| it.contains("cargo run")).collect();
+    assert!(!runs.is_empty(), "the README shows no `cargo run` command");
+    for line in runs {
+        assert!(line.matches("cargo run").count() == line.matches("cargo run --release -p pacto --").count(), "{line}");
+    }
+}
