@@ -14,6 +14,9 @@ use crate::features::symbols::Symbol;
 use crate::features::{code_action, completion, definition, hover, references, structure, symbols};
 use crate::proto::{self, Encoding};
 use crate::server::Backend;
+use crate::session::{ClientSupport, Session};
+use crate::settings::Settings;
+use crate::{deps, generate, lens};
 
 /// The analysis of the document's current version: from the cache, or built now (off the
 /// async threads). `None` for documents that are not open or not contracts.
@@ -65,12 +68,7 @@ pub fn schedule_diagnostics(backend: &Backend, uri: Uri) {
                 return None;
             }
             let analysis = Arc::new(snapshot.analyze());
-            let diagnostics: Vec<Diagnostic> = analysis
-                .validation
-                .diagnostics
-                .iter()
-                .map(|it| proto::diagnostic(&snapshot.rope, encoding, &task_uri, it))
-                .collect();
+            let diagnostics = all_diagnostics(&task_session, &task_uri, &analysis, encoding);
             task_session.store_analysis(&task_uri, analysis);
             Some(diagnostics)
         });
@@ -87,6 +85,96 @@ pub fn schedule_diagnostics(backend: &Backend, uri: Uri) {
             client.publish_diagnostics(uri, diagnostics, Some(version)).await;
         }
     });
+}
+
+/// The contract's findings, then what the registry and the published version add (from what they
+/// already know: never the network).
+fn all_diagnostics(session: &Session, uri: &Uri, analysis: &Analysis, encoding: Encoding) -> Vec<Diagnostic> {
+    let rope = &analysis.rope;
+    let mut out: Vec<Diagnostic> =
+        analysis.validation.diagnostics.iter().map(|it| proto::diagnostic(rope, encoding, uri, it)).collect();
+    out.extend(deps::diagnostics(session, uri, analysis, encoding));
+    out.extend(lens::diagnostics(session, uri, analysis, encoding));
+    out
+}
+
+/// A document was opened or edited: its diagnostics, and the registry work it may need (in the background).
+pub fn document_changed(backend: &Backend, uri: Uri) {
+    deps::document_changed(backend, &uri);
+    lens::document_changed(backend, &uri);
+    schedule_diagnostics(backend, uri);
+}
+
+/// The network answered: every open document's diagnostics, inlay hints and lenses are brought up to date.
+pub fn refresh_from_network(backend: &Backend) {
+    let support = &backend.session.client;
+    let client = backend.client.clone();
+    let (inlay, lens) = (ClientSupport::get(&support.inlay_hint_refresh), ClientSupport::get(&support.code_lens_refresh));
+    tokio::spawn(async move {
+        if inlay {
+            if let Err(err) = client.inlay_hint_refresh().await {
+                tracing::debug!("the client refused an inlay hint refresh: {err}");
+            }
+        }
+        if lens {
+            if let Err(err) = client.code_lens_refresh().await {
+                tracing::debug!("the client refused a code lens refresh: {err}");
+            }
+        }
+    });
+    refresh_diagnostics(backend);
+}
+
+/// Re-publishes (push clients) or asks the client to pull again (pull clients).
+fn refresh_diagnostics(backend: &Backend) {
+    if backend.session.pull_diagnostics() {
+        let client = backend.client.clone();
+        tokio::spawn(async move {
+            if let Err(err) = client.workspace_diagnostic_refresh().await {
+                tracing::warn!("the client refused a diagnostics refresh: {err}");
+            }
+        });
+        return;
+    }
+    let uris: Vec<Uri> = backend.session.documents.iter().map(|it| it.key().clone()).collect();
+    for uri in uris {
+        schedule_diagnostics(backend, uri);
+    }
+}
+
+/// Settings from `didChangeConfiguration`'s payload when it carries the `pacto` section, else asked of
+/// the client with `workspace/configuration`; then whatever depends on them is redone.
+pub async fn load_settings(backend: &Backend, pushed: Option<LSPAny>) {
+    let pushed = pushed.and_then(|it| it.get("pacto").cloned()).filter(|it| !it.is_null());
+    let section = match pushed {
+        Some(section) => Some(section),
+        None if ClientSupport::get(&backend.session.client.configuration) => {
+            let item = ConfigurationItem { scope_uri: None, section: Some("pacto".into()) };
+            match backend.client.configuration(vec![item]).await {
+                Ok(mut values) if !values.is_empty() => Some(values.swap_remove(0)),
+                Ok(_) => None,
+                Err(err) => {
+                    tracing::warn!("the client did not answer workspace/configuration: {err}");
+                    None
+                }
+            }
+        }
+        None => None,
+    };
+    let Some(section) = section.filter(|it| !it.is_null()) else {
+        return;
+    };
+    let (settings, warnings) = Settings::from_json(&section);
+    for warning in warnings {
+        tracing::warn!("{warning}");
+    }
+    if *backend.session.settings() == settings {
+        return;
+    }
+    backend.session.set_settings(settings);
+    deps::settings_changed(backend);
+    lens::settings_changed(backend);
+    refresh_from_network(backend);
 }
 
 pub async fn register_file_watcher(backend: &Backend) {
@@ -109,19 +197,7 @@ pub async fn register_file_watcher(backend: &Backend) {
 /// A referenced file appeared or disappeared: every open contract is checked again.
 pub fn files_changed(backend: &Backend) {
     backend.session.invalidate_all();
-    if backend.session.pull_diagnostics() {
-        let client = backend.client.clone();
-        tokio::spawn(async move {
-            if let Err(err) = client.workspace_diagnostic_refresh().await {
-                tracing::warn!("the client refused a diagnostics refresh: {err}");
-            }
-        });
-        return;
-    }
-    let uris: Vec<Uri> = backend.session.documents.iter().map(|it| it.key().clone()).collect();
-    for uri in uris {
-        schedule_diagnostics(backend, uri);
-    }
+    refresh_diagnostics(backend);
 }
 
 fn position_params(backend: &Backend, params: &TextDocumentPositionParams) -> (Uri, Position, Encoding) {
@@ -246,11 +322,8 @@ pub async fn pull_diagnostics(
         None => Vec::new(),
         Some(analysis) => {
             let uri = uri.clone();
-            run_blocking("diagnostic", move || {
-                let rope = &analysis.rope;
-                analysis.validation.diagnostics.iter().map(|it| proto::diagnostic(rope, encoding, &uri, it)).collect()
-            })
-            .await?
+            let session = backend.session.clone();
+            run_blocking("diagnostic", move || all_diagnostics(&session, &uri, &analysis, encoding)).await?
         }
     };
     Ok(DocumentDiagnosticReportResult::Report(DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
@@ -390,6 +463,7 @@ pub async fn code_action(backend: &Backend, params: CodeActionParams) -> Result<
         return Ok(None);
     };
     let range = params.range;
+    let session = backend.session.clone();
     run_blocking("codeAction", move || {
         let rope = &analysis.rope;
         let span = pacto_core::syntax::Span::new(
@@ -422,8 +496,13 @@ pub async fn code_action(backend: &Backend, params: CodeActionParams) -> Result<
                     is_preferred: fix.preferred.then_some(true),
                     ..Default::default()
                 })
-            })
-            .collect();
+            });
+        let mut actions: Vec<CodeActionOrCommand> = actions.collect();
+        actions.extend(deps::code_actions(&session, &uri, &analysis, range, encoding));
+        actions.extend(lens::code_actions(&session, &uri, &analysis, range, encoding));
+        if analysis.validation.errors().next().is_none() && uri.to_file_path().is_some() {
+            actions.push(generate::preview_action(&uri));
+        }
         Some(actions)
     })
     .await

@@ -1,16 +1,21 @@
 //! The Pacto language server: documents, scheduling and LSP features over the pure core.
 
 mod analysis;
+mod commands;
 mod cursor;
+mod deps;
 mod document;
 mod features;
 mod framing;
+mod generate;
 mod handlers;
+mod lens;
 mod logging;
 mod proto;
 mod schema_docs;
 mod server;
 mod session;
+pub mod settings;
 
 use std::sync::Arc;
 
@@ -37,7 +42,8 @@ pub fn run_stdio(log_level: Option<&str>) -> std::io::Result<()> {
         let mut builder = LspService::build(|client| {
             tokio::spawn(logging::forward(log_messages, client.clone()));
             server::Backend { client, session: Arc::new(session::Session::default()) }
-        });
+        })
+        .custom_method("pacto/diffDocument", server::Backend::diff_document);
         if std::env::var_os("PACTO_LSP_TEST_HOOKS").is_some() {
             builder = builder.custom_method("pacto/test/panic", server::Backend::test_panic);
         }

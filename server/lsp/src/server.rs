@@ -6,10 +6,13 @@ use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
-use crate::handlers;
 use crate::proto::Encoding;
-use crate::session::Session;
+use crate::session::{ClientSupport, Session};
+use crate::settings::Settings;
+use crate::{commands, deps, handlers, lens};
 
+/// Cheap to clone: background work (registry lookups) holds its own copy to publish results.
+#[derive(Clone)]
 pub struct Backend {
     pub client: Client,
     pub session: Arc<Session>,
@@ -20,6 +23,11 @@ impl Backend {
     /// panic in feature work is answered as an internal error and the server lives on.
     pub async fn test_panic(&self, _: serde_json::Value) -> Result<serde_json::Value> {
         handlers::run_blocking("test/panic", || -> serde_json::Value { panic!("a deliberate test panic") }).await
+    }
+
+    /// `pacto/diffDocument`: the Markdown diff behind a `pacto-diff:` document.
+    pub async fn diff_document(&self, params: serde_json::Value) -> Result<serde_json::Value> {
+        lens::diff_document(self, params).await
     }
 }
 
@@ -39,6 +47,32 @@ impl LanguageServer for Backend {
         self.session.set_watch_files(watch_dynamic);
         let pull = params.capabilities.text_document.as_ref().is_some_and(|it| it.diagnostic.is_some());
         self.session.set_pull_diagnostics(pull);
+        let workspace = params.capabilities.workspace.as_ref();
+        let support = &self.session.client;
+        ClientSupport::set(&support.configuration, workspace.and_then(|it| it.configuration).unwrap_or(false));
+        let inlay_refresh = workspace.and_then(|it| it.inlay_hint.as_ref()).and_then(|it| it.refresh_support);
+        ClientSupport::set(&support.inlay_hint_refresh, inlay_refresh.unwrap_or(false));
+        let lens_refresh = workspace.and_then(|it| it.code_lens.as_ref()).and_then(|it| it.refresh_support);
+        ClientSupport::set(&support.code_lens_refresh, lens_refresh.unwrap_or(false));
+        let progress = params.capabilities.window.as_ref().and_then(|it| it.work_done_progress);
+        ClientSupport::set(&support.work_done_progress, progress.unwrap_or(false));
+        if let Some(options) = &params.initialization_options {
+            let virtual_documents = options.get("virtualDocuments").and_then(serde_json::Value::as_bool);
+            ClientSupport::set(&support.virtual_documents, virtual_documents.unwrap_or(false));
+            // The same shape as the `pacto` settings section, for clients without `workspace/configuration`.
+            let section = options.get("pacto").unwrap_or(options);
+            let (settings, warnings) = Settings::from_json(section);
+            for warning in warnings {
+                tracing::warn!("{warning}");
+            }
+            self.session.set_settings(settings);
+        }
+        #[allow(deprecated)] // `root_uri` is what older clients send instead of folders.
+        let folders: Vec<std::path::PathBuf> = match &params.workspace_folders {
+            Some(folders) => folders.iter().filter_map(|it| it.uri.to_file_path().map(|it| it.into_owned())).collect(),
+            None => params.root_uri.iter().filter_map(|it| it.to_file_path().map(|it| it.into_owned())).collect(),
+        };
+        self.session.set_workspace_folders(folders);
         Ok(InitializeResult {
             capabilities: ServerCapabilities {
                 position_encoding: Some(if utf8 { PositionEncodingKind::UTF8 } else { PositionEncodingKind::UTF16 }),
@@ -66,9 +100,15 @@ impl LanguageServer for Backend {
                     work_done_progress_options: WorkDoneProgressOptions::default(),
                 }),
                 code_action_provider: Some(CodeActionProviderCapability::Options(CodeActionOptions {
-                    code_action_kinds: Some(vec![CodeActionKind::QUICKFIX]),
+                    code_action_kinds: Some(vec![CodeActionKind::QUICKFIX, CodeActionKind::SOURCE]),
                     ..Default::default()
                 })),
+                code_lens_provider: Some(CodeLensOptions { resolve_provider: Some(false) }),
+                inlay_hint_provider: Some(OneOf::Left(true)),
+                execute_command_provider: Some(ExecuteCommandOptions {
+                    commands: commands::COMMANDS.iter().map(|it| it.to_string()).collect(),
+                    work_done_progress_options: WorkDoneProgressOptions::default(),
+                }),
                 // Pull for clients that pull, push for the others: never both (see `Session`).
                 diagnostic_provider: pull.then(|| {
                     DiagnosticServerCapabilities::Options(DiagnosticOptions {
@@ -87,6 +127,7 @@ impl LanguageServer for Backend {
 
     async fn initialized(&self, _: InitializedParams) {
         handlers::register_file_watcher(self).await;
+        handlers::load_settings(self, None).await;
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -96,7 +137,7 @@ impl LanguageServer for Backend {
     async fn did_open(&self, params: DidOpenTextDocumentParams) {
         let document = params.text_document;
         self.session.open(document.uri.clone(), &document.text, document.version);
-        handlers::schedule_diagnostics(self, document.uri);
+        handlers::document_changed(self, document.uri);
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
@@ -112,7 +153,7 @@ impl LanguageServer for Backend {
             false
         });
         if applied {
-            handlers::schedule_diagnostics(self, uri);
+            handlers::document_changed(self, uri);
         }
     }
 
@@ -123,6 +164,10 @@ impl LanguageServer for Backend {
 
     async fn did_change_watched_files(&self, _: DidChangeWatchedFilesParams) {
         handlers::files_changed(self);
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        handlers::load_settings(self, Some(params.settings)).await;
     }
 
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
@@ -167,6 +212,18 @@ impl LanguageServer for Backend {
 
     async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
         handlers::code_action(self, params).await
+    }
+
+    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        lens::code_lens(self, params).await
+    }
+
+    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        deps::inlay_hint(self, params).await
+    }
+
+    async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
+        commands::execute(self, params).await
     }
 
     async fn diagnostic(&self, params: DocumentDiagnosticParams) -> Result<DocumentDiagnosticReportResult> {

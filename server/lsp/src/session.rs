@@ -1,7 +1,8 @@
 //! The open documents and what was negotiated with the client.
 
+use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, OnceLock, RwLock};
 
 use dashmap::DashMap;
 use tower_lsp_server::ls_types::{Position, TextDocumentContentChangeEvent, Uri};
@@ -9,6 +10,8 @@ use tower_lsp_server::ls_types::{Position, TextDocumentContentChangeEvent, Uri};
 use crate::analysis::Analysis;
 use crate::document::{Document, Snapshot};
 use crate::proto::{self, Encoding};
+use crate::settings::Settings;
+use crate::{deps, lens};
 
 #[derive(Default)]
 pub struct Session {
@@ -16,6 +19,37 @@ pub struct Session {
     encoding: OnceLock<Encoding>,
     watch_files: AtomicBool,
     pull_diagnostics: AtomicBool,
+    settings: RwLock<Arc<Settings>>,
+    pub client: ClientSupport,
+    workspace_folders: RwLock<Vec<PathBuf>>,
+    /// Registry resolution of dependencies (issue #7).
+    pub deps: deps::State,
+    /// Baselines for lenses and diff diagnostics (issue #5).
+    pub lens: lens::State,
+}
+
+/// What the client said it can do, beyond what `Session`'s own flags hold.
+#[derive(Default)]
+pub struct ClientSupport {
+    /// `workspace/configuration` requests are answered.
+    pub configuration: AtomicBool,
+    pub inlay_hint_refresh: AtomicBool,
+    pub code_lens_refresh: AtomicBool,
+    /// `$/progress` with `window/workDoneProgress/create`.
+    pub work_done_progress: AtomicBool,
+    /// The client serves `pacto-diff:` documents through `pacto/diffDocument` (initializationOptions
+    /// `virtualDocuments: true`, as the VS Code extension sends).
+    pub virtual_documents: AtomicBool,
+}
+
+impl ClientSupport {
+    pub fn get(flag: &AtomicBool) -> bool {
+        flag.load(Ordering::Relaxed)
+    }
+
+    pub fn set(flag: &AtomicBool, on: bool) {
+        flag.store(on, Ordering::Relaxed);
+    }
 }
 
 impl Session {
@@ -44,6 +78,27 @@ impl Session {
 
     pub fn pull_diagnostics(&self) -> bool {
         self.pull_diagnostics.load(Ordering::Relaxed)
+    }
+
+    pub fn settings(&self) -> Arc<Settings> {
+        self.settings.read().map(|it| it.clone()).unwrap_or_default()
+    }
+
+    pub fn set_settings(&self, settings: Settings) {
+        if let Ok(mut current) = self.settings.write() {
+            *current = Arc::new(settings);
+        }
+    }
+
+    /// The workspace folders' directories, from `initialize`; publish globs are relative to them.
+    pub fn workspace_folders(&self) -> Vec<PathBuf> {
+        self.workspace_folders.read().map(|it| it.clone()).unwrap_or_default()
+    }
+
+    pub fn set_workspace_folders(&self, folders: Vec<PathBuf>) {
+        if let Ok(mut current) = self.workspace_folders.write() {
+            *current = folders;
+        }
     }
 
     pub fn open(&self, uri: Uri, text: &str, version: i32) {

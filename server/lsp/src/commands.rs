@@ -1,0 +1,24 @@
+//! `workspace/executeCommand`: the server's commands by name, each delegated to the module that owns
+//! the feature. The editors call them by these names (see editors/README.md).
+
+use tower_lsp_server::jsonrpc::{Error, Result};
+use tower_lsp_server::ls_types::{ExecuteCommandParams, LSPAny};
+
+use crate::server::Backend;
+use crate::{deps, generate, lens};
+
+pub const SHOW_DIFF: &str = "pacto.showDiff";
+pub const DEPENDENCY_GRAPH: &str = "pacto.dependencyGraph";
+pub const GENERATE: &str = "pacto.generate";
+
+/// Advertised in `executeCommandProvider`.
+pub const COMMANDS: &[&str] = &[SHOW_DIFF, DEPENDENCY_GRAPH, GENERATE];
+
+pub async fn execute(backend: &Backend, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
+    match params.command.as_str() {
+        SHOW_DIFF => lens::show_diff(backend, params.arguments).await,
+        DEPENDENCY_GRAPH => deps::dependency_graph(backend, params.arguments).await,
+        GENERATE => generate::generate(backend, params.arguments).await,
+        other => Err(Error::invalid_params(format!("unknown command `{other}`; this server has {}", COMMANDS.join(", ")))),
+    }
+}

@@ -1,0 +1,167 @@
+//! `pacto.generate`: a generator plugin run on the contract's bundle by this very binary's
+//! `pacto generate`, so the editor gets exactly the CLI's discovery, validation, timeout and path
+//! checks. The files come back in the answer; with `open`, they are also written to a preview
+//! directory and shown with `window/showDocument`.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use serde_json::json;
+use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
+use tower_lsp_server::ls_types::*;
+
+use crate::server::Backend;
+
+/// The plugin's time limit, as `pacto generate --timeout`.
+pub const GENERATE_TIMEOUT_SECONDS: u64 = 60;
+/// Generated files beyond this total are not sent to the editor: a preview is for reading.
+pub const MAX_PREVIEW_BYTES: u64 = 16 << 20;
+/// LSP's `RequestFailed`: the request was valid, the work it asked for failed.
+const REQUEST_FAILED: i64 = -32803;
+
+struct Args {
+    uri: Uri,
+    plugin: String,
+    options: BTreeMap<String, String>,
+    open: bool,
+}
+
+impl Args {
+    fn from_json(value: &LSPAny) -> Option<Args> {
+        let uri = value.get("uri")?.as_str()?.parse().ok()?;
+        let plugin = value.get("plugin")?.as_str()?.to_owned();
+        let options = match value.get("options") {
+            None | Some(LSPAny::Null) => BTreeMap::new(),
+            Some(options) => options
+                .as_object()?
+                .iter()
+                .map(|(key, value)| Some((key.clone(), value.as_str()?.to_owned())))
+                .collect::<Option<_>>()?,
+        };
+        let open = value.get("open").and_then(LSPAny::as_bool).unwrap_or(false);
+        Some(Args { uri, plugin, options, open })
+    }
+}
+
+fn failed(message: String) -> Error {
+    Error { code: ErrorCode::ServerError(REQUEST_FAILED), message: message.into(), data: None }
+}
+
+/// The action offered on a contract: the manifests the Kubernetes plugin would write, opened read-only.
+pub fn preview_action(uri: &Uri) -> CodeActionOrCommand {
+    CodeActionOrCommand::CodeAction(CodeAction {
+        title: "Preview generated manifests (kubernetes)".into(),
+        kind: Some(CodeActionKind::SOURCE),
+        command: Some(Command {
+            title: "Preview generated manifests (kubernetes)".into(),
+            command: crate::commands::GENERATE.into(),
+            arguments: Some(vec![json!({ "uri": uri.as_str(), "plugin": "kubernetes", "open": true })]),
+        }),
+        ..Default::default()
+    })
+}
+
+pub async fn generate(backend: &Backend, arguments: Vec<LSPAny>) -> Result<Option<LSPAny>> {
+    let args: Args = arguments
+        .into_iter()
+        .next()
+        .and_then(|it| Args::from_json(&it))
+        .ok_or_else(|| Error::invalid_params("expected [{ uri, plugin, options?, open? }]"))?;
+    let valid_name = |it: &str| !it.is_empty() && it.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
+    if !valid_name(&args.plugin) || args.plugin.starts_with('.') {
+        return Err(Error::invalid_params(format!("`{}` is not a plugin name", args.plugin)));
+    }
+    let Some(file) = args.uri.to_file_path().map(|it| it.into_owned()) else {
+        return Err(Error::invalid_params("the contract must be a file on disk"));
+    };
+    let Some(bundle) = file.parent().map(Path::to_path_buf) else {
+        return Err(Error::invalid_params("the contract must be a file on disk"));
+    };
+    let exe = std::env::current_exe().map_err(|err| failed(format!("cannot find the pacto binary: {err}")))?;
+    let out = preview_dir();
+    let mut command = tokio::process::Command::new(exe);
+    command
+        .arg("generate")
+        .arg(&args.plugin)
+        .arg(&bundle)
+        .arg("-o")
+        .arg(&out)
+        .arg("--timeout")
+        .arg(GENERATE_TIMEOUT_SECONDS.to_string())
+        .stdin(std::process::Stdio::null())
+        .kill_on_drop(true);
+    for (key, value) in &args.options {
+        command.arg("--option").arg(format!("{key}={value}"));
+    }
+    let output = command.output().await.map_err(|err| failed(format!("cannot run pacto generate: {err}")))?;
+    if !output.status.success() {
+        let _ = std::fs::remove_dir_all(&out);
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let message = stderr.trim().trim_start_matches("Error: ").to_owned();
+        return Err(failed(if message.is_empty() { format!("pacto generate failed: {}", output.status) } else { message }));
+    }
+    let files = read_files(&out);
+    let mut message = String::from_utf8_lossy(&output.stdout).trim().to_owned();
+    let unsaved = backend.session.documents.get(&args.uri).is_some_and(|document| {
+        std::fs::read_to_string(&file).map_or(true, |saved| document.rope != saved.as_str())
+    });
+    if unsaved {
+        message.push_str(" (from the saved file: unsaved changes are not included)");
+    }
+    let files = match files {
+        Ok(files) => files,
+        Err(err) => {
+            let _ = std::fs::remove_dir_all(&out);
+            return Err(failed(err));
+        }
+    };
+    if args.open {
+        for (index, (path, _)) in files.iter().enumerate() {
+            let Some(uri) = Uri::from_file_path(out.join(path)) else { continue };
+            let params = ShowDocumentParams { uri, external: None, take_focus: Some(index == 0), selection: None };
+            if let Err(err) = backend.client.show_document(params).await {
+                tracing::warn!("the client did not open a generated file: {err}");
+            }
+        }
+    } else {
+        let _ = std::fs::remove_dir_all(&out);
+    }
+    let files: Vec<LSPAny> =
+        files.into_iter().map(|(path, content)| json!({ "path": path, "content": content })).collect();
+    Ok(Some(json!({ "files": files, "message": message })))
+}
+
+/// A new directory per run under the temp dir; previews are kept for the editor to show.
+fn preview_dir() -> PathBuf {
+    static RUN: AtomicU64 = AtomicU64::new(0);
+    let run = RUN.fetch_add(1, Ordering::Relaxed);
+    std::env::temp_dir().join(format!("pacto-preview-{}-{run}", std::process::id()))
+}
+
+/// Every file under `root`, by relative path in order, as text.
+fn read_files(root: &Path) -> std::result::Result<Vec<(String, String)>, String> {
+    let mut files = Vec::new();
+    let mut total = 0u64;
+    let mut pending = vec![root.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        let entries = std::fs::read_dir(&dir).map_err(|err| format!("cannot read {}: {err}", dir.display()))?;
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let Ok(kind) = entry.file_type() else { continue };
+            if kind.is_dir() {
+                pending.push(path);
+            } else if kind.is_file() {
+                total += entry.metadata().map_or(0, |it| it.len());
+                if total > MAX_PREVIEW_BYTES {
+                    return Err(format!("the generated files exceed {} MiB: open them from disk", MAX_PREVIEW_BYTES >> 20));
+                }
+                let bytes = std::fs::read(&path).map_err(|err| format!("cannot read {}: {err}", path.display()))?;
+                let relative = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().into_owned();
+                files.push((relative, String::from_utf8_lossy(&bytes).into_owned()));
+            }
+        }
+    }
+    files.sort();
+    Ok(files)
+}
