@@ -17,7 +17,7 @@ pub const COMMANDS: &[&str] = &[SHOW_DIFF, DEPENDENCY_GRAPH, GENERATE];
 pub async fn execute(backend: &Backend, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
     match params.command.as_str() {
         SHOW_DIFF => lens::show_diff(backend, params.arguments).await,
-        DEPENDENCY_GRAPH => deps::dependency_graph(backend, params.arguments).await,
+        DEPENDENCY_GRAPH => deps::graph::dependency_graph(backend, params.arguments).await,
         GENERATE => generate::generate(backend, params.arguments).await,
         other => Err(Error::invalid_params(format!("unknown command `{other}`; this server has {}", COMMANDS.join(", ")))),
     }

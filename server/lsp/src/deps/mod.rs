@@ -2,7 +2,9 @@
 //! inlay hints, diagnostics, code actions and definition on `dependencies[]`, refreshed off the
 //! request path so that nothing waits for the network.
 
-use tower_lsp_server::jsonrpc::{Error, Result};
+pub mod graph;
+
+use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 
 use crate::analysis::Analysis;
@@ -38,9 +40,4 @@ pub fn code_actions(
 
 pub async fn inlay_hint(_backend: &Backend, _params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
     Ok(None)
-}
-
-/// `pacto.dependencyGraph [uri]` → `{ json, mermaid, text }`.
-pub async fn dependency_graph(_backend: &Backend, _arguments: Vec<LSPAny>) -> Result<Option<LSPAny>> {
-    Err(Error::invalid_request())
 }
