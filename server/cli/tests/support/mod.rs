@@ -35,6 +35,12 @@ impl Client {
 
     /// Starts `pacto lsp` with extra environment variables.
     pub fn start_with(capabilities: Value, envs: &[(&str, &str)]) -> (Client, Value) {
+        Client::start_configured(capabilities, Value::Null, envs)
+    }
+
+    /// Starts `pacto lsp` with `initializationOptions` (settings in the `pacto` section's shape, and
+    /// `virtualDocuments`) and extra environment variables.
+    pub fn start_configured(capabilities: Value, options: Value, envs: &[(&str, &str)]) -> (Client, Value) {
         let mut child = Command::new(env!("CARGO_BIN_EXE_pacto"))
             .arg("lsp")
             .envs(envs.iter().copied())
@@ -56,8 +62,10 @@ impl Client {
             }
         });
         let mut client = Client { child, stdin, incoming, pending: VecDeque::new(), next_id: 0 };
-        let result =
-            client.request("initialize", json!({"processId": null, "rootUri": null, "capabilities": capabilities}));
+        let result = client.request(
+            "initialize",
+            json!({"processId": null, "rootUri": null, "capabilities": capabilities, "initializationOptions": options}),
+        );
         client.notify("initialized", json!({}));
         (client, result)
     }
