@@ -102,7 +102,7 @@ pub async fn generate(backend: &Backend, arguments: Vec<LSPAny>) -> Result<Optio
         return Err(failed(if message.is_empty() { format!("pacto generate failed: {}", output.status) } else { message }));
     }
     let files = read_files(&out);
-    let mut message = String::from_utf8_lossy(&output.stdout).trim().to_owned();
+    let mut message = summary(&String::from_utf8_lossy(&output.stdout));
     let unsaved = backend.session.documents.get(&args.uri).is_some_and(|document| {
         std::fs::read_to_string(&file).map_or(true, |saved| document.rope != saved.as_str())
     });
@@ -130,6 +130,24 @@ pub async fn generate(backend: &Backend, arguments: Vec<LSPAny>) -> Result<Optio
     let files: Vec<LSPAny> =
         files.into_iter().map(|(path, content)| json!({ "path": path, "content": content })).collect();
     Ok(Some(json!({ "files": files, "message": message })))
+}
+
+/// `pacto generate`'s result lines without the (temporary) output directory: "Generated 4 file(s)
+/// using kubernetes: Kubernetes manifests for payments-api@2.1.0".
+fn summary(stdout: &str) -> String {
+    let mut generated = String::new();
+    let mut message = None;
+    for line in stdout.lines() {
+        if let Some(it) = line.strip_prefix("Message: ") {
+            message = Some(it.trim());
+        } else if line.starts_with("Generated ") {
+            generated = line.trim().to_owned();
+        }
+    }
+    match message {
+        Some(message) if !message.is_empty() => format!("{generated}: {message}"),
+        _ => generated,
+    }
 }
 
 /// A new directory per run under the temp dir; previews are kept for the editor to show.

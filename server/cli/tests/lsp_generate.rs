@@ -1,0 +1,166 @@
+//! `pacto.generate` and the "Preview generated manifests" action through the real server, which runs
+//! the Kubernetes plugin installed beside it (`cargo build --workspace` first, as scripts/test does).
+
+mod support;
+
+use std::path::Path;
+
+use serde_json::{Value, json};
+use support::{Client, uri_of};
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// A copy of the example bundle, its contract's URI and text.
+fn example() -> (tempfile::TempDir, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/payments-api");
+    copy_dir(&example, dir.path());
+    let file = dir.path().join("pacto.yaml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    (dir, uri_of(&file), text)
+}
+
+fn generate(client: &mut Client, arguments: Value) -> Value {
+    client.request_raw("workspace/executeCommand", json!({"command": "pacto.generate", "arguments": [arguments]}))
+}
+
+fn paths(result: &Value) -> Vec<&str> {
+    result["files"].as_array().unwrap().iter().map(|it| it["path"].as_str().unwrap()).collect()
+}
+
+#[test]
+fn generate_returns_the_plugins_files_with_their_options() {
+    let (_dir, uri, text) = example();
+    let mut client = Client::start_default();
+    client.open(&uri, &text);
+    let response = generate(&mut client, json!({"uri": uri, "plugin": "kubernetes", "options": {"namespace": "shop"}}));
+    let result = &response["result"];
+    assert_eq!(
+        paths(result),
+        ["horizontalpodautoscaler.yaml", "poddisruptionbudget.yaml", "service.yaml", "statefulset.yaml"],
+        "{response}"
+    );
+    assert_eq!(result["message"], "Generated 4 file(s) using kubernetes: Kubernetes manifests for payments-api@2.1.0");
+    let statefulset = result["files"][3]["content"].as_str().unwrap();
+    assert!(statefulset.contains("kind: StatefulSet\n"), "{statefulset}");
+    assert!(statefulset.contains("namespace: shop\n"), "{statefulset}");
+    // Nothing is opened: no showDocument request.
+    let shown = client.take_pending(|it| it["method"] == "window/showDocument");
+    assert_eq!(shown, Vec::<Value>::new());
+    client.shutdown();
+}
+
+#[test]
+fn generate_says_when_unsaved_changes_are_left_out() {
+    let (_dir, uri, text) = example();
+    let mut client = Client::start_default();
+    client.open(&uri, &format!("{text}\n# an unsaved comment\n"));
+    let response = generate(&mut client, json!({"uri": uri, "plugin": "kubernetes"}));
+    assert_eq!(
+        response["result"]["message"],
+        "Generated 4 file(s) using kubernetes: Kubernetes manifests for payments-api@2.1.0 (from the saved file: \
+         unsaved changes are not included)"
+    );
+    client.shutdown();
+}
+
+#[test]
+fn generate_failures_are_errors_with_the_cause() {
+    let (_dir, uri, text) = example();
+    let mut client = Client::start_default();
+    client.open(&uri, &text);
+
+    let missing = generate(&mut client, json!({"uri": uri, "plugin": "nosuch"}));
+    assert_eq!(missing["error"]["code"], -32803, "{missing}");
+    let message = missing["error"]["message"].as_str().unwrap();
+    assert!(message.starts_with("plugin \"nosuch\" not found (looked for pacto-plugin-nosuch in $PATH"), "{message}");
+
+    let escaping = generate(&mut client, json!({"uri": uri, "plugin": "../kubernetes"}));
+    assert_eq!(escaping["error"]["code"], -32602);
+    assert_eq!(escaping["error"]["message"], "`../kubernetes` is not a plugin name");
+
+    let shapeless = generate(&mut client, json!({"plugin": "kubernetes"}));
+    assert_eq!(shapeless["error"]["code"], -32602);
+    assert_eq!(shapeless["error"]["message"], "expected [{ uri, plugin, options?, open? }]");
+
+    let unknown = client.request_raw("workspace/executeCommand", json!({"command": "pacto.nothing", "arguments": []}));
+    assert_eq!(unknown["error"]["code"], -32602);
+    assert_eq!(
+        unknown["error"]["message"],
+        "unknown command `pacto.nothing`; this server has pacto.showDiff, pacto.dependencyGraph, pacto.generate"
+    );
+    assert!(client.is_alive());
+    client.shutdown();
+}
+
+fn preview_actions(client: &mut Client, uri: &str) -> Vec<Value> {
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
+               "context": {"diagnostics": []}}),
+    );
+    actions
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|it| it["title"] == "Preview generated manifests (kubernetes)")
+        .cloned()
+        .collect()
+}
+
+#[test]
+fn the_preview_action_opens_every_generated_file() {
+    let (_dir, uri, text) = example();
+    let mut client = Client::start_default();
+    client.open(&uri, &text);
+    let actions = preview_actions(&mut client, &uri);
+    assert_eq!(actions.len(), 1, "{actions:?}");
+    assert_eq!(actions[0]["kind"], "source");
+    let command = &actions[0]["command"];
+    assert_eq!(command["command"], "pacto.generate");
+    assert_eq!(command["arguments"], json!([{"uri": uri, "plugin": "kubernetes", "open": true}]));
+
+    let response = client.request_raw("workspace/executeCommand", command.clone());
+    assert_eq!(paths(&response["result"]).len(), 4, "{response}");
+    let shown = client.take_pending(|it| it["method"] == "window/showDocument");
+    let opened: Vec<(String, Value)> = shown
+        .iter()
+        .map(|it| {
+            let uri = it["params"]["uri"].as_str().unwrap();
+            let name = uri.rsplit('/').next().unwrap().to_owned();
+            let path = uri.strip_prefix("file://").unwrap();
+            assert!(std::fs::read_to_string(path).unwrap().contains("apiVersion:"), "{path}");
+            (name, it["params"]["takeFocus"].clone())
+        })
+        .collect();
+    assert_eq!(
+        opened,
+        [
+            ("horizontalpodautoscaler.yaml".to_owned(), json!(true)),
+            ("poddisruptionbudget.yaml".to_owned(), json!(false)),
+            ("service.yaml".to_owned(), json!(false)),
+            ("statefulset.yaml".to_owned(), json!(false)),
+        ]
+    );
+    client.shutdown();
+}
+
+#[test]
+fn an_invalid_contract_is_not_offered_a_preview() {
+    let (_dir, uri, _) = example();
+    let mut client = Client::start_default();
+    client.open(&uri, "pactoVersion: \"1.0\"\nservice:\n  version: 1.0.0\n");
+    assert_eq!(preview_actions(&mut client, &uri), Vec::<Value>::new());
+    client.shutdown();
+}
