@@ -7,7 +7,7 @@ use clap::{Parser, Subcommand};
 #[derive(Debug, Parser)]
 #[command(name = "pacto", about = "Validate, explain and create Pacto service contracts", disable_version_flag = true)]
 pub struct Cli {
-    /// Output format: text, json or markdown (anything else is text)
+    /// Output format: text, json or markdown (anything else is text); for graph also dot or mermaid
     #[arg(long, global = true, env = "PACTO_OUTPUT_FORMAT", default_value = "text")]
     pub output_format: String,
     /// Debug logging to stderr
@@ -121,6 +121,12 @@ pub enum Command {
         /// Write <dir>/<service>.md (the Markdown still goes to stdout)
         #[arg(short, long)]
         output: Option<String>,
+        /// Serve the documentation as an HTML page on 127.0.0.1 until stopped
+        #[arg(long)]
+        serve: bool,
+        /// Port for --serve (0: any free port)
+        #[arg(long, default_value_t = 8484)]
+        port: u16,
     },
     /// Show the dependency graph (text or json; also dot and mermaid)
     Graph {
@@ -150,10 +156,33 @@ impl Cli {
     }
 }
 
+/// Output formats beyond the reference's, which only `pacto graph` can draw.
+pub const PICTURE_FORMATS: &[&str] = &["dot", "mermaid"];
+
+impl Cli {
+    /// A picture format asked of a command that has none is an error, not silently text.
+    fn check_output_format(&self) -> Result<(), String> {
+        let format = self.output_format.as_str();
+        // The language server prints no formatted output: an editor's environment must not stop it.
+        if !PICTURE_FORMATS.contains(&format)
+            || matches!(self.command, None | Some(Command::Graph { .. } | Command::Lsp { .. }))
+        {
+            return Ok(());
+        }
+        Err(format!("--output-format {format} is only for pacto graph; this command prints text, json or markdown"))
+    }
+}
+
 /// Parses the arguments; usage errors exit 1 (not clap's 2), help exits 0, as the reference.
 pub fn parse() -> Result<Cli, ExitCode> {
     match Cli::try_parse() {
-        Ok(cli) => Ok(cli),
+        Ok(cli) => match cli.check_output_format() {
+            Ok(()) => Ok(cli),
+            Err(err) => {
+                eprintln!("{err}");
+                Err(ExitCode::FAILURE)
+            }
+        },
         Err(err) => {
             let code = if err.use_stderr() { ExitCode::FAILURE } else { ExitCode::SUCCESS };
             let _ = err.print();

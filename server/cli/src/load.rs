@@ -1,11 +1,10 @@
 //! Resolving a contract argument to its text (spec §2.1), with our limits on the file itself.
 
 use std::fs;
-use std::io;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use pacto_core::syntax::{LineIndex, limits::MAX_CONTRACT_BYTES};
+use pacto_oci::graph_fetch;
 
 /// A contract read from a bundle directory.
 pub struct Loaded {
@@ -25,13 +24,6 @@ pub fn set_no_cache(on: bool) {
     NO_CACHE.store(on, Ordering::Relaxed);
 }
 
-pub fn contract_file(dir: &str) -> String {
-    match dir.trim_end_matches('/') {
-        "." | "" => "pacto.yaml".to_owned(),
-        trimmed => format!("{trimmed}/pacto.yaml"),
-    }
-}
-
 /// Loads `<arg>/pacto.yaml`. Errors are the reference's texts, plus ours for files that are not
 /// regular, too large or not UTF-8 (spec "Our decisions": limits on the contract file).
 pub fn load(arg: &str) -> Result<Loaded, String> {
@@ -39,30 +31,7 @@ pub fn load(arg: &str) -> Result<Loaded, String> {
         return load_oci(arg, target);
     }
     let dir = arg.strip_prefix("file://").unwrap_or(arg);
-    let meta = fs::metadata(dir).map_err(|err| format!("failed to access {dir}: stat {dir}: {}", os_error(&err)))?;
-    if !meta.is_dir() {
-        return Err(format!("{dir} is not a directory"));
-    }
-    let file = contract_file(dir);
-    // symlink_metadata first: a dangling link is "not found", a FIFO would block a read forever.
-    let file_meta = match fs::metadata(&file) {
-        Ok(meta) => meta,
-        Err(err) if err.kind() == io::ErrorKind::NotFound => {
-            return Err(format!("no pacto.yaml found in {dir}"));
-        }
-        Err(err) => return Err(format!("failed to read {file}: {}", os_error(&err))),
-    };
-    if !file_meta.is_file() {
-        return Err(format!("failed to read {file}: not a regular file"));
-    }
-    if file_meta.len() > MAX_CONTRACT_BYTES as u64 {
-        return Err(format!(
-            "failed to read {file}: file is {} bytes, larger than the {MAX_CONTRACT_BYTES}-byte limit for a contract",
-            file_meta.len()
-        ));
-    }
-    let bytes = fs::read(&file).map_err(|err| format!("failed to read {file}: {}", os_error(&err)))?;
-    let text = decode_utf8(&file, bytes)?;
+    let (file, text) = graph_fetch::read_local(dir)?;
     Ok(Loaded { dir: PathBuf::from(dir), file, text, _extracted: None })
 }
 
@@ -85,14 +54,41 @@ pub fn load_dependency(location: &str, compatibility: &str) -> Result<LoadedCont
     contract_of(loaded)
 }
 
+/// The directory local dependencies of the bundle at `arg` are relative to: the bundle's own,
+/// absolute; for an `oci://` root, which has none, the current directory (quirk 22).
+pub fn dependency_base_dir(arg: &str) -> Result<PathBuf, String> {
+    if arg.starts_with("oci://") {
+        return std::env::current_dir().map_err(|err| format!("failed to access the current directory: {err}"));
+    }
+    fs::canonicalize(arg.strip_prefix("file://").unwrap_or(arg)).map_err(|err| format!("failed to access {arg}: {err}"))
+}
+
+/// Loads the bundle a dependency ref names: an `oci://` one as [`load_dependency`] does, a local
+/// one relative to `base_dir`, the root bundle's directory, even for transitive dependencies as
+/// the reference does (quirk 22).
+pub fn load_dependency_ref(
+    reference: &pacto_core::contract::oci_ref::DependencyRef,
+    compatibility: &str,
+    base_dir: &std::path::Path,
+) -> Result<LoadedContract, String> {
+    use pacto_core::contract::oci_ref::DependencyRef;
+    match reference {
+        DependencyRef::Oci(location) => load_dependency(location, compatibility),
+        DependencyRef::Local(location) => {
+            let path = std::path::Path::new(location);
+            let dir = if path.is_relative() { base_dir.join(path) } else { path.to_path_buf() };
+            load_contract(&dir.display().to_string())
+        }
+    }
+}
+
 fn load_oci_within(
     arg: &str,
     target: &str,
     constraint: Option<&pacto_core::semver::Constraint>,
 ) -> Result<Loaded, String> {
     use pacto_oci::{Cache, Client, ClientOptions, Limits, Reference, block_on};
-    // Offline: never the network (CI jobs, air-gapped machines, tests that must stay on loopback).
-    if std::env::var_os("PACTO_OFFLINE").is_some_and(|it| !it.is_empty() && it != "0" && it != "false") {
+    if graph_fetch::offline_from_env() {
         return Err(format!("not fetched: {arg} (offline: PACTO_OFFLINE is set)"));
     }
     let reference = Reference::parse(target).map_err(|err| err.to_string())?;
@@ -111,31 +107,8 @@ fn load_oci_within(
     fetched.bundle.write_to(&dir).map_err(|err| err.to_string())?;
     let bytes = fetched.bundle.contract().ok_or_else(|| format!("no pacto.yaml found in {arg}"))?;
     let file = format!("{arg}/pacto.yaml");
-    let text = decode_utf8(&file, bytes.to_vec())?;
+    let text = graph_fetch::decode_utf8(&file, bytes.to_vec())?;
     Ok(Loaded { dir, file, text, _extracted: Some(extracted) })
-}
-
-fn decode_utf8(file: &str, bytes: Vec<u8>) -> Result<String, String> {
-    String::from_utf8(bytes).map_err(|err| {
-        let valid = err.utf8_error().valid_up_to();
-        let bytes = err.as_bytes();
-        let prefix = std::str::from_utf8(&bytes[..valid]).unwrap_or_default();
-        let position = LineIndex::new(prefix).line_col(prefix, valid);
-        format!(
-            "failed to parse {file}: invalid UTF-8 at line {}, column {} (byte {valid}): a contract must be UTF-8 text",
-            position.line, position.column
-        )
-    })
-}
-
-/// Go's wording of the common OS errors, so messages match the reference's.
-fn os_error(err: &io::Error) -> String {
-    match err.kind() {
-        io::ErrorKind::NotFound => "no such file or directory".to_owned(),
-        io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
-        io::ErrorKind::IsADirectory => "is a directory".to_owned(),
-        _ => err.to_string(),
-    }
 }
 
 /// A contract loaded for reading (no validation), as `explain`, `graph` and `doc` need it.
@@ -153,20 +126,20 @@ pub fn load_contract(arg: &str) -> Result<LoadedContract, String> {
 }
 
 fn contract_of(loaded: Loaded) -> Result<LoadedContract, String> {
-    let parse = pacto_core::syntax::parse(&loaded.text);
-    let decoded = pacto_core::contract::from_tree(parse.root.as_ref());
-    let index = LineIndex::new(&loaded.text);
-    if let Some(failure) = pacto_core::validate::strict_parse_failure(&loaded.text, &index, &parse, &decoded) {
-        let at = index.line_col(&loaded.text, failure.span.start);
-        return Err(format!(
-            "failed to parse {}: {} ({}:{}:{})",
-            loaded.file, failure.message, loaded.file, at.line, at.column
-        ));
-    }
-    let metadata = parse
-        .root
-        .as_ref()
-        .and_then(|it| it.get("metadata"))
-        .and_then(|it| pacto_core::validate::json::to_json(it).ok());
-    Ok(LoadedContract { loaded, contract: decoded.contract, metadata })
+    let graph_fetch::ParsedContract { contract, metadata } = graph_fetch::parse_contract(&loaded.file, &loaded.text)?;
+    Ok(LoadedContract { loaded, contract, metadata })
+}
+
+/// The dependency graph's fetcher for the root argument `arg`: local refs relative to its directory,
+/// `oci://` ones through the cache (unless `--no-cache`), none when `PACTO_OFFLINE` is set.
+pub fn graph_fetcher(arg: &str) -> Result<graph_fetch::GraphFetcher, String> {
+    let registry = if graph_fetch::offline_from_env() {
+        graph_fetch::Registry::Offline { reason: "PACTO_OFFLINE is set".to_owned() }
+    } else {
+        graph_fetch::Registry::Online {
+            options: pacto_oci::ClientOptions::from_env().map_err(|err| err.to_string()),
+            cache: pacto_oci::Cache::from_env(NO_CACHE.load(Ordering::Relaxed)),
+        }
+    };
+    Ok(graph_fetch::GraphFetcher::new(dependency_base_dir(arg)?, registry))
 }

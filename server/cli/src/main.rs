@@ -6,6 +6,7 @@ mod load;
 mod log;
 mod plugin;
 mod render;
+mod serve;
 
 use std::io::Write;
 use std::process::ExitCode;

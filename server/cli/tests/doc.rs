@@ -1,5 +1,5 @@
-//! `pacto doc` on the example bundle and on the graph fixtures: the Markdown, the JSON shape,
-//! and `-o`.
+//! `pacto doc` on the example bundle, the graph fixtures and a bundle whose dependency is
+//! described from its own files: the Markdown, the JSON shape, and `-o`.
 
 use std::path::Path;
 use std::process::Command;
@@ -32,6 +32,13 @@ fn doc_of_the_example_bundle() {
 fn doc_with_local_dependencies() {
     let output = doc(&root().join("tests/data/graph"), &["app"]);
     expect_file![root().join("tests/data/doc/graph-app.md")].assert_eq(&String::from_utf8_lossy(&output.stdout));
+}
+
+#[test]
+fn doc_describes_each_resolved_dependency_from_its_own_bundle() {
+    let output = doc(&root().join("tests/data/doc/bundles"), &["shop"]);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    expect_file![root().join("tests/data/doc/shop.md")].assert_eq(&String::from_utf8_lossy(&output.stdout));
 }
 
 #[test]

@@ -1,25 +1,48 @@
-//! `pacto doc [dir] [-o dir]`: the contract's Markdown documentation (spec §7.5) on stdout, or
-//! written to `<dir>/<service>.md`.
+//! `pacto doc [dir] [-o dir] [--serve [--port N]]`: the contract's Markdown documentation
+//! (spec §7.5) on stdout, written to `<dir>/<service>.md`, or served as an HTML page.
 
 use std::fs;
 use std::path::Path;
+use std::sync::Arc;
 
-use pacto_core::contract::text;
+use pacto_core::contract::oci_ref::DependencyRef;
+use pacto_core::contract::{Contract, text};
+use pacto_core::graph::{self, Fetcher};
 use serde_json::{Map, Value};
 
 use crate::cli::Format;
-use crate::commands::graph::local_graph;
 use crate::load;
-use crate::render::doc::{DirFiles, markdown};
+use crate::render::doc::{Bundle, Bundles, DirFiles, markdown};
+use crate::render::html;
 use crate::render::json as render_json;
+use crate::serve::{self, Asset};
 
-pub fn run(arg: &str, output: Option<&str>, format: Format) -> Result<(), String> {
+/// `serve`: the port to serve the page on, when `--serve` was given.
+pub fn run(arg: &str, output: Option<&str>, serve: Option<u16>, format: Format) -> Result<(), String> {
+    let output = output.filter(|it| !it.is_empty());
+    if serve.is_some() && output.is_some() {
+        return Err("--serve and --output are mutually exclusive".to_owned());
+    }
     let load::LoadedContract { loaded, contract, metadata } = load::load_contract(arg)?;
-    let graph = local_graph(arg, &contract)?;
-    let text_md = markdown(&contract, metadata.as_ref(), &graph, &DirFiles(&loaded.dir));
+    let mut fetcher = KeepingFetcher { base_dir: load::dependency_base_dir(arg)?, kept: Vec::new() };
+    let graph = graph::resolve(&contract, &mut fetcher);
+    let dirs: Vec<DirFiles> = fetcher.kept.iter().map(|it| DirFiles(&it.loaded.dir)).collect();
+    let bundles: Bundles = fetcher
+        .kept
+        .iter()
+        .zip(&dirs)
+        .map(|(it, files)| {
+            let key = (text(&it.contract.service.name).to_owned(), text(&it.contract.service.version).to_owned());
+            (key, Bundle { contract: &it.contract, files })
+        })
+        .collect();
+    let text_md = markdown(&contract, metadata.as_ref(), &graph, &DirFiles(&loaded.dir), &bundles);
     let name = text(&contract.service.name).to_owned();
+    if let Some(port) = serve {
+        return serve_page(&name, &text_md, port);
+    }
     let mut written = None;
-    if let Some(output) = output.filter(|it| !it.is_empty()) {
+    if let Some(output) = output {
         fs::create_dir_all(output).map_err(|err| format!("failed to create {output}: {err}"))?;
         let path = Path::new(output).join(format!("{name}.md"));
         fs::write(&path, &text_md).map_err(|err| format!("failed to write {}: {err}", path.display()))?;
@@ -43,4 +66,46 @@ pub fn run(arg: &str, output: Option<&str>, format: Format) -> Result<(), String
         }
     }
     Ok(())
+}
+
+fn serve_page(name: &str, markdown: &str, port: u16) -> Result<(), String> {
+    let listener = serve::bind(port)?;
+    let address = serve::local_addr(&listener)?;
+    let assets = vec![
+        Asset {
+            path: "/",
+            content_type: "text/html; charset=utf-8",
+            body: html::page(name, markdown).into_bytes().into(),
+        },
+        Asset { path: html::STYLE_PATH, content_type: "text/css; charset=utf-8", body: html::STYLE.as_bytes().into() },
+        Asset {
+            path: html::INIT_PATH,
+            content_type: "text/javascript; charset=utf-8",
+            body: html::INIT.as_bytes().into(),
+        },
+        Asset {
+            path: html::MERMAID_PATH,
+            content_type: "text/javascript; charset=utf-8",
+            body: Arc::from(html::MERMAID),
+        },
+    ];
+    eprintln!("Serving documentation at http://{address}");
+    eprintln!("Press Ctrl+C to stop");
+    serve::serve(listener, assets)
+}
+
+/// Resolves dependencies as `pacto graph` does and keeps each bundle it loaded, so the
+/// documentation can describe every resolved dependency from its own contract and files.
+struct KeepingFetcher {
+    base_dir: std::path::PathBuf,
+    kept: Vec<load::LoadedContract>,
+}
+
+impl Fetcher for KeepingFetcher {
+    fn fetch(&mut self, reference: &DependencyRef, compatibility: &str) -> Result<Contract, String> {
+        let loaded = load::load_dependency_ref(reference, compatibility, &self.base_dir)?;
+        let contract = loaded.contract.clone();
+        self.kept.push(loaded);
+        Ok(contract)
+    }
 }

@@ -46,7 +46,10 @@ pub fn run(cli: Cli) -> Result<(), String> {
             generate::run(args, format)
         }
         Some(Command::Diff { old, new }) => diff::run(&old, &new, &cli.output_format),
-        Some(Command::Doc { path, output }) => doc::run(path.as_deref().unwrap_or("."), output.as_deref(), format),
+        Some(Command::Doc { path, output, serve, port }) => {
+            let serve = serve.then_some(port);
+            doc::run(path.as_deref().unwrap_or("."), output.as_deref(), serve, format)
+        }
         Some(Command::Graph { path }) => graph::run(path.as_deref().unwrap_or("."), &output_format),
         Some(Command::Login { registry, username, password, password_stdin }) => login::run(login::Args {
             registry: &registry,

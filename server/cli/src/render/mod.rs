@@ -2,4 +2,5 @@
 
 pub mod doc;
 pub mod excerpt;
+pub mod html;
 pub mod json;
