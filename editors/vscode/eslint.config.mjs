@@ -3,7 +3,7 @@ import eslint from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-    { ignores: ['out/', 'node_modules/', 'schemas/', 'scripts/', 'eslint.config.mjs'] },
+    { ignores: ['out/', 'node_modules/', 'schemas/', 'media/', 'server/', 'scripts/', 'eslint.config.mjs'] },
     eslint.configs.recommended,
     ...tseslint.configs.recommendedTypeChecked,
     {

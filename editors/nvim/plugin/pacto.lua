@@ -48,6 +48,18 @@ vim.api.nvim_create_autocmd('LspAttach', {
     local client = vim.lsp.get_client_by_id(args.data.client_id)
     if client and client.name == 'pacto' then
       require('pacto.commands').attach(args.buf)
+      require('pacto.codelens').attach(args.buf, client)
+    end
+  end,
+})
+
+vim.api.nvim_create_autocmd('LspDetach', {
+  group = vim.api.nvim_create_augroup('pacto.detach', { clear = true }),
+  desc = 'Stop refreshing the pacto code lenses of a buffer the server left',
+  callback = function(args)
+    local client = vim.lsp.get_client_by_id(args.data.client_id)
+    if client and client.name == 'pacto' then
+      require('pacto.codelens').detach(args.buf)
     end
   end,
 })

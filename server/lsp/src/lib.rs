@@ -17,6 +17,10 @@ mod server;
 mod session;
 pub mod settings;
 
+/// The pure lens computation, public for `benches/lens.rs` only.
+#[doc(hidden)]
+pub use lens::compute as lens_compute;
+
 use std::sync::Arc;
 
 use tower_lsp_server::{LspService, Server};

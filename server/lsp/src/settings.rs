@@ -162,7 +162,10 @@ mod tests {
             ]
         );
         assert_eq!(settings.publish_repository.len(), 1);
-        assert_eq!(settings, Settings { publish_repository: settings.publish_repository.clone(), ..Settings::default() });
+        assert_eq!(
+            settings,
+            Settings { publish_repository: settings.publish_repository.clone(), ..Settings::default() }
+        );
     }
 
     #[test]

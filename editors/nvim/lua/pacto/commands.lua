@@ -156,10 +156,115 @@ function M.restart(bufnr)
   )
 end
 
+-- What `:PactoDiff` and `:PactoGraph` accept; the first is the default.
+M.DIFF_SIDES = { 'published', 'head' }
+M.GRAPH_FORMATS = { 'mermaid', 'text' }
+
+--- Shows `text` in a scratch buffer named `name` in a split below (the same buffer again if it is open),
+--- and returns the buffer.
+---@param name string
+---@param text string
+---@param filetype string
+---@return integer
+function M.show_scratch(name, text, filetype)
+  local bufnr = -1
+  for _, it in ipairs(vim.api.nvim_list_bufs()) do
+    if vim.api.nvim_buf_get_name(it) == name then
+      bufnr = it
+    end
+  end
+  if bufnr == -1 then
+    bufnr = vim.api.nvim_create_buf(false, true)
+    vim.api.nvim_buf_set_name(bufnr, name)
+    vim.bo[bufnr].bufhidden = 'wipe'
+  end
+  vim.bo[bufnr].modifiable = true
+  vim.api.nvim_buf_set_lines(bufnr, 0, -1, false, vim.split(text, '\n', { plain = true, trimempty = true }))
+  vim.bo[bufnr].modifiable = false
+  vim.bo[bufnr].modified = false
+  vim.bo[bufnr].filetype = filetype
+  local win = vim.fn.bufwinid(bufnr)
+  if win == -1 then
+    vim.api.nvim_open_win(bufnr, true, { split = 'below', win = 0 })
+  else
+    vim.api.nvim_set_current_win(win)
+  end
+  return bufnr
+end
+
+--- Checks a command's optional argument against its choices; returns the first choice when it is empty.
+---@return string?
+local function choice(arg, choices, what)
+  if arg == '' then
+    return choices[1]
+  end
+  if vim.tbl_contains(choices, arg) then
+    return arg
+  end
+  vim.notify(
+    string.format('pacto: unknown %s %q: use one of %s', what, arg, table.concat(choices, ', ')),
+    vim.log.levels.ERROR
+  )
+end
+
+local function complete_from(choices)
+  return function(lead)
+    return vim.tbl_filter(function(it)
+      return vim.startswith(it, lead)
+    end, choices)
+  end
+end
+
+--- `pacto/diffDocument` for the contract in `bufnr`, shown as Markdown in a split. Fires `User PactoDiffDone`.
+---@param bufnr integer
+---@param against string
+function M.diff(bufnr, against)
+  local client = pacto_client(bufnr)
+  if not client then
+    return vim.notify('pacto: no server attached to this buffer', vim.log.levels.WARN)
+  end
+  local path = vim.api.nvim_buf_get_name(bufnr)
+  local params = { uri = vim.uri_from_bufnr(bufnr), against = against }
+  client:request('pacto/diffDocument', params, function(err, res)
+    if err or type(res) ~= 'table' or type(res.markdown) ~= 'string' then
+      vim.notify('pacto: no diff: ' .. (err and err.message or 'the server sent no Markdown'), vim.log.levels.ERROR)
+      return
+    end
+    -- Named as the server names diff documents (`pacto-diff:<path>.diff.md?against=…`), with `//` so that
+    -- Neovim keeps the name as it is instead of taking it for a path relative to the current directory.
+    local diff = M.show_scratch(('pacto-diff://%s.diff.md?against=%s'):format(path, against), res.markdown, 'markdown')
+    vim.api.nvim_exec_autocmds('User', { pattern = 'PactoDiffDone', data = { bufnr = diff, title = res.title } })
+  end, bufnr)
+end
+
+--- `pacto.dependencyGraph` for the contract in `bufnr`, its Mermaid or text form in a split. Fires
+--- `User PactoGraphDone`.
+---@param bufnr integer
+---@param format string
+function M.graph(bufnr, format)
+  local client = pacto_client(bufnr)
+  if not client then
+    return vim.notify('pacto: no server attached to this buffer', vim.log.levels.WARN)
+  end
+  local path = vim.api.nvim_buf_get_name(bufnr)
+  local command =
+    { title = 'Dependency graph', command = 'pacto.dependencyGraph', arguments = { vim.uri_from_bufnr(bufnr) } }
+  client:exec_cmd(command, { bufnr = bufnr }, function(err, res)
+    if err or type(res) ~= 'table' or type(res[format]) ~= 'string' then
+      local why = err and err.message or ('the server sent no ' .. format)
+      vim.notify('pacto: no dependency graph: ' .. why, vim.log.levels.ERROR)
+      return
+    end
+    -- Neovim has no `mermaid` filetype of its own; the name lets a Mermaid parser or plugin pick it up.
+    local graph = M.show_scratch(('pacto-graph://%s.%s'):format(path, format), res[format], format)
+    vim.api.nvim_exec_autocmds('User', { pattern = 'PactoGraphDone', data = { bufnr = graph } })
+  end)
+end
+
 ---@class pacto.Command
 ---@field desc string
 ---@field nargs? string|integer
----@field complete? string
+---@field complete? string|fun(lead: string): string[]
 ---@field run fun(bufnr: integer, opts: vim.api.keyset.create_user_command.command_args)
 
 -- Deviation: nvim-lspconfig names server commands `:Lsp…`; these are the plugin's own, so they are `:Pacto…`.
@@ -176,6 +281,28 @@ M.commands = {
         or (client and client.root_dir)
         or vim.fn.getcwd()
       M.validate_workspace(M.server_binary(client), (root:gsub('/$', '')))
+    end,
+  },
+  PactoDiff = {
+    desc = 'Show the contract against its published version (or git HEAD) as Markdown in a split',
+    nargs = '?',
+    complete = complete_from(M.DIFF_SIDES),
+    run = function(bufnr, opts)
+      local against = choice(opts.args, M.DIFF_SIDES, 'diff side')
+      if against then
+        M.diff(bufnr, against)
+      end
+    end,
+  },
+  PactoGraph = {
+    desc = 'Show the dependency graph as Mermaid (or text) in a split',
+    nargs = '?',
+    complete = complete_from(M.GRAPH_FORMATS),
+    run = function(bufnr, opts)
+      local format = choice(opts.args, M.GRAPH_FORMATS, 'graph format')
+      if format then
+        M.graph(bufnr, format)
+      end
     end,
   },
   PactoRestart = {

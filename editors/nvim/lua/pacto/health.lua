@@ -1,7 +1,82 @@
--- `:checkhealth pacto`: the Neovim version, and the server binary the `pacto` config would start.
+-- `:checkhealth pacto`: the Neovim version, the server binary the `pacto` config would start, and whether the
+-- registries named in the settings answer.
 local M = {}
 
 local VERSION_TIMEOUT_MS = 5000
+-- A registry that has not answered `GET /v2/` within this is reported unreachable; health must stay quick.
+M.REGISTRY_TIMEOUT_S = 3
+
+--- The `pacto` settings of the running client, else of the config.
+---@return table
+local function settings()
+  local client = vim.lsp.get_clients({ name = 'pacto' })[1]
+  local all = client and client.settings or (vim.lsp.config.pacto or {}).settings or {}
+  return type(all.pacto) == 'table' and all.pacto or {}
+end
+
+--- The registries the settings name: the hosts of `publish.repository` and `registry.insecure`, sorted, each
+--- with whether it is reached over plain HTTP.
+---@param pacto table the `pacto` settings
+---@return { host: string, insecure: boolean }[]
+function M.registries(pacto)
+  local insecure, hosts = {}, {}
+  for _, host in ipairs(vim.tbl_get(pacto, 'registry', 'insecure') or {}) do
+    insecure[host] = true
+    hosts[host] = true
+  end
+  for _, repository in pairs(vim.tbl_get(pacto, 'publish', 'repository') or {}) do
+    local host = type(repository) == 'string' and repository:match('^oci://([^/]+)/')
+    if host then
+      hosts[host] = true
+    end
+  end
+  local list = {}
+  for host in pairs(hosts) do
+    table.insert(list, { host = host, insecure = insecure[host] == true })
+  end
+  table.sort(list, function(a, b)
+    return a.host < b.host
+  end)
+  return list
+end
+
+--- `GET /v2/` on every registry at once, with curl; 200 and 401 (log in first) mean the registry is there.
+local function check_registries(pacto)
+  local registries = M.registries(pacto)
+  if #registries == 0 then
+    vim.health.info('no registry in the settings (`publish.repository`, `registry.insecure`)')
+    return
+  end
+  if pacto.offline == true then
+    vim.health.info('offline = true: registries not checked')
+    return
+  end
+  if vim.fn.executable('curl') == 0 then
+    vim.health.warn('curl not found: registries not checked')
+    return
+  end
+  local runs = {}
+  for _, registry in ipairs(registries) do
+    local url = (registry.insecure and 'http://' or 'https://') .. registry.host .. '/v2/'
+    local cmd =
+      { 'curl', '-sS', '-o', '/dev/null', '-w', '%{http_code}', '--max-time', tostring(M.REGISTRY_TIMEOUT_S), url }
+    table.insert(runs, { url = url, process = vim.system(cmd, { text = true }) })
+  end
+  for _, run in ipairs(runs) do
+    local res = run.process:wait((M.REGISTRY_TIMEOUT_S + 2) * 1000)
+    local status = vim.trim(res.stdout or '')
+    if res.code == 0 and (status == '200' or status == '401') then
+      vim.health.ok(string.format('%s answers (HTTP %s)', run.url, status))
+    elseif res.code == 0 then
+      vim.health.warn(string.format('%s answers HTTP %s, not a registry API', run.url, status))
+    else
+      local why = vim.trim(res.stderr or '') ~= '' and vim.trim(res.stderr) or ('curl exit ' .. res.code)
+      vim.health.warn(string.format('%s unreachable: %s', run.url, why), {
+        'Check the host in `publish.repository`, the network, or set `offline = true`',
+      })
+    end
+  end
+end
 
 function M.check()
   vim.health.start('pacto')
@@ -37,6 +112,9 @@ function M.check()
   if #vim.lsp.get_clients({ name = 'pacto' }) == 0 then
     vim.health.info("no pacto client running: enable it with vim.lsp.enable('pacto') and open a pacto.yaml")
   end
+
+  vim.health.start('pacto: registries')
+  check_registries(settings())
 end
 
 return M

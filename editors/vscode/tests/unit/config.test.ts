@@ -4,14 +4,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 
-import { Config, requiresRestart, SECTION, SETTINGS } from '../../src/config';
+import { Config, initializationOptions, requiresRestart, SECTION, SETTINGS } from '../../src/config';
 
 // Compiled to out/tests/unit/: the extension's directory is three levels up.
 const extensionDir = join(__dirname, '..', '..', '..');
 
 interface Manifest {
     contributes: {
-        configuration: { properties: Record<string, { scope?: string }> };
+        configuration: { properties: Record<string, { scope?: string; default?: unknown }> };
         commands: { command: string }[];
     };
 }
@@ -44,6 +44,11 @@ test('only the server path needs a restart', () => {
         requiresRestart((section) => section === 'pacto.server.path'),
         true,
     );
+    // The server re-reads its settings on workspace/didChangeConfiguration.
+    assert.equal(
+        requiresRestart((section) => section.startsWith('pacto.registry') || section === 'pacto.offline'),
+        false,
+    );
     assert.equal(
         requiresRestart((section) => section === 'pacto.trace.server'),
         false,
@@ -52,4 +57,47 @@ test('only the server path needs a restart', () => {
         requiresRestart(() => false),
         false,
     );
+});
+
+test('the server settings are the section minus the client-only ones, nested, unset ones left out', () => {
+    const values: Record<string, unknown> = {
+        'server.path': '/opt/pacto',
+        'trace.server': 'verbose',
+        'publish.repository': { '**/pacto.yaml': 'oci://127.0.0.1:5000/team/svc' },
+        'registry.insecure': ['127.0.0.1:5000'],
+        'registry.timeoutSeconds': 3,
+        offline: false,
+        'cache.tagTtlSeconds': null,
+    };
+    const config = new Config({ get: <T>(key: string) => values[key] as T });
+    assert.deepEqual(config.serverSettings, {
+        publish: { repository: { '**/pacto.yaml': 'oci://127.0.0.1:5000/team/svc' } },
+        registry: { insecure: ['127.0.0.1:5000'], timeoutSeconds: 3 },
+        offline: false,
+    });
+    assert.deepEqual(new Config({ get: () => undefined }).serverSettings, {});
+});
+
+test('initialization options: virtual documents and the settings', () => {
+    assert.deepEqual(initializationOptions({ offline: true, registry: { timeoutSeconds: 1 } }), {
+        virtualDocuments: true,
+        offline: true,
+        registry: { timeoutSeconds: 1 },
+    });
+});
+
+test('the declared defaults are the server defaults of the contract', () => {
+    const defaults = Object.fromEntries(
+        Object.entries(manifest.contributes.configuration.properties).map(([name, it]) => [name, it.default]),
+    );
+    assert.deepEqual(defaults, {
+        'pacto.server.path': null,
+        'pacto.publish.repository': {},
+        'pacto.registry.insecure': [],
+        'pacto.registry.timeoutSeconds': 10,
+        'pacto.offline': false,
+        'pacto.cache.tagTtlSeconds': 60,
+        'pacto.trace.server': 'off',
+    });
+    assert.equal(manifest.contributes.configuration.properties['pacto.publish.repository'].scope, 'resource');
 });

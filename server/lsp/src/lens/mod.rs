@@ -2,50 +2,226 @@
 //! diff document, diagnostics on changed nodes and the version-bump check. Baselines are fetched
 //! once per digest off the request path; every lens is recomputed from them in memory.
 
-use tower_lsp_server::jsonrpc::{Error, Result};
+mod baseline;
+pub mod compute;
+mod document;
+mod head;
+mod publish;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use pacto_core::diff::BundleReader;
+use pacto_core::syntax::limits::MAX_CONTRACT_BYTES;
+use pacto_core::validate::bundle::valid_path;
+use ropey::Rope;
+use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 
+pub use baseline::State;
+use baseline::{Published, ensure_head, ensure_published};
+use compute::{Against, Buffer, Comparison, Side};
+pub use document::{diff_document, show_diff};
+
 use crate::analysis::Analysis;
-use crate::proto::Encoding;
+use crate::commands::SHOW_DIFF;
+use crate::document::is_contract;
+use crate::handlers;
+use crate::proto::{self, Encoding};
 use crate::server::Backend;
 use crate::session::Session;
 
-/// Baselines by document and by digest.
-#[derive(Default)]
-pub struct State {}
+/// The title of the lens while the first resolution of the published version is under way.
+pub const RESOLVING: &str = "vs published: resolving…";
+/// The title of the lens when no publish repository is known; its command explains how to set one.
+pub const SET_REPOSITORY: &str = "Set publish repository…";
 
 /// A document opened or changed: fetch its baselines if they are not known (never awaited by the caller).
-pub fn document_changed(_backend: &Backend, _uri: &Uri) {}
+pub fn document_changed(backend: &Backend, uri: &Uri) {
+    let session = &backend.session;
+    forget_closed(session);
+    let Some(snapshot) = session.snapshot(uri) else {
+        return;
+    };
+    if !is_contract(uri.as_str(), &snapshot.rope) {
+        return;
+    }
+    if let Some(repository) = repository(session, &snapshot.rope, snapshot.path.as_deref()) {
+        ensure_published(backend, &repository);
+    }
+    if let Some(path) = &snapshot.path {
+        ensure_head(backend, path);
+    }
+}
+
+/// Comparisons and HEAD texts are kept for open documents only.
+fn forget_closed(session: &Session) {
+    let open_paths: Vec<PathBuf> = session.documents.iter().filter_map(|it| it.path.clone()).collect();
+    session.lens.retain_open(|uri| session.documents.contains_key(uri), |path| open_paths.iter().any(|it| it == path));
+}
 
 /// The settings changed (publish repositories, registry): fetch the baselines again.
-pub fn settings_changed(_backend: &Backend) {}
+pub fn settings_changed(backend: &Backend) {
+    backend.session.lens.reset();
+    let uris: Vec<Uri> = backend.session.documents.iter().map(|it| it.key().clone()).collect();
+    for uri in uris {
+        document_changed(backend, &uri);
+    }
+}
 
 /// Changes against the published version as diagnostics, and the version-bump check (pure).
-pub fn diagnostics(_session: &Session, _uri: &Uri, _analysis: &Analysis, _encoding: Encoding) -> Vec<Diagnostic> {
-    Vec::new()
+pub fn diagnostics(session: &Session, uri: &Uri, analysis: &Analysis, encoding: Encoding) -> Vec<Diagnostic> {
+    let Some((side, comparison)) = published_comparison(session, uri, analysis) else {
+        return Vec::new();
+    };
+    let buffer = buffer(analysis);
+    let mut out = compute::change_diagnostics(&side, &comparison, &buffer, encoding);
+    out.extend(comparison.bump.as_ref().map(|it| compute::bump_diagnostic(it, &analysis.rope, encoding)));
+    out
 }
 
 /// The bump quick fix within `range`, with its edit.
 pub fn code_actions(
-    _session: &Session,
-    _uri: &Uri,
-    _analysis: &Analysis,
-    _range: Range,
-    _encoding: Encoding,
+    session: &Session,
+    uri: &Uri,
+    analysis: &Analysis,
+    range: Range,
+    encoding: Encoding,
 ) -> Vec<CodeActionOrCommand> {
-    Vec::new()
+    let Some((_, comparison)) = published_comparison(session, uri, analysis) else {
+        return Vec::new();
+    };
+    let Some(finding) = &comparison.bump else {
+        return Vec::new();
+    };
+    let rope = &analysis.rope;
+    let (start, end) = (proto::offset(rope, encoding, range.start), proto::offset(rope, encoding, range.end));
+    if start > finding.span.end || end < finding.span.start {
+        return Vec::new();
+    }
+    let edit = TextEdit { range: proto::range(rope, encoding, finding.span), new_text: finding.suggested.clone() };
+    vec![CodeActionOrCommand::CodeAction(CodeAction {
+        title: format!("Bump to {}", finding.suggested),
+        kind: Some(CodeActionKind::QUICKFIX),
+        diagnostics: Some(vec![compute::bump_diagnostic(finding, rope, encoding)]),
+        edit: Some(WorkspaceEdit {
+            changes: Some([(uri.clone(), vec![edit])].into_iter().collect()),
+            ..Default::default()
+        }),
+        is_preferred: Some(true),
+        ..Default::default()
+    })]
 }
 
-pub async fn code_lens(_backend: &Backend, _params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
-    Ok(None)
+pub async fn code_lens(backend: &Backend, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+    let uri = params.text_document.uri;
+    let Some(analysis) = handlers::analysis(backend, &uri).await? else {
+        return Ok(None);
+    };
+    // Idempotent: a lens asked for before any edit (a restored editor) still starts the fetches.
+    document_changed(backend, &uri);
+    let session = backend.session.clone();
+    let encoding = session.encoding();
+    handlers::run_blocking("codeLens", move || Some(lenses(&session, &uri, &analysis, encoding))).await
 }
 
-/// `pacto.showDiff [uri, "published" | "head"]`.
-pub async fn show_diff(_backend: &Backend, _arguments: Vec<LSPAny>) -> Result<Option<LSPAny>> {
-    Err(Error::invalid_request())
+fn lenses(session: &Session, uri: &Uri, analysis: &Analysis, encoding: Encoding) -> Vec<CodeLens> {
+    let range = proto::range(&analysis.rope, encoding, compute::lens_span(analysis.root()));
+    let lens = |title: String, against: Against| CodeLens {
+        range,
+        command: Some(Command {
+            title,
+            command: SHOW_DIFF.to_owned(),
+            arguments: Some(vec![uri.as_str().into(), against.as_str().into()]),
+        }),
+        data: None,
+    };
+    let path = uri.to_file_path();
+    let published = match repository(session, &analysis.rope, path.as_deref()) {
+        None => SET_REPOSITORY.to_owned(),
+        Some(repository) => match session.lens.published(&repository) {
+            None => RESOLVING.to_owned(),
+            Some(Published::Unavailable(cause)) => format!("published version unavailable: {cause}"),
+            Some(Published::Ready(side)) => {
+                let comparison = comparison(session, uri, analysis, &side, Against::Published);
+                compute::lens_title(&side.label, &comparison.result)
+            }
+        },
+    };
+    let mut out = vec![lens(published, Against::Published)];
+    if let Some(side) = path.as_deref().and_then(|it| session.lens.head(it)) {
+        // Only a file that differs from HEAD: an unmodified one has nothing to say.
+        if side.text != analysis.text {
+            let comparison = comparison(session, uri, analysis, &side, Against::Head);
+            out.push(lens(compute::lens_title(&side.label, &comparison.result), Against::Head));
+        }
+    }
+    out
 }
 
-/// `pacto/diffDocument { uri, against }` → `{ title, markdown }`.
-pub async fn diff_document(_backend: &Backend, _params: LSPAny) -> Result<LSPAny> {
-    Err(Error::invalid_request())
+/// The publish repository of a document, from its text, its path and the settings.
+fn repository(session: &Session, rope: &Rope, path: Option<&Path>) -> Option<String> {
+    publish::repository(rope, path, &session.settings(), &session.workspace_folders())
+}
+
+fn published_comparison(session: &Session, uri: &Uri, analysis: &Analysis) -> Option<(Arc<Side>, Arc<Comparison>)> {
+    let path = uri.to_file_path();
+    let repository = repository(session, &analysis.rope, path.as_deref())?;
+    let Published::Ready(side) = session.lens.published(&repository)? else {
+        return None;
+    };
+    let comparison = comparison(session, uri, analysis, &side, Against::Published);
+    Some((side, comparison))
+}
+
+fn comparison(
+    session: &Session,
+    uri: &Uri,
+    analysis: &Analysis,
+    side: &Arc<Side>,
+    against: Against,
+) -> Arc<Comparison> {
+    let key = (uri.clone(), against);
+    session.lens.comparison(key, analysis, side, || {
+        let files = DiskFiles { root: analysis.bundle_dir.clone() };
+        compute::compare(side, &analysis.validation.decoded.contract, &files, against)
+    })
+}
+
+fn buffer(analysis: &Analysis) -> Buffer<'_> {
+    Buffer { root: analysis.root(), contract: &analysis.validation.decoded.contract, rope: &analysis.rope }
+}
+
+/// The buffer's bundle files, read from its directory as `pacto diff` reads a local bundle: valid
+/// paths to regular files, UTF-8, up to the contract size limit.
+struct DiskFiles {
+    root: Option<PathBuf>,
+}
+
+impl BundleReader for DiskFiles {
+    fn read(&self, path: &str) -> Option<String> {
+        let full = self.root.as_ref()?.join(path);
+        let meta = fs::metadata(&full).ok()?;
+        // A FIFO would block and a huge file would be read whole: both count as missing.
+        if !valid_path(path) || !meta.is_file() || meta.len() > MAX_CONTRACT_BYTES as u64 {
+            return None;
+        }
+        fs::read_to_string(full).ok()
+    }
+
+    fn list(&self, dir: &str) -> Vec<String> {
+        let Some(entries) =
+            self.root.as_ref().filter(|_| valid_path(dir)).and_then(|it| fs::read_dir(it.join(dir)).ok())
+        else {
+            return Vec::new();
+        };
+        let mut names: Vec<String> = entries
+            .filter_map(std::result::Result::ok)
+            .filter(|it| fs::metadata(it.path()).is_ok_and(|meta| meta.is_file()))
+            .filter_map(|it| it.file_name().into_string().ok())
+            .collect();
+        names.sort();
+        names
+    }
 }

@@ -1,0 +1,455 @@
+//! Lenses, diff diagnostics, the bump quick fix and the diff document of the language server (issue #5),
+//! through the built `pacto lsp`, against a real registry on 127.0.0.1 and a real git repository.
+
+mod common;
+mod support;
+mod support_registry;
+
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+
+use expect_test::{Expect, expect};
+use serde_json::{Value, json};
+use support::{Client, range_text, uri_of};
+use support_registry::home::{Home, ok};
+use support_registry::{Mode, Registry};
+
+/// A client that is asked to refresh lenses, so a test can wait for the registry's answer.
+fn capabilities() -> Value {
+    json!({"workspace": {"codeLens": {"refreshSupport": true}}})
+}
+
+/// The server in `home` (its own HOME and cache), with `options` as initializationOptions.
+fn start(home: &Path, options: Value) -> Client {
+    let home_dir = home.display().to_string();
+    let cache = home.join("cache").display().to_string();
+    let envs = [("HOME", home_dir.as_str()), ("XDG_CACHE_HOME", cache.as_str()), ("PACTO_OFFLINE", "")];
+    Client::start_configured(capabilities(), options, &envs).0
+}
+
+/// Pushes the example (`payments-api` 2.1.0) as the published version and returns its repository.
+fn publish_example(registry: &Registry, home: &Home) -> String {
+    let repository = format!("oci://{}/acme/payments-api", registry.addr);
+    ok(&home.pacto(&["push", &repository, "-p", "payments-api"], &[]));
+    repository
+}
+
+fn repository_setting(repository: &str) -> Value {
+    json!({"publish": {"repository": {"**/pacto.yaml": repository}}})
+}
+
+/// The lenses once the baselines have arrived: each arrival asks the client for a lens refresh (other
+/// registry work may ask too, so the lenses are read again until they stop resolving).
+fn settled_lenses(client: &mut Client, uri: &str) -> String {
+    loop {
+        client.wait_for(|it| it["method"] == "workspace/codeLens/refresh");
+        let lenses = lenses(client, uri);
+        if !lenses.contains("resolving…") {
+            return lenses;
+        }
+    }
+}
+
+/// A scratch home whose contract has no `oci://` dependencies: the tests reach no registry but their own.
+fn home() -> Home {
+    let home = Home::new();
+    let path = home.path().join("payments-api/pacto.yaml");
+    let text = fs::read_to_string(&path).unwrap();
+    let (start, end) = (text.find("# Other contracts").unwrap(), text.find("# Payments own").unwrap());
+    fs::write(&path, format!("{}{}", &text[..start], &text[end..])).unwrap();
+    home
+}
+
+fn lenses(client: &mut Client, uri: &str) -> String {
+    let lenses = client.request("textDocument/codeLens", json!({"textDocument": {"uri": uri}}));
+    let mut out = String::new();
+    for it in lenses.as_array().into_iter().flatten() {
+        let command = &it["command"];
+        out.push_str(&format!(
+            "{} {} -> {} {}\n",
+            range_text(&it["range"]),
+            command["title"].as_str().unwrap_or("?"),
+            command["command"].as_str().unwrap_or("?"),
+            command["arguments"][1]
+        ));
+    }
+    out
+}
+
+/// The diagnostics the server publishes for `uri` at `version` once they hold a `pacto-diff` one or, with
+/// `diff_expected` false, the first ones (the baseline is known before the edit).
+fn diff_diagnostics(client: &mut Client, uri: &str, version: i64, diff_expected: bool) -> Vec<Value> {
+    let message = client.wait_for(|it| {
+        it["method"] == "textDocument/publishDiagnostics"
+            && it["params"]["uri"] == uri
+            && it["params"]["version"] == json!(version)
+            && (!diff_expected
+                || it["params"]["diagnostics"]
+                    .as_array()
+                    .is_some_and(|all| all.iter().any(|d| d["source"] == "pacto-diff")))
+    });
+    message["params"]["diagnostics"].as_array().cloned().unwrap_or_default()
+}
+
+/// One line per diagnostic, the related location's path made relative to `home` and the digest hidden.
+fn render_diagnostics(diagnostics: &[Value], home: &Path) -> String {
+    let mut out = String::new();
+    for it in diagnostics {
+        out.push_str(&format!(
+            "{} {} {} {}: {}\n",
+            range_text(&it["range"]),
+            it["severity"],
+            it["source"].as_str().unwrap_or("?"),
+            it["code"].as_str().unwrap_or("?"),
+            it["message"].as_str().unwrap_or("?")
+        ));
+        for related in it["relatedInformation"].as_array().into_iter().flatten() {
+            let uri = related["location"]["uri"].as_str().unwrap_or("?");
+            let uri = uri.replace(&uri_of(home), "$HOME");
+            let uri = hide_digest(&uri);
+            out.push_str(&format!(
+                "  related {uri} {}: {}\n",
+                range_text(&related["location"]["range"]),
+                related["message"].as_str().unwrap_or("?")
+            ));
+        }
+    }
+    out
+}
+
+/// `…/bundles/<64 hex>/…` → `…/bundles/<digest>/…`.
+fn hide_digest(text: &str) -> String {
+    match text.find("/bundles/") {
+        Some(at) if text.len() >= at + 9 + 64 => format!("{}<digest>{}", &text[..at + 9], &text[at + 9 + 64..]),
+        _ => text.to_owned(),
+    }
+}
+
+/// The example with a breaking port change, a visibility change and a larger scaling maximum.
+fn edited_example(home: &Home) -> String {
+    fs::read_to_string(home.path().join("payments-api/pacto.yaml"))
+        .unwrap()
+        .replace("port: 8080", "port: 8081")
+        .replace("visibility: public", "visibility: internal")
+        .replace("max: 10", "max: 12")
+}
+
+fn change(client: &mut Client, uri: &str, version: i64, text: &str) {
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": text}]}),
+    );
+}
+
+#[test]
+fn lens_vs_published_counts_changes_and_diagnostics_point_at_them() {
+    let registry = Registry::start(Mode::Plain);
+    let home = home();
+    let repository = publish_example(&registry, &home);
+    let mut client = start(home.path(), repository_setting(&repository));
+    let path = home.path().join("payments-api/pacto.yaml");
+    let uri = uri_of(&path);
+    let published_text = fs::read_to_string(&path).unwrap();
+    client.open(&uri, &edited_example(&home));
+    expect![[r#"
+        5:1-5:8 vs 2.1.0: 1 breaking · 1 potential · 1 safe -> pacto.showDiff "published"
+    "#]]
+    .assert_eq(&settled_lenses(&mut client, &uri));
+    let diagnostics = diff_diagnostics(&mut client, &uri, 1, true);
+    expect![[r#"
+        17:11-17:15 3 pacto-diff interfaces.port: breaking vs 2.1.0: interfaces.port modified [8080 -> 8081]
+          related $HOME/cache/pacto/bundles/<digest>/pacto.yaml 17:11-17:15: in 2.1.0: 8080
+        18:17-18:25 4 pacto-diff interfaces.visibility: potentially breaking vs 2.1.0: interfaces.visibility modified [rest-api: public -> rest-api: internal]
+          related $HOME/cache/pacto/bundles/<digest>/pacto.yaml 18:17-18:23: in 2.1.0: rest-api: public
+        7:12-7:17 2 pacto-diff MISSING_BREAKING_BUMP: breaking changes need a major version bump from 2.1.0, service.version is 2.1.0; bump to 3.0.0
+    "#]]
+    .assert_eq(&render_diagnostics(&diagnostics, home.path()));
+    // The published side lies read-only in the cache, where relatedInformation points.
+    let related = diagnostics.iter().find_map(|it| it["relatedInformation"][0]["location"]["uri"].as_str()).unwrap();
+    let published = Path::new(related.strip_prefix("file://").unwrap());
+    assert_eq!(fs::read_to_string(published).unwrap(), published_text);
+    assert!(fs::metadata(published).unwrap().permissions().readonly());
+
+    // The bump quick fix on service.version, applied.
+    let version_range = json!({"start": {"line": 6, "character": 11}, "end": {"line": 6, "character": 16}});
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": version_range, "context": {"diagnostics": []}}),
+    );
+    let bump = actions.as_array().unwrap().iter().find(|it| it["title"] == "Bump to 3.0.0").expect("a bump action");
+    assert_eq!(bump["kind"], "quickfix");
+    assert_eq!(bump["diagnostics"][0]["code"], "MISSING_BREAKING_BUMP");
+    let edits = bump["edit"]["changes"][uri.as_str()].as_array().unwrap();
+    assert_eq!(edits.len(), 1);
+    assert_eq!((range_text(&edits[0]["range"]), edits[0]["newText"].as_str()), ("7:12-7:17".to_owned(), Some("3.0.0")));
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"range": edits[0]["range"], "text": "3.0.0"}]}),
+    );
+    let codes: Vec<String> = diff_diagnostics(&mut client, &uri, 2, true)
+        .iter()
+        .map(|it| format!("{} {}", it["code"].as_str().unwrap(), it["severity"]))
+        .collect();
+    assert_eq!(codes, ["interfaces.port 3", "interfaces.visibility 4"], "the bump warning is gone");
+    expect![[r#"
+        5:1-5:8 vs 2.1.0: 1 breaking · 1 potential · 2 safe -> pacto.showDiff "published"
+    "#]]
+    .assert_eq(&lenses(&mut client, &uri));
+
+    // A version at or below the published one, with only a safe change: a warning to bump the minor.
+    let downgraded = published_text.replace("version: 2.1.0", "version: 2.0.0").replace("max: 10", "max: 12");
+    change(&mut client, &uri, 3, &downgraded);
+    expect![[r#"
+        7:12-7:17 2 pacto-diff VERSION_NOT_INCREASED: service.version 2.0.0 is not greater than the previous version 2.1.0; bump to 2.2.0
+    "#]]
+    .assert_eq(&render_diagnostics(&diff_diagnostics(&mut client, &uri, 3, true), home.path()));
+    client.shutdown();
+}
+
+#[test]
+fn lens_follows_an_edit_that_introduces_then_removes_a_breaking_change() {
+    let registry = Registry::start(Mode::Plain);
+    let home = home();
+    let repository = publish_example(&registry, &home);
+    let mut client = start(home.path(), repository_setting(&repository));
+    let path = home.path().join("payments-api/pacto.yaml");
+    let uri = uri_of(&path);
+    let original = fs::read_to_string(&path).unwrap();
+    client.open(&uri, &original);
+    let lens_text = |client: &mut Client| lenses(client, &uri);
+    assert_eq!(settled_lenses(&mut client, &uri), "5:1-5:8 vs 2.1.0: no changes -> pacto.showDiff \"published\"\n");
+
+    // Remove the grpc interface: BREAKING, with a diagnostic on the `interfaces` key.
+    let without_grpc = original
+        .replace("  - name: grpc-api\n    type: grpc\n    port: 9090\n    contract: interfaces/payments.proto\n", "");
+    change(&mut client, &uri, 2, &without_grpc);
+    assert_eq!(
+        lens_text(&mut client),
+        "5:1-5:8 vs 2.1.0: 1 breaking · 0 potential · 0 safe -> pacto.showDiff \"published\"\n"
+    );
+    expect![[r#"
+        14:1-14:11 3 pacto-diff interfaces: breaking vs 2.1.0: interfaces removed [- grpc-api]
+          related $HOME/cache/pacto/bundles/<digest>/pacto.yaml 20:5-23:40: in 2.1.0: grpc-api
+        7:12-7:17 2 pacto-diff MISSING_BREAKING_BUMP: breaking changes need a major version bump from 2.1.0, service.version is 2.1.0; bump to 3.0.0
+    "#]]
+    .assert_eq(&render_diagnostics(&diff_diagnostics(&mut client, &uri, 2, true), home.path()));
+
+    // Put it back: no changes, no diff diagnostics.
+    change(&mut client, &uri, 3, &original);
+    assert_eq!(lens_text(&mut client), "5:1-5:8 vs 2.1.0: no changes -> pacto.showDiff \"published\"\n");
+    assert_eq!(render_diagnostics(&diff_diagnostics(&mut client, &uri, 3, false), home.path()), "");
+    client.shutdown();
+}
+
+#[test]
+fn diagnostics_for_a_change_in_an_openapi_file_sit_on_the_field_that_names_it() {
+    let registry = Registry::start(Mode::Plain);
+    let home = home();
+    let repository = publish_example(&registry, &home);
+    // The working copy's spec loses `GET /health`: BREAKING, in another file than the contract.
+    let spec = home.path().join("payments-api/interfaces/openapi.yaml");
+    let text = fs::read_to_string(&spec).unwrap();
+    let health = "  /health:\n    get:\n      summary: Health check\n      operationId: getHealth\n      responses:\n        \"200\":\n          description: The service is ready to take traffic.\n";
+    assert!(text.contains(health));
+    fs::write(&spec, text.replace(health, "")).unwrap();
+    let mut client = start(home.path(), repository_setting(&repository));
+    let path = home.path().join("payments-api/pacto.yaml");
+    let uri = uri_of(&path);
+    client.open(&uri, &fs::read_to_string(&path).unwrap());
+    assert_eq!(
+        settled_lenses(&mut client, &uri),
+        "5:1-5:8 vs 2.1.0: 1 breaking · 0 potential · 0 safe -> pacto.showDiff \"published\"\n"
+    );
+    expect![[r#"
+        19:15-19:38 3 pacto-diff openapi.paths: breaking vs 2.1.0: API path /health removed [- /health]
+          related $HOME/cache/pacto/bundles/<digest>/interfaces/openapi.yaml 7:3-7:10: in 2.1.0: /health
+        7:12-7:17 2 pacto-diff MISSING_BREAKING_BUMP: breaking changes need a major version bump from 2.1.0, service.version is 2.1.0; bump to 3.0.0
+    "#]]
+    .assert_eq(&render_diagnostics(&diff_diagnostics(&mut client, &uri, 1, true), home.path()));
+    client.shutdown();
+}
+
+#[test]
+fn lens_with_the_registry_down_says_why_in_its_title() {
+    let home = home();
+    // Port 9 on loopback: nothing listens, the connection is refused at once.
+    let mut client = start(home.path(), repository_setting("oci://127.0.0.1:9/acme/payments-api"));
+    let path = home.path().join("payments-api/pacto.yaml");
+    let uri = uri_of(&path);
+    client.open(&uri, &fs::read_to_string(&path).unwrap());
+    let lens = settled_lenses(&mut client, &uri);
+    assert_eq!(
+        lens,
+        "5:1-5:8 published version unavailable: registry unreachable for 127.0.0.1:9/acme/payments-api: \
+         Connection refused (os error 111) -> pacto.showDiff \"published\"\n"
+    );
+    // Never a popup: no showMessage was sent.
+    assert_eq!(client.take_pending(|it| it["method"] == "window/showMessage"), Vec::<Value>::new());
+    client.shutdown();
+}
+
+#[test]
+fn lens_without_a_publish_repository_explains_how_to_set_one() {
+    let home = home();
+    let mut client = start(home.path(), json!({}));
+    let path = home.path().join("payments-api/pacto.yaml");
+    let uri = uri_of(&path);
+    client.open(&uri, &fs::read_to_string(&path).unwrap());
+    client.diagnostics(&uri, 1);
+    assert_eq!(lenses(&mut client, &uri), "5:1-5:8 Set publish repository… -> pacto.showDiff \"published\"\n");
+    let result = client
+        .request("workspace/executeCommand", json!({"command": "pacto.showDiff", "arguments": [uri, "published"]}));
+    assert_eq!(result, Value::Null);
+    let message = client.wait_for(|it| it["method"] == "window/showMessage");
+    assert_eq!(message["params"]["type"], 3);
+    expect![[r#"pacto: no publish repository is known for this contract. Add a comment `# pacto:publish oci://<registry>/<repository>` to the contract, or map a glob to the repository in the setting `pacto.publish.repository` (for example { "**/pacto.yaml": "oci://ghcr.io/acme/payments-api" })."#]]
+    .assert_eq(message["params"]["message"].as_str().unwrap());
+    client.shutdown();
+}
+
+#[test]
+fn lens_repository_from_a_publish_comment() {
+    let registry = Registry::start(Mode::Plain);
+    let home = home();
+    let repository = publish_example(&registry, &home);
+    let mut client = start(home.path(), json!({}));
+    let path = home.path().join("payments-api/pacto.yaml");
+    let uri = uri_of(&path);
+    let text = format!("# pacto:publish {repository}\n{}", edited_example(&home));
+    client.open(&uri, &text);
+    // One line lower: the comment is line 1.
+    assert_eq!(
+        settled_lenses(&mut client, &uri),
+        "6:1-6:8 vs 2.1.0: 1 breaking · 1 potential · 1 safe -> pacto.showDiff \"published\"\n"
+    );
+    client.shutdown();
+}
+
+fn diff_document(client: &mut Client, uri: &str, against: &str) -> Value {
+    client.request("pacto/diffDocument", json!({"uri": uri, "against": against}))
+}
+
+#[test]
+fn diff_document_and_show_diff_open_the_markdown() {
+    let registry = Registry::start(Mode::Plain);
+    let home = home();
+    let repository = publish_example(&registry, &home);
+    let mut options = repository_setting(&repository);
+    options["virtualDocuments"] = json!(true);
+    let mut client = start(home.path(), options);
+    let path = home.path().join("payments-api/pacto.yaml");
+    let uri = uri_of(&path);
+    client.open(&uri, &edited_example(&home));
+    settled_lenses(&mut client, &uri);
+    let document = diff_document(&mut client, &uri, "published");
+    assert_eq!(document["title"], "pacto.yaml vs 2.1.0");
+    check_markdown(
+        &document["markdown"],
+        expect![[r#"
+            ## Contract Diff
+
+            **Classification:** `BREAKING`
+
+            **Version check:** breaking changes need a major version bump from 2.1.0, service.version is 2.1.0; bump to 3.0.0
+
+            ### Changes (3)
+
+            | Classification | Path | Type | Reason | Old | New |
+            |---|---|---|---|---|---|
+            | BREAKING | `interfaces.port` | modified | interfaces.port modified | `8080` | `8081` |
+            | POTENTIAL_BREAKING | `interfaces.visibility` | modified | interfaces.visibility modified | `rest-api: public` | `rest-api: internal` |
+            | NON_BREAKING | `scaling.max` | modified | scaling.max modified | `10` | `12` |
+
+        "#]],
+    );
+    // The virtual document is opened by the client, through its `pacto-diff:` URI.
+    let result = client
+        .request("workspace/executeCommand", json!({"command": "pacto.showDiff", "arguments": [uri, "published"]}));
+    assert_eq!(result, Value::Null);
+    let shown = client.wait_for(|it| it["method"] == "window/showDocument");
+    assert_eq!(shown["params"]["uri"], format!("pacto-diff:{}.diff.md?against=published", path.display()));
+    assert_eq!(shown["params"]["takeFocus"], true);
+    // Bad arguments are an error reply, not a crash.
+    let bad =
+        client.request_raw("workspace/executeCommand", json!({"command": "pacto.showDiff", "arguments": [uri, "tip"]}));
+    assert_eq!(bad["error"]["code"], -32602);
+    client.shutdown();
+}
+
+#[test]
+fn show_diff_without_virtual_documents_writes_a_markdown_file() {
+    let registry = Registry::start(Mode::Plain);
+    let home = home();
+    let repository = publish_example(&registry, &home);
+    let mut client = start(home.path(), repository_setting(&repository));
+    let path = home.path().join("payments-api/pacto.yaml");
+    let uri = uri_of(&path);
+    client.open(&uri, &edited_example(&home));
+    settled_lenses(&mut client, &uri);
+    client.request("workspace/executeCommand", json!({"command": "pacto.showDiff", "arguments": [uri, "published"]}));
+    let shown = client.wait_for(|it| it["method"] == "window/showDocument");
+    let file = shown["params"]["uri"].as_str().unwrap().strip_prefix("file://").unwrap().replace("%20", " ");
+    assert!(file.starts_with(&home.path().join("cache/pacto/diffs").display().to_string()), "{file}");
+    assert!(file.ends_with("/pacto.yaml vs 2.1.0.md"), "{file}");
+    let markdown = fs::read_to_string(&file).unwrap();
+    assert_eq!(markdown, diff_document(&mut client, &uri, "published")["markdown"].as_str().unwrap());
+    client.shutdown();
+}
+
+fn check_markdown(markdown: &Value, expect: Expect) {
+    expect.assert_eq(markdown.as_str().unwrap());
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .args(["-c", "user.name=pacto", "-c", "user.email=pacto@example.invalid", "-c", "commit.gpgsign=false"])
+        .args(args)
+        .current_dir(dir)
+        .env("HOME", dir)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .output()
+        .expect("git runs");
+    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn lens_vs_git_head_when_the_buffer_differs_from_the_commit() {
+    let home = home();
+    let repo = home.path().join("payments-api");
+    git(&repo, &["init", "-q"]);
+    git(&repo, &["add", "."]);
+    git(&repo, &["commit", "-q", "-m", "baseline"]);
+    fs::write(repo.join("untracked.yaml"), "pactoVersion: \"1.0\"\nservice: {name: u, version: 1.0.0}\n").unwrap();
+    let mut client = start(home.path(), json!({}));
+    let uri = uri_of(&repo.join("pacto.yaml"));
+    let original = fs::read_to_string(repo.join("pacto.yaml")).unwrap();
+    // An untracked contract and one outside git, opened first: their (empty) HEAD reads are done by the
+    // time the tracked file's, which reads more, has landed.
+    let untracked = uri_of(&repo.join("untracked.yaml"));
+    client.open(&untracked, &fs::read_to_string(repo.join("untracked.yaml")).unwrap());
+    let outside = tempfile::tempdir().unwrap();
+    fs::write(outside.path().join("pacto.yaml"), &original).unwrap();
+    let outside_uri = uri_of(&outside.path().join("pacto.yaml"));
+    client.open(&outside_uri, &original.replace("port: 8080", "port: 1"));
+    client.open(&uri, &edited_example(&home));
+    expect![[r#"
+        5:1-5:8 Set publish repository… -> pacto.showDiff "published"
+        5:1-5:8 vs git HEAD: 1 breaking · 1 potential · 1 safe -> pacto.showDiff "head"
+    "#]]
+    .assert_eq(&settled_lenses(&mut client, &uri));
+    assert_eq!(lenses(&mut client, &untracked), "2:1-2:8 Set publish repository… -> pacto.showDiff \"published\"\n");
+    assert_eq!(lenses(&mut client, &outside_uri), "5:1-5:8 Set publish repository… -> pacto.showDiff \"published\"\n");
+    let document = diff_document(&mut client, &uri, "head");
+    assert_eq!(document["title"], "pacto.yaml vs git HEAD");
+    assert!(
+        document["markdown"].as_str().unwrap().contains("| BREAKING | `interfaces.port` | modified |"),
+        "{document}"
+    );
+    let untracked_document = diff_document(&mut client, &untracked, "head");
+    assert!(untracked_document["markdown"].as_str().unwrap().starts_with("pacto: no committed version of "));
+    // The buffer back as committed: no HEAD lens.
+    change(&mut client, &uri, 2, &original);
+    assert_eq!(lenses(&mut client, &uri), "5:1-5:8 Set publish repository… -> pacto.showDiff \"published\"\n");
+    client.shutdown();
+}
