@@ -235,10 +235,22 @@ fn lens_follows_an_edit_that_introduces_then_removes_a_breaking_change() {
     "#]]
     .assert_eq(&render_diagnostics(&diff_diagnostics(&mut client, &uri, 2, true), home.path()));
 
+    // Momentarily broken YAML while typing: the lens keeps its last counts, and no diff diagnostics
+    // claim that what the parser could not read was removed.
+    change(&mut client, &uri, 3, &format!("{without_grpc}broken: [\n"));
+    assert_eq!(
+        lens_text(&mut client),
+        "5:1-5:8 vs 2.1.0: 1 breaking · 0 potential · 0 safe -> pacto.showDiff \"published\"\n"
+    );
+    assert_eq!(
+        render_diagnostics(&diff_diagnostics(&mut client, &uri, 3, false), home.path()),
+        "56:1-56:1 1 pacto PARSE_ERROR: while parsing a node, did not find expected node content\n"
+    );
+
     // Put it back: no changes, no diff diagnostics.
-    change(&mut client, &uri, 3, &original);
+    change(&mut client, &uri, 4, &original);
     assert_eq!(lens_text(&mut client), "5:1-5:8 vs 2.1.0: no changes -> pacto.showDiff \"published\"\n");
-    assert_eq!(render_diagnostics(&diff_diagnostics(&mut client, &uri, 3, false), home.path()), "");
+    assert_eq!(render_diagnostics(&diff_diagnostics(&mut client, &uri, 4, false), home.path()), "");
     client.shutdown();
 }
 
@@ -424,8 +436,6 @@ fn lens_vs_git_head_when_the_buffer_differs_from_the_commit() {
     let mut client = start(home.path(), json!({}));
     let uri = uri_of(&repo.join("pacto.yaml"));
     let original = fs::read_to_string(repo.join("pacto.yaml")).unwrap();
-    // An untracked contract and one outside git, opened first: their (empty) HEAD reads are done by the
-    // time the tracked file's, which reads more, has landed.
     let untracked = uri_of(&repo.join("untracked.yaml"));
     client.open(&untracked, &fs::read_to_string(repo.join("untracked.yaml")).unwrap());
     let outside = tempfile::tempdir().unwrap();
@@ -433,21 +443,25 @@ fn lens_vs_git_head_when_the_buffer_differs_from_the_commit() {
     let outside_uri = uri_of(&outside.path().join("pacto.yaml"));
     client.open(&outside_uri, &original.replace("port: 8080", "port: 1"));
     client.open(&uri, &edited_example(&home));
-    expect![[r#"
-        5:1-5:8 Set publish repository… -> pacto.showDiff "published"
-        5:1-5:8 vs git HEAD: 1 breaking · 1 potential · 1 safe -> pacto.showDiff "head"
-    "#]]
-    .assert_eq(&settled_lenses(&mut client, &uri));
-    assert_eq!(lenses(&mut client, &untracked), "2:1-2:8 Set publish repository… -> pacto.showDiff \"published\"\n");
-    assert_eq!(lenses(&mut client, &outside_uri), "5:1-5:8 Set publish repository… -> pacto.showDiff \"published\"\n");
+    // Asked right after opening: the request waits for HEAD to be read rather than saying there is none.
     let document = diff_document(&mut client, &uri, "head");
     assert_eq!(document["title"], "pacto.yaml vs git HEAD");
     assert!(
         document["markdown"].as_str().unwrap().contains("| BREAKING | `interfaces.port` | modified |"),
         "{document}"
     );
-    let untracked_document = diff_document(&mut client, &untracked, "head");
-    assert!(untracked_document["markdown"].as_str().unwrap().starts_with("pacto: no committed version of "));
+    expect![[r#"
+        5:1-5:8 Set publish repository… -> pacto.showDiff "published"
+        5:1-5:8 vs git HEAD: 1 breaking · 1 potential · 1 safe -> pacto.showDiff "head"
+    "#]]
+    .assert_eq(&settled_lenses(&mut client, &uri));
+    // Their HEAD reads are settled by the diff requests, so the lenses below are final.
+    for no_head in [&untracked, &outside_uri] {
+        let document = diff_document(&mut client, no_head, "head");
+        assert!(document["markdown"].as_str().unwrap().starts_with("pacto: no committed version of "), "{document}");
+    }
+    assert_eq!(lenses(&mut client, &untracked), "2:1-2:8 Set publish repository… -> pacto.showDiff \"published\"\n");
+    assert_eq!(lenses(&mut client, &outside_uri), "5:1-5:8 Set publish repository… -> pacto.showDiff \"published\"\n");
     // The buffer back as committed: no HEAD lens.
     change(&mut client, &uri, 2, &original);
     assert_eq!(lenses(&mut client, &uri), "5:1-5:8 Set publish repository… -> pacto.showDiff \"published\"\n");

@@ -1,8 +1,11 @@
 //! Dependency graph resolution (spec §4.4): edges in declaration order, cycles, shared nodes,
 //! failed fetches as data, and version conflicts. Fetching is the caller's (local bundles,
-//! registries); the algorithm is pure.
+//! registries); the algorithm is pure. [`resolve_batched`] lets a fetcher fetch each level's
+//! refs at once (concurrently) and still yields exactly the graph of [`resolve`].
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+pub mod render;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use crate::contract::oci_ref::{DependencyRef, classify};
 use crate::contract::{Contract, text};
@@ -10,6 +13,18 @@ use crate::contract::{Contract, text};
 /// Loads the contract a dependency ref points at.
 pub trait Fetcher {
     fn fetch(&mut self, reference: &DependencyRef, compatibility: &str) -> Result<Contract, String>;
+}
+
+/// One dependency to fetch: its parsed ref and its `compatibility`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Wanted {
+    pub reference: DependencyRef,
+    pub compatibility: String,
+}
+
+/// Loads many dependency contracts at once (e.g. concurrently): one result per wanted ref, in order.
+pub trait BatchFetcher {
+    fn fetch_all(&mut self, wanted: &[Wanted]) -> Vec<Result<Contract, String>>;
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -57,6 +72,65 @@ pub fn resolve(root: &Contract, fetcher: &mut dyn Fetcher) -> Graph {
         Node { name, version: text(&root.service.version).to_owned(), reference: None, local: false, dependencies };
     let conflicts = conflicts(&root);
     Graph { root, cycles: resolver.cycles, conflicts }
+}
+
+/// As [`resolve`], the fetching done first, level by level: each level's refs (all not fetched yet)
+/// go to the fetcher in one batch, so siblings, and cousins, are fetched together. The walk of
+/// [`resolve`] then runs on the results, so the graph is the same, in the same order, as with
+/// one fetch at a time. A ref named with two `compatibility` values is fetched under each.
+pub fn resolve_batched(root: &Contract, fetcher: &mut dyn BatchFetcher) -> Graph {
+    let root_name = text(&root.service.name);
+    let mut fetched: HashMap<Wanted, Result<Contract, String>> = HashMap::new();
+    let mut asked: HashSet<Wanted> = HashSet::new();
+    let mut level = wanted_by(root, root_name, &mut asked);
+    while !level.is_empty() {
+        let results = fetcher.fetch_all(&level);
+        let mut next = Vec::new();
+        for (wanted, result) in level.iter().zip(results) {
+            if let Ok(contract) = &result {
+                next.extend(wanted_by(contract, root_name, &mut asked));
+            }
+            fetched.insert(wanted.clone(), result);
+        }
+        level = next;
+    }
+    resolve(root, &mut Prefetched { fetched, fetcher })
+}
+
+/// The dependencies of `contract` not asked for yet. A ref equal to the root's name is a cycle
+/// wherever it appears (the root's name heads every path), never fetched.
+fn wanted_by(contract: &Contract, root_name: &str, asked: &mut HashSet<Wanted>) -> Vec<Wanted> {
+    let mut out = Vec::new();
+    for dependency in contract.dependencies.iter().flatten() {
+        let raw = text(&dependency.reference);
+        if raw == root_name {
+            continue;
+        }
+        let wanted = Wanted { reference: classify(raw), compatibility: text(&dependency.compatibility).to_owned() };
+        if asked.insert(wanted.clone()) {
+            out.push(wanted);
+        }
+    }
+    out
+}
+
+/// The results of [`resolve_batched`]'s fetching, handed to the walk; anything else is fetched alone.
+struct Prefetched<'a> {
+    fetched: HashMap<Wanted, Result<Contract, String>>,
+    fetcher: &'a mut dyn BatchFetcher,
+}
+
+impl Fetcher for Prefetched<'_> {
+    fn fetch(&mut self, reference: &DependencyRef, compatibility: &str) -> Result<Contract, String> {
+        let wanted = Wanted { reference: reference.clone(), compatibility: compatibility.to_owned() };
+        match self.fetched.get(&wanted) {
+            Some(result) => result.clone(),
+            None => {
+                let mut results = self.fetcher.fetch_all(std::slice::from_ref(&wanted));
+                results.pop().unwrap_or_else(|| Err(format!("not fetched: {reference:?}")))
+            }
+        }
+    }
 }
 
 struct Resolver<'a> {
@@ -171,6 +245,16 @@ mod tests {
         }
     }
 
+    /// Batches of refs by location, as asked.
+    struct Levels(Bundles, Vec<Vec<String>>);
+
+    impl BatchFetcher for Levels {
+        fn fetch_all(&mut self, wanted: &[Wanted]) -> Vec<Result<Contract, String>> {
+            self.1.push(wanted.iter().map(|it| format!("{:?}", it.reference)).collect());
+            wanted.iter().map(|it| self.0.fetch(&it.reference, &it.compatibility)).collect()
+        }
+    }
+
     fn contract(name: &str, version: &str, deps: &[&str]) -> String {
         let mut out = format!("pactoVersion: \"1.0\"\nservice: {{name: {name}, version: {version}}}\n");
         if !deps.is_empty() {
@@ -215,6 +299,26 @@ mod tests {
         assert_eq!(
             graph.conflicts,
             [Conflict { name: "d".into(), versions: vec!["d@1.0.0".into(), "d@2.0.0".into()] }]
+        );
+    }
+
+    #[test]
+    fn batched_resolution_fetches_by_level_and_yields_the_same_graph() {
+        let bundles = || {
+            Bundles(vec![
+                ("b", leak(contract("b", "1.0.0", &["c", "a2", "a"]))),
+                ("c", leak(contract("c", "1.0.0", &["c", "file://d1"]))),
+                ("a2", leak(contract("d", "2.0.0", &[]))),
+                ("d1", leak(contract("d", "1.0.0", &["missing"]))),
+            ])
+        };
+        let root = from_tree(parse(&contract("a", "0.1.0", &["b", "c", "d1", "missing"])).root.as_ref()).contract;
+        let mut levels = Levels(bundles(), Vec::new());
+        assert_eq!(resolve_batched(&root, &mut levels), resolve(&root, &mut bundles()));
+        // `a` is the root's name: a cycle, never fetched; `file://d1` is `d1`, and `missing` fails once.
+        assert_eq!(
+            levels.1,
+            [vec!["Local(\"b\")", "Local(\"c\")", "Local(\"d1\")", "Local(\"missing\")"], vec!["Local(\"a2\")"],]
         );
     }
 

@@ -83,6 +83,11 @@ impl State {
         lock(&self.heads).get(path).and_then(|it| it.side.clone())
     }
 
+    /// Whether the file at HEAD was read (successfully or not) since the document was opened.
+    pub fn head_checked(&self, path: &Path) -> bool {
+        lock(&self.heads).contains_key(path)
+    }
+
     /// Forgets every baseline: the settings that chose them changed.
     pub fn reset(&self) {
         self.generation.fetch_add(1, Ordering::SeqCst);
@@ -109,6 +114,11 @@ impl State {
         let memo = Memo { version, analysis: identity, side: side.clone(), comparison: comparison.clone() };
         lock(&self.memo).insert(key, memo);
         comparison
+    }
+
+    /// The last comparison of `key` against `side`, whatever version of the document it was for.
+    pub fn last_comparison(&self, key: &(Uri, Against), side: &Arc<Side>) -> Option<Arc<Comparison>> {
+        lock(&self.memo).get(key).filter(|it| Arc::ptr_eq(&it.side, side)).map(|it| it.comparison.clone())
     }
 
     /// Drops what is kept for documents that are no longer open.

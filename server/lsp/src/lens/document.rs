@@ -5,6 +5,7 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use pacto_core::diff::render::markdown;
 use pacto_core::diff::{DiffNode, GraphDiff, Report};
@@ -15,7 +16,7 @@ use tower_lsp_server::ls_types::*;
 
 use super::baseline::{Published, ensure_head, ensure_published};
 use super::compute::{self, Against, Side};
-use super::{comparison, publish, repository};
+use super::{comparison, head, publish, repository};
 use crate::analysis::Analysis;
 use crate::handlers;
 use crate::server::Backend;
@@ -121,23 +122,19 @@ async fn diff_of(backend: &Backend, uri: &Uri, against: Against) -> Result<std::
     let side = match against {
         Against::Published => match repository(&backend.session, &analysis.rope, path.as_deref()) {
             None => return Ok(Err(publish::HOW_TO_SET.to_owned())),
-            Some(repository) => match backend.session.lens.published(&repository) {
+            Some(repository) => match settled_published(backend, &repository).await {
                 Some(Published::Ready(side)) => side,
                 Some(Published::Unavailable(cause)) => {
                     return Ok(Err(format!("pacto: published version unavailable: {cause}")));
                 }
                 None => {
-                    ensure_published(backend, &repository);
-                    return Ok(Err(format!("pacto: the published version in {repository} is being resolved")));
+                    return Ok(Err(format!("pacto: the published version in {repository} is still being resolved")));
                 }
             },
         },
-        Against::Head => match path.as_deref().and_then(|it| backend.session.lens.head(it)) {
+        Against::Head => match settled_head(backend, path.as_deref()).await {
             Some(side) => side,
             None => {
-                if let Some(path) = &path {
-                    ensure_head(backend, path);
-                }
                 return Ok(Err(format!(
                     "pacto: no committed version of {} to compare with (not in a git repository, not committed, \
                      or git is not installed)",
@@ -151,6 +148,34 @@ async fn diff_of(backend: &Backend, uri: &Uri, against: Against) -> Result<std::
     let diff =
         handlers::run_blocking("diffDocument", move || render(&session, &uri, &analysis, &side, against)).await?;
     Ok(Ok(diff))
+}
+
+/// How often a request the user made waits on a baseline being read.
+const SETTLE_POLL: Duration = Duration::from_millis(20);
+
+/// The user asked for this diff: a baseline still being read is waited for (within the registry's
+/// timeout), rather than answered "not yet" because the file was opened a moment ago.
+async fn settled_published(backend: &Backend, repository: &str) -> Option<Published> {
+    ensure_published(backend, repository);
+    let deadline = Instant::now() + backend.session.settings().timeout * 2 + Duration::from_secs(1);
+    loop {
+        let known = backend.session.lens.published(repository);
+        if known.is_some() || Instant::now() >= deadline {
+            return known;
+        }
+        tokio::time::sleep(SETTLE_POLL).await;
+    }
+}
+
+/// As [`settled_published`], for the file at git HEAD.
+async fn settled_head(backend: &Backend, path: Option<&Path>) -> Option<Arc<Side>> {
+    let path = path?;
+    ensure_head(backend, path);
+    let deadline = Instant::now() + head::GIT_TIMEOUT + Duration::from_secs(1);
+    while !backend.session.lens.head_checked(path) && Instant::now() < deadline {
+        tokio::time::sleep(SETTLE_POLL).await;
+    }
+    backend.session.lens.head(path)
 }
 
 fn render(

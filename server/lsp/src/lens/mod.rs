@@ -72,6 +72,9 @@ pub fn settings_changed(backend: &Backend) {
 
 /// Changes against the published version as diagnostics, and the version-bump check (pure).
 pub fn diagnostics(session: &Session, uri: &Uri, analysis: &Analysis, encoding: Encoding) -> Vec<Diagnostic> {
+    if broken(analysis) {
+        return Vec::new();
+    }
     let Some((side, comparison)) = published_comparison(session, uri, analysis) else {
         return Vec::new();
     };
@@ -89,6 +92,9 @@ pub fn code_actions(
     range: Range,
     encoding: Encoding,
 ) -> Vec<CodeActionOrCommand> {
+    if broken(analysis) {
+        return Vec::new();
+    }
     let Some((_, comparison)) = published_comparison(session, uri, analysis) else {
         return Vec::new();
     };
@@ -183,10 +189,21 @@ fn comparison(
     against: Against,
 ) -> Arc<Comparison> {
     let key = (uri.clone(), against);
+    if broken(analysis) {
+        if let Some(last) = session.lens.last_comparison(&key, side) {
+            return last;
+        }
+    }
     session.lens.comparison(key, analysis, side, || {
         let files = DiskFiles { root: analysis.bundle_dir.clone() };
         compute::compare(side, &analysis.validation.decoded.contract, &files, against)
     })
+}
+
+/// YAML that does not parse, as while typing: what the parser skipped would read as removed, so the
+/// lens keeps its last comparison and changed-node diagnostics wait for the next readable version.
+fn broken(analysis: &Analysis) -> bool {
+    !analysis.validation.parse.errors.is_empty()
 }
 
 fn buffer(analysis: &Analysis) -> Buffer<'_> {

@@ -1,0 +1,264 @@
+//! Fetching a dependency graph's contracts (spec §4.2), shared by `pacto graph` and the language
+//! server: local bundles relative to the root's directory, `oci://` ones pulled through the cache,
+//! each level's registry pulls concurrently (at most [`MAX_CONCURRENT_FETCHES`] at a time) on one
+//! client, so connections and credentials are settled once per registry. Also the reading of a
+//! local bundle's `pacto.yaml` and the strict parse every command shares, with the reference's errors.
+
+use std::collections::HashSet;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use pacto_core::contract::Contract;
+use pacto_core::contract::oci_ref::DependencyRef;
+use pacto_core::graph::{BatchFetcher, Wanted};
+use pacto_core::semver::Constraint;
+use pacto_core::syntax::{LineIndex, limits::MAX_CONTRACT_BYTES};
+use serde_json::Value;
+
+use crate::cache::Cache;
+use crate::client::Client;
+use crate::limits::Limits;
+use crate::reference::Reference;
+use crate::transport::ClientOptions;
+
+/// Registry pulls in flight at once during a resolution: siblings beyond it wait their turn, so a
+/// contract with hundreds of dependencies does not open hundreds of connections.
+pub const MAX_CONCURRENT_FETCHES: usize = 16;
+
+/// How `oci://` dependencies are reached.
+pub enum Registry {
+    /// Never the network; each `oci://` edge fails with `not fetched: <ref> (offline: <reason>)`.
+    Offline { reason: String },
+    /// Through `cache` (none: always the registry). Bad transport settings fail each `oci://` edge.
+    Online { options: Result<ClientOptions, String>, cache: Option<Cache> },
+}
+
+/// Whether `PACTO_OFFLINE` forbids the network (CI jobs, air-gapped machines, tests that must stay on
+/// loopback): set, and neither `0` nor `false`.
+pub fn offline_from_env() -> bool {
+    std::env::var_os("PACTO_OFFLINE").is_some_and(|it| !it.is_empty() && it != "0" && it != "false")
+}
+
+/// The graph's fetcher: one per resolution, as the reference's (spec §4.2).
+pub struct GraphFetcher {
+    /// Local refs are relative to it, also transitive ones (quirk 22).
+    base_dir: PathBuf,
+    registry: Registry,
+    /// Made on first `oci://` ref and kept: pooled connections belong to the runtime that opened them.
+    online: Option<(tokio::runtime::Runtime, Arc<Client>)>,
+    /// Registries the client has settled (scheme, credentials, HTTP client): see [`GraphFetcher::pull_all`].
+    connected: HashSet<String>,
+}
+
+impl GraphFetcher {
+    pub fn new(base_dir: PathBuf, registry: Registry) -> GraphFetcher {
+        GraphFetcher { base_dir, registry, online: None, connected: HashSet::new() }
+    }
+
+    /// The root of an `oci://` argument (`location` without the scheme), on the client its dependencies
+    /// will use; a tag-less one takes the highest semver tag, pre-releases included (spec §4.3).
+    pub fn fetch_root(&mut self, location: &str) -> Result<Contract, String> {
+        let mut out = vec![None];
+        self.pull_all(&[(0, location, "")], &mut out);
+        out.pop().flatten().unwrap_or_else(|| Err(format!("not fetched: oci://{location}")))
+    }
+
+    fn local(&self, location: &str) -> Result<Contract, String> {
+        let path = Path::new(location);
+        let dir = if path.is_relative() { self.base_dir.join(path) } else { path.to_path_buf() };
+        let dir = dir.display().to_string();
+        let (file, text) = read_local(&dir)?;
+        parse_contract(&file, &text).map(|it| it.contract)
+    }
+
+    /// The pulls of one level, concurrently; failures before the network (offline, bad ref or
+    /// constraint) are answered at once.
+    fn pull_all(&mut self, wanted: &[(usize, &str, &str)], out: &mut [Option<Result<Contract, String>>]) {
+        let mut ready = Vec::new();
+        for &(index, location, compatibility) in wanted {
+            match self.prepare(location, compatibility) {
+                Ok(prepared) => ready.push((index, location.to_owned(), prepared)),
+                Err(err) => out[index] = Some(Err(err)),
+            }
+        }
+        if ready.is_empty() {
+            return;
+        }
+        let Registry::Online { options: Ok(options), cache } = &self.registry else { return };
+        let cache = cache.clone().map(Arc::new);
+        let (runtime, client) = self.online.get_or_insert_with(|| {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .expect("a current-thread runtime needs no resources that can be missing");
+            (runtime, Arc::new(Client::new(options.clone())))
+        });
+        // The first pull from a registry settles its connection (a probe, credentials, an HTTP client
+        // whose setup costs ~20 ms of CPU) alone; pulls started alongside it would each settle their own.
+        let connected = &mut self.connected;
+        let (first, rest): (Vec<_>, Vec<_>) =
+            ready.into_iter().partition(|(_, _, (reference, _))| connected.insert(reference.registry.clone()));
+        let results = runtime.block_on(async {
+            let permits = Arc::new(tokio::sync::Semaphore::new(MAX_CONCURRENT_FETCHES));
+            let mut results = Vec::new();
+            for batch in [first, rest] {
+                let mut tasks = tokio::task::JoinSet::new();
+                for (index, location, (reference, constraint)) in batch {
+                    let (client, cache, permits) = (client.clone(), cache.clone(), permits.clone());
+                    tasks.spawn(async move {
+                        let _permit = permits.acquire_owned().await.expect("the semaphore is never closed");
+                        let result = pull(&client, cache.as_deref(), &location, &reference, constraint.as_ref()).await;
+                        (index, result)
+                    });
+                }
+                while let Some(joined) = tasks.join_next().await {
+                    results.push(joined.unwrap_or_else(|err| std::panic::resume_unwind(err.into_panic())));
+                }
+            }
+            results
+        });
+        for (index, result) in results {
+            out[index] = Some(result);
+        }
+    }
+
+    /// What is checked before the network, in the CLI's order: the constraint, offline, the ref, the settings.
+    fn prepare(&self, location: &str, compatibility: &str) -> Result<(Reference, Option<Constraint>), String> {
+        let constraint = match compatibility.trim() {
+            "" => None,
+            text => Some(
+                Constraint::parse(text)
+                    .map_err(|err| format!("invalid constraint {}: {err}", pacto_core::gofmt::quote(text)))?,
+            ),
+        };
+        match &self.registry {
+            Registry::Offline { reason } => Err(format!("not fetched: oci://{location} (offline: {reason})")),
+            Registry::Online { options, .. } => {
+                let reference = Reference::parse(location).map_err(|err| err.to_string())?;
+                options.as_ref().map_err(Clone::clone)?;
+                Ok((reference, constraint))
+            }
+        }
+    }
+}
+
+async fn pull(
+    client: &Client,
+    cache: Option<&Cache>,
+    location: &str,
+    reference: &Reference,
+    constraint: Option<&Constraint>,
+) -> Result<Contract, String> {
+    let resolved = crate::fetch::resolve_within(client, reference, constraint).await.map_err(|err| err.to_string())?;
+    let fetched =
+        crate::fetch::fetch(client, cache, &resolved, &Limits::DEFAULT).await.map_err(|err| err.to_string())?;
+    let arg = format!("oci://{location}");
+    let bytes = fetched.bundle.contract().ok_or_else(|| format!("no pacto.yaml found in {arg}"))?;
+    let file = format!("{arg}/pacto.yaml");
+    let text = decode_utf8(&file, bytes.to_vec())?;
+    parse_contract(&file, &text).map(|it| it.contract)
+}
+
+impl BatchFetcher for GraphFetcher {
+    fn fetch_all(&mut self, wanted: &[Wanted]) -> Vec<Result<Contract, String>> {
+        let mut out: Vec<Option<Result<Contract, String>>> = vec![None; wanted.len()];
+        let mut remote = Vec::new();
+        for (index, it) in wanted.iter().enumerate() {
+            match &it.reference {
+                // Local bundles are a file read each: no need to wait on them concurrently.
+                DependencyRef::Local(location) => out[index] = Some(self.local(location)),
+                DependencyRef::Oci(location) => remote.push((index, location.as_str(), it.compatibility.as_str())),
+            }
+        }
+        self.pull_all(&remote, &mut out);
+        out.into_iter().map(|it| it.unwrap_or_else(|| Err("not fetched".to_owned()))).collect()
+    }
+}
+
+/// A contract parsed the reference's strict way (spec §2.2), not validated.
+pub struct ParsedContract {
+    pub contract: Contract,
+    /// The JSON of the free-form `metadata` mapping, when there is one.
+    pub metadata: Option<Value>,
+}
+
+/// Parses `text` read from `file`; a failure names its position as `(file:line:column)`.
+pub fn parse_contract(file: &str, text: &str) -> Result<ParsedContract, String> {
+    let parse = pacto_core::syntax::parse(text);
+    let decoded = pacto_core::contract::from_tree(parse.root.as_ref());
+    let index = LineIndex::new(text);
+    if let Some(failure) = pacto_core::validate::strict_parse_failure(text, &index, &parse, &decoded) {
+        let at = index.line_col(text, failure.span.start);
+        return Err(format!("failed to parse {file}: {} ({file}:{}:{})", failure.message, at.line, at.column));
+    }
+    let metadata = parse
+        .root
+        .as_ref()
+        .and_then(|it| it.get("metadata"))
+        .and_then(|it| pacto_core::validate::json::to_json(it).ok());
+    Ok(ParsedContract { contract: decoded.contract, metadata })
+}
+
+/// `<dir>/pacto.yaml` as the reference names it (`pacto.yaml` for `.`).
+pub fn contract_file(dir: &str) -> String {
+    match dir.trim_end_matches('/') {
+        "." | "" => "pacto.yaml".to_owned(),
+        trimmed => format!("{trimmed}/pacto.yaml"),
+    }
+}
+
+/// Reads `<dir>/pacto.yaml`: `(file, text)`. Errors are the reference's texts, plus ours for files that
+/// are not regular, too large or not UTF-8 (spec "Our decisions": limits on the contract file).
+pub fn read_local(dir: &str) -> Result<(String, String), String> {
+    let meta = fs::metadata(dir).map_err(|err| format!("failed to access {dir}: stat {dir}: {}", os_error(&err)))?;
+    if !meta.is_dir() {
+        return Err(format!("{dir} is not a directory"));
+    }
+    let file = contract_file(dir);
+    // Checked before reading: a FIFO would block a read forever.
+    let file_meta = match fs::metadata(&file) {
+        Ok(meta) => meta,
+        Err(err) if err.kind() == io::ErrorKind::NotFound => {
+            return Err(format!("no pacto.yaml found in {dir}"));
+        }
+        Err(err) => return Err(format!("failed to read {file}: {}", os_error(&err))),
+    };
+    if !file_meta.is_file() {
+        return Err(format!("failed to read {file}: not a regular file"));
+    }
+    if file_meta.len() > MAX_CONTRACT_BYTES as u64 {
+        return Err(format!(
+            "failed to read {file}: file is {} bytes, larger than the {MAX_CONTRACT_BYTES}-byte limit for a contract",
+            file_meta.len()
+        ));
+    }
+    let bytes = fs::read(&file).map_err(|err| format!("failed to read {file}: {}", os_error(&err)))?;
+    let text = decode_utf8(&file, bytes)?;
+    Ok((file, text))
+}
+
+/// The contract's text; not UTF-8 is an error at the first bad byte's position.
+pub fn decode_utf8(file: &str, bytes: Vec<u8>) -> Result<String, String> {
+    String::from_utf8(bytes).map_err(|err| {
+        let valid = err.utf8_error().valid_up_to();
+        let bytes = err.as_bytes();
+        let prefix = std::str::from_utf8(&bytes[..valid]).unwrap_or_default();
+        let position = LineIndex::new(prefix).line_col(prefix, valid);
+        format!(
+            "failed to parse {file}: invalid UTF-8 at line {}, column {} (byte {valid}): a contract must be UTF-8 text",
+            position.line, position.column
+        )
+    })
+}
+
+/// Go's wording of the common OS errors, so messages match the reference's.
+pub fn os_error(err: &io::Error) -> String {
+    match err.kind() {
+        io::ErrorKind::NotFound => "no such file or directory".to_owned(),
+        io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
+        io::ErrorKind::IsADirectory => "is a directory".to_owned(),
+        _ => err.to_string(),
+    }
+}
