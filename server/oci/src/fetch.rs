@@ -103,7 +103,7 @@ fn tag_digest(cache: &Cache, key: &str, network: Network) -> Option<Digest> {
 }
 
 /// The bundle of a cached manifest and layer, both verified by digest on read; `None` on any miss.
-fn from_cache(cache: &Cache, manifest_digest: &Digest, limits: &Limits) -> Option<Bundle> {
+pub(crate) fn from_cache(cache: &Cache, manifest_digest: &Digest, limits: &Limits) -> Option<Bundle> {
     let manifest = cache.get(manifest_digest).ok().flatten()?;
     let layer = parse_manifest(&manifest).ok()?.layer;
     if layer.size > limits.max_compressed_bytes {

@@ -1,43 +1,283 @@
 //! Dependencies resolved against their registries (issue #7): state shared by hover, completion,
 //! inlay hints, diagnostics, code actions and definition on `dependencies[]`, refreshed off the
-//! request path so that nothing waits for the network.
+//! request path so that nothing waits for the network. The features take an analysis, an offset and
+//! the [`State`]; this module turns their answers into LSP values.
 
+mod actions;
+mod completion;
+mod definition;
+mod diagnostics;
 pub mod graph;
+mod hover;
+mod inlay;
+mod resolve;
+mod words;
 
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use pacto_core::contract::oci_ref::{DependencyRef, OciRef, classify};
+use pacto_core::contract::{Dependency, text};
+use pacto_core::syntax::Span;
+use pacto_oci::Reference;
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 
+use resolve::Key;
+pub use resolve::State;
+
 use crate::analysis::Analysis;
-use crate::proto::Encoding;
+use crate::features::hover::HoverInfo;
+use crate::handlers;
+use crate::proto::{self, Encoding};
 use crate::server::Backend;
 use crate::session::Session;
 
-/// What is known of the registries, shared by every open document.
-#[derive(Default)]
-pub struct State {}
-
 /// A document opened or changed: start resolving what it references (never awaited by the caller).
-pub fn document_changed(_backend: &Backend, _uri: &Uri) {}
+pub fn document_changed(backend: &Backend, uri: &Uri) {
+    resolve::document_changed(backend, uri);
+}
 
 /// The settings changed: forget what depends on them and resolve again.
-pub fn settings_changed(_backend: &Backend) {}
+pub fn settings_changed(backend: &Backend) {
+    resolve::settings_changed(backend);
+}
+
+/// Hover on a dependency's `ref` or `compatibility`, from what is known (never the network).
+pub fn hover(session: &Session, analysis: &Analysis, offset: usize) -> Option<HoverInfo> {
+    hover::hover(analysis, &session.deps, offset)
+}
+
+/// Tags, digests, repositories and constraints in `dependencies[]`: `None` elsewhere. What the
+/// registry has not told yet is asked for in the background, and the list says it is incomplete.
+pub fn completion(backend: &Backend, analysis: &Analysis, offset: usize, encoding: Encoding) -> Option<DepsCompletion> {
+    let session = &backend.session;
+    let repositories = referenced_repositories(session);
+    let found = completion::completion(&analysis.text, offset, &session.deps, &repositories)?;
+    if let Some(reference) = found.list_tags {
+        resolve::request_tags(backend, reference);
+    }
+    if let Some(key) = found.resolve {
+        resolve::request_resolution(backend, key);
+    }
+    let rope = &analysis.rope;
+    let items = found
+        .items
+        .into_iter()
+        .map(|it| CompletionItem {
+            label: it.label.clone(),
+            kind: Some(CompletionItemKind::VALUE),
+            detail: Some(it.detail),
+            sort_text: Some(it.sort_text),
+            filter_text: Some(it.label.clone()),
+            text_edit: Some(CompletionTextEdit::Edit(TextEdit {
+                range: proto::range(rope, encoding, it.replace),
+                new_text: it.label,
+            })),
+            ..Default::default()
+        })
+        .collect();
+    Some(DepsCompletion { items, incomplete: found.incomplete, exclusive: found.exclusive })
+}
+
+/// Completion items for dependencies, and how they combine with the others.
+pub struct DepsCompletion {
+    pub items: Vec<CompletionItem>,
+    pub incomplete: bool,
+    /// The only items that make sense at the cursor.
+    pub exclusive: bool,
+}
+
+/// The `pacto.yaml` of the bundle an `oci://` ref resolved to, extracted under the cache.
+pub fn definition(session: &Session, analysis: &Analysis, offset: usize) -> Option<PathBuf> {
+    definition::definition(analysis, &session.deps, offset)
+}
 
 /// Diagnostics about the registry, from what is already known (pure; never touches the network).
-pub fn diagnostics(_session: &Session, _uri: &Uri, _analysis: &Analysis, _encoding: Encoding) -> Vec<Diagnostic> {
-    Vec::new()
+pub fn diagnostics(session: &Session, _uri: &Uri, analysis: &Analysis, encoding: Encoding) -> Vec<Diagnostic> {
+    let rope = &analysis.rope;
+    diagnostics::findings(analysis, &session.deps).iter().map(|it| diagnostic(rope, encoding, it)).collect()
+}
+
+fn diagnostic(rope: &ropey::Rope, encoding: Encoding, it: &diagnostics::Finding) -> Diagnostic {
+    Diagnostic {
+        range: proto::range(rope, encoding, it.span),
+        severity: Some(match it.code.level() {
+            diagnostics::Level::Warning => DiagnosticSeverity::WARNING,
+            diagnostics::Level::Information => DiagnosticSeverity::INFORMATION,
+            diagnostics::Level::Hint => DiagnosticSeverity::HINT,
+        }),
+        code: Some(NumberOrString::String(it.code.as_str().to_owned())),
+        source: Some("pacto".to_owned()),
+        message: it.message.clone(),
+        ..Default::default()
+    }
 }
 
 /// Actions on dependencies within `range`, each with its edit.
 pub fn code_actions(
-    _session: &Session,
-    _uri: &Uri,
-    _analysis: &Analysis,
-    _range: Range,
-    _encoding: Encoding,
+    session: &Session,
+    uri: &Uri,
+    analysis: &Analysis,
+    range: Range,
+    encoding: Encoding,
 ) -> Vec<CodeActionOrCommand> {
-    Vec::new()
+    let rope = &analysis.rope;
+    let within = Span::new(proto::offset(rope, encoding, range.start), proto::offset(rope, encoding, range.end));
+    let findings = diagnostics::findings(analysis, &session.deps);
+    actions::actions(analysis, &session.deps, within)
+        .into_iter()
+        .map(|action| {
+            let fixed: Vec<Diagnostic> = match action.fixes {
+                Some(actions::Fixes::Registry(code, span)) => findings
+                    .iter()
+                    .filter(|it| it.code == code && it.span == span)
+                    .map(|it| diagnostic(rope, encoding, it))
+                    .collect(),
+                Some(actions::Fixes::Contract(code, span)) => analysis
+                    .validation
+                    .diagnostics
+                    .iter()
+                    .filter(|it| it.code == code && it.span == span)
+                    .map(|it| proto::diagnostic(rope, encoding, uri, it))
+                    .collect(),
+                None => Vec::new(),
+            };
+            let edits = action
+                .edits
+                .into_iter()
+                .map(|(span, new_text)| TextEdit { range: proto::range(rope, encoding, span), new_text })
+                .collect();
+            CodeActionOrCommand::CodeAction(CodeAction {
+                title: action.title,
+                kind: Some(CodeActionKind::QUICKFIX),
+                diagnostics: (!fixed.is_empty()).then_some(fixed),
+                edit: Some(WorkspaceEdit {
+                    changes: Some([(uri.clone(), edits)].into_iter().collect()),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            })
+        })
+        .collect()
 }
 
-pub async fn inlay_hint(_backend: &Backend, _params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
-    Ok(None)
+pub async fn inlay_hint(backend: &Backend, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+    let uri = params.text_document.uri;
+    let encoding = backend.session.encoding();
+    let Some(analysis) = handlers::analysis(backend, &uri).await? else {
+        return Ok(None);
+    };
+    let session = backend.session.clone();
+    handlers::run_blocking("inlayHint", move || {
+        let rope = &analysis.rope;
+        let range = params.range;
+        let within = Span::new(proto::offset(rope, encoding, range.start), proto::offset(rope, encoding, range.end));
+        let hints = inlay::hints(&analysis, &session.deps, within)
+            .into_iter()
+            .map(|it| InlayHint {
+                position: proto::position(rope, encoding, it.offset),
+                label: InlayHintLabel::String(it.label),
+                kind: None,
+                text_edits: None,
+                tooltip: None,
+                padding_left: Some(true),
+                padding_right: None,
+                data: None,
+            })
+            .collect();
+        Some(hints)
+    })
+    .await
+}
+
+/// Which field of which dependency is under the cursor.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Field {
+    Ref,
+    Compatibility,
+}
+
+pub struct At {
+    pub field: Field,
+    /// The value under the cursor.
+    pub span: Span,
+    pub reference: String,
+    pub compatibility: String,
+    /// Set for `oci://` refs only.
+    pub key: Option<Key>,
+}
+
+pub fn at(analysis: &Analysis, offset: usize) -> Option<At> {
+    let dependencies = analysis.validation.decoded.contract.dependencies.as_deref()?;
+    for dependency in dependencies {
+        let fields = [(Field::Ref, &dependency.reference), (Field::Compatibility, &dependency.compatibility)];
+        for (field, value) in fields {
+            let Some(value) = value.as_ref().filter(|it| it.span.touches(offset) && !it.span.is_empty()) else {
+                continue;
+            };
+            return Some(At {
+                field,
+                span: value.span,
+                reference: text(&dependency.reference).to_owned(),
+                compatibility: text(&dependency.compatibility).to_owned(),
+                key: dependency_key(dependency),
+            });
+        }
+    }
+    None
+}
+
+/// The key a dependency is resolved under, for `oci://` refs.
+pub fn dependency_key(dependency: &Dependency) -> Option<Key> {
+    let reference = text(&dependency.reference);
+    matches!(classify(reference), DependencyRef::Oci(_))
+        .then(|| Key { reference: reference.to_owned(), compatibility: text(&dependency.compatibility).to_owned() })
+}
+
+/// The registry reference of an `oci://` ref, tag and digest included.
+pub fn reference_of(raw: &str) -> Option<Reference> {
+    let location = raw.strip_prefix("oci://")?;
+    let lax = OciRef::parse(location).ok()?;
+    Reference::parse(&format!("{}/{}", lax.registry, lax.repository)).ok()
+}
+
+/// The tag written in an `oci://` ref, if any.
+pub fn written_tag(raw: &str) -> Option<String> {
+    let lax = OciRef::parse(raw.strip_prefix("oci://")?).ok()?;
+    (!lax.tag.is_empty()).then_some(lax.tag)
+}
+
+/// Whether an `oci://` ref names neither a tag nor a digest (spec §4.3).
+pub fn is_tag_less(raw: &str) -> bool {
+    raw.strip_prefix("oci://").is_some_and(|it| !pacto_core::semver::has_explicit_tag(it))
+}
+
+/// A scalar's span without its quotes: what an edit of its value replaces.
+pub fn value_span(text: &str, span: Span) -> Span {
+    let raw = text.get(span.start..span.end).unwrap_or_default();
+    let quoted =
+        raw.len() >= 2 && (raw.starts_with('"') && raw.ends_with('"') || raw.starts_with('\'') && raw.ends_with('\''));
+    if quoted { Span::new(span.start + 1, span.end - 1) } else { span }
+}
+
+/// `oci://registry/repository` of every `oci://` ref in the open documents, for completion.
+fn referenced_repositories(session: &Session) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for document in session.documents.iter() {
+        for line in document.rope.lines() {
+            let line = line.to_string();
+            let Some(at) = line.find("oci://") else {
+                continue;
+            };
+            let raw: String =
+                line[at..].chars().take_while(|it| !it.is_whitespace() && !"\"'#,]}".contains(*it)).collect();
+            let Some(lax) = raw.strip_prefix("oci://").and_then(|it| OciRef::parse(it).ok()) else {
+                continue;
+            };
+            out.insert(format!("oci://{}/{}", lax.registry, lax.repository));
+        }
+    }
+    out.extend(session.deps.workspace_repositories());
+    out
 }

@@ -1,0 +1,439 @@
+//! What is known of each `oci://` dependency: resolutions run in the background, one per (ref,
+//! compatibility), kept until their time to live runs out; the client is refreshed when a batch lands.
+//! Requests read this state and never wait for it.
+
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
+
+use pacto_core::contract::oci_ref::{DependencyRef, classify};
+use pacto_core::contract::{Contract, from_tree, text};
+use pacto_oci::resolver::{Failure, Resolved, Resolver, ResolverOptions, TagList};
+use pacto_oci::{Client, Limits, Reference};
+use tower_lsp_server::ls_types::{ProgressToken, Uri};
+use tower_lsp_server::{Bounded, NotCancellable, OngoingProgress};
+
+use crate::document::is_contract;
+use crate::handlers;
+use crate::server::Backend;
+use crate::session::ClientSupport;
+use crate::settings::Settings;
+
+/// A dependency as written: its `ref` (with `oci://`) and its `compatibility` (empty when absent).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Key {
+    pub reference: String,
+    pub compatibility: String,
+}
+
+/// One resolution's result and when it landed.
+pub struct Outcome {
+    pub result: Result<Found, Failure>,
+    pub at: Instant,
+}
+
+pub struct Found {
+    pub resolved: Resolved,
+    /// `None` when the bundle's `pacto.yaml` is not UTF-8.
+    pub summary: Option<Summary>,
+}
+
+/// What hover shows of a dependency's own contract.
+#[derive(Clone, Debug, Default)]
+pub struct Summary {
+    pub name: String,
+    pub version: String,
+    pub owner: String,
+    /// Name, type and port of each interface.
+    pub interfaces: Vec<(String, String, Option<i64>)>,
+    pub workload: String,
+    pub state: String,
+    pub n_dependencies: usize,
+}
+
+/// Registry knowledge shared by every open document.
+#[derive(Default)]
+pub struct State {
+    inner: Mutex<Inner>,
+}
+
+#[derive(Default)]
+struct Inner {
+    /// Built from the settings on first use; dropped when they change.
+    resolver: Option<Arc<Resolver>>,
+    /// Bumped on every settings change: results of an older configuration are dropped.
+    generation: u64,
+    outcomes: HashMap<Key, Arc<Outcome>>,
+    in_flight: HashSet<Key>,
+    /// Repositories whose tags are being listed for completion.
+    listing: HashSet<String>,
+    n_progress: u64,
+    /// `oci://` repositories referenced by contracts in the workspace folders; `None` until scanned.
+    workspace: Option<BTreeSet<String>>,
+}
+
+impl State {
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|it| it.into_inner())
+    }
+
+    /// The last result for this dependency, whatever its age.
+    pub fn outcome(&self, key: &Key) -> Option<Arc<Outcome>> {
+        self.lock().outcomes.get(key).cloned()
+    }
+
+    /// The tags last listed for `registry/repository`; never the network.
+    pub fn known_tags(&self, repository_path: &str) -> Option<TagList> {
+        self.lock().resolver.as_ref()?.known_tags(repository_path)
+    }
+
+    /// The digest a tagged reference pointed at when last seen: from a resolution, else from the disk cache.
+    pub fn known_digest(&self, reference: &Reference) -> Option<pacto_oci::Digest> {
+        let inner = self.lock();
+        let found = inner.outcomes.values().filter_map(|it| it.result.as_ref().ok()).find(|it| {
+            let resolved = &it.resolved.reference;
+            resolved.repository_path() == reference.repository_path() && resolved.tag == reference.tag
+        });
+        if let Some(found) = found {
+            return Some(found.resolved.digest.clone());
+        }
+        inner.resolver.as_ref()?.cached_digest(reference)
+    }
+
+    /// Repositories referenced by the workspace's contracts, once scanned.
+    pub fn workspace_repositories(&self) -> BTreeSet<String> {
+        self.lock().workspace.clone().unwrap_or_default()
+    }
+
+    /// The cache bundles are extracted below for definition: the disk cache, else one in the temp directory
+    /// (editors need real files even when caching is off).
+    pub fn extraction_cache(&self) -> pacto_oci::Cache {
+        let inner = self.lock();
+        match inner.resolver.as_ref().and_then(|it| it.cache()) {
+            Some(cache) => cache.clone(),
+            None => pacto_oci::Cache::new(std::env::temp_dir().join("pacto")),
+        }
+    }
+
+    fn resolver(&self, settings: &Settings) -> Option<(Arc<Resolver>, u64)> {
+        let mut inner = self.lock();
+        if inner.resolver.is_none() {
+            inner.resolver = build_resolver(settings);
+        }
+        Some((inner.resolver.clone()?, inner.generation))
+    }
+
+    /// Forgets everything that depends on the settings.
+    pub fn reset(&self) {
+        let mut inner = self.lock();
+        inner.resolver = None;
+        inner.generation += 1;
+        inner.outcomes.clear();
+        inner.in_flight.clear();
+        inner.listing.clear();
+    }
+
+    /// The keys that need resolving (unknown, or older than `ttl`, and not under way), now marked under way.
+    fn claim(&self, keys: Vec<Key>, ttl: Duration) -> Vec<Key> {
+        let mut inner = self.lock();
+        let mut claimed = Vec::new();
+        for key in keys {
+            let fresh = inner.outcomes.get(&key).is_some_and(|it| it.at.elapsed() <= ttl);
+            if !fresh && inner.in_flight.insert(key.clone()) {
+                claimed.push(key);
+            }
+        }
+        claimed
+    }
+
+    fn store(&self, generation: u64, key: Key, outcome: Outcome) {
+        let mut inner = self.lock();
+        if inner.generation == generation {
+            inner.in_flight.remove(&key);
+            inner.outcomes.insert(key, Arc::new(outcome));
+        }
+    }
+}
+
+fn build_resolver(settings: &Settings) -> Option<Arc<Resolver>> {
+    let options = match settings.client_options() {
+        Ok(options) => options,
+        Err(err) => {
+            tracing::warn!("registry settings: {err}");
+            return None;
+        }
+    };
+    let offline = settings.offline || env_offline();
+    let tag_ttl = settings.tag_ttl.unwrap_or(pacto_oci::cache::TAG_TTL);
+    let resolver_options = ResolverOptions { offline, tag_ttl, limits: Limits::DEFAULT };
+    Some(Arc::new(Resolver::new(Client::new(options), settings.cache(), resolver_options)))
+}
+
+/// `PACTO_OFFLINE`, as the CLI reads it: the server then never uses the network either.
+fn env_offline() -> bool {
+    std::env::var_os("PACTO_OFFLINE").is_some_and(|it| !it.is_empty() && it != "0" && it != "false")
+}
+
+/// The `oci://` dependencies of a contract text.
+pub fn dependency_keys(contract: &Contract) -> Vec<Key> {
+    let dependencies = contract.dependencies.as_deref().unwrap_or_default();
+    let mut keys: Vec<Key> = dependencies
+        .iter()
+        .filter(|it| matches!(classify(text(&it.reference)), DependencyRef::Oci(_)))
+        .map(|it| Key { reference: text(&it.reference).to_owned(), compatibility: text(&it.compatibility).to_owned() })
+        .collect();
+    keys.dedup();
+    keys
+}
+
+/// Starts resolving the dependencies of the document's current text (never awaited by the caller).
+pub fn document_changed(backend: &Backend, uri: &Uri) {
+    let Some(snapshot) = backend.session.snapshot(uri) else {
+        return;
+    };
+    if !is_contract(uri.as_str(), &snapshot.rope) {
+        return;
+    }
+    scan_workspace(backend);
+    let backend = backend.clone();
+    tokio::spawn(async move {
+        let keys = tokio::task::spawn_blocking(move || {
+            let text = snapshot.rope.to_string();
+            let parse = pacto_core::syntax::parse(&text);
+            dependency_keys(&from_tree(parse.root.as_ref()).contract)
+        })
+        .await;
+        match keys {
+            Ok(keys) => resolve_keys(&backend, keys).await,
+            Err(err) => tracing::error!("reading dependencies failed: {err}"),
+        }
+    });
+}
+
+/// The settings changed: everything is resolved again under the new ones.
+pub fn settings_changed(backend: &Backend) {
+    backend.session.deps.reset();
+    let uris: Vec<Uri> = backend.session.documents.iter().map(|it| it.key().clone()).collect();
+    for uri in uris {
+        document_changed(backend, &uri);
+    }
+}
+
+/// Resolves the keys that need it, all at once (the resolver caps each registry), with `$/progress`
+/// when the client shows it, then refreshes the client once.
+async fn resolve_keys(backend: &Backend, keys: Vec<Key>) {
+    let settings = backend.session.settings();
+    let state = &backend.session.deps;
+    let Some((resolver, generation)) = state.resolver(&settings) else {
+        return;
+    };
+    let claimed = state.claim(keys, resolver.options().tag_ttl);
+    if claimed.is_empty() {
+        return;
+    }
+    let n_total = claimed.len();
+    let mut tasks = tokio::task::JoinSet::new();
+    let mut keys_of_tasks = HashMap::new();
+    for key in claimed {
+        let resolver = resolver.clone();
+        let task_key = key.clone();
+        let handle = tasks.spawn(async move { resolve_one(&resolver, &task_key).await });
+        keys_of_tasks.insert(handle.id(), key);
+    }
+    // Resolution is already under way: a client slow to accept the progress token delays nothing.
+    let progress = begin_progress(backend, n_total).await;
+    let mut n_done = 0;
+    while let Some(joined) = tasks.join_next_with_id().await {
+        let (id, result) = match joined {
+            Ok((id, result)) => (id, result),
+            Err(err) => {
+                // A resolution that panicked is a failure like any other, not a key left "under way".
+                tracing::error!("resolving a dependency failed: {err}");
+                let reason = "internal error while resolving".to_owned();
+                (err.id(), Err(Failure::Invalid { reference: String::new(), reason }))
+            }
+        };
+        let Some(key) = keys_of_tasks.remove(&id) else {
+            continue;
+        };
+        state.store(generation, key, Outcome { result, at: Instant::now() });
+        n_done += 1;
+        if let Some(progress) = &progress {
+            let percentage = (n_done * 100 / n_total) as u32;
+            progress.report_with_message(format!("{n_done}/{n_total}"), percentage).await;
+        }
+    }
+    if let Some(progress) = progress {
+        progress.finish().await;
+    }
+    handlers::refresh_from_network(backend);
+}
+
+async fn resolve_one(resolver: &Resolver, key: &Key) -> Result<Found, Failure> {
+    let location = key.reference.strip_prefix("oci://").unwrap_or(&key.reference);
+    let resolved = resolver.resolve_oci(location, &key.compatibility).await?;
+    let bundle = resolved.bundle.clone();
+    let summary = tokio::task::spawn_blocking(move || summary(bundle.contract()?)).await.ok().flatten();
+    if resolved.bundle.contract().is_none() {
+        return Err(Failure::NoContract { reference: resolved.reference.to_string() });
+    }
+    Ok(Found { resolved, summary })
+}
+
+/// The summary hover shows of a contract file's bytes; `None` when they are not UTF-8.
+pub fn summary(bytes: &[u8]) -> Option<Summary> {
+    let source = std::str::from_utf8(bytes).ok()?;
+    let parse = pacto_core::syntax::parse(source);
+    let contract = from_tree(parse.root.as_ref()).contract;
+    let runtime = contract.runtime.as_ref();
+    Some(Summary {
+        name: pacto_core::contract::text(&contract.service.name).to_owned(),
+        version: pacto_core::contract::text(&contract.service.version).to_owned(),
+        owner: pacto_core::contract::text(&contract.service.owner).to_owned(),
+        interfaces: contract
+            .interfaces
+            .as_deref()
+            .unwrap_or_default()
+            .iter()
+            .map(|it| (text(&it.name).to_owned(), text(&it.kind).to_owned(), it.port.as_ref().map(|it| it.value)))
+            .collect(),
+        workload: runtime.map(|it| text(&it.workload).to_owned()).unwrap_or_default(),
+        state: runtime.map(|it| text(&it.state.kind).to_owned()).unwrap_or_default(),
+        n_dependencies: contract.dependencies.as_ref().map_or(0, Vec::len),
+    })
+}
+
+/// Lists a repository's tags in the background (completion asked for a repository nothing resolved yet).
+pub fn request_tags(backend: &Backend, reference: Reference) {
+    let settings = backend.session.settings();
+    let state = &backend.session.deps;
+    let Some((resolver, _)) = state.resolver(&settings) else {
+        return;
+    };
+    if !state.lock().listing.insert(reference.repository_path()) {
+        return;
+    }
+    let backend = backend.clone();
+    tokio::spawn(async move {
+        let _ = resolver.tags(&reference).await;
+        backend.session.deps.lock().listing.remove(&reference.repository_path());
+    });
+}
+
+async fn begin_progress(backend: &Backend, n_total: usize) -> Option<OngoingProgress<Bounded, NotCancellable>> {
+    if !ClientSupport::get(&backend.session.client.work_done_progress) {
+        return None;
+    }
+    let n = {
+        let mut inner = backend.session.deps.lock();
+        inner.n_progress += 1;
+        inner.n_progress
+    };
+    let token = ProgressToken::String(format!("pacto/dependencies/{n}"));
+    if let Err(err) = backend.client.create_work_done_progress(token.clone()).await {
+        tracing::debug!("the client refused a progress token: {err}");
+        return None;
+    }
+    let progress = backend
+        .client
+        .progress(token, "Resolving dependencies")
+        .with_percentage(0)
+        .with_message(format!("0/{n_total}"))
+        .begin()
+        .await;
+    Some(progress)
+}
+
+/// Resolves one dependency in the background (completion asked for its digest).
+pub fn request_resolution(backend: &Backend, key: Key) {
+    let backend = backend.clone();
+    tokio::spawn(async move { resolve_keys(&backend, vec![key]).await });
+}
+
+/// Contract files read at most by the workspace scan, and how deep it goes: a monorepo's contracts are
+/// found, a home directory opened as a workspace is not walked whole.
+const MAX_SCANNED_ENTRIES: usize = 5_000;
+const MAX_SCAN_DEPTH: usize = 6;
+
+/// Collects the `oci://` repositories of the workspace's contracts once, for repository completion.
+fn scan_workspace(backend: &Backend) {
+    {
+        let mut inner = backend.session.deps.lock();
+        if inner.workspace.is_some() {
+            return;
+        }
+        inner.workspace = Some(BTreeSet::new());
+    }
+    let folders = backend.session.workspace_folders();
+    let session = backend.session.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut files = Vec::new();
+        let mut n_entries = 0;
+        for folder in &folders {
+            find_contracts(folder, 0, &mut n_entries, &mut files);
+        }
+        let mut found = BTreeSet::new();
+        for file in files {
+            let Ok(text) = std::fs::read_to_string(&file) else {
+                continue;
+            };
+            let parse = pacto_core::syntax::parse(&text);
+            for key in dependency_keys(&from_tree(parse.root.as_ref()).contract) {
+                if let Some(reference) = super::reference_of(&key.reference) {
+                    found.insert(format!("oci://{}", reference.repository_path()));
+                }
+            }
+        }
+        session.deps.lock().workspace = Some(found);
+    });
+}
+
+fn find_contracts(dir: &Path, depth: usize, n_entries: &mut usize, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        *n_entries += 1;
+        if *n_entries > MAX_SCANNED_ENTRIES {
+            return;
+        }
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        if kind.is_dir()
+            && depth < MAX_SCAN_DEPTH
+            && !name.starts_with('.')
+            && name != "node_modules"
+            && name != "target"
+        {
+            find_contracts(&entry.path(), depth + 1, n_entries, out);
+        } else if kind.is_file() && (name == "pacto.yaml" || name == "pacto.yml") {
+            out.push(entry.path());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn workspace_scan_stops_at_its_depth_limit() {
+        let root = std::env::temp_dir().join(format!("pacto-scan-test-{}", std::process::id()));
+        let mut at_limit = root.clone();
+        for idx in 0..MAX_SCAN_DEPTH {
+            at_limit = at_limit.join(format!("d{idx}"));
+        }
+        let over_limit = at_limit.join("deeper");
+        std::fs::create_dir_all(&over_limit).unwrap();
+        std::fs::write(at_limit.join("pacto.yaml"), "").unwrap();
+        std::fs::write(over_limit.join("pacto.yaml"), "").unwrap();
+        let mut found = Vec::new();
+        find_contracts(&root, 0, &mut 0, &mut found);
+        std::fs::remove_dir_all(&root).unwrap();
+        assert_eq!(found, [at_limit.join("pacto.yaml")]);
+    }
+}
