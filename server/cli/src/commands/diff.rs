@@ -1,16 +1,18 @@
-//! `pacto diff <old> <new>` for bundle directories (spec §3): contract, OpenAPI, schema and
-//! SBOM changes as text, JSON, Markdown (§3.11) or SARIF; exit 1 on BREAKING.
-//!
-//! Dependency graphs (§3.8) and dependency contract diffs (§3.9) need the registry and are not
-//! computed yet: `graphDiff` holds the new root only.
+//! `pacto diff <old> <new>` (spec §3): contract, OpenAPI, schema and SBOM changes, the
+//! dependency graph diff and the dependencies' own contract diffs, as text, JSON, Markdown
+//! (§3.11) or SARIF, with the version-bump check; exit 1 on BREAKING.
 
 use std::fmt::Write as _;
 use std::fs;
 use std::path::PathBuf;
 
-use pacto_core::contract::{Contract, text};
+use pacto_core::contract::Contract;
+use pacto_core::contract::oci_ref::DependencyRef;
+use pacto_core::diff::dependencies::local_override_name;
+use pacto_core::diff::render::{change_values, graph_tree, markdown};
 use pacto_core::diff::{
-    BundleReader, Change, ChangeType, ChangeValue, Classification, DiffResult, FileSpan, SbomDiff, compare,
+    BumpFinding, Bundle, BundleFetcher, BundleReader, Change, ChangeType, ChangeValue, Classification, DiffNode,
+    DiffResult, FileSpan, GraphChange, GraphDiff, Report, ResolvedGraph, SbomDiff, bump, compare_with_dependencies,
 };
 use pacto_core::syntax::{LineIndex, limits::MAX_CONTRACT_BYTES};
 use pacto_core::validate::bundle::valid_path;
@@ -26,28 +28,42 @@ const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 pub fn run(old_arg: &str, new_arg: &str, output_format: &str) -> Result<(), String> {
     let old = Side::load(old_arg).map_err(|err| format!("old contract: {err}"))?;
     let new = Side::load(new_arg).map_err(|err| format!("new contract: {err}"))?;
-    let result = compare(&old.contract, &new.contract, &old.files, &new.files);
-    crate::log::debug("compared contracts", &[("changes", &result.changes.len())]);
+    // §3.1 step 2: the old side with its normal fetcher, the new one with the local override
+    // when it is a directory, so a monorepo's siblings stand in for their published versions.
+    let mut old_fetcher = DirFetcher { base_dir: load::dependency_base_dir(old_arg)?, override_dir: None };
+    let new_base = load::dependency_base_dir(new_arg)?;
+    let override_dir = (!new_arg.starts_with("oci://")).then(|| new_base.parent().map(PathBuf::from)).flatten();
+    let mut new_fetcher = DirFetcher { base_dir: new_base, override_dir };
+    let old_graph = ResolvedGraph::resolve(&old.contract, &mut old_fetcher);
+    let new_graph = ResolvedGraph::resolve(&new.contract, &mut new_fetcher);
+    let report =
+        compare_with_dependencies(&old.contract, &new.contract, &old.files, &new.files, &old_graph, &new_graph);
+    crate::log::debug(
+        "compared contracts",
+        &[("changes", &report.root.changes.len()), ("dependency diffs", &report.dependencies.len())],
+    );
+    // The root's own changes decide its version; a dependency's are its own version's business.
+    let bump = bump::check(&old.contract, &new.contract, &report.root);
     let out = match output_format {
-        "json" => render_json::to_string(&json_report(old_arg, new_arg, &new.contract, &result)),
-        "markdown" => markdown(&result),
+        "json" => render_json::to_string(&json_report(old_arg, new_arg, &report, bump.as_ref(), &new)),
+        "markdown" => markdown(&report, bump.as_ref()),
         // Not in the reference: a SARIF log for code-scanning UIs, diff only.
-        "sarif" => render_json::to_string(&sarif(&new, &result)),
-        _ => text_report(&result),
+        "sarif" => render_json::to_string(&sarif(&new, &report.root, bump.as_ref())),
+        _ => text_report(&report, bump.as_ref()),
     };
     print!("{out}");
     // POTENTIAL_BREAKING exits 0 (§3.1 step 5).
-    if result.classification == Classification::Breaking { Err("breaking changes detected".to_owned()) } else { Ok(()) }
+    if report.classification == Classification::Breaking { Err("breaking changes detected".to_owned()) } else { Ok(()) }
 }
 
 /// One side of the diff: its contract, read without validation (§3), and its files.
 struct Side {
     contract: Contract,
     files: DirReader,
+    /// The contract's text, for positions.
+    text: String,
     /// The bundle directory as given, for SARIF locations.
     dir: String,
-    /// Keeps a pulled bundle on disk while it is read.
-    _loaded: load::Loaded,
 }
 
 impl Side {
@@ -55,7 +71,8 @@ impl Side {
         // The reference's strict parse fails the load; nothing else is checked (§3).
         let load::LoadedContract { loaded, contract, .. } = load::load_contract(arg)?;
         let dir = arg.strip_prefix("file://").unwrap_or(arg).to_owned();
-        Ok(Side { contract, files: DirReader { root: loaded.dir.clone() }, dir, _loaded: loaded })
+        let text = loaded.text.clone();
+        Ok(Side { contract, files: DirReader::new(loaded), text, dir })
     }
 
     /// `<dir>/<file>` as a SARIF URI, written as the user gave the directory.
@@ -65,12 +82,50 @@ impl Side {
             dir => format!("{dir}/{file}"),
         }
     }
+
+    /// 1-based line and column of a byte offset in the contract.
+    fn line_col(&self, offset: usize) -> (usize, usize) {
+        let at = LineIndex::new(&self.text).line_col(&self.text, offset);
+        (at.line, at.column)
+    }
+}
+
+/// Dependencies as `pacto graph` fetches them, plus, on the new side of a local diff, the
+/// sibling directory override of §3.9.
+struct DirFetcher {
+    base_dir: PathBuf,
+    /// Where `<name>/pacto.yaml` may stand in for an `oci://…/<name>` dependency.
+    override_dir: Option<PathBuf>,
+}
+
+impl BundleFetcher for DirFetcher {
+    fn fetch(&mut self, reference: &DependencyRef, compatibility: &str) -> Result<Bundle, String> {
+        if let (Some(dir), DependencyRef::Oci(location)) = (&self.override_dir, reference) {
+            let sibling = dir.join(local_override_name(location));
+            if let Ok(loaded) = load::load_contract(&sibling.display().to_string()) {
+                return Ok(bundle(loaded));
+            }
+        }
+        load::load_dependency_ref(reference, compatibility, &self.base_dir).map(bundle)
+    }
+}
+
+fn bundle(loaded: load::LoadedContract) -> Bundle {
+    Bundle { contract: loaded.contract, files: Box::new(DirReader::new(loaded.loaded)) }
 }
 
 /// A bundle directory read live, as the reference's `os.DirFS`: only valid `io/fs` paths,
 /// regular files (links followed), UTF-8 text up to the contract size limit.
 struct DirReader {
     root: PathBuf,
+    /// Keeps a pulled bundle's directory on disk while it is read.
+    _loaded: Option<load::Loaded>,
+}
+
+impl DirReader {
+    fn new(loaded: load::Loaded) -> DirReader {
+        DirReader { root: loaded.dir.clone(), _loaded: Some(loaded) }
+    }
 }
 
 impl BundleReader for DirReader {
@@ -104,92 +159,65 @@ impl BundleReader for DirReader {
     }
 }
 
-/// ` [<old> -> <new>]`, ` [+ <new>]`, ` [- <old>]` or nothing (§3.11).
-fn change_values(change: &Change) -> String {
-    match (change.change_type, &change.old_value, &change.new_value) {
-        (ChangeType::Modified, Some(old), Some(new)) => format!(" [{old} -> {new}]"),
-        (ChangeType::Added, _, Some(new)) => format!(" [+ {new}]"),
-        (ChangeType::Removed, Some(old), _) => format!(" [- {old}]"),
-        _ => String::new(),
+fn change_line(out: &mut String, indent: &str, it: &Change) {
+    let _ = writeln!(
+        out,
+        "{indent}[{}] {} ({}): {}{}",
+        it.classification,
+        it.path,
+        it.change_type,
+        it.reason,
+        change_values(it)
+    );
+}
+
+fn sbom_lines(out: &mut String, indent: &str, sbom: &SbomDiff) {
+    for it in &sbom.changes {
+        let _ = match it.change_type {
+            ChangeType::Added => writeln!(out, "{indent}+ {}@{}", it.package, it.new_value),
+            ChangeType::Removed => writeln!(out, "{indent}- {}@{}", it.package, it.old_value),
+            ChangeType::Modified => {
+                writeln!(out, "{indent}~ {} {}: {} -> {}", it.package, it.field, it.old_value, it.new_value)
+            }
+        };
     }
 }
 
-fn text_report(result: &DiffResult) -> String {
-    let mut out = format!("Classification: {}\n", result.classification);
-    if result.changes.is_empty() && result.sbom.is_none() {
+fn text_report(report: &Report, bump: Option<&BumpFinding>) -> String {
+    let mut out = format!("Classification: {}\n", report.classification);
+    if let Some(finding) = bump {
+        let _ = writeln!(out, "Version check: {finding}");
+    }
+    if report.is_empty() {
         out.push_str("No changes detected.\n");
         return out;
     }
-    if !result.changes.is_empty() {
-        let _ = writeln!(out, "Changes ({}):", result.changes.len());
-        for it in &result.changes {
-            let _ = writeln!(
-                out,
-                "  [{}] {} ({}): {}{}",
-                it.classification,
-                it.path,
-                it.change_type,
-                it.reason,
-                change_values(it)
-            );
+    let root = &report.root;
+    if !root.changes.is_empty() {
+        let _ = writeln!(out, "Changes ({}):", root.changes.len());
+        for it in &root.changes {
+            change_line(&mut out, "  ", it);
         }
     }
-    if let Some(sbom) = &result.sbom {
+    for dependency in &report.dependencies {
+        let result = &dependency.result;
+        let _ =
+            writeln!(out, "\nDependency {} [{}] ({}):", dependency.name, result.classification, result.changes.len());
+        for it in &result.changes {
+            change_line(&mut out, "  ", it);
+        }
+        if let Some(sbom) = &result.sbom {
+            let _ = writeln!(out, "  SBOM changes ({}):", sbom.changes.len());
+            sbom_lines(&mut out, "    ", sbom);
+        }
+    }
+    let tree = graph_tree(&report.graph);
+    if !tree.is_empty() {
+        let _ = write!(out, "\nDependency graph changes:\n{tree}");
+    }
+    if let Some(sbom) = &root.sbom {
         let _ = writeln!(out, "\nSBOM changes ({}):", sbom.changes.len());
-        for it in &sbom.changes {
-            let _ = match it.change_type {
-                ChangeType::Added => writeln!(out, "  + {}@{}", it.package, it.new_value),
-                ChangeType::Removed => writeln!(out, "  - {}@{}", it.package, it.old_value),
-                ChangeType::Modified => {
-                    writeln!(out, "  ~ {} {}: {} -> {}", it.package, it.field, it.old_value, it.new_value)
-                }
-            };
-        }
-    }
-    out
-}
-
-fn markdown(result: &DiffResult) -> String {
-    let mut out = format!("## Contract Diff\n\n**Classification:** `{}`\n\n", result.classification);
-    if result.changes.is_empty() && result.sbom.is_none() {
-        out.push_str("No changes detected.\n");
-        return out;
-    }
-    // An absent value is an empty cell; a present one, even "", is in backticks (§3.11).
-    let cell = |value: &Option<ChangeValue>| value.as_ref().map_or(String::new(), |it| format!("`{it}`"));
-    if !result.changes.is_empty() {
-        let _ = writeln!(out, "### Changes ({})\n", result.changes.len());
-        out.push_str("| Classification | Path | Type | Reason | Old | New |\n|---|---|---|---|---|---|\n");
-        for it in &result.changes {
-            let _ = writeln!(
-                out,
-                "| {} | `{}` | {} | {} | {} | {} |",
-                it.classification,
-                it.path,
-                it.change_type,
-                it.reason,
-                cell(&it.old_value),
-                cell(&it.new_value)
-            );
-        }
-        out.push('\n');
-    }
-    if let Some(sbom) = &result.sbom {
-        // In SBOM tables an empty string is an empty cell.
-        let cell = |value: &str| if value.is_empty() { String::new() } else { format!("`{value}`") };
-        out.push_str("### SBOM Changes\n\n| Package | Type | Field | Old | New |\n|---|---|---|---|---|\n");
-        for it in &sbom.changes {
-            let _ = writeln!(
-                out,
-                "| `{}` | {} | {} | {} | {} |",
-                it.package,
-                it.change_type,
-                it.field,
-                cell(&it.old_value),
-                cell(&it.new_value)
-            );
-        }
-        out.push('\n');
+        sbom_lines(&mut out, "  ", sbom);
     }
     out
 }
@@ -216,6 +244,11 @@ fn json_change(change: &Change) -> Value {
     Value::Object(out)
 }
 
+/// `null` without changes, as Go marshals a nil slice.
+fn json_changes(changes: &[Change]) -> Value {
+    if changes.is_empty() { Value::Null } else { Value::Array(changes.iter().map(json_change).collect()) }
+}
+
 fn json_sbom(sbom: &SbomDiff) -> Value {
     let mut out = Map::new();
     if let Some(format) = sbom.old_format {
@@ -240,34 +273,92 @@ fn json_sbom(sbom: &SbomDiff) -> Value {
     Value::Object(out)
 }
 
-fn json_report(old_arg: &str, new_arg: &str, new: &Contract, result: &DiffResult) -> Value {
+/// Empty versions are omitted (Go `omitempty`, §3.8).
+fn json_graph_change(change: &GraphChange) -> Value {
     let mut out = Map::new();
-    out.insert("oldPath".into(), json!(old_arg));
-    out.insert("newPath".into(), json!(new_arg));
-    out.insert("classification".into(), json!(result.classification.as_str()));
-    let changes = if result.changes.is_empty() {
-        Value::Null
-    } else {
-        Value::Array(result.changes.iter().map(json_change).collect())
-    };
-    out.insert("changes".into(), changes);
-    // FIXME: the graph diff (§3.8) needs dependency resolution; until then only its root, which
-    // carries the new root's name and version, as the reference's does.
-    let mut root = Map::new();
-    root.insert("name".into(), json!(text(&new.service.name)));
-    if !text(&new.service.version).is_empty() {
-        root.insert("version".into(), json!(text(&new.service.version)));
-    }
-    out.insert("graphDiff".into(), json!({ "root": root }));
-    if let Some(sbom) = &result.sbom {
-        out.insert("sbomDiff".into(), json_sbom(sbom));
+    out.insert("name".into(), json!(change.name));
+    out.insert("changeType".into(), json!(change.change_type.as_str()));
+    for (key, value) in [("oldVersion", &change.old_version), ("newVersion", &change.new_version)] {
+        if !value.is_empty() {
+            out.insert(key.into(), json!(value));
+        }
     }
     Value::Object(out)
 }
 
-/// A SARIF 2.1.0 log with one result per BREAKING or POTENTIAL_BREAKING change, located on
-/// the new side's node; a removal has no new node, so it names the new file without a region.
-fn sarif(new: &Side, result: &DiffResult) -> Value {
+fn json_diff_node(node: &DiffNode) -> Value {
+    let mut out = Map::new();
+    out.insert("name".into(), json!(node.name));
+    if !node.version.is_empty() {
+        out.insert("version".into(), json!(node.version));
+    }
+    if let Some(change) = &node.change {
+        out.insert("change".into(), json_graph_change(change));
+    }
+    if !node.children.is_empty() {
+        out.insert("children".into(), node.children.iter().map(json_diff_node).collect());
+    }
+    Value::Object(out)
+}
+
+fn json_graph(diff: &GraphDiff) -> Value {
+    let mut out = Map::new();
+    out.insert("root".into(), json_diff_node(&diff.root));
+    if !diff.changes.is_empty() {
+        out.insert("changes".into(), diff.changes.iter().map(json_graph_change).collect());
+    }
+    Value::Object(out)
+}
+
+/// Ours, not the reference's: the version-bump check, with the position of `service.version`
+/// in the new contract.
+fn json_bump(finding: &BumpFinding, new: &Side) -> Value {
+    let (line, column) = new.line_col(finding.span.start);
+    json!({
+        "code": finding.kind.as_str(),
+        "severity": if finding.severity == pacto_core::Severity::Error { "error" } else { "warning" },
+        "message": finding.to_string(),
+        "oldVersion": finding.old_version,
+        "newVersion": finding.new_version,
+        "suggestedVersion": finding.suggested,
+        "line": line,
+        "column": column,
+    })
+}
+
+fn json_report(old_arg: &str, new_arg: &str, report: &Report, bump: Option<&BumpFinding>, new: &Side) -> Value {
+    let mut out = Map::new();
+    out.insert("oldPath".into(), json!(old_arg));
+    out.insert("newPath".into(), json!(new_arg));
+    out.insert("classification".into(), json!(report.classification.as_str()));
+    out.insert("changes".into(), json_changes(&report.root.changes));
+    if !report.dependencies.is_empty() {
+        let diffs = report.dependencies.iter().map(|it| {
+            let mut item = Map::new();
+            item.insert("name".into(), json!(it.name));
+            item.insert("classification".into(), json!(it.result.classification.as_str()));
+            item.insert("changes".into(), json_changes(&it.result.changes));
+            if let Some(sbom) = &it.result.sbom {
+                item.insert("sbomDiff".into(), json_sbom(sbom));
+            }
+            Value::Object(item)
+        });
+        out.insert("dependencyDiffs".into(), diffs.collect());
+    }
+    out.insert("graphDiff".into(), json_graph(&report.graph));
+    if let Some(sbom) = &report.root.sbom {
+        out.insert("sbomDiff".into(), json_sbom(sbom));
+    }
+    if let Some(finding) = bump {
+        out.insert("versionCheck".into(), json_bump(finding, new));
+    }
+    Value::Object(out)
+}
+
+/// A SARIF 2.1.0 log with one result per BREAKING or POTENTIAL_BREAKING change of the root,
+/// located on the new side's node (a removal has no new node, so it names the new file without
+/// a region), and one for the version check, with its fix.
+fn sarif(new: &Side, result: &DiffResult, bump: Option<&BumpFinding>) -> Value {
     let mut rules: Vec<&str> = Vec::new();
     let mut results = Vec::new();
     let mut indexes: Vec<(String, Option<(String, LineIndex)>)> = Vec::new();
@@ -321,6 +412,31 @@ fn sarif(new: &Side, result: &DiffResult) -> Value {
             },
         }));
     }
+    if let Some(finding) = bump {
+        rules.push(finding.kind.as_str());
+        let ((start_line, start_column), (end_line, end_column)) =
+            (new.line_col(finding.span.start), new.line_col(finding.span.end));
+        let region = json!({
+            "startLine": start_line,
+            "startColumn": start_column,
+            "endLine": end_line,
+            "endColumn": end_column,
+        });
+        let artifact = json!({ "uri": new.uri(pacto_core::diff::CONTRACT_FILE) });
+        results.push(json!({
+            "ruleId": finding.kind.as_str(),
+            "level": if finding.severity == pacto_core::Severity::Error { "error" } else { "warning" },
+            "message": { "text": finding.to_string() },
+            "locations": [{ "physicalLocation": { "artifactLocation": artifact, "region": region } }],
+            "fixes": [{
+                "description": { "text": format!("bump to {}", finding.suggested) },
+                "artifactChanges": [{
+                    "artifactLocation": artifact,
+                    "replacements": [{ "deletedRegion": region, "insertedContent": { "text": finding.suggested } }],
+                }],
+            }],
+        }));
+    }
     let rules: Vec<Value> = rules.iter().map(|it| json!({ "id": it })).collect();
     json!({
         "$schema": SARIF_SCHEMA,
@@ -352,7 +468,7 @@ mod tests {
         std::fs::write(root.join("sbom/b.spdx.json"), "{}").expect("a file is written");
         std::fs::write(root.join("sbom/a.cdx.json"), "{}").expect("a file is written");
         std::fs::write(dir.path().join("outside.json"), "{}").expect("a file is written");
-        let reader = DirReader { root };
+        let reader = DirReader { root, _loaded: None };
         assert_eq!(reader.read("sbom/a.cdx.json").as_deref(), Some("{}"));
         assert_eq!(reader.read("../outside.json"), None);
         assert_eq!(reader.read("./sbom/a.cdx.json"), None);

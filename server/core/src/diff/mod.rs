@@ -1,9 +1,13 @@
 //! Contract diff (spec §3): the change record, the overall classification and the order of
 //! changes. Pure: bundle files come in through [`BundleReader`], so nothing here touches a disk.
 
+pub mod bump;
 pub mod classify;
 pub mod contract;
+pub mod dependencies;
+pub mod graph;
 pub mod openapi;
+pub mod render;
 pub mod sbom;
 pub mod schema;
 
@@ -12,7 +16,10 @@ use std::fmt;
 use crate::contract::Contract;
 use crate::syntax::Span;
 
+pub use bump::{BumpFinding, BumpKind};
 pub use classify::classify;
+pub use dependencies::{Bundle, BundleFetcher, DependencyDiff, ResolvedGraph, diff_dependencies};
+pub use graph::{DiffNode, GraphChange, GraphChangeType, GraphDiff, diff_graphs};
 pub use sbom::{SbomChange, SbomDiff, SbomFormat};
 
 /// The file name every contract span refers to.
@@ -176,6 +183,46 @@ pub fn compare(
     let mut changes = contract::diff_contracts(old, new, old_files, new_files);
     sort_changes(&mut changes);
     DiffResult { classification: overall(&changes), changes, sbom: sbom::diff_bundles(old_files, new_files) }
+}
+
+/// Everything `pacto diff` reports (§3.1): the root bundles' diff, the diffs of dependencies
+/// present on both sides, the graph diff, and the overall classification (§3.10).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Report {
+    /// The root's classification raised by the dependency diffs'; graph and SBOM changes never count.
+    pub classification: Classification,
+    pub root: DiffResult,
+    /// Sorted by service name.
+    pub dependencies: Vec<DependencyDiff>,
+    pub graph: GraphDiff,
+}
+
+impl Report {
+    /// Whether anything at all differs, SBOMs and the graph included (the text's "No changes
+    /// detected." otherwise, §3.11).
+    pub fn is_empty(&self) -> bool {
+        self.root.changes.is_empty()
+            && self.root.sbom.is_none()
+            && self.dependencies.is_empty()
+            && self.graph.changes.is_empty()
+    }
+}
+
+/// [`compare`] for the roots, then the dependency graphs (§3.8) and the contracts of the
+/// dependencies both graphs hold (§3.9).
+pub fn compare_with_dependencies(
+    old: &Contract,
+    new: &Contract,
+    old_files: &dyn BundleReader,
+    new_files: &dyn BundleReader,
+    old_graph: &ResolvedGraph,
+    new_graph: &ResolvedGraph,
+) -> Report {
+    let root = compare(old, new, old_files, new_files);
+    let dependencies = diff_dependencies(old_graph, new_graph);
+    let classification =
+        dependencies.iter().map(|it| it.result.classification).fold(root.classification, Classification::max);
+    Report { classification, root, dependencies, graph: diff_graphs(&old_graph.graph, &new_graph.graph) }
 }
 
 /// The max over the changes' classifications; `NON_BREAKING` without changes (§3.10).

@@ -4,9 +4,13 @@
 use std::collections::BTreeMap;
 
 use crate::syntax::{Node, ScalarValue, Span, parse};
-use crate::validate::json::to_json;
 
 use super::{Change, ChangeBuilder, ChangeType, ChangeValue, FileSpan};
+
+mod equal;
+mod items;
+
+use equal::deep_equal;
 
 /// The method keys the reference recognises; lower-case only (quirk 16).
 const METHODS: &[&str] = &["get", "post", "put", "delete", "patch", "options", "head", "trace"];
@@ -14,11 +18,19 @@ const METHODS: &[&str] = &["get", "post", "put", "delete", "patch", "options", "
 /// Both specs' changes; nothing when either text is not a YAML (or JSON) document whose
 /// `paths` maps to mappings, as the reference's decoder gives up on the whole file.
 pub fn diff_specs(old_file: &str, old_text: &str, new_file: &str, new_text: &str) -> Vec<Change> {
+    // Equal texts parse alike: every item is deep-equal, or both fail and yield nothing.
+    if old_text == new_text {
+        return Vec::new();
+    }
+    let reduced = items::drop_shared_items(old_text, new_text);
+    let (old_text, new_text) =
+        reduced.as_ref().map_or((old_text, new_text), |(old, new)| (old.text.as_str(), new.text.as_str()));
     let (old_parse, new_parse) = (parse(old_text), parse(new_text));
     let (Some(old_paths), Some(new_paths)) = (paths(&old_parse), paths(&new_parse)) else {
         return Vec::new();
     };
-    let mut diff = SpecDiff { old_file, new_file, acc: Vec::new() };
+    let (old_cut, new_cut) = reduced.as_ref().map(|(old, new)| (old, new)).unzip();
+    let mut diff = SpecDiff { old_file, new_file, old_cut, new_cut, acc: Vec::new() };
     diff.paths(&old_paths, &new_paths);
     diff.acc
 }
@@ -64,23 +76,23 @@ fn entries(node: Option<&Node>) -> Keyed<'_> {
         .unwrap_or_default()
 }
 
-/// Deep equality of two values: key order is irrelevant, scalar types matter (§3.5).
-fn deep_equal(old: &Node, new: &Node) -> bool {
-    to_json(old).ok() == to_json(new).ok()
-}
-
 struct SpecDiff<'a> {
     old_file: &'a str,
     new_file: &'a str,
+    /// How to map spans back when shared items were cut from the texts before parsing.
+    old_cut: Option<&'a items::Reduced>,
+    new_cut: Option<&'a items::Reduced>,
     acc: Vec<Change>,
 }
 
 impl SpecDiff<'_> {
     fn old_span(&self, span: Span) -> Option<FileSpan> {
+        let span = self.old_cut.map_or(span, |it| it.original(span));
         Some(FileSpan { file: self.old_file.to_owned(), span })
     }
 
     fn new_span(&self, span: Span) -> Option<FileSpan> {
+        let span = self.new_cut.map_or(span, |it| it.original(span));
         Some(FileSpan { file: self.new_file.to_owned(), span })
     }
 

@@ -2,7 +2,10 @@
 
 use expect_test::{Expect, expect};
 
-use super::{BundleReader, Change, ChangeType, Classification, FileSpan, NoFiles, compare, overall};
+use super::{
+    Bundle, BundleFetcher, BundleReader, Change, ChangeType, Classification, FileSpan, NoFiles, compare, overall,
+};
+use crate::contract::oci_ref::DependencyRef;
 use crate::contract::{Contract, from_tree};
 use crate::syntax::parse;
 
@@ -21,6 +24,40 @@ impl BundleReader for MemFiles {
         names.sort();
         names
     }
+}
+
+/// Dependency bundles in memory, found by location (`r/a:1`, `../b`): the contract's text and
+/// its other files.
+pub(crate) struct MemBundles(pub Vec<MemBundle>);
+
+/// A location, the contract's text, and the bundle's other files.
+pub(crate) type MemBundle = (&'static str, String, Vec<(&'static str, &'static str)>);
+
+impl BundleFetcher for MemBundles {
+    fn fetch(&mut self, reference: &DependencyRef, _compatibility: &str) -> Result<Bundle, String> {
+        let location = match reference {
+            DependencyRef::Local(it) | DependencyRef::Oci(it) => it.as_str(),
+        };
+        let (_, text, files) = self
+            .0
+            .iter()
+            .find(|(name, ..)| *name == location)
+            .ok_or_else(|| format!("no pacto.yaml found in {location}"))?;
+        Ok(Bundle { contract: contract(text), files: Box::new(MemFiles(files.clone())) })
+    }
+}
+
+/// A contract named `name` at `version` depending on `deps` (raw refs), then `rest` verbatim.
+pub(crate) fn service(name: &str, version: &str, deps: &[&str], rest: &str) -> String {
+    let mut out = format!("pactoVersion: \"1.0\"\nservice: {{name: {name}, version: {version}}}\n");
+    if !deps.is_empty() {
+        out.push_str("dependencies:\n");
+        for dep in deps {
+            out.push_str(&format!("  - {{ref: \"{dep}\", compatibility: \"^1\"}}\n"));
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// One change per line, as the CLI's text output shows it, then where its nodes are.
@@ -53,7 +90,7 @@ fn render_with_sources(changes: &[Change], old_text: &str, new_text: &str) -> St
     out
 }
 
-fn contract(text: &str) -> Contract {
+pub(crate) fn contract(text: &str) -> Contract {
     from_tree(parse(text).root.as_ref()).contract
 }
 
