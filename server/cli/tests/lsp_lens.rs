@@ -338,6 +338,31 @@ fn lens_repository_from_a_publish_comment() {
     client.shutdown();
 }
 
+#[test]
+fn lens_repository_from_where_the_bundle_was_pulled() {
+    let registry = Registry::start(Mode::Plain);
+    let home = home();
+    let repository = publish_example(&registry, &home);
+    ok(&home.pacto(&["pull", &format!("{repository}:2.1.0"), "-o", "pulled"], &[]));
+    let mut client = start(home.path(), json!({}));
+    let path = home.path().join("pulled/pacto.yaml");
+    let uri = uri_of(&path);
+    let pulled = fs::read_to_string(&path).unwrap();
+    client.open(&uri, &pulled.replace("port: 8080", "port: 8081"));
+    assert_eq!(
+        settled_lenses(&mut client, &uri),
+        "5:1-5:8 vs 2.1.0: 1 breaking · 0 potential · 0 safe -> pacto.showDiff \"published\"\n"
+    );
+    // A copy elsewhere was not pulled: nothing is known of it.
+    let copy = home.path().join("copy");
+    fs::create_dir(&copy).unwrap();
+    fs::write(copy.join("pacto.yaml"), &pulled).unwrap();
+    let copy_uri = uri_of(&copy.join("pacto.yaml"));
+    client.open(&copy_uri, &pulled);
+    assert_eq!(lenses(&mut client, &copy_uri), "5:1-5:8 Set publish repository… -> pacto.showDiff \"published\"\n");
+    client.shutdown();
+}
+
 fn diff_document(client: &mut Client, uri: &str, against: &str) -> Value {
     client.request("pacto/diffDocument", json!({"uri": uri, "against": against}))
 }

@@ -5,86 +5,15 @@ mod common;
 
 mod support_registry;
 
-use common::{EXAMPLE_FILES, example, stderr, stdout};
+use common::{example, stderr, stdout};
 use std::fs;
 use std::path::Path;
 use std::process::{Command, Output};
 use std::time::Instant;
 
 use serde_json::Value;
+use support_registry::home::{Home, failed, files_below, ok};
 use support_registry::{Mode, PASSWORD, Registry, USER, free_port};
-
-/// A scratch home: the example copied to `payments-api/`, and its own cache and config directories so
-/// nothing of the machine's (a Docker login, an old cache) takes part.
-struct Home {
-    dir: tempfile::TempDir,
-}
-
-impl Home {
-    fn new() -> Home {
-        let dir = tempfile::tempdir().unwrap();
-        for rel in EXAMPLE_FILES {
-            let dest = dir.path().join("payments-api").join(rel);
-            fs::create_dir_all(dest.parent().unwrap()).unwrap();
-            fs::copy(example().join(rel), dest).unwrap();
-        }
-        Home { dir }
-    }
-
-    fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn pacto(&self, args: &[&str], envs: &[(&str, &str)]) -> Output {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_pacto"));
-        for name in [
-            "PACTO_REGISTRY_TOKEN",
-            "PACTO_REGISTRY_USERNAME",
-            "PACTO_REGISTRY_PASSWORD",
-            "PACTO_NO_CACHE",
-            "PACTO_CA_FILE",
-            "PACTO_INSECURE_REGISTRIES",
-            "PACTO_OUTPUT_FORMAT",
-            "DOCKER_CONFIG",
-            "REGISTRY_AUTH_FILE",
-        ] {
-            command.env_remove(name);
-        }
-        command
-            .args(args)
-            .current_dir(self.path())
-            .env("HOME", self.path())
-            .env("XDG_CACHE_HOME", self.path().join("cache"))
-            .env("XDG_CONFIG_HOME", self.path().join("config"))
-            .env("NO_COLOR", "1")
-            .envs(envs.iter().copied())
-            .output()
-            .unwrap()
-    }
-}
-
-#[track_caller]
-fn ok(output: &Output) -> String {
-    assert_eq!(output.status.code(), Some(0), "stderr: {}", stderr(output));
-    stdout(output)
-}
-
-#[track_caller]
-fn failed(output: &Output) -> String {
-    assert_eq!(output.status.code(), Some(1), "stdout: {}", stdout(output));
-    assert_eq!(stdout(output), "");
-    stderr(output)
-}
-
-fn files_below(dir: &Path) -> Vec<(String, Vec<u8>)> {
-    let mut out: Vec<(String, Vec<u8>)> = EXAMPLE_FILES
-        .iter()
-        .filter(|rel| dir.join(rel).is_file())
-        .map(|rel| (rel.to_string(), fs::read(dir.join(rel)).unwrap()))
-        .collect();
-    out.sort();
-    out
-}
 
 #[test]
 fn registry_push_then_pull_round_trips_the_example() {
@@ -299,11 +228,29 @@ fn registry_cached_pull_works_with_the_registry_stopped() {
     ok(&home.pacto(&["pull", &target, "-o", "first"], &[]));
     registry.stop();
 
-    assert_eq!(ok(&home.pacto(&["pull", &target, "-o", "second"], &[])), "Pulled payments-api@2.1.0 -> second/\n");
+    let second = home.pacto(&["-v", "pull", &target, "-o", "second"], &[]);
+    assert_eq!(ok(&second), "Pulled payments-api@2.1.0 -> second/\n");
+    // Answered by the fresh mapping, not by the fallback for a registry that cannot be reached.
+    assert!(stderr(&second).contains(" source=Cache\n"), "{}", stderr(&second));
     assert_eq!(files_below(&home.path().join("second")), files_below(&example()));
     let err = failed(&home.pacto(&["--no-cache", "pull", &target, "-o", "third"], &[]));
     assert!(err.starts_with("registry unreachable for "), "{err}");
     assert!(!home.path().join("third").exists());
+}
+
+#[test]
+fn registry_cached_pull_sends_no_request_at_all() {
+    let (routes, _) = support_registry::fake::example_routes("acme/svc", "2.1.0");
+    let fake = support_registry::fake::FakeRegistry::start(routes);
+    let home = Home::new();
+    let target = format!("oci://{}/acme/svc:2.1.0", fake.addr);
+    ok(&home.pacto(&["pull", &target, "-o", "first"], &[]));
+    let n_requests = fake.requests().len();
+    assert!(n_requests >= 3, "{:?}", fake.requests());
+    assert_eq!(ok(&home.pacto(&["pull", &target, "-o", "second"], &[])), "Pulled payments-api@2.1.0 -> second/\n");
+    assert_eq!(ok(&home.pacto(&["pull", &target, "-o", "second"], &[])), "Pulled payments-api@2.1.0 -> second/\n");
+    assert_eq!(fake.requests().len(), n_requests, "a cached pull asked the registry: {:?}", fake.requests());
+    assert_eq!(files_below(&home.path().join("second")), files_below(&example()));
 }
 
 #[test]
@@ -413,4 +360,68 @@ fn registry_login_uses_a_configured_credential_helper() {
         &["push", &target, "-p", "payments-api"],
         &[("PATH", &path), ("PACTO_TEST_HELPER_OUT", out.to_str().unwrap())],
     ));
+}
+
+#[test]
+fn registry_secrets_never_appear_in_output_errors_or_verbose_logs() {
+    let registry = Registry::start(Mode::Auth);
+    let home = Home::new();
+    let target = format!("oci://{}/acme/secret:2.1.0", registry.addr);
+    let basic_b64 = "cGFjdG86czNjcmV0";
+    let (wrong, token) = ("wr0ng-pa55word", "t0ken-never-shown");
+    let good = [("PACTO_REGISTRY_USERNAME", USER), ("PACTO_REGISTRY_PASSWORD", PASSWORD)];
+    let runs = [
+        home.pacto(&["-v", "push", &target, "-p", "payments-api"], &good),
+        home.pacto(&["-v", "--no-cache", "pull", &target, "-o", "out"], &good),
+        home.pacto(&["-v", "--no-cache", "pull", &target], &[good[0], ("PACTO_REGISTRY_PASSWORD", wrong)]),
+        home.pacto(&["-v", "push", &target, "-p", "payments-api", "-f"], &[("PACTO_REGISTRY_TOKEN", token)]),
+        login(&home, &registry.addr, PASSWORD, &[("PACTO_VERBOSE", "1")]),
+        login(&home, &registry.addr, wrong, &[("PACTO_VERBOSE", "1")]),
+    ];
+    assert_eq!(runs.iter().map(|it| it.status.code()).collect::<Vec<_>>(), [0, 0, 1, 1, 0, 1].map(Some));
+    let all: String = runs.iter().map(|it| format!("{}{}", stdout(it), stderr(it))).collect();
+    // `-v` was heard: the debug lines are there to be searched.
+    assert!(all.contains("level=DEBUG msg=\"pushed bundle\""), "{all}");
+    assert!(all.contains("level=DEBUG msg=\"stored credentials\""), "{all}");
+    for secret in [PASSWORD, wrong, token, basic_b64] {
+        assert!(!all.contains(secret), "{secret} leaked: {all}");
+    }
+}
+
+/// Runs `pacto args…` as [`Home::pacto`] does, but with a terminal as stdin, stdout and stderr (util-linux
+/// `script`), whose whole output is returned.
+fn on_terminal(home: &Home, args: &[&str], envs: &[(&str, &str)]) -> String {
+    let pacto = home.command(args, envs);
+    let mut line = format!("'{}'", pacto.get_program().to_str().unwrap());
+    for arg in args {
+        line.push_str(&format!(" '{arg}'"));
+    }
+    let mut script = Command::new("script");
+    script.args(["-qec", &line, "/dev/null"]).current_dir(home.path()).env("TERM", "xterm").env_remove("CI");
+    for (name, value) in pacto.get_envs() {
+        match value {
+            Some(value) => script.env(name, value),
+            None => script.env_remove(name),
+        };
+    }
+    ok(&script.output().expect("script (util-linux) runs"))
+}
+
+#[test]
+fn registry_progress_bar_is_drawn_on_a_terminal_only() {
+    let registry = Registry::start(Mode::Plain);
+    let home = Home::new();
+    let target = format!("oci://{}/acme/progress:2.1.0", registry.addr);
+    let pushed = on_terminal(&home, &["push", &target, "-p", "payments-api"], &[]);
+    assert!(pushed.starts_with("Uploading   [░░░"), "{pushed:?}");
+    assert!(pushed.contains("Pushed payments-api@2.1.0"), "{pushed:?}");
+    let pulled = on_terminal(&home, &["--no-cache", "pull", &target, "-o", "out"], &[]);
+    assert!(pulled.starts_with("Downloading [░░░"), "{pulled:?}");
+    // The bar is cleared (carriage return, erase line) before the result line.
+    assert!(pulled.ends_with("\r\u{1b}[2KPulled payments-api@2.1.0 -> out/\r\n"), "{pulled:?}");
+    // JSON and CI: the result alone, even on a terminal.
+    let json = on_terminal(&home, &["--no-cache", "pull", &target, "-o", "out", "--output-format", "json"], &[]);
+    assert!(json.starts_with('{') && !json.contains("Downloading"), "{json:?}");
+    let ci = on_terminal(&home, &["--no-cache", "pull", &target, "-o", "out"], &[("CI", "true")]);
+    assert_eq!(ci, "Pulled payments-api@2.1.0 -> out/\r\n");
 }

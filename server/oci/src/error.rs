@@ -141,6 +141,8 @@ pub enum RegistryError {
     LoginRefused { registry: String },
     #[error("{helper} failed: {reason}")]
     CredentialHelper { helper: String, reason: String },
+    #[error("invalid PACTO_REGISTRY_TIMEOUT {value:?}: expected a positive number of seconds")]
+    InvalidTimeout { value: String },
     #[error("failed to read {path} (PACTO_CA_FILE): {reason}")]
     CaFile { path: String, reason: String },
     #[error("failed to parse {path}: {reason}")]

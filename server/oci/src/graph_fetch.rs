@@ -1,7 +1,7 @@
 //! Fetching a dependency graph's contracts (spec §4.2), shared by `pacto graph` and the language
-//! server: local bundles relative to the root's directory, `oci://` ones pulled through the cache,
-//! each level's registry pulls concurrently (at most [`MAX_CONCURRENT_FETCHES`] at a time) on one
-//! client, so connections and credentials are settled once per registry. Also the reading of a
+//! server: local bundles relative to the root's directory, `oci://` ones resolved and pulled through
+//! one [`Resolver`] per resolution (its client, cache and per-registry cap), each level's pulls
+//! concurrently, so connections and credentials are settled once per registry. Also the reading of a
 //! local bundle's `pacto.yaml` and the strict parse every command shares, with the reference's errors.
 
 use std::collections::HashSet;
@@ -17,15 +17,17 @@ use pacto_core::semver::Constraint;
 use pacto_core::syntax::{LineIndex, limits::MAX_CONTRACT_BYTES};
 use serde_json::Value;
 
-use crate::cache::Cache;
+use crate::cache::{Cache, TAG_TTL};
 use crate::client::Client;
+use crate::error::RegistryError;
 use crate::limits::Limits;
 use crate::reference::Reference;
+use crate::resolver::{Failure, MAX_REQUESTS_PER_REGISTRY, Resolver, ResolverOptions, Unresolved};
 use crate::transport::ClientOptions;
 
-/// Registry pulls in flight at once during a resolution: siblings beyond it wait their turn, so a
-/// contract with hundreds of dependencies does not open hundreds of connections.
-pub const MAX_CONCURRENT_FETCHES: usize = 16;
+/// Registry pulls in flight at once to one registry during a resolution: the resolver's cap, under the
+/// name the CLI's tests know it by. Siblings beyond it wait their turn.
+pub const MAX_CONCURRENT_FETCHES: usize = MAX_REQUESTS_PER_REGISTRY;
 
 /// How `oci://` dependencies are reached.
 pub enum Registry {
@@ -47,7 +49,7 @@ pub struct GraphFetcher {
     base_dir: PathBuf,
     registry: Registry,
     /// Made on first `oci://` ref and kept: pooled connections belong to the runtime that opened them.
-    online: Option<(tokio::runtime::Runtime, Arc<Client>)>,
+    online: Option<(tokio::runtime::Runtime, Arc<Resolver>)>,
     /// Registries the client has settled (scheme, credentials, HTTP client): see [`GraphFetcher::pull_all`].
     connected: HashSet<String>,
 }
@@ -79,7 +81,7 @@ impl GraphFetcher {
         let mut ready = Vec::new();
         for &(index, location, compatibility) in wanted {
             match self.prepare(location, compatibility) {
-                Ok(prepared) => ready.push((index, location.to_owned(), prepared)),
+                Ok(reference) => ready.push((index, location.to_owned(), compatibility.to_owned(), reference)),
                 Err(err) => out[index] = Some(Err(err)),
             }
         }
@@ -87,31 +89,28 @@ impl GraphFetcher {
             return;
         }
         let Registry::Online { options: Ok(options), cache } = &self.registry else { return };
-        let cache = cache.clone().map(Arc::new);
-        let (runtime, client) = self.online.get_or_insert_with(|| {
+        let (runtime, resolver) = self.online.get_or_insert_with(|| {
             let runtime = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
                 .build()
                 .expect("a current-thread runtime needs no resources that can be missing");
-            (runtime, Arc::new(Client::new(options.clone())))
+            let settings = ResolverOptions { offline: false, tag_ttl: TAG_TTL, limits: Limits::DEFAULT };
+            let resolver = Resolver::new(Client::new(options.clone()), cache.clone(), settings);
+            (runtime, Arc::new(resolver))
         });
-        // The first pull from a registry settles its connection (a probe, credentials, an HTTP client
-        // whose setup costs ~20 ms of CPU) alone; pulls started alongside it would each settle their own.
+        // The first pull from a registry settles its connection in the client (a probe, credentials, an
+        // HTTP client whose setup costs ~20 ms of CPU) alone; pulls started alongside it would each settle
+        // their own.
         let connected = &mut self.connected;
         let (first, rest): (Vec<_>, Vec<_>) =
-            ready.into_iter().partition(|(_, _, (reference, _))| connected.insert(reference.registry.clone()));
+            ready.into_iter().partition(|(_, _, _, reference)| connected.insert(reference.registry.clone()));
         let results = runtime.block_on(async {
-            let permits = Arc::new(tokio::sync::Semaphore::new(MAX_CONCURRENT_FETCHES));
             let mut results = Vec::new();
             for batch in [first, rest] {
                 let mut tasks = tokio::task::JoinSet::new();
-                for (index, location, (reference, constraint)) in batch {
-                    let (client, cache, permits) = (client.clone(), cache.clone(), permits.clone());
-                    tasks.spawn(async move {
-                        let _permit = permits.acquire_owned().await.expect("the semaphore is never closed");
-                        let result = pull(&client, cache.as_deref(), &location, &reference, constraint.as_ref()).await;
-                        (index, result)
-                    });
+                for (index, location, compatibility, _) in batch {
+                    let resolver = resolver.clone();
+                    tasks.spawn(async move { (index, pull(&resolver, &location, &compatibility).await) });
                 }
                 while let Some(joined) = tasks.join_next().await {
                     results.push(joined.unwrap_or_else(|err| std::panic::resume_unwind(err.into_panic())));
@@ -124,41 +123,46 @@ impl GraphFetcher {
         }
     }
 
-    /// What is checked before the network, in the CLI's order: the constraint, offline, the ref, the settings.
-    fn prepare(&self, location: &str, compatibility: &str) -> Result<(Reference, Option<Constraint>), String> {
-        let constraint = match compatibility.trim() {
-            "" => None,
-            text => Some(
-                Constraint::parse(text)
-                    .map_err(|err| format!("invalid constraint {}: {err}", pacto_core::gofmt::quote(text)))?,
-            ),
-        };
+    /// What is checked before the network, in the CLI's order and words: the constraint, offline, the ref,
+    /// the settings. The resolver checks the ref and the constraint again, in its own words.
+    fn prepare(&self, location: &str, compatibility: &str) -> Result<Reference, String> {
+        let text = compatibility.trim();
+        if !text.is_empty() {
+            Constraint::parse(text)
+                .map_err(|err| format!("invalid constraint {}: {err}", pacto_core::gofmt::quote(text)))?;
+        }
         match &self.registry {
             Registry::Offline { reason } => Err(format!("not fetched: oci://{location} (offline: {reason})")),
             Registry::Online { options, .. } => {
                 let reference = Reference::parse(location).map_err(|err| err.to_string())?;
                 options.as_ref().map_err(Clone::clone)?;
-                Ok((reference, constraint))
+                Ok(reference)
             }
         }
     }
 }
 
-async fn pull(
-    client: &Client,
-    cache: Option<&Cache>,
-    location: &str,
-    reference: &Reference,
-    constraint: Option<&Constraint>,
-) -> Result<Contract, String> {
-    let resolved = crate::fetch::resolve_within(client, reference, constraint).await.map_err(|err| err.to_string())?;
-    let fetched =
-        crate::fetch::fetch(client, cache, &resolved, &Limits::DEFAULT).await.map_err(|err| err.to_string())?;
+/// The dependency at `location` through the resolver, its failure in the reference's words.
+async fn pull(resolver: &Resolver, location: &str, compatibility: &str) -> Result<Contract, String> {
+    let resolved = resolver.pull_oci(location, compatibility).await.map_err(unresolved_text)?;
     let arg = format!("oci://{location}");
-    let bytes = fetched.bundle.contract().ok_or_else(|| format!("no pacto.yaml found in {arg}"))?;
+    let bytes = resolved.bundle.contract().ok_or_else(|| format!("no pacto.yaml found in {arg}"))?;
     let file = format!("{arg}/pacto.yaml");
     let text = decode_utf8(&file, bytes.to_vec())?;
     parse_contract(&file, &text).map(|it| it.contract)
+}
+
+/// An unresolved dependency as the reference words it (spec §4.4): the registry's error (spec §5.5) when
+/// one caused it.
+fn unresolved_text(unresolved: Unresolved) -> String {
+    if let Some(cause) = unresolved.cause {
+        return cause.to_string();
+    }
+    match unresolved.failure {
+        Failure::NoVersionSatisfies { constraint, .. } => RegistryError::NoTagSatisfies { constraint }.to_string(),
+        Failure::NoSemverTags { repository } => RegistryError::NoSemverTags { repository }.to_string(),
+        other => other.to_string(),
+    }
 }
 
 impl BatchFetcher for GraphFetcher {

@@ -15,6 +15,7 @@ pub mod graph_fetch;
 pub mod layout;
 pub mod limits;
 pub mod login;
+pub mod origin;
 pub mod progress;
 pub mod reference;
 pub mod resolver;

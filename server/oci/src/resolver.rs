@@ -110,16 +110,35 @@ impl Failure {
     }
 
     /// `not_found` words a 404 for what was asked (a repository's tags or one artifact).
-    fn from_registry(err: RegistryError, reference: &Reference, not_found: fn(&Reference) -> Failure) -> Failure {
+    fn from_registry(err: RegistryError, reference: &Reference, not_found: fn(&Reference) -> Failure) -> Unresolved {
         let registry = reference.registry.clone();
-        match err {
+        let failure = match &err {
             RegistryError::NotFound { .. } => not_found(reference),
-            RegistryError::Unauthorized { registry, cause, .. } => Failure::Unauthorized { registry, cause },
-            RegistryError::Unreachable { cause, .. } => Failure::Unreachable { registry, cause },
-            err @ RegistryError::Timeout { .. } => Failure::Unreachable { registry, cause: timeout_cause(&err) },
-            RegistryError::InvalidReference { reference, reason } => Failure::InvalidReference { reference, reason },
+            RegistryError::Unauthorized { registry, cause, .. } => {
+                Failure::Unauthorized { registry: registry.clone(), cause: cause.clone() }
+            }
+            RegistryError::Unreachable { cause, .. } => Failure::Unreachable { registry, cause: cause.clone() },
+            RegistryError::Timeout { .. } => Failure::Unreachable { registry, cause: timeout_cause(&err) },
+            RegistryError::InvalidReference { reference, reason } => {
+                Failure::InvalidReference { reference: reference.clone(), reason: reason.clone() }
+            }
             other => Failure::Invalid { reference: reference.to_string(), reason: other.to_string() },
-        }
+        };
+        Unresolved { failure, cause: Some(Arc::new(err)) }
+    }
+}
+
+/// A [`Failure`] with the registry's error that caused it, when one did: the CLI words an unresolved
+/// dependency as the reference does (spec §4.4, §5.5), from that error.
+#[derive(Clone, Debug)]
+pub struct Unresolved {
+    pub failure: Failure,
+    pub cause: Option<Arc<RegistryError>>,
+}
+
+impl From<Failure> for Unresolved {
+    fn from(failure: Failure) -> Unresolved {
+        Unresolved { failure, cause: None }
     }
 }
 
@@ -131,7 +150,7 @@ fn timeout_cause(err: &RegistryError) -> String {
     }
 }
 
-type Shared<T> = Arc<OnceCell<Result<T, Failure>>>;
+type Shared<T> = Arc<OnceCell<Result<T, Unresolved>>>;
 /// A value and when it was obtained.
 type Dated<T> = (T, Instant);
 
@@ -202,6 +221,23 @@ impl Resolver {
     /// Resolves `registry/repository[:tag][@digest]` (without `oci://`): a tag-less one to its highest tag
     /// within `compatibility` (spec §4.3), then pulls it through the cache.
     pub async fn resolve_oci(&self, location: &str, compatibility: &str) -> Result<Resolved, Failure> {
+        self.resolve_listing(location, compatibility, true).await.map_err(|it| it.failure)
+    }
+
+    /// As [`Resolver::resolve_oci`], for a command that reads the dependency once (`pacto graph`): a
+    /// pinned reference's tags, which only hover and diagnostics show, are not listed, and a failure keeps
+    /// the registry's own error.
+    pub async fn pull_oci(&self, location: &str, compatibility: &str) -> Result<Resolved, Unresolved> {
+        self.resolve_listing(location, compatibility, false).await
+    }
+
+    /// `list_pinned`: also list the tags of a reference that names its tag or digest.
+    async fn resolve_listing(
+        &self,
+        location: &str,
+        compatibility: &str,
+        list_pinned: bool,
+    ) -> Result<Resolved, Unresolved> {
         let reference = Reference::parse(location).map_err(|err| match err {
             RegistryError::InvalidReference { reference, reason } => Failure::InvalidReference { reference, reason },
             other => Failure::InvalidReference { reference: location.to_owned(), reason: other.to_string() },
@@ -215,7 +251,7 @@ impl Resolver {
                 })?),
             };
         if reference.tag.is_none() && reference.digest.is_none() {
-            let tags = self.tags(&reference).await?;
+            let tags = self.list_tags(&reference).await?;
             let Some(tag) = best_tag(tags.tags.iter().map(String::as_str), constraint.as_ref()) else {
                 let repository = reference.repository_path();
                 return Err(match constraint {
@@ -223,17 +259,26 @@ impl Resolver {
                         Failure::NoVersionSatisfies { repository, constraint: constraint.as_str().to_owned() }
                     }
                     None => Failure::NoSemverTags { repository },
-                });
+                }
+                .into());
             };
             let chosen = reference.with_tag(tag);
             let fetched = self.fetch(&chosen).await?;
             return Ok(self.resolved(chosen, fetched, Some(tags)));
         }
+        if !list_pinned {
+            let fetched = self.fetch(&reference).await?;
+            return Ok(self.resolved(reference, fetched, None));
+        }
         // The tags of a pinned reference are for hover and diagnostics only: their failure is not its.
-        let (fetched, tags) = tokio::join!(self.fetch(&reference), self.tags(&reference));
+        let (fetched, tags) = tokio::join!(self.fetch(&reference), self.list_tags(&reference));
         let fetched = match (fetched, tags) {
             // A missing artifact in a missing repository: the repository is what to report.
-            (Err(Failure::TagNotFound { .. }), Err(err @ Failure::RepositoryNotFound { .. })) => return Err(err),
+            (Err(Unresolved { failure: Failure::TagNotFound { .. }, .. }), Err(err))
+                if matches!(err.failure, Failure::RepositoryNotFound { .. }) =>
+            {
+                return Err(err);
+            }
             (fetched, tags) => (fetched?, tags.ok()),
         };
         Ok(self.resolved(reference, fetched.0, fetched.1))
@@ -242,6 +287,10 @@ impl Resolver {
     /// The repository's tags: from memory within the time to live, else listed once however many callers
     /// ask at the same time; the last known list when the registry cannot be reached or when offline.
     pub async fn tags(&self, reference: &Reference) -> Result<TagList, Failure> {
+        self.list_tags(reference).await.map_err(|it| it.failure)
+    }
+
+    async fn list_tags(&self, reference: &Reference) -> Result<TagList, Unresolved> {
         let key = reference.repository_path();
         let known = self.known_tags(&key).or_else(|| self.stored_tags(&key));
         if let Some(known) = known.as_ref().filter(|it| it.age <= self.options.tag_ttl) {
@@ -251,7 +300,7 @@ impl Resolver {
             let offline = || Failure::Offline { reference: key.clone() };
             return known
                 .map(|it| TagList { stale: true, cause: Some("offline".to_owned()), ..it })
-                .ok_or_else(offline);
+                .ok_or_else(|| offline().into());
         }
         let repository = reference.clone();
         let result = shared(&self.tag_requests, &key, || async {
@@ -269,8 +318,8 @@ impl Resolver {
         .await;
         match result {
             Ok(tags) => Ok(TagList { tags, age: Duration::ZERO, stale: false, cause: None }),
-            Err(err) if err.is_unreachable() => match known {
-                Some(known) => Ok(TagList { stale: true, cause: Some(err.to_string()), ..known }),
+            Err(err) if err.failure.is_unreachable() => match known {
+                Some(known) => Ok(TagList { stale: true, cause: Some(err.failure.to_string()), ..known }),
                 None => Err(err),
             },
             Err(err) => Err(err),
@@ -317,9 +366,9 @@ impl Resolver {
     }
 
     /// The artifact at a tagged or digested reference, pulled once however many callers ask at once.
-    async fn fetch(&self, reference: &Reference) -> Result<Arc<Fetched>, Failure> {
+    async fn fetch(&self, reference: &Reference) -> Result<Arc<Fetched>, Unresolved> {
         if self.options.offline {
-            return self.fetch_offline(reference).map(Arc::new);
+            return self.fetch_offline(reference).map(Arc::new).map_err(Unresolved::from);
         }
         let key = reference.to_string();
         let memo = lock(&self.fetched).get(&key).cloned();
@@ -385,11 +434,11 @@ impl Resolver {
 
 /// Runs `work` for `key` unless a run is already under way, whose result is then shared. The entry is
 /// dropped once the result is in, so the next call after that asks again.
-async fn shared<T, F, Fut>(requests: &Mutex<HashMap<String, Shared<T>>>, key: &str, work: F) -> Result<T, Failure>
+async fn shared<T, F, Fut>(requests: &Mutex<HashMap<String, Shared<T>>>, key: &str, work: F) -> Result<T, Unresolved>
 where
     T: Clone,
     F: FnOnce() -> Fut,
-    Fut: Future<Output = Result<T, Failure>>,
+    Fut: Future<Output = Result<T, Unresolved>>,
 {
     let cell = lock(requests).entry(key.to_owned()).or_default().clone();
     let result = cell.get_or_init(work).await.clone();

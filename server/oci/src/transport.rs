@@ -11,6 +11,9 @@ use crate::error::RegistryError;
 pub const INSECURE_REGISTRIES_VAR: &str = "PACTO_INSECURE_REGISTRIES";
 /// A PEM file of extra root certificates, trusted besides the system's (for a private CA).
 pub const CA_FILE_VAR: &str = "PACTO_CA_FILE";
+/// Seconds (a decimal number) one registry operation may take, replacing [`OPERATION_TIMEOUT`]; the connect
+/// and read timeouts never exceed it. For slow links, and for tests that cross the timeout quickly.
+pub const TIMEOUT_VAR: &str = "PACTO_REGISTRY_TIMEOUT";
 
 /// Connection set-up (TCP and TLS) gives up here: a registry that takes longer is as good as down, and
 /// the language server must not hang on one.
@@ -32,6 +35,21 @@ pub struct Timeouts {
 impl Timeouts {
     pub const DEFAULT: Timeouts =
         Timeouts { connect: CONNECT_TIMEOUT, read: READ_TIMEOUT, operation: OPERATION_TIMEOUT };
+
+    /// The default timeouts with the whole operation bounded by `operation`.
+    pub fn with_operation(operation: Duration) -> Timeouts {
+        Timeouts { connect: CONNECT_TIMEOUT.min(operation), read: READ_TIMEOUT.min(operation), operation }
+    }
+
+    /// Reads [`TIMEOUT_VAR`]'s value: a positive number of seconds.
+    fn parse(value: &str) -> Result<Timeouts, RegistryError> {
+        let invalid = || RegistryError::InvalidTimeout { value: value.to_owned() };
+        let seconds: f64 = value.trim().parse().map_err(|_| invalid())?;
+        match Duration::try_from_secs_f64(seconds) {
+            Ok(operation) if !operation.is_zero() => Ok(Timeouts::with_operation(operation)),
+            _ => Err(invalid()),
+        }
+    }
 }
 
 /// Everything about the transport that comes from the user, not from the reference.
@@ -73,7 +91,11 @@ impl ClientOptions {
                 Some((path, pem))
             }
         };
-        Ok(ClientOptions { timeouts: Timeouts::DEFAULT, insecure_registries, extra_roots })
+        let timeouts = match var(TIMEOUT_VAR).filter(|it| !it.is_empty()) {
+            Some(value) => Timeouts::parse(&value.to_string_lossy())?,
+            None => Timeouts::DEFAULT,
+        };
+        Ok(ClientOptions { timeouts, insecure_registries, extra_roots })
     }
 
     /// Whether `registry` (`host` or `host:port`) is listed as insecure; a listed bare host covers every port.
@@ -156,20 +178,29 @@ pub(crate) async fn choose_scheme(registry: &str, options: &ClientOptions) -> Re
     if !is_local_registry(registry) {
         return Ok(Scheme::Https);
     }
-    let probe = probe_client(options)?;
-    if let Ok(answer) = probe.get(format!("http://{registry}/v2/")).send().await {
+    if let Ok(answer) = plain_probe_client(options)?.get(format!("http://{registry}/v2/")).send().await {
         if matches!(answer.status().as_u16(), 200 | 401) {
             return Ok(Scheme::Http);
         }
     }
-    probe.get(format!("https://{registry}/v2/")).send().await.map(|_| Scheme::Https)
+    tls_probe_client(options)?.get(format!("https://{registry}/v2/")).send().await.map(|_| Scheme::Https)
 }
 
-fn probe_client(options: &ClientOptions) -> Result<reqwest::Client, reqwest::Error> {
-    let mut builder = reqwest::Client::builder()
+fn probe_builder(options: &ClientOptions) -> reqwest::ClientBuilder {
+    reqwest::Client::builder()
         .connect_timeout(options.timeouts.connect)
         .timeout(options.timeouts.connect + options.timeouts.read)
-        .redirect(reqwest::redirect::Policy::none());
+        .redirect(reqwest::redirect::Policy::none())
+}
+
+/// The plain-HTTP probe speaks no TLS (it follows no redirect), so it trusts no root: reading the system's
+/// roots is most of the CPU time of a command against a local registry, and a probe must stay cheap.
+fn plain_probe_client(options: &ClientOptions) -> Result<reqwest::Client, reqwest::Error> {
+    probe_builder(options).tls_certs_only(Vec::new()).build()
+}
+
+fn tls_probe_client(options: &ClientOptions) -> Result<reqwest::Client, reqwest::Error> {
+    let mut builder = probe_builder(options);
     for cert in options.certificates() {
         builder = builder.add_root_certificate(cert);
     }
@@ -180,7 +211,9 @@ fn probe_client(options: &ClientOptions) -> Result<reqwest::Client, reqwest::Err
 mod tests {
     use std::ffi::OsString;
 
-    use super::{ClientOptions, is_local_registry};
+    use std::time::Duration;
+
+    use super::{ClientOptions, Timeouts, is_local_registry};
 
     #[test]
     fn local_registries_are_loopback_private_and_dot_local() {
@@ -212,6 +245,32 @@ mod tests {
         assert!(options.is_listed_insecure("reg.example:5000"));
         assert!(!options.is_listed_insecure("reg.example:6000"));
         assert!(options.is_listed_insecure("other.example:6000"));
+    }
+
+    fn timeouts_from(value: &str) -> Result<Timeouts, String> {
+        ClientOptions::from_vars(|name| (name == super::TIMEOUT_VAR).then(|| OsString::from(value)))
+            .map(|it| it.timeouts)
+            .map_err(|err| err.to_string())
+    }
+
+    #[test]
+    fn timeout_var_bounds_the_operation_and_caps_connect_and_read() {
+        assert_eq!(timeouts_from(""), Ok(Timeouts::DEFAULT));
+        let short =
+            Timeouts { connect: Duration::from_millis(500), read: Duration::from_millis(500), ..Timeouts::DEFAULT };
+        assert_eq!(timeouts_from("0.5"), Ok(Timeouts { operation: Duration::from_millis(500), ..short }));
+        let long = timeouts_from("600").unwrap();
+        assert_eq!(
+            (long.connect, long.read, long.operation),
+            (super::CONNECT_TIMEOUT, super::READ_TIMEOUT, Duration::from_secs(600))
+        );
+        for bad in ["0", "-1", "soon", "1e400", "NaN"] {
+            assert_eq!(
+                timeouts_from(bad),
+                Err(format!("invalid PACTO_REGISTRY_TIMEOUT {bad:?}: expected a positive number of seconds")),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

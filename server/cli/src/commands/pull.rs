@@ -1,10 +1,14 @@
 //! `pacto pull <oci://ref> [-o dir]`: resolve a tag-less reference to its highest semver tag, fetch
 //! through the cache, and write the bundle whole or not at all (spec §5.4).
 
+use std::io::IsTerminal;
+use std::sync::{Arc, Mutex};
+
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use pacto_core::contract::{self, text};
 use pacto_core::syntax::{self, LineIndex};
 use pacto_core::validate::strict_parse_failure;
-use pacto_oci::{Cache, Client, ClientOptions, Limits, Reference, block_on};
+use pacto_oci::{Cache, Client, ClientOptions, Direction, Limits, Progress, Reference, block_on};
 use serde_json::json;
 
 use crate::cli::Format;
@@ -15,7 +19,7 @@ pub fn run(reference: &str, output: Option<&str>, no_cache: bool, format: Format
         return Err(format!("pull requires an OCI reference (oci://...): got {reference:?}"));
     };
     let reference = Reference::parse(target).map_err(|err| err.to_string())?;
-    let client = Client::new(ClientOptions::from_env().map_err(|err| err.to_string())?);
+    let client = with_terminal_progress(Client::new(ClientOptions::from_env().map_err(|err| err.to_string())?), format);
     let cache = Cache::from_env(no_cache);
     let (resolved, fetched) = block_on(async {
         let resolved = pacto_oci::resolve(&client, &reference).await?;
@@ -51,6 +55,12 @@ pub fn run(reference: &str, output: Option<&str>, no_cache: bool, format: Format
         return Err("failed to extract bundle: the contract names no service to use as the output directory".into());
     }
     fetched.bundle.write_to(std::path::Path::new(&output)).map_err(|err| err.to_string())?;
+    // For the language server's lens against the published version; the pull stands without it.
+    if let Some(cache) = &cache {
+        if let Err(err) = pacto_oci::origin::record(cache, std::path::Path::new(&output), &reference) {
+            crate::log::debug("origin not recorded", &[("cause", &err)]);
+        }
+    }
     let resolved = resolved.to_string();
     match format {
         Format::Json => print!(
@@ -60,4 +70,48 @@ pub fn run(reference: &str, output: Option<&str>, no_cache: bool, format: Format
         Format::Text | Format::Markdown => println!("Pulled {name}@{version} -> {output}/"),
     }
     Ok(())
+}
+
+/// The client with a progress bar on stderr when a person is watching: stderr is a terminal, the output is
+/// not JSON, and no CI runs (CI systems set `CI`). Anywhere else nothing but the result lines is written.
+pub(super) fn with_terminal_progress(client: Client, format: Format) -> Client {
+    let in_ci = std::env::var_os("CI").is_some_and(|it| !it.is_empty() && it != "0" && it != "false");
+    let dumb = std::env::var_os("TERM").is_some_and(|it| it == "dumb");
+    if format == Format::Json || in_ci || dumb || !std::io::stderr().is_terminal() {
+        return client;
+    }
+    client.with_progress(Arc::new(TerminalProgress(Mutex::new(None))))
+}
+
+const PROGRESS_TEMPLATE: &str = "{msg:11} [{bar:30}] {bytes}/{total_bytes}";
+
+/// The bar of the transfer under way, if any.
+struct TerminalProgress(Mutex<Option<ProgressBar>>);
+
+impl Progress for TerminalProgress {
+    fn start(&self, direction: Direction, total_bytes: u64) {
+        let style = ProgressStyle::with_template(PROGRESS_TEMPLATE).unwrap_or_else(|_| ProgressStyle::default_bar());
+        let message = match direction {
+            Direction::Upload => "Uploading",
+            Direction::Download => "Downloading",
+        };
+        let bar = ProgressBar::with_draw_target(Some(total_bytes), ProgressDrawTarget::stderr())
+            .with_style(style)
+            .with_message(message);
+        bar.tick();
+        *self.0.lock().unwrap_or_else(|it| it.into_inner()) = Some(bar);
+    }
+
+    fn advance(&self, n_bytes: u64) {
+        if let Some(bar) = &*self.0.lock().unwrap_or_else(|it| it.into_inner()) {
+            bar.inc(n_bytes);
+        }
+    }
+
+    /// The bar goes away: what stays on the terminal is the result line alone.
+    fn finish(&self) {
+        if let Some(bar) = self.0.lock().unwrap_or_else(|it| it.into_inner()).take() {
+            bar.finish_and_clear();
+        }
+    }
 }

@@ -45,7 +45,10 @@ pub fn run(args: Args<'_>, format: Format) -> Result<(), String> {
     let reference = Reference::parse(&target).map_err(|err| err.to_string())?;
     let archive = pacto_oci::pack(&loaded.dir, &PackOptions::DEFAULT).map_err(|err| err.to_string())?;
     let artifact = Artifact::new(archive, &Labels::from_contract(contract));
-    let client = Client::new(ClientOptions::from_env().map_err(|err| err.to_string())?);
+    let client = super::pull::with_terminal_progress(
+        Client::new(ClientOptions::from_env().map_err(|err| err.to_string())?),
+        format,
+    );
     let pushed = block_on(async {
         if !args.force && client.exists(&reference).await? {
             return Ok(None);

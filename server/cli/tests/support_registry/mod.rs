@@ -2,10 +2,13 @@
 //! with htpasswd basic auth, or with TLS from a CA generated per test; stopped by PID when dropped.
 //! Debian's default config is broken (its htpasswd path is a directory), so every start writes its own.
 
-#![allow(dead_code)]
+#![allow(dead_code, reason = "each test crate uses its own part of the support")]
+
+pub mod fake;
+pub mod home;
+pub mod raw;
 
 use std::fs;
-use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -203,16 +206,8 @@ fn make_certs(dir: &Path) {
     );
 }
 
-/// HTTP/1.0 GET with `Connection: close`, so the body is everything after the headers.
+/// A plain-HTTP GET without credentials: status and body.
 fn http_get(addr: &str, path: &str, accept: Option<&str>) -> Option<(u16, Vec<u8>)> {
-    let mut stream = TcpStream::connect(addr).ok()?;
-    stream.set_read_timeout(Some(STARTUP_BUDGET)).ok()?;
-    let accept = accept.map(|it| format!("Accept: {it}\r\n")).unwrap_or_default();
-    write!(stream, "GET {path} HTTP/1.0\r\nHost: {addr}\r\n{accept}Connection: close\r\n\r\n").ok()?;
-    let mut response = Vec::new();
-    stream.read_to_end(&mut response).ok()?;
-    let split = response.windows(4).position(|it| it == b"\r\n\r\n")?;
-    let head = String::from_utf8_lossy(&response[..split]).into_owned();
-    let status = head.split_whitespace().nth(1)?.parse().ok()?;
-    Some((status, response[split + 4..].to_vec()))
+    let accept: Vec<(&str, &str)> = accept.map(|it| ("Accept", it)).into_iter().collect();
+    raw::request(addr, "GET", path, &accept, b"").map(|it| (it.status, it.body))
 }

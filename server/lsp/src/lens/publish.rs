@@ -1,7 +1,6 @@
 //! Which repository a contract is published to: a `# pacto:publish oci://…` comment in the document,
 //! else the first `pacto.publish.repository` glob that matches its path (relative to a workspace
-//! folder, or absolute). A pulled bundle leaves no marker of where it came from (`pacto pull` writes
-//! only the bundle's files), so that third source of issue #5 is not read.
+//! folder, or absolute), else the repository `pacto pull` recorded for its directory.
 
 use std::borrow::Cow;
 use std::path::{Path, PathBuf};
@@ -21,11 +20,13 @@ pub const HOW_TO_SET: &str = "pacto: no publish repository is known for this con
 `# pacto:publish oci://<registry>/<repository>` to the contract, or map a glob to the repository in the \
 setting `pacto.publish.repository` (for example { \"**/pacto.yaml\": \"oci://ghcr.io/acme/payments-api\" }).";
 
-/// The document's comment wins: it travels with the file. Then the settings, in glob order.
+/// The document's comment wins: it travels with the file. Then the settings, in glob order, then
+/// where the bundle was pulled from.
 pub fn repository(text: &Rope, path: Option<&Path>, settings: &Settings, folders: &[PathBuf]) -> Option<String> {
     comment(text).or_else(|| {
         let path = path?;
-        settings.publish_repository.iter().find(|(glob, _)| matches(glob, path, folders)).map(|(_, it)| it.clone())
+        let configured = settings.publish_repository.iter().find(|(glob, _)| matches(glob, path, folders));
+        configured.map(|(_, it)| it.clone()).or_else(|| pacto_oci::origin::lookup(&settings.cache()?, path.parent()?))
     })
 }
 

@@ -31,7 +31,7 @@ fn create(bundle: &Bundle, absolute: &Path, target: &Path) -> Result<(), Error> 
     // Staged in the nearest existing ancestor, the file system the target will be created on, so the
     // final rename neither copies nor crosses devices.
     let staging = staging_dir(nearest_existing(parent)).map_err(write_error)?;
-    write_entries(bundle, staging.path(), target)?;
+    write_entries(bundle.entries(), staging.path(), target)?;
     set_dir_mode(staging.path()).map_err(write_error)?;
     fs::create_dir_all(parent).map_err(write_error)?;
     fs::rename(staging.path(), absolute).map_err(write_error)?;
@@ -40,33 +40,68 @@ fn create(bundle: &Bundle, absolute: &Path, target: &Path) -> Result<(), Error> 
 }
 
 fn merge(bundle: &Bundle, absolute: &Path, target: &Path) -> Result<(), Error> {
+    // A file that already holds the same bytes and mode is left alone: pulling the same bundle again writes
+    // nothing, and on ext4 a rename over an existing file also costs a flush of the new file's data.
+    let changed: Vec<(&str, &Entry)> =
+        bundle.entries().filter(|(path, entry)| !already_holds(&absolute.join(path), entry)).collect();
+    if changed.is_empty() {
+        return Ok(());
+    }
     // Staged inside the target: a rename into it never crosses devices, even on a mount point.
     let staging =
         staging_dir(absolute).map_err(|source| Error::Write { path: target.display().to_string(), source })?;
-    write_entries(bundle, staging.path(), target)?;
-    for (path, entry) in bundle.entries() {
+    write_entries(changed.iter().copied(), staging.path(), target)?;
+    for (path, entry) in changed {
         let dest = absolute.join(path);
         let write_error = |source: io::Error| Error::Write { path: target.join(path).display().to_string(), source };
         match entry {
             Entry::Dir if dest.is_dir() => {}
-            Entry::Dir => fs::create_dir(&dest).map_err(write_error)?,
+            Entry::Dir => create_dir(&dest).map_err(write_error)?,
             Entry::File { .. } => fs::rename(staging.path().join(path), &dest).map_err(write_error)?,
         }
     }
     Ok(())
 }
 
-/// Writes every entry below `root`: directories 0755, files 0644, or 0755 when executable.
+/// Whether `dest` already is what `entry` would write: a directory, or a regular file (not a link) with
+/// the same mode and bytes.
+fn already_holds(dest: &Path, entry: &Entry) -> bool {
+    match entry {
+        Entry::Dir => dest.is_dir(),
+        Entry::File { data, executable } => {
+            let Ok(meta) = fs::symlink_metadata(dest) else { return false };
+            meta.is_file()
+                && meta.len() == data.len() as u64
+                && file_mode(&meta) == Some(if *executable { 0o755 } else { 0o644 })
+                && fs::read(dest).is_ok_and(|it| it == *data)
+        }
+    }
+}
+
+/// Writes `entries` below `root`: directories 0755, files 0644, or 0755 when executable; a file's
+/// missing parents are created (a merge stages only what changed).
 /// Deviation: the reference writes every file 0644; keeping the one bit pack keeps makes a pull of our
 /// own archive give back what was packed.
-fn write_entries(bundle: &Bundle, root: &Path, target: &Path) -> Result<(), Error> {
-    for (path, entry) in bundle.entries() {
+fn write_entries<'a>(
+    entries: impl Iterator<Item = (&'a str, &'a Entry)>,
+    root: &Path,
+    target: &Path,
+) -> Result<(), Error> {
+    for (path, entry) in entries {
         let dest = root.join(path);
         let write_error = |source: io::Error| Error::Write { path: target.join(path).display().to_string(), source };
         match entry {
-            Entry::Dir => fs::create_dir(&dest).and_then(|()| set_dir_mode(&dest)).map_err(write_error)?,
+            Entry::Dir => create_dir(&dest).map_err(write_error)?,
             Entry::File { data, executable } => {
-                fs::write(&dest, data).and_then(|()| set_file_mode(&dest, *executable)).map_err(write_error)?;
+                let mode = if *executable { 0o755 } else { 0o644 };
+                let written = match write_file(&dest, data, mode) {
+                    Err(err) if err.kind() == io::ErrorKind::NotFound => match dest.parent() {
+                        Some(parent) => fs::create_dir_all(parent).and_then(|()| write_file(&dest, data, mode)),
+                        None => Err(err),
+                    },
+                    other => other,
+                };
+                written.map_err(write_error)?;
             }
         }
     }
@@ -81,6 +116,42 @@ fn nearest_existing(path: &Path) -> &Path {
     path.ancestors().find(|it| it.is_dir()).unwrap_or(path)
 }
 
+/// A directory with mode 0755 whatever the umask; changed after creation only when the umask took bits
+/// away, as [`write_file`] does.
+#[cfg(unix)]
+fn create_dir(path: &Path) -> io::Result<()> {
+    use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+    fs::DirBuilder::new().mode(0o755).create(path)?;
+    if fs::metadata(path)?.permissions().mode() & 0o777 != 0o755 {
+        set_dir_mode(path)?;
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn create_dir(path: &Path) -> io::Result<()> {
+    fs::create_dir(path)
+}
+
+/// A file with `data` and `mode` whatever the umask. The mode is given at creation and changed after
+/// only when the umask took bits away: a chmod rewrites the inode, which a pull of many files pays for.
+#[cfg(unix)]
+fn write_file(path: &Path, data: &[u8], mode: u32) -> io::Result<()> {
+    use std::io::Write;
+    use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+    let mut file = fs::OpenOptions::new().write(true).create(true).truncate(true).mode(mode).open(path)?;
+    file.write_all(data)?;
+    if file.metadata()?.permissions().mode() & 0o777 != mode {
+        file.set_permissions(fs::Permissions::from_mode(mode))?;
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn write_file(path: &Path, data: &[u8], _mode: u32) -> io::Result<()> {
+    fs::write(path, data)
+}
+
 #[cfg(unix)]
 fn set_dir_mode(path: &Path) -> io::Result<()> {
     use std::os::unix::fs::PermissionsExt;
@@ -88,17 +159,17 @@ fn set_dir_mode(path: &Path) -> io::Result<()> {
 }
 
 #[cfg(unix)]
-fn set_file_mode(path: &Path, executable: bool) -> io::Result<()> {
+fn file_mode(meta: &fs::Metadata) -> Option<u32> {
     use std::os::unix::fs::PermissionsExt;
-    fs::set_permissions(path, fs::Permissions::from_mode(if executable { 0o755 } else { 0o644 }))
+    Some(meta.permissions().mode() & 0o777)
+}
+
+#[cfg(not(unix))]
+fn file_mode(_meta: &fs::Metadata) -> Option<u32> {
+    None
 }
 
 #[cfg(not(unix))]
 fn set_dir_mode(_path: &Path) -> io::Result<()> {
-    Ok(())
-}
-
-#[cfg(not(unix))]
-fn set_file_mode(_path: &Path, _executable: bool) -> io::Result<()> {
     Ok(())
 }

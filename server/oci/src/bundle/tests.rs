@@ -644,3 +644,37 @@ fn bundle_answers_file_references_for_validation() {
         .to_vec();
     assert_eq!(found, [true, true, true, false, false]);
 }
+
+#[test]
+fn extract_over_the_same_bundle_rewrites_only_what_differs() {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let tmp = tempfile::tempdir().unwrap();
+    let target = tmp.path().join("out");
+    let archive = gz(&raw_tar(&[
+        file(b"pacto.yaml", CONTRACT.as_bytes()),
+        file(b"interfaces/a.yaml", b"a"),
+        file(b"interfaces/b.yaml", b"b"),
+        file(b"docs/c.md", b"c"),
+    ]));
+    extract(archive.as_slice(), &target, &Limits::DEFAULT).unwrap();
+    let inode = |rel: &str| fs::metadata(target.join(rel)).unwrap().ino();
+    let before = [inode("pacto.yaml"), inode("interfaces/a.yaml"), inode("interfaces/b.yaml"), inode("docs/c.md")];
+    // Same bytes, other bytes, other mode, gone with its directory.
+    write(&target, "interfaces/a.yaml", "changed");
+    fs::set_permissions(target.join("interfaces/b.yaml"), fs::Permissions::from_mode(0o600)).unwrap();
+    fs::remove_dir_all(target.join("docs")).unwrap();
+    extract(archive.as_slice(), &target, &Limits::DEFAULT).unwrap();
+    assert_eq!(inode("pacto.yaml"), before[0], "an identical file is left alone");
+    assert_ne!(inode("interfaces/a.yaml"), before[1]);
+    assert_eq!(fs::read(target.join("interfaces/a.yaml")).unwrap(), b"a");
+    assert_eq!(fs::metadata(target.join("interfaces/b.yaml")).unwrap().permissions().mode() & 0o777, 0o644);
+    assert_eq!(fs::read(target.join("docs/c.md")).unwrap(), b"c");
+    // Nothing left to write: no staging directory is even created.
+    let staged_before = fs::metadata(&target).unwrap().mtime_nsec();
+    extract(archive.as_slice(), &target, &Limits::DEFAULT).unwrap();
+    assert_eq!(fs::metadata(&target).unwrap().mtime_nsec(), staged_before);
+    let mut left: Vec<String> =
+        fs::read_dir(&target).unwrap().map(|it| it.unwrap().file_name().into_string().unwrap()).collect();
+    left.sort();
+    assert_eq!(left, ["docs", "interfaces", "pacto.yaml"]);
+}
