@@ -495,22 +495,7 @@ pub async fn code_action(backend: &Backend, params: CodeActionParams) -> Result<
                 .filter(|it| it.span == fix.fixes && it.code == fix.code)
                 .map(|it| proto::diagnostic(rope, encoding, &uri, it))
                 .collect();
-            let edits = fix
-                .edits
-                .into_iter()
-                .map(|(span, new_text)| TextEdit { range: proto::range(rope, encoding, span), new_text })
-                .collect();
-            CodeActionOrCommand::CodeAction(CodeAction {
-                title: fix.title,
-                kind: Some(CodeActionKind::QUICKFIX),
-                diagnostics: (!diagnostics.is_empty()).then_some(diagnostics),
-                edit: Some(WorkspaceEdit {
-                    changes: Some([(uri.clone(), edits)].into_iter().collect()),
-                    ..Default::default()
-                }),
-                is_preferred: fix.preferred.then_some(true),
-                ..Default::default()
-            })
+            proto::quick_fix(rope, encoding, &uri, fix.title, fix.edits, diagnostics, fix.preferred)
         });
         let mut actions: Vec<CodeActionOrCommand> = actions.collect();
         actions.extend(deps::code_actions(&session, &uri, &analysis, range, encoding));

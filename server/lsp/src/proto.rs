@@ -5,8 +5,8 @@ use pacto_core::syntax::Span;
 use pacto_core::{Code, Severity};
 use ropey::Rope;
 use tower_lsp_server::ls_types::{
-    CodeDescription, Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString, Position,
-    Range, Uri,
+    CodeAction, CodeActionKind, CodeActionOrCommand, CodeDescription, Diagnostic, DiagnosticRelatedInformation,
+    DiagnosticSeverity, Location, NumberOrString, Position, Range, TextEdit, Uri, WorkspaceEdit,
 };
 
 /// How the client counts columns: negotiated once in `initialize`.
@@ -104,6 +104,29 @@ pub fn diagnostic(rope: &Rope, encoding: Encoding, uri: &Uri, it: &pacto_core::D
 fn rule_link(code: Code) -> Option<CodeDescription> {
     let href = format!("{RULES_URL}#{}", code.as_str().to_lowercase()).parse().ok()?;
     Some(CodeDescription { href })
+}
+
+/// A quick fix that carries its edits of `uri` (never a command that edits later) and the diagnostics
+/// it fixes.
+pub fn quick_fix(
+    rope: &Rope,
+    encoding: Encoding,
+    uri: &Uri,
+    title: String,
+    edits: Vec<(Span, String)>,
+    fixes: Vec<Diagnostic>,
+    preferred: bool,
+) -> CodeActionOrCommand {
+    let edits =
+        edits.into_iter().map(|(span, new_text)| TextEdit { range: range(rope, encoding, span), new_text }).collect();
+    CodeActionOrCommand::CodeAction(CodeAction {
+        title,
+        kind: Some(CodeActionKind::QUICKFIX),
+        diagnostics: (!fixes.is_empty()).then_some(fixes),
+        edit: Some(WorkspaceEdit { changes: Some([(uri.clone(), edits)].into_iter().collect()), ..Default::default() }),
+        is_preferred: preferred.then_some(true),
+        ..Default::default()
+    })
 }
 
 #[cfg(test)]

@@ -143,21 +143,7 @@ pub fn code_actions(
                     .collect(),
                 None => Vec::new(),
             };
-            let edits = action
-                .edits
-                .into_iter()
-                .map(|(span, new_text)| TextEdit { range: proto::range(rope, encoding, span), new_text })
-                .collect();
-            CodeActionOrCommand::CodeAction(CodeAction {
-                title: action.title,
-                kind: Some(CodeActionKind::QUICKFIX),
-                diagnostics: (!fixed.is_empty()).then_some(fixed),
-                edit: Some(WorkspaceEdit {
-                    changes: Some([(uri.clone(), edits)].into_iter().collect()),
-                    ..Default::default()
-                }),
-                ..Default::default()
-            })
+            proto::quick_fix(rope, encoding, uri, action.title, action.edits, fixed, false)
         })
         .collect()
 }

@@ -106,18 +106,9 @@ pub fn code_actions(
     if start > finding.span.end || end < finding.span.start {
         return Vec::new();
     }
-    let edit = TextEdit { range: proto::range(rope, encoding, finding.span), new_text: finding.suggested.clone() };
-    vec![CodeActionOrCommand::CodeAction(CodeAction {
-        title: format!("Bump to {}", finding.suggested),
-        kind: Some(CodeActionKind::QUICKFIX),
-        diagnostics: Some(vec![compute::bump_diagnostic(finding, rope, encoding)]),
-        edit: Some(WorkspaceEdit {
-            changes: Some([(uri.clone(), vec![edit])].into_iter().collect()),
-            ..Default::default()
-        }),
-        is_preferred: Some(true),
-        ..Default::default()
-    })]
+    let fixes = vec![compute::bump_diagnostic(finding, rope, encoding)];
+    let edits = vec![(finding.span, finding.suggested.clone())];
+    vec![proto::quick_fix(rope, encoding, uri, format!("Bump to {}", finding.suggested), edits, fixes, true)]
 }
 
 pub async fn code_lens(backend: &Backend, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
