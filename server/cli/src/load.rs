@@ -87,18 +87,15 @@ fn load_oci_within(
     target: &str,
     constraint: Option<&pacto_core::semver::Constraint>,
 ) -> Result<Loaded, String> {
-    use pacto_oci::{Cache, Client, ClientOptions, Limits, Reference, block_on};
+    use pacto_oci::{Cache, ClientOptions, Reference, block_on};
     if graph_fetch::offline_from_env() {
         return Err(format!("not fetched: {arg} (offline: PACTO_OFFLINE is set)"));
     }
-    let reference = Reference::parse(target).map_err(|err| err.to_string())?;
-    let client = Client::new(ClientOptions::from_env().map_err(|err| err.to_string())?);
-    let cache = Cache::from_env(NO_CACHE.load(Ordering::Relaxed));
-    let fetched = block_on(async {
-        let resolved = pacto_oci::resolve_within(&client, &reference, constraint).await?;
-        pacto_oci::fetch(&client, cache.as_ref(), &resolved, &Limits::DEFAULT).await
-    })
-    .map_err(|err| err.to_string())?;
+    Reference::parse(target).map_err(|err| err.to_string())?;
+    let options = ClientOptions::from_env().map_err(|err| err.to_string())?;
+    let resolver = graph_fetch::command_resolver(options, Cache::from_env(NO_CACHE.load(Ordering::Relaxed)));
+    let compatibility = constraint.map_or("", |it| it.as_str());
+    let fetched = block_on(graph_fetch::pull_resolved(&resolver, target, compatibility))?;
     let extracted = tempfile::Builder::new()
         .prefix("pacto-bundle-")
         .tempdir()

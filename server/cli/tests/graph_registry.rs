@@ -114,3 +114,18 @@ fn graph_registry_siblings_beyond_the_concurrency_cap_keep_their_order() {
     }
     assert_eq!(text, want);
 }
+
+/// A command lists tags afresh, as the reference does: a version pushed a moment ago counts, even though
+/// the previous run stored the repository's tags in the cache (the editor trusts those for a while).
+#[test]
+fn graph_registry_sees_a_version_pushed_a_moment_ago() {
+    let registry = Registry::start(Mode::Plain);
+    let home = Home::new();
+    publish(&home, &registry, "ledger", "1.0.0", &[]);
+    fs::create_dir_all(home.path().join("app")).unwrap();
+    let app = contract(&registry, "app", "1.0.0", &[("oci://<registry>/acme/ledger", "^1.0.0")]);
+    fs::write(home.path().join("app/pacto.yaml"), app).unwrap();
+    assert_eq!(ok(&home.pacto(&["graph", "app"], &[])), "app@1.0.0\n└─ ledger@1.0.0\n");
+    publish(&home, &registry, "ledger", "1.1.0", &[]);
+    assert_eq!(ok(&home.pacto(&["graph", "app"], &[])), "app@1.0.0\n└─ ledger@1.1.0\n");
+}

@@ -9,6 +9,7 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+use std::time::Duration;
 
 use pacto_core::contract::Contract;
 use pacto_core::contract::oci_ref::DependencyRef;
@@ -17,12 +18,12 @@ use pacto_core::semver::Constraint;
 use pacto_core::syntax::{LineIndex, limits::MAX_CONTRACT_BYTES};
 use serde_json::Value;
 
-use crate::cache::{Cache, TAG_TTL};
+use crate::cache::Cache;
 use crate::client::Client;
 use crate::error::RegistryError;
 use crate::limits::Limits;
 use crate::reference::Reference;
-use crate::resolver::{Failure, MAX_REQUESTS_PER_REGISTRY, Resolver, ResolverOptions, Unresolved};
+use crate::resolver::{Failure, MAX_REQUESTS_PER_REGISTRY, Resolved, Resolver, ResolverOptions, Unresolved};
 use crate::transport::ClientOptions;
 
 /// Registry pulls in flight at once to one registry during a resolution: the resolver's cap, under the
@@ -94,9 +95,7 @@ impl GraphFetcher {
                 .enable_all()
                 .build()
                 .expect("a current-thread runtime needs no resources that can be missing");
-            let settings = ResolverOptions { offline: false, tag_ttl: TAG_TTL, limits: Limits::DEFAULT };
-            let resolver = Resolver::new(Client::new(options.clone()), cache.clone(), settings);
-            (runtime, Arc::new(resolver))
+            (runtime, Arc::new(command_resolver(options.clone(), cache.clone())))
         });
         // The first pull from a registry settles its connection in the client (a probe, credentials, an
         // HTTP client whose setup costs ~20 ms of CPU) alone; pulls started alongside it would each settle
@@ -142,9 +141,24 @@ impl GraphFetcher {
     }
 }
 
+/// The resolver of one command's run (one graph, one `doc` dependency): online, through `cache`, its tag
+/// lists trusted for the cache's time to live.
+pub fn command_resolver(options: ClientOptions, cache: Option<Cache>) -> Resolver {
+    // One process, one listing per repository (spec §4.3): within a run the list is kept for good.
+    let settings =
+        ResolverOptions { offline: false, tag_ttl: Duration::MAX, trust_stored_tags: false, limits: Limits::DEFAULT };
+    Resolver::new(Client::new(options), cache, settings)
+}
+
+/// Resolves `location` (an `oci://` ref without its scheme) within `compatibility` and pulls it through
+/// the resolver; a failure in the reference's words (spec §4.4, §5.5).
+pub async fn pull_resolved(resolver: &Resolver, location: &str, compatibility: &str) -> Result<Resolved, String> {
+    resolver.pull_oci(location, compatibility).await.map_err(unresolved_text)
+}
+
 /// The dependency at `location` through the resolver, its failure in the reference's words.
 async fn pull(resolver: &Resolver, location: &str, compatibility: &str) -> Result<Contract, String> {
-    let resolved = resolver.pull_oci(location, compatibility).await.map_err(unresolved_text)?;
+    let resolved = pull_resolved(resolver, location, compatibility).await?;
     let arg = format!("oci://{location}");
     let bytes = resolved.bundle.contract().ok_or_else(|| format!("no pacto.yaml found in {arg}"))?;
     let file = format!("{arg}/pacto.yaml");

@@ -34,6 +34,11 @@ pub struct ResolverOptions {
     pub offline: bool,
     /// How long a listed repository's tags are trusted in memory.
     pub tag_ttl: Duration,
+    /// Whether tags listed by an earlier process (stored in the cache) are trusted within `tag_ttl`. The
+    /// editor does, to open a contract without waiting; a command lists afresh, as the reference does
+    /// (a tag pushed a moment ago must count), and falls back to the stored list only when offline or
+    /// when the registry cannot be reached.
+    pub trust_stored_tags: bool,
     pub limits: Limits,
 }
 
@@ -224,7 +229,7 @@ impl Resolver {
         self.resolve_listing(location, compatibility, true).await.map_err(|it| it.failure)
     }
 
-    /// As [`Resolver::resolve_oci`], for a command that reads the dependency once (`pacto graph`): a
+    /// As [`Resolver::resolve_oci`], for a command that reads the dependency once (`pacto graph`, `doc`): a
     /// pinned reference's tags, which only hover and diagnostics show, are not listed, and a failure keeps
     /// the registry's own error.
     pub async fn pull_oci(&self, location: &str, compatibility: &str) -> Result<Resolved, Unresolved> {
@@ -292,8 +297,10 @@ impl Resolver {
 
     async fn list_tags(&self, reference: &Reference) -> Result<TagList, Unresolved> {
         let key = reference.repository_path();
-        let known = self.known_tags(&key).or_else(|| self.stored_tags(&key));
-        if let Some(known) = known.as_ref().filter(|it| it.age <= self.options.tag_ttl) {
+        let in_memory = self.known_tags(&key);
+        let trusted = in_memory.is_some() || self.options.trust_stored_tags;
+        let known = in_memory.or_else(|| self.stored_tags(&key));
+        if let Some(known) = known.as_ref().filter(|it| trusted && it.age <= self.options.tag_ttl) {
             return Ok(known.clone());
         }
         if self.options.offline {

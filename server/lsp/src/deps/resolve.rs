@@ -166,7 +166,7 @@ fn build_resolver(settings: &Settings) -> Option<Arc<Resolver>> {
     };
     let offline = settings.offline || env_offline();
     let tag_ttl = settings.tag_ttl.unwrap_or(pacto_oci::cache::TAG_TTL);
-    let resolver_options = ResolverOptions { offline, tag_ttl, limits: Limits::DEFAULT };
+    let resolver_options = ResolverOptions { offline, tag_ttl, trust_stored_tags: true, limits: Limits::DEFAULT };
     Some(Arc::new(Resolver::new(Client::new(options), settings.cache(), resolver_options)))
 }
 

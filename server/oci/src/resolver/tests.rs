@@ -65,7 +65,8 @@ fn tag_server() -> (String, Arc<Counts>) {
 }
 
 fn resolver(offline: bool) -> Arc<Resolver> {
-    let options = ResolverOptions { offline, tag_ttl: Duration::from_secs(60), limits: Limits::DEFAULT };
+    let options =
+        ResolverOptions { offline, tag_ttl: Duration::from_secs(60), trust_stored_tags: true, limits: Limits::DEFAULT };
     Arc::new(Resolver::new(Client::new(ClientOptions::DEFAULT), None, options))
 }
 
@@ -169,7 +170,12 @@ fn tag_lists_are_kept_in_the_disk_cache_for_the_next_session() {
     let dir = tempfile::tempdir().unwrap();
     let reference = Reference::parse(&format!("{addr}/acme/billing")).unwrap();
     let with_cache = |offline: bool| {
-        let options = ResolverOptions { offline, tag_ttl: Duration::from_secs(60), limits: Limits::DEFAULT };
+        let options = ResolverOptions {
+            offline,
+            tag_ttl: Duration::from_secs(60),
+            trust_stored_tags: true,
+            limits: Limits::DEFAULT,
+        };
         Resolver::new(Client::new(ClientOptions::DEFAULT), Some(Cache::new(dir.path().to_path_buf())), options)
     };
     runtime().block_on(with_cache(false).tags(&reference)).unwrap();
@@ -180,4 +186,45 @@ fn tag_lists_are_kept_in_the_disk_cache_for_the_next_session() {
     assert_eq!(*again.tags, ["1.0.0", "1.1.0", "2.0.0"]);
     assert!(!again.stale);
     assert_eq!(*offline.tags, *again.tags);
+}
+
+#[test]
+fn pulling_a_pinned_reference_lists_no_tags_and_keeps_the_registry_error() {
+    let (addr, counts) = tag_server();
+    let resolver = resolver(false);
+    let location = format!("{addr}/acme/billing:1.0.0");
+    let err = runtime().block_on(resolver.pull_oci(&location, "^1.0.0")).unwrap_err();
+    assert_eq!(counts.tag_lists.load(Ordering::SeqCst), 0);
+    let cause = err.cause.expect("the registry's own error");
+    let words = format!("invalid artifact {location}: invalid manifest: schemaVersion is missing, expected 2");
+    assert_eq!(cause.to_string(), words);
+    assert_eq!(err.failure, Failure::Invalid { reference: location.clone(), reason: cause.to_string() });
+    // Hover and diagnostics also want the pinned reference's tags.
+    runtime().block_on(resolver.resolve_oci(&location, "^1.0.0")).unwrap_err();
+    assert_eq!(counts.tag_lists.load(Ordering::SeqCst), 1);
+}
+
+/// `pacto graph` resolves through one resolver per run: a repository named on two levels is listed once,
+/// and failures keep the reference's words (the registry's error, spec §5.5).
+#[test]
+fn a_graph_resolution_lists_a_repository_once_and_words_failures_as_the_reference() {
+    use crate::graph_fetch::{GraphFetcher, Registry};
+    use pacto_core::graph::{BatchFetcher, Wanted};
+
+    let (addr, counts) = tag_server();
+    let registry = Registry::Online { options: Ok(ClientOptions::DEFAULT), cache: None };
+    let mut fetcher = GraphFetcher::new(PathBuf::from("."), registry);
+    let wanted = |compatibility: &str| Wanted {
+        reference: DependencyRef::Oci(format!("{addr}/acme/billing")),
+        compatibility: compatibility.to_owned(),
+    };
+    let first: Vec<String> =
+        fetcher.fetch_all(&[wanted("^1.0.0"), wanted("^2.0.0")]).into_iter().map(Result::unwrap_err).collect();
+    let second: Vec<String> = fetcher.fetch_all(&[wanted("^3.0.0")]).into_iter().map(Result::unwrap_err).collect();
+    assert_eq!(counts.tag_lists.load(Ordering::SeqCst), 1);
+    let invalid = |tag: &str| {
+        format!("invalid artifact {addr}/acme/billing:{tag}: invalid manifest: schemaVersion is missing, expected 2")
+    };
+    assert_eq!(first, [invalid("1.1.0"), invalid("2.0.0")]);
+    assert_eq!(second, [r#"no tags satisfy constraint "^3.0.0""#]);
 }
