@@ -395,6 +395,25 @@ describe('pacto lsp through the bootstrap', { timeout: 60_000 }, () => {
                 assert.ok(drawn[1].includes(label), `${label} not drawn`);
             }
             assert.ok(dom.includes('<p id="error" hidden="">'), 'Mermaid reported an error');
+            // The picture in editors/README.md, redrawn on request.
+            if (process.env.PACTO_UPDATE_SCREENSHOTS === '1') {
+                const docs = join(extensionDir, '..', '..', 'docs');
+                execFileSync(
+                    findChromium()!,
+                    [
+                        '--headless',
+                        '--no-sandbox',
+                        '--disable-gpu',
+                        `--user-data-dir=${join(workspace, 'chromium')}`,
+                        '--virtual-time-budget=10000',
+                        '--hide-scrollbars',
+                        '--window-size=480,300',
+                        `--screenshot=${join(docs, 'vscode-graph.png')}`,
+                        pathToFileURL(page).href,
+                    ],
+                    { timeout: 60_000, stdio: 'ignore' },
+                );
+            }
         },
     );
 
