@@ -134,6 +134,7 @@ fn the_preview_action_opens_every_generated_file() {
     let response = client.request_raw("workspace/executeCommand", command.clone());
     assert_eq!(paths(&response["result"]).len(), 4, "{response}");
     let shown = client.take_pending(|it| it["method"] == "window/showDocument");
+    let mut files = Vec::new();
     let opened: Vec<(String, Value)> = shown
         .iter()
         .map(|it| {
@@ -141,6 +142,7 @@ fn the_preview_action_opens_every_generated_file() {
             let name = uri.rsplit('/').next().unwrap().to_owned();
             let path = uri.strip_prefix("file://").unwrap();
             assert!(std::fs::read_to_string(path).unwrap().contains("apiVersion:"), "{path}");
+            files.push(std::path::PathBuf::from(path));
             (name, it["params"]["takeFocus"].clone())
         })
         .collect();
@@ -154,6 +156,9 @@ fn the_preview_action_opens_every_generated_file() {
         ]
     );
     client.shutdown();
+    // The server removes its previews when it exits.
+    let left: Vec<_> = files.iter().filter(|it| it.exists()).collect();
+    assert_eq!(left, Vec::<&std::path::PathBuf>::new());
 }
 
 #[test]

@@ -155,11 +155,21 @@ fn summary(stdout: &str) -> String {
     }
 }
 
-/// A new directory per run under the temp dir; previews are kept for the editor to show.
+/// This server's previews: kept while it runs, for the editor to show, removed by [`remove_previews`].
+fn previews_root() -> PathBuf {
+    std::env::temp_dir().join(format!("pacto-preview-{}", std::process::id()))
+}
+
+/// A new directory per run under [`previews_root`].
 fn preview_dir() -> PathBuf {
     static RUN: AtomicU64 = AtomicU64::new(0);
     let run = RUN.fetch_add(1, Ordering::Relaxed);
-    std::env::temp_dir().join(format!("pacto-preview-{}-{run}", std::process::id()))
+    previews_root().join(run.to_string())
+}
+
+/// Called when the server exits: previews are not the user's files and must not pile up in the temp dir.
+pub fn remove_previews() {
+    let _ = std::fs::remove_dir_all(previews_root());
 }
 
 /// Every file under `root`, by relative path in order, as text.

@@ -56,6 +56,7 @@ pub fn run_stdio(log_level: Option<&str>) -> std::io::Result<()> {
     });
     // The stdin thread may still be blocked in a read: leave without waiting for it.
     runtime.shutdown_background();
+    generate::remove_previews();
     Ok(())
 }
 

@@ -23,7 +23,10 @@ pub const MERMAID: &[u8] = include_bytes!("../../../../vendor/mermaid/mermaid.mi
 /// The whole page: `title` (the service name) and the Markdown body.
 pub fn page(title: &str, markdown: &str) -> String {
     let mut body = String::new();
-    pulldown_cmark::html::push_html(&mut body, transform(Parser::new_ext(markdown, options())).into_iter());
+    pulldown_cmark::html::push_html(
+        &mut body,
+        transform(Parser::new_ext(markdown, options()).map(sanitized)).into_iter(),
+    );
     format!(
         "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>{}</title>\n\
@@ -85,6 +88,52 @@ fn transform<'a>(events: impl Iterator<Item = Event<'a>>) -> Vec<Event<'a>> {
     out
 }
 
+/// Markup written in the Markdown, restricted to [`ALLOWED_TAGS`].
+fn sanitized(event: Event<'_>) -> Event<'_> {
+    match event {
+        Event::Html(html) => Event::Html(CowStr::from(sanitize(&html))),
+        Event::InlineHtml(html) => Event::InlineHtml(CowStr::from(sanitize(&html))),
+        other => other,
+    }
+}
+
+/// The tags the documentation's own Markdown writes (dependency sections, diagram labels); any other
+/// markup, such as HTML inside a contract's description, is shown as text. The page's CSP would stop a
+/// script anyway, but not a form or an image.
+const ALLOWED_TAGS: &[&str] = &["details", "summary", "h3", "h4", "h5", "code", "br"];
+
+fn sanitize(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find('<') {
+        out.push_str(&rest[..start]);
+        let tail = &rest[start..];
+        match tail.find('>') {
+            Some(end) if allowed_tag(&tail[..=end]) => {
+                out.push_str(&tail[..=end]);
+                rest = &tail[end + 1..];
+            }
+            _ => {
+                out.push_str("&lt;");
+                rest = &tail[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `<name>`, `</name>`, `<name/>` or `<name id="…">` with a plain id, for an allowed name.
+fn allowed_tag(tag: &str) -> bool {
+    let inner = tag.trim_start_matches('<').trim_end_matches('>').trim_end_matches('/').trim();
+    let inner = inner.strip_prefix('/').unwrap_or(inner);
+    let (name, attributes) = inner.split_once(' ').unwrap_or((inner, ""));
+    let plain_id = |value: &str| value.chars().all(|it| it.is_ascii_alphanumeric() || it == '-' || it == '_');
+    let attributes_ok = attributes.trim().is_empty()
+        || attributes.trim().strip_prefix("id=\"").and_then(|it| it.strip_suffix('"')).is_some_and(plain_id);
+    ALLOWED_TAGS.contains(&name) && attributes_ok
+}
+
 fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for ch in text.chars() {
@@ -103,6 +152,19 @@ fn escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn markup_from_a_contract_is_shown_as_text_and_the_documents_own_kept() {
+        let markdown = "A <b>bold</b> <script>alert(1)</script> <img src=x onerror=y> claim.\n\n\
+                        <details id=\"dep-a\"><summary><h3>1.1. a <code>v1</code></h3></summary>\n\n\
+                        <h4 id=\"dep-a-runtime\">Runtime</h4>\n\n<form action=x>\n\n</details>\n";
+        let html = page("svc", markdown);
+        assert!(html.contains("A &lt;b>bold&lt;/b> &lt;script>alert(1)&lt;/script> &lt;img src=x onerror=y> claim."));
+        assert!(html.contains("<details id=\"dep-a\"><summary><h3>1.1. a <code>v1</code></h3></summary>"));
+        assert!(html.contains("<h4 id=\"dep-a-runtime\">Runtime</h4>"));
+        assert!(html.contains("&lt;form action=x>"));
+        assert!(!html.contains("<script>alert") && !html.contains("<img") && !html.contains("<form"));
+    }
 
     #[test]
     fn headings_get_the_anchors_the_table_of_contents_uses() {
