@@ -302,6 +302,29 @@ fn lens_with_the_registry_down_says_why_in_its_title() {
 }
 
 #[test]
+fn lens_offline_compares_with_the_version_seen_last() {
+    let registry = Registry::start(Mode::Plain);
+    let home = home();
+    let repository = publish_example(&registry, &home);
+    let path = home.path().join("payments-api/pacto.yaml");
+    let uri = uri_of(&path);
+    let edited = edited_example(&home);
+    let mut online = start(home.path(), repository_setting(&repository));
+    online.open(&uri, &edited);
+    let seen = settled_lenses(&mut online, &uri);
+    assert_eq!(seen, "5:1-5:8 vs 2.1.0: 1 breaking · 1 potential · 1 safe -> pacto.showDiff \"published\"\n");
+    online.shutdown();
+    // A new session, offline: the tag list and the bundle come from the cache, never the network.
+    drop(registry);
+    let mut settings = repository_setting(&repository);
+    settings["offline"] = json!(true);
+    let mut offline = start(home.path(), settings);
+    offline.open(&uri, &edited);
+    assert_eq!(settled_lenses(&mut offline, &uri), seen);
+    offline.shutdown();
+}
+
+#[test]
 fn lens_without_a_publish_repository_explains_how_to_set_one() {
     let home = home();
     let mut client = start(home.path(), json!({}));

@@ -116,6 +116,12 @@ impl State {
         }
     }
 
+    /// The resolver of the current settings, shared with the lens baselines so that both see one tag list
+    /// per repository (and the stored lists when offline).
+    pub fn shared_resolver(&self, settings: &Settings) -> Option<Arc<Resolver>> {
+        self.resolver(settings).map(|(resolver, _)| resolver)
+    }
+
     fn resolver(&self, settings: &Settings) -> Option<(Arc<Resolver>, u64)> {
         let mut inner = self.lock();
         if inner.resolver.is_none() {

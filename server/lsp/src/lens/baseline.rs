@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use pacto_core::diff::BundleReader;
 use pacto_oci::extracted::extracted_bundle;
-use pacto_oci::{Bundle, Cache, Client, Digest, Entry, Limits, Reference, RegistryError};
+use pacto_oci::{Bundle, Cache, Digest, Entry, RegistryError};
 use tower_lsp_server::ls_types::Uri;
 
 use super::compute::{Against, Comparison, Side};
@@ -196,24 +196,22 @@ async fn fetch_published(
     known: Option<(Digest, Arc<Side>)>,
 ) -> Result<Fetched, String> {
     let settings = backend.session.settings();
-    if settings.offline || env_offline() {
-        return Err("offline".to_owned());
-    }
     let target = repository.strip_prefix("oci://").ok_or_else(|| format!("{repository} is not an oci:// reference"))?;
-    let reference = Reference::parse(target).map_err(|err| err.to_string())?;
-    let client = Client::new(settings.client_options().map_err(|err| err.to_string())?);
-    let cache = settings.cache();
-    let resolved = pacto_oci::resolve(&client, &reference).await.map_err(|err| lens_cause(&err))?;
-    let fetched =
-        pacto_oci::fetch(&client, cache.as_ref(), &resolved, &Limits::DEFAULT).await.map_err(|err| lens_cause(&err))?;
+    let resolver = backend
+        .session
+        .deps
+        .shared_resolver(&settings)
+        .ok_or_else(|| "the registry settings are not usable (see the server's log)".to_owned())?;
+    // The highest semver tag, pre-releases competing (spec §4.3), through the cache; offline, from it only.
+    let fetched = resolver.pull_oci(target, "").await.map_err(|it| match &it.cause {
+        Some(cause) => lens_cause(cause),
+        None => it.failure.to_string(),
+    })?;
+    let cache = resolver.cache().cloned();
     if known.as_ref().is_some_and(|(digest, _)| *digest == fetched.digest) {
         return Ok(Fetched::Same);
     }
-    let label = match (&resolved.tag, &resolved.digest) {
-        (Some(tag), _) => tag.clone(),
-        (None, Some(digest)) => digest.to_string(),
-        (None, None) => fetched.digest.to_string(),
-    };
+    let label = fetched.tag.clone().unwrap_or_else(|| fetched.digest.to_string());
     let digest = fetched.digest.clone();
     let side = handlers::run_blocking("published baseline", move || {
         published_side(label, &fetched.digest, fetched.bundle, cache.as_ref())
@@ -235,12 +233,7 @@ fn lens_cause(err: &RegistryError) -> String {
     }
 }
 
-/// `PACTO_OFFLINE`, as the CLI reads it: the server then never uses the network either.
-fn env_offline() -> bool {
-    std::env::var_os("PACTO_OFFLINE").is_some_and(|it| !it.is_empty() && it != "0" && it != "false")
-}
-
-fn published_side(label: String, digest: &Digest, bundle: Bundle, cache: Option<&Cache>) -> Result<Side, String> {
+fn published_side(label: String, digest: &Digest, bundle: Arc<Bundle>, cache: Option<&Cache>) -> Result<Side, String> {
     let bytes = bundle.contract().ok_or("the published bundle has no pacto.yaml")?;
     let text = String::from_utf8(bytes.to_vec()).map_err(|_| "the published pacto.yaml is not UTF-8".to_owned())?;
     // Without a disk cache there is nowhere to extract to: the diagnostics then point nowhere.
@@ -255,7 +248,7 @@ fn published_side(label: String, digest: &Digest, bundle: Bundle, cache: Option<
 }
 
 /// A pulled bundle's files, read from memory.
-struct BundleFiles(Bundle);
+struct BundleFiles(Arc<Bundle>);
 
 impl BundleReader for BundleFiles {
     fn read(&self, path: &str) -> Option<String> {
