@@ -170,15 +170,10 @@ fn build_resolver(settings: &Settings) -> Option<Arc<Resolver>> {
             return None;
         }
     };
-    let offline = settings.offline || env_offline();
+    let offline = settings.offline || pacto_oci::graph_fetch::offline_from_env();
     let tag_ttl = settings.tag_ttl.unwrap_or(pacto_oci::cache::TAG_TTL);
     let resolver_options = ResolverOptions { offline, tag_ttl, trust_stored_tags: true, limits: Limits::DEFAULT };
     Some(Arc::new(Resolver::new(Client::new(options), settings.cache(), resolver_options)))
-}
-
-/// `PACTO_OFFLINE`, as the CLI reads it: the server then never uses the network either.
-fn env_offline() -> bool {
-    std::env::var_os("PACTO_OFFLINE").is_some_and(|it| !it.is_empty() && it != "0" && it != "false")
 }
 
 /// The `oci://` dependencies of a contract text.

@@ -18,6 +18,7 @@ use super::head;
 use crate::analysis::Analysis;
 use crate::handlers;
 use crate::server::Backend;
+use crate::settings::Settings;
 
 /// After registry trouble, the next edit tries again once this much time has passed.
 pub const RETRY_AFTER: Duration = Duration::from_secs(30);
@@ -65,6 +66,8 @@ pub struct State {
     pub(super) heads: Mutex<HashMap<PathBuf, HeadEntry>>,
     pub(super) heads_in_flight: Mutex<HashSet<PathBuf>>,
     memo: Mutex<HashMap<(Uri, Against), Memo>>,
+    /// Where `pacto pull` extracted each directory from, as last read from the cache.
+    origins: Mutex<HashMap<PathBuf, (Option<String>, Instant)>>,
     /// Bumped when the settings change: a fetch started before does not store its answer.
     pub(super) generation: AtomicU64,
 }
@@ -88,12 +91,26 @@ impl State {
         lock(&self.heads).contains_key(path)
     }
 
+    /// The repository `dir` was pulled from. Asked on every edit, so the cache's record is read again
+    /// only after [`MIN_RECHECK`]: a pull into an open folder still shows within seconds.
+    pub fn origin(&self, dir: &Path, settings: &Settings) -> Option<String> {
+        if let Some((origin, read)) = lock(&self.origins).get(dir) {
+            if read.elapsed() < MIN_RECHECK {
+                return origin.clone();
+            }
+        }
+        let origin = settings.cache().and_then(|cache| pacto_oci::origin::lookup(&cache, dir));
+        lock(&self.origins).insert(dir.to_path_buf(), (origin.clone(), Instant::now()));
+        origin
+    }
+
     /// Forgets every baseline: the settings that chose them changed.
     pub fn reset(&self) {
         self.generation.fetch_add(1, Ordering::SeqCst);
         lock(&self.published).clear();
         lock(&self.in_flight).clear();
         lock(&self.memo).clear();
+        lock(&self.origins).clear();
     }
 
     /// The comparison of `version` against `side`, computed once.
@@ -122,9 +139,10 @@ impl State {
     }
 
     /// Drops what is kept for documents that are no longer open.
-    pub fn retain_open(&self, is_open: impl Fn(&Uri) -> bool, is_open_path: impl Fn(&Path) -> bool) {
+    pub fn retain_open(&self, is_open: impl Fn(&Uri) -> bool, open_paths: &[PathBuf]) {
         lock(&self.memo).retain(|(uri, _), _| is_open(uri));
-        lock(&self.heads).retain(|path, _| is_open_path(path));
+        lock(&self.heads).retain(|path, _| open_paths.contains(path));
+        lock(&self.origins).retain(|dir, _| open_paths.iter().any(|it| it.parent() == Some(dir.as_path())));
     }
 }
 

@@ -58,7 +58,7 @@ pub fn document_changed(backend: &Backend, uri: &Uri) {
 /// Comparisons and HEAD texts are kept for open documents only.
 fn forget_closed(session: &Session) {
     let open_paths: Vec<PathBuf> = session.documents.iter().filter_map(|it| it.path.clone()).collect();
-    session.lens.retain_open(|uri| session.documents.contains_key(uri), |path| open_paths.iter().any(|it| it == path));
+    session.lens.retain_open(|uri| session.documents.contains_key(uri), &open_paths);
 }
 
 /// The settings changed (publish repositories, registry): fetch the baselines again.
@@ -157,9 +157,12 @@ fn lenses(session: &Session, uri: &Uri, analysis: &Analysis, encoding: Encoding)
     out
 }
 
-/// The publish repository of a document, from its text, its path and the settings.
+/// The publish repository of a document, from its text, its path and the settings, else where
+/// `pacto pull` extracted it from.
 fn repository(session: &Session, rope: &Rope, path: Option<&Path>) -> Option<String> {
-    publish::repository(rope, path, &session.settings(), &session.workspace_folders())
+    let settings = session.settings();
+    publish::repository(rope, path, &settings, &session.workspace_folders())
+        .or_else(|| session.lens.origin(path?.parent()?, &settings))
 }
 
 fn published_comparison(session: &Session, uri: &Uri, analysis: &Analysis) -> Option<(Arc<Side>, Arc<Comparison>)> {

@@ -20,13 +20,12 @@ pub const HOW_TO_SET: &str = "pacto: no publish repository is known for this con
 `# pacto:publish oci://<registry>/<repository>` to the contract, or map a glob to the repository in the \
 setting `pacto.publish.repository` (for example { \"**/pacto.yaml\": \"oci://ghcr.io/acme/payments-api\" }).";
 
-/// The document's comment wins: it travels with the file. Then the settings, in glob order, then
-/// where the bundle was pulled from.
+/// The document's comment wins: it travels with the file. Then the settings, in glob order. (Where the
+/// bundle was pulled from comes last, read from the cache by `State::origin`.)
 pub fn repository(text: &Rope, path: Option<&Path>, settings: &Settings, folders: &[PathBuf]) -> Option<String> {
     comment(text).or_else(|| {
         let path = path?;
-        let configured = settings.publish_repository.iter().find(|(glob, _)| matches(glob, path, folders));
-        configured.map(|(_, it)| it.clone()).or_else(|| pacto_oci::origin::lookup(&settings.cache()?, path.parent()?))
+        settings.publish_repository.iter().find(|(glob, _)| matches(glob, path, folders)).map(|(_, it)| it.clone())
     })
 }
 
