@@ -41,6 +41,8 @@ vim.filetype.add({
 -- (`:h vim.treesitter.language.register()`, and nvim-lspconfig's `lsp/buf_ls.lua`). Guarded for builds without it.
 pcall(vim.treesitter.language.register, 'yaml', 'yaml.pacto')
 
+require('pacto.diagnostics').setup()
+
 vim.api.nvim_create_autocmd('LspAttach', {
   group = vim.api.nvim_create_augroup('pacto.attach', { clear = true }),
   desc = 'Create the :Pacto… commands in buffers the pacto server attaches to',
@@ -49,17 +51,19 @@ vim.api.nvim_create_autocmd('LspAttach', {
     if client and client.name == 'pacto' then
       require('pacto.commands').attach(args.buf)
       require('pacto.codelens').attach(args.buf, client)
+      require('pacto.diagnostics').attach(args.buf, client)
     end
   end,
 })
 
 vim.api.nvim_create_autocmd('LspDetach', {
   group = vim.api.nvim_create_augroup('pacto.detach', { clear = true }),
-  desc = 'Stop refreshing the pacto code lenses of a buffer the server left',
+  desc = 'Stop refreshing the pacto code lenses and findings of a buffer the server left',
   callback = function(args)
     local client = vim.lsp.get_client_by_id(args.data.client_id)
     if client and client.name == 'pacto' then
       require('pacto.codelens').detach(args.buf)
+      require('pacto.diagnostics').detach(args.buf)
     end
   end,
 })

@@ -7,7 +7,7 @@ nvim_dir="$(cd "$(dirname "$0")/.." && pwd)"
 repo="$(cd "$nvim_dir/../.." && pwd)"
 pacto_bin="${PACTO_BIN:-$repo/target/debug/pacto}"
 work="$nvim_dir/tests/.work"
-SUITE=(lsp_test.lua commands_test.lua server_features_test.lua)
+SUITE=(lsp_test.lua commands_test.lua server_features_test.lua workspace_test.lua)
 if (($#)); then files=("$@"); else files=("${SUITE[@]}"); fi
 lua_files=$(printf "'$nvim_dir/tests/%s', " "${files[@]}")
 # The whole run is killed after this, so a stuck server or wait can never hang CI.
@@ -23,6 +23,10 @@ source "$nvim_dir/tests/venv.sh"
 rm -rf "$work"
 mkdir -p "$work/bin"
 cp -r "$nvim_dir/tests/fixtures" "$work/fixtures"
+# Each its own git repository, as a user's project is: the plugin roots one server per repository, and these sit
+# inside pacto's own clone.
+mkdir -p "$work/scratch"
+git init -q "$work/fixtures" && git init -q "$work/scratch"
 # The plugin starts `pacto` from PATH, as a user's setup would.
 ln -s "$(cd "$(dirname "$pacto_bin")" && pwd)/$(basename "$pacto_bin")" "$work/bin/pacto"
 

@@ -54,13 +54,14 @@ impl World {
         Client::start_configured(capabilities, json!({ "pacto": settings }), &all).0
     }
 
-    /// Replaces the registry address and the pushed digests (and their short forms) with names.
+    /// Replaces the registry address, the pushed digests (and their short forms) and ages ("3 s ago", which
+    /// depend on the machine's speed) with names.
     fn redact(&self, text: &str) -> String {
         let mut out = text.replace(self.addr(), "REGISTRY");
         for (tag, digest) in &self.digests {
             out = out.replace(&digest[7..], &format!("<{tag}>")).replace(&digest[7..19], &format!("<{tag}>"));
         }
-        out
+        redact_ages(&out)
     }
 }
 
@@ -143,7 +144,7 @@ fn hover(client: &mut Client, uri: &str, position: Value) -> String {
         return "null".to_owned();
     }
     let text = format!("{}\n{}", range_text(&result["range"]), result["contents"]["value"].as_str().unwrap());
-    regex_free_age(&text)
+    redact_ages(&text)
 }
 
 fn pulled_diagnostics(client: &mut Client, uri: &str) -> String {
@@ -251,7 +252,7 @@ fn dependencies_resolved_against_the_registry() {
 
             → `2.0.0` · `sha256:<2.0.0>`
 
-            From the registry.
+            From the registry, N s ago.
 
             **billing** 2.0.0 · owner `team/billing`
 
@@ -269,7 +270,7 @@ fn dependencies_resolved_against_the_registry() {
 
             → `1.0.0` · `sha256:<1.0.0>` (highest tag within `~1.0.0`)
 
-            From the registry.
+            From the registry, N s ago.
 
             **billing** 1.0.0 · owner `team/billing`
 
@@ -307,28 +308,14 @@ fn dependencies_resolved_against_the_registry() {
     );
 
     // Inlay hints after each resolved ref.
-    let hints = client.request(
-        "textDocument/inlayHint",
-        json!({"textDocument": {"uri": uri}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 30, "character": 0}}}),
-    );
-    let hints: String = hints
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|it| {
-            let (line, character) =
-                (it["position"]["line"].as_u64().unwrap(), it["position"]["character"].as_u64().unwrap());
-            format!("{}:{} {}\n", line + 1, character + 1, it["label"].as_str().unwrap())
-        })
-        .collect();
     check(
         &world,
-        &hints,
+        &hint_tooltips(&mut client, &uri),
         expect![[r#"
-            6:50 → 2.0.0 · sha256:<2.0.0>
-            8:44 → 1.0.0 · sha256:<1.0.0>
-            10:50 → 1.1.0 · sha256:<1.1.0>
-            18:50 → 1.0.0 · sha256:<1.0.0>
+            6:50 → 2.0.0 · sha256:<2.0.0> | From the registry, N s ago.
+            8:44 → 1.0.0 · sha256:<1.0.0> | From the registry, N s ago.
+            10:50 → 1.1.0 · sha256:<1.1.0> | From the registry, N s ago.
+            18:50 → 1.0.0 · sha256:<1.0.0> | From the registry, N s ago.
         "#]],
     );
 
@@ -492,7 +479,7 @@ fn a_stopped_registry_answers_from_the_cache_and_says_so() {
     );
     let uri = open(&mut client, &world, &text);
     let position = at(&text, "billing", 0);
-    assert!(hover(&mut client, &uri, position.clone()).contains("\n\nFrom the registry.\n\n"));
+    assert!(hover(&mut client, &uri, position.clone()).contains("\n\nFrom the registry, N s ago.\n\n"));
 
     world.registry.stop();
     let edited = format!("{text}# edited\n");
@@ -508,7 +495,7 @@ fn a_stopped_registry_answers_from_the_cache_and_says_so() {
 
             → `2.1.0` · `sha256:<2.1.0>` (highest tag within `^2.0.0`)
 
-            From the cache, stored N s ago. The registry REGISTRY could not be reached.
+            Cached N s ago · registry REGISTRY unreachable: connection refused.
 
             **billing** 2.1.0 · owner `team/billing`
 
@@ -526,17 +513,92 @@ fn a_stopped_registry_answers_from_the_cache_and_says_so() {
     client.shutdown();
 }
 
+#[test]
+fn a_registry_gone_within_the_time_to_live_marks_what_it_answered_before_as_cached() {
+    // Issue #13: within the default time to live nothing asks the registry again, but once any request to it
+    // fails, hover and the inlay hint's tooltip say the data is cached, since when, and why the registry is gone.
+    let mut world = billing_world();
+    let mut client = world.server(json!({}), &[]);
+    let text = format!(
+        "pactoVersion: \"1.0\"\nservice:\n  name: app\n  version: 1.0.0\ndependencies:\n  - ref: oci://{}/acme/billing:2.0.0\n    compatibility: \"^2.0.0\"\n",
+        world.addr()
+    );
+    let uri = open(&mut client, &world, &text);
+    let position = at(&text, "billing", 0);
+    let origin = |answer: &str| answer.split("\n\n").nth(2).unwrap_or_default().to_owned();
+    check(&world, &origin(&hover(&mut client, &uri, position.clone())), expect!["From the registry, N s ago."]);
+    check(
+        &world,
+        &hint_tooltips(&mut client, &uri),
+        expect![[r#"
+        6:50 → 2.0.0 · sha256:<2.0.0> | From the registry, N s ago.
+    "#]],
+    );
+
+    world.registry.stop();
+    // A ref nothing resolved yet: its resolution finds the registry gone.
+    let edited = format!("{text}  - ref: oci://{}/acme/billing:1.0.0\n    compatibility: \"^1.0.0\"\n", world.addr());
+    change(&mut client, &uri, 2, &edited);
+    wait_resolved(&mut client);
+    check(
+        &world,
+        &origin(&hover(&mut client, &uri, position)),
+        expect!["Cached N s ago · registry REGISTRY unreachable: connection refused."],
+    );
+    check(
+        &world,
+        &hint_tooltips(&mut client, &uri),
+        expect![[r#"
+        6:50 → 2.0.0 · sha256:<2.0.0> | Cached N s ago · registry REGISTRY unreachable: connection refused.
+    "#]],
+    );
+    client.shutdown();
+}
+
+/// `line:character label | tooltip` of each inlay hint in the first 30 lines.
+fn hint_tooltips(client: &mut Client, uri: &str) -> String {
+    let hints = client.request(
+        "textDocument/inlayHint",
+        json!({"textDocument": {"uri": uri}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 30, "character": 0}}}),
+    );
+    hints
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|it| {
+            let (line, character) =
+                (it["position"]["line"].as_u64().unwrap(), it["position"]["character"].as_u64().unwrap());
+            let tooltip = it["tooltip"].as_str().unwrap_or("-");
+            format!("{}:{} {} | {}\n", line + 1, character + 1, it["label"].as_str().unwrap(), tooltip)
+        })
+        .collect()
+}
+
 /// `lines` added at the end of `dependencies`, just before `runtime:`.
 fn insert(text: &str, lines: &str) -> String {
     text.replacen("runtime:\n", &format!("{lines}runtime:\n"), 1)
 }
 
-/// "stored 3 s ago" → "stored N s ago": the age depends on the machine's speed.
-fn regex_free_age(text: &str) -> String {
-    let Some(at) = text.find("stored ") else { return text.to_owned() };
-    let rest = &text[at + 7..];
-    let digits = rest.chars().take_while(char::is_ascii_digit).count();
-    format!("{}stored N{}", &text[..at], &rest[digits..])
+/// "3 s ago", "2 min ago" → "N s ago": ages depend on the machine's speed.
+fn redact_ages(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(" ago") {
+        let before = &rest[..at];
+        let unit_at = before.rfind(' ').map_or(0, |it| it + 1);
+        let number = before[..unit_at.saturating_sub(1)].rsplit(' ').next().unwrap_or("");
+        let unit = &before[unit_at..];
+        if ["s", "min", "h", "d"].contains(&unit) && !number.is_empty() && number.chars().all(|it| it.is_ascii_digit())
+        {
+            out.push_str(&before[..unit_at - 1 - number.len()]);
+            out.push_str("N s ago");
+        } else {
+            out.push_str(&rest[..at + 4]);
+        }
+        rest = &rest[at + 4..];
+    }
+    out.push_str(rest);
+    out
 }
 
 #[test]
@@ -603,18 +665,18 @@ fn a_private_registry_needs_credentials() {
         &world,
         &hover(&mut client, &uri, at(&text, "ledger", 0)),
         expect![[r#"
-        6:10-6:43
-        **`oci://REGISTRY/acme/ledger`**
+            6:10-6:43
+            **`oci://REGISTRY/acme/ledger`**
 
-        → `1.2.0` · `sha256:<1.2.0>` (highest tag within `^1.0.0`)
+            → `1.2.0` · `sha256:<1.2.0>` (highest tag within `^1.0.0`)
 
-        From the registry.
+            From the registry, N s ago.
 
-        **ledger** 1.2.0 · owner `team/ledger`
+            **ledger** 1.2.0 · owner `team/ledger`
 
-        - interfaces: `rpc` grpc port 9090
-        - runtime: service, stateful
-        - dependencies: 0"#]],
+            - interfaces: `rpc` grpc port 9090
+            - runtime: service, stateful
+            - dependencies: 0"#]],
     );
     check(&world, &pulled_diagnostics(&mut client, &uri), expect![""]);
     client.shutdown();
@@ -629,7 +691,7 @@ fn going_offline_re_resolves_from_the_cache_only() {
         addr = world.addr()
     );
     let uri = open(&mut client, &world, &text);
-    assert!(hover(&mut client, &uri, at(&text, "billing:2.0.0", 0)).contains("\n\nFrom the registry.\n\n"));
+    assert!(hover(&mut client, &uri, at(&text, "billing:2.0.0", 0)).contains("\n\nFrom the registry, N s ago.\n\n"));
 
     // New settings: what was known is dropped and resolved again, without the network.
     client.notify("workspace/didChangeConfiguration", json!({"settings": {"pacto": {"offline": true}}}));

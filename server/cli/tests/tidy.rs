@@ -55,3 +55,66 @@ fn readme_main_command_names_the_binary() {
         assert!(line.matches("cargo run").count() == line.matches("cargo run --release -p pacto --").count(), "{line}");
     }
 }
+
+/// The programs named by `needle` calls (`Command::new("git")`, `run("openssl", …)`, `vim.system({ 'git', …`)
+/// in `text`.
+fn spawned_programs<'a>(text: &'a str, needle: &str, quote: char, out: &mut Vec<&'a str>) {
+    for (at, _) in text.match_indices(needle) {
+        let rest = &text[at + needle.len()..];
+        let rest = rest.trim_start_matches([' ', '{']);
+        let Some(rest) = rest.strip_prefix(quote) else { continue };
+        let name = &rest[..rest.find(quote).unwrap_or(0)];
+        if !name.is_empty() && name.chars().all(|it| it.is_ascii_alphanumeric() || it == '-' || it == '_') {
+            out.push(name);
+        }
+    }
+}
+
+#[test]
+fn every_program_the_tests_run_is_installed_by_the_test_command() {
+    // scripts/test installs each tool the tests run when it is missing; one missing from its list fails only on a
+    // machine without it (issue #13: docker-registry present, htpasswd not).
+    let tools = std::fs::read_to_string(root().join("scripts/test-tools.sh")).unwrap();
+    let block = tools.split("TEST_TOOLS=(").nth(1).unwrap().split("\n)").next().unwrap();
+    let listed: Vec<&str> = block
+        .lines()
+        .filter_map(|it| it.split('#').next()?.split_whitespace().next())
+        .filter_map(|it| it.split(':').next())
+        .collect();
+    let mut files = Vec::new();
+    rust_files(&root().join("server"), &mut files);
+    let mut texts = Vec::new();
+    for file in &files {
+        let text = std::fs::read_to_string(file).unwrap();
+        let is_test = file.components().any(|it| it.as_os_str() == "tests") || file.ends_with("tests.rs");
+        if is_test {
+            texts.push(text);
+        }
+    }
+    let nvim_tests = root().join("editors/nvim/tests");
+    let mut lua = Vec::new();
+    for entry in std::fs::read_dir(&nvim_tests).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_some_and(|it| it == "lua") {
+            lua.push(std::fs::read_to_string(path).unwrap());
+        }
+    }
+    let mut programs = vec!["docker-registry"];
+    for text in &texts {
+        spawned_programs(text, "Command::new(", '"', &mut programs);
+        spawned_programs(text, "run(", '"', &mut programs);
+    }
+    for text in &lua {
+        spawned_programs(text, "vim.system(", '\'', &mut programs);
+    }
+    programs.sort_unstable();
+    programs.dedup();
+    // Programs the build makes or the test venvs hold, not the system.
+    let built = ["pacto", "pacto-plugin-kubernetes", "nvim", "python", "echo", "sh", "true", "false"];
+    let missing: Vec<&&str> = programs.iter().filter(|it| !built.contains(it) && !listed.contains(it)).collect();
+    assert!(missing.is_empty(), "spawned by tests but not in scripts/test-tools.sh: {missing:?} (listed: {listed:?})");
+    // The scan itself must see what we know the tests run, or it would pass by finding nothing.
+    for expected in ["git", "htpasswd", "openssl", "chromium", "setpriv", "mkfifo", "script", "cp"] {
+        assert!(programs.contains(&expected), "the scan did not find {expected}: {programs:?}");
+    }
+}

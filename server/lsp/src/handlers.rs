@@ -129,6 +129,9 @@ pub fn refresh_from_network(backend: &Backend) {
 /// Re-publishes (push clients) or asks the client to pull again (pull clients).
 fn refresh_diagnostics(backend: &Backend) {
     if backend.session.pull_diagnostics() {
+        if !ClientSupport::get(&backend.session.client.diagnostic_refresh) {
+            return;
+        }
         let client = backend.client.clone();
         tokio::spawn(async move {
             if let Err(err) = client.workspace_diagnostic_refresh().await {

@@ -54,6 +54,8 @@ impl LanguageServer for Backend {
         ClientSupport::set(&support.inlay_hint_refresh, inlay_refresh.unwrap_or(false));
         let lens_refresh = workspace.and_then(|it| it.code_lens.as_ref()).and_then(|it| it.refresh_support);
         ClientSupport::set(&support.code_lens_refresh, lens_refresh.unwrap_or(false));
+        let diagnostic_refresh = workspace.and_then(|it| it.diagnostics.as_ref()).and_then(|it| it.refresh_support);
+        ClientSupport::set(&support.diagnostic_refresh, diagnostic_refresh.unwrap_or(false));
         let progress = params.capabilities.window.as_ref().and_then(|it| it.work_done_progress);
         ClientSupport::set(&support.work_done_progress, progress.unwrap_or(false));
         if let Some(options) = &params.initialization_options {

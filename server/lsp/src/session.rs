@@ -35,6 +35,9 @@ pub struct ClientSupport {
     pub configuration: AtomicBool,
     pub inlay_hint_refresh: AtomicBool,
     pub code_lens_refresh: AtomicBool,
+    /// `workspace/diagnostic/refresh` is handled: a pull client that does not say so (Neovim 0.11 without our
+    /// plugin's configuration) answers it with an error and pulls nothing.
+    pub diagnostic_refresh: AtomicBool,
     /// `$/progress` with `window/workDoneProgress/create`.
     pub work_done_progress: AtomicBool,
     /// The client serves `pacto-diff:` documents through `pacto/diffDocument` (initializationOptions

@@ -155,6 +155,32 @@ impl RegistryError {
     pub fn is_unreachable(&self) -> bool {
         matches!(self, RegistryError::Unreachable { .. } | RegistryError::Timeout { .. })
     }
+
+    /// Why the registry could not be reached, in a few words for a status line ("connection refused",
+    /// "no answer within 10 s"); `None` for any other error.
+    pub fn unreachable_cause(&self) -> Option<String> {
+        match self {
+            RegistryError::Unreachable { cause, .. } => Some(short_cause(cause)),
+            RegistryError::Timeout { timeout, .. } => Some(format!("no answer within {} s", timeout.as_secs_f32())),
+            _ => None,
+        }
+    }
+}
+
+/// The innermost cause of a chain of `outer: inner: innermost (os error N)` messages (how reqwest and hyper
+/// word a failed connection), lowercased: what a person needs at a glance; the full chain stays in the logs
+/// and the `REGISTRY_UNREACHABLE` diagnostic.
+pub fn short_cause(cause: &str) -> String {
+    let innermost = cause.rsplit(": ").next().unwrap_or(cause).trim();
+    let innermost = match innermost.rfind(" (os error ") {
+        Some(at) if innermost.ends_with(')') => &innermost[..at],
+        _ => innermost,
+    };
+    let mut chars = innermost.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => cause.to_owned(),
+    }
 }
 
 /// An OS error as a lowercase phrase without the `(os error N)` suffix, as the reference words them.
@@ -200,7 +226,7 @@ const MAX_REASON_CHARS: usize = 120;
 mod tests {
     use std::io;
 
-    use super::reason;
+    use super::{reason, short_cause};
 
     #[test]
     fn reason_is_lowercase_without_the_os_error_number() {
@@ -216,5 +242,17 @@ mod tests {
         assert_eq!(reason(&io::Error::other(at_limit.clone())), at_limit);
         let over_limit = "x".repeat(super::MAX_REASON_CHARS + 1);
         assert_eq!(reason(&io::Error::other(over_limit)), format!("{at_limit}…"));
+    }
+
+    #[test]
+    fn short_cause_is_the_innermost_cause_in_lowercase() {
+        let refused = "error sending request for url (http://127.0.0.1:5000/v2/a/b/tags/list?n=1000): client error \
+                       (Connect): tcp connect error: Connection refused (os error 111)";
+        assert_eq!(short_cause(refused), "connection refused");
+        let dns = "error sending request for url (https://nowhere.invalid/v2/): client error (Connect): dns error: \
+                   failed to lookup address information: Name or service not known";
+        assert_eq!(short_cause(dns), "name or service not known");
+        assert_eq!(short_cause("no answer within 0.5 s"), "no answer within 0.5 s");
+        assert_eq!(short_cause(""), "");
     }
 }

@@ -29,6 +29,8 @@ pub struct Fetched {
     pub digest: Digest,
     pub bundle: Bundle,
     pub source: Source,
+    /// Why the registry could not be reached, when the network was tried and the cache stood in.
+    pub unreachable: Option<String>,
 }
 
 /// The reference unchanged when it names a tag or digest; otherwise with the repository's highest semver
@@ -69,7 +71,7 @@ pub async fn fetch(
         let digest = reference.digest.clone().or_else(|| tag_digest(cache, &key, Network::Online));
         if let Some(digest) = digest {
             if let Some(bundle) = from_cache(cache, &digest, limits) {
-                return Ok(Fetched { digest, bundle, source: Source::Cache });
+                return Ok(Fetched { digest, bundle, source: Source::Cache, unreachable: None });
             }
         }
     }
@@ -82,7 +84,7 @@ pub async fn fetch(
                     let _ = cache.put_tag(&key, &pulled.digest);
                 }
             }
-            Ok(Fetched { digest: pulled.digest, bundle: pulled.bundle, source: Source::Registry })
+            Ok(Fetched { digest: pulled.digest, bundle: pulled.bundle, source: Source::Registry, unreachable: None })
         }
         Err(err) if err.is_unreachable() => {
             let stale = cache.and_then(|cache| {
@@ -90,7 +92,9 @@ pub async fn fetch(
                 from_cache(cache, &digest, limits).map(|bundle| (digest, bundle))
             });
             match stale {
-                Some((digest, bundle)) => Ok(Fetched { digest, bundle, source: Source::StaleCache }),
+                Some((digest, bundle)) => {
+                    Ok(Fetched { digest, bundle, source: Source::StaleCache, unreachable: err.unreachable_cause() })
+                }
                 None => Err(err),
             }
         }

@@ -171,6 +171,15 @@ pub struct Resolver {
     /// the first one's answer (and its source) rather than reading it back from the disk cache.
     fetched: Mutex<HashMap<String, Dated<Arc<Fetched>>>>,
     permits: Mutex<HashMap<String, Arc<Semaphore>>>,
+    /// What the last request to each registry told: answers kept from earlier say so when it has gone away.
+    contacts: Mutex<HashMap<String, Contact>>,
+}
+
+/// The last request to a registry: when, and why it did not reach the registry (`None`: it answered).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Contact {
+    pub at: Instant,
+    pub unreachable: Option<String>,
 }
 
 impl Resolver {
@@ -184,6 +193,7 @@ impl Resolver {
             fetches: Mutex::default(),
             fetched: Mutex::default(),
             permits: Mutex::default(),
+            contacts: Mutex::default(),
         }
     }
 
@@ -312,7 +322,9 @@ impl Resolver {
         let repository = reference.clone();
         let result = shared(&self.tag_requests, &key, || async {
             let _permit = self.permit(&repository.registry).await;
-            let tags = self.client.list_tags(&repository).await.map_err(|err| {
+            let listed = self.client.list_tags(&repository).await;
+            self.note_contact(&repository.registry, listed.as_ref().err().and_then(RegistryError::unreachable_cause));
+            let tags = listed.map_err(|err| {
                 Failure::from_registry(err, &repository, |it| Failure::RepositoryNotFound {
                     repository: it.repository_path(),
                 })
@@ -331,6 +343,16 @@ impl Resolver {
             },
             Err(err) => Err(err),
         }
+    }
+
+    /// The last request made to `registry` (`host[:port]`) by this resolver, if any.
+    pub fn last_contact(&self, registry: &str) -> Option<Contact> {
+        lock(&self.contacts).get(registry).cloned()
+    }
+
+    /// Records how a request to `registry` went: reached (whatever it answered), or not and why.
+    fn note_contact(&self, registry: &str, unreachable: Option<String>) {
+        lock(&self.contacts).insert(registry.to_owned(), Contact { at: Instant::now(), unreachable });
     }
 
     /// The tags last listed for `registry/repository`, whatever their age; never the network.
@@ -386,11 +408,17 @@ impl Resolver {
         }
         shared(&self.fetches, &key, || async {
             let _permit = self.permit(&reference.registry).await;
-            let fetched = fetch::fetch(&self.client, self.cache.as_ref(), reference, &self.options.limits)
-                .await
-                .map_err(|err| {
-                    Failure::from_registry(err, reference, |it| Failure::TagNotFound { reference: it.to_string() })
-                })?;
+            let fetched = fetch::fetch(&self.client, self.cache.as_ref(), reference, &self.options.limits).await;
+            // A cached answer within its time to live asked nothing of the registry, so it tells nothing.
+            match &fetched {
+                Ok(it) if it.source == Source::Registry => self.note_contact(&reference.registry, None),
+                Ok(it) if it.unreachable.is_some() => self.note_contact(&reference.registry, it.unreachable.clone()),
+                Ok(_) => {}
+                Err(err) => self.note_contact(&reference.registry, err.unreachable_cause()),
+            }
+            let fetched = fetched.map_err(|err| {
+                Failure::from_registry(err, reference, |it| Failure::TagNotFound { reference: it.to_string() })
+            })?;
             let fetched = Arc::new(fetched);
             if fetched.source != Source::StaleCache {
                 lock(&self.fetched).insert(reference.to_string(), (fetched.clone(), Instant::now()));
@@ -408,7 +436,8 @@ impl Resolver {
             reference.digest.clone().or_else(|| entry.as_ref().map(|it| it.digest.clone())).ok_or_else(offline)?;
         let bundle = fetch::from_cache(cache, &digest, &self.options.limits).ok_or_else(offline)?;
         let stale = entry.is_some_and(|it| it.stale);
-        Ok(Fetched { digest, bundle, source: if stale { Source::StaleCache } else { Source::Cache } })
+        let source = if stale { Source::StaleCache } else { Source::Cache };
+        Ok(Fetched { digest, bundle, source, unreachable: None })
     }
 
     fn resolved(&self, reference: Reference, fetched: Arc<Fetched>, tags: Option<TagList>) -> Resolved {

@@ -6,12 +6,28 @@ local VERSION_TIMEOUT_MS = 5000
 -- A registry that has not answered `GET /v2/` within this is reported unreachable; health must stay quick.
 M.REGISTRY_TIMEOUT_S = 3
 
---- The `pacto` settings of the running client, else of the config.
+--- The `pacto` settings of the running clients (one per repository: each may name its own registries) merged, else
+--- of the config: every registry any of them names, and `offline` only when all are.
 ---@return table
 local function settings()
-  local client = vim.lsp.get_clients({ name = 'pacto' })[1]
-  local all = client and client.settings or (vim.lsp.config.pacto or {}).settings or {}
-  return type(all.pacto) == 'table' and all.pacto or {}
+  local all = {}
+  for _, client in ipairs(vim.lsp.get_clients({ name = 'pacto' })) do
+    local pacto = vim.tbl_get(client.settings or {}, 'pacto')
+    table.insert(all, type(pacto) == 'table' and pacto or {})
+  end
+  if #all == 0 then
+    local pacto = vim.tbl_get(vim.lsp.config.pacto or {}, 'settings', 'pacto')
+    return type(pacto) == 'table' and pacto or {}
+  end
+  local merged = { registry = { insecure = {} }, publish = { repository = {} }, offline = true }
+  for _, pacto in ipairs(all) do
+    vim.list_extend(merged.registry.insecure, vim.tbl_get(pacto, 'registry', 'insecure') or {})
+    for _, repository in pairs(vim.tbl_get(pacto, 'publish', 'repository') or {}) do
+      table.insert(merged.publish.repository, repository)
+    end
+    merged.offline = merged.offline and pacto.offline == true
+  end
+  return merged
 end
 
 --- The registries the settings name: the hosts of `publish.repository` and `registry.insecure`, sorted, each

@@ -93,6 +93,22 @@ pub fn known_fields(path: &FieldPath) -> Option<&'static [&'static str]> {
     })
 }
 
+/// `math.MaxInt64` as yaml.v3 compares a float with it: converted to a float, so 2^63.
+const MAX_INT_AS_FLOAT: f64 = i64::MAX as f64;
+
+/// A value as yaml.v3 quotes it in a type error: past 10 bytes, its first 7 and `...`.
+fn shortened(text: &str) -> String {
+    if text.len() <= 10 {
+        return text.to_owned();
+    }
+    // yaml.v3 cuts at byte 7 even inside a character; we cut before that character.
+    let mut end = 7;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}...", &text[..end])
+}
+
 struct Decoder {
     errors: Vec<DecodeError>,
 }
@@ -119,7 +135,9 @@ impl Decoder {
 
     fn cannot_unmarshal(&mut self, node: &Node, path: &FieldPath, into: &str) {
         let (what, span) = match &node.kind {
-            NodeKind::Scalar(scalar) => (format!("{} `{}`", scalar.value.tag_name(), scalar.text), node.span),
+            NodeKind::Scalar(scalar) => {
+                (format!("{} `{}`", scalar.value.tag_name(), shortened(&scalar.text)), node.span)
+            }
             _ => (node.tag_name().to_owned(), node.head_span()),
         };
         self.error(span, path, format!("cannot unmarshal {what} into {into}"));
@@ -168,8 +186,9 @@ impl Decoder {
         let value = match node.as_scalar().map(|it| &it.value) {
             Some(ScalarValue::Null) => return None,
             Some(ScalarValue::Int(it)) => *it,
-            // yaml.v3 truncates a float into an int field; the schema then reports it (spec §2.2).
-            Some(ScalarValue::Float(it)) if it.is_finite() => it.trunc() as i64,
+            // yaml.v3 truncates a float into an int field; the schema then reports it (spec §2.2). A float
+            // beyond the int range is refused at parse time, as yaml.v3 refuses it.
+            Some(ScalarValue::Float(it)) if it.is_finite() && *it <= MAX_INT_AS_FLOAT => it.trunc() as i64,
             _ => {
                 self.cannot_unmarshal(node, &path, "int");
                 return None;

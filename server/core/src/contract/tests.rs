@@ -50,3 +50,31 @@ fn every_decode_fault_is_kept_with_its_span() {
     let missing: Vec<String> = missing_required(&decoded.contract).iter().map(|(path, _)| path.to_string()).collect();
     assert_eq!(missing, ["pactoVersion", "service.name", "service.version"]);
 }
+
+#[test]
+fn int_fields_refuse_numbers_past_the_int_range_as_yaml_v3_does() {
+    // Issue #13, measured on the reference: past i64 an integer is an unsigned !!int, past u64 a !!float; an int
+    // field refuses both at parse time. The value is quoted by its first 7 bytes past 10, and a multi-byte
+    // character is not cut in two.
+    let source = "scaling:\n  replicas: 9223372036854775807\n  min: 9223372036854775808\n  max: 100000000000000000000\nservice: {name: 1.5e300, version: ééééé}\ninterfaces:\n  - {port: -9223372036854775809}\n  - {port: 18446744073709551615}\n  - {port: éééééé}\n";
+    let parse = parse(source);
+    let decoded = from_tree(parse.root.as_ref());
+    let rendered: Vec<String> = decoded
+        .errors
+        .iter()
+        .map(|it| format!("{} {:?} {}", it.path, &source[it.span.start..it.span.end], it.message))
+        .collect();
+    expect![[r#"
+        [
+            "scaling.min \"9223372036854775808\" cannot unmarshal !!int `9223372...` into int",
+            "scaling.max \"100000000000000000000\" cannot unmarshal !!float `1000000...` into int",
+            "interfaces[1].port \"18446744073709551615\" cannot unmarshal !!int `1844674...` into int",
+            "interfaces[2].port \"éééééé\" cannot unmarshal !!str `ééé...` into int",
+        ]
+    "#]]
+    .assert_debug_eq(&rendered);
+    let contract = decoded.contract;
+    assert_eq!(contract.scaling.unwrap().replicas.map(|it| it.value), Some(i64::MAX));
+    // Below i64 yaml.v3 resolves a float, which an int field takes, truncated to the range (then the schema speaks).
+    assert_eq!(contract.interfaces.unwrap()[0].port.as_ref().map(|it| it.value), Some(i64::MIN));
+}

@@ -327,9 +327,10 @@ impl<'t> Builder<'t> {
             "str" | "binary" | "timestamp" => Some(ScalarValue::String),
             "null" => matches!(plain, ScalarValue::Null).then_some(ScalarValue::Null),
             "bool" => matches!(plain, ScalarValue::Bool(_)).then_some(plain),
-            "int" => matches!(plain, ScalarValue::Int(_)).then_some(plain),
+            "int" => matches!(plain, ScalarValue::Int(_) | ScalarValue::Uint(_)).then_some(plain),
             "float" => match plain {
                 ScalarValue::Int(it) => Some(ScalarValue::Float(it as f64)),
+                ScalarValue::Uint(it) => Some(ScalarValue::Float(it as f64)),
                 ScalarValue::Float(_) => Some(plain),
                 _ => None,
             },
@@ -540,8 +541,14 @@ pub fn resolve_plain(text: &str) -> ScalarValue {
         ".nan" | ".NaN" | ".NAN" => return ScalarValue::Float(f64::NAN),
         _ => {}
     }
+    // yaml.v3 tries a signed 64-bit int, then an unsigned one, and only then a float.
     if let Some(int) = parse_int(text) {
-        return ScalarValue::Int(int);
+        if let Ok(int) = i64::try_from(int) {
+            return ScalarValue::Int(int);
+        }
+        if let Ok(uint) = u64::try_from(int) {
+            return ScalarValue::Uint(uint);
+        }
     }
     if is_float(text) {
         if let Ok(float) = text.replace('_', "").parse::<f64>() {
@@ -551,7 +558,8 @@ pub fn resolve_plain(text: &str) -> ScalarValue {
     ScalarValue::String
 }
 
-fn parse_int(text: &str) -> Option<i64> {
+/// The value of an integer literal (decimal, `0x`, `0o`, `0b`, signed); `None` past `i128`.
+fn parse_int(text: &str) -> Option<i128> {
     let (negative, digits) = match text.as_bytes().first()? {
         b'-' => (true, &text[1..]),
         b'+' => (false, &text[1..]),
@@ -570,7 +578,7 @@ fn parse_int(text: &str) -> Option<i64> {
         return None;
     }
     let magnitude = i128::from_str_radix(digits, radix).ok()?;
-    i64::try_from(if negative { -magnitude } else { magnitude }).ok()
+    Some(if negative { -magnitude } else { magnitude })
 }
 
 fn is_float(text: &str) -> bool {

@@ -58,6 +58,9 @@ pub enum ScalarValue {
     Null,
     Bool(bool),
     Int(i64),
+    /// An integer above `i64::MAX` that fits 64 unsigned bits: yaml.v3 still resolves it as `!!int` (as a
+    /// `uint64`), so an int field refuses it at parse time rather than as a float.
+    Uint(u64),
     Float(f64),
     String,
 }
@@ -76,7 +79,7 @@ impl ScalarValue {
         match self {
             ScalarValue::Null => "!!null",
             ScalarValue::Bool(_) => "!!bool",
-            ScalarValue::Int(_) => "!!int",
+            ScalarValue::Int(_) | ScalarValue::Uint(_) => "!!int",
             ScalarValue::Float(_) => "!!float",
             ScalarValue::String => "!!str",
         }

@@ -17,6 +17,7 @@ pub fn to_json(node: &Node) -> Result<Value, JsonError> {
             ScalarValue::Null => Value::Null,
             ScalarValue::Bool(it) => Value::Bool(*it),
             ScalarValue::Int(it) => Value::Number((*it).into()),
+            ScalarValue::Uint(it) => Value::Number((*it).into()),
             ScalarValue::Float(it) => match Number::from_f64(*it) {
                 Some(number) => Value::Number(number),
                 None => {

@@ -10,6 +10,7 @@ use pacto_core::syntax::limits::MAX_CONTRACT_BYTES;
 
 use pacto_core::semver::{Constraint, Version};
 use pacto_oci::Source;
+use pacto_oci::error::short_cause;
 
 use super::resolve::{Found, Key, State, Summary, summary};
 use super::words::describe;
@@ -35,14 +36,17 @@ fn ref_hover(state: &State, at: &At) -> Option<HoverInfo> {
     match state.outcome(key) {
         None => out.push_str(RESOLVING),
         Some(outcome) => match &outcome.result {
-            Ok(found) => out.push_str(&found_markdown(found, key, is_tag_less(&key.reference))),
+            Ok(found) => {
+                let origin = provenance(state, found, outcome.at.elapsed());
+                out.push_str(&found_markdown(found, key, is_tag_less(&key.reference), &origin));
+            }
             Err(failure) => out.push_str(&format!("Not resolved: {failure}")),
         },
     }
     Some(HoverInfo { span: at.span, markdown: out })
 }
 
-fn found_markdown(found: &Found, key: &Key, tag_less: bool) -> String {
+fn found_markdown(found: &Found, key: &Key, tag_less: bool, origin: &str) -> String {
     let resolved = &found.resolved;
     let version = resolved.tag.as_deref().or(found.summary.as_ref().map(|it| it.version.as_str())).unwrap_or("?");
     let mut out = format!("→ `{version}` · `{}`", short_digest(&resolved.digest));
@@ -52,20 +56,52 @@ fn found_markdown(found: &Found, key: &Key, tag_less: bool) -> String {
         out.push_str(&format!(" (highest tag{within})"));
     }
     out.push_str("\n\n");
-    let unreachable = resolved.source == Source::StaleCache || resolved.tags.as_ref().is_some_and(|it| it.stale);
-    out.push_str(&match (resolved.source, resolved.age) {
-        (Source::Registry, _) if !unreachable => "From the registry.".to_owned(),
-        (_, Some(age)) => format!("From the cache, stored {} ago.", age_text(age)),
-        _ => "From the cache.".to_owned(),
-    });
-    if unreachable {
-        out.push_str(&format!(" The registry {} could not be reached.", resolved.reference.registry));
-    }
+    out.push_str(origin);
     if let Some(summary) = &found.summary {
         out.push_str("\n\n");
         out.push_str(&summary_markdown(summary));
     }
     out
+}
+
+/// Where a resolution's data came from and how old it is, for hover and the inlay hint's tooltip: "From the
+/// registry, 3 s ago.", "From the cache, stored 2 min ago.", or, once the registry stopped answering (this
+/// resolution fell back on the cache, or any later request to that registry failed), "Cached 40 s ago · registry
+/// host:5000 unreachable: connection refused." `since` is the time since the resolution landed.
+pub fn provenance(state: &State, found: &Found, since: Duration) -> String {
+    let resolved = &found.resolved;
+    let registry = &resolved.reference.registry;
+    let age = match resolved.source {
+        Source::Registry => Some(since),
+        Source::Cache | Source::StaleCache => resolved.age.map(|it| it + since),
+    };
+    let own_failure = match resolved.source {
+        Source::StaleCache => Some(resolved.tags.as_ref().and_then(|it| it.cause.clone()).unwrap_or_default()),
+        _ => resolved.tags.as_ref().filter(|it| it.stale).map(|it| it.cause.clone().unwrap_or_default()),
+    };
+    let offline = own_failure.as_deref() == Some("offline");
+    // The newest word on the registry wins: a request made since this resolution (failed, or answered again),
+    // else this resolution's own fallback on the cache.
+    let cause = match state.last_contact(registry).filter(|it| it.at.elapsed() < since) {
+        Some(contact) => contact.unreachable,
+        None => own_failure.filter(|_| !offline),
+    };
+    match (cause, age) {
+        (Some(cause), age) => {
+            let cached = match age {
+                Some(age) => format!("Cached {} ago", age_text(age)),
+                None => "Cached".to_owned(),
+            };
+            let cause = if cause.is_empty() { String::new() } else { format!(": {}", short_cause(&cause)) };
+            format!("{cached} · registry {registry} unreachable{cause}.")
+        }
+        (None, Some(age)) if resolved.source == Source::Registry => {
+            format!("From the registry, {} ago.", age_text(age))
+        }
+        (None, Some(age)) if offline => format!("From the cache, stored {} ago (offline).", age_text(age)),
+        (None, Some(age)) => format!("From the cache, stored {} ago.", age_text(age)),
+        (None, None) => "From the cache.".to_owned(),
+    }
 }
 
 /// A local bundle's contract, read from disk: where it is and what it declares.

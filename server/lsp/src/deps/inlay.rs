@@ -2,7 +2,7 @@
 
 use pacto_core::syntax::Span;
 
-use super::hover::short_digest;
+use super::hover::{provenance, short_digest};
 use super::resolve::State;
 use super::{dependency_key, value_span};
 use crate::analysis::Analysis;
@@ -12,6 +12,8 @@ pub struct Hint {
     /// Where the hint goes: just after the ref's value.
     pub offset: usize,
     pub label: String,
+    /// Where the data came from and when (as hover says it).
+    pub tooltip: String,
 }
 
 pub fn hints(analysis: &Analysis, state: &State, within: Span) -> Vec<Hint> {
@@ -37,7 +39,8 @@ pub fn hints(analysis: &Analysis, state: &State, within: Span) -> Vec<Hint> {
             Some(version) => format!("→ {version} · {}", short_digest(&resolved.digest)),
             None => format!("→ {}", short_digest(&resolved.digest)),
         };
-        out.push(Hint { offset: reference.span.end, label });
+        let tooltip = provenance(state, found, outcome.at.elapsed());
+        out.push(Hint { offset: reference.span.end, label, tooltip });
     }
     out
 }

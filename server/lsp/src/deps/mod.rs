@@ -166,7 +166,7 @@ pub async fn inlay_hint(backend: &Backend, params: InlayHintParams) -> Result<Op
                 label: InlayHintLabel::String(it.label),
                 kind: None,
                 text_edits: None,
-                tooltip: None,
+                tooltip: Some(InlayHintTooltip::String(it.tooltip)),
                 padding_left: Some(true),
                 padding_right: None,
                 data: None,

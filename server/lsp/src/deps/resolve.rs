@@ -101,6 +101,11 @@ impl State {
         inner.resolver.as_ref()?.cached_digest(reference)
     }
 
+    /// The last request made to `registry`, and whether it reached it.
+    pub fn last_contact(&self, registry: &str) -> Option<pacto_oci::resolver::Contact> {
+        self.lock().resolver.as_ref()?.last_contact(registry)
+    }
+
     /// Repositories referenced by the workspace's contracts, once scanned.
     pub fn workspace_repositories(&self) -> BTreeSet<String> {
         self.lock().workspace.clone().unwrap_or_default()
