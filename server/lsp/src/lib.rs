@@ -6,6 +6,8 @@ mod cursor;
 mod deps;
 mod document;
 mod features;
+#[cfg(test)]
+mod fixture;
 mod framing;
 mod generate;
 mod handlers;

@@ -7,3 +7,6 @@ pub mod hover;
 pub mod references;
 pub mod structure;
 pub mod symbols;
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,96 @@
+//! Folding ranges, selection ranges and document links.
+
+use expect_test::{Expect, expect};
+
+use super::{BASE, base_at};
+use crate::features::structure::{folding_ranges, links, selection_spans};
+use crate::fixture::{fixture, render_span};
+
+#[test]
+fn folding_ranges_of_the_base_contract() {
+    let it = fixture(BASE);
+    let actual: String = folding_ranges(&it.analysis).iter().map(|(start, end)| format!("{start}..{end}\n")).collect();
+    expect![[r#"
+        1..4
+        5..12
+        6..9
+        10..12
+        13..23
+        15..20
+        17..19
+        21..23
+    "#]]
+    .assert_eq(&actual);
+}
+
+fn check_selection(fixture_text: &str, expect: Expect) {
+    let it = fixture(fixture_text);
+    let actual: String = selection_spans(&it.analysis, it.offset)
+        .iter()
+        .map(|span| format!("{} {:?}\n", it.span(*span), &it.text()[span.start..span.end].lines().next().unwrap_or("")))
+        .collect();
+    expect.assert_eq(&actual);
+}
+
+#[test]
+fn selection_grows_from_a_value_to_the_document() {
+    check_selection(
+        &base_at("ephemeral", 0, 2),
+        expect![[r#"
+        20:19-20:28 "ephemeral"
+        20:7-20:28 "durability: ephemeral"
+        19:7-20:28 "scope: local"
+        18:5-20:28 "persistence:"
+        17:5-21:25 "type: stateless"
+        16:3-21:25 "state:"
+        15:3-24:18 "workload: service"
+        14:1-24:18 "runtime:"
+        1:1-24:18 "pactoVersion: \"1.0\""
+    "#]],
+    );
+}
+
+#[test]
+fn selection_from_a_key() {
+    check_selection(
+        &base_at("owner:", 0, 1),
+        expect![[r#"
+        5:3-5:8 "owner"
+        5:3-5:23 "owner: team/payments"
+        3:3-5:23 "name: payments"
+        2:1-5:23 "service:"
+        1:1-24:18 "pactoVersion: \"1.0\""
+    "#]],
+    );
+}
+
+#[test]
+fn links_to_the_bundle_files_that_exist() {
+    let it = fixture(
+        r#"
+pactoVersion: "1.0"
+interfaces:
+  - name: api
+    type: http
+    contract: interfaces/openapi.yaml
+  - name: rpc
+    type: grpc
+    contract: protos/missing.proto
+configuration:
+  schema: config/schema.json
+//- interfaces/openapi.yaml
+openapi: 3.0.0
+//- config/schema.json
+{}
+"#,
+    );
+    let actual: String = links(&it.analysis)
+        .iter()
+        .map(|(span, path)| format!("{} {}\n", render_span(it.text(), *span), it.relative(path)))
+        .collect();
+    expect![[r#"
+        5:15-5:38 interfaces/openapi.yaml
+        10:11-10:29 config/schema.json
+    "#]]
+    .assert_eq(&actual);
+}
