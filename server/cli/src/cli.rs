@@ -4,7 +4,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::parser::ValueSource;
-use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand};
+use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+use clap_complete::engine::{ArgValueCandidates, CompletionCandidate};
 
 use crate::config;
 
@@ -12,7 +13,13 @@ use crate::config;
 #[command(name = "pacto", about = "Validate, explain and create Pacto service contracts", disable_version_flag = true)]
 pub struct Cli {
     /// Output format: text, json or markdown (anything else is text); for graph also dot or mermaid
-    #[arg(long, global = true, env = "PACTO_OUTPUT_FORMAT", default_value = "text")]
+    #[arg(
+        long,
+        global = true,
+        env = "PACTO_OUTPUT_FORMAT",
+        default_value = "text",
+        add = ArgValueCandidates::new(output_format_candidates)
+    )]
     pub output_format: String,
     /// Debug logging to stderr
     #[arg(short, long, global = true, env = "PACTO_VERBOSE", value_parser = clap::builder::FalseyValueParser::new())]
@@ -95,6 +102,7 @@ pub enum Command {
     /// Generate files from the contract with a plugin (pacto-plugin-<name>)
     Generate {
         /// Plugin name: runs pacto-plugin-<name> from PATH or ~/.config/pacto/plugins/
+        #[arg(add = ArgValueCandidates::new(plugin_candidates))]
         plugin: String,
         /// Bundle directory
         path: Option<String>,
@@ -139,8 +147,19 @@ pub enum Command {
     },
     /// Print the version
     Version,
+    /// Print the shell completion script (e.g. `source <(pacto completion bash)`)
+    Completion { shell: Shell },
     /// Print the contract JSON Schema (Draft 2020-12), e.g. for yaml-language-server
     Schema,
+}
+
+/// The shells the reference's `pacto completion` answers for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+    Powershell,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -175,6 +194,32 @@ impl Cli {
         }
         Err(format!("--output-format {format} is only for pacto graph; this command prints text, json or markdown"))
     }
+}
+
+/// The command's definition, for the completion engine.
+pub fn command() -> clap::Command {
+    Cli::command()
+}
+
+/// What `--output-format` takes, offered by completion; the flag itself accepts anything (unknown
+/// values mean text, as in the reference), so these are candidates rather than possible values.
+fn output_format_candidates() -> Vec<CompletionCandidate> {
+    [
+        ("text", "for people (the default)"),
+        ("json", "the reference's JSON"),
+        ("markdown", "diff only; text elsewhere"),
+        ("sarif", "diff only: a SARIF 2.1.0 log"),
+        ("dot", "graph only: Graphviz"),
+        ("mermaid", "graph only: a Mermaid flowchart"),
+    ]
+    .into_iter()
+    .map(|(name, help)| CompletionCandidate::new(name).help(Some(help.into())))
+    .collect()
+}
+
+/// The plugins installed now, found where `pacto generate` would look for them.
+fn plugin_candidates() -> Vec<CompletionCandidate> {
+    crate::plugin::installed().into_iter().map(CompletionCandidate::new).collect()
 }
 
 impl Cli {
