@@ -1,14 +1,25 @@
 //! Command-line arguments: the reference's commands and global flags (spec §7.1).
 
+use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::parser::ValueSource;
+use clap::{ArgMatches, CommandFactory, FromArgMatches, Parser, Subcommand, ValueEnum};
+use clap_complete::engine::{ArgValueCandidates, CompletionCandidate};
+
+use crate::config;
 
 #[derive(Debug, Parser)]
 #[command(name = "pacto", about = "Validate, explain and create Pacto service contracts", disable_version_flag = true)]
 pub struct Cli {
     /// Output format: text, json or markdown (anything else is text); for graph also dot or mermaid
-    #[arg(long, global = true, env = "PACTO_OUTPUT_FORMAT", default_value = "text")]
+    #[arg(
+        long,
+        global = true,
+        env = "PACTO_OUTPUT_FORMAT",
+        default_value = "text",
+        add = ArgValueCandidates::new(output_format_candidates)
+    )]
     pub output_format: String,
     /// Debug logging to stderr
     #[arg(short, long, global = true, env = "PACTO_VERBOSE", value_parser = clap::builder::FalseyValueParser::new())]
@@ -16,8 +27,8 @@ pub struct Cli {
     /// Disable the bundle cache
     #[arg(long, global = true, env = "PACTO_NO_CACHE", value_parser = clap::builder::FalseyValueParser::new())]
     pub no_cache: bool,
-    /// Explicit config file
-    #[arg(long, global = true, env = "PACTO_CONFIG")]
+    /// Config file (YAML: output-format, no-cache, verbose; default ~/.config/pacto/pacto.yaml)
+    #[arg(long, global = true, env = "PACTO_CONFIG", value_hint = clap::ValueHint::FilePath)]
     pub config: Option<String>,
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -91,6 +102,7 @@ pub enum Command {
     /// Generate files from the contract with a plugin (pacto-plugin-<name>)
     Generate {
         /// Plugin name: runs pacto-plugin-<name> from PATH or ~/.config/pacto/plugins/
+        #[arg(add = ArgValueCandidates::new(plugin_candidates))]
         plugin: String,
         /// Bundle directory
         path: Option<String>,
@@ -135,8 +147,19 @@ pub enum Command {
     },
     /// Print the version
     Version,
+    /// Print the shell completion script (e.g. `source <(pacto completion bash)`)
+    Completion { shell: Shell },
     /// Print the contract JSON Schema (Draft 2020-12), e.g. for yaml-language-server
     Schema,
+}
+
+/// The shells the reference's `pacto completion` answers for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+    Powershell,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -173,20 +196,78 @@ impl Cli {
     }
 }
 
-/// Parses the arguments; usage errors exit 1 (not clap's 2), help exits 0, as the reference.
+/// The command's definition, for the completion engine.
+pub fn command() -> clap::Command {
+    Cli::command()
+}
+
+/// What `--output-format` takes, offered by completion; the flag itself accepts anything (unknown
+/// values mean text, as in the reference), so these are candidates rather than possible values.
+fn output_format_candidates() -> Vec<CompletionCandidate> {
+    [
+        ("text", "for people (the default)"),
+        ("json", "the reference's JSON"),
+        ("markdown", "diff only; text elsewhere"),
+        ("sarif", "diff only: a SARIF 2.1.0 log"),
+        ("dot", "graph only: Graphviz"),
+        ("mermaid", "graph only: a Mermaid flowchart"),
+    ]
+    .into_iter()
+    .map(|(name, help)| CompletionCandidate::new(name).help(Some(help.into())))
+    .collect()
+}
+
+/// The plugins installed now, found where `pacto generate` would look for them.
+fn plugin_candidates() -> Vec<CompletionCandidate> {
+    crate::plugin::installed().into_iter().map(CompletionCandidate::new).collect()
+}
+
+impl Cli {
+    /// Fills from the config file what no flag and no environment variable set: viper's order,
+    /// flag > environment > file > default.
+    fn apply_config(&mut self, matches: &ArgMatches) -> Result<(), String> {
+        // The language server's settings come from the editor: a broken config file must not keep
+        // an editor from starting it.
+        if matches!(self.command, Some(Command::Lsp { .. })) {
+            return Ok(());
+        }
+        let home = std::env::var_os("HOME").filter(|it| !it.is_empty()).map(PathBuf::from);
+        let Some((path, required)) = config::path(self.config.as_deref(), home.as_deref()) else {
+            return Ok(());
+        };
+        let settings = config::read(&path, required)?;
+        let unset =
+            |id: &str| !matches!(matches.value_source(id), Some(ValueSource::CommandLine | ValueSource::EnvVariable));
+        if let Some(format) = settings.output_format.filter(|_| unset("output_format")) {
+            self.output_format = format;
+        }
+        if let Some(no_cache) = settings.no_cache.filter(|_| unset("no_cache")) {
+            self.no_cache = no_cache;
+        }
+        if let Some(verbose) = settings.verbose.filter(|_| unset("verbose")) {
+            self.verbose = verbose;
+        }
+        Ok(())
+    }
+}
+
+/// Parses the arguments and the config file; usage errors exit 1 (not clap's 2), help exits 0, as
+/// the reference.
 pub fn parse() -> Result<Cli, ExitCode> {
-    match Cli::try_parse() {
-        Ok(cli) => match cli.check_output_format() {
-            Ok(()) => Ok(cli),
-            Err(err) => {
-                eprintln!("{err}");
-                Err(ExitCode::FAILURE)
-            }
-        },
+    let parsed = Cli::command().try_get_matches().and_then(|matches| Ok((Cli::from_arg_matches(&matches)?, matches)));
+    let (mut cli, matches) = match parsed {
+        Ok(it) => it,
         Err(err) => {
             let code = if err.use_stderr() { ExitCode::FAILURE } else { ExitCode::SUCCESS };
             let _ = err.print();
-            Err(code)
+            return Err(code);
+        }
+    };
+    match cli.apply_config(&matches).and_then(|()| cli.check_output_format()) {
+        Ok(()) => Ok(cli),
+        Err(err) => {
+            eprintln!("{err}");
+            Err(ExitCode::FAILURE)
         }
     }
 }

@@ -2,6 +2,7 @@
 
 mod cli;
 mod commands;
+mod config;
 mod load;
 mod log;
 mod plugin;
@@ -12,6 +13,8 @@ use std::io::Write;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // A completion call-back from the script `pacto completion <shell>` printed: answers and exits.
+    clap_complete::CompleteEnv::with_factory(cli::command).var(commands::completion::COMPLETE_VAR).complete();
     let cli = match cli::parse() {
         Ok(cli) => cli,
         Err(code) => return code,

@@ -20,25 +20,56 @@ pub const PLUGIN_TIMEOUT: Duration = Duration::from_secs(60);
 
 /// Where the plugin was found.
 pub fn discover(name: &str) -> Result<PathBuf, String> {
-    let binary = format!("pacto-plugin-{name}");
-    let on_path = std::env::var_os("PATH")
-        .and_then(|paths| std::env::split_paths(&paths).map(|dir| dir.join(&binary)).find(|it| is_executable_file(it)));
-    if let Some(found) = on_path {
-        return Ok(found);
+    let binary = format!("{PLUGIN_PREFIX}{name}");
+    let found =
+        search_dirs().into_iter().map(|(dir, usable)| (dir.join(&binary), usable)).find(|(it, usable)| usable(it));
+    match found {
+        Some((path, _)) => Ok(path),
+        None => {
+            Err(format!("plugin {} not found (looked for {binary} in $PATH and ~/.config/pacto/plugins/)", quote(name)))
+        }
+    }
+}
+
+/// The names of every plugin `discover` would find, sorted, for shell completion.
+pub fn installed() -> Vec<String> {
+    let mut names: Vec<String> = search_dirs()
+        .into_iter()
+        .filter_map(|(dir, usable)| Some((std::fs::read_dir(dir).ok()?, usable)))
+        .flat_map(|(entries, usable)| {
+            entries.filter_map(move |entry| {
+                let entry = entry.ok()?;
+                let name = entry.file_name().to_str()?.strip_prefix(PLUGIN_PREFIX)?.to_owned();
+                (!name.is_empty() && usable(&entry.path())).then_some(name)
+            })
+        })
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
+const PLUGIN_PREFIX: &str = "pacto-plugin-";
+
+/// Whether a file found in a plugin directory can be run as a plugin.
+type Usable = fn(&Path) -> bool;
+
+/// The directories searched for plugins, in order, each with the test a file there must pass.
+fn search_dirs() -> Vec<(PathBuf, Usable)> {
+    let mut dirs: Vec<(PathBuf, Usable)> = Vec::new();
+    if let Some(paths) = std::env::var_os("PATH") {
+        dirs.extend(std::env::split_paths(&paths).map(|dir| (dir, is_executable_file as Usable)));
     }
     // Deviation: plugins installed beside `pacto` (as `pacto-plugin-kubernetes` is) are found
     // without being on PATH.
-    let beside = std::env::current_exe().ok().and_then(|exe| Some(exe.parent()?.join(&binary)));
-    if let Some(found) = beside.filter(|it| is_executable_file(it)) {
-        return Ok(found);
+    if let Some(dir) = std::env::current_exe().ok().and_then(|exe| Some(exe.parent()?.to_path_buf())) {
+        dirs.push((dir, is_executable_file));
     }
+    // The reference's plugin directory takes any file there, executable or not.
     if let Some(dir) = config_dir() {
-        let candidate = dir.join("plugins").join(&binary);
-        if candidate.exists() && !candidate.is_dir() {
-            return Ok(candidate);
-        }
+        dirs.push((dir.join("plugins"), |it: &Path| it.exists() && !it.is_dir()));
     }
-    Err(format!("plugin {} not found (looked for {binary} in $PATH and ~/.config/pacto/plugins/)", quote(name)))
+    dirs
 }
 
 fn is_executable_file(path: &Path) -> bool {

@@ -152,9 +152,69 @@ fn an_invalid_contract_is_refused_unless_asked() {
     let text = std::fs::read_to_string(&contract).unwrap().replace("min: 2", "min: 20");
     std::fs::write(&contract, text).unwrap();
     let output = generate(dir.path(), &["test", "svc"], &[]);
-    assert_eq!(stderr(&output), "contract validation failed with 1 error(s) (use --no-validate to generate anyway)\n");
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(stdout(&output), "");
+    // Ours: the findings as `pacto validate` shows them, then the reference's count.
+    expect![[r#"
+          ERROR [SCALING_MIN_EXCEEDS_MAX] scaling: scaling min (20) must not exceed max (10)
+              --> svc/pacto.yaml:59:1
+               |
+            59 | scaling:
+               | ^^^^^^^
+        contract validation failed with 1 error(s) (use --no-validate to generate anyway)
+    "#]]
+    .assert_eq(&stderr(&output));
+    assert!(!dir.path().join("test-output").exists());
     let output = generate(dir.path(), &["test", "svc", "--no-validate"], &[]);
     assert_eq!(output.status.code(), Some(0));
+}
+
+#[test]
+fn an_invalid_contract_in_json_mode_gets_the_validate_report() {
+    let dir = workspace();
+    let contract = dir.path().join("svc/pacto.yaml");
+    let text = std::fs::read_to_string(&contract).unwrap().replace("min: 2", "min: 20");
+    std::fs::write(&contract, text).unwrap();
+    let output = generate(dir.path(), &["--output-format", "json", "test", "svc"], &[]);
+    assert_eq!(output.status.code(), Some(1));
+    expect![[r#"
+        {
+          "Path": "svc",
+          "Valid": false,
+          "Errors": [
+            {
+              "Path": "scaling",
+              "Code": "SCALING_MIN_EXCEEDS_MAX",
+              "Message": "scaling min (20) must not exceed max (10)",
+              "Line": 59,
+              "Column": 1
+            }
+          ],
+          "Warnings": null
+        }
+    "#]]
+    .assert_eq(&stdout(&output));
+    assert_eq!(stderr(&output), "contract validation failed with 1 error(s) (use --no-validate to generate anyway)\n");
+}
+
+#[test]
+fn a_contract_that_does_not_parse_is_refused_even_without_validation() {
+    let dir = workspace();
+    let contract = dir.path().join("svc/pacto.yaml");
+    let text = std::fs::read_to_string(&contract).unwrap().replace("  name: payments-api", "  nmae: payments-api");
+    std::fs::write(&contract, text).unwrap();
+    let output = generate(dir.path(), &["test", "svc", "--no-validate"], &[]);
+    assert_eq!(output.status.code(), Some(1));
+    expect![[r#"
+          ERROR [PARSE_ERROR] : failed to parse svc/pacto.yaml: parse error: failed to parse YAML: yaml: unmarshal errors:
+          line 6: field nmae not found in type contract.ServiceIdentity; did you mean `name`?
+             --> svc/pacto.yaml:6:3
+              |
+            6 |   nmae: payments-api
+              |   ^^^^
+        failed to parse svc/pacto.yaml: parse error: failed to parse YAML: yaml: unmarshal errors:
+          line 6: field nmae not found in type contract.ServiceIdentity; did you mean `name`?
+    "#]].assert_eq(&stderr(&output));
 }
 
 #[test]

@@ -132,7 +132,7 @@ fn packing_inside_the_bundle_never_packs_the_archive_itself() {
 }
 
 #[test]
-fn pack_of_an_invalid_contract_fails_with_the_count_and_writes_nothing() {
+fn pack_of_an_invalid_contract_shows_the_findings_then_the_count_and_writes_nothing() {
     let dir = workspace();
     let contract = dir.path().join("payments-api/pacto.yaml");
     let text = fs::read_to_string(&contract).unwrap();
@@ -142,6 +142,48 @@ fn pack_of_an_invalid_contract_fails_with_the_count_and_writes_nothing() {
     let output = pacto(dir.path(), &["pack", "payments-api"]);
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(stdout(&output), "");
+    // Ours: each finding as `pacto validate` shows it; the reference prints the count alone.
+    expect![[r#"
+          ERROR [INVALID_SEMVER] service.version: service version "two" is not valid semver: invalid semantic version
+             --> payments-api/pacto.yaml:7:12
+              |
+            7 |   version: two
+              |            ^^^
+          ERROR [FILE_NOT_FOUND] interfaces[0].contract: interface contract file "interfaces/openapi.yaml" not found in bundle
+              --> payments-api/pacto.yaml:19:15
+               |
+            19 |     contract: interfaces/openapi.yaml
+               |               ^^^^^^^^^^^^^^^^^^^^^^^
+        contract validation failed with 2 error(s)
+    "#]].assert_eq(&stderr(&output));
+    assert_eq!(tree(dir.path()), before);
+
+    let output = pacto(dir.path(), &["pack", "payments-api", "--output-format", "json"]);
+    assert_eq!(output.status.code(), Some(1));
+    expect![[r#"
+        {
+          "Path": "payments-api",
+          "Valid": false,
+          "Errors": [
+            {
+              "Path": "service.version",
+              "Code": "INVALID_SEMVER",
+              "Message": "service version \"two\" is not valid semver: invalid semantic version",
+              "Line": 7,
+              "Column": 12
+            },
+            {
+              "Path": "interfaces[0].contract",
+              "Code": "FILE_NOT_FOUND",
+              "Message": "interface contract file \"interfaces/openapi.yaml\" not found in bundle",
+              "Line": 19,
+              "Column": 15
+            }
+          ],
+          "Warnings": null
+        }
+    "#]]
+    .assert_eq(&stdout(&output));
     assert_eq!(stderr(&output), "contract validation failed with 2 error(s)\n");
     assert_eq!(tree(dir.path()), before);
 }

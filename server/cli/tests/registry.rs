@@ -11,6 +11,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 use std::time::Instant;
 
+use expect_test::expect;
 use serde_json::Value;
 use support_registry::home::{Home, failed, files_below, ok};
 use support_registry::{Mode, PASSWORD, Registry, USER, free_port};
@@ -217,6 +218,62 @@ fn registry_push_refuses_a_local_dependency() {
     );
     let err = failed(&home.pacto(&["push", "127.0.0.1:1/acme/svc", "-p", "payments-api"], &[]));
     assert_eq!(err, "push requires an OCI reference (oci://...): got \"127.0.0.1:1/acme/svc\"\n");
+}
+
+#[test]
+fn registry_push_of_an_invalid_contract_shows_the_findings() {
+    let home = Home::new();
+    let contract = home.path().join("payments-api/pacto.yaml");
+    let text = fs::read_to_string(&contract)
+        .unwrap()
+        .replace("version: 2.1.0", "version: two")
+        .replace("    type: event\n", "    type: event\n    port: 9\n");
+    fs::write(&contract, text).unwrap();
+    // No registry: validation comes before any network use. The warning is shown too, as by validate.
+    let err = failed(&home.pacto(&["push", "oci://127.0.0.1:1/acme/svc", "-p", "payments-api"], &[]));
+    expect![[r#"
+          ERROR [INVALID_SEMVER] service.version: service version "two" is not valid semver: invalid semantic version
+             --> payments-api/pacto.yaml:7:12
+              |
+            7 |   version: two
+              |            ^^^
+          WARN  [PORT_IGNORED] interfaces[2].port: port is not applicable for event interface "order-events"
+              --> payments-api/pacto.yaml:26:11
+               |
+            26 |     port: 9
+               |           ^
+        contract validation failed with 1 error(s)
+    "#]]
+    .assert_eq(&err);
+    let output =
+        home.pacto(&["push", "oci://127.0.0.1:1/acme/svc", "-p", "payments-api", "--output-format", "json"], &[]);
+    assert_eq!(output.status.code(), Some(1));
+    expect![[r#"
+        {
+          "Path": "payments-api",
+          "Valid": false,
+          "Errors": [
+            {
+              "Path": "service.version",
+              "Code": "INVALID_SEMVER",
+              "Message": "service version \"two\" is not valid semver: invalid semantic version",
+              "Line": 7,
+              "Column": 12
+            }
+          ],
+          "Warnings": [
+            {
+              "Path": "interfaces[2].port",
+              "Code": "PORT_IGNORED",
+              "Message": "port is not applicable for event interface \"order-events\"",
+              "Line": 26,
+              "Column": 11
+            }
+          ]
+        }
+    "#]]
+    .assert_eq(&stdout(&output));
+    assert_eq!(stderr(&output), "contract validation failed with 1 error(s)\n");
 }
 
 #[test]

@@ -1,8 +1,8 @@
 //! Credentials for a registry (spec §6.1, a slice of it): the environment, pacto's own `config.json`,
-//! Docker's `config.json` `auths`, else anonymous. The first source with an answer wins.
+//! Docker's `config.json` (its credential helpers, then `auths`), for ghcr.io the GitHub CLI's token,
+//! else anonymous. The first source with an answer wins.
 //!
-//! Not yet: Docker's `credsStore`/`credHelpers` programs, `identitytoken`, Podman's auth file and the
-//! GitHub CLI for ghcr.io; `pacto login` writes the file read here but is not implemented yet.
+//! Not yet: `identitytoken` and Podman's auth file.
 
 use std::ffi::OsString;
 use std::fmt;
@@ -17,6 +17,12 @@ use crate::reference::DOCKER_HUB;
 pub const TOKEN_VAR: &str = "PACTO_REGISTRY_TOKEN";
 pub const USERNAME_VAR: &str = "PACTO_REGISTRY_USERNAME";
 pub const PASSWORD_VAR: &str = "PACTO_REGISTRY_PASSWORD";
+
+/// The one registry the GitHub CLI's token is offered to.
+const GITHUB_REGISTRY: &str = "ghcr.io";
+
+/// The user name GitHub's registry takes with a token as the password (the reference's too).
+const GITHUB_TOKEN_USER: &str = "x-access-token";
 
 /// Docker's key for Docker Hub in `auths`, which predates the registry's own host name.
 const DOCKER_HUB_KEY: &str = "https://index.docker.io/v1/";
@@ -73,6 +79,14 @@ impl Credential {
         let docker_dir = text("DOCKER_CONFIG").map(PathBuf::from).or_else(|| home.map(|it| it.join(".docker")));
         if let Some(dir) = docker_dir {
             if let Some(found) = from_config_file(&dir.join("config.json"), registry)? {
+                return Ok(found);
+            }
+        }
+        // Deviation: the reference asks `gh` before Docker's config and also for docker.pkg.github.com;
+        // here it is the last resort and for ghcr.io only, so an explicit Docker login always wins and
+        // the GitHub token is offered to no other host.
+        if registry == GITHUB_REGISTRY {
+            if let Some(found) = from_github_cli(var("PATH")) {
                 return Ok(found);
             }
         }
@@ -188,6 +202,27 @@ fn from_helper(helper: &str, registry: &str) -> Result<Option<Credential>, Regis
     }
 }
 
+/// `gh auth token` from the `gh` on `path` (the `PATH` value): the GitHub CLI's login, used for
+/// ghcr.io. No `gh`, a failing one (not logged in) or an empty answer is no answer, silently, as in
+/// the reference: a public image must still pull. Nothing here ever prints or logs the token.
+fn from_github_cli(path: Option<OsString>) -> Option<Credential> {
+    let gh = std::env::split_paths(&path?).map(|dir| dir.join("gh")).find(|it| it.is_file())?;
+    let output = std::process::Command::new(&gh)
+        .args(["auth", "token"])
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .output()
+        .ok()?;
+    if !output.status.success() {
+        return None;
+    }
+    let token = String::from_utf8(output.stdout).ok()?.trim().to_owned();
+    if token.is_empty() {
+        return None;
+    }
+    Some(Credential::Basic { username: GITHUB_TOKEN_USER.to_owned(), password: token })
+}
+
 /// Docker writes keys as hosts or URLs (`https://host/v1/`); both name the same registry.
 fn matches_registry(key: &str, registry: &str) -> bool {
     if registry == DOCKER_HUB && (key == DOCKER_HUB_KEY || key == "docker.io") {
@@ -264,6 +299,69 @@ mod tests {
         assert!(!err.contains("bm8tY29sb24=") && !err.contains("no-colon"));
         std::fs::write(dir.path().join("config.json"), "{").unwrap();
         assert!(resolve("r.example", &vars).unwrap_err().starts_with("failed to parse "));
+    }
+
+    /// A directory holding a fake `gh` that logs its arguments to `calls` beside it and runs `body`.
+    /// The script is installed by `install`, not written here: a file this test process had open for
+    /// writing could still be open in a child forked meanwhile by another test, and exec would fail.
+    fn fake_gh(body: &str) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let source = dir.path().join("gh.sh");
+        std::fs::write(&source, format!("#!/bin/sh\necho \"$@\" >> \"$(dirname \"$0\")/calls\"\n{body}\n")).unwrap();
+        let status = std::process::Command::new("install")
+            .arg("-m755")
+            .arg(&source)
+            .arg(dir.path().join("gh"))
+            .status()
+            .unwrap();
+        assert!(status.success());
+        dir
+    }
+
+    fn gh_calls(dir: &tempfile::TempDir) -> String {
+        std::fs::read_to_string(dir.path().join("calls")).unwrap_or_default()
+    }
+
+    #[test]
+    fn github_cli_token_is_the_last_resort_for_ghcr_only() {
+        let gh = fake_gh("echo gho_faketoken");
+        let path = format!("/nonexistent:{}", gh.path().display());
+        let vars = [("PATH", path.as_str()), ("HOME", "/nonexistent")];
+        assert_eq!(resolve("ghcr.io", &vars), Ok(basic("x-access-token", "gho_faketoken")));
+        assert_eq!(gh_calls(&gh), "auth token\n");
+        // Never offered to another registry, not even GitHub's older one: gh is not even asked.
+        assert_eq!(resolve("docker.pkg.github.com", &vars), Ok(Credential::Anonymous));
+        assert_eq!(resolve("127.0.0.1:5000", &vars), Ok(Credential::Anonymous));
+        assert_eq!(gh_calls(&gh), "auth token\n");
+    }
+
+    #[test]
+    fn github_cli_comes_after_every_other_source() {
+        let gh = fake_gh("echo gho_faketoken");
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("config.json"), r#"{"auths":{"ghcr.io":{"auth":"ZDp5"}}}"#).unwrap();
+        let path = gh.path().to_str().unwrap();
+        let docker = dir.path().to_str().unwrap();
+        assert_eq!(
+            resolve("ghcr.io", &[("PATH", path), ("PACTO_REGISTRY_TOKEN", "t0k")]),
+            Ok(Credential::Bearer { token: "t0k".into() })
+        );
+        assert_eq!(resolve("ghcr.io", &[("PATH", path), ("DOCKER_CONFIG", docker)]), Ok(basic("d", "y")));
+        assert_eq!(gh_calls(&gh), "");
+    }
+
+    #[test]
+    fn github_cli_missing_or_failing_means_anonymous() {
+        let empty = tempfile::tempdir().unwrap();
+        let vars = [("PATH", empty.path().to_str().unwrap()), ("HOME", "/nonexistent")];
+        assert_eq!(resolve("ghcr.io", &vars), Ok(Credential::Anonymous));
+        assert_eq!(resolve("ghcr.io", &[("HOME", "/nonexistent")]), Ok(Credential::Anonymous));
+        for body in ["echo 'not logged in' >&2; exit 1", "echo", "printf '\\377\\n'"] {
+            let gh = fake_gh(body);
+            let vars = [("PATH", gh.path().to_str().unwrap()), ("HOME", "/nonexistent")];
+            assert_eq!(resolve("ghcr.io", &vars), Ok(Credential::Anonymous), "{body}");
+            assert_eq!(gh_calls(&gh), "auth token\n");
+        }
     }
 
     #[test]

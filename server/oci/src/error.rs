@@ -184,7 +184,7 @@ pub fn short_cause(cause: &str) -> String {
 }
 
 /// An OS error as a lowercase phrase without the `(os error N)` suffix, as the reference words them.
-pub(crate) fn reason(err: &io::Error) -> String {
+pub fn reason(err: &io::Error) -> String {
     let text = match err.kind() {
         io::ErrorKind::NotFound => return "no such file or directory".to_owned(),
         io::ErrorKind::PermissionDenied => return "permission denied".to_owned(),

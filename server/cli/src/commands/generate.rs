@@ -32,10 +32,13 @@ pub fn run(args: Args<'_>, format: Format) -> Result<(), String> {
     let bundle = DirBundle { root: loaded.dir.clone() };
     let validation = validate(&loaded.text, Some(&bundle), Mode::Reference);
     if let Some(failure) = validation.diagnostics.iter().find(|it| it.code == pacto_core::Code::ParseError) {
+        // Even with --no-validate: there is no contract to hand the plugin.
+        super::validate::show_findings(args.path, &loaded, &validation, format);
         return Err(format!("failed to parse {}: {}", loaded.file, failure.message));
     }
     let n_errors = validation.errors().count();
     if n_errors > 0 && !args.no_validate {
+        super::validate::show_findings(args.path, &loaded, &validation, format);
         return Err(format!(
             "contract validation failed with {n_errors} error(s) (use --no-validate to generate anyway)"
         ));

@@ -1,5 +1,6 @@
 //! One module per command; `run` routes to them.
 
+pub mod completion;
 mod diff;
 mod doc;
 mod explain;
@@ -61,6 +62,7 @@ pub fn run(cli: Cli) -> Result<(), String> {
             println!("pacto version {}", env!("CARGO_PKG_VERSION"));
             Ok(())
         }
+        Some(Command::Completion { shell }) => completion::run(shell),
         Some(Command::Schema) => {
             print!("{}", pacto_core::validate::structural::SCHEMA_TEXT);
             Ok(())

@@ -15,9 +15,10 @@ pub fn run(arg: &str, output: Option<&str>, format: Format) -> Result<(), String
     let loaded = load::load(arg)?;
     let bundle = DirBundle { root: loaded.dir.clone() };
     let validation = validate(&loaded.text, Some(&bundle), Mode::Reference);
-    // As the reference: the count only, never the findings, and warnings do not stop a pack (spec §2.10).
+    // Warnings do not stop a pack (spec §2.10); errors are shown, then counted as the reference does.
     let n_errors = validation.errors().count();
     if n_errors > 0 {
+        super::validate::show_findings(arg, &loaded, &validation, format);
         return Err(format!("contract validation failed with {n_errors} error(s)"));
     }
     let service = &validation.decoded.contract.service;

@@ -28,6 +28,7 @@ pub fn run(args: Args<'_>, format: Format) -> Result<(), String> {
     let validation = validate(&loaded.text, Some(&bundle), Mode::Reference);
     let n_errors = validation.errors().count();
     if n_errors > 0 {
+        super::validate::show_findings(args.path, &loaded, &validation, format);
         return Err(format!("contract validation failed with {n_errors} error(s)"));
     }
     let contract = &validation.decoded.contract;

@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use pacto_core::validate::{DirBundle, Mode, validate};
+use pacto_core::validate::{DirBundle, Mode, Validation, validate};
 use pacto_core::{Code, Diagnostic, Severity};
 use serde_json::{Map, Value, json};
 
@@ -37,11 +37,7 @@ pub fn run(arg: &str, format: Format) -> Result<(), String> {
                 "validated contract",
                 &[("file", &loaded.file), ("bytes", &loaded.text.len()), ("findings", &validation.diagnostics.len())],
             );
-            let mut findings: Vec<Finding> =
-                validation.diagnostics.iter().map(|it| finding(it, &loaded, &validation.line_index, format)).collect();
-            // Errors first, then warnings (spec §2.10).
-            findings.sort_by_key(|it| it.severity);
-            findings
+            findings(&loaded, &validation, format)
         }
     };
     let n_errors = findings.iter().filter(|it| it.severity == Severity::Error).count();
@@ -50,23 +46,49 @@ pub fn run(arg: &str, format: Format) -> Result<(), String> {
         Format::Json => print!("{}", render_json::to_string(&json_report(arg, valid, &findings))),
         Format::Text | Format::Markdown => {
             println!("{arg} is {}", if valid { "valid" } else { "invalid" });
-            let mut err = String::new();
-            for it in &findings {
-                let label = match it.severity {
-                    Severity::Error => "ERROR",
-                    Severity::Warning => "WARN ",
-                };
-                let _ = writeln!(err, "  {label} [{}] {}: {}", it.code, it.path, it.message);
-                if let Some(excerpt) = &it.excerpt {
-                    for line in excerpt.lines() {
-                        let _ = writeln!(err, "    {line}");
-                    }
-                }
-            }
-            eprint!("{err}");
+            eprint!("{}", text_findings(&findings));
         }
     }
     if valid { Ok(()) } else { Err(format!("validation failed with {n_errors} error(s)")) }
+}
+
+/// Shows why a command that validates first (`pack`, `push`, `generate`) refused the contract at
+/// `arg`: each finding as `pacto validate` shows it (text on stderr; in JSON mode validate's
+/// report on stdout), so the error line the caller returns next is not all the user gets.
+///
+/// Deviation: the reference prints only the count (issue #13, item 5).
+pub fn show_findings(arg: &str, loaded: &load::Loaded, validation: &Validation, format: Format) {
+    let findings = findings(loaded, validation, format);
+    match format {
+        Format::Json => print!("{}", render_json::to_string(&json_report(arg, false, &findings))),
+        Format::Text | Format::Markdown => eprint!("{}", text_findings(&findings)),
+    }
+}
+
+/// Every finding of `validation`, errors first, then warnings (spec §2.10).
+fn findings(loaded: &load::Loaded, validation: &Validation, format: Format) -> Vec<Finding> {
+    let mut findings: Vec<Finding> =
+        validation.diagnostics.iter().map(|it| finding(it, loaded, &validation.line_index, format)).collect();
+    findings.sort_by_key(|it| it.severity);
+    findings
+}
+
+/// The findings as `pacto validate` writes them on stderr: the reference's line, then our excerpt.
+fn text_findings(findings: &[Finding]) -> String {
+    let mut err = String::new();
+    for it in findings {
+        let label = match it.severity {
+            Severity::Error => "ERROR",
+            Severity::Warning => "WARN ",
+        };
+        let _ = writeln!(err, "  {label} [{}] {}: {}", it.code, it.path, it.message);
+        if let Some(excerpt) = &it.excerpt {
+            for line in excerpt.lines() {
+                let _ = writeln!(err, "    {line}");
+            }
+        }
+    }
+    err
 }
 
 fn finding(

@@ -20,6 +20,8 @@ pub enum Reply {
     Body { status: u16, content_type: &'static str, digest: Option<String>, body: Vec<u8> },
     /// Accept the request, read it, and never answer.
     Silent,
+    /// 401 with this `WWW-Authenticate` challenge, to make a client send its credentials.
+    Challenge(&'static str),
 }
 
 /// Routes by `"<METHOD> <path>"` (`HEAD` falls back to the `GET` route); `GET /v2/` answers 200 unless
@@ -27,7 +29,7 @@ pub enum Reply {
 pub struct FakeRegistry {
     /// `127.0.0.1:<port>`.
     pub addr: String,
-    seen: Arc<Mutex<Vec<String>>>,
+    seen: Arc<Seen>,
     stop: Arc<AtomicBool>,
 }
 
@@ -59,6 +61,11 @@ impl FakeRegistry {
 
     /// Every request seen so far, as `"<METHOD> <path>"`.
     pub fn requests(&self) -> Vec<String> {
+        self.seen.lock().unwrap().iter().map(|(request, _)| request.clone()).collect()
+    }
+
+    /// Every request seen so far with the `Authorization` header it carried.
+    pub fn authorizations(&self) -> Vec<(String, Option<String>)> {
         self.seen.lock().unwrap().clone()
     }
 }
@@ -71,24 +78,27 @@ impl Drop for FakeRegistry {
     }
 }
 
+/// Each request as `"<METHOD> <path>"` and its `Authorization` header.
+type Seen = Mutex<Vec<(String, Option<String>)>>;
+
 /// The key of the reply for requests no route names.
 const DEFAULT_ROUTE: &str = "*";
 
-fn serve(stream: TcpStream, routes: &HashMap<String, Reply>, seen: &Mutex<Vec<String>>, stop: &AtomicBool) {
+fn serve(stream: TcpStream, routes: &HashMap<String, Reply>, seen: &Seen, stop: &AtomicBool) {
     let _ = stream.set_read_timeout(Some(IDLE));
     let mut reader = BufReader::new(stream.try_clone().unwrap());
     let mut writer = stream;
     // Keep-alive: one connection may carry several requests.
-    while let Some((method, path)) = read_request(&mut reader) {
+    while let Some((method, path, authorization)) = read_request(&mut reader) {
         let key = format!("{method} {path}");
-        seen.lock().unwrap().push(key.clone());
+        seen.lock().unwrap().push((key.clone(), authorization));
         let reply = routes
             .get(&key)
             .or_else(|| (method == "HEAD").then(|| routes.get(&format!("GET {path}"))).flatten())
             .or_else(|| routes.get(DEFAULT_ROUTE))
             .cloned()
             .unwrap_or(if key == "GET /v2/" { Reply::Status(200) } else { Reply::Status(404) });
-        let (status, content_type, digest, body) = match reply {
+        let (status, content_type, header, body) = match reply {
             Reply::Silent => {
                 while !stop.load(Ordering::SeqCst) {
                     std::thread::sleep(Duration::from_millis(20));
@@ -96,15 +106,20 @@ fn serve(stream: TcpStream, routes: &HashMap<String, Reply>, seen: &Mutex<Vec<St
                 return;
             }
             Reply::Status(status) => (status, "text/plain", None, Vec::new()),
-            Reply::Body { status, content_type, digest, body } => (status, content_type, digest, body),
+            Reply::Challenge(challenge) => {
+                (401, "text/plain", Some(("WWW-Authenticate", challenge.to_owned())), Vec::new())
+            }
+            Reply::Body { status, content_type, digest, body } => {
+                (status, content_type, digest.map(|it| ("Docker-Content-Digest", it)), body)
+            }
         };
         let mut head = format!(
             "HTTP/1.1 {status} {}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\n",
             reason(status),
             body.len()
         );
-        if let Some(digest) = digest {
-            head.push_str(&format!("Docker-Content-Digest: {digest}\r\n"));
+        if let Some((name, value)) = header {
+            head.push_str(&format!("{name}: {value}\r\n"));
         }
         head.push_str("\r\n");
         if writer.write_all(head.as_bytes()).is_err() {
@@ -117,12 +132,13 @@ fn serve(stream: TcpStream, routes: &HashMap<String, Reply>, seen: &Mutex<Vec<St
 }
 
 /// Reads one request's line and headers, and skips its body; `None` at the end of the connection.
-fn read_request(reader: &mut BufReader<TcpStream>) -> Option<(String, String)> {
+fn read_request(reader: &mut BufReader<TcpStream>) -> Option<(String, String, Option<String>)> {
     let mut line = String::new();
     reader.read_line(&mut line).ok().filter(|it| *it > 0)?;
     let mut parts = line.split_whitespace();
     let (method, path) = (parts.next()?.to_owned(), parts.next()?.to_owned());
     let mut content_length = 0u64;
+    let mut authorization = None;
     loop {
         let mut header = String::new();
         reader.read_line(&mut header).ok().filter(|it| *it > 0)?;
@@ -134,15 +150,19 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> Option<(String, String)> {
             if name.trim().eq_ignore_ascii_case("content-length") {
                 content_length = value.trim().parse().ok()?;
             }
+            if name.trim().eq_ignore_ascii_case("authorization") {
+                authorization = Some(value.trim().to_owned());
+            }
         }
     }
     std::io::copy(&mut reader.by_ref().take(content_length), &mut std::io::sink()).ok()?;
-    Some((method, path))
+    Some((method, path, authorization))
 }
 
 fn reason(status: u16) -> &'static str {
     match status {
         200 => "OK",
+        401 => "Unauthorized",
         404 => "Not Found",
         500 => "Internal Server Error",
         _ => "Status",

@@ -58,6 +58,7 @@ impl Home {
             "PACTO_INSECURE_REGISTRIES",
             "PACTO_OUTPUT_FORMAT",
             "PACTO_VERBOSE",
+            "PACTO_CONFIG",
             "DOCKER_CONFIG",
             "REGISTRY_AUTH_FILE",
         ] {
