@@ -7,7 +7,7 @@ import * as vscode from 'vscode';
 import * as lc from 'vscode-languageclient/node';
 
 import { displayCommand, packArgs, pullArgs, pushArgs, refProblem } from './cli';
-import { isContractDocument } from './contract';
+import { isContractDocument, isContractName } from './contract';
 import { CONTRACT_GLOB, type Ctx, EXCLUDED_DIRS } from './ctx';
 import { generatedPath, pluginNameProblem } from './generate';
 import { showGraph } from './graph_view';
@@ -18,7 +18,7 @@ import {
     type GenerateResult,
     SERVER_COMMANDS,
 } from './lsp_ext';
-import { findings, type ValidateReport, validateArgs } from './validate';
+import { contractsByFirstKey, findings, type ValidateReport, validateArgs, validatorOf } from './validate';
 
 type Cmd = (...args: unknown[]) => unknown;
 
@@ -26,6 +26,9 @@ type Cmd = (...args: unknown[]) => unknown;
 const VALIDATE_TIMEOUT_MS = 30_000;
 /** `pacto pack`, `push` or `pull` running longer than this is killed: a registry that never answers. */
 const CLI_TIMEOUT_MS = 300_000;
+/** Every YAML file, for those whose first key is `pactoVersion`. */
+const YAML_GLOB = '**/*.{yaml,yml}';
+
 // The ids differ from the server's commands (`pacto.showDiff`, ...), which vscode-languageclient registers itself.
 export const COMMANDS: Record<string, (ctx: Ctx) => Cmd> = {
     'pacto.restartServer': restartServer,
@@ -49,7 +52,11 @@ function restartServer(ctx: Ctx): Cmd {
     };
 }
 
-/** Runs `pacto validate` on every bundle of the workspace and shows the findings in the Problems panel. */
+/**
+ * Validates every contract of the workspace into the Problems panel: each `pacto.yaml` bundle with `pacto validate`,
+ * as CI would, and each other contract (`pacto.yml`, YAML whose first key is `pactoVersion`), which that command
+ * cannot read, with the server's diagnostics.
+ */
 function validateWorkspace(ctx: Ctx): Cmd {
     const collection = vscode.languages.createDiagnosticCollection('pacto validate');
     ctx.pushExtCleanup(collection);
@@ -61,7 +68,7 @@ function validateWorkspace(ctx: Ctx): Cmd {
             void vscode.window.showErrorMessage(errorMessage(err));
             return;
         }
-        const contracts = await vscode.workspace.findFiles('**/pacto.yaml', EXCLUDED_DIRS);
+        const contracts = await findContracts();
         collection.clear();
         let nErrors = 0;
         let nWarnings = 0;
@@ -69,7 +76,10 @@ function validateWorkspace(ctx: Ctx): Cmd {
             contracts.map(async (uri) => {
                 let diagnostics: vscode.Diagnostic[];
                 try {
-                    diagnostics = cliDiagnostics(await runValidate(binary, dirname(uri.fsPath)));
+                    diagnostics =
+                        validatorOf(uri.fsPath) === 'cli'
+                            ? cliDiagnostics(await runValidate(binary, dirname(uri.fsPath)))
+                            : await serverDiagnostics(ctx, uri);
                 } catch (err) {
                     // One unreadable bundle must not hide the others' findings.
                     void vscode.window.showErrorMessage(errorMessage(err));
@@ -82,9 +92,25 @@ function validateWorkspace(ctx: Ctx): Cmd {
             }),
         );
         void vscode.window.showInformationMessage(
-            `pacto: ${contracts.length} bundle(s), ${nErrors} error(s), ${nWarnings} warning(s)`,
+            `pacto: ${contracts.length} contract(s), ${nErrors} error(s), ${nWarnings} warning(s)`,
         );
     };
+}
+
+/**
+ * The workspace's contracts: the named ones, and the YAML files whose first key is `pactoVersion`. Reading the
+ * start of every YAML file is cheap for a command run by hand (a few kilobytes each), unlike doing it to decide
+ * whether to start the server.
+ */
+async function findContracts(): Promise<vscode.Uri[]> {
+    const [named, yaml] = await Promise.all([
+        vscode.workspace.findFiles(CONTRACT_GLOB, EXCLUDED_DIRS),
+        vscode.workspace.findFiles(YAML_GLOB, EXCLUDED_DIRS),
+    ]);
+    const byFirstKey = new Set(
+        await contractsByFirstKey(yaml.filter((uri) => !isContractName(uri.fsPath)).map((uri) => uri.fsPath)),
+    );
+    return [...named, ...yaml.filter((uri) => byFirstKey.has(uri.fsPath))];
 }
 
 function cliDiagnostics(report: ValidateReport): vscode.Diagnostic[] {
@@ -99,6 +125,21 @@ function cliDiagnostics(report: ValidateReport): vscode.Diagnostic[] {
         diagnostic.source = 'pacto validate';
         return diagnostic;
     });
+}
+
+/** The server's diagnostics of a contract file, which is opened (not shown) so that the server holds it. */
+async function serverDiagnostics(ctx: Ctx, uri: vscode.Uri): Promise<vscode.Diagnostic[]> {
+    await ctx.start();
+    const client = ctx.languageClient;
+    await vscode.workspace.openTextDocument(uri);
+    const report = await client?.sendRequest(lc.DocumentDiagnosticRequest.type, {
+        textDocument: { uri: client.code2ProtocolConverter.asUri(uri) },
+    });
+    // The contract gate answers null for a document the server does not hold: say so rather than report it clean.
+    if (!client || !report || report.kind !== lc.DocumentDiagnosticReportKind.Full) {
+        throw new Error(`pacto: ${vscode.workspace.asRelativePath(uri)} was not validated: the server did not take it`);
+    }
+    return client.protocol2CodeConverter.asDiagnostics(report.items);
 }
 
 function runValidate(binary: string, bundleDir: string): Promise<ValidateReport> {

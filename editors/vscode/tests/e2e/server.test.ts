@@ -32,7 +32,7 @@ import {
     type GenerateResult,
     SERVER_COMMANDS,
 } from '../../src/lsp_ext';
-import { findings, type ValidateReport, validateArgs } from '../../src/validate';
+import { findings, type ValidateReport, validateArgs, validatorOf } from '../../src/validate';
 
 // Compiled to out/tests/e2e/: the extension is three levels up, the repository five.
 const extensionDir = join(__dirname, '..', '..', '..');
@@ -139,8 +139,11 @@ async function launchServer(): Promise<{ server: ChildProcess; connection: Messa
     return { server, connection, serverPath: found.path };
 }
 
-/** The `initialize` params: VS Code's client capabilities that matter here, and the extension's options. */
-function initializeParams(workspace: string): object {
+/**
+ * The `initialize` params: VS Code's client capabilities that matter here, and the extension's options. VS Code
+ * pulls diagnostics; `pull` says so, and the server then answers `textDocument/diagnostic` instead of pushing.
+ */
+function initializeParams(workspace: string, pull = false): object {
     return {
         processId: process.pid,
         rootUri: pathToFileURL(workspace).href,
@@ -159,6 +162,7 @@ function initializeParams(workspace: string): object {
                 hover: { contentFormat: ['markdown', 'plaintext'] },
                 completion: { completionItem: { snippetSupport: true } },
                 synchronization: { didSave: true },
+                ...(pull ? { diagnostic: { dynamicRegistration: false, relatedDocumentSupport: false } } : {}),
             },
         },
     };
@@ -780,4 +784,64 @@ describe('only contracts reach pacto lsp, which starts on the first one', { time
             'textDocument/didClose billing/service.yaml',
         ]);
     });
+});
+
+// Validate Workspace hands the CLI only `pacto.yaml` bundles (it reads no other file name) and asks the server, as
+// VS Code's client would with pulled diagnostics, for every other contract file.
+describe('validate workspace: the server validates the contracts the CLI cannot read', { timeout: 60_000 }, () => {
+    const workspace = mkdtempSync(join(tmpdir(), 'pacto-e2e-validate-'));
+    let server: ChildProcess;
+    let connection: MessageConnection;
+
+    before(async () => {
+        ({ server, connection } = await launchServer());
+        connection.onRequest(() => null);
+        connection.onNotification(() => undefined);
+        connection.listen();
+        await withTimeout('initialize', connection.sendRequest('initialize', initializeParams(workspace, true)));
+        await connection.sendNotification('initialized', {});
+    });
+
+    after(async () => {
+        try {
+            await withTimeout('shutdown', connection.sendRequest('shutdown'));
+            await connection.sendNotification('exit');
+        } finally {
+            connection?.dispose();
+            server?.kill();
+            rmSync(workspace, { recursive: true, force: true });
+        }
+    });
+
+    for (const [file, preamble] of [
+        ['named/pacto.yml', ''],
+        ['billing/service.yaml', '# The billing service.\n---\n'],
+    ] as const) {
+        test(`${file}: the CLI is not the validator; the server's pulled report`, async () => {
+            const path = join(workspace, file);
+            assert.equal(validatorOf(path), 'server');
+            mkdirSync(join(path, '..', 'interfaces'), { recursive: true });
+            writeFileSync(join(path, '..', 'interfaces', 'openapi.yaml'), OPENAPI);
+            const text = `${preamble}${INVALID_CONTRACT}`;
+            writeFileSync(path, text);
+            const uri = pathToFileURL(path).href;
+            await connection.sendNotification('textDocument/didOpen', {
+                textDocument: { uri, languageId: 'yaml', version: 1, text },
+            });
+            const report = await withTimeout(
+                'textDocument/diagnostic',
+                connection.sendRequest<{ kind: string; items: Diagnostic[] }>('textDocument/diagnostic', {
+                    textDocument: { uri },
+                }),
+            );
+            const shift = preamble.split('\n').length - 1;
+            assert.equal(report.kind, 'full');
+            assert.deepEqual(
+                report.items
+                    .map((it) => `${it.range.start.line}:${it.range.start.character} ${String(it.code)}`)
+                    .sort(),
+                [`${12 + shift}:10 SCHEMA_VIOLATION`, `${18 + shift}:15 HEALTH_INTERFACE_NOT_FOUND`],
+            );
+        });
+    }
 });
