@@ -1,5 +1,5 @@
-// The language client's lifecycle (start, restart, stop) and the two disposal lists: one for the extension's
-// lifetime, one for the current client's.
+// The language client's lifecycle (start once there is a contract, restart, stop) and the two disposal lists: one
+// for the extension's lifetime, one for the current client's.
 import * as vscode from 'vscode';
 import * as lc from 'vscode-languageclient/node';
 
@@ -27,7 +27,6 @@ export const EXCLUDED_DIRS = '**/{node_modules,.git,target}/**';
 
 export class Ctx {
     private client: lc.LanguageClient | undefined;
-    private gate: ContractGate<vscode.TextDocument> | undefined;
     private starting: Promise<void> | undefined;
     private server: FoundServer | undefined;
     private readonly clientSubscriptions: vscode.Disposable[] = [];
@@ -46,11 +45,6 @@ export class Ctx {
     /** Whether the client was started (or is starting): a settings change then restarts it. */
     get started(): boolean {
         return this.starting !== undefined;
-    }
-
-    /** Whether the running server holds the document (it is a contract and was sent). */
-    serverHolds(uri: vscode.Uri): boolean {
-        return this.gate?.holds(uri.toString()) ?? false;
     }
 
     pushExtCleanup(disposable: vscode.Disposable): void {
@@ -149,7 +143,6 @@ export class Ctx {
                 ...gateMiddleware(gate),
             },
         };
-        this.gate = gate;
         this.client = new lc.LanguageClient(CLIENT_ID, 'Pacto', serverOptions, clientOptions);
         await this.client.start();
     }
@@ -182,7 +175,6 @@ export class Ctx {
     async stop(): Promise<void> {
         const client = this.client;
         this.client = undefined;
-        this.gate = undefined;
         this.starting = undefined;
         for (const it of this.clientSubscriptions.splice(0)) {
             it.dispose();
