@@ -28,6 +28,7 @@ export const EXCLUDED_DIRS = '**/{node_modules,.git,target}/**';
 export class Ctx {
     private client: lc.LanguageClient | undefined;
     private starting: Promise<void> | undefined;
+    private startAsked = false;
     private server: FoundServer | undefined;
     private readonly clientSubscriptions: vscode.Disposable[] = [];
     /** The Pacto output channel: the client's log and the output of the `pacto` CLI commands. */
@@ -42,9 +43,12 @@ export class Ctx {
         return this.client;
     }
 
-    /** Whether the client was started (or is starting): a settings change then restarts it. */
-    get started(): boolean {
-        return this.starting !== undefined;
+    /**
+     * Whether the client was asked to start, even if that failed: a settings change then restarts it, so that setting
+     * `pacto.server.path` after the "not found" error starts the server.
+     */
+    get wanted(): boolean {
+        return this.startAsked;
     }
 
     pushExtCleanup(disposable: vscode.Disposable): void {
@@ -94,6 +98,7 @@ export class Ctx {
 
     /** Starts the client unless it runs or is starting; commands that need the server call this too. */
     start(): Promise<void> {
+        this.startAsked = true;
         this.starting ??= this.startClient().catch((err: unknown) => {
             this.starting = undefined;
             throw err;

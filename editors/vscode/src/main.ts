@@ -22,8 +22,8 @@ export async function activate(extCtx: vscode.ExtensionContext): Promise<void> {
     ctx.pushExtCleanup(vscode.workspace.onDidSaveTextDocument(() => diffs.refreshAll()));
     ctx.pushExtCleanup(
         vscode.workspace.onDidChangeConfiguration(async (event) => {
-            // A server that was never started (no contract yet) starts on the first contract, with the new values.
-            if (ctx?.started && requiresRestart((section) => event.affectsConfiguration(section))) {
+            // A server never asked for (no contract yet) starts on the first contract, with the new values.
+            if (ctx?.wanted && requiresRestart((section) => event.affectsConfiguration(section))) {
                 await vscode.commands.executeCommand('pacto.restartServer');
             }
         }),
