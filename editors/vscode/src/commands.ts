@@ -1,13 +1,14 @@
 // Every `pacto.*` command: one table of `(ctx) => handler`. A new command is one entry here and one in
 // package.json's `contributes.commands` (the package test checks that they agree).
 import { execFile, spawn } from 'node:child_process';
-import { basename, dirname } from 'node:path';
+import { dirname } from 'node:path';
 
 import * as vscode from 'vscode';
 import * as lc from 'vscode-languageclient/node';
 
 import { displayCommand, packArgs, pullArgs, pushArgs, refProblem } from './cli';
-import type { Ctx } from './ctx';
+import { isContractDocument, isContractName } from './contract';
+import { CONTRACT_GLOB, type Ctx, EXCLUDED_DIRS } from './ctx';
 import { generatedPath, pluginNameProblem } from './generate';
 import { showGraph } from './graph_view';
 import {
@@ -17,7 +18,7 @@ import {
     type GenerateResult,
     SERVER_COMMANDS,
 } from './lsp_ext';
-import { findings, type ValidateReport, validateArgs } from './validate';
+import { contractsByFirstKey, findings, type ValidateReport, validateArgs, validatorOf } from './validate';
 
 type Cmd = (...args: unknown[]) => unknown;
 
@@ -25,8 +26,8 @@ type Cmd = (...args: unknown[]) => unknown;
 const VALIDATE_TIMEOUT_MS = 30_000;
 /** `pacto pack`, `push` or `pull` running longer than this is killed: a registry that never answers. */
 const CLI_TIMEOUT_MS = 300_000;
-const CONTRACT_GLOB = '**/pacto.{yaml,yml}';
-const EXCLUDED_DIRS = '**/{node_modules,.git,target}/**';
+/** Every YAML file, for those whose first key is `pactoVersion`. */
+const YAML_GLOB = '**/*.{yaml,yml}';
 
 // The ids differ from the server's commands (`pacto.showDiff`, ...), which vscode-languageclient registers itself.
 export const COMMANDS: Record<string, (ctx: Ctx) => Cmd> = {
@@ -51,53 +52,94 @@ function restartServer(ctx: Ctx): Cmd {
     };
 }
 
-/** Runs `pacto validate` on every bundle of the workspace and shows the findings in the Problems panel. */
+/**
+ * Validates every contract of the workspace into the Problems panel: each `pacto.yaml` bundle with `pacto validate`,
+ * as CI would, and each other contract (`pacto.yml`, YAML whose first key is `pactoVersion`), which that command
+ * cannot read, with the server's diagnostics.
+ */
 function validateWorkspace(ctx: Ctx): Cmd {
     const collection = vscode.languages.createDiagnosticCollection('pacto validate');
     ctx.pushExtCleanup(collection);
     return async () => {
-        const binary = ctx.serverPath;
-        if (!binary) {
-            void vscode.window.showErrorMessage('pacto: the server is not running; see the Pacto output');
+        let binary: string;
+        try {
+            binary = await ctx.binary();
+        } catch (err) {
+            void vscode.window.showErrorMessage(errorMessage(err));
             return;
         }
-        const contracts = await vscode.workspace.findFiles('**/pacto.yaml', '**/{node_modules,.git,target}/**');
+        const contracts = await findContracts();
         collection.clear();
         let nErrors = 0;
         let nWarnings = 0;
         await Promise.all(
             contracts.map(async (uri) => {
-                let report: ValidateReport;
+                let diagnostics: vscode.Diagnostic[];
                 try {
-                    report = await runValidate(binary, dirname(uri.fsPath));
+                    diagnostics =
+                        validatorOf(uri.fsPath) === 'cli'
+                            ? cliDiagnostics(await runValidate(binary, dirname(uri.fsPath)))
+                            : await serverDiagnostics(ctx, uri);
                 } catch (err) {
                     // One unreadable bundle must not hide the others' findings.
-                    void vscode.window.showErrorMessage(err instanceof Error ? err.message : String(err));
+                    void vscode.window.showErrorMessage(errorMessage(err));
                     return;
                 }
-                const diagnostics = findings(report).map((it) => {
-                    const position = new vscode.Position(it.line, it.character);
-                    const diagnostic = new vscode.Diagnostic(
-                        new vscode.Range(position, position),
-                        it.message,
-                        it.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning,
-                    );
-                    diagnostic.code = it.code;
-                    diagnostic.source = 'pacto validate';
-                    return diagnostic;
-                });
-                const nBundleErrors = diagnostics.filter(
-                    (it) => it.severity === vscode.DiagnosticSeverity.Error,
-                ).length;
-                nErrors += nBundleErrors;
-                nWarnings += diagnostics.length - nBundleErrors;
+                const nFileErrors = diagnostics.filter((it) => it.severity === vscode.DiagnosticSeverity.Error).length;
+                nErrors += nFileErrors;
+                nWarnings += diagnostics.length - nFileErrors;
                 collection.set(uri, diagnostics);
             }),
         );
         void vscode.window.showInformationMessage(
-            `pacto: ${contracts.length} bundle(s), ${nErrors} error(s), ${nWarnings} warning(s)`,
+            `pacto: ${contracts.length} contract(s), ${nErrors} error(s), ${nWarnings} warning(s)`,
         );
     };
+}
+
+/**
+ * The workspace's contracts: the named ones, and the YAML files whose first key is `pactoVersion`. Reading the
+ * start of every YAML file is cheap for a command run by hand (a few kilobytes each), unlike doing it to decide
+ * whether to start the server.
+ */
+async function findContracts(): Promise<vscode.Uri[]> {
+    const [named, yaml] = await Promise.all([
+        vscode.workspace.findFiles(CONTRACT_GLOB, EXCLUDED_DIRS),
+        vscode.workspace.findFiles(YAML_GLOB, EXCLUDED_DIRS),
+    ]);
+    const byFirstKey = new Set(
+        await contractsByFirstKey(yaml.filter((uri) => !isContractName(uri.fsPath)).map((uri) => uri.fsPath)),
+    );
+    return [...named, ...yaml.filter((uri) => byFirstKey.has(uri.fsPath))];
+}
+
+function cliDiagnostics(report: ValidateReport): vscode.Diagnostic[] {
+    return findings(report).map((it) => {
+        const position = new vscode.Position(it.line, it.character);
+        const diagnostic = new vscode.Diagnostic(
+            new vscode.Range(position, position),
+            it.message,
+            it.severity === 'error' ? vscode.DiagnosticSeverity.Error : vscode.DiagnosticSeverity.Warning,
+        );
+        diagnostic.code = it.code;
+        diagnostic.source = 'pacto validate';
+        return diagnostic;
+    });
+}
+
+/** The server's diagnostics of a contract file, which is opened (not shown) so that the server holds it. */
+async function serverDiagnostics(ctx: Ctx, uri: vscode.Uri): Promise<vscode.Diagnostic[]> {
+    await ctx.start();
+    const client = ctx.languageClient;
+    await vscode.workspace.openTextDocument(uri);
+    const report = await client?.sendRequest(lc.DocumentDiagnosticRequest.type, {
+        textDocument: { uri: client.code2ProtocolConverter.asUri(uri) },
+    });
+    // The contract gate answers null for a document the server does not hold: say so rather than report it clean.
+    if (!client || !report || report.kind !== lc.DocumentDiagnosticReportKind.Full) {
+        throw new Error(`pacto: ${vscode.workspace.asRelativePath(uri)} was not validated: the server did not take it`);
+    }
+    return client.protocol2CodeConverter.asDiagnostics(report.items);
 }
 
 function runValidate(binary: string, bundleDir: string): Promise<ValidateReport> {
@@ -117,13 +159,15 @@ function errorMessage(err: unknown): string {
     return err instanceof Error ? err.message : String(err);
 }
 
-function runningClient(ctx: Ctx): lc.LanguageClient | undefined {
-    const client = ctx.languageClient;
-    if (!client?.isRunning()) {
-        void vscode.window.showErrorMessage('pacto: the server is not running; see the Pacto output');
+/** The client, started first if no contract had started it (the command names one). */
+async function startedClient(ctx: Ctx): Promise<lc.LanguageClient | undefined> {
+    try {
+        await ctx.start();
+    } catch (err) {
+        void vscode.window.showErrorMessage(errorMessage(err));
         return undefined;
     }
-    return client;
+    return ctx.languageClient;
 }
 
 /**
@@ -135,13 +179,13 @@ async function targetContract(arg: unknown): Promise<vscode.Uri | undefined> {
         return arg;
     }
     const doc = vscode.window.activeTextEditor?.document;
-    if (doc?.uri.scheme === 'file' && /^pacto\.ya?ml$/.test(basename(doc.uri.fsPath))) {
+    if (doc && isContractDocument(doc)) {
         return doc.uri;
     }
     const contracts = await vscode.workspace.findFiles(CONTRACT_GLOB, EXCLUDED_DIRS);
     if (contracts.length <= 1) {
         if (contracts.length === 0) {
-            void vscode.window.showErrorMessage('pacto: no pacto.yaml in this workspace');
+            void vscode.window.showErrorMessage('pacto: no pacto.yaml or pacto.yml in this workspace');
         }
         return contracts[0];
     }
@@ -159,8 +203,8 @@ function executeServerCommand<T>(client: lc.LanguageClient, command: string, arg
 /** The server opens the diff itself, with `window/showDocument` on a `pacto-diff:` URI (see diff_view.ts). */
 function showDiff(ctx: Ctx, against: DiffAgainst): Cmd {
     return async (arg) => {
-        const client = runningClient(ctx);
-        const contract = client && (await targetContract(arg));
+        const contract = await targetContract(arg);
+        const client = contract && (await startedClient(ctx));
         if (!client || !contract) {
             return;
         }
@@ -174,8 +218,8 @@ function showDiff(ctx: Ctx, against: DiffAgainst): Cmd {
 
 function showDependencyGraph(ctx: Ctx): Cmd {
     return async (arg) => {
-        const client = runningClient(ctx);
-        const contract = client && (await targetContract(arg));
+        const contract = await targetContract(arg);
+        const client = contract && (await startedClient(ctx));
         if (!client || !contract) {
             return;
         }
@@ -193,8 +237,8 @@ function showDependencyGraph(ctx: Ctx): Cmd {
 /** Asks the plugin (and `key=value` options), then opens every generated file unsaved, at its would-be path. */
 function generateFiles(ctx: Ctx): Cmd {
     return async (arg) => {
-        const client = runningClient(ctx);
-        const contract = client && (await targetContract(arg));
+        const contract = await targetContract(arg);
+        const client = contract && (await startedClient(ctx));
         if (!client || !contract) {
             return;
         }
@@ -286,9 +330,11 @@ function workingDir(contract: vscode.Uri): string {
 
 /** Runs the same `pacto` binary as the server, its output in the Pacto channel, and reports how it ended. */
 async function runCli(ctx: Ctx, args: string[], cwd: string): Promise<void> {
-    const binary = ctx.serverPath;
-    if (!binary) {
-        void vscode.window.showErrorMessage('pacto: the pacto binary was not found; see the Pacto output');
+    let binary: string;
+    try {
+        binary = await ctx.binary();
+    } catch (err) {
+        void vscode.window.showErrorMessage(errorMessage(err));
         return;
     }
     const output = ctx.output;

@@ -1,5 +1,5 @@
 // The extension's entry point: it only activates. It builds the `Ctx`, registers the commands of one table,
-// starts the client, and shows activation errors, which VS Code would otherwise swallow.
+// starts the client once there is a contract, and shows start errors, which VS Code would otherwise swallow.
 import * as vscode from 'vscode';
 
 import { COMMANDS } from './commands';
@@ -22,21 +22,22 @@ export async function activate(extCtx: vscode.ExtensionContext): Promise<void> {
     ctx.pushExtCleanup(vscode.workspace.onDidSaveTextDocument(() => diffs.refreshAll()));
     ctx.pushExtCleanup(
         vscode.workspace.onDidChangeConfiguration(async (event) => {
-            if (ctx && requiresRestart((section) => event.affectsConfiguration(section))) {
+            // A server never asked for (no contract yet) starts on the first contract, with the new values.
+            if (ctx?.wanted && requiresRestart((section) => event.affectsConfiguration(section))) {
                 await vscode.commands.executeCommand('pacto.restartServer');
             }
         }),
     );
-    try {
-        await ctx.start();
-    } catch (err) {
-        const message = err instanceof Error ? err.message : String(err);
-        void vscode.window.showErrorMessage(message, 'Open Settings').then((choice) => {
-            if (choice === 'Open Settings') {
-                void vscode.commands.executeCommand('workbench.action.openSettings', 'pacto.server.path');
-            }
-        });
-    }
+    await ctx.startOnContract(showStartError);
+}
+
+function showStartError(err: unknown): void {
+    const message = err instanceof Error ? err.message : String(err);
+    void vscode.window.showErrorMessage(message, 'Open Settings').then((choice) => {
+        if (choice === 'Open Settings') {
+            void vscode.commands.executeCommand('workbench.action.openSettings', 'pacto.server.path');
+        }
+    });
 }
 
 export async function deactivate(): Promise<void> {

@@ -1,5 +1,6 @@
 // The real `pacto lsp`, found and launched by the extension's own bootstrap, spoken to over stdio as VS Code's
-// client would: UTF-16 positions, versioned diagnostics, hover and completion.
+// client would: UTF-16 positions, versioned diagnostics, hover and completion; and behind the extension's contract
+// gate, which lets only contracts through and starts the server on the first one.
 import assert from 'node:assert/strict';
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -17,6 +18,8 @@ import {
 
 import { checkServer, findServer, serverExecutable } from '../../src/bootstrap';
 import { Config, initializationOptions } from '../../src/config';
+import { type DocumentLike } from '../../src/contract';
+import { ContractGate, DID_CLOSE, DID_OPEN, gateMiddleware, StartOnContract } from '../../src/contract_gate';
 import { DIFF_SCHEME, parseDiffUri } from '../../src/diff_uri';
 import { generatedPath } from '../../src/generate';
 import { graphHtml, makeNonce } from '../../src/graph_html';
@@ -29,7 +32,7 @@ import {
     type GenerateResult,
     SERVER_COMMANDS,
 } from '../../src/lsp_ext';
-import { findings, type ValidateReport, validateArgs } from '../../src/validate';
+import { findings, type ValidateReport, validateArgs, validatorOf } from '../../src/validate';
 
 // Compiled to out/tests/e2e/: the extension is three levels up, the repository five.
 const extensionDir = join(__dirname, '..', '..', '..');
@@ -115,6 +118,56 @@ function withTimeout<T>(what: string, promise: Promise<T>): Promise<T> {
     return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** `pacto lsp`, found, checked and launched by the extension's own bootstrap; the connection is not listening yet. */
+async function launchServer(): Promise<{ server: ChildProcess; connection: MessageConnection; serverPath: string }> {
+    const found = findServer({
+        configuredPath: pactoBin,
+        extensionDir,
+        env: process.env,
+        platform: process.platform,
+    });
+    await checkServer(found);
+    const executable = serverExecutable(found.path, process.env);
+    const server = spawn(executable.command, executable.args, {
+        env: executable.options.env,
+        stdio: ['pipe', 'pipe', 'inherit'],
+    });
+    const connection = createMessageConnection(
+        new StreamMessageReader(server.stdout),
+        new StreamMessageWriter(server.stdin),
+    );
+    return { server, connection, serverPath: found.path };
+}
+
+/**
+ * The `initialize` params: VS Code's client capabilities that matter here, and the extension's options. VS Code
+ * pulls diagnostics; `pull` says so, and the server then answers `textDocument/diagnostic` instead of pushing.
+ */
+function initializeParams(workspace: string, pull = false): object {
+    return {
+        processId: process.pid,
+        rootUri: pathToFileURL(workspace).href,
+        // What the extension sends, from settings as a user would write them. Offline: tests never reach a
+        // registry.
+        initializationOptions: initializationOptions(
+            new Config({ get: <T>(key: string) => ({ offline: true })[key] as T }).serverSettings,
+        ),
+        workspaceFolders: [{ uri: pathToFileURL(workspace).href, name: 'workspace' }],
+        capabilities: {
+            general: { positionEncodings: ['utf-16'] },
+            window: { showDocument: { support: true } },
+            workspace: { codeLens: { refreshSupport: true } },
+            textDocument: {
+                publishDiagnostics: { versionSupport: true, codeDescriptionSupport: true },
+                hover: { contentFormat: ['markdown', 'plaintext'] },
+                completion: { completionItem: { snippetSupport: true } },
+                synchronization: { didSave: true },
+                ...(pull ? { diagnostic: { dynamicRegistration: false, relatedDocumentSupport: false } } : {}),
+            },
+        },
+    };
+}
+
 describe('pacto lsp through the bootstrap', { timeout: 60_000 }, () => {
     const workspace = mkdtempSync(join(tmpdir(), 'pacto-e2e-'));
     const bundleDir = join(workspace, 'svc');
@@ -160,23 +213,7 @@ describe('pacto lsp through the bootstrap', { timeout: 60_000 }, () => {
         }
         writeFileSync(join(headBundle, 'pacto.yaml'), validContract('head', '1.1.0'));
 
-        const found = findServer({
-            configuredPath: pactoBin,
-            extensionDir,
-            env: process.env,
-            platform: process.platform,
-        });
-        await checkServer(found);
-        serverPath = found.path;
-        const executable = serverExecutable(found.path, process.env);
-        server = spawn(executable.command, executable.args, {
-            env: executable.options.env,
-            stdio: ['pipe', 'pipe', 'inherit'],
-        });
-        connection = createMessageConnection(
-            new StreamMessageReader(server.stdout!),
-            new StreamMessageWriter(server.stdin!),
-        );
+        ({ server, connection, serverPath } = await launchServer());
         connection.onNotification(
             'textDocument/publishDiagnostics',
             (params: { uri: string; version?: number; diagnostics: Diagnostic[] }) => {
@@ -196,27 +233,10 @@ describe('pacto lsp through the bootstrap', { timeout: 60_000 }, () => {
 
         const res = await withTimeout(
             'initialize',
-            connection.sendRequest<{ capabilities: { positionEncoding?: string } }>('initialize', {
-                processId: process.pid,
-                rootUri: pathToFileURL(workspace).href,
-                // What the extension sends, from settings as a user would write them. Offline: tests never
-                // reach a registry.
-                initializationOptions: initializationOptions(
-                    new Config({ get: <T>(key: string) => ({ offline: true })[key] as T }).serverSettings,
-                ),
-                workspaceFolders: [{ uri: pathToFileURL(workspace).href, name: 'workspace' }],
-                capabilities: {
-                    general: { positionEncodings: ['utf-16'] },
-                    window: { showDocument: { support: true } },
-                    workspace: { codeLens: { refreshSupport: true } },
-                    textDocument: {
-                        publishDiagnostics: { versionSupport: true, codeDescriptionSupport: true },
-                        hover: { contentFormat: ['markdown', 'plaintext'] },
-                        completion: { completionItem: { snippetSupport: true } },
-                        synchronization: { didSave: true },
-                    },
-                },
-            }),
+            connection.sendRequest<{ capabilities: { positionEncoding?: string } }>(
+                'initialize',
+                initializeParams(workspace),
+            ),
         );
         positionEncoding = res.capabilities.positionEncoding;
         await connection.sendNotification('initialized', {});
@@ -506,4 +526,322 @@ describe('pacto lsp through the bootstrap', { timeout: 60_000 }, () => {
             res.markdown,
         );
     });
+});
+
+/** A text document as the contract gate sees a `vscode.TextDocument`. */
+class FakeDocument implements DocumentLike {
+    readonly uri: { scheme: string; toString(): string };
+    readonly languageId = 'yaml';
+    version = 1;
+
+    constructor(
+        readonly fileName: string,
+        public text: string,
+    ) {
+        const href = pathToFileURL(fileName).href;
+        this.uri = { scheme: 'file', toString: () => href };
+    }
+
+    get lineCount(): number {
+        return this.text.split('\n').length;
+    }
+
+    lineAt(line: number): { text: string } {
+        return { text: this.text.split('\n')[line] };
+    }
+}
+
+// The extension's contract gate, its client middleware and its lazy start, between a client that calls them where
+// vscode-languageclient does (ctx.ts) and the real server: every message goes through the send middleware, and is
+// recorded if it goes out.
+describe('only contracts reach pacto lsp, which starts on the first one', { timeout: 60_000 }, () => {
+    const workspace = mkdtempSync(join(tmpdir(), 'pacto-e2e-gate-'));
+    const plainPath = join(workspace, 'deploy', 'values.yaml');
+    const namedPath = join(workspace, 'named', 'pacto.yml');
+    const firstKeyPath = join(workspace, 'billing', 'service.yaml');
+    /** Every message sent to the server, as `method file vN`: what the server's trace would show. */
+    const sent: string[] = [];
+    const published = new Map<string, { version?: number; diagnostics: Diagnostic[] }[]>();
+    const openDocs: FakeDocument[] = [];
+    let nStarts = 0;
+    let server: ChildProcess | undefined;
+    let connection: MessageConnection | undefined;
+
+    // As ctx.ts does through the client's open and close features, which call the middleware.
+    const gate: ContractGate<FakeDocument> = new ContractGate<FakeDocument>({
+        open: (doc) => middleware.didOpen(doc, sendDidOpen),
+        close: (doc) => middleware.didClose(doc, sendDidClose),
+    });
+    const middleware = gateMiddleware(gate);
+    const starter = new StartOnContract(async () => {
+        nStarts++;
+        ({ server, connection } = await launchServer());
+        connection.onNotification(
+            'textDocument/publishDiagnostics',
+            (params: { uri: string; version?: number; diagnostics: Diagnostic[] }) => {
+                const list = published.get(params.uri) ?? [];
+                list.push({ version: params.version, diagnostics: params.diagnostics });
+                published.set(params.uri, list);
+            },
+        );
+        connection.onRequest(() => null);
+        connection.onNotification(() => undefined);
+        connection.listen();
+        await withTimeout('initialize', request('initialize', initializeParams(workspace)));
+        await notify('initialized', {});
+        // A client that starts offers every open document, through the didOpen middleware.
+        for (const doc of openDocs) {
+            await middleware.didOpen(doc, sendDidOpen);
+        }
+    });
+
+    function describeMessage(method: string, params: unknown): string {
+        const doc = (params as { textDocument?: { uri: string; version?: number } }).textDocument;
+        if (!doc) {
+            return method;
+        }
+        const name = doc.uri.slice(pathToFileURL(workspace).href.length + 1);
+        return doc.version === undefined ? `${method} ${name}` : `${method} ${name} v${doc.version}`;
+    }
+
+    function notify(method: string, params: object): Promise<void> {
+        return middleware.sendNotification(
+            method,
+            (method, params) => {
+                sent.push(describeMessage(method, params));
+                return connection!.sendNotification(method, params);
+            },
+            params,
+        );
+    }
+
+    function request<R>(method: string, params: object): Promise<R | null> {
+        return middleware.sendRequest(method, params, undefined, (method, params) => {
+            sent.push(describeMessage(method, params));
+            return connection!.sendRequest<R>(method, params);
+        });
+    }
+
+    function sendDidOpen(doc: FakeDocument): Promise<void> {
+        return notify(DID_OPEN, {
+            textDocument: { uri: doc.uri.toString(), languageId: doc.languageId, version: doc.version, text: doc.text },
+        });
+    }
+
+    function sendDidClose(doc: FakeDocument): Promise<void> {
+        return notify(DID_CLOSE, { textDocument: { uri: doc.uri.toString() } });
+    }
+
+    /** VS Code opens a file: the extension may start the server; a running client sends didOpen through the gate. */
+    async function openFile(path: string, text: string): Promise<FakeDocument> {
+        mkdirSync(join(path, '..', 'interfaces'), { recursive: true });
+        writeFileSync(join(path, '..', 'interfaces', 'openapi.yaml'), OPENAPI);
+        writeFileSync(path, text);
+        const doc = new FakeDocument(path, text);
+        openDocs.push(doc);
+        const start = starter.offer(doc);
+        if (start) {
+            await start;
+        } else if (connection) {
+            await middleware.didOpen(doc, sendDidOpen);
+        }
+        return doc;
+    }
+
+    /** The whole text replaced, as one change event. */
+    async function edit(doc: FakeDocument, text: string): Promise<void> {
+        doc.text = text;
+        doc.version++;
+        const event = { document: doc, contentChanges: [{ text }] };
+        await middleware.didChange(event, (it) =>
+            notify('textDocument/didChange', {
+                textDocument: { uri: it.document.uri.toString(), version: it.document.version },
+                contentChanges: it.contentChanges,
+            }),
+        );
+    }
+
+    async function close(doc: FakeDocument): Promise<void> {
+        openDocs.splice(openDocs.indexOf(doc), 1);
+        await middleware.didClose(doc, sendDidClose);
+    }
+
+    async function diagnosticsOfVersion(doc: FakeDocument): Promise<string[]> {
+        const uri = doc.uri.toString();
+        const version = doc.version;
+        const diagnostics = await withTimeout(
+            `diagnostics of ${uri} version ${version}`,
+            (async () => {
+                for (;;) {
+                    const it = published.get(uri)?.find((it) => it.version === version);
+                    if (it) {
+                        return it.diagnostics;
+                    }
+                    await new Promise((resolve) => setTimeout(resolve, 10));
+                }
+            })(),
+        );
+        return diagnostics
+            .map((it) => {
+                const { start, end } = it.range;
+                return `${start.line}:${start.character}-${end.line}:${end.character} ${String(it.code)}`;
+            })
+            .sort();
+    }
+
+    after(async () => {
+        try {
+            if (connection) {
+                await withTimeout('shutdown', connection.sendRequest('shutdown'));
+                await connection.sendNotification('exit');
+            }
+        } finally {
+            connection?.dispose();
+            server?.kill();
+            rmSync(workspace, { recursive: true, force: true });
+        }
+    });
+
+    // The INVALID_CONTRACT findings, on lines counted from the contract's first line.
+    const findingsFrom = (line: number) => [
+        `${12 + line}:10-${12 + line}:18 SCHEMA_VIOLATION`,
+        `${18 + line}:15-${18 + line}:19 HEALTH_INTERFACE_NOT_FOUND`,
+    ];
+
+    test('plain YAML opened: the server is not started and gets nothing', async () => {
+        await openFile(plainPath, 'replicas: 2\npactoVersion: "1.0"\n');
+        assert.equal(nStarts, 0);
+        assert.equal(server, undefined);
+        assert.deepEqual(sent, []);
+    });
+
+    test('the first contract starts the server, which is sent that contract and not the plain YAML', async () => {
+        const named = await openFile(namedPath, INVALID_CONTRACT);
+        assert.equal(nStarts, 1);
+        assert.deepEqual(sent, ['initialize', 'initialized', 'textDocument/didOpen named/pacto.yml v1']);
+        assert.deepEqual(await diagnosticsOfVersion(named), findingsFrom(0));
+    });
+
+    test('requests about plain YAML are answered null without reaching the server', async () => {
+        const plainUri = pathToFileURL(plainPath).href;
+        const position = { line: 0, character: 2 };
+        for (const [method, params] of [
+            ['textDocument/hover', { textDocument: { uri: plainUri }, position }],
+            ['textDocument/completion', { textDocument: { uri: plainUri }, position }],
+            ['textDocument/documentSymbol', { textDocument: { uri: plainUri } }],
+            ['textDocument/diagnostic', { textDocument: { uri: plainUri } }],
+            ['textDocument/willSaveWaitUntil', { textDocument: { uri: plainUri }, reason: 1 }],
+        ] as const) {
+            assert.equal(await request(method, params), null, method);
+        }
+        await notify('textDocument/didSave', { textDocument: { uri: plainUri } });
+        // The same request about the contract goes out and is answered.
+        const hover = await withTimeout(
+            'hover',
+            request<{ contents: { value: string } }>('textDocument/hover', {
+                textDocument: { uri: pathToFileURL(namedPath).href },
+                position: { line: 12, character: 5 },
+            }),
+        );
+        assert.match(hover?.contents.value ?? '', /runtime\.state\.type/);
+        assert.deepEqual(sent.slice(3), ['textDocument/hover named/pacto.yml']);
+    });
+
+    test('a YAML file whose first key is pactoVersion, after comments and ---, gets diagnostics', async () => {
+        const doc = await openFile(firstKeyPath, `# The billing service.\n\n---\n${INVALID_CONTRACT}`);
+        assert.deepEqual(sent.slice(4), ['textDocument/didOpen billing/service.yaml v1']);
+        assert.deepEqual(await diagnosticsOfVersion(doc), findingsFrom(3));
+    });
+
+    test('plain YAML edited into a contract is opened on the server with its whole text, and closed when it stops being one', async () => {
+        const plain = openDocs.find((it) => it.fileName === plainPath)!;
+        await edit(plain, 'replicas: 3\n');
+        assert.deepEqual(sent.slice(5), []);
+        await edit(plain, `# now a contract\n${INVALID_CONTRACT}`);
+        assert.deepEqual(sent.slice(5), ['textDocument/didOpen deploy/values.yaml v3']);
+        assert.deepEqual(await diagnosticsOfVersion(plain), findingsFrom(1));
+        await edit(plain, `${INVALID_CONTRACT}# still one\n`);
+        assert.deepEqual(sent.slice(6), ['textDocument/didChange deploy/values.yaml v4']);
+        await edit(plain, `replicas: 3\n${INVALID_CONTRACT}`);
+        assert.deepEqual(sent.slice(7), ['textDocument/didClose deploy/values.yaml']);
+        await edit(plain, 'replicas: 4\n');
+        await close(plain);
+        assert.deepEqual(sent.slice(8), []);
+    });
+
+    test('closing a contract closes it on the server; the whole conversation', async () => {
+        const doc = openDocs.find((it) => it.fileName === firstKeyPath)!;
+        await close(doc);
+        assert.deepEqual(sent, [
+            'initialize',
+            'initialized',
+            'textDocument/didOpen named/pacto.yml v1',
+            'textDocument/hover named/pacto.yml',
+            'textDocument/didOpen billing/service.yaml v1',
+            'textDocument/didOpen deploy/values.yaml v3',
+            'textDocument/didChange deploy/values.yaml v4',
+            'textDocument/didClose deploy/values.yaml',
+            'textDocument/didClose billing/service.yaml',
+        ]);
+    });
+});
+
+// Validate Workspace hands the CLI only `pacto.yaml` bundles (it reads no other file name) and asks the server, as
+// VS Code's client would with pulled diagnostics, for every other contract file.
+describe('validate workspace: the server validates the contracts the CLI cannot read', { timeout: 60_000 }, () => {
+    const workspace = mkdtempSync(join(tmpdir(), 'pacto-e2e-validate-'));
+    let server: ChildProcess;
+    let connection: MessageConnection;
+
+    before(async () => {
+        ({ server, connection } = await launchServer());
+        connection.onRequest(() => null);
+        connection.onNotification(() => undefined);
+        connection.listen();
+        await withTimeout('initialize', connection.sendRequest('initialize', initializeParams(workspace, true)));
+        await connection.sendNotification('initialized', {});
+    });
+
+    after(async () => {
+        try {
+            await withTimeout('shutdown', connection.sendRequest('shutdown'));
+            await connection.sendNotification('exit');
+        } finally {
+            connection?.dispose();
+            server?.kill();
+            rmSync(workspace, { recursive: true, force: true });
+        }
+    });
+
+    for (const [file, preamble] of [
+        ['named/pacto.yml', ''],
+        ['billing/service.yaml', '# The billing service.\n---\n'],
+    ] as const) {
+        test(`${file}: the CLI is not the validator; the server's pulled report`, async () => {
+            const path = join(workspace, file);
+            assert.equal(validatorOf(path), 'server');
+            mkdirSync(join(path, '..', 'interfaces'), { recursive: true });
+            writeFileSync(join(path, '..', 'interfaces', 'openapi.yaml'), OPENAPI);
+            const text = `${preamble}${INVALID_CONTRACT}`;
+            writeFileSync(path, text);
+            const uri = pathToFileURL(path).href;
+            await connection.sendNotification('textDocument/didOpen', {
+                textDocument: { uri, languageId: 'yaml', version: 1, text },
+            });
+            const report = await withTimeout(
+                'textDocument/diagnostic',
+                connection.sendRequest<{ kind: string; items: Diagnostic[] }>('textDocument/diagnostic', {
+                    textDocument: { uri },
+                }),
+            );
+            const shift = preamble.split('\n').length - 1;
+            assert.equal(report.kind, 'full');
+            assert.deepEqual(
+                report.items
+                    .map((it) => `${it.range.start.line}:${it.range.start.character} ${String(it.code)}`)
+                    .sort(),
+                [`${12 + shift}:10 SCHEMA_VIOLATION`, `${18 + shift}:15 HEALTH_INTERFACE_NOT_FOUND`],
+            );
+        });
+    }
 });
