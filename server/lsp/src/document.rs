@@ -4,21 +4,26 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use ropey::Rope;
+use tokio::sync::OnceCell;
 
 use crate::analysis::Analysis;
+
+/// The analysis of one version, built once by whoever asks first (the edit's pipeline or a request) and awaited by
+/// everyone else who asks meanwhile: a version is parsed and validated once.
+pub type AnalysisCell = Arc<OnceCell<Arc<Analysis>>>;
 
 pub struct Document {
     pub rope: Rope,
     pub version: i32,
     /// The file on disk, when the URI is a `file:` URI: its directory is the bundle.
     pub path: Option<PathBuf>,
-    /// The analysis of `version`, built once and shared by every request against it.
-    analysis: Mutex<Option<Arc<Analysis>>>,
+    /// The analysis of `version`; replaced by an empty cell on every edit.
+    analysis: Mutex<AnalysisCell>,
 }
 
 impl Document {
     pub fn new(text: &str, version: i32, path: Option<PathBuf>) -> Document {
-        Document { rope: Rope::from_str(text), version, path, analysis: Mutex::new(None) }
+        Document { rope: Rope::from_str(text), version, path, analysis: Mutex::default() }
     }
 
     /// A cheap copy of what a worker needs: ropes share their chunks.
@@ -26,19 +31,18 @@ impl Document {
         Snapshot { rope: self.rope.clone(), version: self.version, path: self.path.clone() }
     }
 
-    pub fn cached_analysis(&self) -> Option<Arc<Analysis>> {
-        let guard = self.analysis.lock().unwrap_or_else(|it| it.into_inner());
-        guard.as_ref().filter(|it| it.version == self.version).cloned()
+    /// The cell of the current version's analysis, with the text it is built from.
+    pub fn analysis_cell(&self) -> (AnalysisCell, Snapshot) {
+        (self.cell().clone(), self.snapshot())
     }
 
-    pub fn store_analysis(&self, analysis: Arc<Analysis>) {
-        if analysis.version == self.version {
-            *self.analysis.lock().unwrap_or_else(|it| it.into_inner()) = Some(analysis);
-        }
-    }
-
+    /// Forgets the analysis: the text changed, or a file it read did.
     pub fn invalidate(&mut self) {
-        *self.analysis.lock().unwrap_or_else(|it| it.into_inner()) = None;
+        *self.cell() = AnalysisCell::default();
+    }
+
+    fn cell(&self) -> std::sync::MutexGuard<'_, AnalysisCell> {
+        self.analysis.lock().unwrap_or_else(|it| it.into_inner())
     }
 }
 

@@ -18,21 +18,40 @@ use crate::session::{ClientSupport, Session};
 use crate::settings::Settings;
 use crate::{deps, generate, lens};
 
-/// The analysis of the document's current version: from the cache, or built now (off the
-/// async threads). `None` for documents that are not open or not contracts.
+/// The analysis of the document's current version: built once per version, off the async threads, by whoever asks
+/// first; everyone asking meanwhile awaits that one build. `None` for documents that are not open or not contracts.
 pub(crate) async fn analysis(backend: &Backend, uri: &Uri) -> Result<Option<Arc<Analysis>>> {
-    if let Some(cached) = backend.session.cached_analysis(uri) {
-        return Ok(Some(cached));
-    }
-    let Some(snapshot) = backend.session.snapshot(uri) else {
+    analysis_of(backend, uri, None).await
+}
+
+/// As [`analysis`], for the pipeline of `version`: when a newer version arrived before a thread took the build,
+/// it is given up (the newer version's pipeline builds its own), so a burst of edits costs one build, not one per
+/// keystroke. A request awaiting the same build then builds it itself.
+async fn pipeline_analysis(backend: &Backend, uri: &Uri, version: i32) -> Result<Option<Arc<Analysis>>> {
+    analysis_of(backend, uri, Some(version)).await
+}
+
+async fn analysis_of(backend: &Backend, uri: &Uri, pipeline: Option<i32>) -> Result<Option<Arc<Analysis>>> {
+    let Some((cell, snapshot)) = backend.session.analysis_cell(uri) else {
         return Ok(None);
     };
+    if let Some(ready) = cell.get() {
+        return Ok(Some(ready.clone()));
+    }
     if !is_contract(uri.as_str(), &snapshot.rope) {
         return Ok(None);
     }
-    let analysis = run_blocking("analysis", move || Arc::new(snapshot.analyze())).await?;
-    backend.session.store_analysis(uri, analysis.clone());
-    Ok(Some(analysis))
+    let session = backend.session.clone();
+    let uri = uri.clone();
+    let build = || async move {
+        let built = run_blocking("analysis", move || {
+            let outdated = pipeline.is_some_and(|version| session.current_version(&uri) != Some(version));
+            (!outdated).then(|| Arc::new(snapshot.analyze()))
+        })
+        .await?;
+        built.ok_or_else(Error::content_modified)
+    };
+    Ok(Some(cell.get_or_try_init(build).await?.clone()))
 }
 
 pub async fn run_blocking<T: Send + 'static>(
@@ -45,46 +64,40 @@ pub async fn run_blocking<T: Send + 'static>(
     })
 }
 
-/// Analyses the current version in the background and publishes its diagnostics, unless a
-/// newer version arrived meanwhile: a result for an old version is never published.
+/// Publishes the current version's diagnostics to a client that does not pull, from its analysis (built now if
+/// no one has yet), unless a newer version arrived meanwhile: a result for an old version is never published.
 pub fn schedule_diagnostics(backend: &Backend, uri: Uri) {
     if backend.session.pull_diagnostics() {
         return;
     }
-    let Some(snapshot) = backend.session.snapshot(&uri) else {
+    let Some(version) = backend.session.current_version(&uri) else {
         return;
     };
+    let backend = backend.clone();
+    tokio::spawn(async move { publish_diagnostics(&backend, uri, version).await });
+}
+
+/// Publishes the diagnostics of `version`, if it is still the current one once they are computed.
+async fn publish_diagnostics(backend: &Backend, uri: Uri, version: i32) {
     let session = backend.session.clone();
-    let client = backend.client.clone();
-    tokio::spawn(async move {
-        let version = snapshot.version;
-        let encoding = session.encoding();
-        let contract = is_contract(uri.as_str(), &snapshot.rope);
-        let task_session = session.clone();
-        let task_uri = uri.clone();
-        let work = tokio::task::spawn_blocking(move || {
-            // Abandon the work when version N+1 arrived while N waited for a thread.
-            if task_session.current_version(&task_uri) != Some(version) || !contract {
-                return None;
+    let diagnostics = match pipeline_analysis(backend, &uri, version).await {
+        // Not a contract (any more): whatever was published for it goes.
+        Ok(None) => Vec::new(),
+        Ok(Some(analysis)) if analysis.version != version => return,
+        Ok(Some(analysis)) => {
+            let (task_session, task_uri, encoding) = (session.clone(), uri.clone(), session.encoding());
+            match run_blocking("diagnostics", move || all_diagnostics(&task_session, &task_uri, &analysis, encoding))
+                .await
+            {
+                Ok(diagnostics) => diagnostics,
+                Err(_) => return,
             }
-            let analysis = Arc::new(snapshot.analyze());
-            let diagnostics = all_diagnostics(&task_session, &task_uri, &analysis, encoding);
-            task_session.store_analysis(&task_uri, analysis);
-            Some(diagnostics)
-        });
-        let diagnostics = match work.await {
-            Ok(Some(diagnostics)) => diagnostics,
-            Ok(None) if !contract => Vec::new(),
-            Ok(None) => return,
-            Err(err) => {
-                tracing::error!("diagnostics for {} failed: {err}", uri.as_str());
-                return;
-            }
-        };
-        if session.current_version(&uri) == Some(version) {
-            client.publish_diagnostics(uri, diagnostics, Some(version)).await;
         }
-    });
+        Err(_) => return,
+    };
+    if session.current_version(&uri) == Some(version) {
+        backend.client.publish_diagnostics(uri, diagnostics, Some(version)).await;
+    }
 }
 
 /// The contract's findings, then what the registry and the published version add (from what they
@@ -98,11 +111,28 @@ fn all_diagnostics(session: &Session, uri: &Uri, analysis: &Analysis, encoding: 
     out
 }
 
-/// A document was opened or edited: its diagnostics, and the registry work it may need (in the background).
+/// A document was opened or edited: one pipeline per version, in the background. Its analysis is built once and
+/// feeds the registry work (its dependencies), the baselines (its publish repository) and its diagnostics.
 pub fn document_changed(backend: &Backend, uri: Uri) {
-    deps::document_changed(backend, &uri);
-    lens::document_changed(backend, &uri);
-    schedule_diagnostics(backend, uri);
+    let Some(version) = backend.session.current_version(&uri) else {
+        return;
+    };
+    let backend = backend.clone();
+    tokio::spawn(async move {
+        match pipeline_analysis(&backend, &uri, version).await {
+            // A newer version has its own pipeline; this one's registry, baseline and diagnostics would be stale.
+            Err(_) => return,
+            Ok(Some(analysis)) if analysis.version != version => return,
+            Ok(Some(analysis)) => {
+                deps::document_changed(&backend, &analysis);
+                lens::document_changed(&backend, &uri, &analysis);
+            }
+            Ok(None) => {}
+        }
+        if !backend.session.pull_diagnostics() {
+            publish_diagnostics(&backend, uri, version).await;
+        }
+    });
 }
 
 /// The network answered: every open document's diagnostics, inlay hints and lenses are brought up to date.
@@ -176,8 +206,13 @@ pub async fn load_settings(backend: &Backend, pushed: Option<LSPAny>) {
         return;
     }
     backend.session.set_settings(settings);
-    deps::settings_changed(backend);
-    lens::settings_changed(backend);
+    // What the registry and the baselines knew depended on the settings; the analyses did not.
+    backend.session.deps.reset();
+    backend.session.lens.reset();
+    let uris: Vec<Uri> = backend.session.documents.iter().map(|it| it.key().clone()).collect();
+    for uri in uris {
+        document_changed(backend, uri);
+    }
     refresh_from_network(backend);
 }
 

@@ -7,8 +7,7 @@ use std::sync::{Arc, OnceLock, RwLock};
 use dashmap::DashMap;
 use tower_lsp_server::ls_types::{Position, TextDocumentContentChangeEvent, Uri};
 
-use crate::analysis::Analysis;
-use crate::document::{Document, Snapshot};
+use crate::document::{AnalysisCell, Document, Snapshot};
 use crate::proto::{self, Encoding};
 use crate::settings::Settings;
 use crate::{deps, lens};
@@ -139,22 +138,13 @@ impl Session {
         self.documents.remove(uri);
     }
 
-    pub fn snapshot(&self, uri: &Uri) -> Option<Snapshot> {
-        self.documents.get(uri).map(|it| it.snapshot())
-    }
-
     pub fn current_version(&self, uri: &Uri) -> Option<i32> {
         self.documents.get(uri).map(|it| it.version)
     }
 
-    pub fn cached_analysis(&self, uri: &Uri) -> Option<Arc<Analysis>> {
-        self.documents.get(uri).and_then(|it| it.cached_analysis())
-    }
-
-    pub fn store_analysis(&self, uri: &Uri, analysis: Arc<Analysis>) {
-        if let Some(document) = self.documents.get(uri) {
-            document.store_analysis(analysis);
-        }
+    /// The cell of the document's current analysis and its text, for building or awaiting it.
+    pub fn analysis_cell(&self, uri: &Uri) -> Option<(AnalysisCell, Snapshot)> {
+        self.documents.get(uri).map(|it| it.analysis_cell())
     }
 
     pub fn invalidate_all(&self) {

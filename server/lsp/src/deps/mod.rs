@@ -33,14 +33,9 @@ use crate::proto::{self, Encoding};
 use crate::server::Backend;
 use crate::session::Session;
 
-/// A document opened or changed: start resolving what it references (never awaited by the caller).
-pub fn document_changed(backend: &Backend, uri: &Uri) {
-    resolve::document_changed(backend, uri);
-}
-
-/// The settings changed: forget what depends on them and resolve again.
-pub fn settings_changed(backend: &Backend) {
-    resolve::settings_changed(backend);
+/// A new version was analysed: start resolving what it references (never awaited by the caller).
+pub fn document_changed(backend: &Backend, analysis: &Analysis) {
+    resolve::document_changed(backend, analysis);
 }
 
 /// Hover on a dependency's `ref` or `compatibility`, from what is known (never the network).

@@ -11,10 +11,10 @@ use pacto_core::contract::oci_ref::{DependencyRef, classify};
 use pacto_core::contract::{Contract, from_tree, text};
 use pacto_oci::resolver::{Failure, Resolved, Resolver, ResolverOptions, TagList};
 use pacto_oci::{Client, Limits, Reference};
-use tower_lsp_server::ls_types::{ProgressToken, Uri};
+use tower_lsp_server::ls_types::ProgressToken;
 use tower_lsp_server::{Bounded, NotCancellable, OngoingProgress};
 
-use crate::document::is_contract;
+use crate::analysis::Analysis;
 use crate::handlers;
 use crate::server::Backend;
 use crate::session::ClientSupport;
@@ -193,37 +193,15 @@ pub fn dependency_keys(contract: &Contract) -> Vec<Key> {
     keys
 }
 
-/// Starts resolving the dependencies of the document's current text (never awaited by the caller).
-pub fn document_changed(backend: &Backend, uri: &Uri) {
-    let Some(snapshot) = backend.session.snapshot(uri) else {
-        return;
-    };
-    if !is_contract(uri.as_str(), &snapshot.rope) {
-        return;
-    }
+/// Starts resolving the dependencies of an analysed version (never awaited by the caller).
+pub fn document_changed(backend: &Backend, analysis: &Analysis) {
     scan_workspace(backend);
-    let backend = backend.clone();
-    tokio::spawn(async move {
-        let keys = tokio::task::spawn_blocking(move || {
-            let text = snapshot.rope.to_string();
-            let parse = pacto_core::syntax::parse(&text);
-            dependency_keys(&from_tree(parse.root.as_ref()).contract)
-        })
-        .await;
-        match keys {
-            Ok(keys) => resolve_keys(&backend, keys).await,
-            Err(err) => tracing::error!("reading dependencies failed: {err}"),
-        }
-    });
-}
-
-/// The settings changed: everything is resolved again under the new ones.
-pub fn settings_changed(backend: &Backend) {
-    backend.session.deps.reset();
-    let uris: Vec<Uri> = backend.session.documents.iter().map(|it| it.key().clone()).collect();
-    for uri in uris {
-        document_changed(backend, &uri);
+    let keys = dependency_keys(&analysis.validation.decoded.contract);
+    if keys.is_empty() {
+        return;
     }
+    let backend = backend.clone();
+    tokio::spawn(async move { resolve_keys(&backend, keys).await });
 }
 
 /// Resolves the keys that need it, all at once (the resolver caps each registry), with `$/progress`

@@ -26,7 +26,6 @@ pub use document::{diff_document, show_diff};
 
 use crate::analysis::Analysis;
 use crate::commands::SHOW_DIFF;
-use crate::document::is_contract;
 use crate::handlers;
 use crate::proto::{self, Encoding};
 use crate::server::Backend;
@@ -37,20 +36,15 @@ pub const RESOLVING: &str = "vs published: resolving…";
 /// The title of the lens when no publish repository is known; its command explains how to set one.
 pub const SET_REPOSITORY: &str = "Set publish repository…";
 
-/// A document opened or changed: fetch its baselines if they are not known (never awaited by the caller).
-pub fn document_changed(backend: &Backend, uri: &Uri) {
+/// A new version was analysed: fetch its baselines if they are not known (never awaited by the caller).
+pub fn document_changed(backend: &Backend, uri: &Uri, analysis: &Analysis) {
     let session = &backend.session;
     forget_closed(session);
-    let Some(snapshot) = session.snapshot(uri) else {
-        return;
-    };
-    if !is_contract(uri.as_str(), &snapshot.rope) {
-        return;
-    }
-    if let Some(repository) = repository(session, &snapshot.rope, snapshot.path.as_deref()) {
+    let path = uri.to_file_path();
+    if let Some(repository) = repository(session, &analysis.rope, path.as_deref()) {
         ensure_published(backend, &repository);
     }
-    if let Some(path) = &snapshot.path {
+    if let Some(path) = &path {
         ensure_head(backend, path);
     }
 }
@@ -59,15 +53,6 @@ pub fn document_changed(backend: &Backend, uri: &Uri) {
 fn forget_closed(session: &Session) {
     let open_paths: Vec<PathBuf> = session.documents.iter().filter_map(|it| it.path.clone()).collect();
     session.lens.retain_open(|uri| session.documents.contains_key(uri), &open_paths);
-}
-
-/// The settings changed (publish repositories, registry): fetch the baselines again.
-pub fn settings_changed(backend: &Backend) {
-    backend.session.lens.reset();
-    let uris: Vec<Uri> = backend.session.documents.iter().map(|it| it.key().clone()).collect();
-    for uri in uris {
-        document_changed(backend, &uri);
-    }
 }
 
 /// Changes against the published version as diagnostics, and the version-bump check (pure).
@@ -117,7 +102,7 @@ pub async fn code_lens(backend: &Backend, params: CodeLensParams) -> Result<Opti
         return Ok(None);
     };
     // Idempotent: a lens asked for before any edit (a restored editor) still starts the fetches.
-    document_changed(backend, &uri);
+    document_changed(backend, &uri, &analysis);
     let session = backend.session.clone();
     let encoding = session.encoding();
     handlers::run_blocking("codeLens", move || Some(lenses(&session, &uri, &analysis, encoding))).await
