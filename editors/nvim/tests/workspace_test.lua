@@ -64,6 +64,16 @@ local function findings(bufnr)
   return rows
 end
 
+--- `:edit` each path one after another without waiting, as `:argdo` or a fuzzy finder does; returns the buffers.
+local function edit_all(paths)
+  local bufs = {}
+  for idx, path in ipairs(paths) do
+    vim.cmd.edit(vim.fn.fnameescape(path))
+    bufs[idx] = vim.api.nvim_get_current_buf()
+  end
+  return bufs
+end
+
 local function pacto_clients()
   return vim.lsp.get_clients({ name = 'pacto' })
 end
@@ -84,13 +94,8 @@ end
 
 t.test('workspace_contracts_opened_in_a_row_all_show_findings', function()
   local root, paths = repository()
-  -- `:edit` one after another without waiting, as `:argdo` or a fuzzy finder does: the server is still starting
-  -- when the later ones open.
-  local bufs = {}
-  for idx, path in ipairs(paths) do
-    vim.cmd.edit(vim.fn.fnameescape(path))
-    bufs[idx] = vim.api.nvim_get_current_buf()
-  end
+  -- The server is still starting when the later ones open.
+  local bufs = edit_all(paths)
   expect_each_finding(bufs)
 
   -- Switching back shows the same findings, still once each.
@@ -113,11 +118,7 @@ end)
 
 t.test('workspace_hidden_contract_edited_follows', function()
   local _, paths = repository()
-  local bufs = {}
-  for idx, path in ipairs(paths) do
-    vim.cmd.edit(vim.fn.fnameescape(path))
-    bufs[idx] = vim.api.nvim_get_current_buf()
-  end
+  local bufs = edit_all(paths)
   expect_each_finding(bufs)
   -- svc-1 is hidden now (svc-4 is shown): fix its finding as `:bufdo s/…/` would.
   local line = finding_line(1)

@@ -2,8 +2,17 @@
 
 use expect_test::expect;
 
-use super::{from_tree, missing_required, text};
+use super::{Decoded, from_tree, missing_required, text};
 use crate::syntax::parse;
+
+/// `path "source text" message` per decode error.
+fn rendered_errors(source: &str, decoded: &Decoded) -> Vec<String> {
+    decoded
+        .errors
+        .iter()
+        .map(|it| format!("{} {:?} {}", it.path, &source[it.span.start..it.span.end], it.message))
+        .collect()
+}
 
 #[test]
 fn fields_keep_their_spans_and_replicas_normalise() {
@@ -27,13 +36,8 @@ fn fields_keep_their_spans_and_replicas_normalise() {
 #[test]
 fn every_decode_fault_is_kept_with_its_span() {
     let source = "pactoVersion: [1]\nservice: x\ninterfaces: {a: 1}\nruntime:\n  workload: service\n  helth: {}\n  state: {type: [a]}\nscaling: {min: abc}\nmetadata: 3\nextra: 1\n";
-    let parse = parse(source);
-    let decoded = from_tree(parse.root.as_ref());
-    let rendered: Vec<String> = decoded
-        .errors
-        .iter()
-        .map(|it| format!("{} {:?} {}", it.path, &source[it.span.start..it.span.end], it.message))
-        .collect();
+    let decoded = from_tree(parse(source).root.as_ref());
+    let rendered = rendered_errors(source, &decoded);
     expect![[r#"
         [
             "pactoVersion \"1\" cannot unmarshal !!seq into string",
@@ -57,13 +61,8 @@ fn int_fields_refuse_numbers_past_the_int_range_as_yaml_v3_does() {
     // field refuses both at parse time. The value is quoted by its first 7 bytes past 10, and a multi-byte
     // character is not cut in two.
     let source = "scaling:\n  replicas: 9223372036854775807\n  min: 9223372036854775808\n  max: 100000000000000000000\nservice: {name: 1.5e300, version: ééééé}\ninterfaces:\n  - {port: -9223372036854775809}\n  - {port: 18446744073709551615}\n  - {port: éééééé}\n";
-    let parse = parse(source);
-    let decoded = from_tree(parse.root.as_ref());
-    let rendered: Vec<String> = decoded
-        .errors
-        .iter()
-        .map(|it| format!("{} {:?} {}", it.path, &source[it.span.start..it.span.end], it.message))
-        .collect();
+    let decoded = from_tree(parse(source).root.as_ref());
+    let rendered = rendered_errors(source, &decoded);
     expect![[r#"
         [
             "scaling.min \"9223372036854775808\" cannot unmarshal !!int `9223372...` into int",
