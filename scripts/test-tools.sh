@@ -5,6 +5,8 @@
 TEST_TOOLS=(
   mkfifo:coreutils            # bad-input tests: a FIFO as pacto.yaml
   cp:coreutils
+  install:coreutils           # credential tests: the fake `gh`, made executable
+  bash:bash                   # shell completion tests: the generated script, sourced
   setpriv:util-linux          # bad-input tests: an unreadable contract, the read-only cache (run as nobody)
   script:bsdutils             # progress bars only on a terminal: a pty
   ps:procps                   # Neovim tests: the server process is gone after :PactoRestart
