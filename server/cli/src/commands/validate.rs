@@ -1,8 +1,9 @@
-//! `pacto validate [dir]`: the reference's verdict, codes and paths (spec §2.10), plus positions.
+//! `pacto validate [dir] [--readiness]`: the reference's verdict, codes and paths (spec §2.10;
+//! 2.0: pacto-v2.md §3.1), plus positions. Output shapes are the same for both formats.
 
 use std::fmt::Write as _;
 
-use pacto_core::validate::{DirBundle, Mode, validate};
+use pacto_core::validate::{Config, DirBundle, DirResolver, Mode, validate_with};
 use pacto_core::{Code, Diagnostic, Severity};
 use serde_json::{Map, Value, json};
 
@@ -20,7 +21,7 @@ struct Finding {
     excerpt: Option<String>,
 }
 
-pub fn run(arg: &str, format: Format) -> Result<(), String> {
+pub fn run(arg: &str, readiness: bool, format: Format) -> Result<(), String> {
     let findings = match load::load(arg) {
         Err(message) => vec![Finding {
             severity: Severity::Error,
@@ -32,7 +33,11 @@ pub fn run(arg: &str, format: Format) -> Result<(), String> {
         }],
         Ok(loaded) => {
             let bundle = DirBundle { root: loaded.dir.clone() };
-            let validation = validate(&loaded.text, Some(&bundle), Mode::Reference);
+            let resolver = DirResolver { root: loaded.dir.clone() };
+            let readiness_at = readiness.then(now_unix_seconds);
+            let config =
+                Config { mode: Mode::Reference, bundle: Some(&bundle), resolver: Some(&resolver), readiness_at };
+            let validation = validate_with(&loaded.text, &config);
             crate::log::debug(
                 "validated contract",
                 &[("file", &loaded.file), ("bytes", &loaded.text.len()), ("findings", &validation.diagnostics.len())],
@@ -67,6 +72,12 @@ pub fn run(arg: &str, format: Format) -> Result<(), String> {
         }
     }
     if valid { Ok(()) } else { Err(format!("validation failed with {n_errors} error(s)")) }
+}
+
+/// The readiness gate is evaluated at the current UTC time (pacto-v2.md §3.5).
+fn now_unix_seconds() -> i64 {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
+    now.map_or(0, |it| i64::try_from(it.as_secs()).unwrap_or(i64::MAX))
 }
 
 fn finding(
