@@ -22,7 +22,11 @@ struct Finding {
 }
 
 pub fn run(arg: &str, readiness: bool, format: Format) -> Result<(), String> {
-    let findings = match load::load(arg) {
+    let loaded = load::load(arg).and_then(|loaded| match unreadable_ignore_file(&loaded) {
+        Some(message) => Err(message),
+        None => Ok(loaded),
+    });
+    let findings = match loaded {
         Err(message) => vec![Finding {
             severity: Severity::Error,
             code: Code::ParseError,
@@ -72,6 +76,19 @@ pub fn run(arg: &str, readiness: bool, format: Format) -> Result<(), String> {
         }
     }
     if valid { Ok(()) } else { Err(format!("validation failed with {n_errors} error(s)")) }
+}
+
+/// A 2.0 bundle whose `.pactoignore` exists but cannot be read fails the load (pacto-v2.md §2.1);
+/// 1.0 bundles never read it.
+fn unreadable_ignore_file(loaded: &load::Loaded) -> Option<String> {
+    let file = loaded.dir.join(pacto_core::v2::ignore::IGNORE_FILE);
+    let err = match std::fs::read(&file) {
+        Err(err) if err.kind() != std::io::ErrorKind::NotFound => err,
+        _ => return None,
+    };
+    let parse = pacto_core::syntax::parse(&loaded.text);
+    let is_v2 = pacto_core::v2::format_version(parse.root.as_ref()) == Some("2.0");
+    is_v2.then(|| format!("failed to read .pactoignore: {err}"))
 }
 
 /// The readiness gate is evaluated at the current UTC time (pacto-v2.md §3.5).

@@ -53,7 +53,7 @@ pub fn check(root: &Node, contract: &Contract, bundle: Option<&dyn BundleFiles>,
         names(&contract.dependencies, |it| &it.name),
     );
     capabilities(&mut ctx, contract, rules);
-    files::check(&mut ctx, contract, bundle, rules);
+    files::check(&mut ctx, contract, bundle);
     dependencies(&mut ctx, contract, rules);
     files::config_values(&mut ctx, contract, bundle, rules);
     if rules.include_schema_shadowed {

@@ -17,7 +17,7 @@ use super::json_syntax::go_json_error;
 use super::model::Contract;
 use super::strict_ref;
 
-pub(super) fn check(ctx: &mut Ctx<'_>, contract: &Contract, bundle: Option<&dyn BundleFiles>, _rules: RuleSet) {
+pub(super) fn check(ctx: &mut Ctx<'_>, contract: &Contract, bundle: Option<&dyn BundleFiles>) {
     if let Some(bundle) = bundle {
         // Rule 7, then rule 8: a missing file is never reported again by a content rule.
         for (idx, interface) in contract.interfaces.iter().enumerate() {

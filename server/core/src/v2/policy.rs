@@ -84,21 +84,22 @@ pub fn check(
     }
     let mut out = walk.warnings;
     for (origin, entry_span, validator) in &walk.schemas {
-        let mut leaves = structural::leaves(validator, json);
-        leaves.sort_by(|a, b| (&a.pointer, &a.detail).cmp(&(&b.pointer, &b.detail)));
-        for leaf in leaves {
-            let mut path = FieldPath::root();
-            for segment in leaf.path {
-                path.push(segment);
-            }
+        let mut violations: Vec<(String, FieldPath)> = structural::leaves(validator, json)
+            .into_iter()
+            .map(|leaf| {
+                let mut path = FieldPath::root();
+                for segment in leaf.path {
+                    path.push(segment);
+                }
+                (format!("policy {origin}: at '{}': {}", leaf.pointer, leaf.detail), path)
+            })
+            .collect();
+        // The reference sorts the leaf messages of each policy.
+        violations.sort();
+        for (message, path) in violations {
             // A finding about the whole contract is shown on the policy that made it.
             let span = if path.is_root() { *entry_span } else { anchor_span(root, &path) };
-            out.push(finding(
-                Code::PolicyViolation,
-                Severity::Error,
-                span,
-                format!("policy {origin}: at '{}': {}", leaf.pointer, leaf.detail),
-            ));
+            out.push(finding(Code::PolicyViolation, Severity::Error, span, message));
         }
     }
     out

@@ -45,7 +45,9 @@ impl BundleFiles for DirBundle {
 impl DirBundle {
     /// The 2.0 view: `.pactoignore` at the root, read when asked (a handful of lookups per run).
     fn ignore_rules(&self) -> IgnoreRules {
-        let text = std::fs::read_to_string(self.root.join(IGNORE_FILE)).ok();
+        // An unreadable ignore file fails the load before validation (the CLI checks it).
+        let bytes = std::fs::read(self.root.join(IGNORE_FILE)).ok();
+        let text = bytes.as_deref().map(String::from_utf8_lossy);
         IgnoreRules::parse(text.as_deref())
     }
 
