@@ -40,6 +40,9 @@ pub enum Command {
     Validate {
         /// Bundle directory
         path: Option<String>,
+        /// Also enforce the 2.0 readiness gate (score against minScore, expiry) at the current time
+        #[arg(long)]
+        readiness: bool,
     },
     /// Summarise a contract
     Explain {
@@ -50,6 +53,9 @@ pub enum Command {
     Init {
         /// Service name, also the directory to create
         name: String,
+        /// Contract format version to write: 1.0 or 2.0
+        #[arg(long, default_value = crate::commands::init::DEFAULT_VERSION)]
+        pacto_version: String,
     },
     /// Pack a bundle into a reproducible tar.gz, after validating it
     Pack {

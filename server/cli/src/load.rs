@@ -143,7 +143,7 @@ pub fn load_contract(arg: &str) -> Result<LoadedContract, String> {
     contract_of(load(arg)?)
 }
 
-fn contract_of(loaded: Loaded) -> Result<LoadedContract, String> {
+pub fn contract_of(loaded: Loaded) -> Result<LoadedContract, String> {
     let graph_fetch::ParsedContract { contract, metadata } = graph_fetch::parse_contract(&loaded.file, &loaded.text)?;
     Ok(LoadedContract { loaded, contract, metadata })
 }

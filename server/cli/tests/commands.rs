@@ -175,3 +175,56 @@ fn unreadable_contract_reports_the_cause() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("ERROR [PARSE_ERROR] : failed to read svc/pacto.yaml: permission denied"), "{stderr}");
 }
+
+#[test]
+fn init_writes_either_version_and_both_validate_cleanly() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, args) in
+        [("new-svc", vec![]), ("v2-svc", vec!["--pacto-version", "2.0"]), ("v1-svc", vec!["--pacto-version", "1.0"])]
+    {
+        let mut init = vec!["init", name];
+        init.extend(args.iter().copied());
+        assert_eq!(pacto(dir.path(), &init).status.code(), Some(0), "{name}");
+        let output = pacto(dir.path(), &["validate", name]);
+        assert_eq!(
+            (output.status.code(), stdout(&output), stderr(&output)),
+            (Some(0), format!("{name} is valid\n"), String::new())
+        );
+    }
+    let text = |name: &str| std::fs::read_to_string(dir.path().join(name).join("pacto.yaml")).unwrap();
+    assert!(text("new-svc").starts_with("pactoVersion: \"2.0\"\n"));
+    assert_eq!(text("new-svc").replace("new-svc", "v2-svc"), text("v2-svc"));
+    assert!(text("v1-svc").starts_with("pactoVersion: \"1.0\"\n"));
+    // The 2.0 template's claims are all not-done: the gate fails until they are met.
+    let output = pacto(dir.path(), &["validate", "--readiness", "new-svc"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("[READINESS_GATE_UNMET] readiness: score below gate: score 0, minScore 80"));
+    let output = pacto(dir.path(), &["init", "--pacto-version", "3.0", "bad"]);
+    assert_eq!(stderr(&output), "unsupported pactoVersion \"3.0\"; supported: 1.0, 2.0\n");
+    assert!(!dir.path().join("bad").exists());
+}
+
+#[test]
+fn validate_the_2_0_example_is_clean_with_the_readiness_gate() {
+    for args in [&["validate", "payments-api-v2"][..], &["validate", "--readiness", "payments-api-v2"]] {
+        let output = pacto(&examples(), args);
+        assert_eq!(
+            (output.status.code(), stdout(&output), stderr(&output)),
+            (Some(0), "payments-api-v2 is valid\n".to_owned(), String::new())
+        );
+    }
+}
+
+#[test]
+fn explain_says_2_0_is_not_supported_yet() {
+    let output = pacto(&examples(), &["explain", "payments-api-v2"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stderr(&output),
+        "pacto explain does not support pactoVersion \"2.0\" contracts yet (payments-api-v2/pacto.yaml); use pacto validate\n"
+    );
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}

@@ -34,3 +34,28 @@ fn validate_fixtures_match_expected_output() {
         expect_file![expected].assert_eq(&out);
     }
 }
+
+/// The 2.0 cases (`tests/data/validate-v2`): every code with its path and line. `gate-*` cases run
+/// with `--readiness`; `policy-providers/` holds the bundles their policy refs name.
+#[test]
+fn validate_v2_fixtures_match_expected_output() {
+    let root = data_dir().join("../validate-v2");
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(&root)
+        .expect("tests/data/validate-v2 exists")
+        .map(|it| it.expect("readable entry").path())
+        .filter(|it| it.is_dir() && it.file_name().is_some_and(|name| name != "policy-providers"))
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= 90, "the 2.0 corpus has {} cases, fewer than 90", cases.len());
+    for case in cases {
+        let name = case.file_name().unwrap().to_string_lossy().into_owned();
+        let gate: &[&str] = if name.starts_with("gate-") { &["--readiness"] } else { &[] };
+        let text_args: Vec<&str> = ["validate"].iter().chain(gate).chain([&name.as_str()]).copied().collect();
+        let mut out = transcript(&root, &text_args);
+        out.push_str("--- json\n");
+        let json_args: Vec<&str> =
+            ["validate", "--output-format", "json"].iter().chain(gate).chain([&name.as_str()]).copied().collect();
+        out.push_str(&transcript(&root, &json_args));
+        expect_file![case.join("expected.txt")].assert_eq(&out);
+    }
+}

@@ -4,7 +4,8 @@ use std::fmt;
 
 use crate::syntax::{FieldPath, PathStyle, Span};
 
-/// Every code the reference emits (spec §2.3–§2.6); `as_str` holds each reference string once.
+/// Every code the reference emits (1.0: spec §2.3–§2.6; 2.0: pacto-v2.md §3); `as_str` holds each
+/// reference string once.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Code {
     ParseError,
@@ -30,10 +31,38 @@ pub enum Code {
     JobScalingNotAllowed,
     StatelessPersistentConflict,
     UpgradeStrategyStateMismatch,
+    // Format 2.0 only (pacto-v2.md §3.1, §3.3–§3.5).
+    DuplicateConfigurationName,
+    DuplicatePolicyName,
+    DuplicateDependencyName,
+    CapabilityInterfaceUnknown,
+    CapabilityPathInvalid,
+    CapabilityRefInvalid,
+    DuplicateCapability,
+    InvalidInterfaceSpec,
+    InvalidConfigJson,
+    InvalidConfigSchema,
+    InvalidConfigRef,
+    InvalidPolicyRef,
+    InvalidPolicyJson,
+    InvalidPolicySchema,
+    ValuesWithoutSchema,
+    ConfigValuesValidationFailed,
+    InvalidReadinessExpires,
+    InvalidReadinessRevision,
+    DuplicateReadinessId,
+    EmptyReadinessEvidence,
+    EmptyReadinessDescription,
+    PolicyViolation,
+    PolicyEnforcementError,
+    PolicyRefUnresolved,
+    PolicyRefCycle,
+    PolicyRefNotEnforced,
+    ReadinessGateUnmet,
 }
 
 impl Code {
-    pub const ALL: [Code; 23] = [
+    pub const ALL: [Code; 50] = [
         Code::ParseError,
         Code::YamlParseError,
         Code::SchemaViolation,
@@ -57,6 +86,33 @@ impl Code {
         Code::JobScalingNotAllowed,
         Code::StatelessPersistentConflict,
         Code::UpgradeStrategyStateMismatch,
+        Code::DuplicateConfigurationName,
+        Code::DuplicatePolicyName,
+        Code::DuplicateDependencyName,
+        Code::CapabilityInterfaceUnknown,
+        Code::CapabilityPathInvalid,
+        Code::CapabilityRefInvalid,
+        Code::DuplicateCapability,
+        Code::InvalidInterfaceSpec,
+        Code::InvalidConfigJson,
+        Code::InvalidConfigSchema,
+        Code::InvalidConfigRef,
+        Code::InvalidPolicyRef,
+        Code::InvalidPolicyJson,
+        Code::InvalidPolicySchema,
+        Code::ValuesWithoutSchema,
+        Code::ConfigValuesValidationFailed,
+        Code::InvalidReadinessExpires,
+        Code::InvalidReadinessRevision,
+        Code::DuplicateReadinessId,
+        Code::EmptyReadinessEvidence,
+        Code::EmptyReadinessDescription,
+        Code::PolicyViolation,
+        Code::PolicyEnforcementError,
+        Code::PolicyRefUnresolved,
+        Code::PolicyRefCycle,
+        Code::PolicyRefNotEnforced,
+        Code::ReadinessGateUnmet,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -84,6 +140,33 @@ impl Code {
             Code::JobScalingNotAllowed => "JOB_SCALING_NOT_ALLOWED",
             Code::StatelessPersistentConflict => "STATELESS_PERSISTENT_CONFLICT",
             Code::UpgradeStrategyStateMismatch => "UPGRADE_STRATEGY_STATE_MISMATCH",
+            Code::DuplicateConfigurationName => "DUPLICATE_CONFIGURATION_NAME",
+            Code::DuplicatePolicyName => "DUPLICATE_POLICY_NAME",
+            Code::DuplicateDependencyName => "DUPLICATE_DEPENDENCY_NAME",
+            Code::CapabilityInterfaceUnknown => "CAPABILITY_INTERFACE_UNKNOWN",
+            Code::CapabilityPathInvalid => "CAPABILITY_PATH_INVALID",
+            Code::CapabilityRefInvalid => "CAPABILITY_REF_INVALID",
+            Code::DuplicateCapability => "DUPLICATE_CAPABILITY",
+            Code::InvalidInterfaceSpec => "INVALID_INTERFACE_SPEC",
+            Code::InvalidConfigJson => "INVALID_CONFIG_JSON",
+            Code::InvalidConfigSchema => "INVALID_CONFIG_SCHEMA",
+            Code::InvalidConfigRef => "INVALID_CONFIG_REF",
+            Code::InvalidPolicyRef => "INVALID_POLICY_REF",
+            Code::InvalidPolicyJson => "INVALID_POLICY_JSON",
+            Code::InvalidPolicySchema => "INVALID_POLICY_SCHEMA",
+            Code::ValuesWithoutSchema => "VALUES_WITHOUT_SCHEMA",
+            Code::ConfigValuesValidationFailed => "CONFIG_VALUES_VALIDATION_FAILED",
+            Code::InvalidReadinessExpires => "INVALID_READINESS_EXPIRES",
+            Code::InvalidReadinessRevision => "INVALID_READINESS_REVISION",
+            Code::DuplicateReadinessId => "DUPLICATE_READINESS_ID",
+            Code::EmptyReadinessEvidence => "EMPTY_READINESS_EVIDENCE",
+            Code::EmptyReadinessDescription => "EMPTY_READINESS_DESCRIPTION",
+            Code::PolicyViolation => "POLICY_VIOLATION",
+            Code::PolicyEnforcementError => "POLICY_ENFORCEMENT_ERROR",
+            Code::PolicyRefUnresolved => "POLICY_REF_UNRESOLVED",
+            Code::PolicyRefCycle => "POLICY_REF_CYCLE",
+            Code::PolicyRefNotEnforced => "POLICY_REF_NOT_ENFORCED",
+            Code::ReadinessGateUnmet => "READINESS_GATE_UNMET",
         }
     }
 }
@@ -107,6 +190,8 @@ pub enum Layer {
     Structural,
     CrossField,
     Semantic,
+    /// Format 2.0's layer 3: policy resolution and enforcement.
+    Policy,
 }
 
 /// A second place a finding involves (the first declaration of a duplicate name, say).

@@ -1,5 +1,5 @@
-//! The Pacto contract standard: syntax with spans, the typed contract, three validation layers
-//! and Masterminds-compatible semver. Pure and synchronous: no IO beyond what callers hand in.
+//! The Pacto contract standard, formats 1.0 and 2.0: syntax with spans, the typed contracts, the
+//! validation layers and Masterminds-compatible semver. Pure and synchronous: no IO beyond what callers hand in.
 
 pub mod contract;
 pub mod diagnostic;
@@ -8,6 +8,7 @@ pub mod gofmt;
 pub mod graph;
 pub mod semver;
 pub mod syntax;
+pub mod v2;
 pub mod validate;
 
 pub use diagnostic::{Code, Diagnostic, Layer, Related, Severity};

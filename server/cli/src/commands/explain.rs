@@ -8,7 +8,16 @@ use crate::load;
 use crate::render::json as render_json;
 
 pub fn run(arg: &str, format: Format) -> Result<(), String> {
-    let loaded = load::load_contract(arg)?;
+    let loaded = load::load(arg)?;
+    let parse = pacto_core::syntax::parse(&loaded.text);
+    if pacto_core::v2::format_version(parse.root.as_ref()) == Some("2.0") {
+        // FIXME(#14): the 2.0 summary (pacto-v2.md §6.2) comes in a later slice.
+        return Err(format!(
+            "pacto explain does not support pactoVersion \"2.0\" contracts yet ({}); use pacto validate",
+            loaded.file
+        ));
+    }
+    let loaded = load::contract_of(loaded)?;
     let contract = &loaded.contract;
     match format {
         Format::Json => {

@@ -6,7 +6,7 @@ mod doc;
 mod explain;
 mod generate;
 pub mod graph;
-mod init;
+pub(crate) mod init;
 mod login;
 mod pack;
 mod pull;
@@ -24,9 +24,9 @@ pub fn run(cli: Cli) -> Result<(), String> {
             Cli::command().print_help().map_err(|err| err.to_string())?;
             Ok(())
         }
-        Some(Command::Validate { path }) => validate::run(path.as_deref().unwrap_or("."), format),
+        Some(Command::Validate { path, readiness }) => validate::run(path.as_deref().unwrap_or("."), readiness, format),
         Some(Command::Explain { path }) => explain::run(path.as_deref().unwrap_or("."), format),
-        Some(Command::Init { name }) => init::run(&name, format),
+        Some(Command::Init { name, pacto_version }) => init::run(&name, &pacto_version, format),
         Some(Command::Pack { path, output }) => pack::run(path.as_deref().unwrap_or("."), output.as_deref(), format),
         Some(Command::Push { reference, path, force }) => {
             push::run(push::Args { reference: &reference, path: &path, force, no_cache: cli.no_cache }, format)

@@ -1,8 +1,9 @@
-//! `pacto validate [dir]`: the reference's verdict, codes and paths (spec §2.10), plus positions.
+//! `pacto validate [dir] [--readiness]`: the reference's verdict, codes and paths (spec §2.10;
+//! 2.0: pacto-v2.md §3.1), plus positions. Output shapes are the same for both formats.
 
 use std::fmt::Write as _;
 
-use pacto_core::validate::{DirBundle, Mode, Validation, validate};
+use pacto_core::validate::{Config, DirBundle, DirResolver, Mode, Validation, validate_with};
 use pacto_core::{Code, Diagnostic, Severity};
 use serde_json::{Map, Value, json};
 
@@ -20,8 +21,12 @@ struct Finding {
     excerpt: Option<String>,
 }
 
-pub fn run(arg: &str, format: Format) -> Result<(), String> {
-    let findings = match load::load(arg) {
+pub fn run(arg: &str, readiness: bool, format: Format) -> Result<(), String> {
+    let loaded = load::load(arg).and_then(|loaded| match unreadable_ignore_file(&loaded) {
+        Some(message) => Err(message),
+        None => Ok(loaded),
+    });
+    let findings = match loaded {
         Err(message) => vec![Finding {
             severity: Severity::Error,
             code: Code::ParseError,
@@ -32,7 +37,11 @@ pub fn run(arg: &str, format: Format) -> Result<(), String> {
         }],
         Ok(loaded) => {
             let bundle = DirBundle { root: loaded.dir.clone() };
-            let validation = validate(&loaded.text, Some(&bundle), Mode::Reference);
+            let resolver = DirResolver { root: loaded.dir.clone() };
+            let readiness_at = readiness.then(now_unix_seconds);
+            let config =
+                Config { mode: Mode::Reference, bundle: Some(&bundle), resolver: Some(&resolver), readiness_at };
+            let validation = validate_with(&loaded.text, &config);
             crate::log::debug(
                 "validated contract",
                 &[("file", &loaded.file), ("bytes", &loaded.text.len()), ("findings", &validation.diagnostics.len())],
@@ -89,6 +98,25 @@ fn text_findings(findings: &[Finding]) -> String {
         }
     }
     err
+}
+
+/// A 2.0 bundle whose `.pactoignore` exists but cannot be read fails the load (pacto-v2.md §2.1);
+/// 1.0 bundles never read it.
+fn unreadable_ignore_file(loaded: &load::Loaded) -> Option<String> {
+    let file = loaded.dir.join(pacto_core::v2::ignore::IGNORE_FILE);
+    let err = match std::fs::read(&file) {
+        Err(err) if err.kind() != std::io::ErrorKind::NotFound => err,
+        _ => return None,
+    };
+    let parse = pacto_core::syntax::parse(&loaded.text);
+    let is_v2 = pacto_core::v2::format_version(parse.root.as_ref()) == Some("2.0");
+    is_v2.then(|| format!("failed to read .pactoignore: {err}"))
+}
+
+/// The readiness gate is evaluated at the current UTC time (pacto-v2.md §3.5).
+fn now_unix_seconds() -> i64 {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
+    now.map_or(0, |it| i64::try_from(it.as_secs()).unwrap_or(i64::MAX))
 }
 
 fn finding(

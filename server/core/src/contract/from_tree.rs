@@ -109,18 +109,19 @@ fn shortened(text: &str) -> String {
     format!("{}...", &text[..end])
 }
 
-struct Decoder {
-    errors: Vec<DecodeError>,
+/// yaml.v3's decoding into Go structs, shared by both formats' models (2.0 reuses it in `v2::from_tree`).
+pub(crate) struct Decoder {
+    pub(crate) errors: Vec<DecodeError>,
 }
 
 /// A mapping being read as a Go struct.
-struct Fields<'a> {
+pub(crate) struct Fields<'a> {
     entries: &'a [Entry],
     path: FieldPath,
 }
 
 impl<'a> Fields<'a> {
-    fn get(&self, name: &str) -> Option<(&'a Node, FieldPath)> {
+    pub(crate) fn get(&self, name: &str) -> Option<(&'a Node, FieldPath)> {
         self.entries
             .iter()
             .find(|it| it.key.scalar_text() == Some(name))
@@ -129,11 +130,11 @@ impl<'a> Fields<'a> {
 }
 
 impl Decoder {
-    fn error(&mut self, span: Span, path: &FieldPath, message: String) {
+    pub(crate) fn error(&mut self, span: Span, path: &FieldPath, message: String) {
         self.errors.push(DecodeError { span, path: path.clone(), message });
     }
 
-    fn cannot_unmarshal(&mut self, node: &Node, path: &FieldPath, into: &str) {
+    pub(crate) fn cannot_unmarshal(&mut self, node: &Node, path: &FieldPath, into: &str) {
         let (what, span) = match &node.kind {
             NodeKind::Scalar(scalar) => {
                 (format!("{} `{}`", scalar.value.tag_name(), shortened(&scalar.text)), node.span)
@@ -145,7 +146,13 @@ impl Decoder {
 
     /// Reads a mapping as a struct: `None` for null, an error for anything else that is not a
     /// mapping, and an error for each key the struct does not know.
-    fn fields<'a>(&mut self, node: &'a Node, path: FieldPath, type_name: &str, known: &[&str]) -> Option<Fields<'a>> {
+    pub(crate) fn fields<'a>(
+        &mut self,
+        node: &'a Node,
+        path: FieldPath,
+        type_name: &str,
+        known: &[&str],
+    ) -> Option<Fields<'a>> {
         let entries = match &node.kind {
             NodeKind::Mapping(entries) => entries,
             _ if node.is_null() => return None,
@@ -169,7 +176,7 @@ impl Decoder {
         Some(Fields { entries, path })
     }
 
-    fn string(&mut self, field: Option<(&Node, FieldPath)>) -> Text {
+    pub(crate) fn string(&mut self, field: Option<(&Node, FieldPath)>) -> Text {
         let (node, path) = field?;
         match &node.kind {
             NodeKind::Scalar(scalar) if scalar.value == ScalarValue::Null => None,
@@ -181,7 +188,7 @@ impl Decoder {
         }
     }
 
-    fn int(&mut self, field: Option<(&Node, FieldPath)>) -> Option<Spanned<i64>> {
+    pub(crate) fn int(&mut self, field: Option<(&Node, FieldPath)>) -> Option<Spanned<i64>> {
         let (node, path) = field?;
         let value = match node.as_scalar().map(|it| &it.value) {
             Some(ScalarValue::Null) => return None,
@@ -197,7 +204,7 @@ impl Decoder {
         Some(Spanned { value, span: node.span })
     }
 
-    fn bool(&mut self, field: Option<(&Node, FieldPath)>) -> Option<Spanned<bool>> {
+    pub(crate) fn bool(&mut self, field: Option<(&Node, FieldPath)>) -> Option<Spanned<bool>> {
         let (node, path) = field?;
         let scalar = node.as_scalar();
         let value = match scalar.map(|it| (&it.value, it.text.as_str())) {
@@ -214,7 +221,11 @@ impl Decoder {
         Some(Spanned { value, span: node.span })
     }
 
-    fn list<'a>(&mut self, field: Option<(&'a Node, FieldPath)>, type_name: &str) -> Option<(&'a [Node], FieldPath)> {
+    pub(crate) fn list<'a>(
+        &mut self,
+        field: Option<(&'a Node, FieldPath)>,
+        type_name: &str,
+    ) -> Option<(&'a [Node], FieldPath)> {
         let (node, path) = field?;
         match &node.kind {
             NodeKind::Sequence(items) => Some((items, path)),

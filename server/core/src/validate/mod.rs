@@ -1,18 +1,33 @@
 //! The three validation layers and their two drivers: the reference's short-circuiting pipeline
 //! (spec §2.3, for CLI parity) and "everything" for the editor, where every fault shows at once.
+//! [`validate_with`] is the one place that dispatches on `pactoVersion` (pacto-v2.md §2.2): 2.0
+//! goes to `v2.rs`, everything else takes the 1.0 route below, unchanged.
 
 pub mod bundle;
 pub mod crossfield;
 pub mod json;
 pub mod semantic;
 pub mod structural;
+mod v2;
 
-use crate::contract::{self, Decoded};
+use crate::contract::{self, DecodeError, Decoded};
 use crate::diagnostic::{Code, Diagnostic, Layer, Severity};
 use crate::syntax::{self, FieldPath, LineIndex, Node, NodeKind, Parse, PathStyle, Span, SyntaxErrorKind};
 
 pub use bundle::{BundleFiles, DirBundle};
 pub use crossfield::RuleSet;
+
+pub use crate::v2::policy::{DirResolver, RefResolver};
+
+/// Which format a contract follows, decided on the literal `pactoVersion` text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    V1,
+    V2,
+}
+
+/// The format versions this build validates, for messages.
+pub const SUPPORTED_VERSIONS: [&str; 2] = ["1.0", "2.0"];
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Mode {
@@ -25,8 +40,11 @@ pub enum Mode {
 /// One validation of one text: the tree, the typed contract and the findings.
 #[derive(Clone, Debug)]
 pub struct Validation {
+    pub format: Format,
     pub parse: Parse,
+    /// The 1.0 model; empty for a 2.0 contract, whose model is in `v2`.
     pub decoded: Decoded,
+    pub v2: Option<crate::v2::Decoded>,
     pub diagnostics: Vec<Diagnostic>,
     pub line_index: LineIndex,
 }
@@ -45,7 +63,25 @@ impl Validation {
     }
 }
 
+/// Everything one validation needs besides the text.
+#[derive(Clone, Copy)]
+pub struct Config<'a> {
+    pub mode: Mode,
+    pub bundle: Option<&'a dyn BundleFiles>,
+    /// 2.0 policy refs are followed through it; without one they are only warned about
+    /// (`POLICY_REF_NOT_ENFORCED`, as `pack` validates).
+    pub resolver: Option<&'a dyn RefResolver>,
+    /// `validate --readiness`: the Unix time the 2.0 readiness gate is evaluated at.
+    pub readiness_at: Option<i64>,
+}
+
+/// [`validate_with`] without a policy resolver or readiness gate.
 pub fn validate(text: &str, bundle: Option<&dyn BundleFiles>, mode: Mode) -> Validation {
+    validate_with(text, &Config { mode, bundle, resolver: None, readiness_at: None })
+}
+
+pub fn validate_with(text: &str, config: &Config<'_>) -> Validation {
+    let (bundle, mode) = (config.bundle, config.mode);
     let limit = syntax::limits::MAX_CONTRACT_BYTES;
     if text.len() > limit {
         // Refused whole: the editor gets the same limit the CLI applies before reading.
@@ -53,20 +89,25 @@ pub fn validate(text: &str, bundle: Option<&dyn BundleFiles>, mode: Mode) -> Val
             format!("the contract is {} bytes, larger than the {limit}-byte limit for a contract", text.len());
         let parse = syntax::Parse { root: None, errors: Vec::new(), recovered: Vec::new(), extra_document: None };
         return Validation {
+            format: Format::V1,
             parse,
             decoded: Decoded::default(),
+            v2: None,
             diagnostics: vec![parse_error(Span::empty(0), FieldPath::root(), message)],
             line_index: LineIndex::new(""),
         };
     }
     let parse = syntax::parse(text);
     let line_index = LineIndex::new(text);
+    if crate::v2::format_version(parse.root.as_ref()) == Some("2.0") {
+        return v2::validate(text, parse, line_index, config);
+    }
     let decoded = contract::from_tree(parse.root.as_ref());
     let diagnostics = match mode {
         Mode::Reference => reference(text, &line_index, &parse, &decoded, bundle),
         Mode::Everything => everything(&parse, &decoded, bundle),
     };
-    Validation { parse, decoded, diagnostics, line_index }
+    Validation { format: Format::V1, parse, decoded, v2: None, diagnostics, line_index }
 }
 
 /// The span a finding about `path` is shown on: a scalar's value; for a mapping or a list its
@@ -88,7 +129,7 @@ pub fn anchor_span(root: &Node, path: &FieldPath) -> Span {
     }
 }
 
-fn parse_error(span: Span, path: FieldPath, message: String) -> Diagnostic {
+pub(crate) fn parse_error(span: Span, path: FieldPath, message: String) -> Diagnostic {
     Diagnostic {
         code: Code::ParseError,
         severity: Severity::Error,
@@ -109,6 +150,19 @@ pub fn strict_parse_failure(
     parse: &Parse,
     decoded: &Decoded,
 ) -> Option<Diagnostic> {
+    let missing = contract::missing_required(&decoded.contract).into_iter().next();
+    first_parse_failure(text, line_index, parse, &decoded.errors, missing)
+}
+
+/// The strict-parse failure of either format: a syntax fault, else the decoding faults (one
+/// message listing all), else the first missing required field.
+pub(crate) fn first_parse_failure(
+    text: &str,
+    line_index: &LineIndex,
+    parse: &Parse,
+    decode_errors: &[DecodeError],
+    missing: Option<(FieldPath, &str)>,
+) -> Option<Diagnostic> {
     let line = |offset: usize| line_index.line_col(text, offset).line;
     // A syntax error, a duplicate key or a crossed limit: yaml.v3 reports the first and stops.
     if let Some(first) = parse.errors.first() {
@@ -120,12 +174,12 @@ pub fn strict_parse_failure(
         };
         return Some(parse_error(first.span, FieldPath::root(), message));
     }
-    if let Some(first) = decoded.errors.first() {
+    if let Some(first) = decode_errors.first() {
         let message = if first.message == "EOF" {
             "parse error: failed to parse YAML: EOF".to_owned()
         } else {
             let lines: Vec<String> =
-                decoded.errors.iter().map(|it| format!("  line {}: {}", line(it.span.start), it.message)).collect();
+                decode_errors.iter().map(|it| format!("  line {}: {}", line(it.span.start), it.message)).collect();
             format!("parse error: failed to parse YAML: yaml: unmarshal errors:\n{}", lines.join("\n"))
         };
         return Some(parse_error(first.span, FieldPath::root(), message));
@@ -133,7 +187,7 @@ pub fn strict_parse_failure(
     let Some(root) = parse.root.as_ref() else {
         return Some(parse_error(Span::empty(0), FieldPath::root(), "parse error: failed to parse YAML: EOF".into()));
     };
-    let (path, message) = contract::missing_required(&decoded.contract).into_iter().next()?;
+    let (path, message) = missing?;
     let span = anchor_span(root, &path);
     Some(parse_error(span, FieldPath::root(), format!("parse error at {path}: {message}")))
 }
@@ -161,7 +215,7 @@ fn reference(
             }];
         }
     };
-    let structural = structural::check(root, &json, true);
+    let structural = list_supported_versions(structural::check(root, &json, true));
     if !structural.is_empty() {
         return structural;
     }
@@ -189,7 +243,7 @@ fn everything(parse: &Parse, decoded: &Decoded, bundle: Option<&dyn BundleFiles>
     }
     let schema_ran = match json::to_json(root) {
         Ok(json) => {
-            out.extend(explain_scaling_shape(structural::check(root, &json, false)));
+            out.extend(explain_scaling_shape(list_supported_versions(structural::check(root, &json, false))));
             true
         }
         Err(err) => {
@@ -205,6 +259,19 @@ fn everything(parse: &Parse, decoded: &Decoded, bundle: Option<&dyn BundleFiles>
     out.extend(crossfield::check(root, &decoded.contract, bundle, rules));
     out.extend(semantic::check(root, &decoded.contract));
     drop_repeats(out)
+}
+
+/// An unknown `pactoVersion` takes the 1.0 route; its schema finding names every version this
+/// build supports, not only 1.0's (pacto-v2.md §2.2, "Our decisions").
+fn list_supported_versions(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let only_one = format!("at '/pactoVersion': value must be '{}'", SUPPORTED_VERSIONS[0]);
+    for it in &mut diagnostics {
+        if it.message == only_one {
+            let quoted: Vec<String> = SUPPORTED_VERSIONS.iter().map(|version| format!("'{version}'")).collect();
+            it.message = format!("at '/pactoVersion': value must be one of {}", quoted.join(", "));
+        }
+    }
+    diagnostics
 }
 
 /// The scaling `oneOf` fails with up to three findings ("not failed", "missing property …")
@@ -229,7 +296,7 @@ fn explain_scaling_shape(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
 /// A later layer's finding on a span an earlier layer already reported is the same fault seen
 /// twice (a missing `service.version` is a parse fault, a schema fault and bad semver): keep
 /// the first.
-fn drop_repeats(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
+pub(crate) fn drop_repeats(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
     let mut out: Vec<Diagnostic> = Vec::with_capacity(diagnostics.len());
     for diagnostic in diagnostics {
         let repeated = out

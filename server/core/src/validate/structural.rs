@@ -26,29 +26,30 @@ fn validator() -> &'static Validator {
 }
 
 /// One leaf violation before it becomes a diagnostic.
-struct Leaf {
-    path: Vec<Segment>,
-    pointer: String,
-    detail: String,
+pub(crate) struct Leaf {
+    pub(crate) path: Vec<Segment>,
+    pub(crate) pointer: String,
+    pub(crate) detail: String,
     is_type: bool,
-    is_additional: bool,
+    pub(crate) is_additional: bool,
     required: Option<(String, String)>,
 }
 
 /// Validates `json` (the tree's JSON form); `root` places each finding. Additional-property
 /// findings are kept only when `keep_additional` (the editor reports unknown keys at parse level).
 pub fn check(root: &Node, json: &Value, keep_additional: bool) -> Vec<Diagnostic> {
-    let mut leaves = Vec::new();
-    for error in validator().iter_errors(json) {
-        collect(&error, &mut leaves);
-    }
-    let leaves = group_required(leaves);
-    // jsonschema v6 stops checking a schema object at its first failed `type`: drop what else
-    // was reported for the same instance, so counts match the reference.
-    let typed: Vec<Vec<Segment>> = leaves.iter().filter(|it| it.is_type).map(|it| it.path.clone()).collect();
-    leaves
+    check_against(validator(), root, json, keep_additional)
+}
+
+/// [`check`] against another compiled schema (format 2.0 has its own, `v2::structural`).
+pub(crate) fn check_against(
+    validator: &Validator,
+    root: &Node,
+    json: &Value,
+    keep_additional: bool,
+) -> Vec<Diagnostic> {
+    leaves(validator, json)
         .into_iter()
-        .filter(|it| it.is_type || !typed.contains(&it.path))
         .filter(|it| keep_additional || !it.is_additional)
         .map(|leaf| {
             let mut path = FieldPath::root();
@@ -67,6 +68,20 @@ pub fn check(root: &Node, json: &Value, keep_additional: bool) -> Vec<Diagnostic
             }
         })
         .collect()
+}
+
+/// Every leaf violation of `json` against `validator`, worded as jsonschema v6 words them; the
+/// policy layer and configuration values use it on user schemas.
+pub(crate) fn leaves(validator: &Validator, json: &Value) -> Vec<Leaf> {
+    let mut leaves = Vec::new();
+    for error in validator.iter_errors(json) {
+        collect(&error, &mut leaves);
+    }
+    let leaves = group_required(leaves);
+    // jsonschema v6 stops checking a schema object at its first failed `type`: drop what else
+    // was reported for the same instance, so counts match the reference.
+    let typed: Vec<Vec<Segment>> = leaves.iter().filter(|it| it.is_type).map(|it| it.path.clone()).collect();
+    leaves.into_iter().filter(|it| it.is_type || !typed.contains(&it.path)).collect()
 }
 
 fn collect(error: &ValidationError<'_>, out: &mut Vec<Leaf>) {
@@ -141,6 +156,28 @@ fn collect(error: &ValidationError<'_>, out: &mut Vec<Leaf>) {
             });
         }
         ValidationErrorKind::Not { .. } => out.push(leaf("not failed".to_owned())),
+        // Keywords only the 2.0 schema and user schemas use; the 1.0 schema has none of them.
+        ValidationErrorKind::MinItems { limit } => {
+            let got = instance.as_array().map_or(0, Vec::len);
+            out.push(leaf(format!("minItems: got {got}, want {limit}")));
+        }
+        ValidationErrorKind::MaxItems { limit } => {
+            let got = instance.as_array().map_or(0, Vec::len);
+            out.push(leaf(format!("maxItems: got {got}, want {limit}")));
+        }
+        ValidationErrorKind::MaxLength { limit } => {
+            let got = instance.as_str().map_or(0, |it| it.chars().count());
+            out.push(leaf(format!("maxLength: got {got}, want {limit}")));
+        }
+        ValidationErrorKind::MinProperties { limit } => {
+            let got = instance.as_object().map_or(0, |it| it.len());
+            out.push(leaf(format!("minProperties: got {got}, want {limit}")));
+        }
+        ValidationErrorKind::MaxProperties { limit } => {
+            let got = instance.as_object().map_or(0, |it| it.len());
+            out.push(leaf(format!("maxProperties: got {got}, want {limit}")));
+        }
+        ValidationErrorKind::FalseSchema => out.push(leaf("false schema".to_owned())),
         _ => out.push(leaf(error.to_string())),
     }
 }

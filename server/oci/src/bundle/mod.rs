@@ -168,6 +168,14 @@ impl BundleFiles for Bundle {
     fn contains(&self, path: &str) -> bool {
         path == "." || (valid_path(path) && self.entries.contains_key(&EntryPath::new(path)))
     }
+
+    fn is_file(&self, path: &str) -> bool {
+        valid_path(path) && self.file(path).is_some()
+    }
+
+    fn read(&self, path: &str) -> Option<Vec<u8>> {
+        self.file(path).map(<[u8]>::to_vec)
+    }
 }
 
 /// A bundle path ordered component by component, which is the order of a depth-first walk with names

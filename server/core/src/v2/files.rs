@@ -1,0 +1,210 @@
+//! Layer 2 rules of format 2.0 that read the bundle (pacto-v2.md §3.3 rules 7–13 and 15): files
+//! that must exist as regular files, spec and schema syntax, references, configuration values.
+//! Without a bundle view the file and content rules are skipped, as the reference skips them.
+
+use jsonschema::Validator;
+use serde_json::Value;
+
+use crate::contract::oci_ref::{self, DependencyRef};
+use crate::contract::text;
+use crate::diagnostic::Code;
+use crate::gofmt::quote as go_quote;
+use crate::syntax::{self, FieldPath, LineIndex, SyntaxErrorKind};
+use crate::validate::{BundleFiles, json, structural};
+
+use super::crossfield::{Ctx, RuleSet, item_path};
+use super::json_syntax::go_json_error;
+use super::model::Contract;
+use super::strict_ref;
+
+pub(super) fn check(ctx: &mut Ctx<'_>, contract: &Contract, bundle: Option<&dyn BundleFiles>) {
+    if let Some(bundle) = bundle {
+        // Rule 7, then rule 8: a missing file is never reported again by a content rule.
+        for (idx, interface) in contract.interfaces.iter().enumerate() {
+            let file = text(&interface.reference);
+            if !file.is_empty() && !bundle.is_file(file) {
+                ctx.error(
+                    Code::FileNotFound,
+                    item_path("interfaces", idx).key("ref"),
+                    format!("interface spec file {} not found in bundle", go_quote(file)),
+                );
+            }
+        }
+        for (idx, interface) in contract.interfaces.iter().enumerate() {
+            let file = text(&interface.reference);
+            if let Some(problem) = bundle.read(file).and_then(|bytes| spec_syntax(file, &bytes)) {
+                ctx.error(
+                    Code::InvalidInterfaceSpec,
+                    item_path("interfaces", idx).key("ref"),
+                    format!("interface spec file {} is not valid {problem}", go_quote(file)),
+                );
+            }
+        }
+        // Rules 9 and 10.
+        for (idx, configuration) in contract.configurations.iter().enumerate() {
+            let file = text(&configuration.schema);
+            if !file.is_empty() && !bundle.is_file(file) {
+                ctx.error(
+                    Code::FileNotFound,
+                    item_path("configurations", idx).key("schema"),
+                    format!("configuration schema file {} not found in bundle", go_quote(file)),
+                );
+            }
+        }
+        for (idx, configuration) in contract.configurations.iter().enumerate() {
+            let path = item_path("configurations", idx).key("schema");
+            schema_file(
+                ctx,
+                bundle,
+                text(&configuration.schema),
+                path,
+                Code::InvalidConfigJson,
+                Code::InvalidConfigSchema,
+            );
+        }
+    }
+    // Rule 11.
+    for (idx, configuration) in contract.configurations.iter().enumerate() {
+        let path = item_path("configurations", idx).key("ref");
+        oci_reference(ctx, text(&configuration.reference), path, Code::InvalidConfigRef);
+    }
+    // Rule 12: per policy, the file and then the reference.
+    for (idx, policy) in contract.policies.iter().enumerate() {
+        let file = text(&policy.schema);
+        if bundle.is_some_and(|it| !file.is_empty() && !it.is_file(file)) {
+            ctx.error(
+                Code::FileNotFound,
+                item_path("policies", idx).key("schema"),
+                format!("policy schema file {} not found in bundle", go_quote(file)),
+            );
+        }
+        oci_reference(ctx, text(&policy.reference), item_path("policies", idx).key("ref"), Code::InvalidPolicyRef);
+    }
+    // Rule 13.
+    if let Some(bundle) = bundle {
+        for (idx, policy) in contract.policies.iter().enumerate() {
+            let path = item_path("policies", idx).key("schema");
+            schema_file(ctx, bundle, text(&policy.schema), path, Code::InvalidPolicyJson, Code::InvalidPolicySchema);
+        }
+    }
+}
+
+/// Rules 15a and 15b.
+pub(super) fn config_values(ctx: &mut Ctx<'_>, contract: &Contract, bundle: Option<&dyn BundleFiles>, rules: RuleSet) {
+    for (idx, configuration) in contract.configurations.iter().enumerate() {
+        if !configuration.has_values {
+            continue;
+        }
+        let path = item_path("configurations", idx).key("values");
+        let schema = text(&configuration.schema);
+        if schema.is_empty() && text(&configuration.reference).is_empty() {
+            if rules.include_schema_shadowed {
+                ctx.error(
+                    Code::ValuesWithoutSchema,
+                    path,
+                    "configuration values require a configuration schema to validate against".to_owned(),
+                );
+            }
+            continue;
+        }
+        // A referenced schema is not fetched: its values are checked where it is resolved.
+        let Some(bytes) = bundle.filter(|_| !schema.is_empty()).and_then(|it| it.read(schema)) else {
+            continue;
+        };
+        // Broken schema files were reported by rule 10.
+        let Ok(validator) = compile_schema(&bytes) else {
+            continue;
+        };
+        let Some(values) = syntax::find(ctx.root, &path).and_then(|node| json::to_json(node).ok()) else {
+            continue;
+        };
+        let leaves = structural::leaves(&validator, &values);
+        if leaves.is_empty() {
+            continue;
+        }
+        let details: Vec<String> = leaves.iter().map(|it| format!("- at '{}': {}", it.pointer, it.detail)).collect();
+        ctx.error(
+            Code::ConfigValuesValidationFailed,
+            path,
+            format!(
+                "configuration values do not match schema: jsonschema validation failed with 'mem:///config-schema.json#'\n{}",
+                details.join("\n")
+            ),
+        );
+    }
+}
+
+/// A user JSON Schema (configuration or policy) compiled; the error text when it is not JSON or
+/// does not compile (an unresolvable `$ref` included: no remote schema is ever fetched).
+pub fn compile_schema(bytes: &[u8]) -> Result<Validator, SchemaProblem> {
+    let value: Value = serde_json::from_slice(bytes).map_err(|_| SchemaProblem::NotJson)?;
+    jsonschema::validator_for(&value).map_err(|err| SchemaProblem::NotSchema(err.to_string()))
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SchemaProblem {
+    NotJson,
+    NotSchema(String),
+}
+
+fn schema_file(
+    ctx: &mut Ctx<'_>,
+    bundle: &dyn BundleFiles,
+    file: &str,
+    path: FieldPath,
+    not_json: Code,
+    not_schema: Code,
+) {
+    if file.is_empty() {
+        return;
+    }
+    let Some(bytes) = bundle.read(file) else {
+        return;
+    };
+    match compile_schema(&bytes) {
+        Ok(_) => {}
+        Err(SchemaProblem::NotJson) => {
+            ctx.error(not_json, path, format!("file {} is not valid JSON", go_quote(file)));
+        }
+        Err(SchemaProblem::NotSchema(err)) => {
+            ctx.error(not_schema, path, format!("file {} is not a valid JSON Schema: {err}", go_quote(file)));
+        }
+    }
+}
+
+/// Rules 11 and 12: an `oci://` reference must parse; local ones are not checked.
+fn oci_reference(ctx: &mut Ctx<'_>, reference: &str, path: FieldPath, code: Code) {
+    let DependencyRef::Oci(location) = oci_ref::classify(reference) else {
+        return;
+    };
+    if reference.is_empty() {
+        return;
+    }
+    if let Err(err) = strict_ref::parse(&location) {
+        ctx.error(code, path, format!("invalid OCI reference {}: {err}", go_quote(&location)));
+    }
+}
+
+/// Rule 8: `YAML: <error>` or `JSON: <error>` for a spec file that does not parse; other
+/// extensions (a `.proto`) carry no format this layer can check.
+fn spec_syntax(file: &str, bytes: &[u8]) -> Option<String> {
+    let name = file.rsplit('/').next().unwrap_or(file);
+    let extension = name.rfind('.').map(|at| name[at..].to_ascii_lowercase()).unwrap_or_default();
+    match extension.as_str() {
+        ".yaml" | ".yml" => {
+            let text = String::from_utf8_lossy(bytes);
+            let parse = syntax::parse(&text);
+            let first = parse.errors.first()?;
+            let message = match first.kind {
+                SyntaxErrorKind::Limit => format!("yaml: {}", first.message),
+                _ => {
+                    let line = LineIndex::new(&text).line_col(&text, first.span.start).line;
+                    format!("yaml: line {line}: {}", first.message)
+                }
+            };
+            Some(format!("YAML: {message}"))
+        }
+        ".json" => go_json_error(bytes).map(|err| format!("JSON: {err}")),
+        _ => None,
+    }
+}

@@ -1,0 +1,95 @@
+//! The two drivers for a 2.0 contract (pacto-v2.md §3.1): the reference's short-circuiting
+//! pipeline (strict parse → schema → cross-field → policies, then the optional readiness gate)
+//! and "everything" for the editor.
+
+use crate::diagnostic::{Code, Diagnostic, Layer, Severity};
+use crate::syntax::{FieldPath, LineIndex, Parse, Span};
+use crate::v2::{self, crossfield, policy, readiness};
+
+use super::{Config, Format, Mode, Validation, anchor_span, drop_repeats, first_parse_failure, json, parse_error};
+
+pub(super) fn validate(text: &str, parse: Parse, line_index: LineIndex, config: &Config<'_>) -> Validation {
+    let decoded = v2::from_tree(parse.root.as_ref());
+    let diagnostics = match config.mode {
+        Mode::Reference => reference(text, &line_index, &parse, &decoded, config),
+        Mode::Everything => everything(&parse, &decoded, config),
+    };
+    Validation { format: Format::V2, parse, decoded: Default::default(), v2: Some(decoded), diagnostics, line_index }
+}
+
+fn reference(
+    text: &str,
+    line_index: &LineIndex,
+    parse: &Parse,
+    decoded: &v2::Decoded,
+    config: &Config<'_>,
+) -> Vec<Diagnostic> {
+    let missing = v2::from_tree::missing_required(&decoded.contract).into_iter().next();
+    if let Some(failure) = first_parse_failure(text, line_index, parse, &decoded.errors, missing) {
+        return vec![failure];
+    }
+    let Some(root) = parse.root.as_ref() else {
+        return Vec::new();
+    };
+    let mut out = match json::to_json(root) {
+        Err(err) => vec![Diagnostic {
+            code: Code::YamlParseError,
+            layer: Layer::Structural,
+            ..parse_error(err.span, FieldPath::root(), err.message)
+        }],
+        Ok(json) => {
+            let mut out = v2::structural::check(root, &json, true);
+            if out.is_empty() {
+                let rules = crossfield::RuleSet { include_schema_shadowed: true };
+                out = crossfield::check(root, &decoded.contract, config.bundle, rules);
+                if !out.iter().any(|it| it.severity == Severity::Error) {
+                    out.extend(policy::check(root, &json, &decoded.contract.policies, config.bundle, config.resolver));
+                }
+            }
+            out
+        }
+    };
+    // The gate runs after layers 1–3 whatever they found, never after a parse failure (§3.5).
+    if let Some(now) = config.readiness_at {
+        out.extend(readiness::gate(root, decoded.contract.readiness.as_ref(), now));
+    }
+    out
+}
+
+fn everything(parse: &Parse, decoded: &v2::Decoded, config: &Config<'_>) -> Vec<Diagnostic> {
+    let mut out: Vec<Diagnostic> =
+        parse.errors.iter().map(|it| parse_error(it.span, FieldPath::root(), it.message.clone())).collect();
+    let Some(root) = parse.root.as_ref() else {
+        if out.is_empty() {
+            out.push(parse_error(Span::empty(0), FieldPath::root(), "the document is empty".to_owned()));
+        }
+        return out;
+    };
+    out.extend(decoded.errors.iter().map(|it| parse_error(it.span, it.path.clone(), it.message.clone())));
+    for (path, message) in v2::from_tree::missing_required(&decoded.contract) {
+        out.push(parse_error(anchor_span(root, &path), path, message.to_owned()));
+    }
+    let json = json::to_json(root);
+    let schema_ran = match &json {
+        Ok(json) => {
+            out.extend(v2::structural::check(root, json, false));
+            true
+        }
+        Err(err) => {
+            out.push(Diagnostic {
+                code: Code::YamlParseError,
+                layer: Layer::Structural,
+                ..parse_error(err.span, FieldPath::root(), err.message.clone())
+            });
+            false
+        }
+    };
+    let rules = crossfield::RuleSet { include_schema_shadowed: !schema_ran };
+    out.extend(crossfield::check(root, &decoded.contract, config.bundle, rules));
+    // Policies judge a contract that is otherwise sound; on a broken one they only add noise.
+    let has_errors = out.iter().any(|it| it.severity == Severity::Error);
+    if let (Ok(json), false) = (&json, has_errors) {
+        out.extend(policy::check(root, json, &decoded.contract.policies, config.bundle, config.resolver));
+    }
+    drop_repeats(out)
+}
