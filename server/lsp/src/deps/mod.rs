@@ -11,6 +11,8 @@ pub mod graph;
 mod hover;
 mod inlay;
 mod resolve;
+#[cfg(test)]
+mod tests;
 mod words;
 
 use std::collections::BTreeSet;
