@@ -157,12 +157,15 @@ pub(super) fn config_values(
 /// which is most of the time a 2.0 validation takes.
 #[derive(Default)]
 pub struct SchemaCache {
-    entries: RefCell<Vec<(String, Option<Result<Rc<Validator>, SchemaProblem>>)>>,
+    entries: RefCell<Vec<(String, Option<Compiled>)>>,
 }
+
+/// A schema file compiled, or why it could not be.
+pub type Compiled = Result<Rc<Validator>, SchemaProblem>;
 
 impl SchemaCache {
     /// `None` when the file cannot be read.
-    pub fn get(&self, bundle: &dyn BundleFiles, file: &str) -> Option<Result<Rc<Validator>, SchemaProblem>> {
+    pub fn get(&self, bundle: &dyn BundleFiles, file: &str) -> Option<Compiled> {
         if let Some((_, compiled)) = self.entries.borrow().iter().find(|it| it.0 == file) {
             return compiled.clone();
         }
