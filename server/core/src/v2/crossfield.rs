@@ -21,7 +21,13 @@ pub struct RuleSet {
     pub include_schema_shadowed: bool,
 }
 
-pub fn check(root: &Node, contract: &Contract, bundle: Option<&dyn BundleFiles>, rules: RuleSet) -> Vec<Diagnostic> {
+pub fn check(
+    root: &Node,
+    contract: &Contract,
+    bundle: Option<&dyn BundleFiles>,
+    cache: &files::SchemaCache,
+    rules: RuleSet,
+) -> Vec<Diagnostic> {
     let mut ctx = Ctx { root, out: Vec::new() };
     invalid_semver(&mut ctx, contract);
     duplicate_names(
@@ -53,9 +59,9 @@ pub fn check(root: &Node, contract: &Contract, bundle: Option<&dyn BundleFiles>,
         names(&contract.dependencies, |it| &it.name),
     );
     capabilities(&mut ctx, contract, rules);
-    files::check(&mut ctx, contract, bundle);
+    files::check(&mut ctx, contract, bundle, cache);
     dependencies(&mut ctx, contract, rules);
-    files::config_values(&mut ctx, contract, bundle, rules);
+    files::config_values(&mut ctx, contract, bundle, cache, rules);
     if rules.include_schema_shadowed {
         stateless_persistent(&mut ctx, contract);
     }

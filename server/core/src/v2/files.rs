@@ -2,6 +2,9 @@
 //! that must exist as regular files, spec and schema syntax, references, configuration values.
 //! Without a bundle view the file and content rules are skipped, as the reference skips them.
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use jsonschema::Validator;
 use serde_json::Value;
 
@@ -17,7 +20,7 @@ use super::json_syntax::go_json_error;
 use super::model::Contract;
 use super::strict_ref;
 
-pub(super) fn check(ctx: &mut Ctx<'_>, contract: &Contract, bundle: Option<&dyn BundleFiles>) {
+pub(super) fn check(ctx: &mut Ctx<'_>, contract: &Contract, bundle: Option<&dyn BundleFiles>, cache: &SchemaCache) {
     if let Some(bundle) = bundle {
         // Rule 7, then rule 8: a missing file is never reported again by a content rule.
         for (idx, interface) in contract.interfaces.iter().enumerate() {
@@ -56,6 +59,7 @@ pub(super) fn check(ctx: &mut Ctx<'_>, contract: &Contract, bundle: Option<&dyn 
             schema_file(
                 ctx,
                 bundle,
+                cache,
                 text(&configuration.schema),
                 path,
                 Code::InvalidConfigJson,
@@ -84,13 +88,27 @@ pub(super) fn check(ctx: &mut Ctx<'_>, contract: &Contract, bundle: Option<&dyn 
     if let Some(bundle) = bundle {
         for (idx, policy) in contract.policies.iter().enumerate() {
             let path = item_path("policies", idx).key("schema");
-            schema_file(ctx, bundle, text(&policy.schema), path, Code::InvalidPolicyJson, Code::InvalidPolicySchema);
+            schema_file(
+                ctx,
+                bundle,
+                cache,
+                text(&policy.schema),
+                path,
+                Code::InvalidPolicyJson,
+                Code::InvalidPolicySchema,
+            );
         }
     }
 }
 
 /// Rules 15a and 15b.
-pub(super) fn config_values(ctx: &mut Ctx<'_>, contract: &Contract, bundle: Option<&dyn BundleFiles>, rules: RuleSet) {
+pub(super) fn config_values(
+    ctx: &mut Ctx<'_>,
+    contract: &Contract,
+    bundle: Option<&dyn BundleFiles>,
+    cache: &SchemaCache,
+    rules: RuleSet,
+) {
     for (idx, configuration) in contract.configurations.iter().enumerate() {
         if !configuration.has_values {
             continue;
@@ -108,11 +126,11 @@ pub(super) fn config_values(ctx: &mut Ctx<'_>, contract: &Contract, bundle: Opti
             continue;
         }
         // A referenced schema is not fetched: its values are checked where it is resolved.
-        let Some(bytes) = bundle.filter(|_| !schema.is_empty()).and_then(|it| it.read(schema)) else {
+        let Some(compiled) = bundle.filter(|_| !schema.is_empty()).and_then(|it| cache.get(it, schema)) else {
             continue;
         };
         // Broken schema files were reported by rule 10.
-        let Ok(validator) = compile_schema(&bytes) else {
+        let Ok(validator) = compiled else {
             continue;
         };
         let Some(values) = syntax::find(ctx.root, &path).and_then(|node| json::to_json(node).ok()) else {
@@ -134,6 +152,29 @@ pub(super) fn config_values(ctx: &mut Ctx<'_>, contract: &Contract, bundle: Opti
     }
 }
 
+/// The root bundle's schema files, each read and compiled once per validation: rules 10, 13
+/// and 15b and the policy layer would otherwise compile the same file two or three times,
+/// which is most of the time a 2.0 validation takes.
+#[derive(Default)]
+pub struct SchemaCache {
+    entries: RefCell<Vec<(String, Option<Compiled>)>>,
+}
+
+/// A schema file compiled, or why it could not be.
+pub type Compiled = Result<Rc<Validator>, SchemaProblem>;
+
+impl SchemaCache {
+    /// `None` when the file cannot be read.
+    pub fn get(&self, bundle: &dyn BundleFiles, file: &str) -> Option<Compiled> {
+        if let Some((_, compiled)) = self.entries.borrow().iter().find(|it| it.0 == file) {
+            return compiled.clone();
+        }
+        let compiled = bundle.read(file).map(|bytes| compile_schema(&bytes).map(Rc::new));
+        self.entries.borrow_mut().push((file.to_owned(), compiled.clone()));
+        compiled
+    }
+}
+
 /// A user JSON Schema (configuration or policy) compiled; the error text when it is not JSON or
 /// does not compile (an unresolvable `$ref` included: no remote schema is ever fetched).
 pub fn compile_schema(bytes: &[u8]) -> Result<Validator, SchemaProblem> {
@@ -150,6 +191,7 @@ pub enum SchemaProblem {
 fn schema_file(
     ctx: &mut Ctx<'_>,
     bundle: &dyn BundleFiles,
+    cache: &SchemaCache,
     file: &str,
     path: FieldPath,
     not_json: Code,
@@ -158,10 +200,10 @@ fn schema_file(
     if file.is_empty() {
         return;
     }
-    let Some(bytes) = bundle.read(file) else {
+    let Some(compiled) = cache.get(bundle, file) else {
         return;
     };
-    match compile_schema(&bytes) {
+    match compiled {
         Ok(_) => {}
         Err(SchemaProblem::NotJson) => {
             ctx.error(not_json, path, format!("file {} is not valid JSON", go_quote(file)));

@@ -6,6 +6,7 @@
 //! error naming the gap, never passed silently (issue #14, slice 1).
 
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use jsonschema::Validator;
 use serde_json::Value;
@@ -16,7 +17,7 @@ use crate::gofmt::quote as go_quote;
 use crate::syntax::{self, FieldPath, Node, PathStyle, Span};
 use crate::validate::{BundleFiles, DirBundle, anchor_span, structural};
 
-use super::files::{SchemaProblem, compile_schema};
+use super::files::{SchemaCache, SchemaProblem, compile_schema};
 use super::model::Policy;
 
 /// The fixed schema path of a policy-provider bundle that declares no `policies[]` of its own.
@@ -69,11 +70,17 @@ pub fn check(
     policies: &[Policy],
     bundle: Option<&dyn BundleFiles>,
     resolver: Option<&dyn RefResolver>,
+    cache: &SchemaCache,
 ) -> Vec<Diagnostic> {
-    let mut walk = Walk { root, resolver, schemas: Vec::new(), errors: Vec::new(), warnings: Vec::new() };
+    let mut walk = Walk { root, resolver, cache, schemas: Vec::new(), errors: Vec::new(), warnings: Vec::new() };
+    // Without a bundle nor a resolver (the editor on an unsaved file) there is nothing to read
+    // and nothing to defer to: the reference resolves nothing and says nothing.
+    if bundle.is_none() && resolver.is_none() {
+        return Vec::new();
+    }
     for (idx, policy) in policies.iter().enumerate() {
         let entry = Entry {
-            origin: format!("policies[{}]", go_quote(text(&policy.name))),
+            origin: origin(policy, idx),
             span: anchor_span(root, &FieldPath::root().key("policies").index(idx)),
             ref_path: FieldPath::root().key("policies").index(idx).key("ref"),
         };
@@ -108,8 +115,10 @@ pub fn check(
 struct Walk<'a> {
     root: &'a Node,
     resolver: Option<&'a dyn RefResolver>,
+    /// The root bundle's compiled schemas, shared with layer 2.
+    cache: &'a SchemaCache,
     /// Each resolved schema with its origin and the span of the root entry it came through.
-    schemas: Vec<(String, Span, Validator)>,
+    schemas: Vec<(String, Span, Rc<Validator>)>,
     errors: Vec<Diagnostic>,
     warnings: Vec<Diagnostic>,
 }
@@ -143,12 +152,18 @@ impl Walk<'_> {
             let Some(bundle) = bundle else {
                 return;
             };
-            let Some(bytes) = bundle.read(schema) else {
+            // The root's own files are compiled once, in layer 2; a provider's are read here.
+            let compiled = if is_root {
+                self.cache.get(bundle, schema)
+            } else {
+                bundle.read(schema).map(|bytes| compile_schema(&bytes).map(Rc::new))
+            };
+            let Some(compiled) = compiled else {
                 let reason =
                     format!("cannot read schema {}: open {schema}: no such file or directory", go_quote(schema));
                 return self.unresolved(entry, Code::PolicyRefUnresolved, reason);
             };
-            match compile_schema(&bytes) {
+            match compiled {
                 Ok(validator) => self.schemas.push((entry.origin.clone(), entry.span, validator)),
                 Err(SchemaProblem::NotJson) => self.unresolved(
                     entry,
@@ -219,9 +234,9 @@ impl Walk<'_> {
             return;
         }
         chain.push(link);
-        for policy in &policies {
+        for (idx, policy) in policies.iter().enumerate() {
             let nested = Entry {
-                origin: format!("{reference} \u{2192} policies[{}]", go_quote(text(&policy.name))),
+                origin: format!("{reference} \u{2192} {}", origin(policy, idx)),
                 span: entry.span,
                 ref_path: entry.ref_path.clone(),
             };
@@ -237,7 +252,7 @@ impl Walk<'_> {
             let reason = format!("ref {quoted} bundle does not contain {PROVIDER_SCHEMA}");
             return self.unresolved(entry, Code::PolicyRefUnresolved, reason);
         };
-        match compile_schema(&bytes) {
+        match compile_schema(&bytes).map(Rc::new) {
             Ok(validator) => self.schemas.push((entry.origin.clone(), entry.span, validator)),
             Err(SchemaProblem::NotJson) => self.unresolved(
                 entry,
@@ -250,6 +265,14 @@ impl Walk<'_> {
                 format!("ref {quoted} {PROVIDER_SCHEMA} failed to compile: {err}"),
             ),
         }
+    }
+}
+
+/// `policies["<name>"]`, or `policies[<index>]` for an entry without a name.
+fn origin(policy: &Policy, idx: usize) -> String {
+    match text(&policy.name) {
+        "" => format!("policies[{idx}]"),
+        name => format!("policies[{}]", go_quote(name)),
     }
 }
 

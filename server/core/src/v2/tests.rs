@@ -117,8 +117,11 @@ fn schema_shadowed_rules_fire_when_called_directly() {
     let decoded = from_tree(Some(root));
     assert!(decoded.errors.is_empty(), "{:?}", decoded.errors);
     let rules = crossfield::RuleSet { include_schema_shadowed: true };
-    let found: Vec<(Code, String)> =
-        crossfield::check(root, &decoded.contract, None, rules).iter().map(|it| (it.code, it.path_text())).collect();
+    let cache = super::files::SchemaCache::default();
+    let found: Vec<(Code, String)> = crossfield::check(root, &decoded.contract, None, &cache, rules)
+        .iter()
+        .map(|it| (it.code, it.path_text()))
+        .collect();
     assert_eq!(
         found,
         [
@@ -247,4 +250,24 @@ fn the_embedded_2_0_schema_has_the_reference_id_and_describes_every_field() {
         }
     }
     walk(schema, "");
+}
+
+#[test]
+fn ref_policies_without_bundle_or_resolver_say_nothing() {
+    let text =
+        format!("{HEAD}policies:\n  - {{name: p, ref: ./platform}}\n  - {{name: q, schema: policy/schema.json}}\n");
+    assert_eq!(codes(&text, None, Mode::Reference), []);
+}
+
+#[test]
+fn a_nameless_provider_policy_is_named_by_its_index() {
+    let providers = Providers(BTreeMap::from([(
+        "./outer".to_owned(),
+        provider("policies:\n  - {schema: rules.json}\n").with("rules.json", r#"{"required": ["state"]}"#),
+    )]));
+    let text = format!("{HEAD}policies:\n  - {{name: platform, ref: ./outer}}\n");
+    assert_eq!(
+        with_resolver(&text, &providers),
+        [(Code::PolicyViolation, "policy ./outer \u{2192} policies[0]: at '': missing property 'state'".to_owned())]
+    );
 }

@@ -4,6 +4,7 @@
 
 use crate::diagnostic::{Code, Diagnostic, Layer, Severity};
 use crate::syntax::{FieldPath, LineIndex, Parse, Span};
+use crate::v2::files::SchemaCache;
 use crate::v2::{self, crossfield, policy, readiness};
 
 use super::{Config, Format, Mode, Validation, anchor_span, drop_repeats, first_parse_failure, json, parse_error};
@@ -41,9 +42,11 @@ fn reference(
             let mut out = v2::structural::check(root, &json, true);
             if out.is_empty() {
                 let rules = crossfield::RuleSet { include_schema_shadowed: true };
-                out = crossfield::check(root, &decoded.contract, config.bundle, rules);
+                let cache = SchemaCache::default();
+                out = crossfield::check(root, &decoded.contract, config.bundle, &cache, rules);
                 if !out.iter().any(|it| it.severity == Severity::Error) {
-                    out.extend(policy::check(root, &json, &decoded.contract.policies, config.bundle, config.resolver));
+                    let policies = &decoded.contract.policies;
+                    out.extend(policy::check(root, &json, policies, config.bundle, config.resolver, &cache));
                 }
             }
             out
@@ -85,11 +88,12 @@ fn everything(parse: &Parse, decoded: &v2::Decoded, config: &Config<'_>) -> Vec<
         }
     };
     let rules = crossfield::RuleSet { include_schema_shadowed: !schema_ran };
-    out.extend(crossfield::check(root, &decoded.contract, config.bundle, rules));
+    let cache = SchemaCache::default();
+    out.extend(crossfield::check(root, &decoded.contract, config.bundle, &cache, rules));
     // Policies judge a contract that is otherwise sound; on a broken one they only add noise.
     let has_errors = out.iter().any(|it| it.severity == Severity::Error);
     if let (Ok(json), false) = (&json, has_errors) {
-        out.extend(policy::check(root, json, &decoded.contract.policies, config.bundle, config.resolver));
+        out.extend(policy::check(root, json, &decoded.contract.policies, config.bundle, config.resolver, &cache));
     }
     drop_repeats(out)
 }
