@@ -4,22 +4,24 @@
 //! Every method behaves as saphyr's `StrInput` does (same buffer length, same lookahead rules), so
 //! the events and errors are those of a plain parse of the same text.
 
-use std::cell::{Cell, RefCell, RefMut};
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use saphyr_parser::Input;
 use saphyr_parser::input::{SkipTabs, is_alpha, is_blank, is_blank_or_breakz, is_break, is_breakz, is_digit, is_flow};
 
-/// The text all clones of an input read, and how far any of them has looked.
+/// The current text, and how far any input reading it has looked.
 #[derive(Debug)]
 pub(crate) struct Source {
-    text: RefCell<String>,
+    /// Replaced (never changed in place) when a line is blanked: a parser state restored from a
+    /// checkpoint picks the current text up when it is cloned, and reads it without a lock.
+    text: RefCell<Rc<str>>,
     seen: Cell<usize>,
 }
 
 impl Source {
-    pub(crate) fn new(text: String) -> Rc<Source> {
-        Rc::new(Source { text: RefCell::new(text), seen: Cell::new(0) })
+    pub(crate) fn new(text: &str) -> Rc<Source> {
+        Rc::new(Source { text: RefCell::new(Rc::from(text)), seen: Cell::new(0) })
     }
 
     /// The exclusive end of the bytes read so far: a saved state taken at this point depends on
@@ -33,15 +35,16 @@ impl Source {
         self.seen.set(seen);
     }
 
-    /// The text, to blank a line in it; no input may be reading meanwhile.
-    pub(crate) fn text_mut(&self) -> RefMut<'_, String> {
-        self.text.borrow_mut()
+    pub(crate) fn text(&self) -> Rc<str> {
+        Rc::clone(&self.text.borrow())
     }
 
-    pub(crate) fn text(&self) -> std::cell::Ref<'_, String> {
-        self.text.borrow()
+    /// Makes `text` the current text; inputs cloned from now on read it.
+    pub(crate) fn replace(&self, text: &str) {
+        *self.text.borrow_mut() = Rc::from(text);
     }
 
+    #[inline]
     fn touch(&self, end: usize) {
         if end > self.seen.get() {
             self.seen.set(end);
@@ -49,14 +52,27 @@ impl Source {
     }
 }
 
-/// A cursor into a [`Source`]; cloning it (with the parser) saves the position.
-#[derive(Clone, Debug)]
+/// A cursor into a [`Source`]'s text; cloning it (with the parser) saves the position and
+/// moves to the source's current text.
+#[derive(Debug)]
 pub(crate) struct BlankableInput {
     source: Rc<Source>,
+    text: Rc<str>,
     /// Byte offset of the next character.
     pos: usize,
     /// As `StrInput`: the largest lookahead asked for, which is what `buflen` reports.
     lookahead: usize,
+}
+
+impl Clone for BlankableInput {
+    fn clone(&self) -> BlankableInput {
+        BlankableInput {
+            source: Rc::clone(&self.source),
+            text: self.source.text(),
+            pos: self.pos,
+            lookahead: self.lookahead,
+        }
+    }
 }
 
 /// `StrInput`'s buffer size, which the scanner sizes its lookahead requests by.
@@ -64,35 +80,33 @@ const BUFFER_LEN: usize = 128;
 
 impl BlankableInput {
     pub(crate) fn new(source: Rc<Source>) -> BlankableInput {
-        BlankableInput { source, pos: 0, lookahead: 0 }
+        let text = source.text();
+        BlankableInput { source, text, pos: 0, lookahead: 0 }
     }
 
     /// Runs `f` on the unread text; `f` returns its result and how many bytes it looked at.
+    #[inline]
     fn look<R>(&self, f: impl FnOnce(&str) -> (R, usize)) -> R {
-        let text = self.source.text.borrow();
-        let rest = &text[self.pos..];
+        let rest = &self.text[self.pos..];
         let (res, looked) = f(rest);
         // Looking at the end of the text counts as looking at everything up to it.
-        let end = if looked >= rest.len() { text.len() } else { self.pos + looked };
-        drop(text);
-        self.source.touch(end);
+        self.source.touch(if looked >= rest.len() { self.text.len() } else { self.pos + looked });
         res
     }
 
     /// Runs `f` on the unread text; `f` returns its result, the bytes it consumed and the bytes
     /// it looked at (at least the consumed ones).
+    #[inline]
     fn consume<R>(&mut self, f: impl FnOnce(&str) -> (R, usize, usize)) -> R {
-        let text = self.source.text.borrow();
-        let rest = &text[self.pos..];
+        let rest = &self.text[self.pos..];
         let (res, consumed, looked) = f(rest);
-        let end = if looked >= rest.len() { text.len() } else { self.pos + looked };
-        drop(text);
+        self.source.touch(if looked >= rest.len() { self.text.len() } else { self.pos + looked });
         self.pos += consumed;
-        self.source.touch(end);
         res
     }
 }
 
+#[inline]
 fn first_char(rest: &str) -> (Option<char>, usize) {
     match rest.chars().next() {
         Some(ch) => (Some(ch), ch.len_utf8()),
@@ -101,6 +115,7 @@ fn first_char(rest: &str) -> (Option<char>, usize) {
 }
 
 /// The byte length of the first `n` characters (fewer at the end) and the character after them.
+#[inline]
 fn nth_char(rest: &str, n: usize) -> (Option<char>, usize) {
     let mut chars = rest.char_indices();
     for _ in 0..n {
@@ -124,22 +139,27 @@ fn is_yaml_non_space(ch: char) -> bool {
 }
 
 impl Input for BlankableInput {
+    #[inline]
     fn lookahead(&mut self, count: usize) {
         self.lookahead = self.lookahead.max(count);
     }
 
+    #[inline]
     fn buflen(&self) -> usize {
         self.lookahead
     }
 
+    #[inline]
     fn bufmaxlen(&self) -> usize {
         BUFFER_LEN
     }
 
+    #[inline]
     fn buf_is_empty(&self) -> bool {
         self.buflen() == 0
     }
 
+    #[inline]
     fn raw_read_ch(&mut self) -> char {
         self.consume(|rest| {
             let (ch, len) = first_char(rest);
@@ -147,6 +167,7 @@ impl Input for BlankableInput {
         })
     }
 
+    #[inline]
     fn raw_read_non_breakz_ch(&mut self) -> Option<char> {
         self.consume(|rest| {
             let (ch, len) = first_char(rest);
@@ -157,6 +178,7 @@ impl Input for BlankableInput {
         })
     }
 
+    #[inline]
     fn skip(&mut self) {
         self.consume(|rest| {
             let (ch, len) = first_char(rest);
@@ -164,6 +186,7 @@ impl Input for BlankableInput {
         });
     }
 
+    #[inline]
     fn skip_n(&mut self, count: usize) {
         self.consume(|rest| {
             let consumed = rest.char_indices().nth(count).map_or(rest.len(), |(at, _)| at);
@@ -171,6 +194,7 @@ impl Input for BlankableInput {
         });
     }
 
+    #[inline]
     fn peek(&self) -> char {
         self.look(|rest| {
             let (ch, len) = first_char(rest);
@@ -178,6 +202,7 @@ impl Input for BlankableInput {
         })
     }
 
+    #[inline]
     fn peek_nth(&self, n: usize) -> char {
         self.look(|rest| {
             let (ch, looked) = nth_char(rest, n);
@@ -185,23 +210,28 @@ impl Input for BlankableInput {
         })
     }
 
+    #[inline]
     fn peek_opt(&self) -> Option<char> {
         self.look(first_char)
     }
 
+    #[inline]
     fn look_ch(&mut self) -> char {
         self.lookahead(1);
         self.peek()
     }
 
+    #[inline]
     fn next_char_is(&self, c: char) -> bool {
         self.peek() == c
     }
 
+    #[inline]
     fn nth_char_is(&self, n: usize, c: char) -> bool {
         self.peek_nth(n) == c
     }
 
+    #[inline]
     fn next_2_are(&self, c1: char, c2: char) -> bool {
         self.look(|rest| {
             let mut chars = rest.chars();
@@ -214,6 +244,7 @@ impl Input for BlankableInput {
         })
     }
 
+    #[inline]
     fn next_3_are(&self, c1: char, c2: char, c3: char) -> bool {
         self.look(|rest| {
             let mut chars = rest.chars();
@@ -229,6 +260,7 @@ impl Input for BlankableInput {
         })
     }
 
+    #[inline]
     fn next_is_document_indicator(&self) -> bool {
         self.look(|rest| {
             if rest.len() < 3 {
@@ -243,6 +275,7 @@ impl Input for BlankableInput {
         })
     }
 
+    #[inline]
     fn next_is_document_start(&self) -> bool {
         self.look(|rest| {
             if rest.len() < 3 {
@@ -257,6 +290,7 @@ impl Input for BlankableInput {
         })
     }
 
+    #[inline]
     fn next_is_document_end(&self) -> bool {
         self.look(|rest| {
             if rest.len() < 3 {
@@ -271,6 +305,7 @@ impl Input for BlankableInput {
         })
     }
 
+    #[inline]
     fn skip_ws_to_eol(&mut self, skip_tabs: SkipTabs) -> (usize, Result<SkipTabs, &'static str>) {
         assert!(!matches!(skip_tabs, SkipTabs::Result(..)));
         self.consume(|rest| {
@@ -305,6 +340,7 @@ impl Input for BlankableInput {
         })
     }
 
+    #[inline]
     fn next_can_be_plain_scalar(&self, in_flow: bool) -> bool {
         let next = self.peek_nth(1);
         match self.peek() {
@@ -316,6 +352,7 @@ impl Input for BlankableInput {
         }
     }
 
+    #[inline]
     fn next_is_blank_or_break(&self) -> bool {
         self.look(|rest| match rest.as_bytes().first() {
             Some(&byte) => (is_blank(byte as char) || is_break(byte as char), 1),
@@ -323,6 +360,7 @@ impl Input for BlankableInput {
         })
     }
 
+    #[inline]
     fn next_is_blank_or_breakz(&self) -> bool {
         self.look(|rest| match rest.as_bytes().first() {
             Some(&byte) => (is_blank(byte as char) || is_breakz(byte as char), 1),
@@ -330,34 +368,42 @@ impl Input for BlankableInput {
         })
     }
 
+    #[inline]
     fn next_is_blank(&self) -> bool {
         self.look(|rest| (rest.as_bytes().first().is_some_and(|&it| is_blank(it as char)), 1))
     }
 
+    #[inline]
     fn next_is_break(&self) -> bool {
         self.look(|rest| (rest.as_bytes().first().is_some_and(|&it| is_break(it as char)), 1))
     }
 
+    #[inline]
     fn next_is_breakz(&self) -> bool {
         self.look(|rest| (rest.as_bytes().first().is_none_or(|&it| is_breakz(it as char)), 1))
     }
 
+    #[inline]
     fn next_is_z(&self) -> bool {
         self.look(|rest| (rest.as_bytes().first().is_none_or(|&it| it == 0), 1))
     }
 
+    #[inline]
     fn next_is_flow(&self) -> bool {
         self.look(|rest| (rest.as_bytes().first().is_some_and(|&it| is_flow(it as char)), 1))
     }
 
+    #[inline]
     fn next_is_digit(&self) -> bool {
         self.look(|rest| (rest.as_bytes().first().is_some_and(|&it| is_digit(it as char)), 1))
     }
 
+    #[inline]
     fn next_is_alpha(&self) -> bool {
         self.look(|rest| (rest.as_bytes().first().is_some_and(|&it| is_alpha(it as char)), 1))
     }
 
+    #[inline]
     fn skip_while_non_breakz(&mut self) -> usize {
         self.consume(|rest| {
             let mut at = 0;
@@ -373,6 +419,7 @@ impl Input for BlankableInput {
         })
     }
 
+    #[inline]
     fn skip_while_blank(&mut self) -> usize {
         self.consume(|rest| {
             let at = rest.bytes().take_while(|&it| is_blank(it as char)).count();
@@ -380,6 +427,7 @@ impl Input for BlankableInput {
         })
     }
 
+    #[inline]
     fn fetch_while_is_alpha(&mut self, out: &mut String) -> usize {
         self.consume(|rest| {
             let at = rest.char_indices().find(|(_, ch)| !is_alpha(*ch)).map_or(rest.len(), |(at, _)| at);
@@ -388,6 +436,7 @@ impl Input for BlankableInput {
         })
     }
 
+    #[inline]
     fn fetch_while_is_yaml_non_space(&mut self, out: &mut String) -> usize {
         self.consume(|rest| {
             let at = rest.char_indices().find(|(_, ch)| !is_yaml_non_space(*ch)).map_or(rest.len(), |(at, _)| at);

@@ -105,7 +105,8 @@ enum Read {
 /// parsing the blanked text again from the start. The tree is built once, from the final events.
 /// None when the document uses an alias.
 pub(super) fn resume(text: &str, limits: &Limits, line_index: &LineIndex) -> Option<Parse> {
-    let source = Source::new(text.to_owned());
+    let source = Source::new(text);
+    let mut current = text.to_owned();
     let mut chars = CharToByte::new(text);
     let mut parser = Parser::new(BlankableInput::new(Rc::clone(&source)));
     let mut reader = Reader { log: Vec::new(), checkpoints: Vec::new(), depth: 0, documents: 0, n_anchors: 0 };
@@ -114,7 +115,7 @@ pub(super) fn resume(text: &str, limits: &Limits, line_index: &LineIndex) -> Opt
     let mut recovered = Vec::new();
     let mut attempts = 0;
     let failed = loop {
-        let fatal = match reader.read(&mut parser, &source, &chars, limits) {
+        let fatal = match reader.read(&mut parser, &source, &current, &chars, limits) {
             Read::Alias => return None,
             Read::Done => break false,
             Read::Fatal(fatal) => fatal,
@@ -126,20 +127,21 @@ pub(super) fn resume(text: &str, limits: &Limits, line_index: &LineIndex) -> Opt
         let blanked = if is_limit || attempts > limits.max_recovery_attempts {
             None
         } else {
-            blank_line(&mut source.text_mut(), line_index, offset)
+            blank_line(&mut current, line_index, offset)
         };
         let Some(span) = blanked else {
             break true;
         };
         recovered.push(span);
-        chars.refresh_from(&source.text(), span.start);
+        source.replace(&current);
+        chars.refresh_from(&current, span.start);
         parser = reader.rewind(&source, span.start);
     };
     drop(parser);
     let Reader { log, checkpoints, .. } = reader;
     drop(checkpoints);
-    let final_text = std::mem::take(&mut *source.text_mut());
-    let mut builder = Builder::new(&final_text, limits, line_index);
+    drop(source);
+    let mut builder = Builder::new(&current, limits, line_index);
     for Logged { event, span } in log {
         // The reader stopped before any event the builder refuses, so this never fails; a
         // second document's start is the last event logged.
@@ -178,6 +180,7 @@ impl Reader {
         &mut self,
         parser: &mut Parser<'static, BlankableInput>,
         source: &Source,
+        text: &str,
         chars: &CharToByte,
         limits: &Limits,
     ) -> Read {
@@ -185,9 +188,9 @@ impl Reader {
             let (event, raw_span) = match parser.next_event() {
                 None => return Read::Done,
                 Some(Ok(it)) => it,
-                Some(Err(err)) => return Read::Fatal(scan_error(&source.text(), chars, &err)),
+                Some(Err(err)) => return Read::Fatal(scan_error(text, chars, &err)),
             };
-            let span = chars.span(&source.text(), raw_span);
+            let span = chars.span(text, raw_span);
             match &event {
                 Event::StreamEnd => return Read::Done,
                 Event::Nothing | Event::StreamStart | Event::DocumentEnd => continue,
@@ -200,7 +203,7 @@ impl Reader {
                     }
                 }
                 Event::MappingStart(anchor, _) | Event::SequenceStart(anchor, _) => {
-                    if let Err(limit) = check_depth(&source.text(), limits, self.depth, span) {
+                    if let Err(limit) = check_depth(text, limits, self.depth, span) {
                         return Read::Fatal(limit);
                     }
                     self.depth += 1;
