@@ -59,6 +59,14 @@ pub fn parse(text: &str) -> Parse {
 
 pub fn parse_with_limits(text: &str, limits: &Limits) -> Parse {
     let line_index = LineIndex::new(text);
+    // Most texts parse without a fatal error: building the tree straight from the parser is a
+    // third cheaper than keeping the events and checkpoints recovery needs.
+    let mut builder = Builder::new(text, limits, &line_index);
+    if builder.run().is_ok() {
+        let Builder { root, mut errors, extra_document, .. } = builder;
+        sort_errors(&mut errors);
+        return Parse { root, errors, recovered: Vec::new(), extra_document };
+    }
     // Aliases make the builder's expansion limit depend on the tree so far, which a resumed
     // parse does not replay: those rare documents take the slower path of a parse per error.
     resume(text, limits, &line_index).unwrap_or_else(|| reparse(text, limits, &line_index))
