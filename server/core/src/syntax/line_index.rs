@@ -4,6 +4,9 @@
 #[derive(Clone, Debug)]
 pub struct LineIndex {
     line_starts: Vec<usize>,
+    /// The 0-based lines holding a character beyond ASCII, ascending: on every other line a
+    /// column is a byte count, so a long line costs nothing per position asked.
+    non_ascii_lines: Vec<usize>,
     len: usize,
 }
 
@@ -18,6 +21,7 @@ impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
         let bytes = text.as_bytes();
         let mut line_starts = vec![0];
+        let mut non_ascii_lines = Vec::new();
         let mut i = 0;
         while i < bytes.len() {
             match bytes[i] {
@@ -27,11 +31,17 @@ impl LineIndex {
                     i += 1;
                 }
                 b'\r' => line_starts.push(i + 1),
+                byte if !byte.is_ascii() => {
+                    let line = line_starts.len() - 1;
+                    if non_ascii_lines.last() != Some(&line) {
+                        non_ascii_lines.push(line);
+                    }
+                }
                 _ => {}
             }
             i += 1;
         }
-        LineIndex { line_starts, len: text.len() }
+        LineIndex { line_starts, non_ascii_lines, len: text.len() }
     }
 
     pub fn line_count(&self) -> usize {
@@ -68,7 +78,11 @@ impl LineIndex {
         }
         let line = self.line_of(offset);
         let start = self.line_start(line);
-        let column = text[start..offset].chars().count() + 1;
+        let column = if self.non_ascii_lines.binary_search(&line).is_ok() {
+            text[start..offset].chars().count()
+        } else {
+            offset - start
+        } + 1;
         LineCol { line: line + 1, column }
     }
 }

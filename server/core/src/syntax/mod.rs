@@ -1,5 +1,6 @@
 //! YAML text to a tree whose every key and value carries its byte span (error tolerant).
 
+mod input;
 pub mod limits;
 pub mod line_index;
 pub mod parse;

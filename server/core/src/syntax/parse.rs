@@ -3,13 +3,16 @@
 //! saphyr-parser gives events with character-indexed spans. We convert them to byte offsets,
 //! resolve scalars, expand aliases and merge keys as yaml.v3 does (spec §2.2), and bound depth
 //! and alias expansion. On a syntax error the offending line is blanked (offsets stay the same)
-//! and the document parsed again, so one typo does not hide the rest of the contract.
+//! and parsing goes on from the last saved parser state that had not read that line yet, so one
+//! typo does not hide the rest of the contract and no error costs a parse of the whole text.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::rc::Rc;
 
 use saphyr_parser::{Event, Parser, ScanError, Tag};
 
+use super::input::{BlankableInput, Source};
 use super::limits::Limits;
 use super::line_index::LineIndex;
 use super::tree::{Entry, Node, NodeKind, Scalar, ScalarStyle, ScalarValue, Span};
@@ -56,12 +59,212 @@ pub fn parse(text: &str) -> Parse {
 
 pub fn parse_with_limits(text: &str, limits: &Limits) -> Parse {
     let line_index = LineIndex::new(text);
+    // Most texts parse without a fatal error: building the tree straight from the parser is a
+    // third cheaper than keeping the events and checkpoints recovery needs.
+    let mut builder = Builder::new(text, limits, &line_index);
+    if builder.run().is_ok() {
+        let Builder { root, mut errors, extra_document, .. } = builder;
+        sort_errors(&mut errors);
+        return Parse { root, errors, recovered: Vec::new(), extra_document };
+    }
+    // Aliases make the builder's expansion limit depend on the tree so far, which a resumed
+    // parse does not replay: those rare documents take the slower path of a parse per error.
+    resume(text, limits, &line_index).unwrap_or_else(|| reparse(text, limits, &line_index))
+}
+
+/// A fresh byte budget between two saved parser states; a larger one makes each resume re-read
+/// more, a smaller one saves states more often (each save copies the parser's stacks).
+const CHECKPOINT_BYTES: usize = 4096;
+
+/// A saved state never costs more than one byte of text in sixteen: a save copies the parser's
+/// stacks (as deep as the nesting) and its anchor table.
+const CHECKPOINT_COST_FACTOR: usize = 16;
+
+/// A parser state saved during [`resume`], with how much of the event log it had produced.
+struct Checkpoint {
+    parser: Parser<'static, BlankableInput>,
+    /// Nothing at or after this byte had been read: the state holds for any text that agrees
+    /// with this one before it.
+    seen: usize,
+    n_events: usize,
+    depth: usize,
+    documents: usize,
+    n_anchors: usize,
+}
+
+/// An event for the tree builder, with its byte span.
+struct Logged {
+    event: Event<'static>,
+    span: Span,
+}
+
+/// How one reading of the text ended.
+enum Read {
+    /// The end of the stream or of the first document.
+    Done,
+    /// The error that stopped the parser, or a crossed limit.
+    Fatal(SyntaxError),
+    /// An alias, which this path does not handle.
+    Alias,
+}
+
+/// The events of the first document, read once: after an error the offending line is blanked
+/// and reading resumes from the last checkpoint that had not read it, with the same result as
+/// parsing the blanked text again from the start. The tree is built once, from the final events.
+/// None when the document uses an alias.
+pub(super) fn resume(text: &str, limits: &Limits, line_index: &LineIndex) -> Option<Parse> {
+    let source = Source::new(text);
+    let mut current = text.to_owned();
+    let mut chars = CharToByte::new(text);
+    let mut parser = Parser::new(BlankableInput::new(Rc::clone(&source)));
+    let mut reader = Reader { log: Vec::new(), checkpoints: Vec::new(), depth: 0, documents: 0, n_anchors: 0 };
+    reader.save(&parser, &source);
+    let mut errors = Vec::new();
+    let mut recovered = Vec::new();
+    let mut attempts = 0;
+    let failed = loop {
+        let fatal = match reader.read(&mut parser, &source, &current, &chars, limits) {
+            Read::Alias => return None,
+            Read::Done => break false,
+            Read::Fatal(fatal) => fatal,
+        };
+        let is_limit = fatal.kind == SyntaxErrorKind::Limit;
+        let offset = fatal.span.start;
+        errors.push(fatal);
+        attempts += 1;
+        let blanked = if is_limit || attempts > limits.max_recovery_attempts {
+            None
+        } else {
+            blank_line(&mut current, line_index, offset)
+        };
+        let Some(span) = blanked else {
+            break true;
+        };
+        recovered.push(span);
+        source.replace(&current);
+        chars.refresh_from(&current, span.start);
+        parser = reader.rewind(&source, span.start);
+    };
+    drop(parser);
+    let Reader { log, checkpoints, .. } = reader;
+    drop(checkpoints);
+    drop(source);
+    let mut builder = Builder::new(&current, limits, line_index);
+    for Logged { event, span } in log {
+        // The reader stopped before any event the builder refuses, so this never fails; a
+        // second document's start is the last event logged.
+        match builder.event(event, span) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(err) => {
+                debug_assert!(false, "the reader let through an event the builder refuses: {err:?}");
+                break;
+            }
+        }
+    }
+    if failed {
+        builder.close_all();
+    }
+    let Builder { root, errors: soft_errors, extra_document, .. } = builder;
+    errors.extend(soft_errors);
+    sort_errors(&mut errors);
+    Some(Parse { root, errors, recovered, extra_document })
+}
+
+/// The parser's events so far, and the states saved on the way.
+struct Reader {
+    log: Vec<Logged>,
+    checkpoints: Vec<Checkpoint>,
+    /// Open collections, as the builder's stack will hold them.
+    depth: usize,
+    documents: usize,
+    n_anchors: usize,
+}
+
+impl Reader {
+    /// Reads events into the log until the end of the first document or an error, stopping
+    /// where the builder would stop (a second document, the nesting limit).
+    fn read(
+        &mut self,
+        parser: &mut Parser<'static, BlankableInput>,
+        source: &Source,
+        text: &str,
+        chars: &CharToByte,
+        limits: &Limits,
+    ) -> Read {
+        loop {
+            let (event, raw_span) = match parser.next_event() {
+                None => return Read::Done,
+                Some(Ok(it)) => it,
+                Some(Err(err)) => return Read::Fatal(scan_error(text, chars, &err)),
+            };
+            let span = chars.span(text, raw_span);
+            match &event {
+                Event::StreamEnd => return Read::Done,
+                Event::Nothing | Event::StreamStart | Event::DocumentEnd => continue,
+                Event::Alias(_) => return Read::Alias,
+                Event::DocumentStart(_) => {
+                    self.documents += 1;
+                    if self.documents > 1 {
+                        self.log.push(Logged { event, span });
+                        return Read::Done;
+                    }
+                }
+                Event::MappingStart(anchor, _) | Event::SequenceStart(anchor, _) => {
+                    if let Err(limit) = check_depth(text, limits, self.depth, span) {
+                        return Read::Fatal(limit);
+                    }
+                    self.depth += 1;
+                    self.n_anchors += usize::from(*anchor != 0);
+                }
+                Event::MappingEnd | Event::SequenceEnd => self.depth = self.depth.saturating_sub(1),
+                Event::Scalar(_, _, anchor, _) => self.n_anchors += usize::from(*anchor != 0),
+            }
+            self.log.push(Logged { event, span });
+            let last = self.checkpoints.last().map_or(0, |it| it.seen);
+            let budget = CHECKPOINT_BYTES.max(CHECKPOINT_COST_FACTOR * (self.depth + self.n_anchors));
+            if source.seen() >= last + budget {
+                self.save(parser, source);
+            }
+        }
+    }
+
+    fn save(&mut self, parser: &Parser<'static, BlankableInput>, source: &Source) {
+        self.checkpoints.push(Checkpoint {
+            parser: parser.clone(),
+            seen: source.seen(),
+            n_events: self.log.len(),
+            depth: self.depth,
+            documents: self.documents,
+            n_anchors: self.n_anchors,
+        });
+    }
+
+    /// The parser as it was at the last checkpoint that had read nothing at or after `changed`;
+    /// the log and counters go back with it, and later checkpoints are dropped.
+    fn rewind(&mut self, source: &Source, changed: usize) -> Parser<'static, BlankableInput> {
+        // The first checkpoint had read nothing, so one always qualifies.
+        let keep = self.checkpoints.partition_point(|it| it.seen <= changed).max(1);
+        self.checkpoints.truncate(keep);
+        let checkpoint = &self.checkpoints[keep - 1];
+        source.set_seen(checkpoint.seen);
+        self.log.truncate(checkpoint.n_events);
+        self.depth = checkpoint.depth;
+        self.documents = checkpoint.documents;
+        self.n_anchors = checkpoint.n_anchors;
+        checkpoint.parser.clone()
+    }
+}
+
+/// The original recovery, for documents with aliases: on each error, blank the line and parse
+/// the whole text again (at most [`Limits::max_recovery_attempts`] times).
+pub(super) fn reparse(text: &str, limits: &Limits, line_index: &LineIndex) -> Parse {
     let mut work: Cow<'_, str> = Cow::Borrowed(text);
     let mut errors = Vec::new();
     let mut recovered = Vec::new();
     let mut attempts = 0;
     loop {
-        let mut builder = Builder::new(&work, limits);
+        let mut builder = Builder::new(&work, limits, line_index);
         let outcome = builder.run();
         let Builder { root, errors: soft_errors, extra_document, .. } = builder;
         match outcome {
@@ -78,7 +281,7 @@ pub fn parse_with_limits(text: &str, limits: &Limits) -> Parse {
                 let blanked = if is_limit || attempts > limits.max_recovery_attempts {
                     None
                 } else {
-                    blank_line(work.to_mut(), &line_index, offset)
+                    blank_line(work.to_mut(), line_index, offset)
                 };
                 match blanked {
                     Some(span) => recovered.push(span),
@@ -131,46 +334,102 @@ fn blank_line(text: &mut String, index: &LineIndex, offset: usize) -> Option<Spa
 }
 
 /// Character indices (saphyr's currency) to byte offsets, with a checkpoint every 256 characters.
-struct CharToByte<'a> {
-    text: &'a str,
+struct CharToByte {
     ascii: bool,
     checkpoints: Vec<usize>,
 }
 
 const CHECKPOINT_EVERY: usize = 256;
 
-impl<'a> CharToByte<'a> {
-    fn new(text: &'a str) -> CharToByte<'a> {
+impl CharToByte {
+    fn new(text: &str) -> CharToByte {
         let ascii = text.is_ascii();
         let checkpoints = if ascii {
             Vec::new()
         } else {
             text.char_indices().step_by(CHECKPOINT_EVERY).map(|(byte, _)| byte).collect()
         };
-        CharToByte { text, ascii, checkpoints }
+        CharToByte { ascii, checkpoints }
     }
 
-    fn byte(&self, char_idx: usize) -> usize {
+    /// After `text` changed at and after byte `from` (never before): the checkpoints past it
+    /// are counted again. A text that was ASCII stays so: blanking writes spaces.
+    fn refresh_from(&mut self, text: &str, from: usize) {
         if self.ascii {
-            return char_idx.min(self.text.len());
+            return;
+        }
+        let keep = self.checkpoints.partition_point(|&byte| byte <= from).max(1);
+        self.checkpoints.truncate(keep);
+        let start = self.checkpoints[keep - 1];
+        let rest = text[start..].char_indices().step_by(CHECKPOINT_EVERY).skip(1);
+        self.checkpoints.extend(rest.map(|(byte, _)| start + byte));
+    }
+
+    fn byte(&self, text: &str, char_idx: usize) -> usize {
+        if self.ascii {
+            return char_idx.min(text.len());
         }
         let Some(&start) = self.checkpoints.get(char_idx / CHECKPOINT_EVERY) else {
-            return self.text.len();
+            return text.len();
         };
         let skip = char_idx % CHECKPOINT_EVERY;
-        self.text[start..].char_indices().nth(skip).map_or(self.text.len(), |(byte, _)| start + byte)
+        text[start..].char_indices().nth(skip).map_or(text.len(), |(byte, _)| start + byte)
+    }
+
+    fn span(&self, text: &str, span: saphyr_parser::Span) -> Span {
+        let start = self.byte(text, span.start.index());
+        let end = self.byte(text, span.end.index()).max(start);
+        Span::new(start, end)
     }
 }
 
+fn scan_error(text: &str, chars: &CharToByte, err: &ScanError) -> SyntaxError {
+    let offset = chars.byte(text, err.marker().index());
+    SyntaxError {
+        span: Span::new(offset, next_char_end(text, offset)),
+        kind: SyntaxErrorKind::Syntax,
+        message: err.info().to_owned(),
+    }
+}
+
+/// The nesting limit, checked before a collection opens at `depth` open collections.
+fn check_depth(text: &str, limits: &Limits, depth: usize, span: Span) -> Result<(), SyntaxError> {
+    if depth >= limits.max_nesting_depth {
+        return Err(SyntaxError {
+            span: Span::new(span.start, next_char_end(text, span.start)),
+            kind: SyntaxErrorKind::Limit,
+            message: format!("nesting deeper than {} levels is not allowed", limits.max_nesting_depth),
+        });
+    }
+    Ok(())
+}
+
+/// Mappings with more entries than this find duplicate keys through a hash index, not by
+/// comparing with every earlier key (quadratic in a large `metadata` block).
+const INDEXED_MAPPING_LEN: usize = 16;
+
 enum Frame {
-    Mapping { start: usize, anchor: usize, entries: Vec<Entry>, merges: Vec<Node>, key: Option<Node> },
-    Sequence { start: usize, anchor: usize, items: Vec<Node> },
+    Mapping {
+        start: usize,
+        anchor: usize,
+        entries: Vec<Entry>,
+        merges: Vec<Node>,
+        key: Option<Node>,
+        /// Key text to entry index, once the mapping has more than [`INDEXED_MAPPING_LEN`] entries.
+        index: Option<HashMap<String, usize>>,
+    },
+    Sequence {
+        start: usize,
+        anchor: usize,
+        items: Vec<Node>,
+    },
 }
 
 struct Builder<'t> {
     text: &'t str,
     limits: &'t Limits,
-    chars: CharToByte<'t>,
+    /// Lines of the text (blanking keeps every line break, so the original's index serves).
+    line_index: &'t LineIndex,
     stack: Vec<Frame>,
     /// Completed anchored nodes with their node counts, for bounded alias expansion.
     anchors: HashMap<usize, (Node, usize)>,
@@ -182,11 +441,11 @@ struct Builder<'t> {
 }
 
 impl<'t> Builder<'t> {
-    fn new(text: &'t str, limits: &'t Limits) -> Builder<'t> {
+    fn new(text: &'t str, limits: &'t Limits, line_index: &'t LineIndex) -> Builder<'t> {
         Builder {
             text,
             limits,
-            chars: CharToByte::new(text),
+            line_index,
             stack: Vec::new(),
             anchors: HashMap::new(),
             expanded: 0,
@@ -195,12 +454,6 @@ impl<'t> Builder<'t> {
             extra_document: None,
             documents: 0,
         }
-    }
-
-    fn span(&self, span: saphyr_parser::Span) -> Span {
-        let start = self.chars.byte(span.start.index());
-        let end = self.chars.byte(span.end.index()).max(start);
-        Span::new(start, end)
     }
 
     /// Runs the parser to the end of the first document; the error is the one that stopped it.
@@ -214,71 +467,61 @@ impl<'t> Builder<'t> {
     }
 
     fn read_events(&mut self) -> Result<(), SyntaxError> {
+        let chars = CharToByte::new(self.text);
         let mut parser = Parser::new_from_str(self.text);
         loop {
             let (event, raw_span) = match parser.next_event() {
                 None => return Ok(()),
                 Some(Ok(it)) => it,
-                Some(Err(err)) => return Err(self.scan_error(&err)),
+                Some(Err(err)) => return Err(scan_error(self.text, &chars, &err)),
             };
-            let span = self.span(raw_span);
-            match event {
-                Event::StreamEnd => return Ok(()),
-                Event::DocumentStart(_) => {
-                    self.documents += 1;
-                    if self.documents > 1 {
-                        // Documents after the first are ignored entirely (spec §2.2), errors included.
-                        self.extra_document = Some(span);
-                        return Ok(());
-                    }
-                }
-                Event::Nothing | Event::StreamStart | Event::DocumentEnd => {}
-                Event::Scalar(value, style, anchor, tag) => {
-                    let node = self.scalar(value, style, tag.as_deref(), span);
-                    self.record_anchor(anchor, &node);
-                    self.push_node(node);
-                }
-                Event::Alias(anchor) => {
-                    let node = self.alias(anchor, span)?;
-                    self.push_node(node);
-                }
-                Event::MappingStart(anchor, _) => {
-                    self.check_depth(span)?;
-                    self.stack.push(Frame::Mapping {
-                        start: span.start,
-                        anchor,
-                        entries: Vec::new(),
-                        merges: Vec::new(),
-                        key: None,
-                    });
-                }
-                Event::SequenceStart(anchor, _) => {
-                    self.check_depth(span)?;
-                    self.stack.push(Frame::Sequence { start: span.start, anchor, items: Vec::new() });
-                }
-                Event::MappingEnd | Event::SequenceEnd => self.close_top(span.end),
+            let span = chars.span(self.text, raw_span);
+            if !self.event(event, span)? {
+                return Ok(());
             }
         }
     }
 
-    fn scan_error(&self, err: &ScanError) -> SyntaxError {
-        let offset = self.chars.byte(err.marker().index());
-        SyntaxError {
-            span: Span::new(offset, next_char_end(self.text, offset)),
-            kind: SyntaxErrorKind::Syntax,
-            message: err.info().to_owned(),
+    /// Adds one event to the tree; false when reading should stop (the end, a second document).
+    fn event(&mut self, event: Event<'_>, span: Span) -> Result<bool, SyntaxError> {
+        match event {
+            Event::StreamEnd => return Ok(false),
+            Event::DocumentStart(_) => {
+                self.documents += 1;
+                if self.documents > 1 {
+                    // Documents after the first are ignored entirely (spec §2.2), errors included.
+                    self.extra_document = Some(span);
+                    return Ok(false);
+                }
+            }
+            Event::Nothing | Event::StreamStart | Event::DocumentEnd => {}
+            Event::Scalar(value, style, anchor, tag) => {
+                let node = self.scalar(value, style, tag.as_deref(), span);
+                self.record_anchor(anchor, &node);
+                self.push_node(node);
+            }
+            Event::Alias(anchor) => {
+                let node = self.alias(anchor, span)?;
+                self.push_node(node);
+            }
+            Event::MappingStart(anchor, _) => {
+                check_depth(self.text, self.limits, self.stack.len(), span)?;
+                self.stack.push(Frame::Mapping {
+                    start: span.start,
+                    anchor,
+                    entries: Vec::new(),
+                    merges: Vec::new(),
+                    key: None,
+                    index: None,
+                });
+            }
+            Event::SequenceStart(anchor, _) => {
+                check_depth(self.text, self.limits, self.stack.len(), span)?;
+                self.stack.push(Frame::Sequence { start: span.start, anchor, items: Vec::new() });
+            }
+            Event::MappingEnd | Event::SequenceEnd => self.close_top(span.end),
         }
-    }
-
-    fn check_depth(&self, span: Span) -> Result<(), SyntaxError> {
-        if self.stack.len() >= self.limits.max_nesting_depth {
-            return Err(SyntaxError {
-                span: Span::new(span.start, next_char_end(self.text, span.start)),
-                kind: SyntaxErrorKind::Limit,
-                message: format!("nesting deeper than {} levels is not allowed", self.limits.max_nesting_depth),
-            });
-        }
-        Ok(())
+        Ok(true)
     }
 
     fn scalar(
@@ -381,7 +624,7 @@ impl<'t> Builder<'t> {
             Some(Frame::Sequence { items, .. }) => items.push(node),
             Some(Frame::Mapping { key, .. }) if key.is_none() => *key = Some(node),
             Some(Frame::Mapping { .. }) => {
-                let Some(Frame::Mapping { key, entries, merges, .. }) = self.stack.last_mut() else {
+                let Some(Frame::Mapping { key, entries, merges, index, .. }) = self.stack.last_mut() else {
                     return;
                 };
                 let key = key.take().expect("checked above");
@@ -399,8 +642,12 @@ impl<'t> Builder<'t> {
                     return;
                 }
                 let name = key.scalar_text().unwrap_or_default();
-                if let Some(first) = entries.iter().find(|it| it.key.scalar_text() == Some(name)) {
-                    let first_line = LineIndex::new(self.text).line_col(self.text, first.key.span.start).line;
+                let first = match index {
+                    Some(index) => index.get(name).copied(),
+                    None => entries.iter().position(|it| it.key.scalar_text() == Some(name)),
+                };
+                if let Some(first) = first {
+                    let first_line = self.line_index.line_of(entries[first].key.span.start) + 1;
                     let error = SyntaxError {
                         span: key.span,
                         kind: SyntaxErrorKind::DuplicateKey,
@@ -412,6 +659,20 @@ impl<'t> Builder<'t> {
                     self.errors.push(error);
                     return;
                 }
+                match index {
+                    Some(index) => {
+                        index.insert(name.to_owned(), entries.len());
+                    }
+                    None if entries.len() >= INDEXED_MAPPING_LEN => {
+                        let mut built: HashMap<String, usize> = HashMap::with_capacity(entries.len() * 2);
+                        for (idx, entry) in entries.iter().enumerate() {
+                            built.insert(entry.key.scalar_text().unwrap_or_default().to_owned(), idx);
+                        }
+                        built.insert(name.to_owned(), entries.len());
+                        *index = Some(built);
+                    }
+                    None => {}
+                }
                 entries.push(Entry { key, value: node, merged: false });
             }
         }
@@ -422,7 +683,7 @@ impl<'t> Builder<'t> {
             return;
         };
         let (node, anchor) = match frame {
-            Frame::Mapping { start, anchor, mut entries, merges, key } => {
+            Frame::Mapping { start, anchor, mut entries, merges, key, .. } => {
                 if let Some(key) = key {
                     // A key without a value (cut short by an error): keep it, its value is null.
                     let value = null_node(Span::empty(key.span.end));
@@ -458,13 +719,14 @@ impl<'t> Builder<'t> {
                 return;
             }
         };
+        let mut names: HashSet<Option<String>> =
+            entries.iter().map(|it| it.key.scalar_text().map(str::to_owned)).collect();
         for source in sources {
             let NodeKind::Mapping(source_entries) = source.kind else {
                 continue;
             };
             for entry in source_entries {
-                let name = entry.key.scalar_text();
-                if entries.iter().all(|it| it.key.scalar_text() != name) {
+                if names.insert(entry.key.scalar_text().map(str::to_owned)) {
                     entries.push(Entry { merged: true, ..entry });
                 }
             }

@@ -400,3 +400,194 @@ fn locate_finds_nodes_by_either_path_spelling_and_missing_fields_at_their_parent
     "#]]
     .assert_debug_eq(&out);
 }
+
+#[test]
+fn recovery_resumes_after_several_broken_lines() {
+    check(
+        "service:\n  name: a\n  versoin 1.0.0\n  owner: x\ninterfaces:\n  - name: api\n    type http\n    port: 80\n  - name: b\n\tport: 81\nscaling:\n  min: 1\n",
+        expect![[r#"
+            error 37..38 Syntax: simple key expect ':'
+            error 46..47 Syntax: simple key expect ':'
+            error 121..122 Syntax: simple key expect ':'
+            error 139..139 Syntax: simple key expect ':'
+            recovered 35..45
+            recovered 46..120
+            recovered 121..138
+            recovered 19..34
+            0..18 map
+              key 0..7 "service"
+                11..18 map
+                  key 11..15 "name"
+                    17..18 String "a"
+        "#]],
+    );
+}
+
+#[test]
+fn recovery_counts_bytes_after_blanked_non_ascii_lines() {
+    check(
+        "a: é😀\nbé😀 x\n  c: 1\nd: ü\ne [1\nf: 🎉\n",
+        expect![[r#"
+            error 23..24 Syntax: simple key expect ':'
+            error 27..28 Syntax: simple key expect ':'
+            error 33..34 Syntax: simple key expect ':'
+            error 38..39 Syntax: simple key expect ':'
+            error 46..46 Syntax: simple key expect ':'
+            recovered 20..26
+            recovered 27..32
+            recovered 33..37
+            recovered 38..45
+            recovered 10..19
+            0..9 map
+              key 0..1 "a"
+                3..9 String "é😀"
+        "#]],
+    );
+}
+
+#[test]
+fn recovery_at_limit_passes() {
+    let limits = Limits { max_recovery_attempts: 2, ..Limits::DEFAULT };
+    check_with(
+        "a: 1\nb:\n\tc: 1\nd: 2\ne:\n\tf: 1\ng: 3\n",
+        &limits,
+        expect![[r#"
+        error 9..10 Syntax: tabs disallowed within this context (block indentation)
+        error 23..24 Syntax: tabs disallowed within this context (block indentation)
+        recovered 8..13
+        recovered 22..27
+        0..32 map
+          key 0..1 "a"
+            3..4 Int(1) "1"
+          key 5..6 "b"
+            6..6 Null ""
+          key 14..15 "d"
+            17..18 Int(2) "2"
+          key 19..20 "e"
+            20..20 Null ""
+          key 28..29 "g"
+            31..32 Int(3) "3"
+    "#]],
+    );
+}
+
+#[test]
+fn recovery_over_limit_refused() {
+    let limits = Limits { max_recovery_attempts: 2, ..Limits::DEFAULT };
+    check_with(
+        "a: 1\nb:\n\tc: 1\nd: 2\ne:\n\tf: 1\ng: 3\nh:\n\ti: 1\nj: 4\n",
+        &limits,
+        expect![[r#"
+        error 9..10 Syntax: tabs disallowed within this context (block indentation)
+        error 23..24 Syntax: tabs disallowed within this context (block indentation)
+        error 37..38 Syntax: tabs disallowed within this context (block indentation)
+        recovered 8..13
+        recovered 22..27
+        0..34 map
+          key 0..1 "a"
+            3..4 Int(1) "1"
+          key 5..6 "b"
+            6..6 Null ""
+          key 14..15 "d"
+            17..18 Int(2) "2"
+          key 19..20 "e"
+            20..20 Null ""
+          key 28..29 "g"
+            31..32 Int(3) "3"
+          key 33..34 "h"
+            34..34 Null ""
+    "#]],
+    );
+}
+
+#[test]
+fn default_limits_stop_recovery_after_sixteen_errors() {
+    let text: String = (0..20).map(|idx| format!("k{idx}: 1\nbroken {idx}\n")).collect();
+    let parse = parse(&text);
+    assert_eq!(parse.recovered.len(), super::limits::MAX_RECOVERY_ATTEMPTS);
+    assert_eq!(parse.errors.len(), super::limits::MAX_RECOVERY_ATTEMPTS + 1);
+    let last = parse.errors.last().expect("an error");
+    assert_eq!(last.message, "simple key expect ':'");
+    assert_eq!(&text[last.span.start..last.span.end], "k");
+}
+
+#[test]
+fn duplicate_keys_in_a_large_mapping_are_each_reported_at_the_first_line() {
+    let mut text = String::from("metadata:\n");
+    for idx in 0..5_000 {
+        text.push_str(&format!("  key-{idx}: {idx}\n"));
+    }
+    for idx in [0, 17, 4_999, 17] {
+        text.push_str(&format!("  key-{idx}: again\n"));
+    }
+    let parse = parse(&text);
+    let found: Vec<String> = parse
+        .errors
+        .iter()
+        .map(|it| format!("{:?} {}: {}", it.kind, &text[it.span.start..it.span.end], it.message))
+        .collect();
+    expect![[r#"
+        [
+            "DuplicateKey key-0: mapping key \"key-0\" already defined at line 2",
+            "DuplicateKey key-17: mapping key \"key-17\" already defined at line 19",
+            "DuplicateKey key-4999: mapping key \"key-4999\" already defined at line 5001",
+            "DuplicateKey key-17: mapping key \"key-17\" already defined at line 19",
+        ]
+    "#]]
+    .assert_debug_eq(&found);
+    let metadata = parse.root.as_ref().and_then(|it| it.get("metadata")).and_then(|it| it.as_mapping());
+    assert_eq!(metadata.map(|it| it.len()), Some(5_000));
+    assert_eq!(metadata.and_then(|it| it[17].value.scalar_text()), Some("17"));
+}
+
+#[test]
+fn merges_into_a_large_mapping_keep_written_keys() {
+    let mut text = String::from("base: &b {k-3: merged, extra: merged}\nitem:\n  <<: *b\n");
+    for idx in 0..100 {
+        text.push_str(&format!("  k-{idx}: {idx}\n"));
+    }
+    let parse = parse(&text);
+    assert!(parse.errors.is_empty());
+    let item = parse.root.as_ref().and_then(|it| it.get("item")).and_then(|it| it.as_mapping()).expect("a mapping");
+    assert_eq!(item.len(), 101);
+    assert_eq!(item[3].value.scalar_text(), Some("3"));
+    assert_eq!((item[100].key.scalar_text(), item[100].merged), (Some("extra"), true));
+}
+
+/// Resuming from a saved parser state must give exactly what parsing the blanked text from the
+/// start gives (the original recovery, still used for documents with aliases).
+#[test]
+fn resumed_recovery_matches_a_parse_per_error() {
+    let base = "pactoVersion: \"1.0\"\nservice:\n  name: é😀\n  version: 1.0.0\ninterfaces:\n  - name: api\n    type: http\n    port: 8080\n  - {name: b, type: grpc}\nmetadata:\n  notes: |\n    line one\n    line two\n  list: [1, 2, 3]\n";
+    let lines: Vec<&str> = base.split('\n').collect();
+    let edits: [fn(&str) -> String; 6] = [
+        |line| line.replacen(':', "", 1),
+        |line| format!("  {line}"),
+        |line| format!("\t{line}"),
+        |line| format!("{line} [1, 2"),
+        |line| format!("ü{line}\n  wor\n  state: x"),
+        |line| format!("{line} {{a: "),
+    ];
+    let limits = [Limits::DEFAULT, Limits { max_recovery_attempts: 1, ..Limits::DEFAULT }];
+    let mut n_broken = 0;
+    for (edit_idx, edit) in edits.iter().enumerate() {
+        for first in 0..lines.len() {
+            let mut broken: Vec<String> = lines.iter().map(|it| (*it).to_owned()).collect();
+            for line_idx in (first..lines.len()).step_by(3 + edit_idx) {
+                broken[line_idx] = edit(lines[line_idx]);
+            }
+            let text = broken.join("\n");
+            for limits in &limits {
+                let line_index = super::LineIndex::new(&text);
+                let resumed = super::parse::resume(&text, limits, &line_index).expect("no aliases");
+                let reparsed = super::parse::reparse(&text, limits, &line_index);
+                let show = |it: &super::Parse| {
+                    format!("{:?}\n{:?}\n{:?}\n{:?}", it.root, it.errors, it.recovered, it.extra_document)
+                };
+                assert_eq!(show(&resumed), show(&reparsed), "{text}");
+                n_broken += usize::from(!resumed.errors.is_empty());
+            }
+        }
+    }
+    assert!(n_broken > 100, "{n_broken}");
+}

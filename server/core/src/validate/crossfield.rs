@@ -1,5 +1,7 @@
 //! Layer 2: the cross-field rules of spec §2.5, run in the reference's order, none short-circuiting.
 
+use std::collections::HashMap;
+
 use crate::contract::oci_ref::{self, DependencyRef};
 use crate::contract::{Contract, Interface, text};
 use crate::diagnostic::{Code, Diagnostic, Layer, Related, Severity};
@@ -89,10 +91,11 @@ fn invalid_semver(ctx: &mut Ctx<'_>, contract: &Contract) {
 }
 
 fn duplicate_interface_names(ctx: &mut Ctx<'_>, interfaces: &[Interface]) {
+    // The reference remembers the most recent earlier index with the name.
+    let mut last_idx: HashMap<&str, usize> = HashMap::with_capacity(interfaces.len());
     for (idx, interface) in interfaces.iter().enumerate() {
         let name = text(&interface.name);
-        // The reference remembers the most recent earlier index with the name.
-        let Some(earlier) = interfaces[..idx].iter().rposition(|it| text(&it.name) == name) else {
+        let Some(earlier) = last_idx.insert(name, idx) else {
             continue;
         };
         let first_span = anchor_span(ctx.root, &interface_path(earlier).key("name"));

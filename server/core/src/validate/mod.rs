@@ -10,6 +10,8 @@ pub mod semantic;
 pub mod structural;
 mod v2;
 
+use std::collections::HashMap;
+
 use crate::contract::{self, DecodeError, Decoded};
 use crate::diagnostic::{Code, Diagnostic, Layer, Severity};
 use crate::syntax::{self, FieldPath, LineIndex, Node, NodeKind, Parse, PathStyle, Span, SyntaxErrorKind};
@@ -298,13 +300,18 @@ fn explain_scaling_shape(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
 /// the first.
 pub(crate) fn drop_repeats(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
     let mut out: Vec<Diagnostic> = Vec::with_capacity(diagnostics.len());
+    // The earliest layer of an error kept at each span.
+    let mut error_layer: HashMap<Span, Layer> = HashMap::new();
     for diagnostic in diagnostics {
-        let repeated = out
-            .iter()
-            .any(|it| it.layer < diagnostic.layer && it.span == diagnostic.span && it.severity == Severity::Error);
-        if !repeated {
-            out.push(diagnostic);
+        let repeated = error_layer.get(&diagnostic.span).is_some_and(|layer| *layer < diagnostic.layer);
+        if repeated {
+            continue;
         }
+        if diagnostic.severity == Severity::Error {
+            let layer = error_layer.entry(diagnostic.span).or_insert(diagnostic.layer);
+            *layer = (*layer).min(diagnostic.layer);
+        }
+        out.push(diagnostic);
     }
     out.sort_by_key(|it| (it.span.start, it.layer));
     out

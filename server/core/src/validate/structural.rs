@@ -1,6 +1,7 @@
 //! Layer 1: the embedded JSON Schema, with the reference's dotted paths and jsonschema-v6 wording
 //! (spec §2.4), each finding placed on the smallest span that explains it.
 
+use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 use jsonschema::error::{TypeKind, ValidationErrorKind};
@@ -80,7 +81,7 @@ pub(crate) fn leaves(validator: &Validator, json: &Value) -> Vec<Leaf> {
     let leaves = group_required(leaves);
     // jsonschema v6 stops checking a schema object at its first failed `type`: drop what else
     // was reported for the same instance, so counts match the reference.
-    let typed: Vec<Vec<Segment>> = leaves.iter().filter(|it| it.is_type).map(|it| it.path.clone()).collect();
+    let typed: HashSet<Vec<Segment>> = leaves.iter().filter(|it| it.is_type).map(|it| it.path.clone()).collect();
     leaves.into_iter().filter(|it| it.is_type || !typed.contains(&it.path)).collect()
 }
 
@@ -186,15 +187,15 @@ fn collect(error: &ValidationError<'_>, out: &mut Vec<Leaf>) {
 fn group_required(leaves: Vec<Leaf>) -> Vec<Leaf> {
     let mut out: Vec<Leaf> = Vec::with_capacity(leaves.len());
     let mut names: Vec<Vec<String>> = Vec::new();
+    // Where the leaf of each (instance path, `required` keyword) went: one per pair.
+    let mut grouped: HashMap<(Vec<Segment>, String), usize> = HashMap::new();
     for leaf in leaves {
         if let Some((schema_path, name)) = &leaf.required {
-            let same = out.iter().rposition(|it| {
-                it.path == leaf.path && it.required.as_ref().is_some_and(|(other, _)| other == schema_path)
-            });
-            if let Some(at) = same {
+            if let Some(&at) = grouped.get(&(leaf.path.clone(), schema_path.clone())) {
                 names[at].push(name.clone());
                 continue;
             }
+            grouped.insert((leaf.path.clone(), schema_path.clone()), out.len());
             names.push(vec![name.clone()]);
         } else {
             names.push(Vec::new());
