@@ -5,10 +5,11 @@ use crate::contract::oci_ref::{self, DependencyRef};
 use crate::contract::text;
 use crate::diagnostic::{Code, Diagnostic, Layer, Related, Severity};
 use crate::gofmt::quote as go_quote;
-use crate::semver::{Constraint, Version};
+use crate::semver::Version;
 use crate::syntax::{FieldPath, Node, PathStyle};
 use crate::validate::BundleFiles;
 use crate::validate::anchor_span;
+use crate::validate::crossfield::{compatibility_fault, tag_not_digest};
 
 use super::dates::is_canonical_date;
 use super::model::{Capability, Contract};
@@ -255,31 +256,16 @@ fn dependencies(ctx: &mut Ctx<'_>, contract: &Contract, rules: RuleSet) {
                         Code::TagNotDigest,
                         Severity::Warning,
                         path.clone().key("ref"),
-                        format!(
-                            "dependency {} uses a tag instead of a digest; digest pinning is recommended",
-                            go_quote(reference)
-                        ),
+                        tag_not_digest(reference),
                     );
                 }
                 Ok(_) => {}
             }
         }
-        let compatibility = text(&dependency.compatibility);
-        if compatibility.is_empty() {
-            if rules.include_schema_shadowed {
-                ctx.error(
-                    Code::EmptyCompatibility,
-                    path.key("compatibility"),
-                    "compatibility range must not be empty".to_owned(),
-                );
-            }
-        } else if let Err(err) = Constraint::parse(compatibility) {
-            let quoted = go_quote(compatibility);
-            ctx.error(
-                Code::InvalidCompatibility,
-                path.key("compatibility"),
-                format!("invalid compatibility range {quoted}: invalid semver range {quoted}: {err}"),
-            );
+        if let Some((code, message)) =
+            compatibility_fault(text(&dependency.compatibility), rules.include_schema_shadowed)
+        {
+            ctx.error(code, path.key("compatibility"), message);
         }
     }
 }

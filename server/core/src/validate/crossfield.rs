@@ -236,36 +236,37 @@ fn dependencies(ctx: &mut Ctx<'_>, contract: &Contract, rules: RuleSet) {
                     continue;
                 }
                 Ok(parsed) if parsed.digest.is_empty() && !parsed.tag.is_empty() => {
-                    ctx.warning(
-                        Code::TagNotDigest,
-                        path.clone().key("ref"),
-                        format!(
-                            "dependency {} uses a tag instead of a digest; digest pinning is recommended",
-                            go_quote(reference)
-                        ),
-                    );
+                    ctx.warning(Code::TagNotDigest, path.clone().key("ref"), tag_not_digest(reference));
                 }
                 Ok(_) => {}
             }
         }
-        let compatibility = text(&dependency.compatibility);
-        if compatibility.is_empty() {
-            if rules.include_schema_shadowed {
-                ctx.error(
-                    Code::EmptyCompatibility,
-                    path.key("compatibility"),
-                    "compatibility range must not be empty".to_owned(),
-                );
-            }
-        } else if let Err(err) = Constraint::parse(compatibility) {
-            let quoted = go_quote(compatibility);
-            ctx.error(
-                Code::InvalidCompatibility,
-                path.key("compatibility"),
-                format!("invalid compatibility range {quoted}: invalid semver range {quoted}: {err}"),
-            );
+        if let Some((code, message)) =
+            compatibility_fault(text(&dependency.compatibility), rules.include_schema_shadowed)
+        {
+            ctx.error(code, path.key("compatibility"), message);
         }
     }
+}
+
+/// The `TAG_NOT_DIGEST` message of a dependency ref; the same in both formats.
+pub(crate) fn tag_not_digest(reference: &str) -> String {
+    format!("dependency {} uses a tag instead of a digest; digest pinning is recommended", go_quote(reference))
+}
+
+/// What is wrong with a dependency's `compatibility`, if anything (`EMPTY_COMPATIBILITY` only when
+/// `include_schema_shadowed`, where the schema does not already say it); the same rule in both formats.
+pub(crate) fn compatibility_fault(compatibility: &str, include_schema_shadowed: bool) -> Option<(Code, String)> {
+    if compatibility.is_empty() {
+        return include_schema_shadowed
+            .then(|| (Code::EmptyCompatibility, "compatibility range must not be empty".to_owned()));
+    }
+    let err = Constraint::parse(compatibility).err()?;
+    let quoted = go_quote(compatibility);
+    Some((
+        Code::InvalidCompatibility,
+        format!("invalid compatibility range {quoted}: invalid semver range {quoted}: {err}"),
+    ))
 }
 
 fn image_ref(ctx: &mut Ctx<'_>, contract: &Contract) {
