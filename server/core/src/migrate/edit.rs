@@ -3,7 +3,7 @@
 //! cannot do without touching unrelated text — a flow collection, an entry sharing its line — and
 //! the migration then writes the contract anew instead.
 
-use crate::syntax::{Entry, Node, NodeKind, Span};
+use crate::syntax::{Entry, Node, NodeKind, ScalarStyle, Span};
 
 pub(super) struct Edits<'a> {
     pub text: &'a str,
@@ -28,9 +28,56 @@ impl<'a> Edits<'a> {
         self.edits.push((span, with));
     }
 
-    /// The source text of a node, as written (quotes and all).
+    /// The source text of a span, as written (quotes and all).
     pub fn source(&self, span: Span) -> &'a str {
         &self.text[span.start..span.end]
+    }
+
+    /// A node's text without what the parser's span may carry past it: a quoted scalar's span
+    /// runs on over a comment after it (`"1.0" # note`), which an edit must leave in place.
+    pub fn exact(&self, node: &Node) -> Span {
+        match &node.kind {
+            NodeKind::Scalar(scalar) => {
+                let quote = match scalar.style {
+                    ScalarStyle::DoubleQuoted => b'"',
+                    ScalarStyle::SingleQuoted => b'\'',
+                    _ => return node.span,
+                };
+                let bytes = &self.text.as_bytes()[node.span.start..node.span.end];
+                let mut idx = 1;
+                while idx < bytes.len() {
+                    match bytes[idx] {
+                        b'\\' if quote == b'"' => idx += 2,
+                        b'\'' if quote == b'\'' && bytes.get(idx + 1) == Some(&b'\'') => idx += 2,
+                        it if it == quote => return Span::new(node.span.start, node.span.start + idx + 1),
+                        _ => idx += 1,
+                    }
+                }
+                node.span
+            }
+            NodeKind::Mapping(entries) => match entries.last() {
+                Some(last) => Span::new(node.span.start, self.exact(&last.value).end.max(last.key.span.end)),
+                None => node.span,
+            },
+            NodeKind::Sequence(items) => match items.last() {
+                Some(last) => Span::new(node.span.start, self.exact(last).end),
+                None => node.span,
+            },
+        }
+    }
+
+    /// The end of an entry's own text (its value's, else its key's).
+    fn entry_end(&self, entry: &Entry) -> usize {
+        self.exact(&entry.value).end.max(entry.key.span.end)
+    }
+
+    /// Replaces a scalar's text; a block scalar (`|`, `>`), whose span leaves out its header,
+    /// is left to the rewrite.
+    pub fn replace_scalar(&mut self, node: &Node, with: String) {
+        match node.as_scalar().map(|it| it.style) {
+            Some(ScalarStyle::Literal | ScalarStyle::Folded) | None => self.fail(),
+            Some(_) => self.replace(self.exact(node), with),
+        }
     }
 
     /// The column of `offset`, in bytes from its line start.
@@ -93,7 +140,7 @@ impl<'a> Edits<'a> {
                 break;
             }
         }
-        let mut end = self.next_line_start(entry.value.span.end.max(entry.key.span.end));
+        let mut end = self.next_line_start(self.entry_end(entry));
         let blank_above = start == 0 || self.text[self.line_start(start - 1)..start].trim().is_empty();
         let next = self.next_line_start(end);
         if blank_above && end < self.text.len() && self.text[end..next].trim().is_empty() {
@@ -107,7 +154,7 @@ impl<'a> Edits<'a> {
     pub fn replace_entry(&mut self, entry: &Entry, lines: &[String]) {
         let indent = " ".repeat(self.column(entry.key.span.start));
         let joined = lines.join(&format!("{}{indent}", self.eol));
-        self.replace(Span::new(entry.key.span.start, entry.value.span.end.max(entry.key.span.end)), joined);
+        self.replace(Span::new(entry.key.span.start, self.entry_end(entry)), joined);
     }
 
     /// Inserts `line` as a new entry after the last entry of `entries`, at the column of the
@@ -118,8 +165,7 @@ impl<'a> Edits<'a> {
             return;
         };
         let indent = " ".repeat(self.column(first.key.span.start));
-        let end = last.value.span.end.max(last.key.span.end);
-        let at = self.next_line_start(end);
+        let at = self.next_line_start(self.entry_end(last));
         let text = if at == self.text.len() && !self.text.ends_with('\n') {
             format!("{}{indent}{line}", self.eol)
         } else {
@@ -146,7 +192,7 @@ impl<'a> Edits<'a> {
     /// `None` when a line is indented less than the entry, which a plain shift would break.
     pub fn entry_at_column(&self, entry: &Entry, column: usize) -> Option<String> {
         let from = self.column(entry.key.span.start);
-        let source = self.source(Span::new(entry.key.span.start, entry.value.span.end.max(entry.key.span.end)));
+        let source = self.source(Span::new(entry.key.span.start, self.entry_end(entry)));
         let mut out = String::with_capacity(source.len());
         for (idx, line) in source.split('\n').enumerate() {
             if idx > 0 {
@@ -166,6 +212,11 @@ impl<'a> Edits<'a> {
             }
         }
         Some(out)
+    }
+
+    /// Replaces from an entry's key to the end of its value.
+    pub fn replace_whole_entry(&mut self, entry: &Entry, with: String) {
+        self.replace(Span::new(entry.key.span.start, self.entry_end(entry)), with);
     }
 
     /// The text with every edit applied; `None` when two edits overlap.

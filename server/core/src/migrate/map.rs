@@ -85,7 +85,7 @@ pub(super) fn map(text: &str, root: &Node, bundle: Option<&dyn BundleFiles>) -> 
         match key {
             "pactoVersion" => {
                 out.insert(key.to_owned(), json!("2.0"));
-                ctx.edits.replace(entry.value.span, "\"2.0\"".to_owned());
+                ctx.edits.replace_scalar(&entry.value, "\"2.0\"".to_owned());
             }
             "service" => service(&mut ctx, &mut out, entry, path),
             "interfaces" => interfaces(&mut ctx, &mut out, entry, path),
@@ -157,8 +157,9 @@ fn service(ctx: &mut Ctx<'_>, out: &mut Map<String, Value>, entry: &Entry, path:
                     ctx.note(NoteKind::Review, field_path, field.value.span, message);
                     service.insert("owner".to_owned(), json!({ "team": owner }));
                     let indent = " ".repeat(ctx.edits.column(field.key.span.start) + 2);
-                    let source = ctx.edits.source(field.value.span);
-                    let span = Span::new(field.key.span.end, field.value.span.end);
+                    let exact = ctx.edits.exact(&field.value);
+                    let source = ctx.edits.source(exact);
+                    let span = Span::new(field.key.span.end, exact.end);
                     ctx.edits.replace(span, format!(":{}{indent}team: {source}", ctx.edits.eol));
                 } else {
                     // Decision (§7.3 item 6): a free-text owner has no 2.0 form; omitted, not guessed.
@@ -285,7 +286,7 @@ fn interface(ctx: &mut Ctx<'_>, entries: &[Entry], path: FieldPath) -> Map<Strin
             "type" => {
                 map.insert("type".to_owned(), json!(new_kind));
                 if new_kind != kind {
-                    ctx.edits.replace(field.value.span, new_kind.to_owned());
+                    ctx.edits.replace_scalar(&field.value, new_kind.to_owned());
                 }
             }
             "port" => {
@@ -298,7 +299,7 @@ fn interface(ctx: &mut Ctx<'_>, entries: &[Entry], path: FieldPath) -> Map<Strin
                 ctx.edits.replace(field.key.span, "ref".to_owned());
                 match &reference {
                     Some(file) => {
-                        ctx.edits.replace(field.value.span, scalar(file));
+                        ctx.edits.replace_scalar(&field.value, scalar(file));
                         map.insert("ref".to_owned(), json!(file));
                     }
                     None => {
@@ -338,7 +339,7 @@ fn configuration(ctx: &mut Ctx<'_>, out: &mut Map<String, Value>, entry: &Entry,
     };
     let schema_path = path.clone().key("schema");
     let written = match schema_problem(ctx.bundle, schema) {
-        None => ctx.edits.source(schema_node.span).to_owned(),
+        None => ctx.edits.source(ctx.edits.exact(schema_node)).to_owned(),
         Some(why) => {
             let version = ctx.version.clone();
             let file =
@@ -367,7 +368,7 @@ fn configuration(ctx: &mut Ctx<'_>, out: &mut Map<String, Value>, entry: &Entry,
     let required = format!("    required: {CONFIGURATION_REQUIRED}");
     let schema_line = format!("    schema: {written}");
     // A comment after the schema's value stays on the schema's line.
-    let rest_of_line = &ctx.edits.text[entry.value.span.end..];
+    let rest_of_line = &ctx.edits.text[ctx.edits.exact(&entry.value).end..];
     let trailing_comment = rest_of_line.split('\n').next().is_some_and(|it| it.contains('#'));
     let lines = if trailing_comment {
         ["configurations:".to_owned(), name, required, schema_line]
@@ -422,7 +423,8 @@ fn dependencies(ctx: &mut Ctx<'_>, out: &mut Map<String, Value>, entry: &Entry, 
         for field in entries {
             let key = field.key.scalar_text().unwrap_or_default();
             if key == "ref" {
-                map.insert(key.to_owned(), json!(strict_reference(ctx, reference, ref_span, item_path.clone().key("ref"))));
+                let strict = strict_reference(ctx, reference, &field.value, item_path.clone().key("ref"));
+                map.insert(key.to_owned(), json!(strict));
             } else {
                 map.insert(key.to_owned(), value(&field.value));
             }
@@ -441,7 +443,8 @@ fn dependencies(ctx: &mut Ctx<'_>, out: &mut Map<String, Value>, entry: &Entry, 
 
 /// An `oci://` ref as 2.0's stricter parser (§3.6) takes it: a malformed digest, which 1.0 never
 /// checked and no registry could serve, is dropped and flagged; other failures are flagged only.
-fn strict_reference(ctx: &mut Ctx<'_>, reference: &str, span: Span, path: FieldPath) -> String {
+fn strict_reference(ctx: &mut Ctx<'_>, reference: &str, node: &Node, path: FieldPath) -> String {
+    let span = ctx.edits.exact(node);
     let Some(location) = reference.strip_prefix("oci://") else {
         return reference.to_owned();
     };
@@ -455,7 +458,7 @@ fn strict_reference(ctx: &mut Ctx<'_>, reference: &str, span: Span, path: FieldP
                     go(&digest)
                 );
                 ctx.note(NoteKind::Review, path, span, message);
-                ctx.edits.replace(span, scalar(stripped));
+                ctx.edits.replace_scalar(node, scalar(stripped));
                 stripped.to_owned()
             } else {
                 reference.to_owned()
@@ -512,7 +515,7 @@ fn runtime(ctx: &mut Ctx<'_>, out: &mut Map<String, Value>, entry: &Entry, path:
     }
     let indent = " ".repeat(column);
     let joined = parts.join(&format!("{}{indent}", ctx.edits.eol));
-    ctx.edits.replace(Span::new(entry.key.span.start, entry.value.span.end), joined);
+    ctx.edits.replace_whole_entry(entry, joined);
 }
 
 /// `runtime.health` as a health capability (§7.1): bound to its http interface when the path is

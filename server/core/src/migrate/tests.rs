@@ -61,7 +61,11 @@ fn render(original: &str, migration: &Migration) -> String {
 }
 
 fn check(text: &str, bundle: &Files, expect: Expect) {
-    let migration = migrate(text, Some(bundle)).unwrap_or_else(|err| panic!("migration refused: {err}"));
+    let migration = match migrate(text, Some(bundle)) {
+        Ok(it) => it,
+        Err(MigrateError::Invalid { findings, .. }) => panic!("migration refused: {findings:?}"),
+        Err(err) => panic!("migration refused: {err}"),
+    };
     expect.assert_eq(&render(text, &migration));
 }
 
@@ -135,7 +139,7 @@ service:
         &Files::default(),
         expect![[r##"
             # top comment
-            pactoVersion: "2.0"
+            pactoVersion: "2.0" # the version
             service:
               name: svc # the name
               version: 1.0.0
@@ -143,4 +147,206 @@ service:
             --- report
         "##]],
     );
+}
+
+
+#[test]
+fn migrate_trailing_comments_stay_on_their_lines() {
+    check(
+        r#"pactoVersion: "1.0" # the version
+service:
+  name: svc
+  version: 1.0.0
+  owner: 'team/a' # the team
+interfaces:
+  - name: api # the api
+    type: event # events
+    port: 80 # ignored
+    contract: "events.yaml" # spec
+configuration:
+  schema: "schema.json" # settings
+dependencies:
+  - ref: oci://r.io/a/b@sha256:abc # short digest
+    compatibility: "^1.0.0" # any 1.x
+"#,
+        &Files::default().with("events.yaml", "asyncapi: 3.0.0\n").with("schema.json", "{}"),
+        expect![[r#"
+            pactoVersion: "2.0" # the version
+            service:
+              name: svc
+              version: 1.0.0
+              owner:
+                team: 'team/a' # the team
+            interfaces:
+              - name: api # the api
+                type: asyncapi # events
+                ref: "events.yaml" # spec
+            configurations:
+              - name: default
+                required: true
+                schema: "schema.json" # settings
+            dependencies:
+              - name: b
+                ref: oci://r.io/a/b # short digest
+                compatibility: "^1.0.0" # any 1.x
+                required: false
+            --- kept formatting: true
+            --- report
+            review service.owner (5:10): "team/a" became service.owner.team; add owner.dri or owner.contacts if they apply
+            review interfaces[0].type (8:11): type event became asyncapi: "events.yaml" is an AsyncAPI document
+            dropped interfaces[0].port (9:5): 80: no 2.0 field; ports belong in deployment manifests
+            invented configuration (11:1): configuration became configurations[0], named "default": 2.0 names every configuration
+            review configuration (11:1): configurations[0].required set to true (1.0 had no such flag): the service cannot run without this configuration; set false if it can
+            invented dependencies[0] (14:10): dependencies[0].name "b": derived from the ref; 2.0 names every dependency
+            review dependencies[0].ref (14:10): the digest "sha256:abc" is malformed (2.0 checks digests; no registry could serve it): dropped it, pin the real digest
+            review dependencies[0].required (14:10): required was not written (1.0 reads it as false): set to false, which 2.0 requires written; confirm the service runs without it
+        "#]],
+    );
+}
+
+#[test]
+fn migrate_placeholders_and_health() {
+    check(
+        r#"pactoVersion: "1.0"
+service:
+  name: svc
+  version: 1.0.0
+  owner: Jane Doe <jane@example.com>
+interfaces:
+  - name: api
+    type: http
+    port: 8080
+  - name: legacy
+    type: http
+    port: 8081
+    contract: legacy.proto
+  - name: rpc
+    type: grpc
+    port: 9090
+    contract: rpc.proto
+dependencies:
+  - ref: ../auth
+    compatibility: ^1.0.0
+  - ref: oci://ghcr.io/acme/auth:1.0.0
+    required: true
+    compatibility: ^1.0.0
+runtime:
+  state:
+    type: stateless
+    persistence: {scope: local, durability: ephemeral}
+    dataCriticality: low
+  workload: service
+  health:
+    interface: api
+    path: healthz
+"#,
+        &Files::default().with("legacy.proto", "syntax = \"proto3\";\n").with("rpc.proto", "syntax = \"proto3\";\n"),
+        expect![[r#"
+            pactoVersion: "2.0"
+            service:
+              name: svc
+              version: 1.0.0
+            interfaces:
+              - name: api
+                type: openapi
+                ref: interfaces/api.yaml
+              - name: legacy
+                type: openapi
+                ref: interfaces/legacy.yaml
+              - name: rpc
+                type: grpc
+                ref: rpc.proto
+            dependencies:
+              - name: auth
+                ref: ../auth
+                compatibility: ^1.0.0
+                required: false
+              - name: auth-2
+                ref: oci://ghcr.io/acme/auth:1.0.0
+                required: true
+                compatibility: ^1.0.0
+            state:
+              type: stateless
+              persistence: {scope: local, durability: ephemeral}
+              dataCriticality: low
+            workload: service
+            capabilities:
+              - type: health
+                binding:
+                  type: http
+                  interface: api
+                  path: /healthz
+            --- kept formatting: true
+            --- file interfaces/api.yaml
+            # Placeholder written by `pacto migrate`: the 1.0 contract had no usable spec for this interface.
+            # Describe its endpoints, then remove this comment.
+            openapi: 3.1.0
+            info:
+              title: api
+              version: 1.0.0
+            paths: {}
+            --- file interfaces/legacy.yaml
+            # Placeholder written by `pacto migrate`: the 1.0 contract had no usable spec for this interface.
+            # Describe its endpoints, then remove this comment.
+            openapi: 3.1.0
+            info:
+              title: legacy
+              version: 1.0.0
+            paths: {}
+            --- report
+            dropped service.owner (5:10): "Jane Doe <jane@example.com>": does not fit owner.team (letters, digits and ._/-); omitted: write service.owner.team, .dri or .contacts by hand
+            placeholder interfaces[0] (7:5): the http interface "api" has no contract and 2.0 needs a spec file: wrote a placeholder OpenAPI 3.1 document "interfaces/api.yaml" and referenced it; describe the interface there
+            dropped interfaces[0].port (9:5): 8080: no 2.0 field; ports belong in deployment manifests
+            dropped interfaces[1].port (12:5): 8081: no 2.0 field; ports belong in deployment manifests
+            placeholder interfaces[1].contract (13:15): "legacy.proto" is not an OpenAPI document, so it cannot be the ref of an openapi interface: wrote a placeholder OpenAPI 3.1 document "interfaces/legacy.yaml" and referenced it instead
+            dropped interfaces[2].port (16:5): 9090: no 2.0 field; ports belong in deployment manifests
+            invented dependencies[0] (19:10): dependencies[0].name "auth": derived from the ref; 2.0 names every dependency
+            review dependencies[0].required (19:10): required was not written (1.0 reads it as false): set to false, which 2.0 requires written; confirm the service runs without it
+            invented dependencies[1] (21:10): dependencies[1].name "auth-2": derived from the ref; 2.0 names every dependency
+            review runtime.health.path (32:11): health path "healthz" became "/healthz" (2.0 binding paths start with /)
+            finding warning TAG_NOT_DIGEST dependencies[1].ref: dependency "oci://ghcr.io/acme/auth:1.0.0" uses a tag instead of a digest; digest pinning is recommended
+        "#]],
+    );
+}
+
+#[test]
+fn migrate_flow_style_is_written_anew() {
+    check(
+        "pactoVersion: \"1.0\"\nservice: {name: svc, version: 1.0.0, image: {ref: ghcr.io/a/b:1}}\nruntime:\n  workload: job\n  state: {type: stateless, persistence: {scope: local, durability: ephemeral}, dataCriticality: low}\n  health: {interface: rpc}\ninterfaces: [{name: rpc, type: grpc, port: 1, contract: a.proto}]\n",
+        &Files::default().with("a.proto", ""),
+        expect![[r#"
+            pactoVersion: "2.0"
+            service:
+              name: svc
+              version: 1.0.0
+            workload: job
+            state:
+              type: stateless
+              persistence:
+                scope: local
+                durability: ephemeral
+              dataCriticality: low
+            capabilities:
+              - type: health
+            interfaces:
+              - name: rpc
+                type: grpc
+                ref: a.proto
+            --- kept formatting: false
+            --- report
+            dropped service.image (2:38): {"ref":"ghcr.io/a/b:1"}: no 2.0 field; the image belongs in deployment manifests (pacto generate kubernetes --option image=<ref>)
+            dropped interfaces[0].port (7:38): 1: no 2.0 field; ports belong in deployment manifests
+        "#]],
+    );
+}
+
+#[test]
+fn migrate_crlf_lines_stay_crlf() {
+    let text = "pactoVersion: \"1.0\"\r\nservice:\r\n  name: svc\r\n  version: 1.0.0\r\nscaling:\r\n  replicas: 2\r\nconfiguration:\r\n  schema: s.json\r\n";
+    let migration = migrate(text, Some(&Files::default().with("s.json", "{}"))).unwrap();
+    assert_eq!(
+        migration.text,
+        "pactoVersion: \"2.0\"\r\nservice:\r\n  name: svc\r\n  version: 1.0.0\r\nconfigurations:\r\n  - name: default\r\n    schema: s.json\r\n    required: true\r\n"
+    );
+    assert!(migration.report.kept_formatting);
 }
