@@ -81,10 +81,14 @@ fn migrate_example_prints_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     copy_dir(&common::example(), &dir.path().join("payments-api"));
     let before = snapshot(dir.path());
-    expect_file!["../../../tests/data/migrate/cli-example.txt"].assert_eq(&transcript(dir.path(), &["migrate", "payments-api"]));
+    expect_file!["../../../tests/data/migrate/cli-example.txt"]
+        .assert_eq(&transcript(dir.path(), &["migrate", "payments-api"]));
     assert_eq!(snapshot(dir.path()), before);
     let json = transcript(dir.path(), &["migrate", "--output-format", "json", "payments-api"]);
-    assert!(json.starts_with("exit: 0\n--- stdout\n{\n  \"Path\": \"payments-api/pacto.yaml\",\n  \"Written\": false,"), "{json}");
+    assert!(
+        json.starts_with("exit: 0\n--- stdout\n{\n  \"Path\": \"payments-api/pacto.yaml\",\n  \"Written\": false,"),
+        "{json}"
+    );
     assert_eq!(snapshot(dir.path()), before);
 }
 

@@ -132,10 +132,19 @@ fn text_report(loaded: &load::Loaded, migration: &Migration, written: bool) -> S
     let index = LineIndex::new(&loaded.text);
     let report = &migration.report;
     let mut out = String::new();
-    let _ = writeln!(out, "Migration of {} to pactoVersion \"2.0\" ({} item(s) to review):", loaded.file, report.notes.len());
+    let _ = writeln!(
+        out,
+        "Migration of {} to pactoVersion \"2.0\" ({} item(s) to review):",
+        loaded.file,
+        report.notes.len()
+    );
     for note in &report.notes {
         let at = index.line_col(&loaded.text, note.span.start);
-        let _ = writeln!(out, "  {} {} ({}:{}:{}): {}", note.kind, note.path, loaded.file, at.line, at.column, note.message);
+        let _ = writeln!(
+            out,
+            "  {} {} ({}:{}:{}): {}",
+            note.kind, note.path, loaded.file, at.line, at.column, note.message
+        );
     }
     if !report.kept_formatting {
         out.push_str("  the contract could not be edited in place (flow collections or merge keys): it is written anew, without its comments\n");
@@ -148,7 +157,13 @@ fn text_report(loaded: &load::Loaded, migration: &Migration, written: bool) -> S
     for finding in &report.findings {
         let label = if finding.severity == Severity::Error { "ERROR" } else { "WARN " };
         let _ = writeln!(out, "  {label} [{}] {}: {}", finding.code, finding.path_text(), finding.message);
-        let rendered = excerpt::render("pacto.yaml (migrated)", &migration.text, &new_index, finding.span, finding.severity == Severity::Warning);
+        let rendered = excerpt::render(
+            "pacto.yaml (migrated)",
+            &migration.text,
+            &new_index,
+            finding.span,
+            finding.severity == Severity::Warning,
+        );
         for line in rendered.lines() {
             let _ = writeln!(out, "    {line}");
         }

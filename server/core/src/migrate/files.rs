@@ -94,7 +94,9 @@ impl Placeholder {
             Placeholder::AsyncApi => format!(
                 "# {note}\n# Describe its channels and messages, then remove this comment.\nasyncapi: 3.0.0\ninfo:\n  title: {title}\n  version: {version}\nchannels: {{}}\n"
             ),
-            Placeholder::Proto => format!("// {note}\n// Describe its services, then remove this comment.\nsyntax = \"proto3\";\n"),
+            Placeholder::Proto => {
+                format!("// {note}\n// Describe its services, then remove this comment.\nsyntax = \"proto3\";\n")
+            }
             Placeholder::ConfigSchema => concat!(
                 "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n",
                 "  \"$comment\": \"Placeholder written by pacto migrate: the 1.0 schema could not serve 2.0.\",\n",
@@ -115,8 +117,10 @@ pub(super) fn add_placeholder(
     kind: Placeholder,
     version: &str,
 ) -> String {
-    let safe: String =
-        stem.chars().map(|it| if it.is_ascii_alphanumeric() || matches!(it, '.' | '_' | '-') { it } else { '-' }).collect();
+    let safe: String = stem
+        .chars()
+        .map(|it| if it.is_ascii_alphanumeric() || matches!(it, '.' | '_' | '-') { it } else { '-' })
+        .collect();
     let safe = safe.trim_matches(|it| it == '.' || it == '-');
     let safe = if safe.is_empty() { "interface" } else { safe };
     let taken = |path: &str| files.iter().any(|it| it.path == path) || bundle.is_some_and(|it| it.contains(path));

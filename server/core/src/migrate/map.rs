@@ -93,7 +93,8 @@ pub(super) fn map(text: &str, root: &Node, bundle: Option<&dyn BundleFiles>) -> 
             "dependencies" => dependencies(&mut ctx, &mut out, entry, path),
             "runtime" => runtime(&mut ctx, &mut out, entry, path),
             "scaling" => {
-                let message = format!("{}: no 2.0 field; replicas belong in deployment manifests", compact(&entry.value));
+                let message =
+                    format!("{}: no 2.0 field; replicas belong in deployment manifests", compact(&entry.value));
                 ctx.note(NoteKind::Dropped, path, entry.key.span, message);
                 ctx.edits.delete_entry(top, idx);
             }
@@ -153,7 +154,10 @@ fn service(ctx: &mut Ctx<'_>, out: &mut Map<String, Value>, entry: &Entry, path:
                 if field.value.is_null() || owner.is_empty() {
                     ctx.edits.delete_entry(entries, idx);
                 } else if team_like(owner) {
-                    let message = format!("{} became service.owner.team; add owner.dri or owner.contacts if they apply", go(owner));
+                    let message = format!(
+                        "{} became service.owner.team; add owner.dri or owner.contacts if they apply",
+                        go(owner)
+                    );
                     ctx.note(NoteKind::Review, field_path, field.value.span, message);
                     service.insert("owner".to_owned(), json!({ "team": owner }));
                     let indent = " ".repeat(ctx.edits.column(field.key.span.start) + 2);
@@ -342,14 +346,21 @@ fn configuration(ctx: &mut Ctx<'_>, out: &mut Map<String, Value>, entry: &Entry,
         None => ctx.edits.source(ctx.edits.exact(schema_node)).to_owned(),
         Some(why) => {
             let version = ctx.version.clone();
-            let file =
-                add_placeholder(&mut ctx.files, ctx.bundle, CONFIGURATION_DIR, "schema", Placeholder::ConfigSchema, &version);
+            let file = add_placeholder(
+                &mut ctx.files,
+                ctx.bundle,
+                CONFIGURATION_DIR,
+                "schema",
+                Placeholder::ConfigSchema,
+                &version,
+            );
             let message = format!("{} {why}: wrote a placeholder schema {} and referenced it", go(schema), go(&file));
             ctx.note(NoteKind::Placeholder, schema_path, schema_node.span, message);
             scalar(&file)
         }
     };
-    let schema_value = syntax::parse(&written).root.and_then(|it| it.scalar_text().map(str::to_owned)).unwrap_or_default();
+    let schema_value =
+        syntax::parse(&written).root.and_then(|it| it.scalar_text().map(str::to_owned)).unwrap_or_default();
     let message = format!(
         "configuration became configurations[0], named {}: 2.0 names every configuration",
         go(CONFIGURATION_NAME)
@@ -415,7 +426,8 @@ fn dependencies(ctx: &mut Ctx<'_>, out: &mut Map<String, Value>, entry: &Entry, 
             name = format!("{base}-{n}");
         }
         used.push(name.clone());
-        let message = format!("dependencies[{idx}].name {}: derived from the ref; 2.0 names every dependency", go(&name));
+        let message =
+            format!("dependencies[{idx}].name {}: derived from the ref; 2.0 names every dependency", go(&name));
         ctx.note(NoteKind::Invented, item_path.clone(), ref_span, message);
         ctx.edits.prepend_entry(entries, &format!("name: {}", scalar(&name)));
         let mut map = Map::new();
@@ -532,7 +544,8 @@ fn health(ctx: &mut Ctx<'_>, node: &Node, path: FieldPath, span: Span) -> Value 
     let probe = text("path");
     if kind != "http" {
         if !probe.is_empty() {
-            let message = format!("{}: 2.0 binds only http interfaces; the {kind} health check keeps no path", go(probe));
+            let message =
+                format!("{}: 2.0 binds only http interfaces; the {kind} health check keeps no path", go(probe));
             let key_span = node.entry("path").map_or(span, |it| it.key.span);
             ctx.note(NoteKind::Dropped, path.key("path"), key_span, message);
         }
@@ -543,7 +556,8 @@ fn health(ctx: &mut Ctx<'_>, node: &Node, path: FieldPath, span: Span) -> Value 
         Some(probe.to_owned())
     } else if !probe.starts_with('/') && crate::v2::crossfield::safe_binding_path(&format!("/{probe}")) {
         // Decision (§7.3 item 7): a relative path gets its leading slash, flagged.
-        let message = format!("health path {} became {} (2.0 binding paths start with /)", go(probe), go(&format!("/{probe}")));
+        let message =
+            format!("health path {} became {} (2.0 binding paths start with /)", go(probe), go(&format!("/{probe}")));
         ctx.note(NoteKind::Review, path.clone().key("path"), probe_span, message);
         Some(format!("/{probe}"))
     } else {
@@ -555,7 +569,9 @@ fn health(ctx: &mut Ctx<'_>, node: &Node, path: FieldPath, span: Span) -> Value 
         None
     };
     match bound {
-        Some(probe) => json!({ "type": "health", "binding": { "type": "http", "interface": interface, "path": probe } }),
+        Some(probe) => {
+            json!({ "type": "health", "binding": { "type": "http", "interface": interface, "path": probe } })
+        }
         None => json!({ "type": "health" }),
     }
 }

@@ -106,7 +106,9 @@ pub enum MigrateError {
 impl fmt::Display for MigrateError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            MigrateError::AlreadyV2 { .. } => f.write_str("the contract is already pactoVersion \"2.0\": nothing to migrate"),
+            MigrateError::AlreadyV2 { .. } => {
+                f.write_str("the contract is already pactoVersion \"2.0\": nothing to migrate")
+            }
             MigrateError::Invalid { findings, .. } => {
                 let n_errors = findings.iter().filter(|it| it.severity == Severity::Error).count();
                 write!(f, "the contract is not a valid 1.0 contract ({n_errors} error(s)): fix it first, then migrate")
@@ -140,7 +142,11 @@ pub fn migrate(text: &str, bundle: Option<&dyn BundleFiles>) -> Result<Migration
     let mut report = Report { notes: mapped.notes, kept_formatting: mapped.kept_formatting, findings: Vec::new() };
     report.notes.sort_by_key(|it| (it.span.start, it.kind));
     let overlay = files::Overlay { base: bundle, files: &mapped.files };
-    let check = validate::validate(&mapped.text, Some(&overlay).filter(|_| bundle.is_some()).map(|it| it as _), Mode::Reference);
+    let check = validate::validate(
+        &mapped.text,
+        Some(&overlay).filter(|_| bundle.is_some()).map(|it| it as _),
+        Mode::Reference,
+    );
     report.findings = check.diagnostics;
     report.findings.sort_by_key(|it| it.severity);
     Ok(Migration { text: mapped.text, files: mapped.files, report })

@@ -55,7 +55,14 @@ fn render(original: &str, migration: &Migration) -> String {
         let _ = writeln!(out, "{} {} ({}:{}): {}", note.kind, note.path, at.line, at.column, note.message);
     }
     for finding in &migration.report.findings {
-        let _ = writeln!(out, "finding {} {} {}: {}", format!("{:?}", finding.severity).to_lowercase(), finding.code, finding.path_text(), finding.message);
+        let _ = writeln!(
+            out,
+            "finding {} {} {}: {}",
+            format!("{:?}", finding.severity).to_lowercase(),
+            finding.code,
+            finding.path_text(),
+            finding.message
+        );
     }
     out
 }
@@ -148,7 +155,6 @@ service:
         "##]],
     );
 }
-
 
 #[test]
 fn migrate_trailing_comments_stay_on_their_lines() {
