@@ -223,3 +223,12 @@ fn migrate_refuses_invalid_and_unreadable_bundles() {
     "#]]
     .assert_eq(&transcript(dir.path(), &["migrate", "oci://localhost:1/a/b:1", "--write"]));
 }
+
+#[test]
+fn migrate_result_that_fails_2_0_is_never_written() {
+    let contract = "pactoVersion: \"1.0\"\nservice:\n  name: svc\n  version: 1.0.0\ndependencies:\n  - ref: oci://r.io/a/b:-bad\n    required: true\n    compatibility: ^1.0.0\n";
+    let dir = bundle(&[("pacto.yaml", contract)]);
+    let before = snapshot(dir.path());
+    expect![[r#""#]].assert_eq(&transcript(dir.path(), &["migrate", "svc", "--write"]));
+    assert_eq!(snapshot(dir.path()), before);
+}
