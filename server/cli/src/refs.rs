@@ -11,9 +11,9 @@
 
 use std::path::Path;
 
+use pacto_core::v2::ResolvedBundle;
 use pacto_core::v2::lock::LockProblem;
 use pacto_core::validate::{DirResolver, RefResolver};
-use pacto_core::v2::ResolvedBundle;
 use pacto_oci::graph_fetch;
 use pacto_oci::lock::{OciPulled, OciSource};
 

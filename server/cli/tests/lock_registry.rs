@@ -51,13 +51,15 @@ fn push(home: &Home, registry: &Registry, dir: &str, repository: &str, force: bo
 
 /// The policy every test publishes: `policy/schema.json` requiring an owner (no `policies[]`, so the
 /// fixed schema path applies, pacto-v2.md §3.4).
-const OWNER_SCHEMA: &str = r#"{"type": "object", "properties": {"service": {"type": "object", "required": ["owner"]}}}"#;
+const OWNER_SCHEMA: &str =
+    r#"{"type": "object", "properties": {"service": {"type": "object", "required": ["owner"]}}}"#;
 
 fn publish_policy(home: &Home, registry: &Registry) -> String {
-    write_bundle(home, "src/org-policy", &[
-        ("pacto.yaml", &contract("org-policy", "1.0.0", "")),
-        ("policy/schema.json", OWNER_SCHEMA),
-    ]);
+    write_bundle(
+        home,
+        "src/org-policy",
+        &[("pacto.yaml", &contract("org-policy", "1.0.0", "")), ("policy/schema.json", OWNER_SCHEMA)],
+    );
     push(home, registry, "src/org-policy", "org-policy", false)
 }
 
@@ -81,7 +83,11 @@ fn world() -> World {
     let payments = push(&home, &registry, "src/payments", "payments", false);
     let policy = publish_policy(&home, &registry);
     write_bundle(&home, "audit", &[("pacto.yaml", &contract("audit", "1.0.0", ""))]);
-    write_orders(&home, &registry, &[("payments", "oci://<registry>/acme/payments", "^2.0.0"), ("audit", "../audit", "^1.0.0")]);
+    write_orders(
+        &home,
+        &registry,
+        &[("payments", "oci://<registry>/acme/payments", "^2.0.0"), ("audit", "../audit", "^1.0.0")],
+    );
     World { registry, home, ledger, payments, policy }
 }
 
@@ -214,7 +220,10 @@ fn lock_writes_checks_and_keeps_pins_until_updated() {
         failed(&w.pacto(&["lock", "--check", "orders"])),
         "LOCK_LOCAL_DRIFT: local dependency audit content changed since lock; run `pacto lock --update`\n"
     );
-    assert_eq!(ok(&w.pacto(&["lock", "--update", "orders"])), "wrote orders/pacto.lock (3 dependencies, 1 references)\n");
+    assert_eq!(
+        ok(&w.pacto(&["lock", "--update", "orders"])),
+        "wrote orders/pacto.lock (3 dependencies, 1 references)\n"
+    );
     assert_eq!(ok(&w.pacto(&["validate", "orders"])), "orders is valid\n");
 }
 
@@ -238,12 +247,22 @@ fn lock_codes_stale_missing_conflict_unresolved_duplicate_error() {
     write_bundle(&w.home, "audit2", &[("pacto.yaml", &contract("audit2", "1.0.0", ""))]);
     let renamed = [("payments", "oci://<registry>/acme/payments", "^2.0.0"), ("audit", "../audit2", "^1.0.0")];
     write_orders(&w.home, &w.registry, &renamed);
-    assert_eq!(failed(&w.pacto(&["lock", "--check", "orders"])), "LOCK_STALE: new dependency audit2; run `pacto lock`\n");
+    assert_eq!(
+        failed(&w.pacto(&["lock", "--check", "orders"])),
+        "LOCK_STALE: new dependency audit2; run `pacto lock`\n"
+    );
 
     // An old lock version is stale even when everything matches.
-    write_orders(&w.home, &w.registry, &[("payments", "oci://<registry>/acme/payments", "^2.0.0"), ("audit", "../audit", "^1.0.0")]);
+    write_orders(
+        &w.home,
+        &w.registry,
+        &[("payments", "oci://<registry>/acme/payments", "^2.0.0"), ("audit", "../audit", "^1.0.0")],
+    );
     fs::write(&lock_file, locked.replace("lockVersion: 3", "lockVersion: 2")).unwrap();
-    assert_eq!(failed(&w.pacto(&["lock", "--check", "orders"])), "LOCK_STALE: lockVersion 2 is older than 3; run `pacto lock`\n");
+    assert_eq!(
+        failed(&w.pacto(&["lock", "--check", "orders"])),
+        "LOCK_STALE: lockVersion 2 is older than 3; run `pacto lock`\n"
+    );
     // An unreadable lock is LOCK_ERROR in validate.
     fs::write(&lock_file, locked.replace("lockVersion: 3", "lockVersion: 9")).unwrap();
     assert_eq!(
@@ -334,14 +353,15 @@ fn policy_oci_ref_is_fetched_and_enforced_with_its_origin() {
     assert_eq!(ok(&home.pacto(&["pack", "svc", "-o", "svc.tgz"], &[])), "Packed svc@1.0.0 -> svc.tgz\n");
 
     // A provider that declares its own policies: the origin is the chain.
-    let nested = format!(
-        "policies:\n  - {{name: base, ref: \"oci://{}/acme/org-policy:1.0.0\"}}\n",
-        registry.addr
-    );
+    let nested = format!("policies:\n  - {{name: base, ref: \"oci://{}/acme/org-policy:1.0.0\"}}\n", registry.addr);
     write_bundle(&home, "src/platform", &[("pacto.yaml", &contract("platform", "1.0.0", &nested))]);
     ok(&home.pacto(&["push", &format!("oci://{}/acme/platform", registry.addr), "-p", "src/platform"], &[]));
     let via = format!("policies:\n  - {{name: platform, ref: \"oci://{}/acme/platform:1.0.0\"}}\n", registry.addr);
-    write_bundle(&home, "svc2", &[("pacto.yaml", &format!("pactoVersion: \"2.0\"\nservice:\n  name: svc2\n  version: 1.0.0\n{via}"))]);
+    write_bundle(
+        &home,
+        "svc2",
+        &[("pacto.yaml", &format!("pactoVersion: \"2.0\"\nservice:\n  name: svc2\n  version: 1.0.0\n{via}"))],
+    );
     let out = home.pacto(&["validate", "--output-format", "json", "svc2"], &[]);
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(
@@ -361,13 +381,19 @@ fn policy_oci_ref_fails_closed_on_404_401_down_and_cycles() {
     let mut registry = Registry::start(Mode::Plain);
     let home = Home::new();
     let policy = |reference: &str| {
-        format!("pactoVersion: \"2.0\"\nservice:\n  name: svc\n  version: 1.0.0\npolicies:\n  - {{name: org, ref: \"{reference}\"}}\n")
+        format!(
+            "pactoVersion: \"2.0\"\nservice:\n  name: svc\n  version: 1.0.0\npolicies:\n  - {{name: org, ref: \"{reference}\"}}\n"
+        )
     };
     let message = |home: &Home, envs: &[(&str, &str)]| {
         let out = home.pacto(&["validate", "--output-format", "json", "svc"], envs);
         assert_eq!(out.status.code(), Some(1));
         let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-        format!("{} {}", report["Errors"][0]["Code"].as_str().unwrap(), report["Errors"][0]["Message"].as_str().unwrap())
+        format!(
+            "{} {}",
+            report["Errors"][0]["Code"].as_str().unwrap(),
+            report["Errors"][0]["Message"].as_str().unwrap()
+        )
     };
     let missing = format!("oci://{}/acme/nothing:1.0.0", registry.addr);
     write_bundle(&home, "svc", &[("pacto.yaml", &policy(&missing))]);
@@ -380,9 +406,15 @@ fn policy_oci_ref_fails_closed_on_404_401_down_and_cycles() {
     );
 
     // A cycle: platform → base → platform, built by pushing base first against the old platform.
-    write_bundle(&home, "src/platform", &[("pacto.yaml", &contract("platform", "1.0.0", "")), ("policy/schema.json", OWNER_SCHEMA)]);
+    write_bundle(
+        &home,
+        "src/platform",
+        &[("pacto.yaml", &contract("platform", "1.0.0", "")), ("policy/schema.json", OWNER_SCHEMA)],
+    );
     ok(&home.pacto(&["push", &format!("oci://{}/acme/platform", registry.addr), "-p", "src/platform"], &[]));
-    let to = |repository: &str| format!("policies:\n  - {{name: next, ref: \"oci://{}/acme/{repository}:1.0.0\"}}\n", registry.addr);
+    let to = |repository: &str| {
+        format!("policies:\n  - {{name: next, ref: \"oci://{}/acme/{repository}:1.0.0\"}}\n", registry.addr)
+    };
     write_bundle(&home, "src/base", &[("pacto.yaml", &contract("base", "1.0.0", &to("platform")))]);
     ok(&home.pacto(&["push", &format!("oci://{}/acme/base", registry.addr), "-p", "src/base"], &[]));
     write_bundle(&home, "src/platform", &[("pacto.yaml", &contract("platform", "1.0.0", &to("base")))]);
@@ -402,13 +434,17 @@ fn policy_oci_ref_fails_closed_on_404_401_down_and_cycles() {
     registry.stop();
     let down = message(&home, &[("PACTO_NO_CACHE", "1")]);
     assert!(
-        down.starts_with(&format!("POLICY_REF_UNRESOLVED policy policies[\"org\"]: failed to resolve ref \"{missing}\": registry unreachable")),
+        down.starts_with(&format!(
+            "POLICY_REF_UNRESOLVED policy policies[\"org\"]: failed to resolve ref \"{missing}\": registry unreachable"
+        )),
         "{down}"
     );
     let offline = message(&home, &[("PACTO_OFFLINE", "1")]);
     assert_eq!(
         offline,
-        format!("POLICY_REF_UNRESOLVED policy policies[\"org\"]: failed to resolve ref \"{missing}\": not fetched: {missing} (offline: PACTO_OFFLINE is set)")
+        format!(
+            "POLICY_REF_UNRESOLVED policy policies[\"org\"]: failed to resolve ref \"{missing}\": not fetched: {missing} (offline: PACTO_OFFLINE is set)"
+        )
     );
 
     // A registry that wants credentials we do not have.
@@ -417,7 +453,9 @@ fn policy_oci_ref_fails_closed_on_404_401_down_and_cycles() {
     write_bundle(&home, "svc", &[("pacto.yaml", &policy(&guarded))]);
     let unauthorized = message(&home, &[]);
     assert!(
-        unauthorized.starts_with(&format!("POLICY_REF_UNRESOLVED policy policies[\"org\"]: failed to resolve ref \"{guarded}\": ")),
+        unauthorized.starts_with(&format!(
+            "POLICY_REF_UNRESOLVED policy policies[\"org\"]: failed to resolve ref \"{guarded}\": "
+        )),
         "{unauthorized}"
     );
     assert!(unauthorized.contains("401") || unauthorized.contains("unauthorized"), "{unauthorized}");
@@ -429,11 +467,16 @@ fn policy_oci_ref_fails_closed_on_404_401_down_and_cycles() {
 fn pack_v2_is_reproducible_honours_pactoignore_and_ships_the_lock() {
     let w = world();
     ok(&w.pacto(&["lock", "orders"]));
-    write_bundle(&w.home, "orders", &[(".pactoignore", "notes/\n*.log\n"), ("notes/todo.md", "x\n"), ("debug.log", "x\n")]);
+    write_bundle(
+        &w.home,
+        "orders",
+        &[(".pactoignore", "notes/\n*.log\n"), ("notes/todo.md", "x\n"), ("debug.log", "x\n")],
+    );
     assert_eq!(ok(&w.pacto(&["pack", "orders", "-o", "a.tar.gz"])), "Packed orders@1.0.0 -> a.tar.gz\n");
     // A different mtime on every file must not change a byte.
     std::thread::sleep(std::time::Duration::from_millis(1100));
-    fs::write(w.home.path().join("orders/pacto.yaml"), fs::read(w.home.path().join("orders/pacto.yaml")).unwrap()).unwrap();
+    fs::write(w.home.path().join("orders/pacto.yaml"), fs::read(w.home.path().join("orders/pacto.yaml")).unwrap())
+        .unwrap();
     ok(&w.pacto(&["pack", "orders", "-o", "b.tar.gz"]));
     let (a, b) = (fs::read(w.home.path().join("a.tar.gz")).unwrap(), fs::read(w.home.path().join("b.tar.gz")).unwrap());
     assert_eq!(pacto_oci::Digest::of(&a), pacto_oci::Digest::of(&b));
@@ -473,14 +516,29 @@ fn pack_v2_is_reproducible_honours_pactoignore_and_ships_the_lock() {
 fn push_v2_refuses_local_config_and_policy_refs() {
     let registry = Registry::start(Mode::Plain);
     let home = Home::new();
-    write_bundle(&home, "provider", &[("pacto.yaml", &contract("provider", "1.0.0", "")), ("policy/schema.json", OWNER_SCHEMA)]);
-    write_bundle(&home, "svc", &[("pacto.yaml", &contract("svc", "1.0.0", "policies:\n  - {name: local, ref: ../provider}\n"))]);
+    write_bundle(
+        &home,
+        "provider",
+        &[("pacto.yaml", &contract("provider", "1.0.0", "")), ("policy/schema.json", OWNER_SCHEMA)],
+    );
+    write_bundle(
+        &home,
+        "svc",
+        &[("pacto.yaml", &contract("svc", "1.0.0", "policies:\n  - {name: local, ref: ../provider}\n"))],
+    );
     let target = format!("oci://{}/acme/svc", registry.addr);
     assert_eq!(
         failed(&home.pacto(&["push", &target, "-p", "svc"], &[])),
         "local policy ref detected: ../provider (policies[0])\nLocal references are not allowed when publishing. Use an OCI reference (oci://...)\n"
     );
-    write_bundle(&home, "svc", &[("pacto.yaml", &contract("svc", "1.0.0", "configurations:\n  - {name: db, ref: ../provider, required: true}\n"))]);
+    write_bundle(
+        &home,
+        "svc",
+        &[(
+            "pacto.yaml",
+            &contract("svc", "1.0.0", "configurations:\n  - {name: db, ref: ../provider, required: true}\n"),
+        )],
+    );
     assert_eq!(
         failed(&home.pacto(&["push", &target, "-p", "svc"], &[])),
         "local config ref detected: ../provider (configurations[\"db\"])\nLocal references are not allowed when publishing. Use an OCI reference (oci://...)\n"

@@ -47,13 +47,7 @@ pub fn build(dir: &Path, source: &dyn OciSource, pins: Pins<'_>, version: &str) 
     let text = std::fs::read_to_string(root_dir.join(bundle::CONTRACT_FILE))
         .map_err(|err| LockProblem::new(Code::LockError, format!("failed to read pacto.yaml: {err}")))?;
     let root = Declared::parse(&text).map_err(|err| LockProblem::new(Code::LockError, err))?;
-    let mut walk = Walk {
-        source,
-        pins,
-        deps: BTreeMap::new(),
-        references: Vec::new(),
-        walked: HashSet::new(),
-    };
+    let mut walk = Walk { source, pins, deps: BTreeMap::new(), references: Vec::new(), walked: HashSet::new() };
     let mut path = vec![root.name.clone()];
     for dep in &root.dependencies {
         walk.dependency(&Base::Dir(root_dir.clone()), dep, &mut path)?;
@@ -189,12 +183,7 @@ impl Declared {
                 }
             }
         }
-        Ok(Declared {
-            name: scalar(service, "name"),
-            version: scalar(service, "version"),
-            dependencies,
-            references,
-        })
+        Ok(Declared { name: scalar(service, "name"), version: scalar(service, "version"), dependencies, references })
     }
 }
 
@@ -232,7 +221,12 @@ struct Walk<'a> {
 
 impl Walk<'_> {
     /// One dependency edge; returns the resolved service name.
-    fn dependency(&mut self, base: &Base, dep: &DeclaredDependency, path: &mut Vec<String>) -> Result<String, LockProblem> {
+    fn dependency(
+        &mut self,
+        base: &Base,
+        dep: &DeclaredDependency,
+        path: &mut Vec<String>,
+    ) -> Result<String, LockProblem> {
         let written = dep.reference.as_str();
         let pinned = self.pinned(written, &dep.compatibility);
         let node = self.resolve(base, written, &dep.compatibility, pinned.as_ref())?;
@@ -260,10 +254,7 @@ impl Walk<'_> {
         }
         match self.deps.get(&name) {
             Some(seen) if seen.version != entry.version => {
-                return Err(LockProblem::new(
-                    Code::LockConflict,
-                    format!("{name} required at conflicting versions"),
-                ));
+                return Err(LockProblem::new(Code::LockConflict, format!("{name} required at conflicting versions")));
             }
             Some(_) => return Ok(name),
             None => {}
@@ -288,10 +279,9 @@ impl Walk<'_> {
             return None;
         };
         let location = written.strip_prefix("file://").unwrap_or(written);
-        let found = old
-            .dependencies
-            .iter()
-            .find(|it| (it.reference == written || (!it.path.is_empty() && it.path == location)) && it.constraint == constraint)?;
+        let found = old.dependencies.iter().find(|it| {
+            (it.reference == written || (!it.path.is_empty() && it.path == location)) && it.constraint == constraint
+        })?;
         (!update.contains(&found.name)).then(|| found.clone())
     }
 
@@ -311,7 +301,13 @@ impl Walk<'_> {
             let pulled = self.source.pull(&location, compatibility).map_err(|err| unresolved(written, &err))?;
             let bytes = pulled.bundle.contract().ok_or_else(|| unresolved(written, "no pacto.yaml in the bundle"))?;
             let declared = Declared::parse(&String::from_utf8_lossy(bytes)).map_err(|err| unresolved(written, &err))?;
-            return Ok(ResolvedNode { declared, base: Base::Oci, source: "oci", digest: pulled.digest, content_hash: String::new() });
+            return Ok(ResolvedNode {
+                declared,
+                base: Base::Oci,
+                source: "oci",
+                digest: pulled.digest,
+                content_hash: String::new(),
+            });
         }
         let Base::Dir(base_dir) = base else {
             return Err(unresolved(written, "local reference inside an OCI bundle cannot be resolved"));

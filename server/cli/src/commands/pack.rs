@@ -4,8 +4,8 @@ use std::path::{Path, PathBuf};
 
 use pacto_core::contract::text;
 use pacto_core::validate::{DirBundle, Mode, Validation, validate};
-use pacto_oci::layout::Labels;
 use pacto_oci::PackOptions;
+use pacto_oci::layout::Labels;
 use serde_json::json;
 
 use crate::cli::Format;

@@ -35,7 +35,8 @@ pub fn run(args: Args<'_>, format: Format) -> Result<(), String> {
         return Err(format!("contract validation failed with {n_errors} error(s)"));
     }
     let contract = &validation.decoded.contract;
-    let v2_refs: Vec<&str> = validation.v2.iter().flat_map(|it| &it.contract.dependencies).map(|it| text(&it.reference)).collect();
+    let v2_refs: Vec<&str> =
+        validation.v2.iter().flat_map(|it| &it.contract.dependencies).map(|it| text(&it.reference)).collect();
     // Only direct dependencies are inspected, as the reference does (spec §5.3 step 3).
     let v1_refs = contract.dependencies.as_deref().unwrap_or_default().iter().map(|it| text(&it.reference));
     for reference in v1_refs.chain(v2_refs) {

@@ -379,7 +379,10 @@ mod tests {
     fn lock_reader_refuses_unknown_versions() {
         assert_eq!(parse("lockVersion: 4\n"), Err("unsupported lockVersion 4 (want 1..3)".to_owned()));
         assert_eq!(parse("lockVersion: 0\n"), Err("unsupported lockVersion 0 (want 1..3)".to_owned()));
-        assert_eq!(parse("lockVersion: x\n"), Err("failed to parse pacto.lock: lockVersion must be a whole number".to_owned()));
+        assert_eq!(
+            parse("lockVersion: x\n"),
+            Err("failed to parse pacto.lock: lockVersion must be a whole number".to_owned())
+        );
     }
 
     #[test]
@@ -406,7 +409,10 @@ mod tests {
         );
         let mut now = sample();
         now.references[0].name = "other".into();
-        assert_eq!(compare(&locked, &now).unwrap().to_string(), "LOCK_STALE: new reference policy/other; run `pacto lock`");
+        assert_eq!(
+            compare(&locked, &now).unwrap().to_string(),
+            "LOCK_STALE: new reference policy/other; run `pacto lock`"
+        );
         let mut now = sample();
         now.references[0].digest = "sha256:ff".into();
         assert_eq!(
