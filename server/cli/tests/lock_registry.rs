@@ -307,6 +307,25 @@ fn lock_codes_stale_missing_conflict_unresolved_duplicate_error() {
         "LOCK_DUPLICATE_DECLARATION: policy \"org\" declared by the root contract more than once; names must be unique\n"
     );
 
+    // A misspelt `--update-name` is an error, not a silent no-op; `.` names the file plainly.
+    let original = [("payments", "oci://<registry>/acme/payments", "^2.0.0"), ("audit", "../audit", "^1.0.0")];
+    write_orders(&w.home, &w.registry, &original);
+    assert_eq!(
+        failed(&w.pacto(&["lock", "--update-name", "paymnts", "orders"])),
+        "--update-name paymnts: no dependency named paymnts in the closure\n"
+    );
+    let here = w.home.command(&["lock"], &[]).current_dir(w.home.path().join("orders")).output().unwrap();
+    assert_eq!(ok(&here), "pacto.lock is up to date (3 dependencies, 1 references)\n");
+    // A pacto.lock that is not a regular file is never opened (a FIFO would block).
+    fs::remove_file(&lock_file).unwrap();
+    fs::create_dir(&lock_file).unwrap();
+    assert_eq!(
+        common::stderr(&w.pacto(&["validate", "orders"])),
+        "  ERROR [LOCK_ERROR] : failed to read pacto.lock: not a regular file\nvalidation failed with 1 error(s)\n"
+    );
+    fs::remove_dir(&lock_file).unwrap();
+    assert_eq!(ok(&here_again(&w)), "wrote pacto.lock (3 dependencies, 1 references)\n");
+
     // Refusals before any work.
     assert_eq!(
         failed(&w.pacto(&["lock", "oci://r.io/acme/x:1.0.0"])),
@@ -314,6 +333,11 @@ fn lock_codes_stale_missing_conflict_unresolved_duplicate_error() {
     );
     assert_eq!(failed(&w.pacto(&["lock", "payments-api"])), "pacto lock requires a pactoVersion \"2.0\" contract\n");
     assert!(!w.home.path().join("payments-api/pacto.lock").exists());
+}
+
+/// `pacto lock` run inside `orders/`.
+fn here_again(w: &World) -> std::process::Output {
+    w.home.command(&["lock"], &[]).current_dir(w.home.path().join("orders")).output().unwrap()
 }
 
 #[test]

@@ -15,6 +15,11 @@ use pacto_core::v2::lock::{self, LOCK_FILE, LOCK_VERSION, LockProblem, LockedDep
 use sha2::{Digest as _, Sha256};
 
 use crate::bundle::{self, Bundle, Entry, PackOptions};
+use crate::graph_fetch::read_local;
+
+/// Refused beyond this: a lock is a few lines per dependency, and reading an arbitrary file whole
+/// into memory because it carries the name would let a stray file exhaust it.
+pub const MAX_LOCK_BYTES: u64 = pacto_core::syntax::limits::MAX_CONTRACT_BYTES as u64;
 
 /// A bundle pulled from a registry for the closure.
 pub struct OciPulled {
@@ -44,8 +49,8 @@ pub enum Pins<'a> {
 pub fn build(dir: &Path, source: &dyn OciSource, pins: Pins<'_>, version: &str) -> Result<Lockfile, LockProblem> {
     let root_dir = std::fs::canonicalize(dir)
         .map_err(|err| LockProblem::new(Code::LockError, format!("failed to access {}: {err}", dir.display())))?;
-    let text = std::fs::read_to_string(root_dir.join(bundle::CONTRACT_FILE))
-        .map_err(|err| LockProblem::new(Code::LockError, format!("failed to read pacto.yaml: {err}")))?;
+    let (_, text) =
+        read_local(&root_dir.display().to_string()).map_err(|err| LockProblem::new(Code::LockError, err))?;
     let root = Declared::parse(&text).map_err(|err| LockProblem::new(Code::LockError, err))?;
     let mut walk = Walk { source, pins, deps: BTreeMap::new(), references: Vec::new(), walked: HashSet::new() };
     let mut path = vec![root.name.clone()];
@@ -68,6 +73,17 @@ pub fn build(dir: &Path, source: &dyn OciSource, pins: Pins<'_>, version: &str) 
 /// The lock beside `pacto.yaml` in `dir`: `Ok(None)` when there is none.
 pub fn read(dir: &Path) -> Result<Option<Lockfile>, LockProblem> {
     let file = dir.join(LOCK_FILE);
+    // Checked before opening: a FIFO would block the read forever; a huge file is no lock.
+    if let Ok(meta) = std::fs::metadata(&file) {
+        if !meta.is_file() || meta.len() > MAX_LOCK_BYTES {
+            let why = if meta.is_file() {
+                format!("larger than {MAX_LOCK_BYTES} bytes")
+            } else {
+                "not a regular file".to_owned()
+            };
+            return Err(LockProblem::new(Code::LockError, format!("failed to read {LOCK_FILE}: {why}")));
+        }
+    }
     match std::fs::read(&file) {
         Ok(bytes) => {
             let text = String::from_utf8(bytes)
@@ -104,7 +120,7 @@ pub fn write(dir: &Path, lock: &Lockfile) -> Result<PathBuf, String> {
 
 /// Whether `dir/pacto.yaml` declares `pactoVersion: "2.0"`.
 pub fn is_v2(dir: &Path) -> bool {
-    let Ok(text) = std::fs::read_to_string(dir.join(bundle::CONTRACT_FILE)) else {
+    let Ok((_, text)) = read_local(&dir.display().to_string()) else {
         return false;
     };
     pacto_core::v2::format_version(syntax::parse(&text).root.as_ref()) == Some("2.0")
@@ -316,8 +332,7 @@ impl Walk<'_> {
         let dir = if Path::new(location).is_absolute() { PathBuf::from(location) } else { base_dir.join(location) };
         let dir = std::fs::canonicalize(&dir)
             .map_err(|err| unresolved(written, &format!("failed to access {}: {err}", dir.display())))?;
-        let text = std::fs::read_to_string(dir.join(bundle::CONTRACT_FILE))
-            .map_err(|_| unresolved(written, &format!("no pacto.yaml found in {}", dir.display())))?;
+        let (_, text) = read_local(&dir.display().to_string()).map_err(|err| unresolved(written, &err))?;
         let declared = Declared::parse(&text).map_err(|err| unresolved(written, &err))?;
         let content_hash = content_hash(&dir).map_err(|err| unresolved(written, &err))?;
         Ok(ResolvedNode { declared, base: Base::Dir(dir), source: "local", digest: String::new(), content_hash })

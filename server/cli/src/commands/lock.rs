@@ -53,6 +53,14 @@ pub fn run(args: &Args<'_>, format: Format) -> Result<(), String> {
         _ => Pins::Ignore,
     };
     let built = lock::build(dir, &RegistrySource, pins, version).map_err(|it| it.to_string())?;
+    // A misspelt name would otherwise re-resolve nothing and look like success.
+    let known = |name: &String| {
+        let mut names = built.dependencies.iter().chain(old.iter().flat_map(|it| &it.dependencies));
+        names.any(|it| &it.name == name)
+    };
+    if let Some(unknown) = args.update_names.iter().find(|it| !known(it)) {
+        return Err(format!("--update-name {unknown}: no dependency named {unknown} in the closure"));
+    }
     if let Some(old) = &old {
         if lockfile::compare(old, &built).is_none() {
             report(&shown, old, false, format);

@@ -70,7 +70,11 @@ pub(super) fn read_dir(dir: &Path, options: &PackOptions) -> Result<Bundle, Erro
 /// format, whose packing stays as it was (our decision, README: 1.0 does not honour the file).
 pub fn view_rules(dir: &Path) -> Result<Option<IgnoreRules>, Error> {
     // The contract is read again by the walk; a bundle without a readable one is refused there.
-    let Ok(contract) = fs::read(dir.join(CONTRACT_FILE)) else {
+    // Only a regular file is opened: a FIFO would block the read forever.
+    let contract_file = dir.join(CONTRACT_FILE);
+    let regular = fs::metadata(&contract_file)
+        .is_ok_and(|it| it.is_file() && it.len() <= pacto_core::syntax::limits::MAX_CONTRACT_BYTES as u64);
+    let Some(contract) = regular.then(|| fs::read(&contract_file).ok()).flatten() else {
         return Ok(None);
     };
     let text = String::from_utf8_lossy(&contract);
@@ -79,6 +83,10 @@ pub fn view_rules(dir: &Path) -> Result<Option<IgnoreRules>, Error> {
         return Ok(None);
     }
     let file = dir.join(IGNORE_FILE);
+    if fs::metadata(&file).is_ok_and(|it| !it.is_file()) {
+        let source = io::Error::new(io::ErrorKind::InvalidInput, "not a regular file");
+        return Err(Error::Read { path: file.display().to_string(), source });
+    }
     let rules = match fs::read(&file) {
         Ok(bytes) => IgnoreRules::parse(Some(&String::from_utf8_lossy(&bytes))),
         Err(err) if err.kind() == io::ErrorKind::NotFound => IgnoreRules::parse(None),
