@@ -225,6 +225,18 @@ fn lock_writes_checks_and_keeps_pins_until_updated() {
         "wrote orders/pacto.lock (3 dependencies, 1 references)\n"
     );
     assert_eq!(ok(&w.pacto(&["validate", "orders"])), "orders is valid\n");
+
+    // The policy provider's tag moves: the reference is pinned like a dependency.
+    let stricter = OWNER_SCHEMA.replace("\"type\": \"object\",", "\"type\": \"object\", \"required\": [\"service\"],");
+    write_bundle(&w.home, "src/org-policy", &[("policy/schema.json", &stricter)]);
+    let moved_policy = push(&w.home, &w.registry, "src/org-policy", "org-policy", true);
+    assert_eq!(
+        failed(&w.pacto(&["lock", "--check", "orders"])),
+        format!(
+            "LOCK_DIGEST_MISMATCH: policy/org locked at {} but resolves to {moved_policy}; run `pacto lock --update` to re-pin\n",
+            w.policy
+        )
+    );
 }
 
 #[test]

@@ -402,6 +402,126 @@ mod tests {
         assert_eq!(repository_of("r.io/acme/a:1.0.0@sha256:00"), "r.io/acme/a");
     }
 
+    /// No registry: every `oci://` pull fails with this text.
+    struct NoRegistry;
+
+    impl OciSource for NoRegistry {
+        fn pull(&self, location: &str, _compatibility: &str) -> Result<OciPulled, String> {
+            Err(format!("no registry for {location}"))
+        }
+    }
+
+    fn write(root: &Path, rel: &str, text: &str) {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    fn v2(name: &str, extra: &str) -> String {
+        format!("pactoVersion: \"2.0\"\nservice:\n  name: {name}\n  version: 1.0.0\n{extra}")
+    }
+
+    /// Local dependencies and references, a provider that refers back to the root's provider (walked
+    /// once), a config ref; each `from` is the declaring bundle's content identity.
+    #[test]
+    fn lock_local_closure_follows_references_once() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        write(
+            root,
+            "svc/pacto.yaml",
+            &v2(
+                "svc",
+                "dependencies:\n  - {name: db, ref: ../db, required: true, compatibility: ^1.0.0}\npolicies:\n  - {name: org, ref: file://../org}\nconfigurations:\n  - {name: env, ref: ../env, required: true}\n",
+            ),
+        );
+        write(root, "db/pacto.yaml", &v2("db", ""));
+        write(root, "org/pacto.yaml", &v2("org", "policies:\n  - {name: back, ref: ../base}\n"));
+        write(root, "base/pacto.yaml", &v2("base", "policies:\n  - {name: again, ref: ../org}\n"));
+        write(root, "env/pacto.yaml", &v2("env", ""));
+        let lock = build(&root.join("svc"), &NoRegistry, Pins::Ignore, "dev").unwrap();
+        let hash = |dir: &str| content_hash(&root.join(dir)).unwrap();
+        let shown = lock::render(&lock)
+            .replace(&hash("db"), "<db>")
+            .replace(&hash("org"), "<org>")
+            .replace(&hash("base"), "<base>")
+            .replace(&hash("env"), "<env>");
+        expect_test::expect![[r#"
+            lockVersion: 3
+            pacto:
+              version: "dev"
+            root:
+              name: "svc"
+              version: "1.0.0"
+            dependencies:
+              - name: "db"
+                source: "local"
+                path: "../db"
+                constraint: "^1.0.0"
+                version: "1.0.0"
+                contentHash: "<db>"
+            references:
+              - kind: "config"
+                name: "env"
+                source: "local"
+                path: "../env"
+                version: "1.0.0"
+                contentHash: "<env>"
+              - kind: "policy"
+                name: "org"
+                source: "local"
+                path: "../org"
+                version: "1.0.0"
+                contentHash: "<org>"
+              - from: "local:<org>"
+                kind: "policy"
+                name: "back"
+                source: "local"
+                path: "../base"
+                version: "1.0.0"
+                contentHash: "<base>"
+              - from: "local:<base>"
+                kind: "policy"
+                name: "again"
+                source: "local"
+                path: "../org"
+                version: "1.0.0"
+                contentHash: "<org>"
+        "#]]
+        .assert_eq(&shown);
+        // Written, then verified: nothing diverges; a change in a provider is drift by name.
+        write(&root.join("svc"), "pacto.lock", &lock::render(&lock));
+        assert_eq!(verify(&root.join("svc"), &NoRegistry), Ok(()));
+        write(root, "env/values.json", "{}");
+        assert_eq!(
+            verify(&root.join("svc"), &NoRegistry).unwrap_err().to_string(),
+            "LOCK_LOCAL_DRIFT: local reference config/env content changed since lock; run `pacto lock --update`"
+        );
+        // A registry that cannot answer is LOCK_UNRESOLVED with its reason.
+        write(
+            root,
+            "db/pacto.yaml",
+            &v2(
+                "db",
+                "dependencies:\n  - {name: x, ref: oci://r.io/a/x:1.0.0, required: true, compatibility: ^1.0.0}\n",
+            ),
+        );
+        assert_eq!(
+            build(&root.join("svc"), &NoRegistry, Pins::Ignore, "dev").unwrap_err().to_string(),
+            "LOCK_UNRESOLVED: cannot resolve oci://r.io/a/x:1.0.0: no registry for r.io/a/x:1.0.0"
+        );
+        // A dependency that comes back to the root is a cycle.
+        write(
+            root,
+            "db/pacto.yaml",
+            &v2("db", "dependencies:\n  - {name: svc, ref: ../svc, required: true, compatibility: ^1.0.0}\n"),
+        );
+        assert_eq!(
+            build(&root.join("svc"), &NoRegistry, Pins::Ignore, "dev").unwrap_err().to_string(),
+            "LOCK_UNRESOLVED: cannot resolve ../svc: cycle detected"
+        );
+    }
+
     #[test]
     fn content_hash_frames_each_file() {
         let mut bundle = Bundle::new();
