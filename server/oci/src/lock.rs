@@ -72,15 +72,16 @@ pub fn build(dir: &Path, source: &dyn OciSource, pins: Pins<'_>, version: &str) 
 
 /// The lock beside `pacto.yaml` in `dir`: `Ok(None)` when there is none.
 pub fn read(dir: &Path) -> Result<Option<Lockfile>, LockProblem> {
+    read_within(dir, MAX_LOCK_BYTES)
+}
+
+fn read_within(dir: &Path, max_bytes: u64) -> Result<Option<Lockfile>, LockProblem> {
     let file = dir.join(LOCK_FILE);
     // Checked before opening: a FIFO would block the read forever; a huge file is no lock.
     if let Ok(meta) = std::fs::metadata(&file) {
-        if !meta.is_file() || meta.len() > MAX_LOCK_BYTES {
-            let why = if meta.is_file() {
-                format!("larger than {MAX_LOCK_BYTES} bytes")
-            } else {
-                "not a regular file".to_owned()
-            };
+        if !meta.is_file() || meta.len() > max_bytes {
+            let why =
+                if meta.is_file() { format!("larger than {max_bytes} bytes") } else { "not a regular file".to_owned() };
             return Err(LockProblem::new(Code::LockError, format!("failed to read {LOCK_FILE}: {why}")));
         }
     }
@@ -352,6 +353,8 @@ impl Walk<'_> {
             }
         }
         for (kind, name, written) in &declared.references {
+            // References carry no constraint, so no old pin is kept for them (§4.2 keeps those of
+            // dependencies only): they resolve live, tag-less ones to the highest semver tag.
             let node = self.resolve(base, written, "", None)?;
             let mut entry = LockedReference {
                 from: from.to_owned(),
@@ -519,6 +522,25 @@ mod tests {
         assert_eq!(
             build(&root.join("svc"), &NoRegistry, Pins::Ignore, "dev").unwrap_err().to_string(),
             "LOCK_UNRESOLVED: cannot resolve ../svc: cycle detected"
+        );
+    }
+
+    #[test]
+    fn lock_file_at_limit_is_read_over_limit_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let text = "lockVersion: 3\n";
+        let limit = text.len() as u64;
+        std::fs::write(tmp.path().join(LOCK_FILE), text).unwrap();
+        assert_eq!(read_within(tmp.path(), limit).unwrap().map(|it| it.lock_version), Some(3));
+        assert_eq!(
+            read_within(tmp.path(), limit - 1).unwrap_err().to_string(),
+            format!("LOCK_ERROR: failed to read pacto.lock: larger than {} bytes", limit - 1)
+        );
+        // The default is wired in: a sparse file one byte over it is refused before any read.
+        std::fs::File::create(tmp.path().join(LOCK_FILE)).unwrap().set_len(MAX_LOCK_BYTES + 1).unwrap();
+        assert_eq!(
+            read(tmp.path()).unwrap_err().to_string(),
+            format!("LOCK_ERROR: failed to read pacto.lock: larger than {MAX_LOCK_BYTES} bytes")
         );
     }
 
