@@ -39,6 +39,15 @@ impl OciSource for RegistrySource {
 /// directory, so a local ref inside one fails closed (§3.4, "Bases").
 pub struct PolicyResolver {
     pub local: DirResolver,
+    /// The contract itself was pulled (`validate oci://…`): its own local refs have no directory.
+    pub from_registry: bool,
+}
+
+impl PolicyResolver {
+    /// The resolver for the bundle a command loaded from `arg` into `dir`.
+    pub fn for_bundle(arg: &str, dir: &Path) -> PolicyResolver {
+        PolicyResolver { local: DirResolver { root: dir.to_path_buf() }, from_registry: arg.starts_with("oci://") }
+    }
 }
 
 /// The prefix of the identity of a bundle that came from a registry.
@@ -51,7 +60,7 @@ impl RefResolver for PolicyResolver {
             let files = Box::new(pulled.bundle.as_ref().clone());
             return Ok(ResolvedBundle { id: format!("{OCI_BASE}{}", pulled.digest), files });
         }
-        if base.is_some_and(|it| it.starts_with(OCI_BASE)) {
+        if base.map_or(self.from_registry, |it| it.starts_with(OCI_BASE)) {
             return Err("local reference inside an OCI bundle cannot be resolved".to_owned());
         }
         self.local.resolve(base, reference)

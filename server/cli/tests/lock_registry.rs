@@ -605,3 +605,35 @@ fn push_v2_refuses_local_config_and_policy_refs() {
         "local config ref detected: ../provider (configurations[\"db\"])\nLocal references are not allowed when publishing. Use an OCI reference (oci://...)\n"
     );
 }
+
+/// A pulled contract has no directory: its local policy refs fail closed, for `validate oci://…` as
+/// inside a pulled provider. Such a bundle cannot come from `pacto push` (it refuses local refs), so it
+/// is packed and stored with raw requests, as another tool might publish it.
+#[test]
+fn policy_local_ref_inside_a_pulled_bundle_fails_closed() {
+    let registry = Registry::start(Mode::Plain);
+    let home = Home::new();
+    write_bundle(
+        &home,
+        "provider",
+        &[("pacto.yaml", &contract("provider", "1.0.0", "")), ("policy/schema.json", OWNER_SCHEMA)],
+    );
+    write_bundle(
+        &home,
+        "svc",
+        &[("pacto.yaml", &contract("svc", "1.0.0", "policies:\n  - {name: local, ref: ../provider}\n"))],
+    );
+    // pack validates without a resolver: the ref entry is only warned about.
+    assert_eq!(ok(&home.pacto(&["pack", "svc", "-o", "svc.tgz"], &[])), "Packed svc@1.0.0 -> svc.tgz\n");
+    let layer = fs::read(home.path().join("svc.tgz")).unwrap();
+    support_registry::raw::push_image(&registry.addr, "acme/svc", "1.0.0", &[&layer]);
+    let out = home.pacto(&["validate", &format!("oci://{}/acme/svc:1.0.0", registry.addr)], &[]);
+    assert_eq!(out.status.code(), Some(1));
+    let first = common::stderr(&out).lines().next().unwrap().to_owned();
+    assert_eq!(
+        first,
+        "  ERROR [POLICY_REF_UNRESOLVED] : policy policies[\"local\"]: failed to resolve ref \"../provider\": local reference inside an OCI bundle cannot be resolved"
+    );
+    // The same bundle validated from its directory resolves the provider next to it.
+    assert_eq!(ok(&home.pacto(&["validate", "svc"], &[])), "svc is valid\n");
+}

@@ -3,7 +3,7 @@
 
 use pacto_core::contract::text;
 use pacto_core::semver::has_explicit_tag;
-use pacto_core::validate::{Config, DirBundle, DirResolver, Mode, validate_with};
+use pacto_core::validate::{Config, DirBundle, Mode, validate_with};
 use pacto_oci::layout::Artifact;
 use pacto_oci::{Cache, Client, ClientOptions, PackOptions, Reference, block_on};
 use serde_json::json;
@@ -26,7 +26,7 @@ pub fn run(args: Args<'_>, format: Format) -> Result<(), String> {
     let loaded = load::load(args.path)?;
     let bundle = DirBundle { root: loaded.dir.clone() };
     // Referenced policies are fetched and enforced before publishing (pacto-v2.md §6.6); 1.0 has none.
-    let resolver = crate::refs::PolicyResolver { local: DirResolver { root: loaded.dir.clone() } };
+    let resolver = crate::refs::PolicyResolver::for_bundle(args.path, &loaded.dir);
     let config = Config { mode: Mode::Reference, bundle: Some(&bundle), resolver: Some(&resolver), readiness_at: None };
     let validation = validate_with(&loaded.text, &config);
     let n_errors = validation.errors().count();

@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use pacto_core::validate::{Config, DirBundle, DirResolver, Mode, Validation, validate_with};
+use pacto_core::validate::{Config, DirBundle, Mode, Validation, validate_with};
 use pacto_core::{Code, Diagnostic, Severity};
 use serde_json::{Map, Value, json};
 
@@ -37,7 +37,7 @@ pub fn run(arg: &str, readiness: bool, format: Format) -> Result<(), String> {
         }],
         Ok(loaded) => {
             let bundle = DirBundle { root: loaded.dir.clone() };
-            let resolver = crate::refs::PolicyResolver { local: DirResolver { root: loaded.dir.clone() } };
+            let resolver = crate::refs::PolicyResolver::for_bundle(arg, &loaded.dir);
             let readiness_at = readiness.then(now_unix_seconds);
             let config =
                 Config { mode: Mode::Reference, bundle: Some(&bundle), resolver: Some(&resolver), readiness_at };
