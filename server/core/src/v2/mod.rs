@@ -8,6 +8,7 @@ pub mod files;
 pub mod from_tree;
 pub mod ignore;
 pub mod json_syntax;
+pub mod lock;
 pub mod model;
 pub mod policy;
 pub mod readiness;
