@@ -45,6 +45,11 @@ pub fn code_actions(analysis: &Analysis, range: Span) -> Vec<Fix> {
             });
         }
     }
+    if format == Format::V2 {
+        for error in decode_errors.iter().filter(|it| overlaps(it.span, range)) {
+            owner_object(text, root, error, &mut out);
+        }
+    }
     for diagnostic in analysis.validation.diagnostics.iter().filter(|it| overlaps(it.span, range)) {
         match diagnostic.code {
             Code::SchemaViolation => schema_fixes(format, text, root, diagnostic, &mut out),
@@ -307,6 +312,45 @@ fn canonical_date(text: &str, diagnostic: &Diagnostic, out: &mut Vec<Fix>) {
         code: diagnostic.code,
         fixes: diagnostic.span,
         edits: vec![(diagnostic.span, canonical)],
+        preferred: true,
+    });
+}
+
+/// A 1.0 string owner in a 2.0 contract (pacto-v2.md §8.7) written as the team it names, as
+/// `pacto migrate` maps it (§7.1), when it fits the team pattern; any other text has no clear home.
+fn owner_object(text: &str, root: &Node, error: &pacto_core::contract::DecodeError, out: &mut Vec<Fix>) {
+    let owner_path = FieldPath::root().key("service").key("owner");
+    if error.path != owner_path {
+        return;
+    }
+    let Some(service) = root.get("service") else {
+        return;
+    };
+    let Some(entry) = service.entry("owner") else {
+        return;
+    };
+    let Some(team) = entry.value.scalar_text() else {
+        return;
+    };
+    let is_team = !team.is_empty() && team.chars().all(|it| it.is_ascii_alphanumeric() || matches!(it, '.' | '_' | '/' | '-'));
+    if !is_team || entry.key.span.end >= entry.value.span.start {
+        return;
+    }
+    let line_start = text[..entry.key.span.start].rfind('\n').map_or(0, |it| it + 1);
+    let flow = text.as_bytes().get(service.span.start) == Some(&b'{');
+    let (span, insert) = if flow {
+        (entry.value.span, format!("{{team: {team}}}"))
+    } else {
+        // From just after the colon, so that no space is left at the end of the line.
+        let colon = entry.key.span.end + text[entry.key.span.end..entry.value.span.start].find(':').unwrap_or(0) + 1;
+        let indent = " ".repeat(entry.key.span.start - line_start + 2);
+        (Span::new(colon, entry.value.span.end), format!("\n{indent}team: {team}"))
+    };
+    out.push(Fix {
+        title: format!("Write the owner as `team: {team}`"),
+        code: Code::ParseError,
+        fixes: error.span,
+        edits: vec![(span, insert)],
         preferred: true,
     });
 }

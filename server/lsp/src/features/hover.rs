@@ -161,6 +161,10 @@ fn value_markdown_v2(analysis: &Analysis, path: &FieldPath, shape: &str, value: 
             Some(interface_markdown_v2(interfaces.get(*idx)?))
         }
         "interfaces.ref" | "configurations.schema" | "policies.schema" => Some(file_markdown(analysis, value)),
+        // A 1.0 string owner does not decode in 2.0 (pacto-v2.md §8.7: the editor explains why).
+        "service.owner" => Some(format!(
+            "In format 2.0 the owner is an object with at least one of `team`, `dri` and `contacts`; a 1.0 owner string does not decode (`PARSE_ERROR`).\n\nA team name is written:\n\n```yaml\nowner:\n  team: {value}\n```"
+        )),
         _ => enum_value_markdown(Format::V2, path, shape, value),
     }
 }

@@ -220,3 +220,17 @@ fn code_action_v2_configuration_without_required() {
           7:33-7:33 → ", required: true"
     "#]]);
 }
+
+#[test]
+fn code_action_v2_string_owner_becomes_its_team() {
+    check("pactoVersion: \"2.0\"\nservice:\n  name: a\n  version: 1.0.0\n  owner: team/pay$0$0ments\n", expect![[r#"
+        Write the owner as `team: team/payments` [PARSE_ERROR] on 5:10-5:23 (preferred)
+          5:9-5:23 → "\n    team: team/payments"
+    "#]]);
+    check("pactoVersion: \"2.0\"\nservice: {name: a, version: 1.0.0, owner: team/pay$0$0ments}\n", expect![[r#"
+        Write the owner as `team: team/payments` [PARSE_ERROR] on 2:43-2:56 (preferred)
+          2:43-2:56 → "{team: team/payments}"
+    "#]]);
+    // Not a team name: where it belongs is the author's call.
+    check("pactoVersion: \"2.0\"\nservice:\n  name: a\n  version: 1.0.0\n  owner: Jane Doe$0$0\n", expect![[r#""#]]);
+}

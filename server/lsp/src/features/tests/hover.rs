@@ -289,3 +289,18 @@ fn hover_v2_one_point_zero_fields_are_unknown() {
         none
     "#]]);
 }
+
+#[test]
+fn hover_v2_string_owner_explains_the_object() {
+    check("pactoVersion: \"2.0\"\nservice:\n  name: a\n  owner: team/pay$0ments\n", expect![[r#"
+        4:10-4:23
+        In format 2.0 the owner is an object with at least one of `team`, `dri` and `contacts`; a 1.0 owner string does not decode (`PARSE_ERROR`).
+
+        A team name is written:
+
+        ```yaml
+        owner:
+          team: team/payments
+        ```
+    "#]]);
+}

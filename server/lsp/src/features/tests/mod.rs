@@ -4,6 +4,7 @@
 mod code_action;
 mod completion;
 mod definition;
+mod diagnostics;
 mod hover;
 mod references;
 mod structure;
