@@ -809,37 +809,53 @@ dependencies:
             - runtime: service, stateless
             - dependencies: 1"#]],
     );
-    check(&world, &hint_tooltips(&mut client, &uri), expect![[r#"
+    check(
+        &world,
+        &hint_tooltips(&mut client, &uri),
+        expect![[r#"
         7:50 → 1.1.0 · sha256:<1.1.0> | From the registry, N s ago.
         11:44 → 1.0.0 · sha256:<1.0.0> | From the registry, N s ago.
-    "#]]);
-    check(&world, &pulled_diagnostics(&mut client, &uri), expect![[r#"
+    "#]],
+    );
+    check(
+        &world,
+        &pulled_diagnostics(&mut client, &uri),
+        expect![[r#"
         7:10-7:50 2 TAG_NOT_DIGEST: dependency "oci://REGISTRY/acme/billing:1.1.0" uses a tag instead of a digest; digest pinning is recommended
         7:10-7:50 2 DEPENDENCY_TAG_OUTSIDE_COMPATIBILITY: tag 1.1.0 does not satisfy compatibility "^2.0.0"
         7:10-7:50 4 DEPENDENCY_UPDATE_AVAILABLE: 2.1.0 is published and satisfies "^2.0.0"
-    "#]]);
+    "#]],
+    );
     let position = at(&text, "billing:1.1.0", 0);
     let actions = client.request(
         "textDocument/codeAction",
         json!({"textDocument": {"uri": uri}, "range": {"start": position, "end": position}, "context": {"diagnostics": []}}),
     );
     let titles: Vec<&str> = actions.as_array().unwrap().iter().filter_map(|it| it["title"].as_str()).collect();
-    check(&world, &titles.join("\n"), expect![[r#"
+    check(
+        &world,
+        &titles.join("\n"),
+        expect![[r#"
         Pin 1.1.0 to its digest
         Update to 2.1.0
         Set compatibility to ^1.1.0
-        Preview generated manifests (kubernetes)"#]]);
+        Preview generated manifests (kubernetes)"#]],
+    );
     // Tag completion reads the text, whatever the format.
     let typed = text.replace("billing:1.1.0", "billing:");
     change(&mut client, &uri, 2, &typed);
     let (_, items) = completion(&mut client, &uri, at(&typed, "billing:\n", 8));
-    check(&world, &render_items(&items), expect![[r#"
+    check(
+        &world,
+        &render_items(&items),
+        expect![[r#"
         2.1.0 [000000] satisfies ^2.0.0 7:45-7:45 → 2.1.0
         2.0.0 [000001] satisfies ^2.0.0 7:45-7:45 → 2.0.0
         1.1.0 [100002] release 7:45-7:45 → 1.1.0
         1.0.0 [100003] release 7:45-7:45 → 1.0.0
         3.0.0-rc.1 [200004] pre-release 7:45-7:45 → 3.0.0-rc.1
         latest [300005] not a version 7:45-7:45 → latest
-    "#]]);
+    "#]],
+    );
     client.shutdown();
 }

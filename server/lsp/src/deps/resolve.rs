@@ -313,7 +313,11 @@ fn summary_v2(contract: &pacto_core::v2::Contract) -> Summary {
         name: text(&contract.service.name).to_owned(),
         version: text(&contract.service.version).to_owned(),
         owner: owner.map(|it| text(it).to_owned()).unwrap_or_default(),
-        interfaces: contract.interfaces.iter().map(|it| (text(&it.name).to_owned(), text(&it.kind).to_owned(), None)).collect(),
+        interfaces: contract
+            .interfaces
+            .iter()
+            .map(|it| (text(&it.name).to_owned(), text(&it.kind).to_owned(), None))
+            .collect(),
         workload: text(&contract.workload).to_owned(),
         state: contract.state.as_ref().map(|it| text(&it.kind).to_owned()).unwrap_or_default(),
         n_dependencies: contract.dependencies.len(),

@@ -299,7 +299,8 @@ fn canonical_date(text: &str, diagnostic: &Diagnostic, out: &mut Vec<Fix>) {
             .then(|| part.parse::<u32>().ok())
             .flatten()
     };
-    let (Some(year), Some(month), Some(day)) = (number(year, 4).filter(|_| year.len() == 4), number(month, 2), number(day, 2))
+    let (Some(year), Some(month), Some(day)) =
+        (number(year, 4).filter(|_| year.len() == 4), number(month, 2), number(day, 2))
     else {
         return;
     };
@@ -332,7 +333,8 @@ fn owner_object(text: &str, root: &Node, error: &pacto_core::contract::DecodeErr
     let Some(team) = entry.value.scalar_text() else {
         return;
     };
-    let is_team = !team.is_empty() && team.chars().all(|it| it.is_ascii_alphanumeric() || matches!(it, '.' | '_' | '/' | '-'));
+    let is_team =
+        !team.is_empty() && team.chars().all(|it| it.is_ascii_alphanumeric() || matches!(it, '.' | '_' | '/' | '-'));
     if !is_team || entry.key.span.end >= entry.value.span.start {
         return;
     }

@@ -111,8 +111,7 @@ fn links_v2(dir: &Path, contract: &pacto_core::v2::Contract) -> Vec<(Span, PathB
         .map(|it| &it.reference)
         .chain(contract.configurations.iter().map(|it| &it.schema))
         .chain(contract.policies.iter().map(|it| &it.schema));
-    let mut candidates: Vec<(Span, PathBuf)> =
-        files.flatten().map(|file| (file.span, dir.join(&file.value))).collect();
+    let mut candidates: Vec<(Span, PathBuf)> = files.flatten().map(|file| (file.span, dir.join(&file.value))).collect();
     let refs = contract
         .dependencies
         .iter()

@@ -45,7 +45,8 @@ fn children(node: &Node, labels: &[&str]) -> Vec<Symbol> {
             .map(|(idx, item)| {
                 let label = labels.iter().find_map(|key| Some((*key, item.get(key)?)));
                 let label = label.and_then(|(key, node)| Some((key, node.scalar_text()?)));
-                let detail = item.get("type").and_then(Node::scalar_text).filter(|_| label.is_none_or(|it| it.0 != "type"));
+                let detail =
+                    item.get("type").and_then(Node::scalar_text).filter(|_| label.is_none_or(|it| it.0 != "type"));
                 Symbol {
                     name: label.map_or_else(|| format!("[{idx}]"), |it| it.1.to_owned()),
                     detail: detail.map(str::to_owned),

@@ -125,12 +125,15 @@ fn code_action_v2_binding_to_a_misspelt_interface() {
 
 #[test]
 fn code_action_v2_binding_to_an_unrelated_name_offers_each_interface() {
-    check_v2("capabilities:\n  - type: health\n    binding: {type: http, interface: zzz$0$0}\n", expect![[r#"
+    check_v2(
+        "capabilities:\n  - type: health\n    binding: {type: http, interface: zzz$0$0}\n",
+        expect![[r#"
         Bind to interface `rest-api` [CAPABILITY_INTERFACE_UNKNOWN] on 8:38-8:41
           8:38-8:41 → "rest-api"
         Bind to interface `events` [CAPABILITY_INTERFACE_UNKNOWN] on 8:38-8:41
           8:38-8:41 → "events"
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
@@ -147,18 +150,24 @@ fn code_action_v2_dependency_without_required() {
 
 #[test]
 fn code_action_v2_invalid_interface_type() {
-    check_v2("  - {name: rpc, type: gprc$0$0, ref: api.yaml}\n", expect![[r#"
+    check_v2(
+        "  - {name: rpc, type: gprc$0$0, ref: api.yaml}\n",
+        expect![[r#"
         Replace with `grpc` [SCHEMA_VIOLATION] on 6:23-6:27 (preferred)
           6:23-6:27 → "grpc"
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
 fn code_action_v2_unquoted_version() {
-    check("pactoVersion: 2.0$0$0\nservice: {name: a, version: 1.0.0}\n", expect![[r#"
+    check(
+        "pactoVersion: 2.0$0$0\nservice: {name: a, version: 1.0.0}\n",
+        expect![[r#"
         Quote the version: "2.0" [SCHEMA_VIOLATION] on 1:15-1:18 (preferred)
           1:15-1:18 → "\"2.0\""
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
@@ -199,38 +208,47 @@ fn code_action_v2_readiness_dates_written_canonically() {
 
 #[test]
 fn code_action_v2_misspelt_key() {
-    check_v2("  - {name: rpc, type: grpc, ref: api.yaml, visibilty$0$0: public}\n", expect![[r#"
+    check_v2(
+        "  - {name: rpc, type: grpc, ref: api.yaml, visibilty$0$0: public}\n",
+        expect![[r#"
         Rename to `visibility` [PARSE_ERROR] on 6:44-6:53 (preferred)
           6:44-6:53 → "visibility"
-    "#]]);
-}
-
-#[test]
-fn code_action_v2_duplicates_have_no_fix() {
-    check_v2(
-        "policies:\n  - {name: p, schema: api.yaml}\n  - {name: p$0$0, schema: events.yaml}\n",
-        expect![[r#""#]],
+    "#]],
     );
 }
 
 #[test]
+fn code_action_v2_duplicates_have_no_fix() {
+    check_v2("policies:\n  - {name: p, schema: api.yaml}\n  - {name: p$0$0, schema: events.yaml}\n", expect![[r#""#]]);
+}
+
+#[test]
 fn code_action_v2_configuration_without_required() {
-    check_v2("configurations:\n  - {na$0$0me: env, schema: api.yaml}\n", expect![[r#"
+    check_v2(
+        "configurations:\n  - {na$0$0me: env, schema: api.yaml}\n",
+        expect![[r#"
         Add `required` [SCHEMA_VIOLATION] on 7:6-7:10 (preferred)
           7:33-7:33 → ", required: true"
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
 fn code_action_v2_string_owner_becomes_its_team() {
-    check("pactoVersion: \"2.0\"\nservice:\n  name: a\n  version: 1.0.0\n  owner: team/pay$0$0ments\n", expect![[r#"
+    check(
+        "pactoVersion: \"2.0\"\nservice:\n  name: a\n  version: 1.0.0\n  owner: team/pay$0$0ments\n",
+        expect![[r#"
         Write the owner as `team: team/payments` [PARSE_ERROR] on 5:10-5:23 (preferred)
           5:9-5:23 → "\n    team: team/payments"
-    "#]]);
-    check("pactoVersion: \"2.0\"\nservice: {name: a, version: 1.0.0, owner: team/pay$0$0ments}\n", expect![[r#"
+    "#]],
+    );
+    check(
+        "pactoVersion: \"2.0\"\nservice: {name: a, version: 1.0.0, owner: team/pay$0$0ments}\n",
+        expect![[r#"
         Write the owner as `team: team/payments` [PARSE_ERROR] on 2:43-2:56 (preferred)
           2:43-2:56 → "{team: team/payments}"
-    "#]]);
+    "#]],
+    );
     // Not a team name: where it belongs is the author's call.
     check("pactoVersion: \"2.0\"\nservice:\n  name: a\n  version: 1.0.0\n  owner: Jane Doe$0$0\n", expect![[r#""#]]);
 }

@@ -93,22 +93,34 @@ fn definition_of_a_health_interface_nothing_declares() {
 
 #[test]
 fn definition_v2_binding_interface() {
-    check(&super::base_v2_at("interface: rest-api", 0, 13), expect![[r#"
+    check(
+        &super::base_v2_at("interface: rest-api", 0, 13),
+        expect![[r#"
         38:18-38:26 → 8:11-8:19
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
 fn definition_v2_spec_and_schema_files() {
-    check(&super::base_v2_at("interfaces/events.yaml", 0, 5), expect![[r#"
+    check(
+        &super::base_v2_at("interfaces/events.yaml", 0, 5),
+        expect![[r#"
         14:10-14:32 → file interfaces/events.yaml
-    "#]]);
-    check(&super::base_v2_at("configuration/schema.json", 0, 5), expect![[r#"
+    "#]],
+    );
+    check(
+        &super::base_v2_at("configuration/schema.json", 0, 5),
+        expect![[r#"
         17:13-17:38 → file configuration/schema.json
-    "#]]);
-    check(&super::base_v2_at("policy/schema.json", 0, 5), expect![[r#"
+    "#]],
+    );
+    check(
+        &super::base_v2_at("policy/schema.json", 0, 5),
+        expect![[r#"
         21:13-21:31 → file policy/schema.json
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]

@@ -51,7 +51,10 @@ openapi: 3.0.0
 
 #[test]
 fn diagnostics_v2_string_owner() {
-    check("pactoVersion: \"2.0\"\nservice:\n  name: a\n  version: 1.0.0\n  owner: team/payments\n", expect![[r#"
+    check(
+        "pactoVersion: \"2.0\"\nservice:\n  name: a\n  version: 1.0.0\n  owner: team/payments\n",
+        expect![[r#"
         5:10-5:23 error PARSE_ERROR service.owner: cannot unmarshal !!str `team/pa...` into contract.Owner
-    "#]]);
+    "#]],
+    );
 }

@@ -162,19 +162,24 @@ serv$0ice:
 
 #[test]
 fn hover_v2_top_level_key_from_the_2_0_schema() {
-    check(&super::base_v2_at("capabilities:", 0, 3), expect![[r#"
+    check(
+        &super::base_v2_at("capabilities:", 0, 3),
+        expect![[r#"
         34:1-34:13
         **`capabilities`** · array · optional
 
         Observability capabilities the service offers (health, metrics) and custom extensions. Each capability may appear once (an extension once per ref).
 
         Rules: `DUPLICATE_CAPABILITY`
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
 fn hover_v2_interface_type_key_lists_the_spec_kinds() {
-    check(&super::base_v2_at("type: openapi", 0, 1), expect![[r#"
+    check(
+        &super::base_v2_at("type: openapi", 0, 1),
+        expect![[r#"
         9:5-9:9
         **`interfaces.type`** · string · required
 
@@ -184,27 +189,34 @@ fn hover_v2_interface_type_key_lists_the_spec_kinds() {
         - `openapi`: an OpenAPI document, for HTTP/REST traffic
         - `asyncapi`: an AsyncAPI document, for event-driven communication
         - `grpc`: a Protocol Buffers definition, for gRPC services
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
 fn hover_v2_enum_value() {
-    check(&super::base_v2_at("asyncapi", 0, 2), expect![[r#"
+    check(
+        &super::base_v2_at("asyncapi", 0, 2),
+        expect![[r#"
         13:11-13:19
         **`asyncapi`** (interfaces.type): an AsyncAPI document, for event-driven communication
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
 fn hover_v2_binding_interface_shows_the_interface() {
-    check(&super::base_v2_at("interface: rest-api", 0, 13), expect![[r#"
+    check(
+        &super::base_v2_at("interface: rest-api", 0, 13),
+        expect![[r#"
         38:18-38:26
         The endpoint is on this interface:
 
         **`rest-api`** · openapi · public
 
         ref: `interfaces/openapi.yaml`
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
@@ -220,24 +232,33 @@ fn hover_v2_binding_to_an_unknown_interface() {
 
 #[test]
 fn hover_v2_interface_name() {
-    check(&super::base_v2_at("rest-api", 0, 1), expect![[r#"
+    check(
+        &super::base_v2_at("rest-api", 0, 1),
+        expect![[r#"
         8:11-8:19
         **`rest-api`** · openapi · public
 
         ref: `interfaces/openapi.yaml`
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
 fn hover_v2_spec_and_schema_files() {
-    check(&super::base_v2_at("interfaces/openapi.yaml", 0, 3), expect![[r#"
+    check(
+        &super::base_v2_at("interfaces/openapi.yaml", 0, 3),
+        expect![[r#"
         10:10-10:33
         `interfaces/openapi.yaml` exists in the bundle.
-    "#]]);
-    check(&super::base_v2_at("policy/schema.json", 0, 3), expect![[r#"
+    "#]],
+    );
+    check(
+        &super::base_v2_at("policy/schema.json", 0, 3),
+        expect![[r#"
         21:13-21:31
         `policy/schema.json` exists in the bundle.
-    "#]]);
+    "#]],
+    );
     check(
         r#"
 pactoVersion: "2.0"
@@ -255,7 +276,9 @@ openapi: 3.0.0
 
 #[test]
 fn hover_v2_capability_binding_path_rules() {
-    check(&super::base_v2_at("path: /health", 0, 1), expect![[r#"
+    check(
+        &super::base_v2_at("path: /health", 0, 1),
+        expect![[r#"
         39:7-39:11
         **`capabilities.binding.path`** · string · optional
 
@@ -264,12 +287,15 @@ fn hover_v2_capability_binding_path_rules() {
         Constraints: minimum length 1, pattern `^/([^/].*)?$`
 
         Rules: `CAPABILITY_PATH_INVALID`
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
 fn hover_v2_visibility_default_is_never_applied() {
-    check(&super::base_v2_at("visibility", 0, 1), expect![[r#"
+    check(
+        &super::base_v2_at("visibility", 0, 1),
+        expect![[r#"
         11:5-11:15
         **`interfaces.visibility`** · string · optional
 
@@ -280,19 +306,25 @@ fn hover_v2_visibility_default_is_never_applied() {
         - `internal`: reachable only from inside the cluster or internal network
 
         Default: `internal` (documented; never applied)
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
 fn hover_v2_one_point_zero_fields_are_unknown() {
-    check("pactoVersion: \"2.0\"\nrunt$0ime:\n  workload: service\n", expect![[r#"
+    check(
+        "pactoVersion: \"2.0\"\nrunt$0ime:\n  workload: service\n",
+        expect![[r#"
         none
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
 fn hover_v2_string_owner_explains_the_object() {
-    check("pactoVersion: \"2.0\"\nservice:\n  name: a\n  owner: team/pay$0ments\n", expect![[r#"
+    check(
+        "pactoVersion: \"2.0\"\nservice:\n  name: a\n  owner: team/pay$0ments\n",
+        expect![[r#"
         4:10-4:23
         In format 2.0 the owner is an object with at least one of `team`, `dri` and `contacts`; a 1.0 owner string does not decode (`PARSE_ERROR`).
 
@@ -302,5 +334,6 @@ fn hover_v2_string_owner_explains_the_object() {
         owner:
           team: team/payments
         ```
-    "#]]);
+    "#]],
+    );
 }

@@ -103,23 +103,33 @@ fn references_v2_interface_through_capability_bindings() {
         let (idx, _) = text.match_indices("api").nth(nth).unwrap();
         format!("{}$0{}", &text[..idx], &text[idx..])
     };
-    check_references(&at(0), expect![[r#"
+    check_references(
+        &at(0),
+        expect![[r#"
         3:12-3:15
         6:38-6:41
         8:38-8:43
-    "#]]);
+    "#]],
+    );
     // `at(1)` is the `api` inside `openapi`; 2 and 3 are the bindings, the second one quoted.
-    check_references(&at(3), expect![[r#"
+    check_references(
+        &at(3),
+        expect![[r#"
         3:12-3:15
         6:38-6:41
         8:38-8:43
-    "#]]);
-    check_rename(&at(2), "rest", expect![[r#"
+    "#]],
+    );
+    check_rename(
+        &at(2),
+        "rest",
+        expect![[r#"
         prepare Some("6:38-6:41")
         3:12-3:15 → rest
         6:38-6:41 → rest
         8:38-8:43 → "rest"
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
@@ -129,31 +139,52 @@ fn references_v2_configuration_policy_and_dependency_names_are_separate_namespac
         let (idx, _) = text.match_indices("shared").nth(nth).unwrap();
         format!("{}$0{}", &text[..idx], &text[idx..])
     };
-    check_references(&at(0), expect![[r#"
+    check_references(
+        &at(0),
+        expect![[r#"
         3:12-3:18
-    "#]]);
-    check_references(&at(1), expect![[r#"
+    "#]],
+    );
+    check_references(
+        &at(1),
+        expect![[r#"
         5:12-5:18
         6:12-6:18
-    "#]]);
-    check_references(&at(3), expect![[r#"
+    "#]],
+    );
+    check_references(
+        &at(3),
+        expect![[r#"
         8:12-8:18
-    "#]]);
-    check_rename(&at(1), "platform rules", expect![[r#"
+    "#]],
+    );
+    check_rename(
+        &at(1),
+        "platform rules",
+        expect![[r#"
         prepare Some("5:12-5:18")
         5:12-5:18 → platform rules
         6:12-6:18 → platform rules
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
 fn rename_v2_refuses_other_values() {
-    check_rename(&super::base_v2_at("payments", 0, 2), "billing", expect![[r#"
+    check_rename(
+        &super::base_v2_at("payments", 0, 2),
+        "billing",
+        expect![[r#"
         prepare None
         error: only interface, configuration, policy and dependency names can be renamed
-    "#]]);
-    check_rename(&super::base_v2_at("default", 0, 2), " ", expect![[r#"
+    "#]],
+    );
+    check_rename(
+        &super::base_v2_at("default", 0, 2),
+        " ",
+        expect![[r#"
         prepare Some("16:11-16:18")
         error: a configuration name cannot be empty
-    "#]]);
+    "#]],
+    );
 }

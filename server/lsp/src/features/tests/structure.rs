@@ -120,12 +120,15 @@ fn folding_ranges_v2_follow_the_blocks() {
         41..48
         43..48
         44..48
-    "#]].assert_eq(&actual);
+    "#]]
+    .assert_eq(&actual);
 }
 
 #[test]
 fn selection_v2_grows_from_a_binding_interface() {
-    check_selection(&super::base_v2_at("interface: rest-api", 0, 13), expect![[r#"
+    check_selection(
+        &super::base_v2_at("interface: rest-api", 0, 13),
+        expect![[r#"
         38:18-38:26 "rest-api"
         38:7-38:26 "interface: rest-api"
         37:7-39:20 "type: http"
@@ -134,20 +137,24 @@ fn selection_v2_grows_from_a_binding_interface() {
         35:3-41:26 "- type: health"
         34:1-41:26 "capabilities:"
         1:1-49:18 "pactoVersion: \"2.0\""
-    "#]]);
+    "#]],
+    );
 }
 
 #[test]
 fn links_v2_specs_schemas_and_local_contracts() {
     // The dependency moved inside the scratch bundle, and a policy provider added next to it.
-    let text = super::BASE_V2
-        .replace("ref: ../auth", "ref: vendor/auth")
-        .replace("schema: policy/schema.json", "schema: policy/schema.json\n  - name: shared\n    ref: file://vendor/rules");
+    let text = super::BASE_V2.replace("ref: ../auth", "ref: vendor/auth").replace(
+        "schema: policy/schema.json",
+        "schema: policy/schema.json\n  - name: shared\n    ref: file://vendor/rules",
+    );
     let it = fixture(&format!(
         "{text}//- vendor/auth/pacto.yaml\npactoVersion: \"2.0\"\n//- vendor/rules/pacto.yaml\npactoVersion: \"2.0\"\n"
     ));
-    let actual: String =
-        links(&it.analysis).iter().map(|(span, path)| format!("{} → {}\n", it.span(*span), it.relative(path))).collect();
+    let actual: String = links(&it.analysis)
+        .iter()
+        .map(|(span, path)| format!("{} → {}\n", it.span(*span), it.relative(path)))
+        .collect();
     expect![[r#"
         10:10-10:33 → interfaces/openapi.yaml
         14:10-14:32 → interfaces/events.yaml
@@ -155,5 +162,6 @@ fn links_v2_specs_schemas_and_local_contracts() {
         21:13-21:31 → policy/schema.json
         23:10-23:29 → vendor/rules/pacto.yaml
         26:10-26:21 → vendor/auth/pacto.yaml
-    "#]].assert_eq(&actual);
+    "#]]
+    .assert_eq(&actual);
 }

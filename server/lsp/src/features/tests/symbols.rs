@@ -115,7 +115,8 @@ fn symbols_v2_name_the_list_items() {
         readiness 42:1-49:18 sel 42:1-42:10
           expires (2099-06-30) 43:3-43:22 sel 43:3-43:10
           claims 44:3-49:18 sel 44:3-44:9
-    "#]].assert_eq(&actual);
+    "#]]
+    .assert_eq(&actual);
 }
 
 #[test]
@@ -148,5 +149,6 @@ fn symbols_v2_claims_contacts_and_revisions() {
               type (document) 10:21-10:35 sel 10:21-10:25
             report 11:7-11:21 sel 11:8-11:12
               type (report) 11:8-11:20 sel 11:8-11:12
-    "#]].assert_eq(&actual);
+    "#]]
+    .assert_eq(&actual);
 }
