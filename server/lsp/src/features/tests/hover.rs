@@ -337,3 +337,19 @@ fn hover_v2_string_owner_explains_the_object() {
     "#]],
     );
 }
+
+#[test]
+fn hover_v2_free_form_sections_say_nothing_inside() {
+    check(
+        "pactoVersion: \"2.0\"\nextensions:\n  acme.example/co$0st: 1\n",
+        expect![[r#"
+        none
+    "#]],
+    );
+    check(
+        "pactoVersion: \"2.0\"\nconfigurations:\n  - name: a\n    values:\n      log_le$0vel: info\n",
+        expect![[r#"
+            none
+        "#]],
+    );
+}
