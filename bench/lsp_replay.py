@@ -215,21 +215,25 @@ def plan_for(text: str) -> Plan:
         return None
 
     # Typing happens at the end of `visibility: public` of the http interface nearest the middle.
-    edits = [it for it in items if key_line(it, "visibility: public") is not None and key_line(it, "type: http") is not None]
+    # A 2.0 contract (pacto-v2.md §1.2) has `type: openapi` and no port: its `ref` key is hovered
+    # instead, and the item for key completion is one without `visibility`.
+    v2 = any(it.strip() == 'pactoVersion: "2.0"' for it in lines)
+    kind, hovered, missing = ("openapi", "ref:", "visibility:") if v2 else ("http", "port:", "port:")
+    edits = [it for it in items if key_line(it, "visibility: public") is not None and key_line(it, f"type: {kind}") is not None]
     if not edits:
-        raise SystemExit("no http interface with `visibility: public` to edit")
+        raise SystemExit(f"no {kind} interface with `visibility: public` to edit")
     edit_item = min(edits, key=lambda it: abs(it[0] - len(lines) // 2))
     edit = key_line(edit_item, "visibility: public")
-    port, typ = key_line(edit_item, "port:"), key_line(edit_item, "type: http")
+    port, typ = key_line(edit_item, hovered), key_line(edit_item, f"type: {kind}")
     # The empty line for key completion goes at the end of the next interface that lacks a key
     # (an event interface, which has no port), so there is something left to complete.
-    after = [it for it in items if it[0] > edit_item[0] and key_line(it, "port:") is None]
+    after = [it for it in items if it[0] > edit_item[0] and key_line(it, missing) is None]
     blank_item = after[0] if after else edit_item
     return Plan(
         edit_line=edit,
         edit_col=len(lines[edit]),
-        hover_key=(port, lines[port].index("port") + 1),
-        hover_enum=(typ, lines[typ].index("http") + 1),
+        hover_key=(port, lines[port].index(hovered) + 1),
+        hover_enum=(typ, lines[typ].index(kind) + 1),
         completion_value=(typ, lines[typ].index("type: ") + len("type: ")),
         blank_after_line=blank_item[1],
         blank_indent=len(lines[blank_item[0]]) - len(lines[blank_item[0]].lstrip()) + 2,

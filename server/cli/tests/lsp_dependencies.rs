@@ -767,3 +767,95 @@ fn hover_on_a_local_ref_summarises_its_contract() {
     .assert_eq(&answer(&mut client, "file://"));
     client.shutdown();
 }
+
+/// A 2.0 contract names its dependencies and writes `required` (pacto-v2.md §1.2); its `ref` and
+/// `compatibility` are read as in 1.0, so hover, inlay hints, registry findings and their fixes are the same.
+#[test]
+fn dependencies_of_a_2_0_contract_resolve_like_those_of_1_0() {
+    let world = billing_world();
+    let mut client = world.server(json!({}), &[]);
+    let addr = world.addr();
+    let text = format!(
+        "pactoVersion: \"2.0\"
+service:
+  name: app
+  version: 1.0.0
+dependencies:
+  - name: billing
+    ref: oci://{addr}/acme/billing:1.1.0
+    required: true
+    compatibility: \"^2.0.0\"
+  - name: billing-next
+    ref: oci://{addr}/acme/billing
+    required: false
+    compatibility: \"~1.0.0\"
+"
+    );
+    let uri = open(&mut client, &world, &text);
+    check(
+        &world,
+        &hover(&mut client, &uri, at(&text, "billing:1.1.0", 0)),
+        expect![[r#"
+            7:10-7:50
+            **`oci://REGISTRY/acme/billing:1.1.0`**
+
+            → `1.1.0` · `sha256:<1.1.0>`
+
+            From the registry, N s ago.
+
+            **billing** 1.1.0 · owner `team/billing`
+
+            - interfaces: `api` http port 8080, `invoices` event
+            - runtime: service, stateless
+            - dependencies: 1"#]],
+    );
+    check(
+        &world,
+        &hint_tooltips(&mut client, &uri),
+        expect![[r#"
+        7:50 → 1.1.0 · sha256:<1.1.0> | From the registry, N s ago.
+        11:44 → 1.0.0 · sha256:<1.0.0> | From the registry, N s ago.
+    "#]],
+    );
+    check(
+        &world,
+        &pulled_diagnostics(&mut client, &uri),
+        expect![[r#"
+        7:10-7:50 2 TAG_NOT_DIGEST: dependency "oci://REGISTRY/acme/billing:1.1.0" uses a tag instead of a digest; digest pinning is recommended
+        7:10-7:50 2 DEPENDENCY_TAG_OUTSIDE_COMPATIBILITY: tag 1.1.0 does not satisfy compatibility "^2.0.0"
+        7:10-7:50 4 DEPENDENCY_UPDATE_AVAILABLE: 2.1.0 is published and satisfies "^2.0.0"
+    "#]],
+    );
+    let position = at(&text, "billing:1.1.0", 0);
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": {"start": position, "end": position}, "context": {"diagnostics": []}}),
+    );
+    let titles: Vec<&str> = actions.as_array().unwrap().iter().filter_map(|it| it["title"].as_str()).collect();
+    check(
+        &world,
+        &titles.join("\n"),
+        expect![[r#"
+        Pin 1.1.0 to its digest
+        Update to 2.1.0
+        Set compatibility to ^1.1.0
+        Preview generated manifests (kubernetes)"#]],
+    );
+    // Tag completion reads the text, whatever the format.
+    let typed = text.replace("billing:1.1.0", "billing:");
+    change(&mut client, &uri, 2, &typed);
+    let (_, items) = completion(&mut client, &uri, at(&typed, "billing:\n", 8));
+    check(
+        &world,
+        &render_items(&items),
+        expect![[r#"
+        2.1.0 [000000] satisfies ^2.0.0 7:45-7:45 → 2.1.0
+        2.0.0 [000001] satisfies ^2.0.0 7:45-7:45 → 2.0.0
+        1.1.0 [100002] release 7:45-7:45 → 1.1.0
+        1.0.0 [100003] release 7:45-7:45 → 1.0.0
+        3.0.0-rc.1 [200004] pre-release 7:45-7:45 → 3.0.0-rc.1
+        latest [300005] not a version 7:45-7:45 → latest
+    "#]],
+    );
+    client.shutdown();
+}

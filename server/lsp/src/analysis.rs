@@ -2,7 +2,11 @@
 
 use std::path::{Path, PathBuf};
 
-use pacto_core::validate::{DirBundle, Mode, Validation, validate};
+use std::borrow::Cow;
+
+use pacto_core::contract::Dependency;
+use pacto_core::syntax::{FieldPath, find};
+use pacto_core::validate::{DirBundle, Format, Mode, Validation, validate};
 use ropey::Rope;
 
 pub struct Analysis {
@@ -27,5 +31,32 @@ impl Analysis {
 
     pub fn root(&self) -> Option<&pacto_core::syntax::Node> {
         self.validation.parse.root.as_ref()
+    }
+
+    pub fn format(&self) -> Format {
+        self.validation.format
+    }
+
+    /// The 2.0 model, for a 2.0 document.
+    pub fn v2(&self) -> Option<&pacto_core::v2::Contract> {
+        self.validation.v2.as_ref().map(|it| &it.contract)
+    }
+
+    /// The dependencies in the 1.0 shape, whatever the format: both formats write `ref`,
+    /// `required` and `compatibility` the same way (pacto-v2.md §1.2), so the registry features
+    /// (hover, tags, hints, pins) serve both from one list.
+    pub fn dependencies(&self) -> Cow<'_, [Dependency]> {
+        let Some(contract) = self.v2() else {
+            return Cow::Borrowed(self.validation.decoded.contract.dependencies.as_deref().unwrap_or_default());
+        };
+        let items = self.root().and_then(|root| find(root, &FieldPath::root().key("dependencies")));
+        let items = items.and_then(|it| it.as_sequence()).unwrap_or_default();
+        let dependencies = contract.dependencies.iter().enumerate().map(|(idx, it)| Dependency {
+            span: items.get(idx).map(|item| item.span).unwrap_or_default(),
+            reference: it.reference.clone(),
+            required: it.required.clone(),
+            compatibility: it.compatibility.clone(),
+        });
+        Cow::Owned(dependencies.collect())
     }
 }

@@ -130,6 +130,15 @@ pub fn context(text: &str, offset: usize) -> Context {
             }
             continue;
         }
+        if it.key_col == col && !collecting_siblings {
+            if let Some(&marker) = it.markers.last() {
+                // A sibling of the key just climbed to that opens their list item
+                // (`- type: health` above `  binding:`): the path goes through the item.
+                segments.push(Segment::Index(0));
+                col = marker;
+            }
+            continue;
+        }
         if it.key_col < col || it.markers.last().is_some_and(|&m| m < col && it.key_col > col) {
             if it.markers.last().is_some_and(|&m| m == col) {
                 // A sibling item of the list; the list's key is further up.
@@ -242,6 +251,22 @@ mod tests {
             "pactoVersion: $0",
             expect![[r#"
                 path= Value { key: "pactoVersion", prefix: "", start: 14 } present=[]
+            "#]],
+        );
+    }
+
+    #[test]
+    fn context_in_an_object_inside_a_list_item() {
+        check(
+            "capabilities:\n  - type: metrics\n    binding:\n      $0\n",
+            expect![[r#"
+                path=capabilities[0].binding Key { prefix: "", start: 51 } present=[]
+            "#]],
+        );
+        check(
+            "capabilities:\n  - binding:\n      type: http\n      interface: $0\n",
+            expect![[r#"
+                path=capabilities[0].binding Value { key: "interface", prefix: "", start: 61 } present=["type"]
             "#]],
         );
     }

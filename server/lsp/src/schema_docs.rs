@@ -1,7 +1,8 @@
-//! What the embedded JSON Schema says about a field: the text of hover and completion.
+//! What the embedded JSON Schemas say about a field: the text of hover and completion. The schema is
+//! the one of the document's format (pacto-v2.md §2.2): 1.0 and 2.0 documents never see each other's fields.
 
 use pacto_core::syntax::{FieldPath, Segment};
-use pacto_core::validate::structural::schema;
+use pacto_core::validate::Format;
 use serde_json::Value;
 
 /// A field as the schema describes it.
@@ -21,9 +22,17 @@ pub struct FieldDoc {
     pub required_children: Vec<String>,
 }
 
+/// The embedded schema of a format: the 1.0 one, or our 2.0 one (`schemas/pacto-v2.0.schema.json`).
+fn schema(format: Format) -> &'static Value {
+    match format {
+        Format::V1 => pacto_core::validate::structural::schema(),
+        Format::V2 => pacto_core::v2::structural::schema(),
+    }
+}
+
 /// The schema node at `path` (list indexes step into `items`), following `$ref`s.
-pub fn node_at(path: &FieldPath) -> Option<&'static Value> {
-    let root = schema();
+pub fn node_at(format: Format, path: &FieldPath) -> Option<&'static Value> {
+    let root = schema(format);
     let mut node = resolve(root, root);
     for segment in path.segments() {
         node = match segment {
@@ -51,12 +60,12 @@ fn resolve<'a>(root: &'a Value, node: &'a Value) -> &'a Value {
     node
 }
 
-pub fn field(path: &FieldPath) -> Option<FieldDoc> {
-    let node = node_at(path)?;
+pub fn field(format: Format, path: &FieldPath) -> Option<FieldDoc> {
+    let node = node_at(format, path)?;
     let name = path.last_key().unwrap_or_default().to_owned();
     let required = path
         .parent()
-        .and_then(|parent| node_at(&parent))
+        .and_then(|parent| node_at(format, &parent))
         .and_then(|parent| parent.get("required"))
         .and_then(Value::as_array)
         .is_some_and(|it| it.iter().any(|req| req.as_str() == Some(name.as_str())));
@@ -124,13 +133,39 @@ mod tests {
             "scaling.replicas",
             "metadata",
         ] {
-            let doc = field(&FieldPath::parse(path)).unwrap_or_else(|| panic!("no schema for {path}"));
+            let doc = field(Format::V1, &FieldPath::parse(path)).unwrap_or_else(|| panic!("no schema for {path}"));
             assert!(!doc.description.is_empty(), "{path} has no description");
         }
-        let kind = field(&FieldPath::parse("interfaces[0].type")).unwrap();
+        let kind = field(Format::V1, &FieldPath::parse("interfaces[0].type")).unwrap();
         assert_eq!(kind.values.iter().map(|it| it.0.as_str()).collect::<Vec<_>>(), ["http", "grpc", "event"]);
         assert!(kind.values.iter().all(|it| !it.1.is_empty()));
         assert!(kind.required);
-        assert!(!field(&FieldPath::parse("interfaces[0].port")).unwrap().required);
+        assert!(!field(Format::V1, &FieldPath::parse("interfaces[0].port")).unwrap().required);
+    }
+
+    #[test]
+    fn every_field_of_the_2_0_model_has_schema_documentation() {
+        for path in [
+            "pactoVersion",
+            "service.owner.contacts[0].purpose",
+            "interfaces[0].visibility",
+            "configurations[0].values",
+            "policies[0].target",
+            "dependencies[0].required",
+            "state.persistence.durability",
+            "workload",
+            "capabilities[0].binding.interface",
+            "readiness.claims[0].category",
+            "extensions",
+        ] {
+            let doc = field(Format::V2, &FieldPath::parse(path)).unwrap_or_else(|| panic!("no 2.0 schema for {path}"));
+            assert!(!doc.description.is_empty(), "{path} has no description");
+        }
+        let kind = field(Format::V2, &FieldPath::parse("interfaces[0].type")).unwrap();
+        assert_eq!(kind.values.iter().map(|it| it.0.as_str()).collect::<Vec<_>>(), ["openapi", "asyncapi", "grpc"]);
+        assert!(kind.required);
+        // 1.0-only fields are unknown to the 2.0 schema, and the other way round.
+        assert_eq!(field(Format::V2, &FieldPath::parse("interfaces[0].port")), None);
+        assert_eq!(field(Format::V1, &FieldPath::parse("capabilities")), None);
     }
 }

@@ -3,7 +3,8 @@
 //! Without a bundle view the file and content rules are skipped, as the reference skips them.
 
 use std::cell::RefCell;
-use std::rc::Rc;
+use std::hash::{DefaultHasher, Hash, Hasher};
+use std::sync::{Arc, Mutex};
 
 use jsonschema::Validator;
 use serde_json::Value;
@@ -35,7 +36,7 @@ pub(super) fn check(ctx: &mut Ctx<'_>, contract: &Contract, bundle: Option<&dyn 
         }
         for (idx, interface) in contract.interfaces.iter().enumerate() {
             let file = text(&interface.reference);
-            if let Some(problem) = bundle.read(file).and_then(|bytes| spec_syntax(file, &bytes)) {
+            if let Some(problem) = bundle.read(file).and_then(|bytes| spec_syntax_memo(file, &bytes)) {
                 ctx.error(
                     Code::InvalidInterfaceSpec,
                     item_path("interfaces", idx).key("ref"),
@@ -161,7 +162,7 @@ pub struct SchemaCache {
 }
 
 /// A schema file compiled, or why it could not be.
-pub type Compiled = Result<Rc<Validator>, SchemaProblem>;
+pub type Compiled = Result<Arc<Validator>, SchemaProblem>;
 
 impl SchemaCache {
     /// `None` when the file cannot be read.
@@ -169,7 +170,7 @@ impl SchemaCache {
         if let Some((_, compiled)) = self.entries.borrow().iter().find(|it| it.0 == file) {
             return compiled.clone();
         }
-        let compiled = bundle.read(file).map(|bytes| compile_schema(&bytes).map(Rc::new));
+        let compiled = bundle.read(file).map(|bytes| compile_shared(&bytes));
         self.entries.borrow_mut().push((file.to_owned(), compiled.clone()));
         compiled
     }
@@ -180,6 +181,52 @@ impl SchemaCache {
 pub fn compile_schema(bytes: &[u8]) -> Result<Validator, SchemaProblem> {
     let value: Value = serde_json::from_slice(bytes).map_err(|_| SchemaProblem::NotJson)?;
     jsonschema::validator_for(&value).map_err(|err| SchemaProblem::NotSchema(err.to_string()))
+}
+
+/// Entries kept by each content memo below; the oldest goes first. Without a bound, an editor
+/// session rewriting a schema file would keep every version it ever saw.
+pub const MAX_MEMO_ENTRIES: usize = 64;
+
+/// A file's content as a memo key: a hash of the bytes (with what reads them) and their length.
+type ContentKey = (u64, usize);
+
+/// Compiled schemas by content, across validations: the editor validates on every keystroke, and
+/// recompiling unchanged schema files was a large part of a 2.0 edit's time (bench/lsp_replay.py
+/// on bench/data/v2-60). Keyed by the bytes, so an edited file is never answered from a stale entry.
+static COMPILED: Mutex<Vec<(ContentKey, Compiled)>> = Mutex::new(Vec::new());
+/// Spec syntax verdicts by extension and content, for the same reason.
+static SPEC_VERDICTS: Mutex<Vec<(ContentKey, Option<String>)>> = Mutex::new(Vec::new());
+
+fn content_key(salt: &str, bytes: &[u8]) -> ContentKey {
+    let mut hasher = DefaultHasher::new();
+    salt.hash(&mut hasher);
+    bytes.hash(&mut hasher);
+    (hasher.finish(), bytes.len())
+}
+
+fn memoized<T: Clone>(memo: &Mutex<Vec<(ContentKey, T)>>, key: ContentKey, make: impl FnOnce() -> T) -> T {
+    let lock = || memo.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if let Some((_, it)) = lock().iter().find(|it| it.0 == key) {
+        return it.clone();
+    }
+    let made = make();
+    let mut entries = lock();
+    if entries.len() >= MAX_MEMO_ENTRIES {
+        entries.remove(0);
+    }
+    entries.push((key, made.clone()));
+    made
+}
+
+/// [`compile_schema`], shared by every validation that reads the same bytes.
+pub fn compile_shared(bytes: &[u8]) -> Compiled {
+    memoized(&COMPILED, content_key("schema", bytes), || compile_schema(bytes).map(Arc::new))
+}
+
+fn spec_syntax_memo(file: &str, bytes: &[u8]) -> Option<String> {
+    let name = file.rsplit('/').next().unwrap_or(file);
+    let extension = name.rfind('.').map(|at| name[at..].to_ascii_lowercase()).unwrap_or_default();
+    memoized(&SPEC_VERDICTS, content_key(&extension, bytes), || spec_syntax(file, bytes))
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -248,5 +295,31 @@ pub(crate) fn spec_syntax(file: &str, bytes: &[u8]) -> Option<String> {
         }
         ".json" => go_json_error(bytes).map(|err| format!("JSON: {err}")),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod memo_tests {
+    use super::*;
+
+    #[test]
+    fn memo_at_limit_keeps_the_newest_entries() {
+        let memo: Mutex<Vec<(ContentKey, usize)>> = Mutex::new(Vec::new());
+        for idx in 0..=MAX_MEMO_ENTRIES {
+            assert_eq!(memoized(&memo, content_key("t", &idx.to_le_bytes()), || idx), idx);
+        }
+        let entries = memo.lock().unwrap();
+        assert_eq!(entries.len(), MAX_MEMO_ENTRIES);
+        assert_eq!(entries.first().map(|it| it.1), Some(1));
+        drop(entries);
+        // A known content is answered from the memo, not made again.
+        assert_eq!(memoized(&memo, content_key("t", &5usize.to_le_bytes()), || usize::MAX), 5);
+    }
+
+    #[test]
+    fn spec_verdicts_follow_the_content_and_the_extension() {
+        assert_eq!(spec_syntax_memo("a.yaml", b"openapi: 3.0.0\n"), None);
+        assert_eq!(spec_syntax_memo("a.json", b"openapi: 3.0.0\n").map(|it| it.starts_with("JSON: ")), Some(true));
+        assert_eq!(spec_syntax_memo("b.yaml", b"a: [\n").map(|it| it.starts_with("YAML: ")), Some(true));
     }
 }

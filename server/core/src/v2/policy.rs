@@ -8,7 +8,7 @@
 //! `oci://` providers through pacto-oci's resolver and cache.
 
 use std::path::{Path, PathBuf};
-use std::rc::Rc;
+use std::sync::Arc;
 
 use jsonschema::Validator;
 use serde_json::Value;
@@ -19,7 +19,7 @@ use crate::gofmt::quote as go_quote;
 use crate::syntax::{self, FieldPath, Node, PathStyle, Span};
 use crate::validate::{BundleFiles, DirBundle, anchor_span, structural};
 
-use super::files::{SchemaCache, SchemaProblem, compile_schema};
+use super::files::{SchemaCache, SchemaProblem, compile_shared};
 use super::model::Policy;
 
 /// The fixed schema path of a policy-provider bundle that declares no `policies[]` of its own.
@@ -120,7 +120,7 @@ struct Walk<'a> {
     /// The root bundle's compiled schemas, shared with layer 2.
     cache: &'a SchemaCache,
     /// Each resolved schema with its origin and the span of the root entry it came through.
-    schemas: Vec<(String, Span, Rc<Validator>)>,
+    schemas: Vec<(String, Span, Arc<Validator>)>,
     errors: Vec<Diagnostic>,
     warnings: Vec<Diagnostic>,
 }
@@ -158,7 +158,7 @@ impl Walk<'_> {
             let compiled = if is_root {
                 self.cache.get(bundle, schema)
             } else {
-                bundle.read(schema).map(|bytes| compile_schema(&bytes).map(Rc::new))
+                bundle.read(schema).map(|bytes| compile_shared(&bytes))
             };
             let Some(compiled) = compiled else {
                 let reason =
@@ -254,7 +254,7 @@ impl Walk<'_> {
             let reason = format!("ref {quoted} bundle does not contain {PROVIDER_SCHEMA}");
             return self.unresolved(entry, Code::PolicyRefUnresolved, reason);
         };
-        match compile_schema(&bytes).map(Rc::new) {
+        match compile_shared(&bytes) {
             Ok(validator) => self.schemas.push((entry.origin.clone(), entry.span, validator)),
             Err(SchemaProblem::NotJson) => self.unresolved(
                 entry,

@@ -71,9 +71,9 @@ pub struct Finding {
 }
 
 pub fn findings(analysis: &Analysis, state: &State) -> Vec<Finding> {
-    let dependencies = analysis.validation.decoded.contract.dependencies.as_deref().unwrap_or_default();
+    let dependencies = analysis.dependencies();
     let mut out = Vec::new();
-    for dependency in dependencies {
+    for dependency in dependencies.iter() {
         let (Some(key), Some(reference)) = (dependency_key(dependency), dependency.reference.as_ref()) else {
             continue;
         };

@@ -192,8 +192,8 @@ pub struct At {
 }
 
 pub fn at(analysis: &Analysis, offset: usize) -> Option<At> {
-    let dependencies = analysis.validation.decoded.contract.dependencies.as_deref()?;
-    for dependency in dependencies {
+    let dependencies = analysis.dependencies();
+    for dependency in dependencies.iter() {
         let fields = [(Field::Ref, &dependency.reference), (Field::Compatibility, &dependency.compatibility)];
         for (field, value) in fields {
             let Some(value) = value.as_ref().filter(|it| it.span.touches(offset) && !it.span.is_empty()) else {

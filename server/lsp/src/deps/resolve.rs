@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
 
 use pacto_core::contract::oci_ref::{DependencyRef, classify};
-use pacto_core::contract::{Contract, from_tree, text};
+use pacto_core::contract::{Dependency, from_tree, text};
 use pacto_oci::resolver::{Failure, Resolved, Resolver, ResolverOptions, TagList};
 use pacto_oci::{Client, Limits, Reference};
 use tower_lsp_server::ls_types::ProgressToken;
@@ -182,8 +182,7 @@ fn build_resolver(settings: &Settings) -> Option<Arc<Resolver>> {
 }
 
 /// The `oci://` dependencies of a contract text.
-pub fn dependency_keys(contract: &Contract) -> Vec<Key> {
-    let dependencies = contract.dependencies.as_deref().unwrap_or_default();
+pub fn dependency_keys(dependencies: &[Dependency]) -> Vec<Key> {
     let mut keys: Vec<Key> = dependencies
         .iter()
         .filter(|it| matches!(classify(text(&it.reference)), DependencyRef::Oci(_)))
@@ -193,10 +192,25 @@ pub fn dependency_keys(contract: &Contract) -> Vec<Key> {
     keys
 }
 
+/// The `oci://` dependencies of a contract file of either format (pacto-v2.md §2.2).
+fn file_dependency_keys(source: &str) -> Vec<Key> {
+    let parse = pacto_core::syntax::parse(source);
+    if pacto_core::v2::format_version(parse.root.as_ref()) != Some("2.0") {
+        return dependency_keys(from_tree(parse.root.as_ref()).contract.dependencies.as_deref().unwrap_or_default());
+    }
+    let contract = pacto_core::v2::from_tree(parse.root.as_ref()).contract;
+    let dependencies: Vec<Dependency> = contract
+        .dependencies
+        .into_iter()
+        .map(|it| Dependency { reference: it.reference, compatibility: it.compatibility, ..Dependency::default() })
+        .collect();
+    dependency_keys(&dependencies)
+}
+
 /// Starts resolving the dependencies of an analysed version (never awaited by the caller).
 pub fn document_changed(backend: &Backend, analysis: &Analysis) {
     scan_workspace(backend);
-    let keys = dependency_keys(&analysis.validation.decoded.contract);
+    let keys = dependency_keys(&analysis.dependencies());
     if keys.is_empty() {
         return;
     }
@@ -269,6 +283,9 @@ async fn resolve_one(resolver: &Resolver, key: &Key) -> Result<Found, Failure> {
 pub fn summary(bytes: &[u8]) -> Option<Summary> {
     let source = std::str::from_utf8(bytes).ok()?;
     let parse = pacto_core::syntax::parse(source);
+    if pacto_core::v2::format_version(parse.root.as_ref()) == Some("2.0") {
+        return Some(summary_v2(&pacto_core::v2::from_tree(parse.root.as_ref()).contract));
+    }
     let contract = from_tree(parse.root.as_ref()).contract;
     let runtime = contract.runtime.as_ref();
     Some(Summary {
@@ -286,6 +303,25 @@ pub fn summary(bytes: &[u8]) -> Option<Summary> {
         state: runtime.map(|it| text(&it.state.kind).to_owned()).unwrap_or_default(),
         n_dependencies: contract.dependencies.as_ref().map_or(0, Vec::len),
     })
+}
+
+/// A 2.0 contract has no ports, a structured owner (its team, else its DRI) and top-level
+/// `workload` and `state` (pacto-v2.md §0).
+fn summary_v2(contract: &pacto_core::v2::Contract) -> Summary {
+    let owner = contract.service.owner.as_ref().map(|it| if text(&it.team).is_empty() { &it.dri } else { &it.team });
+    Summary {
+        name: text(&contract.service.name).to_owned(),
+        version: text(&contract.service.version).to_owned(),
+        owner: owner.map(|it| text(it).to_owned()).unwrap_or_default(),
+        interfaces: contract
+            .interfaces
+            .iter()
+            .map(|it| (text(&it.name).to_owned(), text(&it.kind).to_owned(), None))
+            .collect(),
+        workload: text(&contract.workload).to_owned(),
+        state: contract.state.as_ref().map(|it| text(&it.kind).to_owned()).unwrap_or_default(),
+        n_dependencies: contract.dependencies.len(),
+    }
 }
 
 /// Lists a repository's tags in the background (completion asked for a repository nothing resolved yet).
@@ -362,8 +398,7 @@ fn scan_workspace(backend: &Backend) {
             let Ok(text) = std::fs::read_to_string(&file) else {
                 continue;
             };
-            let parse = pacto_core::syntax::parse(&text);
-            for key in dependency_keys(&from_tree(parse.root.as_ref()).contract) {
+            for key in file_dependency_keys(&text) {
                 if let Some(reference) = super::reference_of(&key.reference) {
                     found.insert(format!("oci://{}", reference.repository_path()));
                 }

@@ -1,9 +1,12 @@
 //! Quick fixes, each with its exact edits: misspelt keys, invalid enum values, missing required
 //! fields, the state/durability conflict, `min`/`max` swapped, scaling on a job, a dangling
-//! health interface, a missing health path, and an unquoted `pactoVersion`.
+//! health interface, a missing health path, and an unquoted `pactoVersion`; on 2.0 contracts also
+//! a capability bound to an unknown interface and a readiness date not written `YYYY-MM-DD`.
+//! Only fixes whose result is clear are offered: duplicates, unsafe paths and refs have none.
 
 use pacto_core::contract::suggest::closest;
 use pacto_core::syntax::{FieldPath, Node, Span, find};
+use pacto_core::validate::Format;
 use pacto_core::{Code, Diagnostic};
 
 use crate::analysis::Analysis;
@@ -25,8 +28,10 @@ pub fn code_actions(analysis: &Analysis, range: Span) -> Vec<Fix> {
         return Vec::new();
     };
     let text = analysis.text.as_str();
+    let format = analysis.format();
     let mut out = Vec::new();
-    for error in &analysis.validation.decoded.errors {
+    let decode_errors = analysis.validation.v2.as_ref().map_or(&analysis.validation.decoded.errors, |it| &it.errors);
+    for error in decode_errors {
         if !overlaps(error.span, range) {
             continue;
         }
@@ -40,9 +45,14 @@ pub fn code_actions(analysis: &Analysis, range: Span) -> Vec<Fix> {
             });
         }
     }
+    if format == Format::V2 {
+        for error in decode_errors.iter().filter(|it| overlaps(it.span, range)) {
+            owner_object(text, root, error, &mut out);
+        }
+    }
     for diagnostic in analysis.validation.diagnostics.iter().filter(|it| overlaps(it.span, range)) {
         match diagnostic.code {
-            Code::SchemaViolation => schema_fixes(text, root, diagnostic, &mut out),
+            Code::SchemaViolation => schema_fixes(format, text, root, diagnostic, &mut out),
             Code::ScalingMinExceedsMax => swap_min_max(root, diagnostic, &mut out),
             Code::JobScalingNotAllowed => {
                 remove_entry(text, root, "scaling", diagnostic, "Remove `scaling` from the job", &mut out)
@@ -62,6 +72,10 @@ pub fn code_actions(analysis: &Analysis, range: Span) -> Vec<Fix> {
                 }
             }
             Code::HealthPathRequired => add_health_path(text, root, diagnostic, &mut out),
+            Code::CapabilityInterfaceUnknown => bind_to_interface(analysis, diagnostic, &mut out),
+            Code::InvalidReadinessExpires | Code::InvalidReadinessRevision => {
+                canonical_date(text, diagnostic, &mut out)
+            }
             _ => {}
         }
     }
@@ -72,17 +86,26 @@ fn overlaps(a: Span, b: Span) -> bool {
     a.start <= b.end && b.start <= a.end
 }
 
-fn schema_fixes(text: &str, root: &Node, diagnostic: &Diagnostic, out: &mut Vec<Fix>) {
+/// The version a format writes, quoted as the schema wants it.
+fn quoted_version(format: Format) -> &'static str {
+    match format {
+        Format::V1 => "\"1.0\"",
+        Format::V2 => "\"2.0\"",
+    }
+}
+
+fn schema_fixes(format: Format, text: &str, root: &Node, diagnostic: &Diagnostic, out: &mut Vec<Fix>) {
     let message = diagnostic.message.as_str();
     let path = &diagnostic.path;
     if message.ends_with("got number, want string")
         && path.render(pacto_core::syntax::PathStyle::Dotted) == "pactoVersion"
     {
+        let version = quoted_version(format);
         out.push(Fix {
-            title: "Quote the version: \"1.0\"".to_owned(),
+            title: format!("Quote the version: {version}"),
             code: diagnostic.code,
             fixes: diagnostic.span,
-            edits: vec![(diagnostic.span, "\"1.0\"".to_owned())],
+            edits: vec![(diagnostic.span, version.to_owned())],
             preferred: true,
         });
         return;
@@ -95,7 +118,11 @@ fn schema_fixes(text: &str, root: &Node, diagnostic: &Diagnostic, out: &mut Vec<
             edits: vec![(diagnostic.span, "ephemeral".to_owned())],
             preferred: true,
         });
-        if let Some(kind) = find(root, &FieldPath::root().key("runtime").key("state").key("type")) {
+        let state = match format {
+            Format::V1 => FieldPath::root().key("runtime").key("state"),
+            Format::V2 => FieldPath::root().key("state"),
+        };
+        if let Some(kind) = find(root, &state.key("type")) {
             out.push(Fix {
                 title: "Make the service stateful".to_owned(),
                 code: diagnostic.code,
@@ -107,7 +134,7 @@ fn schema_fixes(text: &str, root: &Node, diagnostic: &Diagnostic, out: &mut Vec<
         return;
     }
     if message.contains("value must be one of") {
-        let Some(doc) = schema_docs::field(path) else {
+        let Some(doc) = schema_docs::field(format, path) else {
             return;
         };
         let current = &text[diagnostic.span.start..diagnostic.span.end];
@@ -133,7 +160,7 @@ fn schema_fixes(text: &str, root: &Node, diagnostic: &Diagnostic, out: &mut Vec<
     if let Some(names) = message.split("missing propert").nth(1) {
         let names: Vec<&str> = names.split('\'').skip(1).step_by(2).collect();
         if let Some(object) = find(root, path) {
-            add_fields(text, object, path, &names, diagnostic, out);
+            add_fields(format, text, object, path, &names, diagnostic, out);
         }
     }
 }
@@ -141,6 +168,7 @@ fn schema_fixes(text: &str, root: &Node, diagnostic: &Diagnostic, out: &mut Vec<
 /// Inserts the missing fields into a mapping, after its last entry, at its indentation (block
 /// style) or before its closing brace (flow style).
 fn add_fields(
+    format: Format,
     text: &str,
     object: &Node,
     path: &FieldPath,
@@ -158,7 +186,7 @@ fn add_fields(
         return;
     };
     let values: Vec<(String, String)> =
-        names.iter().map(|name| ((*name).to_owned(), placeholder(&path.clone().key(name)))).collect();
+        names.iter().map(|name| ((*name).to_owned(), placeholder(format, &path.clone().key(name)))).collect();
     let flow = text.as_bytes().get(object.span.start) == Some(&b'{');
     let edit = if flow {
         let insert: String = values.iter().map(|(name, value)| format!(", {name}: {value}")).collect();
@@ -179,12 +207,15 @@ fn add_fields(
     });
 }
 
-/// A value that passes the schema where one is obvious: the first enum value, `"1.0"`, 8080
-/// for a port, `/health` for a health path; an empty string otherwise.
-fn placeholder(path: &FieldPath) -> String {
-    let doc = schema_docs::field(path).unwrap_or_default();
+/// A value that passes the schema where one is obvious: the first enum value, the format's
+/// version, 8080 for a port, `/health` for a health path; an empty string otherwise.
+fn placeholder(format: Format, path: &FieldPath) -> String {
+    let doc = schema_docs::field(format, path).unwrap_or_default();
     match (doc.name.as_str(), doc.kind.as_str()) {
-        ("pactoVersion", _) => "\"1.0\"".to_owned(),
+        ("pactoVersion", _) => quoted_version(format).to_owned(),
+        // 2.0 has no default for `required` (pacto-v2.md §1.2): the fix writes the strict value, a
+        // dependency or configuration the service cannot run without, which the author sees and may relax.
+        ("required", "boolean") if format == Format::V2 => "true".to_owned(),
         ("port", _) => "8080".to_owned(),
         ("path", _) => "/health".to_owned(),
         (_, "integer") => "0".to_owned(),
@@ -231,6 +262,97 @@ fn remove_entry(text: &str, root: &Node, key: &str, diagnostic: &Diagnostic, tit
 fn add_health_path(text: &str, root: &Node, diagnostic: &Diagnostic, out: &mut Vec<Fix>) {
     let path = FieldPath::root().key("runtime").key("health");
     if let Some(health) = find(root, &path) {
-        add_fields(text, health, &path, &["path"], diagnostic, out);
+        add_fields(Format::V1, text, health, &path, &["path"], diagnostic, out);
     }
+}
+
+/// `CAPABILITY_INTERFACE_UNKNOWN`: the declared name closest to the one written (a typo); when none
+/// is close, each declared name, none preferred.
+fn bind_to_interface(analysis: &Analysis, diagnostic: &Diagnostic, out: &mut Vec<Fix>) {
+    let interfaces = analysis.v2().map(|it| it.interfaces.as_slice()).unwrap_or_default();
+    let names: Vec<&str> =
+        interfaces.iter().map(|it| pacto_core::contract::text(&it.name)).filter(|it| !it.is_empty()).collect();
+    let written = analysis.text[diagnostic.span.start..diagnostic.span.end].trim_matches(['"', '\'']);
+    let fix = |name: &str, preferred: bool| Fix {
+        title: format!("Bind to interface `{name}`"),
+        code: diagnostic.code,
+        fixes: diagnostic.span,
+        edits: vec![(diagnostic.span, name.to_owned())],
+        preferred,
+    };
+    match closest(written, &names) {
+        Some(best) => out.push(fix(best, true)),
+        None => out.extend(names.iter().map(|name| fix(name, false))),
+    }
+}
+
+/// A readiness date with one-digit month or day (`2026-1-5`) written canonically (`2026-01-05`),
+/// when it names a real calendar day; any other text has no clear fix.
+fn canonical_date(text: &str, diagnostic: &Diagnostic, out: &mut Vec<Fix>) {
+    let written = text[diagnostic.span.start..diagnostic.span.end].trim_matches(['"', '\'']);
+    let parts: Vec<&str> = written.split('-').collect();
+    let [year, month, day] = parts.as_slice() else {
+        return;
+    };
+    let number = |part: &str, max_len: usize| {
+        (!part.is_empty() && part.len() <= max_len && part.bytes().all(|it| it.is_ascii_digit()))
+            .then(|| part.parse::<u32>().ok())
+            .flatten()
+    };
+    let (Some(year), Some(month), Some(day)) =
+        (number(year, 4).filter(|_| year.len() == 4), number(month, 2), number(day, 2))
+    else {
+        return;
+    };
+    let canonical = format!("{year:04}-{month:02}-{day:02}");
+    if canonical == written || !pacto_core::v2::dates::is_canonical_date(&canonical) {
+        return;
+    }
+    out.push(Fix {
+        title: format!("Write the date as `{canonical}`"),
+        code: diagnostic.code,
+        fixes: diagnostic.span,
+        edits: vec![(diagnostic.span, canonical)],
+        preferred: true,
+    });
+}
+
+/// A 1.0 string owner in a 2.0 contract (pacto-v2.md §8.7) written as the team it names, as
+/// `pacto migrate` maps it (§7.1), when it fits the team pattern; any other text has no clear home.
+fn owner_object(text: &str, root: &Node, error: &pacto_core::contract::DecodeError, out: &mut Vec<Fix>) {
+    let owner_path = FieldPath::root().key("service").key("owner");
+    if error.path != owner_path {
+        return;
+    }
+    let Some(service) = root.get("service") else {
+        return;
+    };
+    let Some(entry) = service.entry("owner") else {
+        return;
+    };
+    let Some(team) = entry.value.scalar_text() else {
+        return;
+    };
+    let is_team =
+        !team.is_empty() && team.chars().all(|it| it.is_ascii_alphanumeric() || matches!(it, '.' | '_' | '/' | '-'));
+    if !is_team || entry.key.span.end >= entry.value.span.start {
+        return;
+    }
+    let line_start = text[..entry.key.span.start].rfind('\n').map_or(0, |it| it + 1);
+    let flow = text.as_bytes().get(service.span.start) == Some(&b'{');
+    let (span, insert) = if flow {
+        (entry.value.span, format!("{{team: {team}}}"))
+    } else {
+        // From just after the colon, so that no space is left at the end of the line.
+        let colon = entry.key.span.end + text[entry.key.span.end..entry.value.span.start].find(':').unwrap_or(0) + 1;
+        let indent = " ".repeat(entry.key.span.start - line_start + 2);
+        (Span::new(colon, entry.value.span.end), format!("\n{indent}team: {team}"))
+    };
+    out.push(Fix {
+        title: format!("Write the owner as `team: {team}`"),
+        code: Code::ParseError,
+        fixes: error.span,
+        edits: vec![(span, insert)],
+        preferred: true,
+    });
 }

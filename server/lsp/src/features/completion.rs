@@ -1,11 +1,13 @@
 //! Completion from the text around the cursor, so it works while the document does not parse:
 //! keys not yet written (objects as snippets with their required children), enum values,
-//! interface names, bundle file paths, `"1.0"`, ref schemes, and a whole contract in an empty file.
+//! interface names, bundle file paths, the format version, ref schemes, and a whole contract in an
+//! empty file. Fields and values come from the schema of the document's format (pacto-v2.md §2.2).
 
 use std::path::Path;
 
-use pacto_core::contract::{known_fields, text};
-use pacto_core::syntax::{FieldPath, Span};
+use pacto_core::contract::text;
+use pacto_core::syntax::{FieldPath, Node, Span};
+use pacto_core::validate::Format;
 use serde_json::Value;
 
 use crate::analysis::Analysis;
@@ -47,14 +49,29 @@ pub fn completion(analysis: &Analysis, offset: usize) -> Vec<CompletionEntry> {
         Place::Key { start, .. } => {
             let line_start = text[..*start].rfind('\n').map_or(0, |it| it + 1);
             let indent = " ".repeat(*start - line_start);
-            keys(&ctx.path, &ctx.present, Span::new(*start, offset), &indent)
+            let mut entries = keys(analysis.format(), &ctx.path, &ctx.present, Span::new(*start, offset), &indent);
+            if analysis.format() == Format::V2 && ctx.path.keys() == ["capabilities"] {
+                discriminate_capability(analysis, offset, &mut entries);
+            }
+            entries
         }
-        Place::Value { key, start, .. } => values(analysis, &ctx.path.clone().key(key), Span::new(*start, offset)),
+        Place::Value { key, start, .. } => {
+            let path = ctx.path.clone().key(key);
+            let replace = Span::new(*start, offset);
+            match analysis.format() {
+                Format::V1 => values(analysis, &path, replace),
+                Format::V2 => values_v2(analysis, &path, replace),
+            }
+        }
     }
 }
 
-fn keys(path: &FieldPath, present: &[String], replace: Span, indent: &str) -> Vec<CompletionEntry> {
-    let Some(fields) = known_fields(path) else {
+fn keys(format: Format, path: &FieldPath, present: &[String], replace: Span, indent: &str) -> Vec<CompletionEntry> {
+    let known = match format {
+        Format::V1 => pacto_core::contract::known_fields(path),
+        Format::V2 => pacto_core::v2::known_fields(path),
+    };
+    let Some(fields) = known else {
         return Vec::new();
     };
     fields
@@ -62,9 +79,9 @@ fn keys(path: &FieldPath, present: &[String], replace: Span, indent: &str) -> Ve
         .filter(|name| !present.iter().any(|it| it == *name))
         .map(|name| {
             let child = path.clone().key(name);
-            let doc = schema_docs::field(&child).unwrap_or_default();
+            let doc = schema_docs::field(format, &child).unwrap_or_default();
             let mut counter = 0;
-            let insert = field_snippet(&child, name, indent, &mut counter);
+            let insert = field_snippet(format, &child, name, indent, &mut counter);
             CompletionEntry {
                 label: (*name).to_owned(),
                 kind: EntryKind::Field,
@@ -80,12 +97,12 @@ fn keys(path: &FieldPath, present: &[String], replace: Span, indent: &str) -> Ve
 
 /// `name: …` for a field: a choice for enums, a nested skeleton of required children for
 /// objects (and for lists of objects, one item), a tab stop for the rest.
-fn field_snippet(path: &FieldPath, name: &str, indent: &str, counter: &mut usize) -> String {
-    let Some(node) = schema_docs::node_at(path) else {
+fn field_snippet(format: Format, path: &FieldPath, name: &str, indent: &str, counter: &mut usize) -> String {
+    let Some(node) = schema_docs::node_at(format, path) else {
         *counter += 1;
         return format!("{name}: ${counter}");
     };
-    let doc = schema_docs::field(path).unwrap_or_default();
+    let doc = schema_docs::field(format, path).unwrap_or_default();
     let kind = node.get("type").and_then(Value::as_str).unwrap_or_default();
     match kind {
         "object" if !doc.required_children.is_empty() => {
@@ -93,13 +110,13 @@ fn field_snippet(path: &FieldPath, name: &str, indent: &str, counter: &mut usize
             let children: Vec<String> = doc
                 .required_children
                 .iter()
-                .map(|it| format!("{inner}{}", field_snippet(&path.clone().key(it), it, &inner, counter)))
+                .map(|it| format!("{inner}{}", field_snippet(format, &path.clone().key(it), it, &inner, counter)))
                 .collect();
             format!("{name}:\n{}", children.join("\n"))
         }
         "array" => {
             let item_path = path.clone().index(0);
-            let item = schema_docs::field(&item_path).unwrap_or_default();
+            let item = schema_docs::field(format, &item_path).unwrap_or_default();
             if item.required_children.is_empty() {
                 *counter += 1;
                 return format!("{name}:\n{indent}  - ${counter}");
@@ -111,7 +128,7 @@ fn field_snippet(path: &FieldPath, name: &str, indent: &str, counter: &mut usize
                 .enumerate()
                 .map(|(idx, it)| {
                     let lead = if idx == 0 { format!("{indent}  - ") } else { inner.clone() };
-                    format!("{lead}{}", field_snippet(&item_path.clone().key(it), it, &inner, counter))
+                    format!("{lead}{}", field_snippet(format, &item_path.clone().key(it), it, &inner, counter))
                 })
                 .collect();
             format!("{name}:\n{}", children.join("\n"))
@@ -120,7 +137,11 @@ fn field_snippet(path: &FieldPath, name: &str, indent: &str, counter: &mut usize
         _ if !doc.values.is_empty() => {
             *counter += 1;
             let choices: Vec<&str> = doc.values.iter().map(|it| it.0.as_str()).collect();
-            let choices = if name == "pactoVersion" { vec!["\"1.0\""] } else { choices };
+            let choices = match (format, name) {
+                (Format::V1, "pactoVersion") => vec!["\"1.0\""],
+                (Format::V2, "pactoVersion") => vec!["\"2.0\""],
+                _ => choices,
+            };
             format!("{name}: ${{{counter}|{}|}}", choices.join(","))
         }
         _ => {
@@ -170,31 +191,99 @@ fn values(analysis: &Analysis, path: &FieldPath, replace: Span) -> Vec<Completio
             };
             return bundle_files(dir).into_iter().map(|it| value(&it, &it, None, EntryKind::File)).collect();
         }
-        ["dependencies", "ref"] => {
-            return vec![
-                value(
-                    "oci://",
-                    "oci://",
-                    Some("A contract published to an OCI registry: `oci://registry/repository:tag`.".into()),
-                    EntryKind::Value,
-                ),
-                value(
-                    "file://",
-                    "file://",
-                    Some("A bundle directory on disk, relative to this bundle.".into()),
-                    EntryKind::Value,
-                ),
-            ];
-        }
+        ["dependencies", "ref"] => return ref_schemes(replace),
         _ => {}
     }
-    let Some(doc) = schema_docs::field(path) else {
+    enum_values(Format::V1, path, replace)
+}
+
+/// The capability's `type` decides its other keys (the schema's `oneOf`, pacto-v2.md §1.2): an
+/// extension takes a `ref` and no `binding`, health and metrics the other way round.
+fn discriminate_capability(analysis: &Analysis, offset: usize, entries: &mut Vec<CompletionEntry>) {
+    let items = analysis.root().and_then(|it| it.get("capabilities")).and_then(Node::as_sequence);
+    // The item the cursor is in: the last one starting before it (an empty line is outside every span).
+    let item = items.unwrap_or_default().iter().rev().find(|it| it.span.start <= offset);
+    let forbidden = match item.and_then(|it| it.get("type")).and_then(Node::scalar_text) {
+        Some("extension") => "binding",
+        Some("health" | "metrics") => "ref",
+        _ => return,
+    };
+    entries.retain(|it| it.label != forbidden);
+}
+
+fn values_v2(analysis: &Analysis, path: &FieldPath, replace: Span) -> Vec<CompletionEntry> {
+    let value = |label: &str, documentation: Option<String>, kind: EntryKind| CompletionEntry {
+        label: label.to_owned(),
+        kind,
+        detail: None,
+        documentation,
+        insert: label.to_owned(),
+        snippet: false,
+        replace,
+    };
+    let contract = analysis.v2();
+    match path.keys().as_slice() {
+        ["pactoVersion"] => {
+            vec![value("\"2.0\"", Some("The second contract format.".into()), EntryKind::Value)]
+        }
+        ["capabilities", "binding", "interface"] => {
+            let interfaces = contract.map(|it| it.interfaces.as_slice()).unwrap_or_default();
+            interfaces
+                .iter()
+                .filter(|it| !text(&it.name).is_empty())
+                .map(|it| CompletionEntry {
+                    detail: Some(format!("{} interface", text(&it.kind))),
+                    ..value(text(&it.name), None, EntryKind::Value)
+                })
+                .collect()
+        }
+        ["interfaces", "ref"] | ["configurations", "schema"] | ["policies", "schema"] => {
+            let Some(dir) = &analysis.bundle_dir else {
+                return Vec::new();
+            };
+            bundle_files(dir).into_iter().map(|it| value(&it, None, EntryKind::File)).collect()
+        }
+        // A configuration or policy ref names the contract that owns the schema (§1.2), as a
+        // dependency ref names its contract.
+        ["dependencies", "ref"] | ["configurations", "ref"] | ["policies", "ref"] => ref_schemes(replace),
+        _ => enum_values(Format::V2, path, replace),
+    }
+}
+
+fn ref_schemes(replace: Span) -> Vec<CompletionEntry> {
+    let value = |label: &str, documentation: &str| CompletionEntry {
+        label: label.to_owned(),
+        kind: EntryKind::Value,
+        detail: None,
+        documentation: Some(documentation.to_owned()),
+        insert: label.to_owned(),
+        snippet: false,
+        replace,
+    };
+    vec![
+        value("oci://", "A contract published to an OCI registry: `oci://registry/repository:tag`."),
+        value("file://", "A bundle directory on disk, relative to this bundle."),
+    ]
+}
+
+/// `true`/`false` for a boolean, the schema's values for an enum.
+fn enum_values(format: Format, path: &FieldPath, replace: Span) -> Vec<CompletionEntry> {
+    let value = |label: &str, documentation: Option<String>| CompletionEntry {
+        label: label.to_owned(),
+        kind: EntryKind::Value,
+        detail: None,
+        documentation,
+        insert: label.to_owned(),
+        snippet: false,
+        replace,
+    };
+    let Some(doc) = schema_docs::field(format, path) else {
         return Vec::new();
     };
     if doc.kind == "boolean" {
-        return ["true", "false"].iter().map(|it| value(it, it, None, EntryKind::Value)).collect();
+        return ["true", "false"].iter().map(|it| value(it, None)).collect();
     }
-    doc.values.iter().map(|(it, description)| value(it, it, Some(description.clone()), EntryKind::Value)).collect()
+    doc.values.iter().map(|(it, description)| value(it, Some(description.clone()))).collect()
 }
 
 /// Files under the bundle directory as bundle paths (`interfaces/openapi.yaml`), sorted,

@@ -1,8 +1,10 @@
-//! Hover: what a key means (from the schema), what an enum value means, what an interface
-//! name or `health.interface` points at, and whether a referenced file exists.
+//! Hover: what a key means (from the schema of the document's format), what an enum value means,
+//! what an interface name, `health.interface` (1.0) or `capabilities[].binding.interface` (2.0)
+//! points at, and whether a referenced file exists.
 
 use pacto_core::contract::{Interface, text};
 use pacto_core::syntax::{FieldPath, Segment, Span};
+use pacto_core::validate::Format;
 
 use crate::analysis::Analysis;
 use crate::cursor::{Hit, node_at};
@@ -33,25 +35,66 @@ const RULES: &[(&str, &[&str])] = &[
     ("scaling", &["SCALING_MIN_EXCEEDS_MAX", "JOB_SCALING_NOT_ALLOWED"]),
 ];
 
+/// The same for 2.0 contracts: the cross-field codes of pacto-v2.md §3.3 and the policy and
+/// readiness codes of §3.4–3.5.
+const RULES_V2: &[(&str, &[&str])] = &[
+    ("service.version", &["INVALID_SEMVER"]),
+    ("interfaces.name", &["DUPLICATE_INTERFACE_NAME"]),
+    ("interfaces.ref", &["FILE_NOT_FOUND", "INVALID_INTERFACE_SPEC"]),
+    ("configurations.name", &["DUPLICATE_CONFIGURATION_NAME"]),
+    ("configurations.schema", &["FILE_NOT_FOUND", "INVALID_CONFIG_JSON", "INVALID_CONFIG_SCHEMA"]),
+    ("configurations.ref", &["INVALID_CONFIG_REF"]),
+    ("configurations.values", &["VALUES_WITHOUT_SCHEMA", "CONFIG_VALUES_VALIDATION_FAILED"]),
+    ("policies", &["POLICY_VIOLATION", "POLICY_REF_UNRESOLVED", "POLICY_REF_CYCLE"]),
+    ("policies.name", &["DUPLICATE_POLICY_NAME"]),
+    ("policies.schema", &["FILE_NOT_FOUND", "INVALID_POLICY_JSON", "INVALID_POLICY_SCHEMA"]),
+    ("policies.ref", &["INVALID_POLICY_REF", "POLICY_REF_UNRESOLVED"]),
+    ("dependencies.name", &["DUPLICATE_DEPENDENCY_NAME"]),
+    ("dependencies.ref", &["INVALID_OCI_REF", "TAG_NOT_DIGEST"]),
+    ("dependencies.compatibility", &["EMPTY_COMPATIBILITY", "INVALID_COMPATIBILITY"]),
+    ("state.type", &["STATELESS_PERSISTENT_CONFLICT"]),
+    ("state.persistence.durability", &["STATELESS_PERSISTENT_CONFLICT"]),
+    ("capabilities", &["DUPLICATE_CAPABILITY"]),
+    ("capabilities.ref", &["CAPABILITY_REF_INVALID"]),
+    ("capabilities.binding.interface", &["CAPABILITY_INTERFACE_UNKNOWN"]),
+    ("capabilities.binding.path", &["CAPABILITY_PATH_INVALID"]),
+    ("readiness", &["READINESS_GATE_UNMET"]),
+    ("readiness.expires", &["INVALID_READINESS_EXPIRES"]),
+    ("readiness.history.date", &["INVALID_READINESS_REVISION"]),
+    ("readiness.history.version", &["INVALID_READINESS_REVISION"]),
+    ("readiness.history.author", &["INVALID_READINESS_REVISION"]),
+    ("readiness.history.description", &["INVALID_READINESS_REVISION"]),
+    ("readiness.claims.id", &["DUPLICATE_READINESS_ID"]),
+    ("readiness.claims.evidence", &["EMPTY_READINESS_EVIDENCE"]),
+    ("readiness.claims.description", &["EMPTY_READINESS_DESCRIPTION"]),
+];
+
 pub fn hover(analysis: &Analysis, offset: usize) -> Option<HoverInfo> {
     let root = analysis.root()?;
+    let format = analysis.format();
     let (path, hit) = node_at(root, offset)?;
     let shape = path.keys();
     if shape.first() == Some(&"metadata") && shape.len() > 1 {
         return None;
     }
     match hit {
-        Hit::Key { span, .. } => Some(HoverInfo { span, markdown: field_markdown(&path, &schema_docs::field(&path)?) }),
+        Hit::Key { span, .. } => {
+            Some(HoverInfo { span, markdown: field_markdown(format, &path, &schema_docs::field(format, &path)?) })
+        }
         Hit::Value(node) => {
             let value = node.scalar_text()?;
-            let markdown = value_markdown(analysis, &path, &shape.join("."), value)
-                .or_else(|| schema_docs::field(&path).map(|doc| field_markdown(&path, &doc)))?;
+            let shape = shape.join(".");
+            let markdown = match format {
+                Format::V1 => value_markdown(analysis, &path, &shape, value),
+                Format::V2 => value_markdown_v2(analysis, &path, &shape, value),
+            }
+            .or_else(|| schema_docs::field(format, &path).map(|doc| field_markdown(format, &path, &doc)))?;
             Some(HoverInfo { span: node.span, markdown })
         }
     }
 }
 
-fn field_markdown(path: &FieldPath, doc: &FieldDoc) -> String {
+fn field_markdown(format: Format, path: &FieldPath, doc: &FieldDoc) -> String {
     let mut out = format!("**`{}`**", path.keys().join("."));
     if !doc.kind.is_empty() {
         out.push_str(&format!(" · {}", doc.kind));
@@ -73,7 +116,11 @@ fn field_markdown(path: &FieldPath, doc: &FieldDoc) -> String {
         out.push_str(&format!("\n\nConstraints: {}", doc.constraints.join(", ")));
     }
     let key = path.keys().join(".");
-    if let Some((_, codes)) = RULES.iter().find(|(it, _)| *it == key) {
+    let rules = match format {
+        Format::V1 => RULES,
+        Format::V2 => RULES_V2,
+    };
+    if let Some((_, codes)) = rules.iter().find(|(it, _)| *it == key) {
         let codes: Vec<String> = codes.iter().map(|it| format!("`{it}`")).collect();
         out.push_str(&format!("\n\nRules: {}", codes.join(", ")));
     }
@@ -94,12 +141,38 @@ fn value_markdown(analysis: &Analysis, path: &FieldPath, shape: &str, value: &st
             Some(interface_markdown(interfaces.get(*idx)?))
         }
         "interfaces.contract" | "configuration.schema" => Some(file_markdown(analysis, value)),
-        _ => {
-            let doc = schema_docs::field(path)?;
-            let (_, description) = doc.values.iter().find(|(it, _)| it == value)?;
-            Some(format!("**`{value}`** ({}): {description}", shape))
-        }
+        _ => enum_value_markdown(Format::V1, path, shape, value),
     }
+}
+
+fn value_markdown_v2(analysis: &Analysis, path: &FieldPath, shape: &str, value: &str) -> Option<String> {
+    let interfaces = analysis.v2().map(|it| it.interfaces.as_slice()).unwrap_or_default();
+    match shape {
+        "capabilities.binding.interface" => Some(match interfaces.iter().find(|it| text(&it.name) == value) {
+            Some(interface) => {
+                format!("The endpoint is on this interface:\n\n{}", interface_markdown_v2(interface))
+            }
+            None => format!("No interface is named `{value}`: `CAPABILITY_INTERFACE_UNKNOWN`."),
+        }),
+        "interfaces.name" => {
+            let Segment::Index(idx) = path.segments().get(1)? else {
+                return None;
+            };
+            Some(interface_markdown_v2(interfaces.get(*idx)?))
+        }
+        "interfaces.ref" | "configurations.schema" | "policies.schema" => Some(file_markdown(analysis, value)),
+        // A 1.0 string owner does not decode in 2.0 (pacto-v2.md §8.7: the editor explains why).
+        "service.owner" => Some(format!(
+            "In format 2.0 the owner is an object with at least one of `team`, `dri` and `contacts`; a 1.0 owner string does not decode (`PARSE_ERROR`).\n\nA team name is written:\n\n```yaml\nowner:\n  team: {value}\n```"
+        )),
+        _ => enum_value_markdown(Format::V2, path, shape, value),
+    }
+}
+
+fn enum_value_markdown(format: Format, path: &FieldPath, shape: &str, value: &str) -> Option<String> {
+    let doc = schema_docs::field(format, path)?;
+    let (_, description) = doc.values.iter().find(|(it, _)| it == value)?;
+    Some(format!("**`{value}`** ({}): {description}", shape))
 }
 
 fn interface_markdown(interface: &Interface) -> String {
@@ -116,6 +189,17 @@ fn interface_markdown(interface: &Interface) -> String {
     out
 }
 
+fn interface_markdown_v2(interface: &pacto_core::v2::model::Interface) -> String {
+    let mut out = format!("**`{}`** · {}", text(&interface.name), text(&interface.kind));
+    if !text(&interface.visibility).is_empty() {
+        out.push_str(&format!(" · {}", text(&interface.visibility)));
+    }
+    if !text(&interface.reference).is_empty() {
+        out.push_str(&format!("\n\nref: `{}`", text(&interface.reference)));
+    }
+    out
+}
+
 fn file_markdown(analysis: &Analysis, value: &str) -> String {
     let Some(dir) = &analysis.bundle_dir else {
         return format!("`{value}`: the document is not a file, so the bundle cannot be checked.");
@@ -125,7 +209,12 @@ fn file_markdown(analysis: &Analysis, value: &str) -> String {
             "`{value}` is not a valid bundle path: paths are relative, with `/` separators and no `.` or `..` elements (`FILE_NOT_FOUND`)."
         );
     }
-    if dir.join(value).exists() {
+    // 2.0 counts a directory as missing (pacto-v2.md §1.3); 1.0 accepts it.
+    let present = match analysis.format() {
+        Format::V1 => dir.join(value).exists(),
+        Format::V2 => dir.join(value).is_file(),
+    };
+    if present {
         format!("`{value}` exists in the bundle.")
     } else {
         format!("`{value}` is not in the bundle (`FILE_NOT_FOUND`).")

@@ -1,27 +1,61 @@
-//! References and rename for interface names: every declaration with the name, and
-//! `runtime.health.interface` when it points at it. Nothing else can be renamed.
+//! References and rename for names. 1.0: interface names, every declaration with the name and
+//! `runtime.health.interface` when it points at it. 2.0 (pacto-v2.md §1.2): interface names with
+//! `capabilities[].binding.interface`, the only field naming another entry; configuration, policy
+//! and dependency names, each its own namespace and referenced nowhere else in the contract, so
+//! their references are their declarations (repeats included, as `DUPLICATE_*_NAME` reports them).
 
-use pacto_core::contract::text;
+use pacto_core::contract::{Text, text};
 use pacto_core::syntax::{NodeKind, ScalarStyle, Span};
+use pacto_core::validate::Format;
 
 use crate::analysis::Analysis;
 use crate::cursor::{Hit, node_at};
 
-/// The interface name under the cursor and its span, on a declaration or on `health.interface`.
-pub fn interface_name_at(analysis: &Analysis, offset: usize) -> Option<(String, Span)> {
+/// The kinds of names that can be renamed; each is a namespace of its own.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Namespace {
+    Interface,
+    Configuration,
+    Policy,
+    Dependency,
+}
+
+impl Namespace {
+    fn label(self) -> &'static str {
+        match self {
+            Namespace::Interface => "an interface",
+            Namespace::Configuration => "a configuration",
+            Namespace::Policy => "a policy",
+            Namespace::Dependency => "a dependency",
+        }
+    }
+}
+
+/// The name under the cursor, its namespace and its span: on a declaration or on a field naming it.
+pub fn name_at(analysis: &Analysis, offset: usize) -> Option<(Namespace, String, Span)> {
     let (path, hit) = node_at(analysis.root()?, offset)?;
     let Hit::Value(node) = hit else {
         return None;
     };
     let keys: Vec<&str> = path.keys();
-    matches!(keys.as_slice(), ["interfaces", "name"] | ["runtime", "health", "interface"])
-        .then(|| (node.scalar_text().unwrap_or_default().to_owned(), node.span))
+    let namespace = match (analysis.format(), keys.as_slice()) {
+        (Format::V1, ["interfaces", "name"] | ["runtime", "health", "interface"]) => Namespace::Interface,
+        (Format::V2, ["interfaces", "name"] | ["capabilities", "binding", "interface"]) => Namespace::Interface,
+        (Format::V2, ["configurations", "name"]) => Namespace::Configuration,
+        (Format::V2, ["policies", "name"]) => Namespace::Policy,
+        (Format::V2, ["dependencies", "name"]) => Namespace::Dependency,
+        _ => return None,
+    };
+    Some((namespace, node.scalar_text().unwrap_or_default().to_owned(), node.span))
 }
 
 pub fn references(analysis: &Analysis, offset: usize) -> Vec<Span> {
-    let Some((name, _)) = interface_name_at(analysis, offset) else {
+    let Some((namespace, name, _)) = name_at(analysis, offset) else {
         return Vec::new();
     };
+    if let Some(contract) = analysis.v2() {
+        return references_v2(contract, namespace, &name);
+    }
     let contract = &analysis.validation.decoded.contract;
     let mut out: Vec<Span> = contract
         .interfaces
@@ -39,17 +73,47 @@ pub fn references(analysis: &Analysis, offset: usize) -> Vec<Span> {
     out
 }
 
-pub fn prepare_rename(analysis: &Analysis, offset: usize) -> Option<Span> {
-    interface_name_at(analysis, offset).map(|(_, span)| span)
+fn references_v2(contract: &pacto_core::v2::Contract, namespace: Namespace, name: &str) -> Vec<Span> {
+    let declared: Vec<&Text> = match namespace {
+        Namespace::Interface => contract.interfaces.iter().map(|it| &it.name).collect(),
+        Namespace::Configuration => contract.configurations.iter().map(|it| &it.name).collect(),
+        Namespace::Policy => contract.policies.iter().map(|it| &it.name).collect(),
+        Namespace::Dependency => contract.dependencies.iter().map(|it| &it.name).collect(),
+    };
+    let bindings: Vec<&Text> = match namespace {
+        Namespace::Interface => {
+            contract.capabilities.iter().filter_map(|it| it.binding.as_ref()).map(|it| &it.interface).collect()
+        }
+        _ => Vec::new(),
+    };
+    let mut out: Vec<Span> = declared
+        .into_iter()
+        .chain(bindings)
+        .filter_map(Option::as_ref)
+        .filter(|it| it.value == name)
+        .map(|it| it.span)
+        .collect();
+    out.sort();
+    out
 }
 
-/// The edits renaming the interface under the cursor; quoted names stay quoted.
+pub fn prepare_rename(analysis: &Analysis, offset: usize) -> Option<Span> {
+    name_at(analysis, offset).map(|(_, _, span)| span)
+}
+
+/// The edits renaming the name under the cursor; quoted names stay quoted.
 pub fn rename(analysis: &Analysis, offset: usize, new_name: &str) -> Result<Vec<(Span, String)>, String> {
+    let found = name_at(analysis, offset);
     if new_name.trim().is_empty() {
-        return Err("an interface name cannot be empty".to_owned());
+        let namespace = found.as_ref().map_or(Namespace::Interface, |it| it.0);
+        return Err(format!("{} name cannot be empty", namespace.label()));
     }
-    if interface_name_at(analysis, offset).is_none() {
-        return Err("only interface names can be renamed".to_owned());
+    if found.is_none() {
+        return Err(match analysis.format() {
+            Format::V1 => "only interface names can be renamed",
+            Format::V2 => "only interface, configuration, policy and dependency names can be renamed",
+        }
+        .to_owned());
     }
     let root = analysis.root().ok_or("the document has no content")?;
     Ok(references(analysis, offset)

@@ -1,6 +1,6 @@
 //! Folding ranges, selection ranges and document links: the document's structure for the editor.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use pacto_core::contract::oci_ref::{DependencyRef, classify};
 use pacto_core::contract::text;
@@ -75,11 +75,15 @@ pub fn selection_spans(analysis: &Analysis, offset: usize) -> Vec<Span> {
 }
 
 /// File paths that exist, linked to their files: interface contracts, the configuration schema,
-/// and the `pacto.yaml` of local dependencies.
+/// and the `pacto.yaml` of local dependencies; in 2.0, interface specs, configuration and policy
+/// schemas, and the `pacto.yaml` of local dependency, configuration and policy refs.
 pub fn links(analysis: &Analysis) -> Vec<(Span, PathBuf)> {
     let Some(dir) = &analysis.bundle_dir else {
         return Vec::new();
     };
+    if let Some(contract) = analysis.v2() {
+        return links_v2(dir, contract);
+    }
     let contract = &analysis.validation.decoded.contract;
     let mut candidates: Vec<(Span, PathBuf)> = Vec::new();
     for interface in contract.interfaces.iter().flatten() {
@@ -97,5 +101,28 @@ pub fn links(analysis: &Analysis) -> Vec<(Span, PathBuf)> {
             }
         }
     }
+    candidates.into_iter().filter(|(_, path)| path.is_file()).collect()
+}
+
+fn links_v2(dir: &Path, contract: &pacto_core::v2::Contract) -> Vec<(Span, PathBuf)> {
+    let files = contract
+        .interfaces
+        .iter()
+        .map(|it| &it.reference)
+        .chain(contract.configurations.iter().map(|it| &it.schema))
+        .chain(contract.policies.iter().map(|it| &it.schema));
+    let mut candidates: Vec<(Span, PathBuf)> = files.flatten().map(|file| (file.span, dir.join(&file.value))).collect();
+    let refs = contract
+        .dependencies
+        .iter()
+        .map(|it| &it.reference)
+        .chain(contract.configurations.iter().map(|it| &it.reference))
+        .chain(contract.policies.iter().map(|it| &it.reference));
+    for reference in refs.flatten() {
+        if let DependencyRef::Local(location) = classify(&reference.value) {
+            candidates.push((reference.span, dir.join(location).join("pacto.yaml")));
+        }
+    }
+    candidates.sort_by_key(|it| it.0);
     candidates.into_iter().filter(|(_, path)| path.is_file()).collect()
 }

@@ -1,4 +1,6 @@
-//! Document symbols (the outline): every key, list items named by their `name` or `ref`.
+//! Document symbols (the outline): every key, list items named by their `name` or `ref`; in 2.0
+//! contracts also by a claim's `id`, a revision's `version`, a contact's `value` or, for health
+//! and metrics capabilities, which have no name, their `type`.
 
 use pacto_core::syntax::{Node, NodeKind, Span};
 
@@ -15,10 +17,15 @@ pub struct Symbol {
 }
 
 pub fn symbols(root: &Node) -> Vec<Symbol> {
-    children(root)
+    let labels = if pacto_core::v2::format_version(Some(root)) == Some("2.0") { LABELS_V2 } else { LABELS_V1 };
+    children(root, labels)
 }
 
-fn children(node: &Node) -> Vec<Symbol> {
+/// The keys whose value names a list item, first found first.
+const LABELS_V1: &[&str] = &["name", "ref"];
+const LABELS_V2: &[&str] = &["name", "id", "ref", "version", "value", "type"];
+
+fn children(node: &Node, labels: &[&str]) -> Vec<Symbol> {
     match &node.kind {
         NodeKind::Mapping(entries) => entries
             .iter()
@@ -29,21 +36,24 @@ fn children(node: &Node) -> Vec<Symbol> {
                 span: entry.key.span.cover(entry.value.span),
                 selection: entry.key.span,
                 is_list: entry.value.as_sequence().is_some(),
-                children: children(&entry.value),
+                children: children(&entry.value, labels),
             })
             .collect(),
         NodeKind::Sequence(items) => items
             .iter()
             .enumerate()
             .map(|(idx, item)| {
-                let label = item.get("name").or_else(|| item.get("ref")).and_then(Node::scalar_text);
+                let label = labels.iter().find_map(|key| Some((*key, item.get(key)?)));
+                let label = label.and_then(|(key, node)| Some((key, node.scalar_text()?)));
+                let detail =
+                    item.get("type").and_then(Node::scalar_text).filter(|_| label.is_none_or(|it| it.0 != "type"));
                 Symbol {
-                    name: label.map_or_else(|| format!("[{idx}]"), str::to_owned),
-                    detail: item.get("type").and_then(Node::scalar_text).map(str::to_owned),
+                    name: label.map_or_else(|| format!("[{idx}]"), |it| it.1.to_owned()),
+                    detail: detail.map(str::to_owned),
                     span: item.span,
                     selection: item.head_span(),
                     is_list: false,
-                    children: children(item),
+                    children: children(item, labels),
                 }
             })
             .collect(),

@@ -57,7 +57,7 @@ fn forget_closed(session: &Session) {
 
 /// Changes against the published version as diagnostics, and the version-bump check (pure).
 pub fn diagnostics(session: &Session, uri: &Uri, analysis: &Analysis, encoding: Encoding) -> Vec<Diagnostic> {
-    if broken(analysis) {
+    if broken(analysis) || !comparable(analysis) {
         return Vec::new();
     }
     let Some((side, comparison)) = published_comparison(session, uri, analysis) else {
@@ -77,7 +77,7 @@ pub fn code_actions(
     range: Range,
     encoding: Encoding,
 ) -> Vec<CodeActionOrCommand> {
-    if broken(analysis) {
+    if broken(analysis) || !comparable(analysis) {
         return Vec::new();
     }
     let Some((_, comparison)) = published_comparison(session, uri, analysis) else {
@@ -109,6 +109,9 @@ pub async fn code_lens(backend: &Backend, params: CodeLensParams) -> Result<Opti
 }
 
 fn lenses(session: &Session, uri: &Uri, analysis: &Analysis, encoding: Encoding) -> Vec<CodeLens> {
+    if !comparable(analysis) {
+        return Vec::new();
+    }
     let range = proto::range(&analysis.rope, encoding, compute::lens_span(analysis.root()));
     let lens = |title: String, against: Against| CodeLens {
         range,
@@ -185,6 +188,12 @@ fn broken(analysis: &Analysis) -> bool {
     !analysis.validation.parse.errors.is_empty()
 }
 
+/// The comparison runs the 1.0 diff on the 1.0 model, which a 2.0 document does not have: on one it
+/// would report every field as removed. FIXME(#14): compare 2.0 documents once the 2.0 diff lands.
+fn comparable(analysis: &Analysis) -> bool {
+    analysis.format() == pacto_core::validate::Format::V1
+}
+
 fn buffer(analysis: &Analysis) -> Buffer<'_> {
     Buffer { root: analysis.root(), contract: &analysis.validation.decoded.contract, rope: &analysis.rope }
 }
@@ -219,5 +228,26 @@ impl BundleReader for DiskFiles {
             .collect();
         names.sort();
         names
+    }
+}
+
+#[cfg(test)]
+mod format_tests {
+    use super::*;
+
+    #[test]
+    fn lenses_stay_away_from_2_0_documents() {
+        let session = Session::default();
+        let uri: Uri = "file:///bundle/pacto.yaml".parse().unwrap();
+        let analysis = |text: &str| Analysis::new(Rope::from_str(text), 1, None);
+        let v1 = analysis("pactoVersion: \"1.0\"\nservice: {name: a, version: 1.0.0}\n");
+        let titles: Vec<String> = lenses(&session, &uri, &v1, Encoding::Utf16)
+            .into_iter()
+            .filter_map(|it| it.command.map(|it| it.title))
+            .collect();
+        assert_eq!(titles, [SET_REPOSITORY]);
+        let v2 = analysis("pactoVersion: \"2.0\"\nservice: {name: a, version: 1.0.0}\n");
+        assert_eq!(lenses(&session, &uri, &v2, Encoding::Utf16), Vec::new());
+        assert_eq!(diagnostics(&session, &uri, &v2, Encoding::Utf16), Vec::new());
     }
 }

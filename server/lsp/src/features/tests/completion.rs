@@ -152,3 +152,226 @@ fn completion_dependency_keys() {
     "#]],
     );
 }
+
+#[test]
+fn completion_v2_top_level_keys_from_the_2_0_model() {
+    check(
+        "pactoVersion: \"2.0\"\nser$0\n",
+        expect![[r#"
+        service [Field] 2:1-2:4 → service:⏎  name: $1⏎  version: $2
+        interfaces [Field] 2:1-2:4 → interfaces:⏎  - name: $1⏎    type: ${2|openapi,asyncapi,grpc|}⏎    ref: $3
+        configurations [Field] 2:1-2:4 → configurations:⏎  - name: $1⏎    required: $2
+        dependencies [Field] 2:1-2:4 → dependencies:⏎  - name: $1⏎    ref: $2⏎    compatibility: $3⏎    required: $4
+        state [Field] 2:1-2:4 → state:⏎  type: ${1|stateless,stateful,hybrid|}⏎  persistence:⏎    scope: ${2|local,shared|}⏎    durability: ${3|ephemeral,persistent|}⏎  dataCriticality: ${4|low,medium,high|}
+        workload [Field] 2:1-2:4 → workload: ${1|service,job,scheduled|}
+        capabilities [Field] 2:1-2:4 → capabilities:⏎  - type: ${1|health,metrics,extension|}
+        policies [Field] 2:1-2:4 → policies:⏎  - name: $1
+        readiness [Field] 2:1-2:4 → readiness:⏎  expires: $1⏎  claims:⏎    - id: $2⏎      type: ${3|url,document,ticket,report,artifact,identifier,other|}⏎      status: ${4|done,partial,not-done,deferred|}⏎      evidence: $5⏎      weight: $6
+        metadata [Field] 2:1-2:4 → metadata:⏎  
+        extensions [Field] 2:1-2:4 → extensions:⏎  
+    "#]],
+    );
+}
+
+#[test]
+fn completion_v2_version_value() {
+    check(
+        "pactoVersion: \"2.0$0\"\nservice: {name: a, version: 1.0.0}\n",
+        expect![[r#"
+        "2.0" [Value] 1:15-1:19 → "2.0"
+    "#]],
+    );
+    // Without a version the document takes the 1.0 route (pacto-v2.md §2.2), and so does completion.
+    check(
+        "pactoVersion: $0\nservice: {name: a, version: 1.0.0}\n",
+        expect![[r#"
+        "1.0" [Value] 1:15-1:15 → "1.0"
+    "#]],
+    );
+}
+
+#[test]
+fn completion_v2_interface_type_and_visibility_values() {
+    check(
+        "pactoVersion: \"2.0\"\ninterfaces:\n  - name: api\n    type: $0\n",
+        expect![[r#"
+        openapi [Value] 4:11-4:11 → openapi
+        asyncapi [Value] 4:11-4:11 → asyncapi
+        grpc [Value] 4:11-4:11 → grpc
+    "#]],
+    );
+    check(
+        "pactoVersion: \"2.0\"\ninterfaces:\n  - name: api\n    visibility: $0\n",
+        expect![[r#"
+        public [Value] 4:17-4:17 → public
+        internal [Value] 4:17-4:17 → internal
+    "#]],
+    );
+}
+
+#[test]
+fn completion_v2_capability_keys_follow_its_type() {
+    check(
+        "pactoVersion: \"2.0\"\ncapabilities:\n  - type: health\n    $0\n",
+        expect![[r#"
+        binding [Field] 4:5-4:5 → binding:⏎      type: ${1|http|}⏎      interface: $2
+    "#]],
+    );
+    check(
+        "pactoVersion: \"2.0\"\ncapabilities:\n  - type: extension\n    $0\n",
+        expect![[r#"
+        ref [Field] 4:5-4:5 → ref: $1
+    "#]],
+    );
+    check(
+        "pactoVersion: \"2.0\"\ncapabilities:\n  - $0\n",
+        expect![[r#"
+        type [Field] 3:5-3:5 → type: ${1|health,metrics,extension|}
+        ref [Field] 3:5-3:5 → ref: $1
+        binding [Field] 3:5-3:5 → binding:⏎      type: ${1|http|}⏎      interface: $2
+    "#]],
+    );
+}
+
+#[test]
+fn completion_v2_capability_type_values() {
+    check(
+        "pactoVersion: \"2.0\"\ncapabilities:\n  - type: $0\n",
+        expect![[r#"
+        health [Value] 3:11-3:11 → health
+        metrics [Value] 3:11-3:11 → metrics
+        extension [Value] 3:11-3:11 → extension
+    "#]],
+    );
+}
+
+#[test]
+fn completion_v2_binding_interface_offers_the_declared_interfaces() {
+    check(
+        "pactoVersion: \"2.0\"\ninterfaces:\n  - {name: rest-api, type: openapi, ref: a.yaml}\n  - {name: rpc, type: grpc, ref: b.proto}\ncapabilities:\n  - type: health\n    binding:\n      type: http\n      interface: r$0\n",
+        expect![[r#"
+            rest-api [Value] 9:18-9:19 → rest-api
+            rpc [Value] 9:18-9:19 → rpc
+        "#]],
+    );
+}
+
+#[test]
+fn completion_v2_binding_keys() {
+    check(
+        "pactoVersion: \"2.0\"\ncapabilities:\n  - type: metrics\n    binding:\n      $0\n",
+        expect![[r#"
+        type [Field] 5:7-5:7 → type: ${1|http|}
+        interface [Field] 5:7-5:7 → interface: $1
+        path [Field] 5:7-5:7 → path: $1
+    "#]],
+    );
+}
+
+#[test]
+fn completion_v2_spec_and_schema_paths_are_bundle_files() {
+    let files = "//- interfaces/openapi.yaml\nopenapi: 3.0.0\n//- policy/schema.json\n{}\n";
+    check(
+        &format!(
+            "//- pacto.yaml\npactoVersion: \"2.0\"\ninterfaces:\n  - name: api\n    type: openapi\n    ref: $0\n{files}"
+        ),
+        expect![[r#"
+            interfaces/openapi.yaml [File] 5:10-5:10 → interfaces/openapi.yaml
+            policy/schema.json [File] 5:10-5:10 → policy/schema.json
+        "#]],
+    );
+    check(
+        &format!("//- pacto.yaml\npactoVersion: \"2.0\"\nconfigurations:\n  - name: a\n    schema: $0\n{files}"),
+        expect![[r#"
+            interfaces/openapi.yaml [File] 4:13-4:13 → interfaces/openapi.yaml
+            policy/schema.json [File] 4:13-4:13 → policy/schema.json
+        "#]],
+    );
+    check(
+        &format!("//- pacto.yaml\npactoVersion: \"2.0\"\npolicies:\n  - schema: $0\n{files}"),
+        expect![[r#"
+        interfaces/openapi.yaml [File] 3:13-3:13 → interfaces/openapi.yaml
+        policy/schema.json [File] 3:13-3:13 → policy/schema.json
+    "#]],
+    );
+}
+
+#[test]
+fn completion_v2_configuration_and_policy_refs_offer_schemes() {
+    check(
+        "pactoVersion: \"2.0\"\nconfigurations:\n  - name: a\n    ref: $0\n",
+        expect![[r#"
+        oci:// [Value] 4:10-4:10 → oci://
+        file:// [Value] 4:10-4:10 → file://
+    "#]],
+    );
+    check(
+        "pactoVersion: \"2.0\"\npolicies:\n  - name: a\n    ref: $0\n",
+        expect![[r#"
+        oci:// [Value] 4:10-4:10 → oci://
+        file:// [Value] 4:10-4:10 → file://
+    "#]],
+    );
+}
+
+#[test]
+fn completion_v2_dependency_snippet_and_required_values() {
+    check(
+        "pactoVersion: \"2.0\"\ndependencies:\n  - name: a\n    required: $0\n",
+        expect![[r#"
+        true [Value] 4:15-4:15 → true
+        false [Value] 4:15-4:15 → false
+    "#]],
+    );
+    check(
+        "pactoVersion: \"2.0\"\ndep$0\n",
+        expect![[r#"
+        service [Field] 2:1-2:4 → service:⏎  name: $1⏎  version: $2
+        interfaces [Field] 2:1-2:4 → interfaces:⏎  - name: $1⏎    type: ${2|openapi,asyncapi,grpc|}⏎    ref: $3
+        configurations [Field] 2:1-2:4 → configurations:⏎  - name: $1⏎    required: $2
+        dependencies [Field] 2:1-2:4 → dependencies:⏎  - name: $1⏎    ref: $2⏎    compatibility: $3⏎    required: $4
+        state [Field] 2:1-2:4 → state:⏎  type: ${1|stateless,stateful,hybrid|}⏎  persistence:⏎    scope: ${2|local,shared|}⏎    durability: ${3|ephemeral,persistent|}⏎  dataCriticality: ${4|low,medium,high|}
+        workload [Field] 2:1-2:4 → workload: ${1|service,job,scheduled|}
+        capabilities [Field] 2:1-2:4 → capabilities:⏎  - type: ${1|health,metrics,extension|}
+        policies [Field] 2:1-2:4 → policies:⏎  - name: $1
+        readiness [Field] 2:1-2:4 → readiness:⏎  expires: $1⏎  claims:⏎    - id: $2⏎      type: ${3|url,document,ticket,report,artifact,identifier,other|}⏎      status: ${4|done,partial,not-done,deferred|}⏎      evidence: $5⏎      weight: $6
+        metadata [Field] 2:1-2:4 → metadata:⏎  
+        extensions [Field] 2:1-2:4 → extensions:⏎  
+    "#]],
+    );
+}
+
+#[test]
+fn completion_v2_owner_and_contacts() {
+    check(
+        "pactoVersion: \"2.0\"\nservice:\n  owner:\n    $0\n",
+        expect![[r#"
+        team [Field] 4:5-4:5 → team: $1
+        dri [Field] 4:5-4:5 → dri: $1
+        contacts [Field] 4:5-4:5 → contacts:⏎      - type: ${1|email,url,group,oncall,chat,other|}⏎        value: $2
+    "#]],
+    );
+    check(
+        "pactoVersion: \"2.0\"\nservice:\n  owner:\n    contacts:\n      - type: email\n        purpose: $0\n",
+        expect![[r#"
+            ownership [Value] 6:18-6:18 → ownership
+            support [Value] 6:18-6:18 → support
+            escalation [Value] 6:18-6:18 → escalation
+            oncall [Value] 6:18-6:18 → oncall
+            notifications [Value] 6:18-6:18 → notifications
+        "#]],
+    );
+}
+
+#[test]
+fn completion_v2_readiness_claim_values() {
+    check(
+        "pactoVersion: \"2.0\"\nreadiness:\n  claims:\n    - id: a\n      status: $0\n",
+        expect![[r#"
+            done [Value] 5:15-5:15 → done
+            partial [Value] 5:15-5:15 → partial
+            not-done [Value] 5:15-5:15 → not-done
+            deferred [Value] 5:15-5:15 → deferred
+        "#]],
+    );
+}

@@ -90,3 +90,80 @@ fn definition_of_a_health_interface_nothing_declares() {
         "#]],
     );
 }
+
+#[test]
+fn definition_v2_binding_interface() {
+    check(
+        &super::base_v2_at("interface: rest-api", 0, 13),
+        expect![[r#"
+        38:18-38:26 → 8:11-8:19
+    "#]],
+    );
+}
+
+#[test]
+fn definition_v2_spec_and_schema_files() {
+    check(
+        &super::base_v2_at("interfaces/events.yaml", 0, 5),
+        expect![[r#"
+        14:10-14:32 → file interfaces/events.yaml
+    "#]],
+    );
+    check(
+        &super::base_v2_at("configuration/schema.json", 0, 5),
+        expect![[r#"
+        17:13-17:38 → file configuration/schema.json
+    "#]],
+    );
+    check(
+        &super::base_v2_at("policy/schema.json", 0, 5),
+        expect![[r#"
+        21:13-21:31 → file policy/schema.json
+    "#]],
+    );
+}
+
+#[test]
+fn definition_v2_local_refs_open_the_owning_contract() {
+    check(
+        r#"
+//- app/pacto.yaml
+pactoVersion: "2.0"
+service: {name: app, version: 1.0.0}
+policies:
+  - name: platform
+    ref: ../plat$0form
+//- platform/pacto.yaml
+pactoVersion: "2.0"
+"#,
+        expect![[r#"
+            5:10-5:21 → file platform/pacto.yaml
+        "#]],
+    );
+    check(
+        r#"
+//- app/pacto.yaml
+pactoVersion: "2.0"
+dependencies:
+  - name: auth
+    ref: file://../au$0th
+    required: true
+    compatibility: ^1.0.0
+//- auth/pacto.yaml
+pactoVersion: "2.0"
+"#,
+        expect![[r#"
+            4:10-4:24 → file auth/pacto.yaml
+        "#]],
+    );
+}
+
+#[test]
+fn definition_v2_directory_is_not_a_spec_file() {
+    check(
+        "pactoVersion: \"2.0\"\ninterfaces:\n  - {name: a, type: openapi, ref: inter$0faces}\n//- interfaces/a.yaml\nopenapi: 3.0.0\n",
+        expect![[r#"
+            none
+        "#]],
+    );
+}

@@ -159,3 +159,197 @@ serv$0ice:
         "#]],
     );
 }
+
+#[test]
+fn hover_v2_top_level_key_from_the_2_0_schema() {
+    check(
+        &super::base_v2_at("capabilities:", 0, 3),
+        expect![[r#"
+        34:1-34:13
+        **`capabilities`** · array · optional
+
+        Observability capabilities the service offers (health, metrics) and custom extensions. Each capability may appear once (an extension once per ref).
+
+        Rules: `DUPLICATE_CAPABILITY`
+    "#]],
+    );
+}
+
+#[test]
+fn hover_v2_interface_type_key_lists_the_spec_kinds() {
+    check(
+        &super::base_v2_at("type: openapi", 0, 1),
+        expect![[r#"
+        9:5-9:9
+        **`interfaces.type`** · string · required
+
+        The kind of specification that describes the interface.
+
+        Allowed values:
+        - `openapi`: an OpenAPI document, for HTTP/REST traffic
+        - `asyncapi`: an AsyncAPI document, for event-driven communication
+        - `grpc`: a Protocol Buffers definition, for gRPC services
+    "#]],
+    );
+}
+
+#[test]
+fn hover_v2_enum_value() {
+    check(
+        &super::base_v2_at("asyncapi", 0, 2),
+        expect![[r#"
+        13:11-13:19
+        **`asyncapi`** (interfaces.type): an AsyncAPI document, for event-driven communication
+    "#]],
+    );
+}
+
+#[test]
+fn hover_v2_binding_interface_shows_the_interface() {
+    check(
+        &super::base_v2_at("interface: rest-api", 0, 13),
+        expect![[r#"
+        38:18-38:26
+        The endpoint is on this interface:
+
+        **`rest-api`** · openapi · public
+
+        ref: `interfaces/openapi.yaml`
+    "#]],
+    );
+}
+
+#[test]
+fn hover_v2_binding_to_an_unknown_interface() {
+    check(
+        "pactoVersion: \"2.0\"\ncapabilities:\n  - type: health\n    binding: {type: http, interface: nop$0e}\n",
+        expect![[r#"
+            4:38-4:42
+            No interface is named `nope`: `CAPABILITY_INTERFACE_UNKNOWN`.
+        "#]],
+    );
+}
+
+#[test]
+fn hover_v2_interface_name() {
+    check(
+        &super::base_v2_at("rest-api", 0, 1),
+        expect![[r#"
+        8:11-8:19
+        **`rest-api`** · openapi · public
+
+        ref: `interfaces/openapi.yaml`
+    "#]],
+    );
+}
+
+#[test]
+fn hover_v2_spec_and_schema_files() {
+    check(
+        &super::base_v2_at("interfaces/openapi.yaml", 0, 3),
+        expect![[r#"
+        10:10-10:33
+        `interfaces/openapi.yaml` exists in the bundle.
+    "#]],
+    );
+    check(
+        &super::base_v2_at("policy/schema.json", 0, 3),
+        expect![[r#"
+        21:13-21:31
+        `policy/schema.json` exists in the bundle.
+    "#]],
+    );
+    check(
+        r#"
+pactoVersion: "2.0"
+interfaces:
+  - {name: api, type: openapi, ref: inter$0faces}
+//- interfaces/openapi.yaml
+openapi: 3.0.0
+"#,
+        expect![[r#"
+            3:37-3:47
+            `interfaces` is not in the bundle (`FILE_NOT_FOUND`).
+        "#]],
+    );
+}
+
+#[test]
+fn hover_v2_capability_binding_path_rules() {
+    check(
+        &super::base_v2_at("path: /health", 0, 1),
+        expect![[r#"
+        39:7-39:11
+        **`capabilities.binding.path`** · string · optional
+
+        Path of the endpoint on that interface, starting with a single '/', e.g. /healthz; no scheme, host, userinfo or fragment.
+
+        Constraints: minimum length 1, pattern `^/([^/].*)?$`
+
+        Rules: `CAPABILITY_PATH_INVALID`
+    "#]],
+    );
+}
+
+#[test]
+fn hover_v2_visibility_default_is_never_applied() {
+    check(
+        &super::base_v2_at("visibility", 0, 1),
+        expect![[r#"
+        11:5-11:15
+        **`interfaces.visibility`** · string · optional
+
+        Who may reach the interface. Leaving it out states nothing (it is not read as internal).
+
+        Allowed values:
+        - `public`: reachable from outside the cluster or network boundary
+        - `internal`: reachable only from inside the cluster or internal network
+
+        Default: `internal` (documented; never applied)
+    "#]],
+    );
+}
+
+#[test]
+fn hover_v2_one_point_zero_fields_are_unknown() {
+    check(
+        "pactoVersion: \"2.0\"\nrunt$0ime:\n  workload: service\n",
+        expect![[r#"
+        none
+    "#]],
+    );
+}
+
+#[test]
+fn hover_v2_string_owner_explains_the_object() {
+    check(
+        "pactoVersion: \"2.0\"\nservice:\n  name: a\n  owner: team/pay$0ments\n",
+        expect![[r#"
+        4:10-4:23
+        In format 2.0 the owner is an object with at least one of `team`, `dri` and `contacts`; a 1.0 owner string does not decode (`PARSE_ERROR`).
+
+        A team name is written:
+
+        ```yaml
+        owner:
+          team: team/payments
+        ```
+    "#]],
+    );
+}
+
+#[test]
+fn hover_v2_free_form_sections_say_nothing_inside() {
+    check(
+        "pactoVersion: \"2.0\"\nextensions:\n  acme.example/co$0st: 1\n",
+        expect![[r#"
+        none
+    "#]],
+    );
+    check(
+        "pactoVersion: \"2.0\"\nconfigurations:\n  - name: a\n    values:\n      log_le$0vel: info\n",
+        expect![[r#"
+            none
+        "#]],
+    );
+}

@@ -95,3 +95,96 @@ fn rename_elsewhere_is_not_offered() {
     "#]],
     );
 }
+
+#[test]
+fn references_v2_interface_through_capability_bindings() {
+    let text = "pactoVersion: \"2.0\"\ninterfaces:\n  - {name: api, type: openapi, ref: a.yaml}\ncapabilities:\n  - type: health\n    binding: {type: http, interface: api}\n  - type: metrics\n    binding: {type: http, interface: \"api\"}\n";
+    let at = |nth: usize| {
+        let (idx, _) = text.match_indices("api").nth(nth).unwrap();
+        format!("{}$0{}", &text[..idx], &text[idx..])
+    };
+    check_references(
+        &at(0),
+        expect![[r#"
+        3:12-3:15
+        6:38-6:41
+        8:38-8:43
+    "#]],
+    );
+    // `at(1)` is the `api` inside `openapi`; 2 and 3 are the bindings, the second one quoted.
+    check_references(
+        &at(3),
+        expect![[r#"
+        3:12-3:15
+        6:38-6:41
+        8:38-8:43
+    "#]],
+    );
+    check_rename(
+        &at(2),
+        "rest",
+        expect![[r#"
+        prepare Some("6:38-6:41")
+        3:12-3:15 → rest
+        6:38-6:41 → rest
+        8:38-8:43 → "rest"
+    "#]],
+    );
+}
+
+#[test]
+fn references_v2_configuration_policy_and_dependency_names_are_separate_namespaces() {
+    let text = "pactoVersion: \"2.0\"\nconfigurations:\n  - {name: shared, schema: c.json, required: true}\npolicies:\n  - {name: shared, schema: p.json}\n  - {name: shared, schema: q.json}\ndependencies:\n  - {name: shared, ref: ../x, required: true, compatibility: ^1.0.0}\n";
+    let at = |nth: usize| {
+        let (idx, _) = text.match_indices("shared").nth(nth).unwrap();
+        format!("{}$0{}", &text[..idx], &text[idx..])
+    };
+    check_references(
+        &at(0),
+        expect![[r#"
+        3:12-3:18
+    "#]],
+    );
+    check_references(
+        &at(1),
+        expect![[r#"
+        5:12-5:18
+        6:12-6:18
+    "#]],
+    );
+    check_references(
+        &at(3),
+        expect![[r#"
+        8:12-8:18
+    "#]],
+    );
+    check_rename(
+        &at(1),
+        "platform rules",
+        expect![[r#"
+        prepare Some("5:12-5:18")
+        5:12-5:18 → platform rules
+        6:12-6:18 → platform rules
+    "#]],
+    );
+}
+
+#[test]
+fn rename_v2_refuses_other_values() {
+    check_rename(
+        &super::base_v2_at("payments", 0, 2),
+        "billing",
+        expect![[r#"
+        prepare None
+        error: only interface, configuration, policy and dependency names can be renamed
+    "#]],
+    );
+    check_rename(
+        &super::base_v2_at("default", 0, 2),
+        " ",
+        expect![[r#"
+        prepare Some("16:11-16:18")
+        error: a configuration name cannot be empty
+    "#]],
+    );
+}

@@ -94,3 +94,74 @@ openapi: 3.0.0
     "#]]
     .assert_eq(&actual);
 }
+
+#[test]
+fn folding_ranges_v2_follow_the_blocks() {
+    let it = fixture(super::BASE_V2);
+    let actual: String = folding_ranges(&it.analysis).iter().map(|(start, end)| format!("{start}..{end}\n")).collect();
+    expect![[r#"
+        1..5
+        4..5
+        6..13
+        7..10
+        11..13
+        14..17
+        15..17
+        18..20
+        19..20
+        21..25
+        22..25
+        27..32
+        29..31
+        33..40
+        34..38
+        35..38
+        39..40
+        41..48
+        43..48
+        44..48
+    "#]]
+    .assert_eq(&actual);
+}
+
+#[test]
+fn selection_v2_grows_from_a_binding_interface() {
+    check_selection(
+        &super::base_v2_at("interface: rest-api", 0, 13),
+        expect![[r#"
+        38:18-38:26 "rest-api"
+        38:7-38:26 "interface: rest-api"
+        37:7-39:20 "type: http"
+        36:5-39:20 "binding:"
+        35:5-39:20 "type: health"
+        35:3-41:26 "- type: health"
+        34:1-41:26 "capabilities:"
+        1:1-49:18 "pactoVersion: \"2.0\""
+    "#]],
+    );
+}
+
+#[test]
+fn links_v2_specs_schemas_and_local_contracts() {
+    // The dependency moved inside the scratch bundle, and a policy provider added next to it.
+    let text = super::BASE_V2.replace("ref: ../auth", "ref: vendor/auth").replace(
+        "schema: policy/schema.json",
+        "schema: policy/schema.json\n  - name: shared\n    ref: file://vendor/rules",
+    );
+    let it = fixture(&format!(
+        "{text}//- vendor/auth/pacto.yaml\npactoVersion: \"2.0\"\n//- vendor/rules/pacto.yaml\npactoVersion: \"2.0\"\n"
+    ));
+    let actual: String = links(&it.analysis)
+        .iter()
+        .map(|(span, path)| format!("{} → {}\n", it.span(*span), it.relative(path)))
+        .collect();
+    expect![[r#"
+        10:10-10:33 → interfaces/openapi.yaml
+        14:10-14:32 → interfaces/events.yaml
+        17:13-17:38 → configuration/schema.json
+        21:13-21:31 → policy/schema.json
+        23:10-23:29 → vendor/rules/pacto.yaml
+        26:10-26:21 → vendor/auth/pacto.yaml
+    "#]]
+    .assert_eq(&actual);
+}

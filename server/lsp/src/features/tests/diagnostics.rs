@@ -1,0 +1,60 @@
+//! Diagnostics of 2.0 contracts as the editor publishes them: every layer at once, each finding on its node.
+
+use expect_test::{Expect, expect};
+
+use crate::fixture::fixture;
+
+/// `line:col-line:col severity CODE path: message`, one per finding, in the published order.
+fn check(fixture_text: &str, expect: Expect) {
+    let it = fixture(fixture_text);
+    let actual: String = it
+        .analysis
+        .validation
+        .diagnostics
+        .iter()
+        .map(|d| {
+            let severity = format!("{:?}", d.severity).to_lowercase();
+            format!("{} {severity} {} {}: {}\n", it.span(d.span), d.code.as_str(), d.path, d.message)
+        })
+        .collect();
+    expect.assert_eq(&actual);
+}
+
+#[test]
+fn diagnostics_v2_policy_violation_points_at_the_offending_node() {
+    // The reference reports path "" (pacto-v2.md §3.4): the code, path and message stay, the span is the node's.
+    check(
+        r#"
+pactoVersion: "2.0"
+service:
+  name: payments
+  version: 1.0.0
+interfaces:
+  - {name: api, type: openapi, ref: api.yaml}
+policies:
+  - {name: naming, schema: naming.json}
+  - {name: complete, schema: complete.json}
+//- api.yaml
+openapi: 3.0.0
+//- naming.json
+{"properties": {"service": {"properties": {"name": {"pattern": "^svc-"}}}, "interfaces": {"items": {"properties": {"visibility": {"const": "public"}}, "required": ["visibility"]}}}}
+//- complete.json
+{"required": ["workload"]}
+"#,
+        expect![[r#"
+            3:9-3:17 error POLICY_VIOLATION : policy policies["naming"]: at '/service/name': 'payments' does not match pattern '^svc-'
+            6:6-6:10 error POLICY_VIOLATION : policy policies["naming"]: at '/interfaces/0': missing property 'visibility'
+            9:6-9:10 error POLICY_VIOLATION : policy policies["complete"]: at '': missing property 'workload'
+        "#]],
+    );
+}
+
+#[test]
+fn diagnostics_v2_string_owner() {
+    check(
+        "pactoVersion: \"2.0\"\nservice:\n  name: a\n  version: 1.0.0\n  owner: team/payments\n",
+        expect![[r#"
+        5:10-5:23 error PARSE_ERROR service.owner: cannot unmarshal !!str `team/pa...` into contract.Owner
+    "#]],
+    );
+}
