@@ -4,6 +4,7 @@
 
 pub mod crossfield;
 pub mod dates;
+pub mod document;
 pub mod files;
 pub mod from_tree;
 pub mod ignore;
