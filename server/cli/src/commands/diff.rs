@@ -28,6 +28,9 @@ const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 pub fn run(old_arg: &str, new_arg: &str, output_format: &str) -> Result<(), String> {
     let old = Side::load(old_arg).map_err(|err| format!("old contract: {err}"))?;
     let new = Side::load(new_arg).map_err(|err| format!("new contract: {err}"))?;
+    if old.contract.v2.is_some() != new.contract.v2.is_some() {
+        return Err("cannot compare a 1.0 contract with a 2.0 one yet; migrate first with `pacto migrate`".to_owned());
+    }
     // §3.1 step 2: the old side with its normal fetcher, the new one with the local override
     // when it is a directory, so a monorepo's siblings stand in for their published versions.
     let mut old_fetcher = DirFetcher { base_dir: load::dependency_base_dir(old_arg)?, override_dir: None };
@@ -226,6 +229,7 @@ fn json_value(value: &ChangeValue) -> Value {
     match value {
         ChangeValue::Str(it) => Value::String(it.clone()),
         ChangeValue::Int(it) => Value::from(*it),
+        ChangeValue::Json(it) => serde_json::from_str(it).unwrap_or_else(|_| Value::String(it.clone())),
     }
 }
 

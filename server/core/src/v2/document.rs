@@ -21,6 +21,8 @@ pub struct Document {
     /// The whole document as JSON (`Null` when it holds a non-finite float, which only the
     /// schema layer reports): the free-form mappings are read from here.
     pub json: Value,
+    /// The document's tree, for the diff's walk of `configurations[].values` with positions.
+    pub root: Option<crate::syntax::Node>,
 }
 
 impl Document {
@@ -44,7 +46,7 @@ pub fn parse_document(text: &str, line_index: &LineIndex, parse: &Parse) -> Resu
         return Err(failure);
     }
     let json = parse.root.as_ref().and_then(|it| to_json(it).ok()).unwrap_or(Value::Null);
-    Ok(Document { contract, json })
+    Ok(Document { contract, json, root: parse.root.clone() })
 }
 
 /// The 1.0-shaped view of a 2.0 contract: its version, service name and version, its
