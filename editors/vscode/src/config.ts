@@ -21,6 +21,7 @@ export const SETTINGS = {
     registryTimeoutSeconds: { key: 'registry.timeoutSeconds', requiresRestart: false, server: true },
     offline: { key: 'offline', requiresRestart: false, server: true },
     cacheTagTtlSeconds: { key: 'cache.tagTtlSeconds', requiresRestart: false, server: true },
+    migrationHint: { key: 'migration.hint', requiresRestart: false, server: true },
 } as const;
 
 export const SECTION = 'pacto';

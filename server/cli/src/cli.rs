@@ -157,6 +157,14 @@ pub enum Command {
         #[arg(long)]
         only_references: bool,
     },
+    /// Migrate a 1.0 contract to 2.0: prints the new contract and a report (--write: writes them)
+    Migrate {
+        /// Bundle directory
+        path: Option<String>,
+        /// Write pacto.yaml and any placeholder spec, atomically (default: print, write nothing)
+        #[arg(long)]
+        write: bool,
+    },
     /// Print the version
     Version,
     /// Print the shell completion script (e.g. `source <(pacto completion bash)`)

@@ -6,6 +6,7 @@ pub mod diagnostic;
 pub mod diff;
 pub mod gofmt;
 pub mod graph;
+pub mod migrate;
 pub mod semver;
 pub mod syntax;
 pub mod v2;

@@ -108,6 +108,7 @@ fn all_diagnostics(session: &Session, uri: &Uri, analysis: &Analysis, encoding: 
         analysis.validation.diagnostics.iter().map(|it| proto::diagnostic(rope, encoding, uri, it)).collect();
     out.extend(deps::diagnostics(session, uri, analysis, encoding));
     out.extend(lens::diagnostics(session, uri, analysis, encoding));
+    out.extend(crate::features::migrate::diagnostics(session, uri, analysis, encoding));
     out
 }
 
@@ -538,6 +539,7 @@ pub async fn code_action(backend: &Backend, params: CodeActionParams) -> Result<
         let mut actions: Vec<CodeActionOrCommand> = actions.collect();
         actions.extend(deps::code_actions(&session, &uri, &analysis, range, encoding));
         actions.extend(lens::code_actions(&session, &uri, &analysis, range, encoding));
+        actions.extend(crate::features::migrate::code_actions(&uri, &analysis, span, encoding));
         if analysis.validation.errors().next().is_none() && uri.to_file_path().is_some() {
             actions.push(generate::preview_action(&uri));
         }

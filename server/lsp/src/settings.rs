@@ -16,6 +16,7 @@ pub const SETTING_NAMES: &[&str] = &[
     "pacto.registry.timeoutSeconds",
     "pacto.offline",
     "pacto.cache.tagTtlSeconds",
+    "pacto.migration.hint",
 ];
 
 /// The registry timeout when none is set: an editor waits in the background, so shorter than the CLI's.
@@ -34,6 +35,8 @@ pub struct Settings {
     pub offline: bool,
     /// `None`: the cache's own default.
     pub tag_ttl: Option<Duration>,
+    /// The information hint "Migrate to Pacto 2.0" (and the migration's review items) on valid 1.0 contracts.
+    pub migration_hint: bool,
 }
 
 impl Default for Settings {
@@ -44,6 +47,7 @@ impl Default for Settings {
             timeout: DEFAULT_TIMEOUT,
             offline: false,
             tag_ttl: None,
+            migration_hint: true,
         }
     }
 }
@@ -98,6 +102,12 @@ impl Settings {
                 None => warn("cache.tagTtlSeconds", "a number of seconds, 0 or more"),
             }
         }
+        if let Some(value) = get(&["migration", "hint"]) {
+            match value.as_bool() {
+                Some(on) => settings.migration_hint = on,
+                None => warn("migration.hint", "true or false"),
+            }
+        }
         (settings, warnings)
     }
 
@@ -133,9 +143,11 @@ mod tests {
             "publish": { "repository": { "**/pacto.yaml": "oci://127.0.0.1:5000/team/api" } },
             "registry": { "insecure": ["registry.local:5000"], "timeoutSeconds": 2.5 },
             "offline": true,
-            "cache": { "tagTtlSeconds": 0 }
+            "cache": { "tagTtlSeconds": 0 },
+            "migration": { "hint": false }
         }));
         assert_eq!(warnings, Vec::<String>::new());
+        assert!(!settings.migration_hint);
         assert_eq!(settings.publish_repository["**/pacto.yaml"], "oci://127.0.0.1:5000/team/api");
         assert_eq!(settings.insecure, ["registry.local:5000"]);
         assert_eq!(settings.timeout, Duration::from_millis(2500));

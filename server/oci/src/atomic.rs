@@ -6,7 +6,7 @@ use std::path::Path;
 
 /// Writes `bytes` to `path` with `mode` (Unix permission bits). The temp file lives in the target's own
 /// directory so the rename stays on one file system and is atomic; on failure the temp file is removed.
-pub(crate) fn write_file(path: &Path, bytes: &[u8], mode: u32) -> io::Result<()> {
+pub fn write_file(path: &Path, bytes: &[u8], mode: u32) -> io::Result<()> {
     let dir = match path.parent() {
         Some(parent) if !parent.as_os_str().is_empty() => parent,
         _ => Path::new("."),

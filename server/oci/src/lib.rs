@@ -2,7 +2,7 @@
 //! manifest and config (`layout`), the content-addressed disk cache (`cache`), and the registry side:
 //! references, transport, credentials, the client and pulls through the cache.
 
-mod atomic;
+pub mod atomic;
 pub mod bundle;
 pub mod cache;
 pub mod client;

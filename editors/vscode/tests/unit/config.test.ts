@@ -97,6 +97,7 @@ test('the declared defaults are the server defaults of the contract', () => {
         'pacto.registry.timeoutSeconds': 10,
         'pacto.offline': false,
         'pacto.cache.tagTtlSeconds': 60,
+        'pacto.migration.hint': true,
         'pacto.trace.server': 'off',
     });
     assert.equal(manifest.contributes.configuration.properties['pacto.publish.repository'].scope, 'resource');

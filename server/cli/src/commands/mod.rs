@@ -8,6 +8,7 @@ mod generate;
 pub mod graph;
 pub(crate) mod init;
 mod login;
+mod migrate;
 mod pack;
 mod pull;
 mod push;
@@ -66,6 +67,7 @@ pub fn run(cli: Cli) -> Result<(), String> {
             Ok(())
         }
         Some(Command::Completion { shell }) => completion::run(shell),
+        Some(Command::Migrate { path, write }) => migrate::run(path.as_deref().unwrap_or("."), write, format),
         Some(Command::Schema) => {
             print!("{}", pacto_core::validate::structural::SCHEMA_TEXT);
             Ok(())

@@ -229,7 +229,7 @@ fn oci_reference(ctx: &mut Ctx<'_>, reference: &str, path: FieldPath, code: Code
 
 /// Rule 8: `YAML: <error>` or `JSON: <error>` for a spec file that does not parse; other
 /// extensions (a `.proto`) carry no format this layer can check.
-fn spec_syntax(file: &str, bytes: &[u8]) -> Option<String> {
+pub(crate) fn spec_syntax(file: &str, bytes: &[u8]) -> Option<String> {
     let name = file.rsplit('/').next().unwrap_or(file);
     let extension = name.rfind('.').map(|at| name[at..].to_ascii_lowercase()).unwrap_or_default();
     match extension.as_str() {

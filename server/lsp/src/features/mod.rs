@@ -4,6 +4,7 @@ pub mod code_action;
 pub mod completion;
 pub mod definition;
 pub mod hover;
+pub mod migrate;
 pub mod references;
 pub mod structure;
 pub mod symbols;
