@@ -231,7 +231,8 @@ fn explain_summarises_the_2_0_example() {
     let days = format!("\"daysRemaining\": {},", 47_297 - today);
     let json = stdout(&output);
     assert!(json.contains(&days), "{json}");
-    expect_test::expect_file![data.join("payments-api-v2.json")].assert_eq(&json.replace(&days, "\"daysRemaining\": <days>,"));
+    expect_test::expect_file![data.join("payments-api-v2.json")]
+        .assert_eq(&json.replace(&days, "\"daysRemaining\": <days>,"));
 }
 
 /// A small 2.0 contract: no owner, no state, an expired assessment (no `daysRemaining`), an

@@ -37,15 +37,56 @@ fn diff_v2_fixtures_match_expected_output() {
     }
 }
 
-/// FIXME(#14): a 1.0 contract against a 2.0 one is to be compared through the migration mapping.
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// A 1.0 contract against its own migration (`pacto migrate --write`), both ways (pacto-v2.md
+/// §8.2): the only change is `pactoVersion` (NON_BREAKING), and the fields the migration dropped
+/// are listed as information.
 #[test]
-fn diff_of_a_1_0_and_a_2_0_contract_is_refused() {
+fn diff_of_a_1_0_contract_and_its_migration_shows_only_the_version() {
     let examples = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples");
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&examples.join("payments-api"), &dir.path().join("v1"));
+    copy_dir(&examples.join("payments-api"), &dir.path().join("v2"));
+    // Dependencies on a port nothing listens on: their fetches fail at once, without the network.
+    for side in ["v1", "v2"] {
+        let file = dir.path().join(side).join("pacto.yaml");
+        let text = std::fs::read_to_string(&file).unwrap().replace("oci://ghcr.io/", "oci://127.0.0.1:9/");
+        std::fs::write(file, text).unwrap();
+    }
+    let migrate = transcript(dir.path(), &["migrate", "--write", "v2"]);
+    assert!(migrate.starts_with("exit: 0\n"), "{migrate}");
+    let mut out = String::new();
+    for (format, old, new) in [("text", "v1", "v2"), ("json", "v1", "v2"), ("markdown", "v2", "v1")] {
+        out.push_str(&format!("=== {format} {old} {new}\n"));
+        out.push_str(&transcript(dir.path(), &["diff", "--output-format", format, old, new]));
+    }
+    expect_file![data_dir().join("cross-version-migration.txt")].assert_eq(&out);
+}
+
+/// A 1.0 side that is not a valid 1.0 contract cannot be migrated, so the pair is refused.
+#[test]
+fn diff_of_an_invalid_1_0_contract_and_a_2_0_one_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("v1")).unwrap();
+    std::fs::write(dir.path().join("v1/pacto.yaml"), "pactoVersion: \"1.0\"\nservice: {name: svc, version: one}\n")
+        .unwrap();
+    copy_dir(&data_dir().join("identical/new"), &dir.path().join("v2"));
     expect![[r#"
         exit: 1
         --- stdout
         --- stderr
-        cannot compare a 1.0 contract with a 2.0 one yet; migrate first with `pacto migrate`
-    "#]]
-    .assert_eq(&transcript(&examples, &["diff", "payments-api", "payments-api-v2"]));
+        old contract: cannot compare a 1.0 contract with a 2.0 one: the contract is not a valid 1.0 contract (1 error(s)): fix it first, then migrate; run pacto validate on it
+    "#]].assert_eq(&transcript(dir.path(), &["diff", "v1", "v2"]));
 }

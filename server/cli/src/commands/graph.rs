@@ -26,7 +26,8 @@ pub fn run(arg: &str, output_format: &str, references: References) -> Result<(),
     let mut graph =
         if references.only { graph::unresolved(&root) } else { graph::resolve_batched(&root, &mut fetcher) };
     if references.with || references.only {
-        let refs = root.v2.as_ref().map(|it| pacto_core::v2::document::reference_refs(&it.contract)).unwrap_or_default();
+        let refs =
+            root.v2.as_ref().map(|it| pacto_core::v2::document::reference_refs(&it.contract)).unwrap_or_default();
         graph.root.dependencies.extend(graph::reference_edges(&refs));
     }
     match output_format {

@@ -263,7 +263,17 @@ impl Decoder {
                 None
             }
         });
-        Contract { pacto_version, service, interfaces, configuration, dependencies, runtime, scaling, metadata, v2: None }
+        Contract {
+            pacto_version,
+            service,
+            interfaces,
+            configuration,
+            dependencies,
+            runtime,
+            scaling,
+            metadata,
+            v2: None,
+        }
     }
 
     fn service(&mut self, (node, path): (&Node, FieldPath)) -> Service {

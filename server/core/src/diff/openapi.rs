@@ -137,7 +137,8 @@ impl SpecDiff<'_> {
         let (old_cut, new_cut) = (self.old_cut, self.new_cut);
         let old_span = move |span: Span| old_cut.map_or(span, |it| it.original(span));
         let new_span = move |span: Span| new_cut.map_or(span, |it| it.original(span));
-        let sides = walk::Sides { old_file: self.old_file, new_file: self.new_file, old_span: &old_span, new_span: &new_span };
+        let sides =
+            walk::Sides { old_file: self.old_file, new_file: self.new_file, old_span: &old_span, new_span: &new_span };
         walk::walk(rule, direction, prefix, old, new, &sides, &mut self.acc);
     }
 
@@ -424,7 +425,11 @@ fn parameter_delta(old: &Node, new: &Node) -> (String, String) {
     }
     let differs = |key: &String| old_flat.get(key) != new_flat.get(key);
     let side = |flat: &BTreeMap<String, String>| {
-        flat.iter().filter(|(key, _)| differs(key)).map(|(key, value)| format!("{key}={value}")).collect::<Vec<_>>().join(", ")
+        flat.iter()
+            .filter(|(key, _)| differs(key))
+            .map(|(key, value)| format!("{key}={value}"))
+            .collect::<Vec<_>>()
+            .join(", ")
     };
     (side(&old_flat), side(&new_flat))
 }

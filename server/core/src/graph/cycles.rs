@@ -22,7 +22,13 @@ pub fn detect(root: &mut Node) -> Vec<Vec<String>> {
         let mut nodes: HashMap<&str, &Node> = HashMap::new();
         collect(root, &mut nodes);
         nodes.insert(root.name.as_str(), root);
-        let mut walk = Walk { nodes: &nodes, color: HashMap::new(), stack: Vec::new(), cycles: &mut cycles, back_edges: &mut back_edges };
+        let mut walk = Walk {
+            nodes: &nodes,
+            color: HashMap::new(),
+            stack: Vec::new(),
+            cycles: &mut cycles,
+            back_edges: &mut back_edges,
+        };
         walk.visit(root.name.as_str(), root);
     }
     let root_name = root.name.clone();

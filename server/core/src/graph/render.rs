@@ -231,7 +231,10 @@ fn mermaid_label(text: &str) -> String {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum VertexKind {
     Root,
-    Service { local: bool, conflict: bool },
+    Service {
+        local: bool,
+        conflict: bool,
+    },
     Failed,
     /// A configuration or policy ref (2.0 `--with-references`).
     Reference,

@@ -95,7 +95,8 @@ pub fn flag(field: &Option<Spanned<bool>>) -> bool {
 /// reference edges of `graph --with-references` (§6.4).
 pub fn reference_refs(contract: &super::Contract) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    let refs = contract.configurations.iter().map(|it| &it.reference).chain(contract.policies.iter().map(|it| &it.reference));
+    let refs =
+        contract.configurations.iter().map(|it| &it.reference).chain(contract.policies.iter().map(|it| &it.reference));
     for reference in refs {
         let reference = text(reference);
         if !reference.is_empty() && !out.iter().any(|it| it == reference) {

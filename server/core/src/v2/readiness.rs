@@ -50,8 +50,7 @@ pub fn evaluate(readiness: &Readiness, now_unix_seconds: i64) -> Option<Evaluati
     }
     let expires_day = parse_date(text(&readiness.expires)).map(|(year, month, day)| days_from_civil(year, month, day));
     let expired = expires_day.is_none_or(|day| now_unix_seconds >= (day + 1) * SECONDS_PER_DAY);
-    let days_remaining =
-        expires_day.filter(|_| !expired).map(|day| day - now_unix_seconds.div_euclid(SECONDS_PER_DAY));
+    let days_remaining = expires_day.filter(|_| !expired).map(|day| day - now_unix_seconds.div_euclid(SECONDS_PER_DAY));
     let partial_credit = readiness.partial_credit.as_ref().map_or(DEFAULT_PARTIAL_CREDIT, |it| it.value);
     let min_score = readiness.min_score.as_ref().map_or(DEFAULT_MIN_SCORE, |it| it.value);
     let mut eval = Evaluation {

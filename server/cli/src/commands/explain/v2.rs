@@ -39,7 +39,12 @@ pub(super) fn text_summary(contract: &Contract, now: i64) -> String {
                 ("", None) => out.push_str(&format!("  - {}\n", text(&it.kind))),
                 ("", Some(binding)) => {
                     let path = text(&binding.path);
-                    out.push_str(&format!("  - {} (on {}{})\n", text(&it.kind), text(&binding.interface), path_suffix(path)))
+                    out.push_str(&format!(
+                        "  - {} (on {}{})\n",
+                        text(&it.kind),
+                        text(&binding.interface),
+                        path_suffix(path)
+                    ))
                 }
                 (reference, _) => out.push_str(&format!("  - {} ({reference})\n", text(&it.kind))),
             }

@@ -17,7 +17,9 @@ pub fn diff(old_file: &str, old_text: &str, new_file: &str, new_text: &str) -> V
     };
     let mut acc = Vec::new();
     let sides = Sides { old_file, new_file, old_span: &walk::same, new_span: &walk::same };
-    for (key, rule, noun) in [("channels", "asyncapi.channels", "channel"), ("operations", "asyncapi.operations", "operation")] {
+    for (key, rule, noun) in
+        [("channels", "asyncapi.channels", "channel"), ("operations", "asyncapi.operations", "operation")]
+    {
         let (old, new) = (entries(old_root.get(key)), entries(new_root.get(key)));
         for (name, (old_key, old_node)) in &old {
             let path = format!("{rule}[{name}]");
@@ -33,7 +35,9 @@ pub fn diff(old_file: &str, old_text: &str, new_file: &str, new_text: &str) -> V
                     it.reason = format!("{noun} {name} removed");
                     acc.push(it);
                 }
-                Some((_, new_node)) => walk::walk(rule, Direction::Unknown, &path, old_node, new_node, &sides, &mut acc),
+                Some((_, new_node)) => {
+                    walk::walk(rule, Direction::Unknown, &path, old_node, new_node, &sides, &mut acc)
+                }
             }
         }
         for (name, (new_key, _)) in &new {

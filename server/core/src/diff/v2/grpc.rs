@@ -28,7 +28,14 @@ pub fn diff(old_file: &str, old_text: &str, new_file: &str, new_text: &str) -> V
     let mut acc = Vec::new();
     let files = (old_file, new_file);
     owners(("grpc.services", "service"), ("grpc.rpcs", "rpc", "rpcs"), &old.services, &new.services, files, &mut acc);
-    owners(("grpc.messages", "message"), ("grpc.messages.fields", "field", "fields"), &old.messages, &new.messages, files, &mut acc);
+    owners(
+        ("grpc.messages", "message"),
+        ("grpc.messages.fields", "field", "fields"),
+        &old.messages,
+        &new.messages,
+        files,
+        &mut acc,
+    );
     acc
 }
 
@@ -93,7 +100,12 @@ fn members(
     };
     for (member, (old_value, old_span)) in old {
         match new.get(member) {
-            None => push(member, ChangeType::Removed, (str_value(old_value.as_str()), None), (at(old_file, *old_span), None)),
+            None => push(
+                member,
+                ChangeType::Removed,
+                (str_value(old_value.as_str()), None),
+                (at(old_file, *old_span), None),
+            ),
             Some((new_value, new_span)) if new_value != old_value => push(
                 member,
                 ChangeType::Modified,
@@ -245,7 +257,8 @@ fn block_head(bytes: &[u8], idx: usize) -> Option<(&'static str, String, Span, u
     while bytes.get(at).is_some_and(|it| it.is_ascii_whitespace()) {
         at += 1;
     }
-    (bytes.get(at) == Some(&b'{')).then(|| (keyword, name, Span { start: name_start, end: at.min(name_start + (at - name_start)) }, at))
+    (bytes.get(at) == Some(&b'{'))
+        .then(|| (keyword, name, Span { start: name_start, end: at.min(name_start + (at - name_start)) }, at))
 }
 
 /// The statements of a block body at its own depth: `(text, start offset)`; nested blocks skipped.
@@ -301,7 +314,8 @@ fn rpcs(bytes: &[u8], body: (usize, usize)) -> Members {
         let Some((response, _)) = parenthesised(after.trim_start()) else { continue };
         let name_start = body.0 + at + 3 + (rest.len() - trimmed.len());
         let span = Span { start: name_start, end: name_start + name_len };
-        out.entry(name.to_owned()).or_insert((format!("({}) returns ({})", collapse(request), collapse(response)), span));
+        out.entry(name.to_owned())
+            .or_insert((format!("({}) returns ({})", collapse(request), collapse(response)), span));
     }
     out
 }
@@ -365,11 +379,17 @@ mod tests {
         let fields: Vec<String> = proto
             .messages
             .iter()
-            .flat_map(|(name, (_, fields))| fields.iter().map(move |(field, (value, _))| format!("{name}.{field} {value}")))
+            .flat_map(|(name, (_, fields))| {
+                fields.iter().map(move |(field, (value, _))| format!("{name}.{field} {value}"))
+            })
             .collect();
         assert_eq!(
             fields,
-            ["ChargeRequest.amount int64 = 4", "ChargeRequest.ids repeated string = 1", "ChargeRequest.m map<string, int32> = 2"]
+            [
+                "ChargeRequest.amount int64 = 4",
+                "ChargeRequest.ids repeated string = 1",
+                "ChargeRequest.m map<string, int32> = 2"
+            ]
         );
     }
 }

@@ -184,13 +184,25 @@ fn capabilities(old: &[Capability], new: &[Capability], acc: &mut Vec<Change>) {
     for (key, it) in &old_set {
         if !new_set.contains_key(key) {
             let values = (str_value(describe(it)), None);
-            acc.push(change("capabilities", "capabilities".into(), ChangeType::Removed, values, (span_of(&it.kind), None)));
+            acc.push(change(
+                "capabilities",
+                "capabilities".into(),
+                ChangeType::Removed,
+                values,
+                (span_of(&it.kind), None),
+            ));
         }
     }
     for (key, it) in &new_set {
         if !old_set.contains_key(key) {
             let values = (None, str_value(describe(it)));
-            acc.push(change("capabilities", "capabilities".into(), ChangeType::Added, values, (None, span_of(&it.kind))));
+            acc.push(change(
+                "capabilities",
+                "capabilities".into(),
+                ChangeType::Added,
+                values,
+                (None, span_of(&it.kind)),
+            ));
         }
     }
 }
@@ -217,7 +229,13 @@ fn dependencies(old: &Contract, new: &Contract, acc: &mut Vec<Change>) {
     for (name, o) in &old_deps {
         let Some(n) = new_deps.get(name) else {
             let values = (str_value(name.as_str()), None);
-            acc.push(change("dependencies", "dependencies".into(), ChangeType::Removed, values, (span_of(&o.name), None)));
+            acc.push(change(
+                "dependencies",
+                "dependencies".into(),
+                ChangeType::Removed,
+                values,
+                (span_of(&o.name), None),
+            ));
             continue;
         };
         for (rule, old_field, new_field) in [
@@ -233,13 +251,25 @@ fn dependencies(old: &Contract, new: &Contract, acc: &mut Vec<Change>) {
             let (old_value, new_value) =
                 (format!("required={}", flag(&o.required)), format!("required={}", flag(&n.required)));
             let spans = (bool_span(&o.required), bool_span(&n.required));
-            acc.push(named_change("dependencies.required", name, (&old_value, &new_value), spans, ChangeType::Modified));
+            acc.push(named_change(
+                "dependencies.required",
+                name,
+                (&old_value, &new_value),
+                spans,
+                ChangeType::Modified,
+            ));
         }
     }
     for (name, n) in &new_deps {
         if !old_deps.contains_key(name) {
             let values = (None, str_value(name.as_str()));
-            acc.push(change("dependencies", "dependencies".into(), ChangeType::Added, values, (None, span_of(&n.name))));
+            acc.push(change(
+                "dependencies",
+                "dependencies".into(),
+                ChangeType::Added,
+                values,
+                (None, span_of(&n.name)),
+            ));
         }
     }
 }
@@ -320,7 +350,14 @@ fn configurations(
     new_files: &dyn BundleReader,
     acc: &mut Vec<Change>,
 ) {
-    ref_sources(Lists::CONFIGURATIONS, &configuration_sources(old), &configuration_sources(new), old_files, new_files, acc);
+    ref_sources(
+        Lists::CONFIGURATIONS,
+        &configuration_sources(old),
+        &configuration_sources(new),
+        old_files,
+        new_files,
+        acc,
+    );
 }
 
 fn configuration_sources(document: &Document) -> Vec<Source<'_>> {
@@ -329,7 +366,12 @@ fn configuration_sources(document: &Document) -> Vec<Source<'_>> {
         Some((node, document.contract.configurations[idx].values.unwrap_or(node.span)))
     };
     (document.contract.configurations.iter().enumerate())
-        .map(|(idx, it)| Source { name: &it.name, schema: &it.schema, reference: &it.reference, values: values_of(idx) })
+        .map(|(idx, it)| Source {
+            name: &it.name,
+            schema: &it.schema,
+            reference: &it.reference,
+            values: values_of(idx),
+        })
         .collect()
 }
 
@@ -434,7 +476,12 @@ fn ref_sources(
 
 /// Two JSON Schema files walked from the bare prefix `schema`, no direction; YAML (or broken)
 /// files yield nothing, as the reference decodes them as JSON only.
-fn schema_files(rule: &'static str, (old_file, old_text): (&str, &str), (new_file, new_text): (&str, &str), acc: &mut Vec<Change>) {
+fn schema_files(
+    rule: &'static str,
+    (old_file, old_text): (&str, &str),
+    (new_file, new_text): (&str, &str),
+    acc: &mut Vec<Change>,
+) {
     let is_json = |it: &str| serde_json::from_str::<serde_json::Value>(it).is_ok();
     if !is_json(old_text) || !is_json(new_text) {
         return;
@@ -450,7 +497,12 @@ fn schema_files(rule: &'static str, (old_file, old_text): (&str, &str), (new_fil
 fn values(name: &str, old: Option<(&Node, Span)>, new: Option<(&Node, Span)>, acc: &mut Vec<Change>) {
     let empty = Node { span: Span::empty(0), kind: crate::syntax::NodeKind::Mapping(Vec::new()) };
     let (old_node, new_node) = (old.map_or(&empty, |it| it.0), new.map_or(&empty, |it| it.0));
-    let sides = Sides { old_file: super::CONTRACT_FILE, new_file: super::CONTRACT_FILE, old_span: &walk::same, new_span: &walk::same };
+    let sides = Sides {
+        old_file: super::CONTRACT_FILE,
+        new_file: super::CONTRACT_FILE,
+        old_span: &walk::same,
+        new_span: &walk::same,
+    };
     let start = acc.len();
     let prefix = format!("configurations[{name}].values");
     walk::walk("configurations.values", Direction::Unknown, &prefix, old_node, new_node, &sides, acc);
@@ -463,18 +515,33 @@ fn readiness(old: Option<&Readiness>, new: Option<&Readiness>, acc: &mut Vec<Cha
     let (old, new) = match (old, new) {
         (None, None) => return,
         (None, Some(_)) => {
-            acc.push(change("readiness", "readiness".into(), ChangeType::Added, (None, str_value("readiness")), (None, None)));
+            acc.push(change(
+                "readiness",
+                "readiness".into(),
+                ChangeType::Added,
+                (None, str_value("readiness")),
+                (None, None),
+            ));
             return;
         }
         (Some(_), None) => {
-            acc.push(change("readiness", "readiness".into(), ChangeType::Removed, (str_value("readiness"), None), (None, None)));
+            acc.push(change(
+                "readiness",
+                "readiness".into(),
+                ChangeType::Removed,
+                (str_value("readiness"), None),
+                (None, None),
+            ));
             return;
         }
         (Some(old), Some(new)) => (old, new),
     };
-    let min_score = |it: &Readiness| it.min_score.as_ref().map(|it| (ChangeValue::Int(it.value), FileSpan::contract(it.span)));
+    let min_score =
+        |it: &Readiness| it.min_score.as_ref().map(|it| (ChangeValue::Int(it.value), FileSpan::contract(it.span)));
     let partial_credit = |it: &Readiness| {
-        it.partial_credit.as_ref().map(|it| (ChangeValue::Json(serde_json::json!(it.value).to_string()), FileSpan::contract(it.span)))
+        it.partial_credit
+            .as_ref()
+            .map(|it| (ChangeValue::Json(serde_json::json!(it.value).to_string()), FileSpan::contract(it.span)))
     };
     for (rule, old_value, new_value, absent) in [
         ("readiness.minScore", min_score(old), min_score(new), ChangeValue::Int(0)),
@@ -521,7 +588,13 @@ fn readiness(old: Option<&Readiness>, new: Option<&Readiness>, acc: &mut Vec<Cha
     for (id, n) in &new_claims {
         if !old_claims.contains_key(id) {
             let path = format!("readiness.claims[{id}]");
-            acc.push(change("readiness.claims", path, ChangeType::Added, (None, str_value(describe(n))), (None, span_of(&n.id))));
+            acc.push(change(
+                "readiness.claims",
+                path,
+                ChangeType::Added,
+                (None, str_value(describe(n))),
+                (None, span_of(&n.id)),
+            ));
         }
     }
 }
@@ -540,4 +613,3 @@ fn same_claim(old: &crate::v2::model::Claim, new: &crate::v2::model::Claim) -> b
         && text(&old.description) == text(&new.description)
         && weight(old) == weight(new)
 }
-

@@ -165,6 +165,7 @@ mod tests {
             grpc.rpcs                      NON_BREAKING BREAKING BREAKING
             grpc.messages.fields           NON_BREAKING BREAKING BREAKING
             metadata.unknown               POTENTIAL_BREAKING POTENTIAL_BREAKING POTENTIAL_BREAKING
-        "#]].assert_eq(&out);
+        "#]]
+        .assert_eq(&out);
     }
 }

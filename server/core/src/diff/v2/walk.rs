@@ -81,7 +81,14 @@ impl Walk<'_, '_> {
                     _ => self.positional(prefix, old_items, new_items),
                 }
             }
-            _ => self.push(ChangeType::Modified, prefix.to_owned(), prefix, Some(old), Some(new), format!("{prefix} changed")),
+            _ => self.push(
+                ChangeType::Modified,
+                prefix.to_owned(),
+                prefix,
+                Some(old),
+                Some(new),
+                format!("{prefix} changed"),
+            ),
         }
     }
 
@@ -194,14 +201,28 @@ fn to_json(node: &Node) -> Value {
             ScalarValue::Int(it) => Value::from(*it),
             ScalarValue::Uint(it) => Value::from(*it),
             ScalarValue::Float(it) => serde_json::Number::from_f64(*it).map_or_else(
-                || Value::String(if it.is_nan() { "NaN" } else if *it > 0.0 { "+Inf" } else { "-Inf" }.to_owned()),
+                || {
+                    Value::String(
+                        if it.is_nan() {
+                            "NaN"
+                        } else if *it > 0.0 {
+                            "+Inf"
+                        } else {
+                            "-Inf"
+                        }
+                        .to_owned(),
+                    )
+                },
                 Value::Number,
             ),
             _ => Value::String(scalar.text.clone()),
         },
         NodeKind::Sequence(items) => Value::Array(items.iter().map(to_json).collect()),
         NodeKind::Mapping(entries) => Value::Object(
-            entries.iter().map(|it| (it.key.scalar_text().unwrap_or_default().to_owned(), to_json(&it.value))).collect(),
+            entries
+                .iter()
+                .map(|it| (it.key.scalar_text().unwrap_or_default().to_owned(), to_json(&it.value)))
+                .collect(),
         ),
     }
 }
