@@ -7,6 +7,7 @@ pub mod dates;
 pub mod document;
 pub mod files;
 pub mod from_tree;
+pub mod json_form;
 pub mod ignore;
 pub mod json_syntax;
 pub mod model;

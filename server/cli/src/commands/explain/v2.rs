@@ -163,7 +163,7 @@ pub(super) fn json_summary(document: &Document, now: i64) -> Value {
         out.insert("readiness".into(), readiness_json(readiness, &eval));
     }
     if let Some(metadata) = document.mapping("metadata") {
-        out.insert("metadata".into(), go_sorted(&Value::Object(metadata.clone())));
+        out.insert("metadata".into(), pacto_core::v2::json_form::go_sorted(&Value::Object(metadata.clone())));
     }
     Value::Object(out)
 }
@@ -233,17 +233,4 @@ fn readiness_json(readiness: &pacto_core::v2::model::Readiness, eval: &Evaluatio
     });
     out.insert("checks".into(), Value::Array(checks.collect()));
     Value::Object(out)
-}
-
-/// A free-form mapping as Go's `encoding/json` writes a `map[string]any`: keys sorted, at every depth.
-pub(crate) fn go_sorted(value: &Value) -> Value {
-    match value {
-        Value::Object(map) => {
-            let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort();
-            Value::Object(keys.into_iter().map(|key| (key.clone(), go_sorted(&map[key]))).collect())
-        }
-        Value::Array(items) => Value::Array(items.iter().map(go_sorted).collect()),
-        other => other.clone(),
-    }
 }
