@@ -306,7 +306,8 @@ fn the_kubernetes_plugin_on_the_2_0_example_needs_its_deployment_options() {
         Generated 4 file(s) using kubernetes
         Output: kubernetes-output/
         Message: Kubernetes manifests for payments-api@2.1.0
-    "#]].assert_eq(&stdout(&output));
+    "#]]
+    .assert_eq(&stdout(&output));
     let mut out = String::new();
     let mut files: Vec<PathBuf> =
         std::fs::read_dir(dir.path().join("kubernetes-output")).unwrap().map(|it| it.unwrap().path()).collect();

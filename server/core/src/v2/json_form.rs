@@ -15,8 +15,11 @@ pub fn to_json(document: &Document) -> Value {
     out.insert("pactoVersion".into(), text(&contract.pacto_version).into());
     out.insert("service".into(), service(contract));
     list(&mut out, "interfaces", contract.interfaces.iter().map(interface));
-    let configurations =
-        contract.configurations.iter().enumerate().map(|(idx, it)| configuration(it, document.configuration_values(idx)));
+    let configurations = contract
+        .configurations
+        .iter()
+        .enumerate()
+        .map(|(idx, it)| configuration(it, document.configuration_values(idx)));
     list(&mut out, "configurations", configurations);
     let dependencies = contract.dependencies.iter().map(|it| {
         let mut item = Map::new();

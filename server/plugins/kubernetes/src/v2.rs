@@ -47,7 +47,9 @@ pub fn shape(contract: &Value, options: &Map<String, Value>) -> Result<Value, St
             match option(&key).map(str::parse::<u16>) {
                 None => missing.push(format!("{key} (--option {key}=<port>: 2.0 interfaces carry no port)")),
                 Some(Ok(port)) if port > 0 => item["port"] = port.into(),
-                Some(_) => invalid.push(format!("{key}: {:?} is not a port (1-65535)", option(&key).unwrap_or_default())),
+                Some(_) => {
+                    invalid.push(format!("{key}: {:?} is not a port (1-65535)", option(&key).unwrap_or_default()))
+                }
             }
         }
         shaped_interfaces.push(item);
