@@ -486,7 +486,7 @@ mod tests {
         std::fs::write(root.join("sbom/b.spdx.json"), "{}").expect("a file is written");
         std::fs::write(root.join("sbom/a.cdx.json"), "{}").expect("a file is written");
         std::fs::write(dir.path().join("outside.json"), "{}").expect("a file is written");
-        let reader = DirReader { root, _loaded: None };
+        let reader = DirReader { root, extra: Vec::new(), _loaded: None };
         assert_eq!(reader.read("sbom/a.cdx.json").as_deref(), Some("{}"));
         assert_eq!(reader.read("../outside.json"), None);
         assert_eq!(reader.read("./sbom/a.cdx.json"), None);

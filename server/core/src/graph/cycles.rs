@@ -38,7 +38,7 @@ pub fn detect(root: &mut Node) -> Vec<Vec<String>> {
             edge.error.get_or_insert_with(|| format!("cycle detected: {}", edge.reference));
         }
     }
-    cycles.sort_by(|a, b| a.join("\0").cmp(&b.join("\0")));
+    cycles.sort_by_key(|it| it.join("\0"));
     cycles
 }
 

@@ -33,11 +33,11 @@ pub struct Sides<'a> {
 }
 
 impl Sides<'_> {
-    fn old(&self, node: &Node) -> Option<FileSpan> {
+    fn old_at(&self, node: &Node) -> Option<FileSpan> {
         Some(FileSpan { file: self.old_file.to_owned(), span: (self.old_span)(node.span) })
     }
 
-    fn new(&self, node: &Node) -> Option<FileSpan> {
+    fn new_at(&self, node: &Node) -> Option<FileSpan> {
         Some(FileSpan { file: self.new_file.to_owned(), span: (self.new_span)(node.span) })
     }
 }
@@ -162,8 +162,8 @@ impl Walk<'_, '_> {
             new_value: new.map(json_value),
             classification,
             reason,
-            old_span: old.and_then(|it| self.sides.old(it)),
-            new_span: new.and_then(|it| self.sides.new(it)),
+            old_span: old.and_then(|it| self.sides.old_at(it)),
+            new_span: new.and_then(|it| self.sides.new_at(it)),
         });
     }
 }
