@@ -223,3 +223,25 @@ fn migrate_refuses_invalid_and_unreadable_bundles() {
     "#]]
     .assert_eq(&transcript(dir.path(), &["migrate", "oci://localhost:1/a/b:1", "--write"]));
 }
+
+#[test]
+fn migrate_result_that_fails_2_0_is_never_written() {
+    let contract = "pactoVersion: \"1.0\"\nservice:\n  name: svc\n  version: 1.0.0\ndependencies:\n  - ref: oci://r.io/a/b:-bad\n    required: true\n    compatibility: ^1.0.0\n";
+    let dir = bundle(&[("pacto.yaml", contract)]);
+    let before = snapshot(dir.path());
+    expect![[r#"
+        exit: 1
+        --- stdout
+        --- stderr
+        Migration of svc/pacto.yaml to pactoVersion "2.0" (2 item(s) to review):
+          invented dependencies[0] (svc/pacto.yaml:6:10): dependencies[0].name "b": derived from the ref; 2.0 names every dependency
+          review dependencies[0].ref (svc/pacto.yaml:6:10): invalid OCI reference: malformed tag "-bad": 2.0 refuses this ref; fix it by hand
+          ERROR [INVALID_OCI_REF] dependencies[0].ref: invalid OCI reference "oci://r.io/a/b:-bad": invalid OCI reference: malformed tag "-bad"
+             --> pacto.yaml (migrated):7:10
+              |
+            7 |     ref: oci://r.io/a/b:-bad
+              |          ^^^^^^^^^^^^^^^^^^^
+        the migrated contract does not validate as 2.0 (1 error(s)); nothing written
+    "#]].assert_eq(&transcript(dir.path(), &["migrate", "svc", "--write"]));
+    assert_eq!(snapshot(dir.path()), before);
+}

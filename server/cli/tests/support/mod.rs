@@ -27,6 +27,13 @@ pub fn uri_of(path: &std::path::Path) -> String {
     format!("file://{}", path.display())
 }
 
+/// Turns the migration hint off in a `pacto` settings section that does not set it.
+fn migration_hint_off(section: &mut Value) {
+    if section.is_object() && section.pointer("/migration/hint").is_none() {
+        section["migration"] = json!({"hint": false});
+    }
+}
+
 impl Client {
     /// Starts `pacto lsp` and runs `initialize` with the given client capabilities.
     pub fn start(capabilities: Value) -> (Client, Value) {
@@ -41,6 +48,13 @@ impl Client {
     /// Starts `pacto lsp` with `initializationOptions` (settings in the `pacto` section's shape, and
     /// `virtualDocuments`) and extra environment variables.
     pub fn start_configured(capabilities: Value, options: Value, envs: &[(&str, &str)]) -> (Client, Value) {
+        // The migration hint (on by default) adds a line to every valid 1.0 contract's diagnostics; these
+        // suites test other features, so it is off unless a test sets it (lsp_migrate.rs does).
+        let mut options = if options.is_object() { options } else { json!({}) };
+        match options.get_mut("pacto") {
+            Some(section) => migration_hint_off(section),
+            None => migration_hint_off(&mut options),
+        }
         let mut child = Command::new(env!("CARGO_BIN_EXE_pacto"))
             .arg("lsp")
             .envs(envs.iter().copied())
@@ -86,6 +100,12 @@ impl Client {
     }
 
     pub fn notify(&mut self, method: &str, params: Value) {
+        let mut params = params;
+        if method == "workspace/didChangeConfiguration" {
+            if let Some(section) = params.pointer_mut("/settings/pacto").filter(|it| it.is_object()) {
+                migration_hint_off(section);
+            }
+        }
         self.send(&json!({"jsonrpc": "2.0", "method": method, "params": params}));
     }
 

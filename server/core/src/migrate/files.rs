@@ -9,7 +9,7 @@ use super::NewFile;
 use super::emit::scalar;
 
 /// What an interface's 1.0 contract file holds, as far as the 2.0 type and rules care.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(super) enum SpecKind {
     OpenApi,
     /// A `swagger: "2.0"` document (decision: kept as `openapi`, flagged).
@@ -17,8 +17,9 @@ pub(super) enum SpecKind {
     AsyncApi,
     /// A regular file that 2.0 accepts but that names neither format at its top level.
     Other,
-    /// Not a regular file of the bundle, or a YAML/JSON file 2.0 would reject (`INVALID_INTERFACE_SPEC`).
-    Unusable,
+    /// Not a regular file of the bundle, or a YAML/JSON file 2.0 would reject (`INVALID_INTERFACE_SPEC`):
+    /// why, in words.
+    Unusable(String),
 }
 
 pub(super) fn spec_kind(bundle: Option<&dyn BundleFiles>, file: &str) -> SpecKind {
@@ -27,13 +28,13 @@ pub(super) fn spec_kind(bundle: Option<&dyn BundleFiles>, file: &str) -> SpecKin
         return SpecKind::Other;
     };
     if !bundle.is_file(file) {
-        return SpecKind::Unusable;
+        return SpecKind::Unusable("is not a regular file of the bundle, which 2.0 requires".to_owned());
     }
     let Some(bytes) = bundle.read(file) else {
         return SpecKind::Other;
     };
-    if crate::v2::files::spec_syntax(file, &bytes).is_some() {
-        return SpecKind::Unusable;
+    if let Some(problem) = crate::v2::files::spec_syntax(file, &bytes) {
+        return SpecKind::Unusable(format!("is not valid {problem}, which 2.0 rejects"));
     }
     let text = String::from_utf8_lossy(&bytes);
     let parse = syntax::parse(&text);

@@ -235,9 +235,12 @@ fn interface(ctx: &mut Ctx<'_>, entries: &[Entry], path: FieldPath) -> Map<Strin
             let found = spec_kind(ctx.bundle, contract);
             let contract_span = field("contract").map_or(type_span, |it| it.value.span);
             let contract_path = path.clone().key("contract");
-            let unusable = found == SpecKind::Unusable;
-            match (kind.as_str(), found) {
-                (_, SpecKind::Unusable) => {}
+            let unusable = match &found {
+                SpecKind::Unusable(why) => Some(why.clone()),
+                _ => None,
+            };
+            match (kind.as_str(), &found) {
+                (_, SpecKind::Unusable(_)) => {}
                 ("http", SpecKind::OpenApi) => {
                     let message = format!("type http became openapi: {} is an OpenAPI document", go(contract));
                     ctx.note(NoteKind::Review, type_path.clone(), type_span, message);
@@ -252,7 +255,7 @@ fn interface(ctx: &mut Ctx<'_>, entries: &[Entry], path: FieldPath) -> Map<Strin
                     ctx.note(NoteKind::Review, type_path.clone(), type_span, message);
                 }
                 ("event", found) => {
-                    let what = if found == SpecKind::AsyncApi {
+                    let what = if *found == SpecKind::AsyncApi {
                         "is an AsyncAPI document".to_owned()
                     } else {
                         "has no top-level asyncapi key: check that it is an AsyncAPI document".to_owned()
@@ -263,13 +266,11 @@ fn interface(ctx: &mut Ctx<'_>, entries: &[Entry], path: FieldPath) -> Map<Strin
                 _ => {}
             }
             let not_openapi = kind == "http" && !matches!(found, SpecKind::OpenApi | SpecKind::Swagger);
-            if unusable || not_openapi {
+            if unusable.is_some() || not_openapi {
                 let file = placeholder(ctx);
-                let why = if unusable {
-                    "is not a regular file or not valid YAML/JSON, which 2.0 requires"
-                } else {
-                    "is not an OpenAPI document, so it cannot be the ref of an openapi interface"
-                };
+                let why = unusable.unwrap_or_else(|| {
+                    "is not an OpenAPI document, so it cannot be the ref of an openapi interface".to_owned()
+                });
                 let message = format!(
                     "{} {why}: wrote a placeholder {spec_name} document {} and referenced it instead",
                     go(contract),

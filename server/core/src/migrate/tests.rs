@@ -356,3 +356,48 @@ fn migrate_crlf_lines_stay_crlf() {
     );
     assert!(migration.report.kept_formatting);
 }
+
+/// The report (and text) of representative fixtures, one golden each under `tests/data/migrate/`.
+#[test]
+fn migrate_representative_fixtures_goldens() {
+    let cases = [
+        "valid-full-bundle",
+        "file-directory-counts-as-found",
+        "valid-health-grpc-without-path",
+        "valid-dependency-bare-path",
+        "valid-merge-key-anchor-in-metadata",
+        "valid-utf8-bom",
+        "semantic-upgrade-strategy-state-mismatch",
+    ];
+    for case in cases {
+        let dir = repo_root().join("tests/data/validate").join(case);
+        let text = std::fs::read_to_string(dir.join("pacto.yaml")).unwrap();
+        let migration = migrate(&text, Some(&DirBundle { root: dir })).unwrap();
+        let golden = repo_root().join("tests/data/migrate").join(format!("{case}.txt"));
+        expect_file![golden].assert_eq(&render(&text, &migration));
+    }
+}
+
+#[test]
+fn migrate_reports_a_ref_2_0_refuses() {
+    check(
+        "pactoVersion: \"1.0\"\nservice:\n  name: svc\n  version: 1.0.0\ndependencies:\n  - ref: oci://r.io/a/b:-bad\n    required: true\n    compatibility: ^1.0.0\n",
+        &Files::default(),
+        expect![[r#"
+            pactoVersion: "2.0"
+            service:
+              name: svc
+              version: 1.0.0
+            dependencies:
+              - name: b
+                ref: oci://r.io/a/b:-bad
+                required: true
+                compatibility: ^1.0.0
+            --- kept formatting: true
+            --- report
+            invented dependencies[0] (6:10): dependencies[0].name "b": derived from the ref; 2.0 names every dependency
+            review dependencies[0].ref (6:10): invalid OCI reference: malformed tag "-bad": 2.0 refuses this ref; fix it by hand
+            finding error INVALID_OCI_REF dependencies[0].ref: invalid OCI reference "oci://r.io/a/b:-bad": invalid OCI reference: malformed tag "-bad"
+        "#]],
+    );
+}

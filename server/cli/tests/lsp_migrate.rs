@@ -1,0 +1,76 @@
+//! The migration in the editor, through the real server: the hint on a valid 1.0 contract (on by
+//! default, off with `pacto.migration.hint`) and the "Migrate to Pacto 2.0" workspace edit.
+
+mod support;
+
+use serde_json::{Value, json};
+use support::{Client, uri_of};
+
+const CONTRACT: &str = "pactoVersion: \"1.0\"\nservice:\n  name: svc\n  version: 1.0.0\ninterfaces:\n  - name: api\n    type: http\n    port: 8080\n";
+
+fn open(client: &mut Client, uri: &str) -> Vec<Value> {
+    client.open(uri, CONTRACT);
+    client.diagnostics(uri, 1)
+}
+
+fn lines(diagnostics: &[Value]) -> String {
+    let mut out = String::new();
+    for it in diagnostics {
+        let (start, end) = (&it["range"]["start"], &it["range"]["end"]);
+        out.push_str(&format!(
+            "{}:{}-{}:{} {} {} {}\n",
+            start["line"],
+            start["character"],
+            end["line"],
+            end["character"],
+            it["severity"],
+            it["code"].as_str().unwrap_or(""),
+            it["source"].as_str().unwrap_or("")
+        ));
+    }
+    out
+}
+
+#[test]
+fn migrate_hint_and_action_through_the_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("pacto.yaml");
+    std::fs::write(&path, CONTRACT).unwrap();
+    let uri = uri_of(&path);
+    let (mut client, _) = Client::start_configured(json!({}), json!({"migration": {"hint": true}}), &[]);
+    let published = open(&mut client, &uri);
+    assert_eq!(
+        lines(&published),
+        "0:0-0:12 3 MIGRATION_AVAILABLE pacto-migrate\n5:4-5:8 4 MIGRATION_PLACEHOLDER pacto-migrate\n7:4-7:8 4 MIGRATION_DROPPED pacto-migrate\n"
+    );
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": {"start": {"line": 0, "character": 3}, "end": {"line": 0, "character": 3}}, "context": {"diagnostics": []}}),
+    );
+    let action =
+        actions.as_array().unwrap().iter().find(|it| it["title"] == "Migrate to Pacto 2.0").expect("the action");
+    let operations = action["edit"]["documentChanges"].as_array().unwrap();
+    let placeholder = uri_of(&dir.path().join("interfaces/api.yaml"));
+    assert_eq!(
+        operations[0],
+        json!({"kind": "create", "uri": placeholder, "options": {"overwrite": false, "ignoreIfExists": false}})
+    );
+    assert_eq!(operations[1]["textDocument"], json!({"uri": placeholder, "version": null}));
+    assert!(operations[1]["edits"][0]["newText"].as_str().unwrap().contains("openapi: 3.1.0\n"));
+    assert_eq!(operations[2]["textDocument"], json!({"uri": uri, "version": 1}));
+    assert_eq!(
+        operations[2]["edits"][0],
+        json!({"range": {"start": {"line": 0, "character": 15}, "end": {"line": 7, "character": 14}}, "newText": "2.0\"\nservice:\n  name: svc\n  version: 1.0.0\ninterfaces:\n  - name: api\n    type: openapi\n    ref: interfaces/api.yaml"})
+    );
+    client.shutdown();
+}
+
+#[test]
+fn migrate_hint_off_by_setting() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("pacto.yaml");
+    std::fs::write(&path, CONTRACT).unwrap();
+    let (mut client, _) = Client::start_configured(json!({}), json!({"migration": {"hint": false}}), &[]);
+    assert_eq!(lines(&open(&mut client, &uri_of(&path))), "");
+    client.shutdown();
+}
