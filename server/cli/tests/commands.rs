@@ -249,3 +249,16 @@ fn explain_a_minimal_2_0_contract_with_an_expired_assessment() {
 fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
+
+/// A 1.0 field in a 2.0 contract fails the 2.0 strict parse, with its position.
+#[test]
+fn explain_a_2_0_contract_that_does_not_parse() {
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/explain-v2");
+    let output = pacto(&data, &["explain", "v1-field"]);
+    assert_eq!(output.status.code(), Some(1));
+    expect![[r#"
+        failed to parse v1-field/pacto.yaml: parse error: failed to parse YAML: yaml: unmarshal errors:
+          line 5: field runtime not found in type contract.Contract (v1-field/pacto.yaml:5:1)
+    "#]]
+    .assert_eq(&stderr(&output));
+}
