@@ -15,7 +15,7 @@ export const INSTALL_HINT =
     'Install it with `cargo install --path server/cli` from a pacto checkout, ' +
     'or set `pacto.server.path` to the binary.';
 
-export type ServerSource = 'setting' | 'environment' | 'bundled' | 'PATH';
+export type ServerSource = 'setting' | 'environment' | 'bundled' | 'PATH' | 'cargo';
 
 export interface ServerLookup {
     /** `pacto.server.path`, or null when unset. */
@@ -41,9 +41,9 @@ export interface ServerExecutable {
 export class BootstrapError extends Error {}
 
 /**
- * The server binary, in this order: the setting, `$PACTO_SERVER_PATH`, the bundled `server/pacto`, then `pacto`
- * on PATH. An explicit setting or variable that points nowhere is an error, not a reason to look further: the
- * user asked for that binary.
+ * The server binary, in this order: the setting, `$PACTO_SERVER_PATH`, the bundled `server/pacto`, `pacto` on
+ * PATH, then cargo's bin directories. An explicit setting or variable that points nowhere is an error, not a reason
+ * to look further: the user asked for that binary.
  */
 export function findServer(lookup: ServerLookup): FoundServer {
     const exe = lookup.platform === 'win32' ? 'pacto.exe' : 'pacto';
@@ -66,7 +66,8 @@ export function findServer(lookup: ServerLookup): FoundServer {
     if (isExecutable(bundled, lookup.platform)) {
         return { path: bundled, source: 'bundled' };
     }
-    for (const dir of (lookup.env.PATH ?? lookup.env.Path ?? '').split(delimiter)) {
+    const path = lookup.env.PATH ?? lookup.env.Path ?? '';
+    for (const dir of path.split(delimiter)) {
         if (dir === '') {
             continue;
         }
@@ -75,7 +76,33 @@ export function findServer(lookup: ServerLookup): FoundServer {
             return { path: candidate, source: 'PATH' };
         }
     }
-    throw new BootstrapError(`pacto: the \`pacto\` binary was not found on PATH. ${INSTALL_HINT}`);
+    // `cargo install` puts the binary here, and an extension host started from a desktop menu, by code-server or
+    // for a remote window often lacks that directory on its PATH.
+    const cargoDirs = cargoBinDirs(lookup.env);
+    for (const dir of cargoDirs) {
+        const candidate = join(dir, exe);
+        if (isExecutable(candidate, lookup.platform)) {
+            return { path: candidate, source: 'cargo' };
+        }
+    }
+    const looked = [`the extension (${bundled})`, path === '' ? 'PATH (empty)' : `PATH (${path})`];
+    looked.push(...cargoDirs);
+    throw new BootstrapError(
+        `pacto: the \`pacto\` binary was not found. Looked in ${looked.join(', ')}. ${INSTALL_HINT}`,
+    );
+}
+
+/** Where `cargo install` puts binaries: `$CARGO_HOME/bin` when that is set, and `~/.cargo/bin` (its default). */
+export function cargoBinDirs(env: NodeJS.ProcessEnv): string[] {
+    const dirs: string[] = [];
+    if (env.CARGO_HOME) {
+        dirs.push(join(expandHome(env.CARGO_HOME, env), 'bin'));
+    }
+    const fallback = join(homeDir(env), '.cargo', 'bin');
+    if (!dirs.includes(fallback)) {
+        dirs.push(fallback);
+    }
+    return dirs;
 }
 
 /** Runs `<path> version` and returns its output line (`pacto version 0.1.0`), or fails with the fix. */
@@ -105,9 +132,14 @@ export function serverExecutable(path: string, env: NodeJS.ProcessEnv): ServerEx
 /** `~` and `~/…` mean the home directory, as in a shell; VS Code settings do not expand them. */
 export function expandHome(path: string, env: NodeJS.ProcessEnv): string {
     if (path === '~' || path.startsWith('~/')) {
-        return join(env.HOME ?? homedir(), path.slice(1));
+        return join(homeDir(env), path.slice(1));
     }
     return path;
+}
+
+/** The home directory of `env` (HOME, or USERPROFILE on Windows), else the process owner's. */
+function homeDir(env: NodeJS.ProcessEnv): string {
+    return env.HOME ?? env.USERPROFILE ?? homedir();
 }
 
 function isExecutable(path: string, platform: NodeJS.Platform): boolean {

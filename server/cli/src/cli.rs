@@ -165,6 +165,20 @@ pub enum Command {
         #[arg(long)]
         write: bool,
     },
+    /// Pin a 2.0 bundle's dependencies and references in pacto.lock
+    Lock {
+        /// Bundle directory
+        path: Option<String>,
+        /// Re-resolve every pin (ignore the old lock's)
+        #[arg(long)]
+        update: bool,
+        /// Re-resolve only this dependency (its locked name); repeatable
+        #[arg(long = "update-name", value_name = "DEP")]
+        update_name: Vec<String>,
+        /// Write nothing; fail when pacto.lock is missing or stale
+        #[arg(long, conflicts_with_all = ["update", "update_name"])]
+        check: bool,
+    },
     /// Print the version
     Version,
     /// Print the shell completion script (e.g. `source <(pacto completion bash)`)

@@ -110,12 +110,12 @@ fn load_oci_within(
 /// The registry side of one command: every bundle it loads (`diff`'s and `doc`'s dependencies, one by
 /// one) shares one client, its connections and tag lists, instead of paying a client's setup (~20 ms)
 /// each time.
-struct Online {
-    runtime: tokio::runtime::Runtime,
-    resolver: pacto_oci::resolver::Resolver,
+pub(crate) struct Online {
+    pub(crate) runtime: tokio::runtime::Runtime,
+    pub(crate) resolver: pacto_oci::resolver::Resolver,
 }
 
-fn online() -> Result<&'static Online, String> {
+pub(crate) fn online() -> Result<&'static Online, String> {
     static ONLINE: OnceLock<Result<Online, String>> = OnceLock::new();
     let online = ONLINE.get_or_init(|| {
         let options = pacto_oci::ClientOptions::from_env().map_err(|err| err.to_string())?;

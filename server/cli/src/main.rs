@@ -6,6 +6,7 @@ mod config;
 mod load;
 mod log;
 mod plugin;
+mod refs;
 mod render;
 mod serve;
 

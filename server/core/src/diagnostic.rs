@@ -59,10 +59,20 @@ pub enum Code {
     PolicyRefCycle,
     PolicyRefNotEnforced,
     ReadinessGateUnmet,
+    /// `pacto.lock` verification (pacto-v2.md §4.4).
+    LockMissing,
+    LockStale,
+    LockLocalDrift,
+    LockDigestMismatch,
+    LockConflict,
+    LockUnresolved,
+    LockDuplicateDeclaration,
+    LockAmbiguousReference,
+    LockError,
 }
 
 impl Code {
-    pub const ALL: [Code; 50] = [
+    pub const ALL: [Code; 59] = [
         Code::ParseError,
         Code::YamlParseError,
         Code::SchemaViolation,
@@ -113,6 +123,15 @@ impl Code {
         Code::PolicyRefCycle,
         Code::PolicyRefNotEnforced,
         Code::ReadinessGateUnmet,
+        Code::LockMissing,
+        Code::LockStale,
+        Code::LockLocalDrift,
+        Code::LockDigestMismatch,
+        Code::LockConflict,
+        Code::LockUnresolved,
+        Code::LockDuplicateDeclaration,
+        Code::LockAmbiguousReference,
+        Code::LockError,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -167,6 +186,15 @@ impl Code {
             Code::PolicyRefCycle => "POLICY_REF_CYCLE",
             Code::PolicyRefNotEnforced => "POLICY_REF_NOT_ENFORCED",
             Code::ReadinessGateUnmet => "READINESS_GATE_UNMET",
+            Code::LockMissing => "LOCK_MISSING",
+            Code::LockStale => "LOCK_STALE",
+            Code::LockLocalDrift => "LOCK_LOCAL_DRIFT",
+            Code::LockDigestMismatch => "LOCK_DIGEST_MISMATCH",
+            Code::LockConflict => "LOCK_CONFLICT",
+            Code::LockUnresolved => "LOCK_UNRESOLVED",
+            Code::LockDuplicateDeclaration => "LOCK_DUPLICATE_DECLARATION",
+            Code::LockAmbiguousReference => "LOCK_AMBIGUOUS_REFERENCE",
+            Code::LockError => "LOCK_ERROR",
         }
     }
 }

@@ -14,6 +14,7 @@ pub mod fetch;
 pub mod graph_fetch;
 pub mod layout;
 pub mod limits;
+pub mod lock;
 pub mod login;
 pub mod origin;
 pub mod progress;

@@ -7,6 +7,7 @@ import { after, describe, test } from 'node:test';
 
 import {
     BootstrapError,
+    cargoBinDirs,
     checkServer,
     expandHome,
     findServer,
@@ -30,7 +31,8 @@ function lookup(overrides: Partial<ServerLookup>): ServerLookup {
     return {
         configuredPath: null,
         extensionDir: join(root, 'no-extension'),
-        env: { PATH: '' },
+        // A HOME of its own: the machine's real ~/.cargo/bin may hold a pacto.
+        env: { PATH: '', HOME: join(root, 'no-home') },
         platform: 'linux',
         ...overrides,
     };
@@ -68,7 +70,7 @@ describe('findServer', () => {
         });
     });
 
-    test('PATH last, skipping empty and missing entries', () => {
+    test('PATH after bundled, skipping empty and missing entries', () => {
         const env = { PATH: ['', join(root, 'missing'), join(root, 'bin')].join(delimiter) };
         assert.deepEqual(findServer(lookup({ env })), { path: onPath, source: 'PATH' });
     });
@@ -82,10 +84,51 @@ describe('findServer', () => {
         assert.deepEqual(findServer(lookup({ env })), { path: onPath, source: 'PATH' });
     });
 
-    test('not found says how to install', () => {
-        assert.throws(() => findServer(lookup({})), {
+    test('after PATH, ~/.cargo/bin, where `cargo install` puts it', () => {
+        const home = join(root, 'cargo-home-user');
+        const path = fakePacto(join(home, '.cargo', 'bin'));
+        const env = { PATH: join(root, 'missing'), HOME: home };
+        assert.deepEqual(findServer(lookup({ env })), { path, source: 'cargo' });
+    });
+
+    test('$CARGO_HOME/bin before ~/.cargo/bin', () => {
+        const home = join(root, 'cargo-home-both');
+        fakePacto(join(home, '.cargo', 'bin'));
+        const path = fakePacto(join(root, 'custom-cargo', 'bin'));
+        const env = { PATH: '', HOME: home, CARGO_HOME: join(root, 'custom-cargo') };
+        assert.deepEqual(findServer(lookup({ env })), { path, source: 'cargo' });
+    });
+
+    test('PATH before cargo', () => {
+        const home = join(root, 'cargo-home-path');
+        fakePacto(join(home, '.cargo', 'bin'));
+        const env = { PATH: join(root, 'bin'), HOME: home };
+        assert.deepEqual(findServer(lookup({ env })), { path: onPath, source: 'PATH' });
+    });
+
+    test('cargoBinDirs: $CARGO_HOME (with ~) then the default, without repeats', () => {
+        assert.deepEqual(cargoBinDirs({ HOME: '/h', CARGO_HOME: '~/rust/cargo' }), [
+            '/h/rust/cargo/bin',
+            '/h/.cargo/bin',
+        ]);
+        assert.deepEqual(cargoBinDirs({ HOME: '/h', CARGO_HOME: '/h/.cargo' }), ['/h/.cargo/bin']);
+        assert.deepEqual(cargoBinDirs({ USERPROFILE: '/u' }), ['/u/.cargo/bin']);
+    });
+
+    test('not found lists where it looked and says how to install', () => {
+        const home = join(root, 'no-home');
+        const env = { PATH: ['', join(root, 'missing')].join(delimiter), HOME: home, CARGO_HOME: join(root, 'c') };
+        const bundled = join(root, 'no-extension', 'server', 'pacto');
+        assert.throws(() => findServer(lookup({ env })), {
             name: 'Error',
-            message: `pacto: the \`pacto\` binary was not found on PATH. ${INSTALL_HINT}`,
+            message:
+                `pacto: the \`pacto\` binary was not found. Looked in the extension (${bundled}), ` +
+                `PATH (${env.PATH}), ${join(root, 'c', 'bin')}, ${join(home, '.cargo', 'bin')}. ${INSTALL_HINT}`,
+        });
+        assert.throws(() => findServer(lookup({})), {
+            message:
+                `pacto: the \`pacto\` binary was not found. Looked in the extension (${bundled}), ` +
+                `PATH (empty), ${join(home, '.cargo', 'bin')}. ${INSTALL_HINT}`,
         });
     });
 

@@ -28,6 +28,8 @@ const SARIF_VERSION: &str = "2.1.0";
 const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
 pub fn run(old_arg: &str, new_arg: &str, output_format: &str) -> Result<(), String> {
+    // A local side's pacto.lock is verified before anything is compared (pacto-v2.md §4.4).
+    crate::refs::verify_lock(old_arg).and_then(|()| crate::refs::verify_lock(new_arg)).map_err(|it| it.to_string())?;
     let mut old = Side::load(old_arg).map_err(|err| format!("old contract: {err}"))?;
     let mut new = Side::load(new_arg).map_err(|err| format!("new contract: {err}"))?;
     let migrated = migrated::align(&mut old, &mut new)?;

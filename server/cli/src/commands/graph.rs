@@ -15,6 +15,8 @@ pub struct References {
 }
 
 pub fn run(arg: &str, output_format: &str, references: References) -> Result<(), String> {
+    // A local root with a pacto.lock is verified first; drift fails the command (pacto-v2.md §6.4).
+    crate::refs::verify_lock(arg).map_err(|it| it.to_string())?;
     // An `oci://` root is pulled on the client its dependencies use: one connection setup, not two.
     let (root, mut fetcher) = match arg.strip_prefix("oci://") {
         Some(location) => {

@@ -7,6 +7,7 @@ mod explain;
 mod generate;
 pub mod graph;
 pub(crate) mod init;
+mod lock;
 mod login;
 mod migrate;
 mod pack;
@@ -62,6 +63,10 @@ pub fn run(cli: Cli) -> Result<(), String> {
             password: password.as_deref(),
             password_stdin,
         }),
+        Some(Command::Lock { path, update, update_name, check }) => {
+            let args = lock::Args { path: path.as_deref().unwrap_or("."), update, update_names: &update_name, check };
+            lock::run(&args, format)
+        }
         Some(Command::Version) => {
             println!("pacto version {}", env!("CARGO_PKG_VERSION"));
             Ok(())

@@ -3,8 +3,9 @@
 use std::path::{Path, PathBuf};
 
 use pacto_core::contract::text;
-use pacto_core::validate::{DirBundle, Mode, validate};
+use pacto_core::validate::{DirBundle, Mode, Validation, validate};
 use pacto_oci::PackOptions;
+use pacto_oci::layout::Labels;
 use serde_json::json;
 
 use crate::cli::Format;
@@ -21,8 +22,8 @@ pub fn run(arg: &str, output: Option<&str>, format: Format) -> Result<(), String
         super::validate::show_findings(arg, &loaded, &validation, format);
         return Err(format!("contract validation failed with {n_errors} error(s)"));
     }
-    let service = &validation.decoded.contract.service;
-    let (name, version) = (text(&service.name), text(&service.version));
+    let labels = labels(&validation);
+    let (name, version) = (labels.name.as_str(), labels.version.as_str());
     let output = match output {
         Some(output) if !output.is_empty() => output.to_owned(),
         _ => format!("{name}-{version}.tar.gz"),
@@ -42,4 +43,16 @@ pub fn run(arg: &str, output: Option<&str>, format: Format) -> Result<(), String
         Format::Text | Format::Markdown => println!("Packed {name}@{version} -> {output}"),
     }
     Ok(())
+}
+
+/// The artifact's labels from whichever model the contract decoded to (1.0 or 2.0).
+pub(super) fn labels(validation: &Validation) -> Labels {
+    match &validation.v2 {
+        Some(v2) => Labels {
+            name: text(&v2.contract.service.name).to_owned(),
+            version: text(&v2.contract.service.version).to_owned(),
+            pacto_version: text(&v2.contract.pacto_version).to_owned(),
+        },
+        None => Labels::from_contract(&validation.decoded.contract),
+    }
 }

@@ -36,20 +36,33 @@ pub fn run(reference: &str, output: Option<&str>, no_cache: bool, format: Format
         .map_err(|_| "failed to extract bundle: failed to parse contract from bundle: pacto.yaml is not UTF-8")?;
     // A strict parse and no validation (spec §5.4 step 4).
     let parse = syntax::parse(source);
-    let decoded = contract::from_tree(parse.root.as_ref());
     let index = LineIndex::new(source);
-    if let Some(failure) = strict_parse_failure(source, &index, &parse, &decoded) {
-        let at = index.line_col(source, failure.span.start);
-        return Err(format!(
-            "failed to extract bundle: failed to parse contract from bundle: {} (pacto.yaml:{}:{})",
-            failure.message, at.line, at.column
-        ));
-    }
-    let service = &decoded.contract.service;
-    let (name, version) = (text(&service.name), text(&service.version));
+    let refused = |message: &str, offset: usize| {
+        let at = index.line_col(source, offset);
+        format!(
+            "failed to extract bundle: failed to parse contract from bundle: {message} (pacto.yaml:{}:{})",
+            at.line, at.column
+        )
+    };
+    // A 2.0 bundle decodes with the 2.0 model (pacto-v2.md §6.6); its first decoding fault refuses it.
+    let (name, version) = if pacto_core::v2::format_version(parse.root.as_ref()) == Some("2.0") {
+        let decoded = pacto_core::v2::from_tree(parse.root.as_ref());
+        if let Some(first) = decoded.errors.first() {
+            return Err(refused(&format!("parse error: {}", first.message), first.span.start));
+        }
+        let service = decoded.contract.service;
+        (text(&service.name).to_owned(), text(&service.version).to_owned())
+    } else {
+        let decoded = contract::from_tree(parse.root.as_ref());
+        if let Some(failure) = strict_parse_failure(source, &index, &parse, &decoded) {
+            return Err(refused(&failure.message, failure.span.start));
+        }
+        let service = &decoded.contract.service;
+        (text(&service.name).to_owned(), text(&service.version).to_owned())
+    };
     let output = match output {
         Some(output) if !output.is_empty() => output.to_owned(),
-        _ => name.to_owned(),
+        _ => name.clone(),
     };
     if output.is_empty() {
         return Err("failed to extract bundle: the contract names no service to use as the output directory".into());

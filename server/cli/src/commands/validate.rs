@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use pacto_core::validate::{Config, DirBundle, DirResolver, Mode, Validation, validate_with};
+use pacto_core::validate::{Config, DirBundle, Mode, Validation, validate_with};
 use pacto_core::{Code, Diagnostic, Severity};
 use serde_json::{Map, Value, json};
 
@@ -37,7 +37,7 @@ pub fn run(arg: &str, readiness: bool, format: Format) -> Result<(), String> {
         }],
         Ok(loaded) => {
             let bundle = DirBundle { root: loaded.dir.clone() };
-            let resolver = DirResolver { root: loaded.dir.clone() };
+            let resolver = crate::refs::PolicyResolver::for_bundle(arg, &loaded.dir);
             let readiness_at = readiness.then(now_unix_seconds);
             let config =
                 Config { mode: Mode::Reference, bundle: Some(&bundle), resolver: Some(&resolver), readiness_at };
@@ -46,7 +46,10 @@ pub fn run(arg: &str, readiness: bool, format: Format) -> Result<(), String> {
                 "validated contract",
                 &[("file", &loaded.file), ("bytes", &loaded.text.len()), ("findings", &validation.diagnostics.len())],
             );
-            findings(&loaded, &validation, format)
+            match lock_failure(arg, &validation) {
+                Some(finding) => vec![finding],
+                None => findings(&loaded, &validation, format),
+            }
         }
     };
     let n_errors = findings.iter().filter(|it| it.severity == Severity::Error).count();
@@ -98,6 +101,24 @@ fn text_findings(findings: &[Finding]) -> String {
         }
     }
     err
+}
+
+/// Step 2 of the 2.0 pipeline (pacto-v2.md §3.1): after a clean parse, a local bundle's
+/// `pacto.lock` is verified; a failure is the only finding (path `""`, no position: it is about the
+/// lock, not a line of the contract).
+fn lock_failure(arg: &str, validation: &Validation) -> Option<Finding> {
+    if validation.v2.is_none() || validation.errors().any(|it| it.code == Code::ParseError) {
+        return None;
+    }
+    let problem = crate::refs::verify_lock(arg).err()?;
+    Some(Finding {
+        severity: Severity::Error,
+        code: problem.code,
+        path: String::new(),
+        message: problem.message,
+        position: None,
+        excerpt: None,
+    })
 }
 
 /// A 2.0 bundle whose `.pactoignore` exists but cannot be read fails the load (pacto-v2.md §2.1);

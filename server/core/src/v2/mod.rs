@@ -10,6 +10,7 @@ pub mod from_tree;
 pub mod ignore;
 pub mod json_form;
 pub mod json_syntax;
+pub mod lock;
 pub mod model;
 pub mod policy;
 pub mod readiness;

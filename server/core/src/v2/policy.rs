@@ -1,9 +1,11 @@
 //! Layer 3 of format 2.0 (pacto-v2.md §3.4): resolve every `policies[]` entry to JSON Schemas,
 //! then validate the contract itself against all of them (strict AND).
 //!
-//! Local `schema` files and local `ref`s (a policy-provider bundle on disk) are resolved here;
-//! `oci://` refs need a registry and are refused by [`DirResolver`] with a `POLICY_REF_UNRESOLVED`
-//! error naming the gap, never passed silently (issue #14, slice 1).
+//! The walk (origins, recursion into providers, cycle detection, fail-closed errors) is here; the
+//! bundles a `ref` names come from a [`RefResolver`] the caller passes, so the core never reaches
+//! a network. [`DirResolver`] reads local providers only and refuses `oci://` refs (the editor's
+//! case until it has a registry); the CLI's resolver (`cli/src/refs.rs`) wraps it and pulls
+//! `oci://` providers through pacto-oci's resolver and cache.
 
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
@@ -47,7 +49,7 @@ pub struct DirResolver {
 impl RefResolver for DirResolver {
     fn resolve(&self, base: Option<&str>, reference: &str) -> Result<ResolvedBundle, String> {
         if reference.starts_with("oci://") {
-            // FIXME(#14): fetch oci:// policy providers through pacto-oci in a later slice.
+            // A caller with a registry wraps this resolver (the CLI does); without one, fail closed.
             return Err("oci:// policy references are not supported yet by this build; use a local path".to_owned());
         }
         let location = reference.strip_prefix("file://").unwrap_or(reference);

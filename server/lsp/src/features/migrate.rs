@@ -43,13 +43,19 @@ pub struct Action {
     /// The smallest edit turning the 1.0 text into the 2.0 one.
     pub edit: (Span, String),
     pub files: Vec<(PathBuf, String)>,
+    /// The information hint the action resolves.
+    pub hint: Hint,
 }
 
 /// The hints of a valid 1.0 contract: the one on `pactoVersion`, then one per report item.
 pub fn hints(analysis: &Analysis) -> Vec<Hint> {
-    let Some((on, migration)) = migration(analysis) else {
-        return Vec::new();
-    };
+    match migration(analysis) {
+        Some((on, migration)) => hints_of(on, &migration),
+        None => Vec::new(),
+    }
+}
+
+fn hints_of(on: Span, migration: &Migration) -> Vec<Hint> {
     let report = &migration.report;
     let n_items = report.notes.len();
     let mut message = format!(
@@ -80,7 +86,8 @@ pub fn action(analysis: &Analysis, range: Span) -> Option<Action> {
     let (on, migration) = migration(analysis)?;
     let dir = analysis.bundle_dir.clone().unwrap_or_default();
     let files = migration.files.iter().map(|it| (dir.join(&it.path), it.content.clone())).collect();
-    Some(Action { on, edit: smallest_edit(&analysis.text, &migration.text), files })
+    let hint = hints_of(on, &migration).swap_remove(0);
+    Some(Action { on, edit: smallest_edit(&analysis.text, &migration.text), files, hint })
 }
 
 fn note_code(kind: NoteKind) -> &'static str {
@@ -172,11 +179,11 @@ pub fn code_actions(uri: &Uri, analysis: &Analysis, range: Span, encoding: Encod
         text_document: OptionalVersionedTextDocumentIdentifier { uri: uri.clone(), version: Some(analysis.version) },
         edits: vec![OneOf::Left(TextEdit { range: proto::range(rope, encoding, span), new_text })],
     }));
-    let hint = hints(analysis).into_iter().find(|it| it.information).map(|it| diagnostic(rope, encoding, it));
+    let hint = diagnostic(rope, encoding, action.hint);
     vec![CodeActionOrCommand::CodeAction(CodeAction {
         title: ACTION_TITLE.to_owned(),
         kind: Some(CodeActionKind::REFACTOR_REWRITE),
-        diagnostics: hint.map(|it| vec![it]),
+        diagnostics: Some(vec![hint]),
         edit: Some(WorkspaceEdit {
             document_changes: Some(DocumentChanges::Operations(operations)),
             ..Default::default()

@@ -18,6 +18,7 @@ use crate::error::Error;
 use crate::limits::Limits;
 
 pub use archive::{Archive, gzip};
+pub use walk::view_rules;
 
 /// The contract file every bundle holds at its root (spec §1.1).
 pub const CONTRACT_FILE: &str = "pacto.yaml";
@@ -50,6 +51,11 @@ pub struct PackOptions {
 
 impl PackOptions {
     pub const DEFAULT: PackOptions = PackOptions { limits: Limits::DEFAULT, output: None };
+}
+
+/// A bundle directory read into memory as [`pack`] sees it (for 2.0, its `.pactoignore` view).
+pub fn read_dir(dir: &Path, options: &PackOptions) -> Result<Bundle, Error> {
+    walk::read_dir(dir, options)
 }
 
 /// A bundle directory as a reproducible tar.gz (spec §5.1, "Our decisions": reproducible bundles).

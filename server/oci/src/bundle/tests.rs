@@ -678,3 +678,30 @@ fn extract_over_the_same_bundle_rewrites_only_what_differs() {
     left.sort();
     assert_eq!(left, ["docs", "interfaces", "pacto.yaml"]);
 }
+
+/// A 2.0 bundle ships its `.pactoignore` view (pacto-v2.md §6.6): the defaults and the file's rules
+/// apply, `pacto.lock` travels; the same tree as 1.0 packs every file, as it always did.
+#[test]
+fn pack_v2_applies_pactoignore_and_v1_does_not() {
+    let dir = bundle_dir();
+    write(dir.path(), ".pactoignore", "docs/\n*.sh\n!keep.sh\n");
+    write(dir.path(), "keep.sh", "#!/bin/sh\n");
+    write(dir.path(), ".DS_Store", "x");
+    write(dir.path(), "pacto.lock", "lockVersion: 3\n");
+    let names = |archive: &super::Archive| {
+        let bundle = Bundle::from_archive(archive.tar_gz.as_slice(), &Limits::DEFAULT).unwrap();
+        bundle.entries().map(|(path, _)| path.to_owned()).collect::<Vec<_>>().join(" ")
+    };
+    assert_eq!(
+        names(&pack_dir(dir.path()).unwrap()),
+        ".DS_Store .pactoignore bin bin/run.sh configuration configuration/schema.json docs docs/.notes interfaces \
+         interfaces/openapi.yaml keep.sh pacto.lock pacto.yaml"
+    );
+    write(dir.path(), "pacto.yaml", &CONTRACT.replace("\"1.0\"", "\"2.0\""));
+    let first = pack_dir(dir.path()).unwrap();
+    assert_eq!(
+        names(&first),
+        "bin configuration configuration/schema.json interfaces interfaces/openapi.yaml keep.sh pacto.lock pacto.yaml"
+    );
+    assert_eq!(pack_dir(dir.path()).unwrap().tar_gz, first.tar_gz, "two packs of one 2.0 bundle differ");
+}

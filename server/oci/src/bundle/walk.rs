@@ -5,6 +5,8 @@ use std::fs;
 use std::io::{self, Read};
 use std::path::Path;
 
+use pacto_core::v2::ignore::{IGNORE_FILE, IgnoreRules};
+
 use super::{Bundle, CONTRACT_FILE, PackOptions};
 use crate::error::Error;
 use crate::limits::Limits;
@@ -26,6 +28,7 @@ pub(super) fn read_dir(dir: &Path, options: &PackOptions) -> Result<Bundle, Erro
         Some(output) => output_inside(dir, output)?,
         None => None,
     };
+    let ignore = view_rules(dir)?;
     let mut walk = Walk { dir, limits: &options.limits, bundle: Bundle::new(), n_entries: 0, total_bytes: 0 };
     // Depth first with names sorted, the archive's own order, so a limit error names the same entry on
     // every machine. An explicit stack, not recursion: a tree thousands of levels deep must not overflow.
@@ -44,6 +47,14 @@ pub(super) fn read_dir(dir: &Path, options: &PackOptions) -> Result<Bundle, Erro
         if skipped.as_deref() == Some(rel.as_str()) {
             continue;
         }
+        // A 2.0 bundle ships only its `.pactoignore` view (pacto-v2.md §6.6); an ignored directory is
+        // not even read, so nothing below it can come back.
+        if let Some(rules) = &ignore {
+            let is_dir = entry.file_type().is_ok_and(|it| it.is_dir());
+            if rules.is_ignored(&rel, is_dir) {
+                continue;
+            }
+        }
         if walk.visit(&rel, &entry)? {
             let below = children(&dir.join(&rel), dir)?.into_iter();
             stack.push((rel, below));
@@ -53,6 +64,35 @@ pub(super) fn read_dir(dir: &Path, options: &PackOptions) -> Result<Bundle, Erro
         return Err(Error::NoContract { dir: shown });
     }
     Ok(walk.bundle)
+}
+
+/// The ignore rules of a 2.0 bundle (its `.pactoignore` over the defaults); `None` for any other
+/// format, whose packing stays as it was (our decision, README: 1.0 does not honour the file).
+pub fn view_rules(dir: &Path) -> Result<Option<IgnoreRules>, Error> {
+    // The contract is read again by the walk; a bundle without a readable one is refused there.
+    // Only a regular file is opened: a FIFO would block the read forever.
+    let contract_file = dir.join(CONTRACT_FILE);
+    let regular = fs::metadata(&contract_file)
+        .is_ok_and(|it| it.is_file() && it.len() <= pacto_core::syntax::limits::MAX_CONTRACT_BYTES as u64);
+    let Some(contract) = regular.then(|| fs::read(&contract_file).ok()).flatten() else {
+        return Ok(None);
+    };
+    let text = String::from_utf8_lossy(&contract);
+    let parse = pacto_core::syntax::parse(&text);
+    if pacto_core::v2::format_version(parse.root.as_ref()) != Some("2.0") {
+        return Ok(None);
+    }
+    let file = dir.join(IGNORE_FILE);
+    if fs::metadata(&file).is_ok_and(|it| !it.is_file()) {
+        let source = io::Error::new(io::ErrorKind::InvalidInput, "not a regular file");
+        return Err(Error::Read { path: file.display().to_string(), source });
+    }
+    let rules = match fs::read(&file) {
+        Ok(bytes) => IgnoreRules::parse(Some(&String::from_utf8_lossy(&bytes))),
+        Err(err) if err.kind() == io::ErrorKind::NotFound => IgnoreRules::parse(None),
+        Err(source) => return Err(Error::Read { path: file.display().to_string(), source }),
+    };
+    Ok(Some(rules))
 }
 
 struct Walk<'a> {
