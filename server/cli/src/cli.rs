@@ -150,6 +150,12 @@ pub enum Command {
     Graph {
         /// Bundle directory
         path: Option<String>,
+        /// Also show the configuration and policy refs of a 2.0 root (never fetched)
+        #[arg(long, conflicts_with = "only_references")]
+        with_references: bool,
+        /// Show only the configuration and policy refs of a 2.0 root
+        #[arg(long)]
+        only_references: bool,
     },
     /// Migrate a 1.0 contract to 2.0: prints the new contract and a report (--write: writes them)
     Migrate {

@@ -215,16 +215,50 @@ fn validate_the_2_0_example_is_clean_with_the_readiness_gate() {
     }
 }
 
+/// `explain` on the 2.0 example (pacto-v2.md §6.2): text and JSON goldens. The readiness
+/// evaluation depends on today's date, so `daysRemaining` is checked against the clock and
+/// shown as `<days>` in the golden.
 #[test]
-fn explain_says_2_0_is_not_supported_yet() {
+fn explain_summarises_the_2_0_example() {
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/explain-v2");
     let output = pacto(&examples(), &["explain", "payments-api-v2"]);
-    assert_eq!(output.status.code(), Some(1));
-    assert_eq!(
-        stderr(&output),
-        "pacto explain does not support pactoVersion \"2.0\" contracts yet (payments-api-v2/pacto.yaml); use pacto validate\n"
-    );
+    assert_eq!((output.status.code(), stderr(&output)), (Some(0), String::new()));
+    expect_test::expect_file![data.join("payments-api-v2.txt")].assert_eq(&stdout(&output));
+    let output = pacto(&examples(), &["explain", "--output-format", "json", "payments-api-v2"]);
+    assert_eq!((output.status.code(), stderr(&output)), (Some(0), String::new()));
+    let today = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_secs() / 86_400;
+    // 2099-06-30 is day 47,297 after the epoch.
+    let days = format!("\"daysRemaining\": {},", 47_297 - today);
+    let json = stdout(&output);
+    assert!(json.contains(&days), "{json}");
+    expect_test::expect_file![data.join("payments-api-v2.json")]
+        .assert_eq(&json.replace(&days, "\"daysRemaining\": <days>,"));
+}
+
+/// A small 2.0 contract: no owner, no state, an expired assessment (no `daysRemaining`), an
+/// extension capability and a deferred claim, which is excluded.
+#[test]
+fn explain_a_minimal_2_0_contract_with_an_expired_assessment() {
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/explain-v2");
+    let text = pacto(&data, &["explain", "minimal"]);
+    let json = pacto(&data, &["explain", "--output-format", "json", "minimal"]);
+    let out = format!("{}{}--- json\n{}", stderr(&text), stdout(&text), stdout(&json));
+    expect_test::expect_file![data.join("minimal.txt")].assert_eq(&out);
 }
 
 fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// A 1.0 field in a 2.0 contract fails the 2.0 strict parse, with its position.
+#[test]
+fn explain_a_2_0_contract_that_does_not_parse() {
+    let data = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/explain-v2");
+    let output = pacto(&data, &["explain", "v1-field"]);
+    assert_eq!(output.status.code(), Some(1));
+    expect![[r#"
+        failed to parse v1-field/pacto.yaml: parse error: failed to parse YAML: yaml: unmarshal errors:
+          line 5: field runtime not found in type contract.Contract (v1-field/pacto.yaml:5:1)
+    "#]]
+    .assert_eq(&stderr(&output));
 }

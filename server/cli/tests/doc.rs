@@ -56,3 +56,15 @@ fn doc_writes_the_file_and_says_so() {
     assert_eq!(json["markdown"].as_str(), Some(written.as_str()));
     assert!(json.get("path").is_none());
 }
+
+/// `pacto doc` on 2.0 contracts (pacto-v2.md §6.3): the 2.0 example, and a root whose local
+/// dependencies resolve (a 2.0 one under another name, a 1.0 one, a cycle).
+#[test]
+fn doc_of_2_0_contracts() {
+    let output = doc(&root().join("examples"), &["payments-api-v2"]);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    expect_file![root().join("tests/data/doc/payments-api-v2.md")].assert_eq(&String::from_utf8_lossy(&output.stdout));
+    let output = doc(&root().join("tests/data/graph-v2"), &["shop"]);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    expect_file![root().join("tests/data/doc/graph-v2-shop.md")].assert_eq(&String::from_utf8_lossy(&output.stdout));
+}

@@ -29,10 +29,14 @@ struct Server {
 
 impl Server {
     fn start() -> Server {
+        Server::start_bundle(&example())
+    }
+
+    fn start_bundle(bundle: &Path) -> Server {
         // The example depends on contracts in a public registry: tests stay on this machine.
         let mut child = Command::new(env!("CARGO_BIN_EXE_pacto"))
             .args(["doc", "--serve", "--port", "0"])
-            .arg(example())
+            .arg(bundle)
             .env("PACTO_OFFLINE", "1")
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
@@ -322,4 +326,16 @@ fn serve_and_output_are_mutually_exclusive() {
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(String::from_utf8_lossy(&output.stderr), "--serve and --output are mutually exclusive\n");
+}
+
+/// The 2.0 example served: the same page, from the 2.0 document (pacto-v2.md §6.3).
+#[test]
+fn serve_a_2_0_contract() {
+    let server = Server::start_bundle(&example().with_file_name("payments-api-v2"));
+    let answer = server.raw(b"GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 200 OK\r\n"), "{answer}");
+    for part in ["2.1. OpenAPI Interface: rest-api", "3.2. platform", "6. Readiness", "♥ health /health"] {
+        assert!(answer.contains(part), "{part} is not in {answer}");
+    }
 }

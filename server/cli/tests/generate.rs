@@ -242,3 +242,79 @@ fn the_kubernetes_plugin_beside_pacto_generates_the_example() {
     files.sort();
     assert_eq!(files, ["horizontalpodautoscaler.yaml", "poddisruptionbudget.yaml", "service.yaml", "statefulset.yaml"]);
 }
+
+/// A temp dir holding a copy of the 2.0 example bundle as `svc/`.
+fn workspace_v2() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/payments-api-v2");
+    let status = Command::new("cp").arg("-r").arg(&example).arg(dir.path().join("svc")).status().unwrap();
+    assert!(status.success());
+    dir
+}
+
+fn data_v2() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/generate-v2")
+}
+
+/// A plugin receives a 2.0 contract as 2.0 (pacto-v2.md §6.5): the reference's key order, empty
+/// fields left out, the free-form mappings with sorted keys, dates as written.
+#[test]
+fn generate_hands_plugins_the_2_0_contract() {
+    let dir = workspace_v2();
+    let output = generate(dir.path(), &["test", "svc"], &[]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let request: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("test-output/request.json")).unwrap()).unwrap();
+    let contract = serde_json::to_string_pretty(&request["contract"]).unwrap() + "\n";
+    expect_test::expect_file![data_v2().join("payments-api-v2.contract.json")].assert_eq(&contract);
+}
+
+/// `pacto-plugin-kubernetes` on the 2.0 example: without the options 2.0 no longer carries, one
+/// error naming each; with them, the manifests.
+#[test]
+fn the_kubernetes_plugin_on_the_2_0_example_needs_its_deployment_options() {
+    let beside = Path::new(env!("CARGO_BIN_EXE_pacto")).with_file_name("pacto-plugin-kubernetes");
+    assert!(beside.exists(), "{} is missing: build the workspace (cargo build --workspace)", beside.display());
+    let dir = workspace_v2();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_pacto"))
+            .args(["generate", "kubernetes", "svc"])
+            .args(args)
+            .current_dir(dir.path())
+            .env("PATH", "/usr/bin:/bin")
+            .output()
+            .unwrap()
+    };
+    let output = run(&[]);
+    assert_eq!(output.status.code(), Some(1));
+    expect![[r#"
+        plugin kubernetes: missing option(s) for a pactoVersion 2.0 contract: image (--option image=<ref>: 2.0 contracts name no image); port.rest-api (--option port.rest-api=<port>: 2.0 interfaces carry no port); port.grpc-api (--option port.grpc-api=<port>: 2.0 interfaces carry no port); replicas (--option replicas=<n>, or <min>-<max> to autoscale: 2.0 contracts carry no scaling)
+    "#]].assert_eq(&stderr(&output));
+    assert!(!dir.path().join("kubernetes-output").read_dir().unwrap().any(|_| true));
+    let output = run(&[
+        "--option",
+        "image=ghcr.io/acme/payments-api:2.1.0",
+        "--option",
+        "port.rest-api=8080",
+        "--option",
+        "port.grpc-api=9090",
+        "--option",
+        "replicas=2-10",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    expect![[r#"
+        Generated 4 file(s) using kubernetes
+        Output: kubernetes-output/
+        Message: Kubernetes manifests for payments-api@2.1.0
+    "#]]
+    .assert_eq(&stdout(&output));
+    let mut out = String::new();
+    let mut files: Vec<PathBuf> =
+        std::fs::read_dir(dir.path().join("kubernetes-output")).unwrap().map(|it| it.unwrap().path()).collect();
+    files.sort();
+    for file in files {
+        out.push_str(&format!("# {}\n", file.file_name().unwrap().to_string_lossy()));
+        out.push_str(&std::fs::read_to_string(file).unwrap());
+    }
+    expect_test::expect_file![data_v2().join("payments-api-v2.kubernetes.yaml")].assert_eq(&out);
+}

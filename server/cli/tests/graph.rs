@@ -112,3 +112,42 @@ fn graph_offline_never_fetches() {
         "{text}"
     );
 }
+
+fn data_v2() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/graph-v2")
+}
+
+/// 2.0 roots (pacto-v2.md §6.4) against `tests/data/graph-v2/expected/<case>.txt`: `shop` declares
+/// `order-service` (resolving to `orders`, so the label names both), a shared `billing`, a 1.0
+/// `legacy` node in the same graph, two cycles found in one pass and sorted, and configuration and
+/// policy refs shown with `--with-references` (deduplicated, never fetched) or alone with
+/// `--only-references`; JSON edges carry `type` and `name`.
+#[test]
+fn graph_of_2_0_contracts_golden_outputs() {
+    let cases: [(&str, &[&str]); 3] = [
+        ("shop", &["graph", "shop"]),
+        ("shop-with-references", &["graph", "--with-references", "shop"]),
+        ("shop-only-references", &["graph", "--only-references", "shop"]),
+    ];
+    for (case, args) in cases {
+        let mut out = String::new();
+        for format in ["text", "json", "dot", "mermaid"] {
+            out.push_str(&format!("=== {format}\n"));
+            let mut with_format = args.to_vec();
+            with_format.extend(["--output-format", format]);
+            out.push_str(&transcript(&data_v2(), &with_format));
+        }
+        expect_file![data_v2().join(format!("expected/{case}.txt"))].assert_eq(&out);
+    }
+    expect![[r#"
+        exit: 1
+        --- stdout
+        --- stderr
+        error: the argument '--with-references' cannot be used with '--only-references'
+
+        Usage: pacto graph --with-references <PATH>
+
+        For more information, try '--help'.
+    "#]]
+    .assert_eq(&transcript(&data_v2(), &["graph", "--with-references", "--only-references", "shop"]));
+}

@@ -3,6 +3,7 @@
 //! registries); the algorithm is pure. [`resolve_batched`] lets a fetcher fetch each level's
 //! refs at once (concurrently) and still yields exactly the graph of [`resolve`].
 
+pub mod cycles;
 pub mod render;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -37,8 +38,29 @@ pub struct Node {
     pub dependencies: Vec<Edge>,
 }
 
+/// What an edge stands for: a declared dependency, or (2.0, `graph --with-references`) a
+/// configuration or policy ref, which is shown but never fetched (pacto-v2.md §6.4).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum EdgeKind {
+    #[default]
+    Dependency,
+    Reference,
+}
+
+impl EdgeKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EdgeKind::Dependency => "dependency",
+            EdgeKind::Reference => "reference",
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Edge {
+    pub kind: EdgeKind,
+    /// The 2.0 `dependencies[].name`; empty for 1.0 and for reference edges.
+    pub name: String,
     pub reference: String,
     pub required: bool,
     pub compatibility: String,
@@ -61,9 +83,13 @@ pub struct Graph {
     pub root: Node,
     pub cycles: Vec<Vec<String>>,
     pub conflicts: Vec<Conflict>,
+    /// The root is a 2.0 contract: edges carry their type (and name) in JSON, and the cycles
+    /// come from one pass over the final graph, sorted (pacto-v2.md §6.4).
+    pub v2: bool,
 }
 
 pub fn resolve(root: &Contract, fetcher: &mut dyn Fetcher) -> Graph {
+    let v2 = root.v2.is_some();
     let name = text(&root.service.name).to_owned();
     let mut resolver = Resolver { fetcher, visited: HashMap::new(), cycles: Vec::new() };
     // The root is identified by its name in the path, dependencies by their ref (quirk 23).
@@ -71,7 +97,43 @@ pub fn resolve(root: &Contract, fetcher: &mut dyn Fetcher) -> Graph {
     let root =
         Node { name, version: text(&root.service.version).to_owned(), reference: None, local: false, dependencies };
     let conflicts = conflicts(&root);
-    Graph { root, cycles: resolver.cycles, conflicts }
+    let mut graph = Graph { root, cycles: resolver.cycles, conflicts, v2 };
+    if v2 {
+        graph.cycles = cycles::detect(&mut graph.root);
+    }
+    graph
+}
+
+/// The graph of `graph --only-references`: the root alone, nothing fetched; the caller adds the
+/// reference edges.
+pub fn unresolved(root: &Contract) -> Graph {
+    let node = Node {
+        name: text(&root.service.name).to_owned(),
+        version: text(&root.service.version).to_owned(),
+        reference: None,
+        local: false,
+        dependencies: Vec::new(),
+    };
+    Graph { root: node, cycles: Vec::new(), conflicts: Vec::new(), v2: root.v2.is_some() }
+}
+
+/// One edge per configuration or policy ref (already distinct, in order): never fetched,
+/// `required: false`, no compatibility (pacto-v2.md §6.4).
+pub fn reference_edges(references: &[String]) -> Vec<Edge> {
+    references
+        .iter()
+        .map(|it| Edge {
+            kind: EdgeKind::Reference,
+            name: String::new(),
+            reference: it.clone(),
+            required: false,
+            compatibility: String::new(),
+            local: false,
+            node: None,
+            error: None,
+            shared: false,
+        })
+        .collect()
 }
 
 /// As [`resolve`], the fetching done first, level by level: each level's refs (all not fetched yet)
@@ -150,6 +212,8 @@ impl Resolver<'_> {
         let parsed = classify(&reference);
         let local = matches!(parsed, DependencyRef::Local(_));
         let mut edge = Edge {
+            kind: EdgeKind::Dependency,
+            name: text(&dependency.name).to_owned(),
             reference: reference.clone(),
             required: dependency.required.as_ref().is_some_and(|it| it.value),
             compatibility: text(&dependency.compatibility).to_owned(),

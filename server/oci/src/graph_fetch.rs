@@ -205,6 +205,17 @@ pub struct ParsedContract {
 /// Parses `text` read from `file`; a failure names its position as `(file:line:column)`.
 pub fn parse_contract(file: &str, text: &str) -> Result<ParsedContract, String> {
     let parse = pacto_core::syntax::parse(text);
+    // A 2.0 document takes the 2.0 strict parse (pacto-v2.md §2.2) and comes back as its
+    // projection, so graphs and diffs mix both formats.
+    if pacto_core::v2::format_version(parse.root.as_ref()) == Some("2.0") {
+        let index = LineIndex::new(text);
+        let document = pacto_core::v2::document::parse_document(text, &index, &parse).map_err(|failure| {
+            let at = index.line_col(text, failure.span.start);
+            format!("failed to parse {file}: {} ({file}:{}:{})", failure.message, at.line, at.column)
+        })?;
+        let metadata = document.mapping("metadata").map(|it| Value::Object(it.clone()));
+        return Ok(ParsedContract { contract: pacto_core::v2::document::projection(document), metadata });
+    }
     let decoded = pacto_core::contract::from_tree(parse.root.as_ref());
     let index = LineIndex::new(text);
     if let Some(failure) = pacto_core::validate::strict_parse_failure(text, &index, &parse, &decoded) {

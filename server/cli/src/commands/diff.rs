@@ -21,6 +21,8 @@ use serde_json::{Map, Value, json};
 use crate::load;
 use crate::render::json as render_json;
 
+mod migrated;
+
 /// The SARIF log version written by `--output-format sarif`.
 const SARIF_VERSION: &str = "2.1.0";
 const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -28,8 +30,9 @@ const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 pub fn run(old_arg: &str, new_arg: &str, output_format: &str) -> Result<(), String> {
     // A local side's pacto.lock is verified before anything is compared (pacto-v2.md §4.4).
     crate::refs::verify_lock(old_arg).and_then(|()| crate::refs::verify_lock(new_arg)).map_err(|it| it.to_string())?;
-    let old = Side::load(old_arg).map_err(|err| format!("old contract: {err}"))?;
-    let new = Side::load(new_arg).map_err(|err| format!("new contract: {err}"))?;
+    let mut old = Side::load(old_arg).map_err(|err| format!("old contract: {err}"))?;
+    let mut new = Side::load(new_arg).map_err(|err| format!("new contract: {err}"))?;
+    let migrated = migrated::align(&mut old, &mut new)?;
     // §3.1 step 2: the old side with its normal fetcher, the new one with the local override
     // when it is a directory, so a monorepo's siblings stand in for their published versions.
     let mut old_fetcher = DirFetcher { base_dir: load::dependency_base_dir(old_arg)?, override_dir: None };
@@ -46,13 +49,22 @@ pub fn run(old_arg: &str, new_arg: &str, output_format: &str) -> Result<(), Stri
     );
     // The root's own changes decide its version; a dependency's are its own version's business.
     let bump = bump::check(&old.contract, &new.contract, &report.root);
-    let out = match output_format {
-        "json" => render_json::to_string(&json_report(old_arg, new_arg, &report, bump.as_ref(), &new)),
+    let mut out = match output_format {
+        "json" => {
+            let mut value = json_report(old_arg, new_arg, &report, bump.as_ref(), &new);
+            if let (Some(migrated), Some(map)) = (&migrated, value.as_object_mut()) {
+                map.insert("migration".into(), migrated::json(migrated));
+            }
+            render_json::to_string(&value)
+        }
         "markdown" => markdown(&report, bump.as_ref()),
         // Not in the reference: a SARIF log for code-scanning UIs, diff only.
         "sarif" => render_json::to_string(&sarif(&new, &report.root, bump.as_ref())),
         _ => text_report(&report, bump.as_ref()),
     };
+    if let Some(migrated) = migrated.as_ref().filter(|_| !matches!(output_format, "json" | "sarif")) {
+        out.push_str(&migrated::text(migrated));
+    }
     print!("{out}");
     // POTENTIAL_BREAKING exits 0 (§3.1 step 5).
     if report.classification == Classification::Breaking { Err("breaking changes detected".to_owned()) } else { Ok(()) }
@@ -120,13 +132,15 @@ fn bundle(loaded: load::LoadedContract) -> Bundle {
 /// regular files (links followed), UTF-8 text up to the contract size limit.
 struct DirReader {
     root: PathBuf,
+    /// Files that exist only in memory (a migrated side's placeholder specs), read first.
+    extra: Vec<(String, String)>,
     /// Keeps a pulled bundle's directory on disk while it is read.
     _loaded: Option<load::Loaded>,
 }
 
 impl DirReader {
     fn new(loaded: load::Loaded) -> DirReader {
-        DirReader { root: loaded.dir.clone(), _loaded: Some(loaded) }
+        DirReader { root: loaded.dir.clone(), extra: Vec::new(), _loaded: Some(loaded) }
     }
 }
 
@@ -134,6 +148,9 @@ impl BundleReader for DirReader {
     fn read(&self, path: &str) -> Option<String> {
         if !valid_path(path) {
             return None;
+        }
+        if let Some((_, content)) = self.extra.iter().find(|(it, _)| it == path) {
+            return Some(content.clone());
         }
         let full = self.root.join(path);
         let meta = fs::metadata(&full).ok()?;
@@ -228,6 +245,7 @@ fn json_value(value: &ChangeValue) -> Value {
     match value {
         ChangeValue::Str(it) => Value::String(it.clone()),
         ChangeValue::Int(it) => Value::from(*it),
+        ChangeValue::Json(it) => serde_json::from_str(it).unwrap_or_else(|_| Value::String(it.clone())),
     }
 }
 
@@ -470,7 +488,7 @@ mod tests {
         std::fs::write(root.join("sbom/b.spdx.json"), "{}").expect("a file is written");
         std::fs::write(root.join("sbom/a.cdx.json"), "{}").expect("a file is written");
         std::fs::write(dir.path().join("outside.json"), "{}").expect("a file is written");
-        let reader = DirReader { root, _loaded: None };
+        let reader = DirReader { root, extra: Vec::new(), _loaded: None };
         assert_eq!(reader.read("sbom/a.cdx.json").as_deref(), Some("{}"));
         assert_eq!(reader.read("../outside.json"), None);
         assert_eq!(reader.read("./sbom/a.cdx.json"), None);

@@ -36,7 +36,13 @@ pub fn run(arg: &str, output: Option<&str>, serve: Option<u16>, format: Format) 
             (key, Bundle { contract: &it.contract, files })
         })
         .collect();
-    let text_md = markdown(&contract, metadata.as_ref(), &graph, &DirFiles(&loaded.dir), &bundles);
+    let text_md = match &contract.v2 {
+        Some(document) => {
+            let now = super::validate::now_unix_seconds();
+            crate::render::doc_v2::markdown(document, &graph, &DirFiles(&loaded.dir), now)
+        }
+        None => markdown(&contract, metadata.as_ref(), &graph, &DirFiles(&loaded.dir), &bundles),
+    };
     let name = text(&contract.service.name).to_owned();
     if let Some(port) = serve {
         return serve_page(&name, &text_md, port);

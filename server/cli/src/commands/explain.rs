@@ -7,17 +7,18 @@ use crate::cli::Format;
 use crate::load;
 use crate::render::json as render_json;
 
+mod v2;
+
 pub fn run(arg: &str, format: Format) -> Result<(), String> {
-    let loaded = load::load(arg)?;
-    let parse = pacto_core::syntax::parse(&loaded.text);
-    if pacto_core::v2::format_version(parse.root.as_ref()) == Some("2.0") {
-        // FIXME(#14): the 2.0 summary (pacto-v2.md §6.2) comes in a later slice.
-        return Err(format!(
-            "pacto explain does not support pactoVersion \"2.0\" contracts yet ({}); use pacto validate",
-            loaded.file
-        ));
+    let loaded = load::contract_of(load::load(arg)?)?;
+    if let Some(document) = &loaded.contract.v2 {
+        let now = crate::commands::validate::now_unix_seconds();
+        match format {
+            Format::Json => print!("{}", render_json::to_string(&v2::json_summary(document, now))),
+            Format::Text | Format::Markdown => print!("{}", v2::text_summary(&document.contract, now)),
+        }
+        return Ok(());
     }
-    let loaded = load::contract_of(loaded)?;
     let contract = &loaded.contract;
     match format {
         Format::Json => {

@@ -56,7 +56,18 @@ pub fn run(args: Args<'_>, format: Format) -> Result<(), String> {
     let metadata = validation.parse.root.as_ref().and_then(|it| it.get("metadata")).and_then(|it| to_json(it).ok());
     let mut request = Map::new();
     request.insert("protocolVersion".into(), "1".into());
-    request.insert("contract".into(), json_form::to_json(&validation.decoded.contract, metadata));
+    let contract = match &validation.v2 {
+        // A 2.0 contract goes to the plugin as 2.0 (pacto-v2.md §6.5); plugins tell the formats
+        // apart by `contract.pactoVersion`.
+        Some(decoded) => {
+            let root = validation.parse.root.clone();
+            let json = root.as_ref().and_then(|it| to_json(it).ok()).unwrap_or(Value::Null);
+            let document = pacto_core::v2::document::Document { contract: decoded.contract.clone(), json, root };
+            pacto_core::v2::json_form::to_json(&document)
+        }
+        None => json_form::to_json(&validation.decoded.contract, metadata),
+    };
+    request.insert("contract".into(), contract);
     request.insert("bundleDir".into(), bundle_dir.display().to_string().into());
     request.insert("outputDir".into(), output_dir.display().to_string().into());
     let options: Map<String, Value> = args

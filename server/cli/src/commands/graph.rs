@@ -7,7 +7,14 @@ use pacto_core::graph::{self, render};
 use crate::load;
 use crate::render::json as render_json;
 
-pub fn run(arg: &str, output_format: &str) -> Result<(), String> {
+/// `--with-references` / `--only-references` (pacto-v2.md §6.4).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct References {
+    pub with: bool,
+    pub only: bool,
+}
+
+pub fn run(arg: &str, output_format: &str, references: References) -> Result<(), String> {
     // A local root with a pacto.lock is verified first; drift fails the command (pacto-v2.md §6.4).
     crate::refs::verify_lock(arg).map_err(|it| it.to_string())?;
     // An `oci://` root is pulled on the client its dependencies use: one connection setup, not two.
@@ -18,7 +25,13 @@ pub fn run(arg: &str, output_format: &str) -> Result<(), String> {
         }
         None => (load::load_contract(arg)?.contract, load::graph_fetcher(arg)?),
     };
-    let graph = graph::resolve_batched(&root, &mut fetcher);
+    let mut graph =
+        if references.only { graph::unresolved(&root) } else { graph::resolve_batched(&root, &mut fetcher) };
+    if references.with || references.only {
+        let refs =
+            root.v2.as_ref().map(|it| pacto_core::v2::document::reference_refs(&it.contract)).unwrap_or_default();
+        graph.root.dependencies.extend(graph::reference_edges(&refs));
+    }
     match output_format {
         "json" => print!("{}", render_json::to_string(&render::json(&graph))),
         "dot" => print!("{}", render::dot(&graph)),

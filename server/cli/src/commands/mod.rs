@@ -53,7 +53,10 @@ pub fn run(cli: Cli) -> Result<(), String> {
             let serve = serve.then_some(port);
             doc::run(path.as_deref().unwrap_or("."), output.as_deref(), serve, format)
         }
-        Some(Command::Graph { path }) => graph::run(path.as_deref().unwrap_or("."), &output_format),
+        Some(Command::Graph { path, with_references, only_references }) => {
+            let references = graph::References { with: with_references, only: only_references };
+            graph::run(path.as_deref().unwrap_or("."), &output_format, references)
+        }
         Some(Command::Login { registry, username, password, password_stdin }) => login::run(login::Args {
             registry: &registry,
             username: username.as_deref(),

@@ -135,7 +135,7 @@ fn unreadable_ignore_file(loaded: &load::Loaded) -> Option<String> {
 }
 
 /// The readiness gate is evaluated at the current UTC time (pacto-v2.md §3.5).
-fn now_unix_seconds() -> i64 {
+pub(crate) fn now_unix_seconds() -> i64 {
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH);
     now.map_or(0, |it| i64::try_from(it.as_secs()).unwrap_or(i64::MAX))
 }

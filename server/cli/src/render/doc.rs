@@ -211,7 +211,7 @@ fn enum_description(path: &str, value: &str) -> String {
     node.get("x-enum-descriptions").and_then(|it| it.get(value)).and_then(Value::as_str).unwrap_or_default().to_owned()
 }
 
-fn capitalise(text: &str) -> String {
+pub(crate) fn capitalise(text: &str) -> String {
     let mut chars = text.chars();
     chars.next().map_or_else(String::new, |first| first.to_uppercase().chain(chars).collect())
 }
@@ -221,7 +221,7 @@ pub fn anchor(title: &str) -> String {
     title.to_lowercase().replace(' ', "-").replace([':', '.'], "")
 }
 
-fn dependency_id(name: &str) -> String {
+pub(crate) fn dependency_id(name: &str) -> String {
     name.chars().filter(|it| it.is_ascii_alphanumeric()).collect()
 }
 
@@ -404,7 +404,7 @@ fn interfaces_section(contract: &Contract, files: &dyn Files, heading: impl Fn(u
     out
 }
 
-fn endpoints(spec: &Value) -> String {
+pub(crate) fn endpoints(spec: &Value) -> String {
     const METHODS: [&str; 8] = ["get", "post", "put", "patch", "delete", "head", "options", "trace"];
     let Some(paths) = spec.get("paths").and_then(Value::as_object) else {
         return String::new();
@@ -427,7 +427,7 @@ fn endpoints(spec: &Value) -> String {
 
 /// `[property, type, description, default, required]` per configuration property, sorted,
 /// nested object properties flattened into dotted names.
-fn configuration_rows(files: &dyn Files, path: &str) -> Result<Vec<[String; 5]>, String> {
+pub(crate) fn configuration_rows(files: &dyn Files, path: &str) -> Result<Vec<[String; 5]>, String> {
     let schema = files.json(path)?;
     let mut rows = Vec::new();
     flatten(&schema, "", &mut rows);
@@ -464,7 +464,7 @@ fn flatten(schema: &Value, prefix: &str, rows: &mut Vec<[String; 5]>) {
     }
 }
 
-fn configuration_table(rows: &Result<Vec<[String; 5]>, String>) -> String {
+pub(crate) fn configuration_table(rows: &Result<Vec<[String; 5]>, String>) -> String {
     match rows {
         Ok(rows) => {
             let mut out = String::from(

@@ -263,7 +263,17 @@ impl Decoder {
                 None
             }
         });
-        Contract { pacto_version, service, interfaces, configuration, dependencies, runtime, scaling, metadata }
+        Contract {
+            pacto_version,
+            service,
+            interfaces,
+            configuration,
+            dependencies,
+            runtime,
+            scaling,
+            metadata,
+            v2: None,
+        }
     }
 
     fn service(&mut self, (node, path): (&Node, FieldPath)) -> Service {
@@ -305,6 +315,7 @@ impl Decoder {
             reference: self.string(fields.get("ref")),
             required: self.bool(fields.get("required")),
             compatibility: self.string(fields.get("compatibility")),
+            name: None,
         }
     }
 

@@ -28,6 +28,9 @@ pub struct Contract {
     pub scaling: Option<Scaling>,
     /// The span of the metadata mapping; its content is free-form and read from the tree.
     pub metadata: Option<Span>,
+    /// Set only on the projection of a 2.0 document (`v2::document::projection`): the 2.0
+    /// contract itself, for the commands that read more than the graph does. 1.0 never sets it.
+    pub v2: Option<std::sync::Arc<crate::v2::document::Document>>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -65,6 +68,8 @@ pub struct Dependency {
     pub reference: Text,
     pub required: Option<Spanned<bool>>,
     pub compatibility: Text,
+    /// The 2.0 `dependencies[].name`, set only on the projection of a 2.0 contract.
+    pub name: Text,
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]

@@ -10,6 +10,7 @@ pub mod openapi;
 pub mod render;
 pub mod sbom;
 pub mod schema;
+pub mod v2;
 
 use std::fmt;
 
@@ -101,6 +102,8 @@ impl fmt::Display for Classification {
 pub enum ChangeValue {
     Str(String),
     Int(i64),
+    /// A JSON value found by the 2.0 JSON walk (pacto-v2.md §5.5), as compact JSON text.
+    Json(String),
 }
 
 impl fmt::Display for ChangeValue {
@@ -108,6 +111,12 @@ impl fmt::Display for ChangeValue {
         match self {
             ChangeValue::Str(it) => f.write_str(it),
             ChangeValue::Int(it) => write!(f, "{it}"),
+            // Deviation: Go's `%v` prints a map as `map[k:v]`; compact JSON reads better and is the
+            // JSON output's own form.
+            ChangeValue::Json(it) => match serde_json::from_str::<serde_json::Value>(it) {
+                Ok(serde_json::Value::String(text)) => f.write_str(&text),
+                _ => f.write_str(it),
+            },
         }
     }
 }
@@ -180,7 +189,13 @@ pub fn compare(
     old_files: &dyn BundleReader,
     new_files: &dyn BundleReader,
 ) -> DiffResult {
-    let mut changes = contract::diff_contracts(old, new, old_files, new_files);
+    let mut changes = match (&old.v2, &new.v2) {
+        (None, None) => contract::diff_contracts(old, new, old_files, new_files),
+        (Some(old), Some(new)) => v2::diff_documents(old, new, old_files, new_files),
+        // FIXME(#14): a 1.0 side is to be migrated in memory and compared as 2.0 (pacto-v2.md
+        // §8.2); until then the CLI refuses such a root pair and a dependency pair is not compared.
+        _ => Vec::new(),
+    };
     sort_changes(&mut changes);
     DiffResult { classification: overall(&changes), changes, sbom: sbom::diff_bundles(old_files, new_files) }
 }

@@ -5,12 +5,13 @@ use std::collections::BTreeMap;
 
 use crate::syntax::{Node, ScalarValue, Span, parse};
 
+use super::v2::walk;
 use super::{Change, ChangeBuilder, ChangeType, ChangeValue, FileSpan};
 
 mod equal;
 mod items;
 
-use equal::deep_equal;
+pub(crate) use equal::deep_equal;
 
 /// The method keys the reference recognises; lower-case only (quirk 16).
 const METHODS: &[&str] = &["get", "post", "put", "delete", "patch", "options", "head", "trace"];
@@ -18,6 +19,23 @@ const METHODS: &[&str] = &["get", "post", "put", "delete", "patch", "options", "
 /// Both specs' changes; nothing when either text is not a YAML (or JSON) document whose
 /// `paths` maps to mappings, as the reference's decoder gives up on the whole file.
 pub fn diff_specs(old_file: &str, old_text: &str, new_file: &str, new_text: &str) -> Vec<Change> {
+    diff_specs_in(Format::V1, old_file, old_text, new_file, new_text)
+}
+
+/// The 2.0 OpenAPI diff (pacto-v2.md §5.4): as 1.0, except that path-level parameters fold into
+/// every operation, a modified parameter's values are compact deltas and a newly required one is
+/// BREAKING, and changed request bodies and responses are walked (§5.5) rather than reported whole.
+pub fn diff_specs_v2(old_file: &str, old_text: &str, new_file: &str, new_text: &str) -> Vec<Change> {
+    diff_specs_in(Format::V2, old_file, old_text, new_file, new_text)
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Format {
+    V1,
+    V2,
+}
+
+fn diff_specs_in(format: Format, old_file: &str, old_text: &str, new_file: &str, new_text: &str) -> Vec<Change> {
     // Equal texts parse alike: every item is deep-equal, or both fail and yield nothing.
     if old_text == new_text {
         return Vec::new();
@@ -30,7 +48,7 @@ pub fn diff_specs(old_file: &str, old_text: &str, new_file: &str, new_text: &str
         return Vec::new();
     };
     let (old_cut, new_cut) = reduced.as_ref().map(|(old, new)| (old, new)).unzip();
-    let mut diff = SpecDiff { old_file, new_file, old_cut, new_cut, acc: Vec::new() };
+    let mut diff = SpecDiff { format, old_file, new_file, old_cut, new_cut, acc: Vec::new() };
     diff.paths(&old_paths, &new_paths);
     diff.acc
 }
@@ -77,6 +95,7 @@ fn entries(node: Option<&Node>) -> Keyed<'_> {
 }
 
 struct SpecDiff<'a> {
+    format: Format,
     old_file: &'a str,
     new_file: &'a str,
     /// How to map spans back when shared items were cut from the texts before parsing.
@@ -105,6 +124,22 @@ impl SpecDiff<'_> {
             values.new_span.and_then(|it| self.new_span(it)),
         );
         self.acc.push(change);
+    }
+
+    fn escalate_last(&mut self) {
+        if let Some(last) = self.acc.last_mut() {
+            last.classification = super::Classification::Breaking;
+        }
+    }
+
+    /// The 2.0 JSON walk of two nodes of the specs (§5.5), their spans mapped back to the files.
+    fn walk(&mut self, rule: &'static str, direction: walk::Direction, prefix: &str, old: &Node, new: &Node) {
+        let (old_cut, new_cut) = (self.old_cut, self.new_cut);
+        let old_span = move |span: Span| old_cut.map_or(span, |it| it.original(span));
+        let new_span = move |span: Span| new_cut.map_or(span, |it| it.original(span));
+        let sides =
+            walk::Sides { old_file: self.old_file, new_file: self.new_file, old_span: &old_span, new_span: &new_span };
+        walk::walk(rule, direction, prefix, old, new, &sides, &mut self.acc);
     }
 
     fn paths(&mut self, old: &Keyed<'_>, new: &Keyed<'_>) {
@@ -153,7 +188,15 @@ impl SpecDiff<'_> {
                     Values::removed(op.label.clone(), old_key),
                     format!("{} method removed", op.label),
                 ),
-                Some(&(_, new_op)) => self.operation(&op, old_op, new_op),
+                Some(&(_, new_op)) => {
+                    let (old_params, new_params) = match self.format {
+                        Format::V1 => (parameters(old_op), parameters(new_op)),
+                        // Path-level parameters apply to every operation; the operation's own
+                        // override them by `<name>:<in>` (§5.4).
+                        Format::V2 => (folded_parameters(old_item, old_op), folded_parameters(new_item, new_op)),
+                    };
+                    self.operation(&op, old_op, new_op, (old_params, new_params))
+                }
             }
         }
         for (method, &(new_key, _)) in &new {
@@ -170,17 +213,16 @@ impl SpecDiff<'_> {
         }
     }
 
-    fn operation(&mut self, op: &Operation, old: &Node, new: &Node) {
+    fn operation<'n>(&mut self, op: &Operation, old: &Node, new: &Node, params: (Parameters<'n>, Parameters<'n>)) {
         if old.as_mapping().is_none() && new.as_mapping().is_none() {
             return;
         }
-        self.parameters(op, old, new);
+        self.parameters(op, params);
         self.request_body(op, old, new);
         self.responses(op, old, new);
     }
 
-    fn parameters(&mut self, op: &Operation, old: &Node, new: &Node) {
-        let (old, new) = (parameters(old), parameters(new));
+    fn parameters(&mut self, op: &Operation, (old, new): (Parameters<'_>, Parameters<'_>)) {
         for (key, old_param) in &old {
             let path = format!("{}.parameters[{key}]", op.path);
             let old_value = format!("{} {}", op.label, old_param.label);
@@ -194,9 +236,13 @@ impl SpecDiff<'_> {
                 ),
                 Some(new_param) if !deep_equal(old_param.node, new_param.node) => {
                     let new_value = format!("{} {}", op.label, new_param.label);
+                    let (old_shown, new_shown) = match self.format {
+                        Format::V1 => (old_value.clone(), new_value),
+                        Format::V2 => parameter_delta(old_param.node, new_param.node),
+                    };
                     let values = Values {
-                        old: Some(old_value.clone().into()),
-                        new: Some(new_value.into()),
+                        old: Some(old_shown.into()),
+                        new: Some(new_shown.into()),
                         old_span: Some(old_param.node.span),
                         new_span: Some(new_param.node.span),
                     };
@@ -207,6 +253,10 @@ impl SpecDiff<'_> {
                         values,
                         format!("{old_value} modified"),
                     );
+                    // An optional parameter made required breaks every caller that omits it.
+                    if self.format == Format::V2 && !is_required(old_param.node) && is_required(new_param.node) {
+                        self.escalate_last();
+                    }
                 }
                 Some(_) => {}
             }
@@ -221,6 +271,9 @@ impl SpecDiff<'_> {
                     Values::added(new_value.clone(), new_param.node.span),
                     format!("{new_value} added"),
                 );
+                if self.format == Format::V2 && is_required(new_param.node) {
+                    self.escalate_last();
+                }
             }
         }
     }
@@ -245,6 +298,10 @@ impl SpecDiff<'_> {
                 Values::added(label.clone(), new_entry.key.span),
                 format!("{label} request body added"),
             ),
+            (Some(old_entry), Some(new_entry)) if self.format == Format::V2 => {
+                let rule = "openapi.request-body";
+                self.walk(rule, walk::Direction::Request, &path, &old_entry.value, &new_entry.value);
+            }
             (Some(old_entry), Some(new_entry)) => {
                 if !deep_equal(&old_entry.value, &new_entry.value) {
                     let values = Values::both(label.clone(), old_entry.key.span, new_entry.key.span);
@@ -277,6 +334,9 @@ impl SpecDiff<'_> {
                     Values::removed(value, old_key),
                     format!("{label} response {code} removed"),
                 ),
+                Some(&(_, new_response)) if self.format == Format::V2 => {
+                    self.walk("openapi.responses", walk::Direction::Response, &path, old_response, new_response)
+                }
                 Some(&(new_key, new_response)) if !deep_equal(old_response, new_response) => self.push(
                     "openapi.responses",
                     path,
@@ -339,9 +399,59 @@ struct Parameter<'a> {
     node: &'a Node,
 }
 
+type Parameters<'a> = BTreeMap<String, Parameter<'a>>;
+
+/// A path item's `parameters`, then the operation's, which override them by key.
+fn folded_parameters<'a>(path_item: &'a Node, operation: &'a Node) -> Parameters<'a> {
+    let mut out = parameters(path_item);
+    out.extend(parameters(operation));
+    out
+}
+
+/// `required: true`, the boolean only.
+fn is_required(parameter: &Node) -> bool {
+    parameter.get("required").and_then(Node::as_scalar).is_some_and(|it| it.value == ScalarValue::Bool(true))
+}
+
+/// The keys that differ between two parameters, flattened to dotted paths (`schema.type`), `name`
+/// and `in` left out: `k=v` joined by `, `, each side its own values.
+fn parameter_delta(old: &Node, new: &Node) -> (String, String) {
+    let (mut old_flat, mut new_flat) = (BTreeMap::new(), BTreeMap::new());
+    flatten("", old, &mut old_flat);
+    flatten("", new, &mut new_flat);
+    for key in ["name", "in"] {
+        old_flat.remove(key);
+        new_flat.remove(key);
+    }
+    let differs = |key: &String| old_flat.get(key) != new_flat.get(key);
+    let side = |flat: &BTreeMap<String, String>| {
+        flat.iter()
+            .filter(|(key, _)| differs(key))
+            .map(|(key, value)| format!("{key}={value}"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    (side(&old_flat), side(&new_flat))
+}
+
+fn flatten(prefix: &str, node: &Node, out: &mut BTreeMap<String, String>) {
+    match node.as_mapping() {
+        Some(entries) => {
+            for entry in entries {
+                let key = key_text(&entry.key);
+                let path = if prefix.is_empty() { key } else { format!("{prefix}.{key}") };
+                flatten(&path, &entry.value, out);
+            }
+        }
+        None => {
+            out.insert(prefix.to_owned(), walk::json_value(node).to_string());
+        }
+    }
+}
+
 /// An operation's `parameters` keyed `<name>:<in>`; entries that are not mappings, and `":"`
 /// (a `$ref` entry has neither field), are skipped.
-fn parameters(operation: &Node) -> BTreeMap<String, Parameter<'_>> {
+fn parameters(operation: &Node) -> Parameters<'_> {
     let mut out = BTreeMap::new();
     let items = operation.get("parameters").and_then(Node::as_sequence).unwrap_or_default();
     for item in items {

@@ -6,7 +6,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use serde_json::{Map, Value};
 
-use super::{Edge, Graph, Node, short_ref};
+use super::{Edge, EdgeKind, Graph, Node, short_ref};
 
 /// The text tree of `pacto graph` (spec §4.6).
 pub fn text(graph: &Graph) -> String {
@@ -33,8 +33,17 @@ fn tree(node: &Node, prefix: &str, out: &mut String) {
         let last = idx + 1 == count;
         out.push_str(prefix);
         out.push_str(if last { "└─ " } else { "├─ " });
+        if edge.kind == EdgeKind::Reference {
+            out.push_str(&format!("{} [ref]\n", short_ref(&edge.reference)));
+            continue;
+        }
         match (&edge.node, &edge.error) {
             (Some(child), _) => {
+                // Decision (pacto-v2.md §6.4): a 2.0 dependency's declared name shows only where it
+                // differs from the service it resolved to.
+                if !edge.name.is_empty() && edge.name != child.name {
+                    out.push_str(&format!("{} → ", edge.name));
+                }
                 out.push_str(&format!("{}@{}", child.name, child.version));
                 if edge.local {
                     out.push_str(" [local]");
@@ -56,7 +65,7 @@ fn tree(node: &Node, prefix: &str, out: &mut String) {
 /// The JSON shape of spec §4.6: optional members only when set, `local` and `shared` only when true.
 pub fn json(graph: &Graph) -> Value {
     let mut out = Map::new();
-    out.insert("root".into(), node_json(&graph.root));
+    out.insert("root".into(), node_json(&graph.root, graph.v2));
     if !graph.cycles.is_empty() {
         out.insert("cycles".into(), graph.cycles.iter().map(|it| Value::from(it.clone())).collect());
     }
@@ -68,7 +77,8 @@ pub fn json(graph: &Graph) -> Value {
     Value::Object(out)
 }
 
-fn node_json(node: &Node) -> Value {
+/// `v2`: the edges carry the reference's 2.0 `type` and, our addition, the declared `name`.
+fn node_json(node: &Node, v2: bool) -> Value {
     let mut out = Map::new();
     out.insert("name".into(), node.name.clone().into());
     out.insert("version".into(), node.version.clone().into());
@@ -79,18 +89,24 @@ fn node_json(node: &Node) -> Value {
         out.insert("local".into(), true.into());
     }
     if !node.dependencies.is_empty() {
-        out.insert("dependencies".into(), node.dependencies.iter().map(edge_json).collect());
+        out.insert("dependencies".into(), node.dependencies.iter().map(|it| edge_json(it, v2)).collect());
     }
     Value::Object(out)
 }
 
-fn edge_json(edge: &Edge) -> Value {
+fn edge_json(edge: &Edge, v2: bool) -> Value {
     let mut out = Map::new();
+    if v2 && !edge.name.is_empty() {
+        out.insert("name".into(), edge.name.clone().into());
+    }
     out.insert("ref".into(), edge.reference.clone().into());
     out.insert("required".into(), edge.required.into());
     out.insert("compatibility".into(), edge.compatibility.clone().into());
+    if v2 {
+        out.insert("type".into(), edge.kind.as_str().into());
+    }
     if let Some(node) = &edge.node {
-        out.insert("node".into(), node_json(node));
+        out.insert("node".into(), node_json(node, v2));
     }
     if let Some(error) = &edge.error {
         out.insert("error".into(), error.clone().into());
@@ -126,6 +142,7 @@ pub fn dot(graph: &Graph) -> String {
                 styles.push("dashed");
                 attributes.push("color=red, fontcolor=red".to_owned());
             }
+            VertexKind::Reference => styles.push("dotted"),
         }
         if !styles.is_empty() {
             attributes.push(format!("style={}", dot_string(&styles.join(","))));
@@ -138,6 +155,7 @@ pub fn dot(graph: &Graph) -> String {
             LinkKind::Conflict => " [color=darkorange]",
             LinkKind::Failed => " [color=red, style=dashed]",
             LinkKind::Cycle => " [color=purple, style=bold, label=\"cycle\", constraint=false]",
+            LinkKind::Reference => " [style=dotted]",
         };
         out.push_str(&format!("  n{} -> n{}{style};\n", link.from, link.to));
     }
@@ -157,14 +175,16 @@ pub fn mermaid(graph: &Graph) -> String {
             LinkKind::Resolved | LinkKind::Conflict => "-->",
             LinkKind::Failed => "-.->",
             LinkKind::Cycle => "==>|cycle|",
+            LinkKind::Reference => "-.-",
         };
         out.push_str(&format!("  n{} {arrow} n{}\n", link.from, link.to));
     }
-    let classes: [Class; 4] = [
+    let classes: [Class; 5] = [
         ("root", "stroke-width:3px", |it| matches!(it, VertexKind::Root)),
         ("local", "stroke-dasharray:6 3", |it| matches!(it, VertexKind::Service { local: true, .. })),
         ("conflict", "stroke:#e8590c,stroke-width:3px", |it| matches!(it, VertexKind::Service { conflict: true, .. })),
         ("failed", "stroke:#c92a2a,color:#c92a2a,stroke-dasharray:3 3", |it| matches!(it, VertexKind::Failed)),
+        ("reference", "stroke-dasharray:2 2", |it| matches!(it, VertexKind::Reference)),
     ];
     for (class, style, member) in classes {
         let ids: Vec<String> = (picture.vertices.iter().enumerate())
@@ -211,8 +231,13 @@ fn mermaid_label(text: &str) -> String {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum VertexKind {
     Root,
-    Service { local: bool, conflict: bool },
+    Service {
+        local: bool,
+        conflict: bool,
+    },
     Failed,
+    /// A configuration or policy ref (2.0 `--with-references`).
+    Reference,
 }
 
 struct Vertex {
@@ -226,6 +251,7 @@ enum LinkKind {
     Conflict,
     Failed,
     Cycle,
+    Reference,
 }
 
 struct Link {
@@ -293,6 +319,12 @@ impl Picture {
 
     fn walk(&mut self, node: &Node, from: usize) {
         for edge in &node.dependencies {
+            if edge.kind == EdgeKind::Reference {
+                let label = format!("{} [ref]", short_ref(&edge.reference));
+                let to = self.vertex(format!("reference\0{}", edge.reference), label, VertexKind::Reference);
+                self.link(from, to, LinkKind::Reference);
+                continue;
+            }
             match (&edge.node, &edge.error) {
                 (Some(child), _) => {
                     let to = self.service(child);
@@ -328,6 +360,8 @@ mod tests {
 
     fn leaf(name: &str, reference: &str) -> Edge {
         Edge {
+            kind: EdgeKind::Dependency,
+            name: String::new(),
             reference: reference.to_owned(),
             required: true,
             compatibility: String::new(),
@@ -357,6 +391,7 @@ mod tests {
             },
             cycles: Vec::new(),
             conflicts: Vec::new(),
+            v2: false,
         };
         assert_eq!(
             dot(&graph),

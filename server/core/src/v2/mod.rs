@@ -4,9 +4,11 @@
 
 pub mod crossfield;
 pub mod dates;
+pub mod document;
 pub mod files;
 pub mod from_tree;
 pub mod ignore;
+pub mod json_form;
 pub mod json_syntax;
 pub mod lock;
 pub mod model;

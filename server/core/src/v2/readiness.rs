@@ -26,6 +26,21 @@ pub struct Evaluation {
     pub n_partial: usize,
     pub n_not_done: usize,
     pub n_deferred: usize,
+    /// The fraction a partial claim earns (0.5 unless written).
+    pub partial_credit: f64,
+    /// Whole days left until `expires` (0 on its last day); `None` once expired.
+    pub days_remaining: Option<i64>,
+    /// One per claim, in order.
+    pub checks: Vec<Check>,
+}
+
+/// One claim as scored.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Check {
+    pub weight: i64,
+    pub earned_weight: i64,
+    /// Deferred: out of the score.
+    pub excluded: bool,
 }
 
 /// `None` when there is nothing to score (no readiness section, or no claims).
@@ -33,10 +48,9 @@ pub fn evaluate(readiness: &Readiness, now_unix_seconds: i64) -> Option<Evaluati
     if readiness.claims.is_empty() {
         return None;
     }
-    let expired = match parse_date(text(&readiness.expires)) {
-        Some((year, month, day)) => now_unix_seconds >= (days_from_civil(year, month, day) + 1) * SECONDS_PER_DAY,
-        None => true,
-    };
+    let expires_day = parse_date(text(&readiness.expires)).map(|(year, month, day)| days_from_civil(year, month, day));
+    let expired = expires_day.is_none_or(|day| now_unix_seconds >= (day + 1) * SECONDS_PER_DAY);
+    let days_remaining = expires_day.filter(|_| !expired).map(|day| day - now_unix_seconds.div_euclid(SECONDS_PER_DAY));
     let partial_credit = readiness.partial_credit.as_ref().map_or(DEFAULT_PARTIAL_CREDIT, |it| it.value);
     let min_score = readiness.min_score.as_ref().map_or(DEFAULT_MIN_SCORE, |it| it.value);
     let mut eval = Evaluation {
@@ -50,6 +64,9 @@ pub fn evaluate(readiness: &Readiness, now_unix_seconds: i64) -> Option<Evaluati
         n_partial: 0,
         n_not_done: 0,
         n_deferred: 0,
+        partial_credit,
+        days_remaining,
+        checks: Vec::with_capacity(readiness.claims.len()),
     };
     for claim in &readiness.claims {
         let weight = claim.weight.as_ref().map_or(0, |it| it.value);
@@ -63,18 +80,19 @@ pub fn evaluate(readiness: &Readiness, now_unix_seconds: i64) -> Option<Evaluati
         }
         // Deferred claims count neither for nor against the score.
         if status == "deferred" {
+            eval.checks.push(Check { weight, earned_weight: 0, excluded: true });
             continue;
         }
         eval.total_weight += weight;
-        if expired {
-            continue;
-        }
-        eval.earned_weight += match status {
+        let earned_weight = match status {
+            _ if expired => 0,
             "done" => weight,
             // Go's math.Round: half away from zero, as f64::round.
             "partial" => (weight as f64 * partial_credit).round() as i64,
             _ => 0,
         };
+        eval.earned_weight += earned_weight;
+        eval.checks.push(Check { weight, earned_weight, excluded: false });
     }
     if eval.total_weight > 0 {
         eval.score = (eval.earned_weight as f64 / eval.total_weight as f64 * 100.0).round() as i64;

@@ -158,7 +158,7 @@ pub fn strict_parse_failure(
 
 /// The strict-parse failure of either format: a syntax fault, else the decoding faults (one
 /// message listing all), else the first missing required field.
-pub(crate) fn first_parse_failure(
+pub fn first_parse_failure(
     text: &str,
     line_index: &LineIndex,
     parse: &Parse,

@@ -1,7 +1,9 @@
 //! `pacto-plugin-kubernetes`: a `pacto generate` plugin (protocol v1: the request on stdin, the
-//! files on stdout) writing Kubernetes manifests from the contract's runtime semantics.
+//! files on stdout) writing Kubernetes manifests from the contract's runtime semantics; a 2.0
+//! contract is read through `v2`, its deployment details taken from `--option`s.
 
 mod manifests;
+mod v2;
 mod yaml;
 
 use std::io::{Read, Write};
@@ -36,6 +38,16 @@ fn respond(input: &str) -> Result<Value, String> {
         return Err("unsupported protocol version: this plugin speaks protocol 1".to_owned());
     }
     let contract = request.get("contract").ok_or("the request has no contract")?;
+    // Plugins tell the formats apart by `contract.pactoVersion` (pacto-v2.md §6.5).
+    let shaped;
+    let contract = if contract.get("pactoVersion").and_then(Value::as_str) == Some("2.0") {
+        let no_options = serde_json::Map::new();
+        let options = request.get("options").and_then(Value::as_object).unwrap_or(&no_options);
+        shaped = v2::shape(contract, options)?;
+        &shaped
+    } else {
+        contract
+    };
     let option = |key: &str| request.pointer(&format!("/options/{key}")).and_then(Value::as_str).map(str::to_owned);
     let options = manifests::Options {
         namespace: option("namespace"),

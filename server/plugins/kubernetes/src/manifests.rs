@@ -254,7 +254,16 @@ fn pod_template(contract: &Value, options: &Options, name: &str, version: &str, 
             json!([{"name": "data", "persistentVolumeClaim": {"claimName": format!("{name}-data")}}]),
         );
     }
-    json!({"metadata": {"labels": labels}, "spec": spec})
+    let mut metadata = json!({"labels": labels});
+    // Only the 2.0 shape has it: a metrics capability bound to an interface (see `v2`).
+    if let Some(metrics) = contract.pointer("/runtime/metrics") {
+        metadata["annotations"] = json!({
+            "prometheus.io/scrape": "true",
+            "prometheus.io/port": metrics.get("port").map(Value::to_string).unwrap_or_default(),
+            "prometheus.io/path": str_at(metrics, "/path"),
+        });
+    }
+    json!({"metadata": metadata, "spec": spec})
 }
 
 /// Probes from `runtime.health`: HTTP GET on the path for http, the gRPC health protocol for grpc.

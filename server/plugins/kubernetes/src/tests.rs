@@ -80,7 +80,67 @@ fn cases() -> Vec<(&'static str, Value, Value)> {
             contract(runtime("scheduled", "stateless", "local", "ephemeral", "high"), Value::Null, json!([])),
             json!({"schedule": "*/5 * * * *"}),
         ),
+        (
+            "v2-stateful-autoscaled",
+            v2_contract(),
+            json!({"image": "ghcr.io/acme/orders:1.2.0", "port.api": "8080", "port.rpc": "9090", "replicas": "2-6"}),
+        ),
+        (
+            "v2-stateless-fixed",
+            {
+                let mut it = v2_contract();
+                it.as_object_mut().unwrap().remove("state");
+                it["capabilities"] = json!([{"type": "health"}]);
+                it
+            },
+            json!({"image": "ghcr.io/acme/orders:1.2.0", "port.api": "8080", "port.rpc": "9090", "replicas": "3"}),
+        ),
+        (
+            "v2-job",
+            json!({"pactoVersion": "2.0", "service": {"name": "orders", "version": "1.2.0"}, "workload": "job"}),
+            json!({"image": "ghcr.io/acme/orders-job:1.2.0"}),
+        ),
     ]
+}
+
+/// A 2.0 contract as pacto sends it: no image, ports or scaling; health and metrics bound to `api`.
+fn v2_contract() -> Value {
+    json!({
+        "pactoVersion": "2.0",
+        "service": {"name": "orders", "version": "1.2.0", "owner": {"team": "shop"}},
+        "interfaces": [
+            {"name": "api", "type": "openapi", "ref": "interfaces/openapi.yaml", "visibility": "public"},
+            {"name": "rpc", "type": "grpc", "ref": "interfaces/orders.proto"},
+            {"name": "events", "type": "asyncapi", "ref": "interfaces/events.yaml"},
+        ],
+        "state": {"type": "stateful", "persistence": {"scope": "local", "durability": "persistent"}, "dataCriticality": "high"},
+        "workload": "service",
+        "capabilities": [
+            {"type": "health", "binding": {"type": "http", "interface": "api", "path": "/healthz"}},
+            {"type": "metrics", "binding": {"type": "http", "interface": "api"}},
+            {"type": "extension", "ref": "acme.example/cost"},
+        ],
+    })
+}
+
+/// What 2.0 does not carry must come from options; every missing or bad one is named at once.
+#[test]
+fn a_2_0_contract_needs_image_ports_and_replicas_from_options() {
+    let request = |options: Value| {
+        json!({"protocolVersion": "1", "contract": v2_contract(), "bundleDir": "/b", "outputDir": "/o", "options": options})
+            .to_string()
+    };
+    assert_eq!(
+        respond(&request(json!({}))).unwrap_err(),
+        "missing option(s) for a pactoVersion 2.0 contract: image (--option image=<ref>: 2.0 contracts name no image); \
+         port.api (--option port.api=<port>: 2.0 interfaces carry no port); port.rpc (--option port.rpc=<port>: 2.0 \
+         interfaces carry no port); replicas (--option replicas=<n>, or <min>-<max> to autoscale: 2.0 contracts carry no \
+         scaling)"
+    );
+    assert_eq!(
+        respond(&request(json!({"image": "x", "port.api": "80", "port.rpc": "http", "replicas": "5-2"}))).unwrap_err(),
+        "invalid option(s): port.rpc: \"http\" is not a port (1-65535); replicas: \"5-2\" is neither a count nor <min>-<max>"
+    );
 }
 
 fn files(case: &Value, options: &Value) -> Vec<(String, String)> {

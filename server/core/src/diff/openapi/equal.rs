@@ -9,7 +9,7 @@ use crate::syntax::{Node, NodeKind, ScalarValue};
 /// Mappings up to this size are compared by scanning; larger ones through a hash map.
 const MAX_SCANNED_ENTRIES: usize = 16;
 
-pub(super) fn deep_equal(old: &Node, new: &Node) -> bool {
+pub(crate) fn deep_equal(old: &Node, new: &Node) -> bool {
     // A NaN or an infinity has no JSON form: the reference then compares two errors, which
     // are equal, whatever else differs.
     equal(old, new) || (has_no_json_form(old) && has_no_json_form(new))
