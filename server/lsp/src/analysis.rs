@@ -56,6 +56,7 @@ impl Analysis {
             reference: it.reference.clone(),
             required: it.required.clone(),
             compatibility: it.compatibility.clone(),
+            name: it.name.clone(),
         });
         Cow::Owned(dependencies.collect())
     }
