@@ -124,9 +124,19 @@ t.test('workspace_hidden_contract_edited_follows', function()
   local line = finding_line(1)
   t.eq(-1, vim.fn.bufwinid(bufs[1]), 'svc-1 hidden')
   vim.api.nvim_buf_set_lines(bufs[1], line, line + 1, true, { '    type: stateful' })
+  -- A valid 1.0 contract gets the information hint on `pactoVersion` (line 1) suggesting the migration to 2.0.
   t.wait_for('the hidden contract to lose its finding', function()
-    return #vim.diagnostic.get(bufs[1]) == 0
+    local rows = findings(bufs[1])
+    return #rows > 0 and rows[1][2] == 'MIGRATION_AVAILABLE'
   end)
+  t.eq({ 1, 'MIGRATION_AVAILABLE' }, findings(bufs[1])[1], 'the migration hint of the now valid svc-1')
+  t.eq(
+    {},
+    vim.tbl_filter(function(d)
+      return d.code == 'SCHEMA_VIOLATION'
+    end, vim.diagnostic.get(bufs[1])),
+    'no finding left on svc-1'
+  )
   -- Breaking it again brings the finding back, once.
   vim.api.nvim_buf_set_lines(bufs[1], line, line + 1, true, { '    type: invalid' })
   t.wait_for('the finding to come back', function()
