@@ -61,6 +61,10 @@ TARGETS = {
 # --------------------------------------------------------------------------------------------
 
 
+
+# initializationOptions sent to every server (--init-options).
+INIT_OPTIONS: Any = None
+
 def generate_contract(lines: int = 5000, deps: int = 250) -> tuple[str, list[str]]:
     """A valid contract of exactly `lines` lines (when lines >= ~100): many interfaces, each
     with name/type/port/visibility/contract (event interfaces take no port), `deps`
@@ -610,7 +614,7 @@ def run_scenario(server: Server, doc_path: Path, args: argparse.Namespace, log_d
             "rootPath": str(root),
             "workspaceFolders": [{"uri": root.as_uri(), "name": root.name}],
             "capabilities": client_capabilities(),
-            "initializationOptions": None,
+            "initializationOptions": INIT_OPTIONS,
         }
         rid, _ = client.send_request("initialize", init_params)
         t_init, init_msg = client.wait_response(rid, timeout)
@@ -949,7 +953,10 @@ def main() -> int:
     ap.add_argument("--json-out", help="write all results as JSON here")
     ap.add_argument("--no-validate-generated", action="store_true", help="do not run `pacto validate` on the generated bundle")
     ap.add_argument("--strict", action="store_true", help="exit 1 when pacto misses a target")
+    ap.add_argument("--init-options", help='JSON initializationOptions for the servers, e.g. \'{"migration": {"hint": false}}\'')
     args = ap.parse_args()
+    global INIT_OPTIONS
+    INIT_OPTIONS = json.loads(args.init_options) if args.init_options else None
 
     log_dir = Path(args.log_dir)
     log_dir.mkdir(parents=True, exist_ok=True)
