@@ -515,3 +515,137 @@ fn lens_vs_git_head_when_the_buffer_differs_from_the_commit() {
     assert_eq!(lenses(&mut client, &uri), "5:1-5:8 Set publish repository… -> pacto.showDiff \"published\"\n");
     client.shutdown();
 }
+
+/// The 2.0 example in `<home>/payments-v2/`, without its registry dependencies and its platform
+/// configuration (they would reach ghcr.io): the tests reach no registry but their own.
+fn add_v2_bundle(home: &Home) -> std::path::PathBuf {
+    let source = common::example().with_file_name("payments-api-v2");
+    let dest = home.path().join("payments-v2");
+    for rel in [
+        "pacto.yaml",
+        "configuration/schema.json",
+        "docs/README.md",
+        "interfaces/events.yaml",
+        "interfaces/openapi.yaml",
+        "interfaces/payments.proto",
+        "policy/schema.json",
+    ] {
+        fs::create_dir_all(dest.join(rel).parent().unwrap()).unwrap();
+        fs::copy(source.join(rel), dest.join(rel)).unwrap();
+    }
+    let text = fs::read_to_string(dest.join("pacto.yaml")).unwrap();
+    let platform = "  - name: platform\n    ref: oci://ghcr.io/acme/platform-config-pacto:1.4.0\n    required: false\n";
+    let (start, end) = (text.find("# Other contracts").unwrap(), text.find("# A long-running").unwrap());
+    assert!(text.contains(platform));
+    fs::write(dest.join("pacto.yaml"), format!("{}{}", &text[..start], &text[end..]).replace(platform, "")).unwrap();
+    dest
+}
+
+/// The 2.0 example with an interface removed (BREAKING), a visibility changed (POTENTIAL_BREAKING)
+/// and a configuration value changed (NON_BREAKING, 2.0 values are defaults).
+fn edited_v2(dir: &Path) -> String {
+    let events = "  - name: order-events\n    type: asyncapi\n    ref: interfaces/events.yaml\n";
+    let text = fs::read_to_string(dir.join("pacto.yaml")).unwrap();
+    assert!(text.contains(events));
+    text.replace(events, "")
+        .replace("visibility: public", "visibility: internal")
+        .replace("log_level: info", "log_level: debug")
+}
+
+#[test]
+fn lens_on_2_0_vs_published_2_0_with_diagnostics_and_bump() {
+    let registry = Registry::start(Mode::Plain);
+    let home = home();
+    let dir = add_v2_bundle(&home);
+    let repository = format!("oci://{}/acme/payments-v2", registry.addr);
+    ok(&home.pacto(&["push", &repository, "-p", "payments-v2"], &[]));
+    // The working copy's spec also loses `GET /health`: BREAKING, shown on the `ref` naming the file.
+    let spec = dir.join("interfaces/openapi.yaml");
+    let health = "  /health:\n    get:\n      summary: Health check\n      operationId: getHealth\n      responses:\n        \"200\":\n          description: The service is ready to take traffic.\n";
+    fs::write(&spec, fs::read_to_string(&spec).unwrap().replace(health, "")).unwrap();
+    let mut client = start(home.path(), repository_setting(&repository));
+    let uri = uri_of(&dir.join("pacto.yaml"));
+    client.open(&uri, &edited_v2(&dir));
+    expect![[r#"
+        5:1-5:8 vs 2.1.0: 2 breaking · 1 potential · 1 safe -> pacto.showDiff "published"
+    "#]]
+    .assert_eq(&settled_lenses(&mut client, &uri));
+    expect![[r#"
+        20:1-20:11 3 pacto-diff interfaces: breaking vs 2.1.0: interfaces removed [- order-events]
+          related $HOME/cache/pacto/bundles/<digest>/pacto.yaml 29:11-29:23: in 2.1.0: order-events
+        24:17-24:25 4 pacto-diff interfaces.visibility: potentially breaking vs 2.1.0: interfaces.visibility modified [rest-api: public -> rest-api: internal]
+          related $HOME/cache/pacto/bundles/<digest>/pacto.yaml 24:17-24:23: in 2.1.0: rest-api: public
+        23:10-23:33 3 pacto-diff openapi.paths: breaking vs 2.1.0: API path /health removed [- /health]
+          related $HOME/cache/pacto/bundles/<digest>/interfaces/openapi.yaml 7:3-7:10: in 2.1.0: /health
+        7:12-7:17 2 pacto-diff MISSING_BREAKING_BUMP: breaking changes need a major version bump from 2.1.0, service.version is 2.1.0; bump to 3.0.0
+    "#]]
+    .assert_eq(&render_diagnostics(&diff_diagnostics(&mut client, &uri, 1, true), home.path()));
+    // The bump quick fix, as on 1.0.
+    let version_range = json!({"start": {"line": 6, "character": 11}, "end": {"line": 6, "character": 16}});
+    let actions = client.request(
+        "textDocument/codeAction",
+        json!({"textDocument": {"uri": uri}, "range": version_range, "context": {"diagnostics": []}}),
+    );
+    let titles: Vec<&str> = actions.as_array().unwrap().iter().filter_map(|it| it["title"].as_str()).collect();
+    assert!(titles.contains(&"Bump to 3.0.0"), "{titles:?}");
+    let document = diff_document(&mut client, &uri, "published");
+    assert_eq!(document["title"], "pacto.yaml vs 2.1.0");
+    check_markdown(
+        &document["markdown"],
+        expect![[r#"
+        ## Contract Diff
+
+        **Classification:** `BREAKING`
+
+        **Version check:** breaking changes need a major version bump from 2.1.0, service.version is 2.1.0; bump to 3.0.0
+
+        ### Changes (4)
+
+        | Classification | Path | Type | Reason | Old | New |
+        |---|---|---|---|---|---|
+        | NON_BREAKING | `configurations[default].values.log_level` | modified | configurations[default].values.log_level changed | `info` | `debug` |
+        | BREAKING | `interfaces` | removed | interfaces removed | `order-events` |  |
+        | POTENTIAL_BREAKING | `interfaces.visibility` | modified | interfaces.visibility modified | `rest-api: public` | `rest-api: internal` |
+        | BREAKING | `openapi.paths[/health]` | removed | API path /health removed | `/health` |  |
+
+    "#]],
+    );
+    client.shutdown();
+}
+
+#[test]
+fn lens_on_2_0_vs_git_head_and_a_1_0_head_says_to_use_pacto_diff() {
+    let home = home();
+    let dir = add_v2_bundle(&home);
+    git(&dir, &["init", "-q"]);
+    git(&dir, &["add", "."]);
+    git(&dir, &["commit", "-q", "-m", "baseline"]);
+    let mut client = start(home.path(), json!({}));
+    let uri = uri_of(&dir.join("pacto.yaml"));
+    client.open(&uri, &edited_v2(&dir));
+    let document = diff_document(&mut client, &uri, "head");
+    assert_eq!(document["title"], "pacto.yaml vs git HEAD");
+    expect![[r#"
+        5:1-5:8 Set publish repository… -> pacto.showDiff "published"
+        5:1-5:8 vs git HEAD: 1 breaking · 1 potential · 1 safe -> pacto.showDiff "head"
+    "#]]
+    .assert_eq(&settled_lenses(&mut client, &uri));
+
+    // The 1.0 example committed, its 2.0 migration in the buffer: a mixed pair is not compared.
+    let v1 = home.path().join("payments-api");
+    git(&v1, &["init", "-q"]);
+    git(&v1, &["add", "."]);
+    git(&v1, &["commit", "-q", "-m", "baseline"]);
+    let v1_uri = uri_of(&v1.join("pacto.yaml"));
+    client.open(&v1_uri, &fs::read_to_string(dir.join("pacto.yaml")).unwrap());
+    let document = diff_document(&mut client, &v1_uri, "head");
+    expect![[r#"
+        pacto: git HEAD is a Pacto 1.0 contract and this one is Pacto 2.0; the editor compares contracts of the same format only. Run `pacto diff <old> <new>` to compare them through the migration mapping.
+    "#]].assert_eq(document["markdown"].as_str().unwrap());
+    expect![[r#"
+        5:1-5:8 Set publish repository… -> pacto.showDiff "published"
+        5:1-5:8 vs git HEAD: baseline is Pacto 1.0, compare with pacto diff -> pacto.showDiff "head"
+    "#]]
+    .assert_eq(&lenses(&mut client, &v1_uri));
+    client.shutdown();
+}

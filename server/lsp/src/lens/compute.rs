@@ -5,12 +5,16 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use pacto_core::contract::{Contract, from_tree};
+use pacto_core::contract::{Contract, from_tree, text as text_of};
 use pacto_core::diff::render::change_values;
+use pacto_core::diff::v2::POLICY_SCHEMA_PATH;
 use pacto_core::diff::{
     BumpFinding, BundleReader, CONTRACT_FILE, Change, Classification, DiffResult, FileSpan, bump, compare as diff,
 };
 use pacto_core::syntax::{Node, Span, parse};
+use pacto_core::v2::document::{Document, projection};
+use pacto_core::validate::Format;
+use pacto_core::validate::json::to_json;
 use ropey::Rope;
 use tower_lsp_server::ls_types::{
     Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString, Uri,
@@ -54,6 +58,9 @@ pub struct Side {
     pub label: String,
     pub text: String,
     pub rope: Rope,
+    /// The format of the baseline, decided as validation decides it (on the literal `pactoVersion`).
+    pub format: Format,
+    /// For a 2.0 baseline, the projection whose `v2` makes the diff take the 2.0 rule table.
     pub contract: Contract,
     pub files: Box<dyn BundleReader + Send + Sync>,
     /// Where the bundle lies extracted on disk (read-only), for `relatedInformation`.
@@ -62,9 +69,73 @@ pub struct Side {
 
 impl Side {
     pub fn new(label: String, text: String, files: Box<dyn BundleReader + Send + Sync>, dir: Option<PathBuf>) -> Side {
-        let contract = from_tree(parse(&text).root.as_ref()).contract;
-        Side { label, rope: Rope::from_str(&text), text, contract, files, dir }
+        let contract = contract_of(parse(&text).root.as_ref());
+        let format = format_of(&contract);
+        Side { label, rope: Rope::from_str(&text), text, format, contract, files, dir }
     }
+}
+
+/// The contract the diff compares, for either format: the 1.0 model, or the projection of the 2.0
+/// document (`pacto_core::diff::compare` dispatches on its `v2`). Read leniently, as the buffer is:
+/// a baseline that would fail `pacto diff`'s strict parse is still compared as far as it reads.
+pub fn contract_of(root: Option<&Node>) -> Contract {
+    if pacto_core::v2::format_version(root) != Some("2.0") {
+        return from_tree(root).contract;
+    }
+    let contract = pacto_core::v2::from_tree(root).contract;
+    // `Null` JSON (a non-finite float) only loses the free-form values' diff, as in the core's parse.
+    let json = root.and_then(|it| to_json(it).ok()).unwrap_or_default();
+    projection(Document { contract, json, root: root.cloned() })
+}
+
+pub fn format_of(contract: &Contract) -> Format {
+    if contract.v2.is_some() { Format::V2 } else { Format::V1 }
+}
+
+/// The one gate on which pairs the editor compares. A mixed pair (a 1.0 baseline and a 2.0 buffer,
+/// or the reverse) needs the 1.0 side migrated first (pacto-v2.md §8.2), which `pacto diff` does and
+/// the core's `compare` does not yet: compared as they are, every 2.0 section would read as added.
+/// FIXME(#14): once `pacto_core::diff::compare` migrates a 1.0 side itself, this returns `true`.
+pub fn comparable(base: Format, buffer: Format) -> bool {
+    base == buffer
+}
+
+/// What the lens says instead of counts for a pair [`comparable`] refuses.
+pub fn mixed_title(label: &str, base: Format) -> String {
+    format!("vs {label}: baseline is Pacto {}, compare with pacto diff", version_of(base))
+}
+
+/// What the diff document and `pacto.showDiff` say for a pair [`comparable`] refuses.
+pub fn mixed_explanation(label: &str, base: Format, buffer: Format) -> String {
+    format!(
+        "pacto: {label} is a Pacto {} contract and this one is Pacto {}; the editor compares contracts of the same \
+         format only. Run `pacto diff <old> <new>` to compare them through the migration mapping.",
+        version_of(base),
+        version_of(buffer)
+    )
+}
+
+fn version_of(format: Format) -> &'static str {
+    match format {
+        Format::V1 => "1.0",
+        Format::V2 => "2.0",
+    }
+}
+
+/// The bundle files a contract's diff reads besides SBOMs: 1.0 interface contracts and the
+/// configuration schema; 2.0 interface specs, configuration and policy schemas, and the fixed
+/// policy-provider schema (pacto-v2.md §5.3).
+pub fn referenced_files(contract: &Contract) -> Vec<String> {
+    let Some(document) = &contract.v2 else {
+        let interfaces = contract.interfaces.iter().flatten().map(|it| text_of(&it.contract));
+        let schema = contract.configuration.iter().map(|it| text_of(&it.schema));
+        return interfaces.chain(schema).map(str::to_owned).collect();
+    };
+    let v2 = &document.contract;
+    let interfaces = v2.interfaces.iter().map(|it| text_of(&it.reference));
+    let configurations = v2.configurations.iter().map(|it| text_of(&it.schema));
+    let policies = v2.policies.iter().map(|it| text_of(&it.schema));
+    interfaces.chain(configurations).chain(policies).chain([POLICY_SCHEMA_PATH]).map(str::to_owned).collect()
 }
 
 /// Bundle files held in memory, by bundle-relative path.
@@ -93,10 +164,12 @@ pub struct Comparison {
     pub bump: Option<BumpFinding>,
 }
 
-/// The buffer as the lens sees it: its tree, its decoded contract and its text.
+/// The buffer as the lens sees it: its tree, its decoded contract (the 1.0 model, or the 2.0 one in
+/// `v2`) and its text.
 pub struct Buffer<'a> {
     pub root: Option<&'a Node>,
     pub contract: &'a Contract,
+    pub v2: Option<&'a pacto_core::v2::Contract>,
     pub rope: &'a Rope,
 }
 
@@ -187,17 +260,21 @@ fn anchor(change: &Change, buffer: &Buffer<'_>) -> Span {
     }
     let other_file = change.new_span.as_ref().or(change.old_span.as_ref()).map(|it| it.file.as_str());
     if let Some(file) = other_file.filter(|it| *it != CONTRACT_FILE) {
-        if let Some(span) = naming_field(buffer.contract, file) {
+        let named = match buffer.v2 {
+            Some(v2) => naming_field_v2(v2, file),
+            None => naming_field(buffer.contract, file),
+        };
+        if let Some(span) = named {
             return span;
         }
     }
     let section = change.path.split(['.', '[']).next().unwrap_or_default();
-    let section = if section == "openapi" {
-        "interfaces"
-    } else if section == "schema" {
-        "configuration"
-    } else {
-        section
+    // A spec or schema change whose file no field names any more sits on the section that held it.
+    let section = match (section, buffer.v2.is_some()) {
+        ("openapi" | "asyncapi" | "grpc", _) => "interfaces",
+        ("schema", false) => "configuration",
+        ("schema", true) => "configurations",
+        _ => section,
     };
     match buffer.root.and_then(|it| it.entry(section)) {
         Some(entry) => entry.key.span,
@@ -211,6 +288,15 @@ fn naming_field(contract: &Contract, file: &str) -> Option<Span> {
     let named = interfaces.iter().filter_map(|it| it.contract.as_ref()).find(|it| it.value == file);
     let schema = contract.configuration.as_ref().and_then(|it| it.schema.as_ref()).filter(|it| it.value == file);
     named.or(schema).map(|it| it.span)
+}
+
+/// The span of the 2.0 `ref` or `schema` value that names a bundle file.
+fn naming_field_v2(contract: &pacto_core::v2::Contract, file: &str) -> Option<Span> {
+    let interfaces = contract.interfaces.iter().map(|it| &it.reference);
+    let configurations = contract.configurations.iter().map(|it| &it.schema);
+    let policies = contract.policies.iter().map(|it| &it.schema);
+    let mut fields = interfaces.chain(configurations).chain(policies).flatten();
+    fields.find(|it| it.value == file).map(|it| it.span)
 }
 
 /// The old node in the extracted baseline, when there is one on disk.
@@ -237,13 +323,21 @@ mod tests {
 
     /// The lens title and the diagnostics of `buffer` against [`PUBLISHED`], one per line.
     fn check(buffer: &str) -> String {
-        let side = Side::new("1.0.0".to_owned(), PUBLISHED.to_owned(), Box::new(NoFiles), None);
+        check_against(PUBLISHED, buffer)
+    }
+
+    fn check_against(published: &str, buffer: &str) -> String {
+        let side = Side::new("1.0.0".to_owned(), published.to_owned(), Box::new(NoFiles), None);
         let tree = parse(buffer);
-        let contract = from_tree(tree.root.as_ref()).contract;
+        let contract = contract_of(tree.root.as_ref());
         let rope = Rope::from_str(buffer);
+        if !comparable(side.format, format_of(&contract)) {
+            return mixed_title(&side.label, side.format);
+        }
         let comparison = compare(&side, &contract, &NoFiles, Against::Published);
         let mut out = lens_title(&side.label, &comparison.result);
-        let view = Buffer { root: tree.root.as_ref(), contract: &contract, rope: &rope };
+        let v2 = contract.v2.as_ref().map(|it| &it.contract);
+        let view = Buffer { root: tree.root.as_ref(), contract: &contract, v2, rope: &rope };
         let mut diagnostics = change_diagnostics(&side, &comparison, &view, Encoding::Utf8);
         diagnostics.extend(comparison.bump.as_ref().map(|it| bump_diagnostic(it, &rope, Encoding::Utf8)));
         for it in diagnostics {
@@ -279,6 +373,42 @@ mod tests {
             3:34-3:38 Information interfaces.port: breaking vs 1.0.0: interfaces.port modified [80 -> 8080]
             1:30-1:35 Warning MISSING_BREAKING_BUMP: breaking changes need a major version bump from 1.0.0, service.version is 1.0.0; bump to 2.0.0"#]]
         .assert_eq(&check(buffer));
+    }
+
+    const PUBLISHED_V2: &str = "pactoVersion: \"2.0\"\nservice: {name: svc, version: 1.0.0}\ninterfaces:\n  - {name: api, type: openapi, ref: api.yaml, visibility: public}\n  - {name: admin, type: openapi, ref: admin.yaml}\nworkload: service\n";
+
+    #[test]
+    fn lens_on_2_0_classifies_by_the_2_0_rule_table() {
+        assert_eq!(check_against(PUBLISHED_V2, PUBLISHED_V2), "vs 1.0.0: no changes");
+        // By the 2.0 table: an interface removed and the workload changed are BREAKING, a visibility
+        // change and an added state type POTENTIAL_BREAKING (each on its node, a removal on the
+        // section's key); the version not bumped.
+        let buffer = "pactoVersion: \"2.0\"\nservice: {name: svc, version: 1.0.0}\ninterfaces:\n  - {name: api, type: openapi, ref: api.yaml, visibility: internal}\nworkload: job\nstate: {type: stateless}\n";
+        expect_test::expect![[r#"
+            vs 1.0.0: 2 breaking · 2 potential · 0 safe
+            2:0-2:10 Information interfaces: breaking vs 1.0.0: interfaces removed [- admin]
+            3:58-3:66 Hint interfaces.visibility: potentially breaking vs 1.0.0: interfaces.visibility modified [api: public -> api: internal]
+            5:14-5:23 Hint state.type: potentially breaking vs 1.0.0: state.type added [+ stateless]
+            4:10-4:13 Information workload: breaking vs 1.0.0: workload modified [service -> job]
+            1:30-1:35 Warning MISSING_BREAKING_BUMP: breaking changes need a major version bump from 1.0.0, service.version is 1.0.0; bump to 2.0.0"#]]
+        .assert_eq(&check_against(PUBLISHED_V2, buffer));
+    }
+
+    #[test]
+    fn lens_on_a_mixed_pair_says_so_and_compares_nothing() {
+        assert_eq!(check_against(PUBLISHED, PUBLISHED_V2), "vs 1.0.0: baseline is Pacto 1.0, compare with pacto diff");
+        assert_eq!(check_against(PUBLISHED_V2, PUBLISHED), "vs 1.0.0: baseline is Pacto 2.0, compare with pacto diff");
+        expect_test::expect!["pacto: 1.0.0 is a Pacto 1.0 contract and this one is Pacto 2.0; the editor compares contracts of the same format only. Run `pacto diff <old> <new>` to compare them through the migration mapping."]
+            .assert_eq(&mixed_explanation("1.0.0", Format::V1, Format::V2));
+    }
+
+    #[test]
+    fn lens_reads_the_files_each_format_names() {
+        let files = |text: &str| referenced_files(&contract_of(parse(text).root.as_ref()));
+        let v1 = "pactoVersion: \"1.0\"\ninterfaces:\n  - {name: a, type: http, contract: a.yaml}\nconfiguration: {schema: s.json}\n";
+        assert_eq!(files(v1), ["a.yaml", "s.json"]);
+        let v2 = "pactoVersion: \"2.0\"\ninterfaces:\n  - {name: a, type: openapi, ref: a.yaml}\nconfigurations:\n  - {name: c, schema: c.json}\n  - {name: d, ref: \"oci://h/d:1.0.0\"}\npolicies:\n  - {name: p, schema: p.json}\n";
+        assert_eq!(files(v2), ["a.yaml", "c.json", "", "p.json", POLICY_SCHEMA_PATH]);
     }
 
     #[test]

@@ -143,6 +143,9 @@ async fn diff_of(backend: &Backend, uri: &Uri, against: Against) -> Result<std::
             }
         },
     };
+    if !compute::comparable(side.format, analysis.format()) {
+        return Ok(Err(compute::mixed_explanation(&side.label, side.format, analysis.format())));
+    }
     let session = backend.session.clone();
     let uri = uri.clone();
     let diff =
@@ -186,12 +189,18 @@ fn render(
     against: Against,
 ) -> Diff {
     let comparison = comparison(session, uri, analysis, side, against);
-    let service = &analysis.validation.decoded.contract.service;
+    let (name, version) = match analysis.v2() {
+        Some(v2) => (&v2.service.name, &v2.service.version),
+        None => {
+            let service = &analysis.validation.decoded.contract.service;
+            (&service.name, &service.version)
+        }
+    };
     // Dependency graphs are not resolved for the editor's diff: the report holds the contracts' own changes.
     let graph = GraphDiff {
         root: DiffNode {
-            name: pacto_core::contract::text(&service.name).to_owned(),
-            version: pacto_core::contract::text(&service.version).to_owned(),
+            name: pacto_core::contract::text(name).to_owned(),
+            version: pacto_core::contract::text(version).to_owned(),
             change: None,
             children: Vec::new(),
         },

@@ -8,11 +8,10 @@ use std::process::Stdio;
 use std::sync::Arc;
 use std::time::Duration;
 
-use pacto_core::contract::{from_tree, text};
 use pacto_core::syntax::{limits::MAX_CONTRACT_BYTES, parse};
 use pacto_core::validate::bundle::valid_path;
 
-use super::compute::{MemFiles, Side};
+use super::compute::{MemFiles, Side, contract_of, referenced_files};
 
 /// How often an edited file looks at HEAD again (a commit or a checkout moves it).
 pub const RECHECK_AFTER: Duration = Duration::from_secs(5);
@@ -43,15 +42,9 @@ pub async fn read_head(path: &Path, known_commit: Option<&str>) -> Head {
     let name = path.file_name().map(|it| it.to_string_lossy().into_owned()).unwrap_or_default();
     let top = Path::new(top);
     let Some(text) = show(top, commit, &join(&bundle_dir, &name)).await else { return Head::None };
-    let contract = from_tree(parse(&text).root.as_ref()).contract;
-    let mut wanted: Vec<String> = contract
-        .interfaces
-        .iter()
-        .flatten()
-        .map(|it| text_of(&it.contract))
-        .chain(contract.configuration.iter().map(|it| text_of(&it.schema)))
-        .filter(|it| valid_path(it) && it != ".")
-        .collect();
+    let contract = contract_of(parse(&text).root.as_ref());
+    let mut wanted: Vec<String> =
+        referenced_files(&contract).into_iter().filter(|it| valid_path(it) && it != ".").collect();
     if let Some(listing) =
         git(top, &["ls-tree", "--name-only", commit, "--", &format!("{}/", join(&bundle_dir, "sbom"))]).await
     {
@@ -66,10 +59,6 @@ pub async fn read_head(path: &Path, known_commit: Option<&str>) -> Head {
         }
     }
     Head::At(commit.to_owned(), Arc::new(Side::new(LABEL.to_owned(), text, Box::new(MemFiles(files)), None)))
-}
-
-fn text_of(field: &pacto_core::contract::Text) -> String {
-    text(field).to_owned()
 }
 
 /// The directory relative to the repository's top, slash-separated (`""` at the top). Both sides are

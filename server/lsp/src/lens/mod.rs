@@ -14,6 +14,7 @@ use std::sync::Arc;
 
 use pacto_core::diff::BundleReader;
 use pacto_core::syntax::limits::MAX_CONTRACT_BYTES;
+use pacto_core::validate::Format;
 use pacto_core::validate::bundle::valid_path;
 use ropey::Rope;
 use tower_lsp_server::jsonrpc::Result;
@@ -57,7 +58,7 @@ fn forget_closed(session: &Session) {
 
 /// Changes against the published version as diagnostics, and the version-bump check (pure).
 pub fn diagnostics(session: &Session, uri: &Uri, analysis: &Analysis, encoding: Encoding) -> Vec<Diagnostic> {
-    if broken(analysis) || !comparable(analysis) {
+    if broken(analysis) {
         return Vec::new();
     }
     let Some((side, comparison)) = published_comparison(session, uri, analysis) else {
@@ -77,7 +78,7 @@ pub fn code_actions(
     range: Range,
     encoding: Encoding,
 ) -> Vec<CodeActionOrCommand> {
-    if broken(analysis) || !comparable(analysis) {
+    if broken(analysis) {
         return Vec::new();
     }
     let Some((_, comparison)) = published_comparison(session, uri, analysis) else {
@@ -109,9 +110,6 @@ pub async fn code_lens(backend: &Backend, params: CodeLensParams) -> Result<Opti
 }
 
 fn lenses(session: &Session, uri: &Uri, analysis: &Analysis, encoding: Encoding) -> Vec<CodeLens> {
-    if !comparable(analysis) {
-        return Vec::new();
-    }
     let range = proto::range(&analysis.rope, encoding, compute::lens_span(analysis.root()));
     let lens = |title: String, against: Against| CodeLens {
         range,
@@ -128,21 +126,26 @@ fn lenses(session: &Session, uri: &Uri, analysis: &Analysis, encoding: Encoding)
         Some(repository) => match session.lens.published(&repository) {
             None => RESOLVING.to_owned(),
             Some(Published::Unavailable(cause)) => format!("published version unavailable: {cause}"),
-            Some(Published::Ready(side)) => {
-                let comparison = comparison(session, uri, analysis, &side, Against::Published);
-                compute::lens_title(&side.label, &comparison.result)
-            }
+            Some(Published::Ready(side)) => title(session, uri, analysis, &side, Against::Published),
         },
     };
     let mut out = vec![lens(published, Against::Published)];
     if let Some(side) = path.as_deref().and_then(|it| session.lens.head(it)) {
         // Only a file that differs from HEAD: an unmodified one has nothing to say.
         if side.text != analysis.text {
-            let comparison = comparison(session, uri, analysis, &side, Against::Head);
-            out.push(lens(compute::lens_title(&side.label, &comparison.result), Against::Head));
+            out.push(lens(title(session, uri, analysis, &side, Against::Head), Against::Head));
         }
     }
     out
+}
+
+/// The counts against `side`, or why a pair of formats is not compared.
+fn title(session: &Session, uri: &Uri, analysis: &Analysis, side: &Arc<Side>, against: Against) -> String {
+    if !compute::comparable(side.format, analysis.format()) {
+        return compute::mixed_title(&side.label, side.format);
+    }
+    let comparison = comparison(session, uri, analysis, side, against);
+    compute::lens_title(&side.label, &comparison.result)
 }
 
 /// The publish repository of a document, from its text, its path and the settings, else where
@@ -159,6 +162,10 @@ fn published_comparison(session: &Session, uri: &Uri, analysis: &Analysis) -> Op
     let Published::Ready(side) = session.lens.published(&repository)? else {
         return None;
     };
+    // A pair of formats not compared has no changes to show nor a version to check.
+    if !compute::comparable(side.format, analysis.format()) {
+        return None;
+    }
     let comparison = comparison(session, uri, analysis, &side, Against::Published);
     Some((side, comparison))
 }
@@ -178,7 +185,11 @@ fn comparison(
     }
     session.lens.comparison(key, analysis, side, || {
         let files = DiskFiles { root: analysis.bundle_dir.clone() };
-        compute::compare(side, &analysis.validation.decoded.contract, &files, against)
+        match analysis.format() {
+            Format::V1 => compute::compare(side, &analysis.validation.decoded.contract, &files, against),
+            // The 2.0 model in the 1.0 shape the diff takes; made once per version (the comparison is kept).
+            Format::V2 => compute::compare(side, &compute::contract_of(analysis.root()), &files, against),
+        }
     })
 }
 
@@ -188,14 +199,9 @@ fn broken(analysis: &Analysis) -> bool {
     !analysis.validation.parse.errors.is_empty()
 }
 
-/// The comparison runs the 1.0 diff on the 1.0 model, which a 2.0 document does not have: on one it
-/// would report every field as removed. FIXME(#14): compare 2.0 documents once the 2.0 diff lands.
-fn comparable(analysis: &Analysis) -> bool {
-    analysis.format() == pacto_core::validate::Format::V1
-}
-
 fn buffer(analysis: &Analysis) -> Buffer<'_> {
-    Buffer { root: analysis.root(), contract: &analysis.validation.decoded.contract, rope: &analysis.rope }
+    let contract = &analysis.validation.decoded.contract;
+    Buffer { root: analysis.root(), contract, v2: analysis.v2(), rope: &analysis.rope }
 }
 
 /// The buffer's bundle files, read from its directory as `pacto diff` reads a local bundle: valid
@@ -236,7 +242,7 @@ mod format_tests {
     use super::*;
 
     #[test]
-    fn lenses_stay_away_from_2_0_documents() {
+    fn lenses_on_both_formats() {
         let session = Session::default();
         let uri: Uri = "file:///bundle/pacto.yaml".parse().unwrap();
         let analysis = |text: &str| Analysis::new(Rope::from_str(text), 1, None);
@@ -246,8 +252,13 @@ mod format_tests {
             .filter_map(|it| it.command.map(|it| it.title))
             .collect();
         assert_eq!(titles, [SET_REPOSITORY]);
+        // A 2.0 document has the same lens; without a baseline, no diff diagnostics.
         let v2 = analysis("pactoVersion: \"2.0\"\nservice: {name: a, version: 1.0.0}\n");
-        assert_eq!(lenses(&session, &uri, &v2, Encoding::Utf16), Vec::new());
+        let titles: Vec<String> = lenses(&session, &uri, &v2, Encoding::Utf16)
+            .into_iter()
+            .filter_map(|it| it.command.map(|it| it.title))
+            .collect();
+        assert_eq!(titles, [SET_REPOSITORY]);
         assert_eq!(diagnostics(&session, &uri, &v2, Encoding::Utf16), Vec::new());
     }
 }
