@@ -22,6 +22,7 @@ export const SETTINGS = {
     offline: { key: 'offline', requiresRestart: false, server: true },
     cacheTagTtlSeconds: { key: 'cache.tagTtlSeconds', requiresRestart: false, server: true },
     migrationHint: { key: 'migration.hint', requiresRestart: false, server: true },
+    generateOptions: { key: 'generate.options', requiresRestart: false, server: true },
 } as const;
 
 export const SECTION = 'pacto';

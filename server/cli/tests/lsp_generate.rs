@@ -169,3 +169,42 @@ fn an_invalid_contract_is_not_offered_a_preview() {
     assert_eq!(preview_actions(&mut client, &uri), Vec::<Value>::new());
     client.shutdown();
 }
+
+/// A copy of the 2.0 example bundle, its contract's URI and text.
+fn example_v2() -> (tempfile::TempDir, String, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/payments-api-v2");
+    copy_dir(&example, dir.path());
+    let file = dir.path().join("pacto.yaml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    (dir, uri_of(&file), text)
+}
+
+#[test]
+fn preview_on_2_0_names_the_missing_options_and_the_setting_then_takes_them_from_it() {
+    let (_dir, uri, text) = example_v2();
+    let mut client = Client::start_default();
+    client.open(&uri, &text);
+    let actions = preview_actions(&mut client, &uri);
+    assert_eq!(actions.len(), 1, "{actions:?}");
+    let response = client.request_raw("workspace/executeCommand", actions[0]["command"].clone());
+    assert_eq!(response["error"]["code"], -32803, "{response}");
+    expect_test::expect![[r#"plugin kubernetes: missing option(s) for a pactoVersion 2.0 contract: image (--option image=<ref>: 2.0 contracts name no image); port.rest-api (--option port.rest-api=<port>: 2.0 interfaces carry no port); port.grpc-api (--option port.grpc-api=<port>: 2.0 interfaces carry no port); replicas (--option replicas=<n>, or <min>-<max> to autoscale: 2.0 contracts carry no scaling); in the editor, set them in the setting `pacto.generate.options`, for example { "image": "ghcr.io/acme/api:1.0.0", "port.api": "8080", "replicas": "2" }"#]].assert_eq(response["error"]["message"].as_str().unwrap());
+    client.shutdown();
+
+    // The setting supplies them; an option of the request wins over the setting's.
+    let options = json!({"generate": {"options": {"image": "ghcr.io/acme/payments:2.1.0", "port.rest-api": 8080,
+        "port.grpc-api": "9090", "replicas": "1"}}});
+    let mut client = Client::start_configured(json!({}), options, &[]).0;
+    client.open(&uri, &text);
+    let response = generate(&mut client, json!({"uri": uri, "plugin": "kubernetes", "options": {"replicas": "2-5"}}));
+    let result = &response["result"];
+    expect_test::expect![[
+        r#"["horizontalpodautoscaler.yaml", "poddisruptionbudget.yaml", "service.yaml", "statefulset.yaml"]"#
+    ]]
+    .assert_eq(&format!("{:?}", paths(result)));
+    let all: String = result["files"].as_array().unwrap().iter().map(|it| it["content"].as_str().unwrap()).collect();
+    assert!(all.contains("image: ghcr.io/acme/payments:2.1.0"), "{all}");
+    assert!(all.contains("maxReplicas: 5"), "{all}");
+    client.shutdown();
+}

@@ -43,7 +43,7 @@ fn lens_refresh(c: &mut Criterion) {
         b.iter(|| {
             let comparison = compare(&side, &contract, &files, Against::Published);
             let title = lens_title(&side.label, &comparison.result);
-            let buffer = Buffer { root: tree.root.as_ref(), contract: &contract, rope: &rope };
+            let buffer = Buffer { root: tree.root.as_ref(), contract: &contract, v2: None, rope: &rope };
             let mut diagnostics = change_diagnostics(&side, &comparison, &buffer, Encoding::Utf16);
             diagnostics.extend(comparison.bump.as_ref().map(|it| bump_diagnostic(it, &rope, Encoding::Utf16)));
             black_box((title, diagnostics))

@@ -6,8 +6,10 @@ use std::borrow::Cow;
 
 use pacto_core::contract::Dependency;
 use pacto_core::syntax::{FieldPath, find};
-use pacto_core::validate::{DirBundle, Format, Mode, Validation, validate};
+use pacto_core::validate::{Config, DirBundle, Format, Mode, Validation, validate_with};
 use ropey::Rope;
+
+use crate::deps;
 
 pub struct Analysis {
     pub version: i32,
@@ -18,15 +20,38 @@ pub struct Analysis {
     pub validation: Validation,
     /// The bundle directory (the document's directory), when the document is a file.
     pub bundle_dir: Option<PathBuf>,
+    /// The `oci://` policy refs the validation asked for, to be fetched if they are not known.
+    pub policy_refs: Vec<String>,
 }
 
 impl Analysis {
+    /// An analysis that knows no `oci://` policy bundle (a contract read outside the session).
     pub fn new(rope: Rope, version: i32, path: Option<&Path>) -> Analysis {
+        Analysis::with_policies(rope, version, path, None)
+    }
+
+    /// The policy layer follows local refs next to the contract, and `oci://` ones through what
+    /// `policies` already holds. An unsaved buffer has no directory to read from, so no resolver:
+    /// its ref policies are only warned about, as `pacto pack` does.
+    pub fn with_policies(
+        rope: Rope,
+        version: i32,
+        path: Option<&Path>,
+        policies: Option<&deps::policy_refs::State>,
+    ) -> Analysis {
         let text = rope.to_string();
         let bundle_dir = path.and_then(Path::parent).map(Path::to_path_buf);
         let bundle = bundle_dir.as_ref().map(|root| DirBundle { root: root.clone() });
-        let validation = validate(&text, bundle.as_ref().map(|it| it as _), Mode::Everything);
-        Analysis { version, rope, text, validation, bundle_dir }
+        let resolver = bundle_dir.clone().map(|root| deps::policy_refs::EditorResolver::new(root, policies));
+        let config = Config {
+            mode: Mode::Everything,
+            bundle: bundle.as_ref().map(|it| it as _),
+            resolver: resolver.as_ref().map(|it| it as _),
+            readiness_at: None,
+        };
+        let validation = validate_with(&text, &config);
+        let policy_refs = resolver.map(|it| it.into_asked()).unwrap_or_default();
+        Analysis { version, rope, text, validation, bundle_dir, policy_refs }
     }
 
     pub fn root(&self) -> Option<&pacto_core::syntax::Node> {

@@ -55,8 +55,8 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
-    pub fn analyze(&self) -> Analysis {
-        Analysis::new(self.rope.clone(), self.version, self.path.as_deref())
+    pub fn analyze(&self, policies: &crate::deps::policy_refs::State) -> Analysis {
+        Analysis::with_policies(self.rope.clone(), self.version, self.path.as_deref(), Some(policies))
     }
 }
 

@@ -48,6 +48,19 @@ fn failed(message: String) -> Error {
     Error { code: ErrorCode::ServerError(REQUEST_FAILED), message: message.into(), data: None }
 }
 
+/// Where an editor user sets what the plugin asks for: its message names each option as a CLI
+/// `--option`, which an editor user does not type.
+pub const OPTIONS_HINT: &str = "; in the editor, set them in the setting `pacto.generate.options`, for example \
+{ \"image\": \"ghcr.io/acme/api:1.0.0\", \"port.api\": \"8080\", \"replicas\": \"2\" }";
+
+fn with_settings_hint(message: String) -> String {
+    if message.contains("missing option(s)") || message.contains("invalid option(s)") {
+        format!("{message}{OPTIONS_HINT}")
+    } else {
+        message
+    }
+}
+
 /// The action offered on a contract: the manifests the Kubernetes plugin would write, opened read-only.
 pub fn preview_action(uri: &Uri) -> CodeActionOrCommand {
     CodeActionOrCommand::CodeAction(CodeAction {
@@ -91,7 +104,10 @@ pub async fn generate(backend: &Backend, arguments: Vec<LSPAny>) -> Result<Optio
         .arg(GENERATE_TIMEOUT_SECONDS.to_string())
         .stdin(std::process::Stdio::null())
         .kill_on_drop(true);
-    for (key, value) in &args.options {
+    // The settings' options first, the request's own over them.
+    let mut options = backend.session.settings().generate_options.clone();
+    options.extend(args.options.clone());
+    for (key, value) in &options {
         command.arg("--option").arg(format!("{key}={value}"));
     }
     let output = command.output().await.map_err(|err| failed(format!("cannot run pacto generate: {err}")))?;
@@ -102,7 +118,7 @@ pub async fn generate(backend: &Backend, arguments: Vec<LSPAny>) -> Result<Optio
         return Err(failed(if message.is_empty() {
             format!("pacto generate failed: {}", output.status)
         } else {
-            message
+            with_settings_hint(message)
         }));
     }
     let files = read_files(&out);

@@ -46,7 +46,7 @@ async fn analysis_of(backend: &Backend, uri: &Uri, pipeline: Option<i32>) -> Res
     let build = || async move {
         let built = run_blocking("analysis", move || {
             let outdated = pipeline.is_some_and(|version| session.current_version(&uri) != Some(version));
-            (!outdated).then(|| Arc::new(snapshot.analyze()))
+            (!outdated).then(|| Arc::new(snapshot.analyze(&session.policy_refs)))
         })
         .await?;
         built.ok_or_else(Error::content_modified)
@@ -210,6 +210,7 @@ pub async fn load_settings(backend: &Backend, pushed: Option<LSPAny>) {
     // What the registry and the baselines knew depended on the settings; the analyses did not.
     backend.session.deps.reset();
     backend.session.lens.reset();
+    backend.session.policy_refs.reset();
     let uris: Vec<Uri> = backend.session.documents.iter().map(|it| it.key().clone()).collect();
     for uri in uris {
         document_changed(backend, uri);

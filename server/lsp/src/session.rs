@@ -25,6 +25,8 @@ pub struct Session {
     pub deps: deps::State,
     /// Baselines for lenses and diff diagnostics (issue #5).
     pub lens: lens::State,
+    /// `oci://` policy bundles of 2.0 contracts (issue #14).
+    pub policy_refs: deps::policy_refs::State,
 }
 
 /// What the client said it can do, beyond what `Session`'s own flags hold.

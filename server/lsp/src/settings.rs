@@ -17,6 +17,7 @@ pub const SETTING_NAMES: &[&str] = &[
     "pacto.offline",
     "pacto.cache.tagTtlSeconds",
     "pacto.migration.hint",
+    "pacto.generate.options",
 ];
 
 /// The registry timeout when none is set: an editor waits in the background, so shorter than the CLI's.
@@ -37,6 +38,9 @@ pub struct Settings {
     pub tag_ttl: Option<Duration>,
     /// The information hint "Migrate to Pacto 2.0" (and the migration's review items) on valid 1.0 contracts.
     pub migration_hint: bool,
+    /// `--option key=value`s every `pacto.generate` run gets (a request's own options win): what a 2.0
+    /// contract no longer carries and the Kubernetes plugin needs (`image`, `port.<interface>`, `replicas`).
+    pub generate_options: BTreeMap<String, String>,
 }
 
 impl Default for Settings {
@@ -48,6 +52,7 @@ impl Default for Settings {
             offline: false,
             tag_ttl: None,
             migration_hint: true,
+            generate_options: BTreeMap::new(),
         }
     }
 }
@@ -108,6 +113,25 @@ impl Settings {
                 None => warn("migration.hint", "true or false"),
             }
         }
+        if let Some(value) = get(&["generate", "options"]) {
+            match value.as_object() {
+                Some(map) => {
+                    for (key, option) in map {
+                        // A number is what a user types for a port or a count: taken as its text.
+                        match option {
+                            Value::String(it) => {
+                                settings.generate_options.insert(key.clone(), it.clone());
+                            }
+                            Value::Number(it) => {
+                                settings.generate_options.insert(key.clone(), it.to_string());
+                            }
+                            _ => warn(&format!("generate.options.{key}"), "a string or a number"),
+                        }
+                    }
+                }
+                None => warn("generate.options", "an object mapping option names to values"),
+            }
+        }
         (settings, warnings)
     }
 
@@ -144,7 +168,8 @@ mod tests {
             "registry": { "insecure": ["registry.local:5000"], "timeoutSeconds": 2.5 },
             "offline": true,
             "cache": { "tagTtlSeconds": 0 },
-            "migration": { "hint": false }
+            "migration": { "hint": false },
+            "generate": { "options": { "image": "ghcr.io/acme/api:1.0.0", "port.api": 8080 } }
         }));
         assert_eq!(warnings, Vec::<String>::new());
         assert!(!settings.migration_hint);
@@ -153,6 +178,9 @@ mod tests {
         assert_eq!(settings.timeout, Duration::from_millis(2500));
         assert!(settings.offline);
         assert_eq!(settings.tag_ttl, Some(Duration::ZERO));
+        let options: Vec<(&str, &str)> =
+            settings.generate_options.iter().map(|(key, value)| (key.as_str(), value.as_str())).collect();
+        assert_eq!(options, [("image", "ghcr.io/acme/api:1.0.0"), ("port.api", "8080")]);
     }
 
     #[test]
@@ -161,7 +189,8 @@ mod tests {
             "publish": { "repository": { "a": 1, "b": "oci://h/b" } },
             "registry": { "insecure": "h", "timeoutSeconds": -1 },
             "offline": "yes",
-            "cache": { "tagTtlSeconds": "1m" }
+            "cache": { "tagTtlSeconds": "1m" },
+            "generate": { "options": { "replicas": true } }
         }));
         assert_eq!(
             warnings,
@@ -171,6 +200,7 @@ mod tests {
                 "setting pacto.registry.timeoutSeconds ignored: expected a positive number of seconds",
                 "setting pacto.offline ignored: expected true or false",
                 "setting pacto.cache.tagTtlSeconds ignored: expected a number of seconds, 0 or more",
+                "setting pacto.generate.options.replicas ignored: expected a string or a number",
             ]
         );
         assert_eq!(settings.publish_repository.len(), 1);

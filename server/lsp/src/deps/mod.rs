@@ -10,6 +10,7 @@ mod diagnostics;
 pub mod graph;
 mod hover;
 mod inlay;
+pub mod policy_refs;
 mod resolve;
 #[cfg(test)]
 mod tests;
@@ -38,6 +39,7 @@ use crate::session::Session;
 /// A new version was analysed: start resolving what it references (never awaited by the caller).
 pub fn document_changed(backend: &Backend, analysis: &Analysis) {
     resolve::document_changed(backend, analysis);
+    policy_refs::document_changed(backend, analysis);
 }
 
 /// Hover on a dependency's `ref` or `compatibility`, from what is known (never the network).

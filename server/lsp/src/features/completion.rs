@@ -42,7 +42,7 @@ pub fn completion(analysis: &Analysis, offset: usize) -> Vec<CompletionEntry> {
     let text = analysis.text.as_str();
     let offset = offset.min(text.len());
     if text.lines().all(|it| it.trim().is_empty() || it.trim_start().starts_with('#')) {
-        return vec![whole_contract(offset)];
+        return whole_contracts(offset);
     }
     let ctx = context(text, offset);
     match &ctx.place {
@@ -317,14 +317,38 @@ fn bundle_files(dir: &Path) -> Vec<String> {
     out
 }
 
-fn whole_contract(offset: usize) -> CompletionEntry {
-    CompletionEntry {
-        label: "pacto contract".to_owned(),
+/// The 2.0 skeleton of a new contract.
+pub const SKELETON_V2: &str = "pactoVersion: \"2.0\"\n\nservice:\n  name: ${1:my-service}\n  version: ${2:0.1.0}\n  owner:\n    team: ${3:my-team}\n\n# Every interface names its spec file in the bundle (OpenAPI, AsyncAPI or gRPC):\n# interfaces:\n#   - name: api\n#     type: openapi\n#     ref: interfaces/openapi.yaml\n\nworkload: ${4|service,job,scheduled|}\n\nstate:\n  type: ${5|stateless,stateful,hybrid|}\n  persistence:\n    scope: ${6|local,shared|}\n    durability: ${7|ephemeral,persistent|}\n  dataCriticality: ${8|low,medium,high|}\n\ncapabilities:\n  - type: ${9|health,metrics|}\n";
+
+/// The 1.0 skeleton, as offered before 2.0 existed.
+pub const SKELETON_V1: &str = "pactoVersion: \"1.0\"\n\nservice:\n  name: ${1:my-service}\n  version: ${2:0.1.0}\n  owner: ${3:team/my-team}\n\ninterfaces:\n  - name: ${4:api}\n    type: ${5|http,grpc,event|}\n    port: ${6:8080}\n\nruntime:\n  workload: ${7|service,job,scheduled|}\n  state:\n    type: ${8|stateless,stateful,hybrid|}\n    persistence:\n      scope: ${9|local,shared|}\n      durability: ${10|ephemeral,persistent|}\n    dataCriticality: ${11|low,medium,high|}\n\nscaling:\n  min: ${12:1}\n  max: ${13:3}\n";
+
+/// A whole contract for an empty file: 2.0 first, as `pacto init` defaults to it (pacto-v2.md §8.1),
+/// then 1.0. The 2.0 one declares no interface, since every 2.0 interface needs a spec file that an
+/// empty directory does not have (it shows how, commented out); each is valid with its defaults.
+/// The labels sort in the same order, for clients that sort by label.
+fn whole_contracts(offset: usize) -> Vec<CompletionEntry> {
+    let entry = |label: &str, detail: &str, documentation: &str, insert: &str| CompletionEntry {
+        label: label.to_owned(),
         kind: EntryKind::Snippet,
-        detail: Some("a complete contract skeleton".to_owned()),
-        documentation: Some("A contract with a service, one HTTP interface, a runtime and scaling.".to_owned()),
-        insert: "pactoVersion: \"1.0\"\n\nservice:\n  name: ${1:my-service}\n  version: ${2:0.1.0}\n  owner: ${3:team/my-team}\n\ninterfaces:\n  - name: ${4:api}\n    type: ${5|http,grpc,event|}\n    port: ${6:8080}\n\nruntime:\n  workload: ${7|service,job,scheduled|}\n  state:\n    type: ${8|stateless,stateful,hybrid|}\n    persistence:\n      scope: ${9|local,shared|}\n      durability: ${10|ephemeral,persistent|}\n    dataCriticality: ${11|low,medium,high|}\n\nscaling:\n  min: ${12:1}\n  max: ${13:3}\n".to_owned(),
+        detail: Some(detail.to_owned()),
+        documentation: Some(documentation.to_owned()),
+        insert: insert.to_owned(),
         snippet: true,
         replace: Span::empty(offset),
-    }
+    };
+    vec![
+        entry(
+            "pacto contract",
+            "a complete Pacto 2.0 contract skeleton",
+            "A 2.0 contract with a service and its owner, a workload, its state and a capability.",
+            SKELETON_V2,
+        ),
+        entry(
+            "pacto contract (1.0)",
+            "a complete Pacto 1.0 contract skeleton",
+            "A contract with a service, one HTTP interface, a runtime and scaling.",
+            SKELETON_V1,
+        ),
+    ]
 }

@@ -2,7 +2,7 @@
 
 use expect_test::{Expect, expect};
 
-use crate::features::completion::completion;
+use crate::features::completion::{SKELETON_V1, SKELETON_V2, completion};
 use crate::fixture::fixture;
 
 /// `label [kind] replace → insert` per entry, in the server's order.
@@ -128,13 +128,50 @@ fn completion_pacto_version() {
 }
 
 #[test]
-fn completion_in_an_empty_file_offers_a_whole_contract() {
+fn completion_in_an_empty_file_offers_a_2_0_then_a_1_0_contract() {
     check(
         "$0",
         expect![[r#"
-        pacto contract [Snippet] 1:1-1:1 → pactoVersion: "1.0"⏎⏎service:⏎  name: ${1:my-service}⏎  version: ${2:0.1.0}⏎  owner: ${3:team/my-team}⏎⏎interfaces:⏎  - name: ${4:api}⏎    type: ${5|http,grpc,event|}⏎    port: ${6:8080}⏎⏎runtime:⏎  workload: ${7|service,job,scheduled|}⏎  state:⏎    type: ${8|stateless,stateful,hybrid|}⏎    persistence:⏎      scope: ${9|local,shared|}⏎      durability: ${10|ephemeral,persistent|}⏎    dataCriticality: ${11|low,medium,high|}⏎⏎scaling:⏎  min: ${12:1}⏎  max: ${13:3}⏎
-    "#]],
+            pacto contract [Snippet] 1:1-1:1 → pactoVersion: "2.0"⏎⏎service:⏎  name: ${1:my-service}⏎  version: ${2:0.1.0}⏎  owner:⏎    team: ${3:my-team}⏎⏎# Every interface names its spec file in the bundle (OpenAPI, AsyncAPI or gRPC):⏎# interfaces:⏎#   - name: api⏎#     type: openapi⏎#     ref: interfaces/openapi.yaml⏎⏎workload: ${4|service,job,scheduled|}⏎⏎state:⏎  type: ${5|stateless,stateful,hybrid|}⏎  persistence:⏎    scope: ${6|local,shared|}⏎    durability: ${7|ephemeral,persistent|}⏎  dataCriticality: ${8|low,medium,high|}⏎⏎capabilities:⏎  - type: ${9|health,metrics|}⏎
+            pacto contract (1.0) [Snippet] 1:1-1:1 → pactoVersion: "1.0"⏎⏎service:⏎  name: ${1:my-service}⏎  version: ${2:0.1.0}⏎  owner: ${3:team/my-team}⏎⏎interfaces:⏎  - name: ${4:api}⏎    type: ${5|http,grpc,event|}⏎    port: ${6:8080}⏎⏎runtime:⏎  workload: ${7|service,job,scheduled|}⏎  state:⏎    type: ${8|stateless,stateful,hybrid|}⏎    persistence:⏎      scope: ${9|local,shared|}⏎      durability: ${10|ephemeral,persistent|}⏎    dataCriticality: ${11|low,medium,high|}⏎⏎scaling:⏎  min: ${12:1}⏎  max: ${13:3}⏎
+        "#]],
     );
+}
+
+/// A snippet as accepted with every placeholder left at its default (`${1:x}` → `x`, `${1|a,b|}` → `a`).
+fn with_defaults(snippet: &str) -> String {
+    let mut out = String::new();
+    let mut rest = snippet;
+    while let Some(at) = rest.find("${") {
+        out.push_str(&rest[..at]);
+        let body = &rest[at + 2..];
+        let end = body.find('}').expect("a closed placeholder");
+        let (_, default) = body[..end].split_once([':', '|']).expect("a placeholder with a default");
+        out.push_str(default.split(['|', ',']).next().unwrap());
+        rest = &body[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[test]
+fn completion_skeletons_are_valid_with_their_defaults() {
+    use pacto_core::validate::{DirBundle, Mode, validate};
+    assert_eq!(with_defaults("a: ${1:x}\nb: ${2|p,q|}\n"), "a: x\nb: p\n");
+    // Where a new contract is written: a directory with nothing else in it.
+    let dir = tempfile::tempdir().unwrap();
+    let bundle = DirBundle { root: dir.path().to_path_buf() };
+    for (skeleton, version) in [(SKELETON_V2, "2.0"), (SKELETON_V1, "1.0")] {
+        let text = with_defaults(skeleton);
+        assert!(text.starts_with(&format!("pactoVersion: \"{version}\"\n")), "{text}");
+        assert!(!text.contains('$'), "{text}");
+        let findings: Vec<String> = validate(&text, Some(&bundle), Mode::Everything)
+            .diagnostics
+            .iter()
+            .map(|it| format!("{} {}: {}", it.code.as_str(), it.path, it.message))
+            .collect();
+        assert_eq!(findings, Vec::<String>::new(), "{version} skeleton:\n{text}");
+    }
 }
 
 #[test]
