@@ -276,8 +276,9 @@ fn completion_of_top_level_keys_and_an_empty_file() {
     completion(
         "$0",
         expect![[r#"
-        pacto contract [1:1-1:1] "pactoVersion: \"1.0\"\n\nservice:\n  name: ${1:my-service}\n  version: ${2:0.1.0}\n  owner: ${3:team/my-team}\n\ninterfaces:\n  - name: ${4:api}\n    type: ${5|http,grpc,event|}\n    port: ${6:8080}\n\nruntime:\n  workload: ${7|service,job,scheduled|}\n  state:\n    type: ${8|stateless,stateful,hybrid|}\n    persistence:\n      scope: ${9|local,shared|}\n      durability: ${10|ephemeral,persistent|}\n    dataCriticality: ${11|low,medium,high|}\n\nscaling:\n  min: ${12:1}\n  max: ${13:3}\n"
-    "#]],
+            pacto contract [1:1-1:1] "pactoVersion: \"2.0\"\n\nservice:\n  name: ${1:my-service}\n  version: ${2:0.1.0}\n  owner:\n    team: ${3:my-team}\n\n# Every interface names its spec file in the bundle (OpenAPI, AsyncAPI or gRPC):\n# interfaces:\n#   - name: api\n#     type: openapi\n#     ref: interfaces/openapi.yaml\n\nworkload: ${4|service,job,scheduled|}\n\nstate:\n  type: ${5|stateless,stateful,hybrid|}\n  persistence:\n    scope: ${6|local,shared|}\n    durability: ${7|ephemeral,persistent|}\n  dataCriticality: ${8|low,medium,high|}\n\ncapabilities:\n  - type: ${9|health,metrics|}\n"
+            pacto contract (1.0) [1:1-1:1] "pactoVersion: \"1.0\"\n\nservice:\n  name: ${1:my-service}\n  version: ${2:0.1.0}\n  owner: ${3:team/my-team}\n\ninterfaces:\n  - name: ${4:api}\n    type: ${5|http,grpc,event|}\n    port: ${6:8080}\n\nruntime:\n  workload: ${7|service,job,scheduled|}\n  state:\n    type: ${8|stateless,stateful,hybrid|}\n    persistence:\n      scope: ${9|local,shared|}\n      durability: ${10|ephemeral,persistent|}\n    dataCriticality: ${11|low,medium,high|}\n\nscaling:\n  min: ${12:1}\n  max: ${13:3}\n"
+        "#]],
     );
     completion(
         "pactoVersion: \"1.0\"\n$0\n",

@@ -98,6 +98,7 @@ test('the declared defaults are the server defaults of the contract', () => {
         'pacto.offline': false,
         'pacto.cache.tagTtlSeconds': 60,
         'pacto.migration.hint': true,
+        'pacto.generate.options': {},
         'pacto.trace.server': 'off',
     });
     assert.equal(manifest.contributes.configuration.properties['pacto.publish.repository'].scope, 'resource');

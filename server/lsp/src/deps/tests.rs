@@ -196,3 +196,53 @@ fn constraints_in_words() {
     "#]]
     .assert_eq(&actual);
 }
+
+#[test]
+fn hover_v2_oci_ref_not_resolved_yet() {
+    check_hover(
+        "pactoVersion: \"2.0\"\ndependencies:\n  - name: billing\n    ref: oci://registry.example.com/acme/bil$0ling\n    required: true\n    compatibility: ^2.0.0\n",
+        expect![[r#"
+            4:10-4:49
+            **`oci://registry.example.com/acme/billing`**
+
+            resolving…
+        "#]],
+    );
+}
+
+#[test]
+fn hover_v2_local_ref_summarises_a_2_0_bundle() {
+    check_hover(
+        r#"
+//- app/pacto.yaml
+pactoVersion: "2.0"
+dependencies:
+  - name: billing
+    ref: ../bil$0ling
+    required: true
+    compatibility: ^1.0.0
+//- billing/pacto.yaml
+pactoVersion: "2.0"
+service:
+  name: billing
+  version: 1.4.0
+  owner: {team: billing}
+interfaces:
+  - {name: api, type: openapi, ref: api.yaml}
+workload: service
+state: {type: stateless, persistence: {scope: local, durability: ephemeral}, dataCriticality: low}
+"#,
+        expect![[r#"
+            4:10-4:20
+            **`../billing`**
+
+            Local bundle: `BUNDLE/billing/pacto.yaml`
+
+            **billing** 1.4.0 · owner `billing`
+
+            - interfaces: `api` openapi
+            - runtime: service, stateless
+            - dependencies: 0
+        "#]],
+    );
+}
