@@ -71,6 +71,13 @@ fn oci_policy_ref_is_fetched_then_enforced_on_the_offending_node() {
         5:11-5:14 1 POLICY_VIOLATION: policy policies["org"]: at '/workload': value must be 'service'
     "#]]
     .assert_eq(&diagnostics_with(&mut client, &uri, "POLICY_VIOLATION"));
+    // Hover on the ref says what was pulled.
+    let hover = client
+        .request("textDocument/hover", json!({"textDocument": {"uri": uri}, "position": {"line": 7, "character": 12}}));
+    let markdown = hover["contents"]["value"].as_str().unwrap();
+    let expected = format!("**`{repository}:1.0.0`**\n\nPolicy bundle `sha256:");
+    assert!(markdown.starts_with(&expected), "{markdown}");
+    assert!(markdown.ends_with("`, enforced on this contract."), "{markdown}");
     // An edit that satisfies it: answered from what was fetched, no finding left.
     client.notify(
         "textDocument/didChange",

@@ -44,7 +44,7 @@ pub fn document_changed(backend: &Backend, analysis: &Analysis) {
 
 /// Hover on a dependency's `ref` or `compatibility`, from what is known (never the network).
 pub fn hover(session: &Session, analysis: &Analysis, offset: usize) -> Option<HoverInfo> {
-    hover::hover(analysis, &session.deps, offset)
+    hover::hover(analysis, &session.deps, offset).or_else(|| policy_refs::hover(&session.policy_refs, analysis, offset))
 }
 
 /// Tags, digests, repositories and constraints in `dependencies[]`: `None` elsewhere. What the

@@ -15,6 +15,7 @@ use pacto_core::validate::{BundleFiles, DirResolver, RefResolver};
 use pacto_oci::{Bundle, Digest};
 
 use crate::analysis::Analysis;
+use crate::features::hover::HoverInfo;
 use crate::handlers;
 use crate::server::Backend;
 
@@ -204,4 +205,19 @@ fn nested_refs(bundle: &Bundle) -> Vec<String> {
     let contract = pacto_core::v2::from_tree(parse.root.as_ref()).contract;
     let refs = contract.policies.iter().map(|it| pacto_core::contract::text(&it.reference));
     refs.filter(|it| it.starts_with("oci://")).map(str::to_owned).collect()
+}
+
+/// Hover on an `oci://` `policies[].ref`: what the editor holds of it (never the network).
+pub fn hover(state: &State, analysis: &Analysis, offset: usize) -> Option<HoverInfo> {
+    let policies = &analysis.v2()?.policies;
+    let field = policies.iter().filter_map(|it| it.reference.as_ref()).find(|it| it.span.touches(offset))?;
+    if !field.value.starts_with("oci://") {
+        return None;
+    }
+    let status = match state.answer(&field.value) {
+        None => "Policy bundle: not fetched yet.".to_owned(),
+        Some(Ok((digest, _))) => format!("Policy bundle `{digest}`, enforced on this contract."),
+        Some(Err(cause)) => format!("Policy bundle not resolved: {cause}"),
+    };
+    Some(HoverInfo { span: field.span, markdown: format!("**`{}`**\n\n{status}", field.value) })
 }

@@ -246,3 +246,21 @@ state: {type: stateless, persistence: {scope: local, durability: ephemeral}, dat
         "#]],
     );
 }
+
+#[test]
+fn hover_v2_oci_policy_ref_not_fetched_yet() {
+    let it = fixture(
+        "pactoVersion: \"2.0\"\nservice: {name: a, version: 1.0.0}\npolicies:\n  - {name: org, ref: \"oci://registry.example.com/acme/org$0-policy:1.0.0\"}\n",
+    );
+    let info = super::policy_refs::hover(&super::policy_refs::State::default(), &it.analysis, it.offset).unwrap();
+    assert_eq!(it.span(info.span), "4:22-4:72");
+    assert_eq!(
+        info.markdown,
+        "**`oci://registry.example.com/acme/org-policy:1.0.0`**\n\nPolicy bundle: not fetched yet."
+    );
+    // A local ref is followed on disk, not through the registry: nothing to say here.
+    let local = fixture(
+        "pactoVersion: \"2.0\"\nservice: {name: a, version: 1.0.0}\npolicies:\n  - {name: org, ref: ./o$0rg}\n",
+    );
+    assert!(super::policy_refs::hover(&super::policy_refs::State::default(), &local.analysis, local.offset).is_none());
+}
