@@ -23,6 +23,8 @@
 ---       registry = { insecure = { 'localhost:5000' }, timeoutSeconds = 10 },
 ---       offline = false, -- true: the local cache only, never the network
 ---       cache = { tagTtlSeconds = 60 },
+---       -- `--option`s of every generator run; a 2.0 contract needs these for the kubernetes plugin
+---       generate = { options = { image = 'ghcr.io/acme/api:1.0.0', ['port.api'] = '8080', replicas = '2' } },
 ---     },
 ---   },
 --- })
