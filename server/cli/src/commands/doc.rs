@@ -36,12 +36,11 @@ pub fn run(arg: &str, output: Option<&str>, serve: Option<u16>, format: Format) 
             (key, Bundle { contract: &it.contract, files })
         })
         .collect();
+    // Readiness (the root's or a 2.0 dependency's) is judged at the time of the run.
+    let now = super::validate::now_unix_seconds();
     let text_md = match &contract.v2 {
-        Some(document) => {
-            let now = super::validate::now_unix_seconds();
-            crate::render::doc_v2::markdown(document, &graph, &DirFiles(&loaded.dir), now)
-        }
-        None => markdown(&contract, metadata.as_ref(), &graph, &DirFiles(&loaded.dir), &bundles),
+        Some(document) => crate::render::doc_v2::markdown(document, &graph, &DirFiles(&loaded.dir), &bundles, now),
+        None => markdown(&contract, metadata.as_ref(), &graph, &DirFiles(&loaded.dir), &bundles, now),
     };
     let name = text(&contract.service.name).to_owned();
     if let Some(port) = serve {
