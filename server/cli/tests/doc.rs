@@ -78,3 +78,13 @@ fn doc_of_a_2_0_contract_describes_each_resolved_dependency() {
     assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
     expect_file![root().join("tests/data/doc/bundles-v2-shop.md")].assert_eq(&String::from_utf8_lossy(&output.stdout));
 }
+
+/// A 1.0 root's 2.0 dependency is described in 2.0's own sections (its 1.0 projection has no
+/// runtime or interfaces to show).
+#[test]
+fn doc_of_a_1_0_contract_describes_a_2_0_dependency_as_2_0() {
+    let output = doc(&root().join("tests/data/doc/bundles-v2"), &["legacy"]);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    expect_file![root().join("tests/data/doc/bundles-v2-legacy.md")]
+        .assert_eq(&String::from_utf8_lossy(&output.stdout));
+}
