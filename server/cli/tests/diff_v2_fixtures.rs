@@ -27,8 +27,11 @@ fn diff_v2_fixtures_match_expected_output() {
         let name = case.file_name().unwrap().to_string_lossy().into_owned();
         let (old, new) = (format!("{name}/old"), format!("{name}/new"));
         let mut out = String::new();
-        let formats: &[&str] =
-            if name == "openapi-responses" { &["text", "json", "markdown", "sarif"] } else { &["text", "json"] };
+        let formats: &[&str] = if name == "openapi-responses" || name == "dependency-format-changed" {
+            &["text", "json", "markdown", "sarif"]
+        } else {
+            &["text", "json"]
+        };
         for format in formats {
             out.push_str(&format!("=== {format}\n"));
             out.push_str(&transcript(&root, &["diff", "--output-format", format, &old, &new]));

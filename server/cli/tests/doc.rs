@@ -68,3 +68,23 @@ fn doc_of_2_0_contracts() {
     assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
     expect_file![root().join("tests/data/doc/graph-v2-shop.md")].assert_eq(&String::from_utf8_lossy(&output.stdout));
 }
+
+/// A 2.0 root's resolved dependencies each get a block, as under a 1.0 root: a 2.0 one with its
+/// runtime, interfaces, capabilities, configurations, policies, dependencies and readiness, a 1.0
+/// one in 1.0's own sections.
+#[test]
+fn doc_of_a_2_0_contract_describes_each_resolved_dependency() {
+    let output = doc(&root().join("tests/data/doc/bundles-v2"), &["shop"]);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    expect_file![root().join("tests/data/doc/bundles-v2-shop.md")].assert_eq(&String::from_utf8_lossy(&output.stdout));
+}
+
+/// A 1.0 root's 2.0 dependency is described in 2.0's own sections (its 1.0 projection has no
+/// runtime or interfaces to show).
+#[test]
+fn doc_of_a_1_0_contract_describes_a_2_0_dependency_as_2_0() {
+    let output = doc(&root().join("tests/data/doc/bundles-v2"), &["legacy"]);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    expect_file![root().join("tests/data/doc/bundles-v2-legacy.md")]
+        .assert_eq(&String::from_utf8_lossy(&output.stdout));
+}

@@ -335,7 +335,29 @@ fn serve_a_2_0_contract() {
     let answer = server.raw(b"GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
     let answer = String::from_utf8_lossy(&answer);
     assert!(answer.starts_with("HTTP/1.1 200 OK\r\n"), "{answer}");
-    for part in ["2.1. OpenAPI Interface: rest-api", "3.2. platform", "6. Readiness", "♥ health /health"] {
+    for part in
+        ["2.1. OpenAPI Interface: rest-api", "3. Capabilities", "4.2. platform", "7. Readiness", "♥ health /health"]
+    {
+        assert!(answer.contains(part), "{part} is not in {answer}");
+    }
+}
+
+/// A 2.0 root's dependency blocks are served as the 1.0 ones are: the collapsible block, its
+/// linked sub-headings and the `<h5>` of each interface and configuration survive the sanitizer.
+#[test]
+fn serve_a_2_0_contract_with_dependency_blocks() {
+    let server = Server::start_bundle(&root().join("tests/data/doc/bundles-v2/shop"));
+    let answer = server.raw(b"GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 200 OK\r\n"), "{answer}");
+    for part in [
+        "<details id=\"dep-catalog\"><summary><h3>2.1. catalog <code>v3.1.0</code></h3></summary>",
+        "<h4 id=\"dep-catalog-capabilities\">Capabilities</h4>",
+        "<h5>OpenAPI Interface: items</h5>",
+        "<h5>platform</h5>",
+        "<a href=\"#dep-catalog-readiness\">Readiness</a>",
+        "<details id=\"dep-inventory\"><summary><h3>2.2. inventory <code>v1.2.5</code></h3></summary>",
+    ] {
         assert!(answer.contains(part), "{part} is not in {answer}");
     }
 }

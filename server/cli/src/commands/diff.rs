@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use pacto_core::contract::Contract;
 use pacto_core::contract::oci_ref::DependencyRef;
 use pacto_core::diff::dependencies::local_override_name;
-use pacto_core::diff::render::{change_values, graph_tree, markdown};
+use pacto_core::diff::render::{alignment_lines, change_values, graph_tree, markdown};
 use pacto_core::diff::{
     BumpFinding, Bundle, BundleFetcher, BundleReader, Change, ChangeType, ChangeValue, Classification, DiffNode,
     DiffResult, FileSpan, GraphChange, GraphDiff, Report, ResolvedGraph, SbomDiff, bump, compare_with_dependencies,
@@ -30,9 +30,8 @@ const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 pub fn run(old_arg: &str, new_arg: &str, output_format: &str) -> Result<(), String> {
     // A local side's pacto.lock is verified before anything is compared (pacto-v2.md §4.4).
     crate::refs::verify_lock(old_arg).and_then(|()| crate::refs::verify_lock(new_arg)).map_err(|it| it.to_string())?;
-    let mut old = Side::load(old_arg).map_err(|err| format!("old contract: {err}"))?;
-    let mut new = Side::load(new_arg).map_err(|err| format!("new contract: {err}"))?;
-    let migrated = migrated::align(&mut old, &mut new)?;
+    let old = Side::load(old_arg).map_err(|err| format!("old contract: {err}"))?;
+    let new = Side::load(new_arg).map_err(|err| format!("new contract: {err}"))?;
     // §3.1 step 2: the old side with its normal fetcher, the new one with the local override
     // when it is a directory, so a monorepo's siblings stand in for their published versions.
     let mut old_fetcher = DirFetcher { base_dir: load::dependency_base_dir(old_arg)?, override_dir: None };
@@ -43,6 +42,11 @@ pub fn run(old_arg: &str, new_arg: &str, output_format: &str) -> Result<(), Stri
     let new_graph = ResolvedGraph::resolve(&new.contract, &mut new_fetcher);
     let report =
         compare_with_dependencies(&old.contract, &new.contract, &old.files, &new.files, &old_graph, &new_graph);
+    // A 1.0/2.0 root pair the migration cannot align is an error, as a load failure is.
+    if let Some(failure) = report.root.alignment.as_ref().and_then(migrated::failure) {
+        return Err(failure);
+    }
+    let migrated = report.root.alignment.as_ref();
     crate::log::debug(
         "compared contracts",
         &[("changes", &report.root.changes.len()), ("dependency diffs", &report.dependencies.len())],
@@ -52,7 +56,7 @@ pub fn run(old_arg: &str, new_arg: &str, output_format: &str) -> Result<(), Stri
     let mut out = match output_format {
         "json" => {
             let mut value = json_report(old_arg, new_arg, &report, bump.as_ref(), &new);
-            if let (Some(migrated), Some(map)) = (&migrated, value.as_object_mut()) {
+            if let (Some(migrated), Some(map)) = (migrated, value.as_object_mut()) {
                 map.insert("migration".into(), migrated::json(migrated));
             }
             render_json::to_string(&value)
@@ -62,7 +66,7 @@ pub fn run(old_arg: &str, new_arg: &str, output_format: &str) -> Result<(), Stri
         "sarif" => render_json::to_string(&sarif(&new, &report.root, bump.as_ref())),
         _ => text_report(&report, bump.as_ref()),
     };
-    if let Some(migrated) = migrated.as_ref().filter(|_| !matches!(output_format, "json" | "sarif")) {
+    if let Some(migrated) = migrated.filter(|_| !matches!(output_format, "json" | "sarif")) {
         out.push_str(&migrated::text(migrated));
     }
     print!("{out}");
@@ -132,15 +136,13 @@ fn bundle(loaded: load::LoadedContract) -> Bundle {
 /// regular files (links followed), UTF-8 text up to the contract size limit.
 struct DirReader {
     root: PathBuf,
-    /// Files that exist only in memory (a migrated side's placeholder specs), read first.
-    extra: Vec<(String, String)>,
     /// Keeps a pulled bundle's directory on disk while it is read.
     _loaded: Option<load::Loaded>,
 }
 
 impl DirReader {
     fn new(loaded: load::Loaded) -> DirReader {
-        DirReader { root: loaded.dir.clone(), extra: Vec::new(), _loaded: Some(loaded) }
+        DirReader { root: loaded.dir.clone(), _loaded: Some(loaded) }
     }
 }
 
@@ -148,9 +150,6 @@ impl BundleReader for DirReader {
     fn read(&self, path: &str) -> Option<String> {
         if !valid_path(path) {
             return None;
-        }
-        if let Some((_, content)) = self.extra.iter().find(|(it, _)| it == path) {
-            return Some(content.clone());
         }
         let full = self.root.join(path);
         let meta = fs::metadata(&full).ok()?;
@@ -228,6 +227,9 @@ fn text_report(report: &Report, bump: Option<&BumpFinding>) -> String {
         if let Some(sbom) = &result.sbom {
             let _ = writeln!(out, "  SBOM changes ({}):", sbom.changes.len());
             sbom_lines(&mut out, "    ", sbom);
+        }
+        if let Some(alignment) = &result.alignment {
+            alignment_lines(&mut out, "  ", alignment);
         }
     }
     let tree = graph_tree(&report.graph);
@@ -361,6 +363,9 @@ fn json_report(old_arg: &str, new_arg: &str, report: &Report, bump: Option<&Bump
             if let Some(sbom) = &it.result.sbom {
                 item.insert("sbomDiff".into(), json_sbom(sbom));
             }
+            if let Some(alignment) = &it.result.alignment {
+                item.insert("migration".into(), migrated::json(alignment));
+            }
             Value::Object(item)
         });
         out.insert("dependencyDiffs".into(), diffs.collect());
@@ -488,7 +493,7 @@ mod tests {
         std::fs::write(root.join("sbom/b.spdx.json"), "{}").expect("a file is written");
         std::fs::write(root.join("sbom/a.cdx.json"), "{}").expect("a file is written");
         std::fs::write(dir.path().join("outside.json"), "{}").expect("a file is written");
-        let reader = DirReader { root, extra: Vec::new(), _loaded: None };
+        let reader = DirReader { root, _loaded: None };
         assert_eq!(reader.read("sbom/a.cdx.json").as_deref(), Some("{}"));
         assert_eq!(reader.read("../outside.json"), None);
         assert_eq!(reader.read("./sbom/a.cdx.json"), None);

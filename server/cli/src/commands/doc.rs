@@ -17,6 +17,9 @@ use crate::render::html;
 use crate::render::json as render_json;
 use crate::serve::{self, Asset};
 
+/// The written document's permissions, as `fs::write` leaves them under the usual umask.
+const DOC_FILE_MODE: u32 = 0o644;
+
 /// `serve`: the port to serve the page on, when `--serve` was given.
 pub fn run(arg: &str, output: Option<&str>, serve: Option<u16>, format: Format) -> Result<(), String> {
     let output = output.filter(|it| !it.is_empty());
@@ -36,12 +39,11 @@ pub fn run(arg: &str, output: Option<&str>, serve: Option<u16>, format: Format) 
             (key, Bundle { contract: &it.contract, files })
         })
         .collect();
+    // Readiness (the root's or a 2.0 dependency's) is judged at the time of the run.
+    let now = super::validate::now_unix_seconds();
     let text_md = match &contract.v2 {
-        Some(document) => {
-            let now = super::validate::now_unix_seconds();
-            crate::render::doc_v2::markdown(document, &graph, &DirFiles(&loaded.dir), now)
-        }
-        None => markdown(&contract, metadata.as_ref(), &graph, &DirFiles(&loaded.dir), &bundles),
+        Some(document) => crate::render::doc_v2::markdown(document, &graph, &DirFiles(&loaded.dir), &bundles, now),
+        None => markdown(&contract, metadata.as_ref(), &graph, &DirFiles(&loaded.dir), &bundles, now),
     };
     let name = text(&contract.service.name).to_owned();
     if let Some(port) = serve {
@@ -51,7 +53,9 @@ pub fn run(arg: &str, output: Option<&str>, serve: Option<u16>, format: Format) 
     if let Some(output) = output {
         fs::create_dir_all(output).map_err(|err| format!("failed to create {output}: {err}"))?;
         let path = Path::new(output).join(format!("{name}.md"));
-        fs::write(&path, &text_md).map_err(|err| format!("failed to write {}: {err}", path.display()))?;
+        // Atomic: a rerun never leaves half a document where the last whole one was.
+        pacto_oci::atomic::write_file(&path, text_md.as_bytes(), DOC_FILE_MODE)
+            .map_err(|err| format!("failed to write {}: {err}", path.display()))?;
         written = Some(path.display().to_string());
     }
     match format {

@@ -47,6 +47,7 @@ pub fn markdown(
     graph: &Graph,
     files: &dyn Files,
     bundles: &Bundles,
+    now: i64,
 ) -> String {
     let mut out = String::new();
     let name = text(&contract.service.name);
@@ -56,10 +57,7 @@ pub fn markdown(
     let interfaces = contract.interfaces.as_deref().unwrap_or_default();
     let schema_path = contract.configuration.as_ref().map_or("", |it| text(&it.schema));
     let configuration = (!schema_path.is_empty()).then(|| configuration_rows(files, schema_path));
-    let dependencies: Vec<(&Node, Vec<(&str, String)>)> = unique_dependencies(&graph.root)
-        .into_iter()
-        .map(|node| (node, bundle_of(bundles, node).map(dependency_sections).unwrap_or_default()))
-        .collect();
+    let dependencies = dependency_blocks(graph, bundles, now);
     // One counter numbers the sections and the table of contents alike.
     let mut sections = vec!["Architecture".to_owned(), "Interfaces".to_owned()];
     if configuration.as_ref().is_some_and(|it| !matches!(it, Ok(rows) if rows.is_empty())) {
@@ -79,13 +77,7 @@ pub fn markdown(
             }
         }
         if section == "Dependencies" {
-            for (sub, (node, parts)) in dependencies.iter().enumerate() {
-                let id = dependency_id(&node.name);
-                out.push_str(&format!("  - [{number}.{}. {}](#dep-{id})\n", sub + 1, node.name));
-                for (title, _) in parts {
-                    out.push_str(&format!("    - [{title}](#dep-{id}-{})\n", anchor(title)));
-                }
-            }
+            out.push_str(&dependency_contents(&dependencies, number));
         }
     }
     out.push('\n');
@@ -120,7 +112,7 @@ pub fn markdown(
     out
 }
 
-fn bundle_of<'a>(bundles: &'a Bundles, node: &Node) -> Option<&'a Bundle<'a>> {
+pub(crate) fn bundle_of<'a>(bundles: &'a Bundles, node: &Node) -> Option<&'a Bundle<'a>> {
     bundles.get(&(node.name.clone(), node.version.clone()))
 }
 
@@ -490,9 +482,34 @@ fn dependency_table(contract: &Contract) -> String {
     out
 }
 
+/// Each dependency the graph reached (once, depth first) with the sub-sections of its block.
+pub(crate) type DependencyBlocks<'g> = Vec<(&'g Node, Vec<(&'static str, String)>)>;
+
+pub(crate) fn dependency_blocks<'g>(graph: &'g Graph, bundles: &Bundles, now: i64) -> DependencyBlocks<'g> {
+    (unique_dependencies(&graph.root).into_iter())
+        .map(|node| (node, bundle_of(bundles, node).map(|it| dependency_sections(node, it, now)).unwrap_or_default()))
+        .collect()
+}
+
+/// The table of contents' lines of the dependency blocks, under section `number`.
+pub(crate) fn dependency_contents(blocks: &DependencyBlocks, number: usize) -> String {
+    let mut out = String::new();
+    for (sub, (node, parts)) in blocks.iter().enumerate() {
+        let id = dependency_id(&node.name);
+        out.push_str(&format!("  - [{number}.{}. {}](#dep-{id})\n", sub + 1, node.name));
+        for (title, _) in parts {
+            out.push_str(&format!("    - [{title}](#dep-{id}-{})\n", anchor(title)));
+        }
+    }
+    out
+}
+
 /// The sub-sections a resolved dependency's block holds, each `(title, body)`, only those with
-/// something to say.
-fn dependency_sections<'a>(bundle: &Bundle) -> Vec<(&'a str, String)> {
+/// something to say; a 2.0 dependency's are 2.0's, whatever the root's format.
+fn dependency_sections(node: &Node, bundle: &Bundle, now: i64) -> Vec<(&'static str, String)> {
+    if let Some(document) = &bundle.contract.v2 {
+        return super::doc_v2::dependency_sections(document, node, bundle.files, now);
+    }
     let contract = bundle.contract;
     let mut parts = Vec::new();
     if contract.runtime.is_some() {
@@ -517,7 +534,7 @@ fn dependency_sections<'a>(bundle: &Bundle) -> Vec<(&'a str, String)> {
 
 /// One resolved dependency as a collapsible block: its summary, how it was reached, and its
 /// sections under `<h4>` headings the table of contents links to.
-fn dependency_details(
+pub(crate) fn dependency_details(
     node: &Node,
     bundle: Option<&Bundle>,
     parts: &[(&str, String)],
@@ -530,6 +547,9 @@ fn dependency_details(
         node.name, node.version
     );
     match bundle {
+        Some(Bundle { contract: Contract { v2: Some(document), .. }, .. }) => {
+            out.push_str(&super::doc_v2::summary(&document.contract))
+        }
         Some(bundle) => out.push_str(&summary(bundle.contract)),
         None => out.push_str(&format!("**{}** `v{}`.", node.name, node.version)),
     }

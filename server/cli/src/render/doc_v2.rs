@@ -1,9 +1,11 @@
 //! The Markdown documentation of a 2.0 contract (pacto-v2.md §6.3). Decision ("choose"): the 1.0
 //! document's structure, adapted — a summary, the workload and state table, a table of contents, the
 //! architecture diagram, then Interfaces (headed by their spec kind, OpenAPI ones with endpoints,
-//! the capabilities bound to each), Configurations (one subsection per entry), Policies,
-//! Dependencies (with their declared names and the versions they resolved to) and Readiness;
-//! no ports, lifecycle or scaling, which 2.0 does not carry.
+//! the capabilities bound to each), Capabilities (all of them: an unbound or extension capability
+//! has no interface to be named under), Configurations (one subsection per entry), Policies,
+//! Dependencies (with their declared names and the versions they resolved to, then a block per
+//! resolved dependency as 1.0 has, 2.0 or 1.0 each in its own format) and Readiness; no ports,
+//! lifecycle or scaling, which 2.0 does not carry.
 
 use pacto_core::contract::text;
 use pacto_core::graph::{Edge, Graph, Node};
@@ -12,12 +14,15 @@ use pacto_core::v2::model::{Contract, Interface};
 use pacto_core::v2::readiness::evaluate;
 use serde_json::Value;
 
-use super::doc::{Files, anchor, capitalise, configuration_rows, configuration_table, dependency_id, endpoints};
+use super::doc::{
+    Bundles, Files, anchor, bundle_of, capitalise, configuration_rows, configuration_table, dependency_blocks,
+    dependency_contents, dependency_details, dependency_id, endpoints,
+};
 
 /// Where the reference documents contracts.
 const CONTRACT_REFERENCE: &str = "https://trianalab.github.io/pacto/contract-reference/";
 
-pub fn markdown(document: &Document, graph: &Graph, files: &dyn Files, now: i64) -> String {
+pub fn markdown(document: &Document, graph: &Graph, files: &dyn Files, bundles: &Bundles, now: i64) -> String {
     let contract = &document.contract;
     let name = text(&contract.service.name);
     let mut out = format!("# {name}\n\n{}\n\n", summary(contract));
@@ -26,12 +31,14 @@ pub fn markdown(document: &Document, graph: &Graph, files: &dyn Files, now: i64)
     let mut sections = vec!["Architecture"];
     let optional = [
         ("Interfaces", !contract.interfaces.is_empty()),
+        ("Capabilities", !contract.capabilities.is_empty()),
         ("Configurations", !contract.configurations.is_empty()),
         ("Policies", !contract.policies.is_empty()),
         ("Dependencies", !contract.dependencies.is_empty()),
         ("Readiness", contract.readiness.is_some()),
     ];
     sections.extend(optional.iter().filter(|(_, present)| *present).map(|(section, _)| *section));
+    let blocks = dependency_blocks(graph, bundles, now);
     out.push_str("## Table of Contents\n\n");
     for (idx, section) in sections.iter().enumerate() {
         let number = idx + 1;
@@ -45,6 +52,9 @@ pub fn markdown(document: &Document, graph: &Graph, files: &dyn Files, now: i64)
             let title = format!("{number}.{}. {title}", sub + 1);
             out.push_str(&format!("  - [{title}](#{})\n", anchor(&title)));
         }
+        if *section == "Dependencies" {
+            out.push_str(&dependency_contents(&blocks, number));
+        }
     }
     out.push('\n');
     for (idx, section) in sections.iter().enumerate() {
@@ -52,10 +62,20 @@ pub fn markdown(document: &Document, graph: &Graph, files: &dyn Files, now: i64)
         out.push_str(&format!("## {number}. {section}\n\n"));
         match *section {
             "Architecture" => out.push_str(&architecture(contract, graph)),
-            "Interfaces" => out.push_str(&interfaces(contract, files, number)),
-            "Configurations" => out.push_str(&configurations(document, files, number)),
+            "Interfaces" => out.push_str(&interfaces(contract, files, |sub, it| {
+                format!("### {number}.{}. {}\n\n", sub + 1, interface_title(it))
+            })),
+            "Capabilities" => out.push_str(&capabilities(contract)),
+            "Configurations" => out.push_str(&configurations(document, files, |sub, name| {
+                format!("### {number}.{}. {name}\n\n", sub + 1)
+            })),
             "Policies" => out.push_str(&policies(contract)),
-            "Dependencies" => out.push_str(&dependencies(contract, graph)),
+            "Dependencies" => {
+                out.push_str(&dependencies(contract, &graph.root));
+                for (sub, (node, parts)) in blocks.iter().enumerate() {
+                    out.push_str(&dependency_details(node, bundle_of(bundles, node), parts, number, sub + 1));
+                }
+            }
             _ => out.push_str(&readiness(contract, now)),
         }
     }
@@ -73,7 +93,42 @@ pub fn markdown(document: &Document, graph: &Graph, files: &dyn Files, now: i64)
     out
 }
 
-fn summary(contract: &Contract) -> String {
+/// The sub-sections of a resolved 2.0 dependency's block (its `<details>` in the dependencies
+/// section), each `(title, body)`, only those with something to say.
+pub(crate) fn dependency_sections(
+    document: &Document,
+    node: &Node,
+    files: &dyn Files,
+    now: i64,
+) -> Vec<(&'static str, String)> {
+    let contract = &document.contract;
+    let mut parts = Vec::new();
+    if !text(&contract.workload).is_empty() || contract.state.is_some() {
+        parts.push(("Runtime", state_table(contract)));
+    }
+    if !contract.interfaces.is_empty() {
+        let heading = |_: usize, it: &Interface| format!("<h5>{}</h5>\n\n", interface_title(it));
+        parts.push(("Interfaces", interfaces(contract, files, heading)));
+    }
+    if !contract.capabilities.is_empty() {
+        parts.push(("Capabilities", capabilities(contract)));
+    }
+    if !contract.configurations.is_empty() {
+        parts.push(("Configurations", configurations(document, files, |_, name| format!("<h5>{name}</h5>\n\n"))));
+    }
+    if !contract.policies.is_empty() {
+        parts.push(("Policies", policies(contract)));
+    }
+    if !contract.dependencies.is_empty() {
+        parts.push(("Dependencies", dependencies(contract, node)));
+    }
+    if contract.readiness.is_some() {
+        parts.push(("Readiness", readiness(contract, now)));
+    }
+    parts
+}
+
+pub(crate) fn summary(contract: &Contract) -> String {
     let service = &contract.service;
     let mut out = format!("**{}** `v{}`", text(&service.name), text(&service.version));
     match (&contract.state, text(&contract.workload)) {
@@ -231,7 +286,7 @@ fn architecture(contract: &Contract, graph: &Graph) -> String {
     out
 }
 
-fn interfaces(contract: &Contract, files: &dyn Files, number: usize) -> String {
+fn interfaces(contract: &Contract, files: &dyn Files, heading: impl Fn(usize, &Interface) -> String) -> String {
     let mut out = String::from("| Name | Type | Spec | Visibility |\n|------|------|------|------------|\n");
     for it in &contract.interfaces {
         let visibility = if text(&it.visibility).is_empty() { "—" } else { text(&it.visibility) };
@@ -244,7 +299,7 @@ fn interfaces(contract: &Contract, files: &dyn Files, number: usize) -> String {
     }
     out.push('\n');
     for (sub, it) in contract.interfaces.iter().enumerate() {
-        out.push_str(&format!("### {number}.{}. {}\n\n", sub + 1, interface_title(it)));
+        out.push_str(&heading(sub, it));
         let mut sentence = format!("The `{}` interface", text(&it.name));
         // The schema's default visibility is never applied: an absent one is not named.
         if !text(&it.visibility).is_empty() {
@@ -268,10 +323,10 @@ fn interfaces(contract: &Contract, files: &dyn Files, number: usize) -> String {
     out
 }
 
-fn configurations(document: &Document, files: &dyn Files, number: usize) -> String {
+fn configurations(document: &Document, files: &dyn Files, heading: impl Fn(usize, &str) -> String) -> String {
     let mut out = String::new();
     for (sub, it) in document.contract.configurations.iter().enumerate() {
-        out.push_str(&format!("### {number}.{}. {}\n\n", sub + 1, text(&it.name)));
+        out.push_str(&heading(sub, text(&it.name)));
         let required = if flag(&it.required) { "A `required`" } else { "An `optional`" };
         match (text(&it.schema), text(&it.reference)) {
             ("", reference) => {
@@ -312,15 +367,40 @@ fn policies(contract: &Contract) -> String {
     out
 }
 
-/// The declared dependencies, each with the version it resolved to when the graph reached it.
-fn dependencies(contract: &Contract, graph: &Graph) -> String {
+/// Every capability: its type, its binding (kind, interface, path), an extension's ref.
+fn capabilities(contract: &Contract) -> String {
+    let dash = |value: &str| if value.is_empty() { "—".to_owned() } else { format!("`{value}`") };
+    let mut out = String::from(
+        "| Type | Binding | Interface | Path | Reference |\n|------|---------|-----------|------|-----------|\n",
+    );
+    for it in &contract.capabilities {
+        let (kind, interface, path) =
+            (it.binding.as_ref()).map_or(("", "", ""), |it| (text(&it.kind), text(&it.interface), text(&it.path)));
+        out.push_str(&format!(
+            "| `{}` | {} | {} | {} | {} |\n",
+            text(&it.kind),
+            dash(kind),
+            dash(interface),
+            dash(path),
+            dash(text(&it.reference))
+        ));
+    }
+    out.push('\n');
+    out
+}
+
+/// The declared dependencies of `node`'s contract, each with the version it resolved to when the
+/// graph reached it.
+fn dependencies(contract: &Contract, node: &Node) -> String {
     let mut out = String::from(
         "| Name | Reference | Compatibility | Required | Resolved |\n|------|-----------|---------------|----------|----------|\n",
     );
     for it in &contract.dependencies {
-        let edge: Option<&Edge> = graph.root.dependencies.iter().find(|edge| edge.reference == text(&it.reference));
+        let edge: Option<&Edge> = node.dependencies.iter().find(|edge| edge.reference == text(&it.reference));
         let resolved = match edge {
             Some(Edge { node: Some(Node { name, version, .. }), .. }) => format!("`{name}@{version}`"),
+            // A cycle resolved fine, just not twice: "not resolved" would send a reader looking.
+            Some(Edge { error: Some(err), .. }) if err.starts_with("cycle detected") => "cycle".to_owned(),
             Some(Edge { error: Some(_), .. }) => "not resolved".to_owned(),
             _ => "—".to_owned(),
         };

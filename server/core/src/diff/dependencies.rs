@@ -98,12 +98,9 @@ pub fn diff_dependencies(old: &ResolvedGraph, new: &ResolvedGraph) -> Vec<Depend
             continue;
         }
         let (Some(Some(old_bundle)), Some(new_bundle)) = (old_nodes.get(name), new_bundle) else { continue };
-        // A dependency that changed format is not compared yet (see `compare`).
-        if old_bundle.contract.v2.is_some() != new_bundle.contract.v2.is_some() {
-            continue;
-        }
+        // A dependency that changed format is compared through the migration, as the root is.
         let result = compare(&old_bundle.contract, &new_bundle.contract, &*old_bundle.files, &*new_bundle.files);
-        if !result.changes.is_empty() || result.sbom.is_some() {
+        if !result.changes.is_empty() || result.sbom.is_some() || result.alignment.is_some() {
             out.push(DependencyDiff { name: name.to_owned(), result });
         }
     }

@@ -6,6 +6,7 @@ pub mod classify;
 pub mod contract;
 pub mod dependencies;
 pub mod graph;
+pub mod mixed;
 pub mod openapi;
 pub mod render;
 pub mod sbom;
@@ -16,11 +17,13 @@ use std::fmt;
 
 use crate::contract::Contract;
 use crate::syntax::Span;
+use crate::v2::document::Document;
 
 pub use bump::{BumpFinding, BumpKind};
 pub use classify::classify;
 pub use dependencies::{Bundle, BundleFetcher, DependencyDiff, ResolvedGraph, diff_dependencies};
 pub use graph::{DiffNode, GraphChange, GraphChangeType, GraphDiff, diff_graphs};
+pub use mixed::{Alignment, Dropped, PairSide};
 pub use sbom::{SbomChange, SbomDiff, SbomFormat};
 
 /// The file name every contract span refers to.
@@ -179,25 +182,54 @@ pub struct DiffResult {
     pub changes: Vec<Change>,
     /// Informational only (§3.7); `None` when there is no SBOM change.
     pub sbom: Option<SbomDiff>,
+    /// A 1.0/2.0 pair: which side was migrated to compare them, and what its migration left out
+    /// (informational, never a change). `None` when both sides share a format.
+    pub alignment: Option<Alignment>,
 }
 
 /// Compares two contracts and their bundles: contract sections, OpenAPI specs, the
 /// configuration schema and SBOMs (§3.4–§3.7). Dependency graphs are not resolved here.
+///
+/// A 1.0 contract against a 2.0 one is compared as 2.0, its 1.0 side migrated in memory
+/// ([`mixed`], pacto-v2.md §8.2); its text is read from its bundle as `pacto.yaml`, so a caller
+/// whose contract is not that file (an editor buffer) serves the text it decoded through its reader.
 pub fn compare(
     old: &Contract,
     new: &Contract,
     old_files: &dyn BundleReader,
     new_files: &dyn BundleReader,
 ) -> DiffResult {
-    let mut changes = match (&old.v2, &new.v2) {
-        (None, None) => contract::diff_contracts(old, new, old_files, new_files),
-        (Some(old), Some(new)) => v2::diff_documents(old, new, old_files, new_files),
-        // FIXME(#14): a 1.0 side is to be migrated in memory and compared as 2.0 (pacto-v2.md
-        // §8.2); until then the CLI refuses such a root pair and a dependency pair is not compared.
-        _ => Vec::new(),
+    let mut alignment = None;
+    let mut changes = match mixed::align(old, new, old_files, new_files) {
+        None => match (&old.v2, &new.v2) {
+            (Some(old), Some(new)) => v2::diff_documents(old, new, old_files, new_files),
+            _ => contract::diff_contracts(old, new, old_files, new_files),
+        },
+        Some((aligned, migrated)) => {
+            let side = aligned.side;
+            alignment = Some(aligned);
+            match (migrated, side) {
+                (None, _) => Vec::new(),
+                (Some(it), PairSide::Old) => {
+                    let files = mixed::WithPlaceholders { base: old_files, files: &it.files };
+                    documents(&it.contract, new)
+                        .map_or_else(Vec::new, |(old, new)| v2::diff_documents(old, new, &files, new_files))
+                }
+                (Some(it), PairSide::New) => {
+                    let files = mixed::WithPlaceholders { base: new_files, files: &it.files };
+                    documents(old, &it.contract)
+                        .map_or_else(Vec::new, |(old, new)| v2::diff_documents(old, new, old_files, &files))
+                }
+            }
+        }
     };
     sort_changes(&mut changes);
-    DiffResult { classification: overall(&changes), changes, sbom: sbom::diff_bundles(old_files, new_files) }
+    DiffResult { classification: overall(&changes), changes, sbom: sbom::diff_bundles(old_files, new_files), alignment }
+}
+
+/// Both 2.0 documents of a pair, when both are 2.0.
+fn documents<'a>(old: &'a Contract, new: &'a Contract) -> Option<(&'a Document, &'a Document)> {
+    Some((old.v2.as_deref()?, new.v2.as_deref()?))
 }
 
 /// Everything `pacto diff` reports (§3.1): the root bundles' diff, the diffs of dependencies

@@ -4,7 +4,9 @@
 
 use std::fmt::Write as _;
 
-use super::{BumpFinding, Change, ChangeType, ChangeValue, DiffNode, GraphChangeType, GraphDiff, Report, SbomDiff};
+use super::{
+    Alignment, BumpFinding, Change, ChangeType, ChangeValue, DiffNode, GraphChangeType, GraphDiff, Report, SbomDiff,
+};
 
 /// ` [<old> -> <new>]`, ` [+ <new>]`, ` [- <old>]` or nothing (§3.11).
 pub fn change_values(change: &Change) -> String {
@@ -74,6 +76,10 @@ pub fn markdown(report: &Report, bump: Option<&BumpFinding>) -> String {
             let _ = writeln!(out, "#### SBOM Changes: {}\n", dependency.name);
             markdown_sbom(&mut out, sbom);
         }
+        if let Some(alignment) = &result.alignment {
+            alignment_lines(&mut out, "", alignment);
+            out.push('\n');
+        }
     }
     let tree = graph_tree(&report.graph);
     if !tree.is_empty() {
@@ -122,4 +128,26 @@ fn markdown_sbom(out: &mut String, sbom: &SbomDiff) {
         );
     }
     out.push('\n');
+}
+
+/// What a 1.0/2.0 pair's alignment (§8.2) says beside its changes, indented (a dependency's under
+/// its heading): the fields the migration left out, informational, or why nothing was compared.
+pub fn alignment_lines(out: &mut String, indent: &str, alignment: &Alignment) {
+    let side = alignment.side.as_str();
+    if let Some(failure) = &alignment.failure {
+        let _ = writeln!(out, "{indent}Not compared: {side} contract: {failure}");
+        return;
+    }
+    if alignment.dropped.is_empty() {
+        let _ = writeln!(out, "{indent}The {side} contract was compared as migrated to 2.0; nothing was left out.");
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "{indent}Not carried over by the migration of the {side} contract to 2.0 (informational, {}):",
+        alignment.dropped.len()
+    );
+    for it in &alignment.dropped {
+        let _ = writeln!(out, "{indent}  - {}: {}", it.path, it.message);
+    }
 }

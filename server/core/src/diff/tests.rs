@@ -65,7 +65,7 @@ pub(crate) fn render(changes: &[Change]) -> String {
     render_with_sources(changes, "", "")
 }
 
-fn render_with_sources(changes: &[Change], old_text: &str, new_text: &str) -> String {
+pub(crate) fn render_with_sources(changes: &[Change], old_text: &str, new_text: &str) -> String {
     let mut out = String::new();
     for it in changes {
         let values = match (it.change_type, &it.old_value, &it.new_value) {

@@ -123,6 +123,22 @@ impl std::error::Error for MigrateError {}
 /// to tell OpenAPI documents from others and placeholder paths avoid existing files; without it
 /// files are trusted as written.
 pub fn migrate(text: &str, bundle: Option<&dyn BundleFiles>) -> Result<Migration, MigrateError> {
+    let mut migration = migrate_unchecked(text, bundle)?;
+    let overlay = files::Overlay { base: bundle, files: &migration.files };
+    let check = validate::validate(
+        &migration.text,
+        Some(&overlay).filter(|_| bundle.is_some()).map(|it| it as _),
+        Mode::Reference,
+    );
+    migration.report.findings = check.diagnostics;
+    migration.report.findings.sort_by_key(|it| it.severity);
+    Ok(migration)
+}
+
+/// [`migrate`] without the 2.0 validation of the result (`report.findings` stays empty): what a
+/// cross-version diff needs, on every call and every edit, where the second validation would
+/// double the cost for findings nobody reads.
+pub fn migrate_unchecked(text: &str, bundle: Option<&dyn BundleFiles>) -> Result<Migration, MigrateError> {
     let validation = validate::validate(text, bundle, Mode::Reference);
     if validation.format == validate::Format::V2 {
         let root = validation.parse.root.as_ref();
@@ -141,14 +157,6 @@ pub fn migrate(text: &str, bundle: Option<&dyn BundleFiles>) -> Result<Migration
     let mapped = map::map(text, root, bundle);
     let mut report = Report { notes: mapped.notes, kept_formatting: mapped.kept_formatting, findings: Vec::new() };
     report.notes.sort_by_key(|it| (it.span.start, it.kind));
-    let overlay = files::Overlay { base: bundle, files: &mapped.files };
-    let check = validate::validate(
-        &mapped.text,
-        Some(&overlay).filter(|_| bundle.is_some()).map(|it| it as _),
-        Mode::Reference,
-    );
-    report.findings = check.diagnostics;
-    report.findings.sort_by_key(|it| it.severity);
     Ok(Migration { text: mapped.text, files: mapped.files, report })
 }
 
