@@ -58,7 +58,7 @@ pub async fn run_blocking<T: Send + 'static>(
     what: &'static str,
     work: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T> {
-    tokio::task::spawn_blocking(work).await.map_err(|err| {
+    crate::pool::spawn(work).await.map_err(|err| {
         tracing::error!("{what} failed: {err}");
         Error::internal_error()
     })
@@ -125,7 +125,7 @@ pub fn document_changed(backend: &Backend, uri: Uri) {
             Err(_) => return,
             Ok(Some(analysis)) if analysis.version != version => return,
             Ok(Some(analysis)) => {
-                deps::document_changed(&backend, &analysis);
+                deps::document_changed(&backend, &uri, &analysis);
                 lens::document_changed(&backend, &uri, &analysis);
             }
             Ok(None) => {}
