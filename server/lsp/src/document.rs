@@ -8,6 +8,10 @@ use tokio::sync::OnceCell;
 
 use crate::analysis::Analysis;
 
+/// Documents from this size on answer read-only requests from their last finished analysis while the current version's
+/// is being built: the build takes hundreds of milliseconds there (a 5 MB paste, issue #15), a few below.
+pub const STALE_ANSWERS_FROM_BYTES: usize = 512 * 1024;
+
 /// The analysis of one version, built once by whoever asks first (the edit's pipeline or a request) and awaited by
 /// everyone else who asks meanwhile: a version is parsed and validated once.
 pub type AnalysisCell = Arc<OnceCell<Arc<Analysis>>>;
@@ -19,11 +23,14 @@ pub struct Document {
     pub path: Option<PathBuf>,
     /// The analysis of `version`; replaced by an empty cell on every edit.
     analysis: Mutex<AnalysisCell>,
+    /// The newest analysis finished so far, of this version or an earlier one: what requests read while a big
+    /// version is being analysed.
+    pub finished: Option<Arc<Analysis>>,
 }
 
 impl Document {
     pub fn new(text: &str, version: i32, path: Option<PathBuf>) -> Document {
-        Document { rope: Rope::from_str(text), version, path, analysis: Mutex::default() }
+        Document { rope: Rope::from_str(text), version, path, analysis: Mutex::default(), finished: None }
     }
 
     /// A cheap copy of what a worker needs: ropes share their chunks.
@@ -34,6 +41,21 @@ impl Document {
     /// The cell of the current version's analysis, with the text it is built from.
     pub fn analysis_cell(&self) -> (AnalysisCell, Snapshot) {
         (self.cell().clone(), self.snapshot())
+    }
+
+    /// The last finished analysis, for a read-only request on `line`, when this version is big and its own analysis is
+    /// not finished, and `line` reads the same in both texts (so the answer's ranges hold).
+    pub fn stale_analysis(&self, line: usize) -> Option<Arc<Analysis>> {
+        let finished = self.finished.as_ref()?;
+        if finished.version == self.version || self.rope.len_bytes() < STALE_ANSWERS_FROM_BYTES {
+            return None;
+        }
+        if self.cell().initialized() {
+            return None;
+        }
+        let (old, new) = (&finished.rope, &self.rope);
+        let same_line = line < old.len_lines() && line < new.len_lines() && old.line(line) == new.line(line);
+        same_line.then(|| finished.clone())
     }
 
     /// Forgets the analysis: the text changed, or a file it read did.
@@ -98,6 +120,33 @@ mod tests {
 
     fn contract(text: &str) -> bool {
         is_contract("file:///w/service.yaml", &Rope::from_str(text))
+    }
+
+    #[test]
+    fn a_big_version_being_analysed_answers_from_the_last_finished_analysis_on_an_unchanged_line() {
+        let small = "pactoVersion: \"1.0\"\nservice:\n  name: app\n";
+        let mut document = Document::new(small, 1, None);
+        document.finished = Some(Arc::new(document.snapshot().analyze()));
+        let padding = "# padding\n".repeat(STALE_ANSWERS_FROM_BYTES / 10);
+        let big = format!("pactoVersion: \"1.0\"\nservice:\n  name: other\n{padding}");
+        document.rope = Rope::from_str(&big);
+        document.version = 2;
+        document.invalidate();
+        // Line 1 reads the same; line 2 does not; line 5 is not in the old text.
+        assert_eq!(document.stale_analysis(1).map(|it| it.version), Some(1));
+        assert_eq!(document.stale_analysis(2).map(|it| it.version), None);
+        assert_eq!(document.stale_analysis(5).map(|it| it.version), None);
+        // Once the version's own analysis is there, it answers.
+        let own = Arc::new(document.snapshot().analyze());
+        assert!(document.cell().set(own).is_ok());
+        assert_eq!(document.stale_analysis(1).map(|it| it.version), None);
+        // Below the size, requests wait for the version's own analysis.
+        let mut small_edit = Document::new(small, 1, None);
+        small_edit.finished = Some(Arc::new(small_edit.snapshot().analyze()));
+        small_edit.rope = Rope::from_str(&format!("{small}# one more line\n"));
+        small_edit.version = 2;
+        small_edit.invalidate();
+        assert_eq!(small_edit.stale_analysis(1).map(|it| it.version), None);
     }
 
     #[test]
