@@ -1,6 +1,7 @@
 //! One open document: its text as a rope, its version, and the analysis of that version.
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use ropey::Rope;
@@ -26,16 +27,30 @@ pub struct Document {
     /// The newest analysis finished so far, of this version or an earlier one: what requests read while a big
     /// version is being analysed.
     pub finished: Option<Arc<Analysis>>,
+    /// Set when `version` is outdated: its analysis, if under way, stops early.
+    cancelled: Arc<AtomicBool>,
 }
 
 impl Document {
     pub fn new(text: &str, version: i32, path: Option<PathBuf>) -> Document {
-        Document { rope: Rope::from_str(text), version, path, analysis: Mutex::default(), finished: None }
+        Document {
+            rope: Rope::from_str(text),
+            version,
+            path,
+            analysis: Mutex::default(),
+            finished: None,
+            cancelled: Arc::default(),
+        }
     }
 
     /// A cheap copy of what a worker needs: ropes share their chunks.
     pub fn snapshot(&self) -> Snapshot {
-        Snapshot { rope: self.rope.clone(), version: self.version, path: self.path.clone() }
+        Snapshot {
+            rope: self.rope.clone(),
+            version: self.version,
+            path: self.path.clone(),
+            cancelled: self.cancelled.clone(),
+        }
     }
 
     /// The cell of the current version's analysis, with the text it is built from.
@@ -61,6 +76,8 @@ impl Document {
     /// Forgets the analysis: the text changed, or a file it read did.
     pub fn invalidate(&mut self) {
         *self.cell() = AnalysisCell::default();
+        self.cancelled.store(true, Ordering::Relaxed);
+        self.cancelled = Arc::default();
     }
 
     fn cell(&self) -> std::sync::MutexGuard<'_, AnalysisCell> {
@@ -74,11 +91,15 @@ pub struct Snapshot {
     pub rope: Rope,
     pub version: i32,
     pub path: Option<PathBuf>,
+    cancelled: Arc<AtomicBool>,
 }
 
 impl Snapshot {
-    pub fn analyze(&self) -> Analysis {
-        Analysis::new(self.rope.clone(), self.version, self.path.as_deref())
+    /// The analysis of this version; `None` when the version became outdated and the analysis stopped early.
+    pub fn analyze(&self) -> Option<Analysis> {
+        let build = || Analysis::new(self.rope.clone(), self.version, self.path.as_deref());
+        let (analysis, stopped) = pacto_core::cancel::run(self.cancelled.clone(), build);
+        (!stopped).then_some(analysis)
     }
 }
 
@@ -126,7 +147,7 @@ mod tests {
     fn a_big_version_being_analysed_answers_from_the_last_finished_analysis_on_an_unchanged_line() {
         let small = "pactoVersion: \"1.0\"\nservice:\n  name: app\n";
         let mut document = Document::new(small, 1, None);
-        document.finished = Some(Arc::new(document.snapshot().analyze()));
+        document.finished = document.snapshot().analyze().map(Arc::new);
         let padding = "# padding\n".repeat(STALE_ANSWERS_FROM_BYTES / 10);
         let big = format!("pactoVersion: \"1.0\"\nservice:\n  name: other\n{padding}");
         document.rope = Rope::from_str(&big);
@@ -137,16 +158,27 @@ mod tests {
         assert_eq!(document.stale_analysis(2).map(|it| it.version), None);
         assert_eq!(document.stale_analysis(5).map(|it| it.version), None);
         // Once the version's own analysis is there, it answers.
-        let own = Arc::new(document.snapshot().analyze());
+        let own = Arc::new(document.snapshot().analyze().unwrap());
         assert!(document.cell().set(own).is_ok());
         assert_eq!(document.stale_analysis(1).map(|it| it.version), None);
         // Below the size, requests wait for the version's own analysis.
         let mut small_edit = Document::new(small, 1, None);
-        small_edit.finished = Some(Arc::new(small_edit.snapshot().analyze()));
+        small_edit.finished = small_edit.snapshot().analyze().map(Arc::new);
         small_edit.rope = Rope::from_str(&format!("{small}# one more line\n"));
         small_edit.version = 2;
         small_edit.invalidate();
         assert_eq!(small_edit.stale_analysis(1).map(|it| it.version), None);
+    }
+
+    #[test]
+    fn the_analysis_of_an_outdated_version_stops_early() {
+        let text = "pactoVersion: \"1.0\"\nmetadata:\n  key: value\n";
+        let mut document = Document::new(text, 1, None);
+        let outdated = document.snapshot();
+        document.invalidate();
+        assert!(outdated.analyze().is_none());
+        let current = document.snapshot().analyze().map(|it| it.version);
+        assert_eq!(current, Some(1));
     }
 
     #[test]

@@ -56,7 +56,7 @@ async fn analysis_of(backend: &Backend, uri: &Uri, pipeline: Option<i32>) -> Res
     let build = || async move {
         let built = run_blocking("analysis", move || {
             let outdated = pipeline.is_some_and(|version| session.current_version(&uri) != Some(version));
-            let built = (!outdated).then(|| Arc::new(snapshot.analyze()));
+            let built = if outdated { None } else { snapshot.analyze().map(Arc::new) };
             if let Some(built) = &built {
                 session.finished(&uri, built);
             }
