@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use std::borrow::Cow;
+use std::sync::OnceLock;
 
 use pacto_core::contract::Dependency;
 use pacto_core::syntax::{FieldPath, find};
@@ -18,6 +19,10 @@ pub struct Analysis {
     pub validation: Validation,
     /// The bundle directory (the document's directory), when the document is a file.
     pub bundle_dir: Option<PathBuf>,
+    /// The migration to 2.0 of a valid 1.0 version, computed once on first use (it parses and validates the text
+    /// again): every publish of the version, including the re-publishes when the registry answers, and every code
+    /// action share it (issue #15).
+    pub(crate) migration: OnceLock<Option<(pacto_core::syntax::Span, pacto_core::migrate::Migration)>>,
 }
 
 impl Analysis {
@@ -26,7 +31,7 @@ impl Analysis {
         let bundle_dir = path.and_then(Path::parent).map(Path::to_path_buf);
         let bundle = bundle_dir.as_ref().map(|root| DirBundle { root: root.clone() });
         let validation = validate(&text, bundle.as_ref().map(|it| it as _), Mode::Everything);
-        Analysis { version, rope, text, validation, bundle_dir }
+        Analysis { version, rope, text, validation, bundle_dir, migration: OnceLock::new() }
     }
 
     pub fn root(&self) -> Option<&pacto_core::syntax::Node> {

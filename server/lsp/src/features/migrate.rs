@@ -50,7 +50,7 @@ pub struct Action {
 /// The hints of a valid 1.0 contract: the one on `pactoVersion`, then one per report item.
 pub fn hints(analysis: &Analysis) -> Vec<Hint> {
     match migration(analysis) {
-        Some((on, migration)) => hints_of(on, &migration),
+        Some((on, migration)) => hints_of(*on, migration),
         None => Vec::new(),
     }
 }
@@ -84,9 +84,10 @@ pub fn action(analysis: &Analysis, range: Span) -> Option<Action> {
         return None;
     }
     let (on, migration) = migration(analysis)?;
+    let on = *on;
     let dir = analysis.bundle_dir.clone().unwrap_or_default();
     let files = migration.files.iter().map(|it| (dir.join(&it.path), it.content.clone())).collect();
-    let hint = hints_of(on, &migration).swap_remove(0);
+    let hint = hints_of(on, migration).swap_remove(0);
     Some(Action { on, edit: smallest_edit(&analysis.text, &migration.text), files, hint })
 }
 
@@ -99,8 +100,13 @@ fn note_code(kind: NoteKind) -> &'static str {
     }
 }
 
-/// The migration of a valid 1.0 contract whose `pactoVersion` is `"1.0"`, and the version key's span.
-fn migration(analysis: &Analysis) -> Option<(Span, Migration)> {
+/// The migration of a valid 1.0 contract whose `pactoVersion` is `"1.0"`, and the version key's span: computed once
+/// per version.
+fn migration(analysis: &Analysis) -> Option<&(Span, Migration)> {
+    analysis.migration.get_or_init(|| compute_migration(analysis)).as_ref()
+}
+
+fn compute_migration(analysis: &Analysis) -> Option<(Span, Migration)> {
     let validation = &analysis.validation;
     if validation.format != Format::V1 || !validation.is_valid() {
         return None;
@@ -248,6 +254,20 @@ interfaces:
                 8:5-8:9 hint MIGRATION_DROPPED: Migration to 2.0 (dropped): 8080: no 2.0 field; ports belong in deployment manifests
             "#]],
         );
+    }
+
+    #[test]
+    fn migrate_is_computed_once_per_version() {
+        let it = fixture(CONTRACT);
+        assert!(it.analysis.migration.get().is_none(), "nothing is computed before it is asked for");
+        let first = hints(&it.analysis);
+        let computed = it.analysis.migration.get().and_then(Option::as_ref).map(|(_, it)| it as *const _);
+        assert!(computed.is_some());
+        // The second publish (a registry refresh) and the code action read the same migration.
+        assert_eq!(hints(&it.analysis), first);
+        assert!(action(&it.analysis, it.analysis.root().unwrap().entry("pactoVersion").unwrap().key.span).is_some());
+        let after = it.analysis.migration.get().and_then(Option::as_ref).map(|(_, it)| it as *const _);
+        assert_eq!(after, computed);
     }
 
     #[test]
