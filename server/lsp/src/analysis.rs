@@ -3,6 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use std::borrow::Cow;
+use std::sync::OnceLock;
 
 use pacto_core::contract::Dependency;
 use pacto_core::syntax::{FieldPath, find};
@@ -22,6 +23,10 @@ pub struct Analysis {
     pub bundle_dir: Option<PathBuf>,
     /// The `oci://` policy refs the validation asked for, to be fetched if they are not known.
     pub policy_refs: Vec<String>,
+    /// The migration to 2.0 of a valid 1.0 version, computed once on first use (it parses and validates the text
+    /// again): every publish of the version, including the re-publishes when the registry answers, and every code
+    /// action share it (issue #15).
+    pub(crate) migration: OnceLock<Option<(pacto_core::syntax::Span, pacto_core::migrate::Migration)>>,
 }
 
 impl Analysis {
@@ -51,7 +56,7 @@ impl Analysis {
         };
         let validation = validate_with(&text, &config);
         let policy_refs = resolver.map(|it| it.into_asked()).unwrap_or_default();
-        Analysis { version, rope, text, validation, bundle_dir, policy_refs }
+        Analysis { version, rope, text, validation, bundle_dir, policy_refs, migration: OnceLock::new() }
     }
 
     pub fn root(&self) -> Option<&pacto_core::syntax::Node> {

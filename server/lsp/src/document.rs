@@ -1,12 +1,17 @@
 //! One open document: its text as a rope, its version, and the analysis of that version.
 
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use ropey::Rope;
 use tokio::sync::OnceCell;
 
 use crate::analysis::Analysis;
+
+/// Documents from this size on answer read-only requests from their last finished analysis while the current version's
+/// is being built: the build takes hundreds of milliseconds there (a 5 MB paste, issue #15), a few below.
+pub const STALE_ANSWERS_FROM_BYTES: usize = 512 * 1024;
 
 /// The analysis of one version, built once by whoever asks first (the edit's pipeline or a request) and awaited by
 /// everyone else who asks meanwhile: a version is parsed and validated once.
@@ -19,16 +24,33 @@ pub struct Document {
     pub path: Option<PathBuf>,
     /// The analysis of `version`; replaced by an empty cell on every edit.
     analysis: Mutex<AnalysisCell>,
+    /// The newest analysis finished so far, of this version or an earlier one: what requests read while a big
+    /// version is being analysed.
+    pub finished: Option<Arc<Analysis>>,
+    /// Set when `version` is outdated: its analysis, if under way, stops early.
+    cancelled: Arc<AtomicBool>,
 }
 
 impl Document {
     pub fn new(text: &str, version: i32, path: Option<PathBuf>) -> Document {
-        Document { rope: Rope::from_str(text), version, path, analysis: Mutex::default() }
+        Document {
+            rope: Rope::from_str(text),
+            version,
+            path,
+            analysis: Mutex::default(),
+            finished: None,
+            cancelled: Arc::default(),
+        }
     }
 
     /// A cheap copy of what a worker needs: ropes share their chunks.
     pub fn snapshot(&self) -> Snapshot {
-        Snapshot { rope: self.rope.clone(), version: self.version, path: self.path.clone() }
+        Snapshot {
+            rope: self.rope.clone(),
+            version: self.version,
+            path: self.path.clone(),
+            cancelled: self.cancelled.clone(),
+        }
     }
 
     /// The cell of the current version's analysis, with the text it is built from.
@@ -36,9 +58,26 @@ impl Document {
         (self.cell().clone(), self.snapshot())
     }
 
+    /// The last finished analysis, for a read-only request on `line`, when this version is big and its own analysis is
+    /// not finished, and `line` reads the same in both texts (so the answer's ranges hold).
+    pub fn stale_analysis(&self, line: usize) -> Option<Arc<Analysis>> {
+        let finished = self.finished.as_ref()?;
+        if finished.version == self.version || self.rope.len_bytes() < STALE_ANSWERS_FROM_BYTES {
+            return None;
+        }
+        if self.cell().initialized() {
+            return None;
+        }
+        let (old, new) = (&finished.rope, &self.rope);
+        let same_line = line < old.len_lines() && line < new.len_lines() && old.line(line) == new.line(line);
+        same_line.then(|| finished.clone())
+    }
+
     /// Forgets the analysis: the text changed, or a file it read did.
     pub fn invalidate(&mut self) {
         *self.cell() = AnalysisCell::default();
+        self.cancelled.store(true, Ordering::Relaxed);
+        self.cancelled = Arc::default();
     }
 
     fn cell(&self) -> std::sync::MutexGuard<'_, AnalysisCell> {
@@ -52,11 +91,15 @@ pub struct Snapshot {
     pub rope: Rope,
     pub version: i32,
     pub path: Option<PathBuf>,
+    cancelled: Arc<AtomicBool>,
 }
 
 impl Snapshot {
-    pub fn analyze(&self, policies: &crate::deps::policy_refs::State) -> Analysis {
-        Analysis::with_policies(self.rope.clone(), self.version, self.path.as_deref(), Some(policies))
+    /// The analysis of this version; `None` when the version became outdated and the analysis stopped early.
+    pub fn analyze(&self, policies: &crate::deps::policy_refs::State) -> Option<Analysis> {
+        let build = || Analysis::with_policies(self.rope.clone(), self.version, self.path.as_deref(), Some(policies));
+        let (analysis, stopped) = pacto_core::cancel::run(self.cancelled.clone(), build);
+        (!stopped).then_some(analysis)
     }
 }
 
@@ -98,6 +141,44 @@ mod tests {
 
     fn contract(text: &str) -> bool {
         is_contract("file:///w/service.yaml", &Rope::from_str(text))
+    }
+
+    #[test]
+    fn a_big_version_being_analysed_answers_from_the_last_finished_analysis_on_an_unchanged_line() {
+        let small = "pactoVersion: \"1.0\"\nservice:\n  name: app\n";
+        let mut document = Document::new(small, 1, None);
+        document.finished = document.snapshot().analyze(&Default::default()).map(Arc::new);
+        let padding = "# padding\n".repeat(STALE_ANSWERS_FROM_BYTES / 10);
+        let big = format!("pactoVersion: \"1.0\"\nservice:\n  name: other\n{padding}");
+        document.rope = Rope::from_str(&big);
+        document.version = 2;
+        document.invalidate();
+        // Line 1 reads the same; line 2 does not; line 5 is not in the old text.
+        assert_eq!(document.stale_analysis(1).map(|it| it.version), Some(1));
+        assert_eq!(document.stale_analysis(2).map(|it| it.version), None);
+        assert_eq!(document.stale_analysis(5).map(|it| it.version), None);
+        // Once the version's own analysis is there, it answers.
+        let own = Arc::new(document.snapshot().analyze(&Default::default()).unwrap());
+        assert!(document.cell().set(own).is_ok());
+        assert_eq!(document.stale_analysis(1).map(|it| it.version), None);
+        // Below the size, requests wait for the version's own analysis.
+        let mut small_edit = Document::new(small, 1, None);
+        small_edit.finished = small_edit.snapshot().analyze(&Default::default()).map(Arc::new);
+        small_edit.rope = Rope::from_str(&format!("{small}# one more line\n"));
+        small_edit.version = 2;
+        small_edit.invalidate();
+        assert_eq!(small_edit.stale_analysis(1).map(|it| it.version), None);
+    }
+
+    #[test]
+    fn the_analysis_of_an_outdated_version_stops_early() {
+        let text = "pactoVersion: \"1.0\"\nmetadata:\n  key: value\n";
+        let mut document = Document::new(text, 1, None);
+        let outdated = document.snapshot();
+        document.invalidate();
+        assert!(outdated.analyze(&Default::default()).is_none());
+        let current = document.snapshot().analyze(&Default::default()).map(|it| it.version);
+        assert_eq!(current, Some(1));
     }
 
     #[test]

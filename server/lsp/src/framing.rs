@@ -2,14 +2,49 @@
 //! frame (the server then exits), so malformed frames and bodies are dropped here, with a log
 //! line, and only well-formed JSON-RPC messages are handed on.
 
-use std::io::{BufRead, BufReader, Read};
+use std::io::{BufRead, BufReader, Read, Write};
 
 use serde_json::Value;
-use tokio::io::{AsyncWriteExt, DuplexStream};
+use tokio::io::{AsyncReadExt, AsyncWriteExt, DuplexStream};
 use tokio::sync::mpsc;
 
 /// Refused beyond this: a client cannot make the server allocate gigabytes with one header.
 pub const MAX_MESSAGE_BYTES: usize = 64 * 1024 * 1024;
+
+/// Bytes of output buffered between the server and the stdout thread; past it the server waits for the client to
+/// read, as it would on a full pipe.
+const OUTPUT_BUFFER_BYTES: usize = 1 << 20;
+/// Chunks read from that buffer at a time.
+const OUTPUT_CHUNK_BYTES: usize = 64 * 1024;
+
+/// The server's output: what is written to the returned stream goes to `output` from a plain thread.
+///
+/// Not `tokio::io::stdout()`: it writes on the runtime's blocking pool, where the registry client's host-name
+/// lookups wait as long as an unanswering resolver takes (issue #15); every publish and every answer then waited
+/// behind them, ~5 s each with many `oci://` dependencies on an unreachable registry.
+pub fn spawn_writer<W: Write + Send + 'static>(mut output: W) -> DuplexStream {
+    let (server_end, mut reader) = tokio::io::duplex(OUTPUT_BUFFER_BYTES);
+    let (tx, mut rx) = mpsc::channel::<Vec<u8>>(16);
+    tokio::spawn(async move {
+        let mut chunk = vec![0; OUTPUT_CHUNK_BYTES];
+        while let Ok(n) = reader.read(&mut chunk).await {
+            if n == 0 || tx.send(chunk[..n].to_vec()).await.is_err() {
+                return;
+            }
+        }
+    });
+    std::thread::Builder::new()
+        .name("pacto-lsp-stdout".to_owned())
+        .spawn(move || {
+            while let Some(bytes) = rx.blocking_recv() {
+                if output.write_all(&bytes).and_then(|()| output.flush()).is_err() {
+                    return;
+                }
+            }
+        })
+        .expect("the stdout thread starts");
+    server_end
+}
 
 /// Reads frames from `input` on a plain thread (stdin reads block) and forwards clean frames.
 pub fn spawn_reader<R: Read + Send + 'static>(input: R) -> mpsc::Receiver<Vec<u8>> {
@@ -109,6 +144,47 @@ fn is_json_rpc(message: &Value) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Writes into a channel, one message per write.
+    struct Sink(std::sync::mpsc::Sender<Vec<u8>>);
+
+    impl Write for Sink {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            let _ = self.0.send(bytes.to_vec());
+            Ok(bytes.len())
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// Output reaches the client while every thread of the runtime's blocking pool waits (on host-name lookups of a
+    /// silent resolver, in issue #15). The runtime is built as the server builds its own, with a small pool.
+    #[test]
+    fn output_does_not_wait_for_the_runtimes_blocking_pool() {
+        use std::time::Duration;
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .max_blocking_threads(2)
+            .enable_all()
+            .build()
+            .unwrap();
+        let mut releases = Vec::new();
+        for _ in 0..2 {
+            let (release, wait) = std::sync::mpsc::channel::<()>();
+            releases.push(release);
+            runtime.spawn_blocking(move || wait.recv_timeout(Duration::from_secs(60)));
+        }
+        let (sent, received) = std::sync::mpsc::channel();
+        runtime.block_on(async {
+            let mut output = spawn_writer(Sink(sent));
+            output.write_all(b"Content-Length: 2\r\n\r\n{}").await.unwrap();
+        });
+        let written = received.recv_timeout(Duration::from_secs(10));
+        assert_eq!(written.map(String::from_utf8), Ok(Ok("Content-Length: 2\r\n\r\n{}".to_owned())));
+        drop(releases);
+    }
 
     #[test]
     fn bad_frames_are_skipped_and_good_ones_kept() {

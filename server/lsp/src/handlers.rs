@@ -24,6 +24,16 @@ pub(crate) async fn analysis(backend: &Backend, uri: &Uri) -> Result<Option<Arc<
     analysis_of(backend, uri, None).await
 }
 
+/// As [`analysis`], for a read-only request (hover, completion) on `line`: while a big version is being analysed, the
+/// last finished analysis answers if the request's line reads the same in it, so the answer's ranges are right.
+pub(crate) async fn analysis_for_line(backend: &Backend, uri: &Uri, line: u32) -> Result<Option<Arc<Analysis>>> {
+    let stale = backend.session.documents.get(uri).and_then(|it| it.stale_analysis(line as usize));
+    match stale {
+        Some(stale) => Ok(Some(stale)),
+        None => analysis(backend, uri).await,
+    }
+}
+
 /// As [`analysis`], for the pipeline of `version`: when a newer version arrived before a thread took the build,
 /// it is given up (the newer version's pipeline builds its own), so a burst of edits costs one build, not one per
 /// keystroke. A request awaiting the same build then builds it itself.
@@ -46,7 +56,11 @@ async fn analysis_of(backend: &Backend, uri: &Uri, pipeline: Option<i32>) -> Res
     let build = || async move {
         let built = run_blocking("analysis", move || {
             let outdated = pipeline.is_some_and(|version| session.current_version(&uri) != Some(version));
-            (!outdated).then(|| Arc::new(snapshot.analyze(&session.policy_refs)))
+            let built = if outdated { None } else { snapshot.analyze(&session.policy_refs).map(Arc::new) };
+            if let Some(built) = &built {
+                session.finished(&uri, built);
+            }
+            built
         })
         .await?;
         built.ok_or_else(Error::content_modified)
@@ -58,7 +72,7 @@ pub async fn run_blocking<T: Send + 'static>(
     what: &'static str,
     work: impl FnOnce() -> T + Send + 'static,
 ) -> Result<T> {
-    tokio::task::spawn_blocking(work).await.map_err(|err| {
+    crate::pool::spawn(work).await.map_err(|err| {
         tracing::error!("{what} failed: {err}");
         Error::internal_error()
     })
@@ -125,7 +139,7 @@ pub fn document_changed(backend: &Backend, uri: Uri) {
             Err(_) => return,
             Ok(Some(analysis)) if analysis.version != version => return,
             Ok(Some(analysis)) => {
-                deps::document_changed(&backend, &analysis);
+                deps::document_changed(&backend, &uri, &analysis);
                 lens::document_changed(&backend, &uri, &analysis);
             }
             Ok(None) => {}
@@ -247,7 +261,7 @@ fn position_params(backend: &Backend, params: &TextDocumentPositionParams) -> (U
 
 pub async fn hover(backend: &Backend, params: HoverParams) -> Result<Option<Hover>> {
     let (uri, position, encoding) = position_params(backend, &params.text_document_position_params);
-    let Some(analysis) = analysis(backend, &uri).await? else {
+    let Some(analysis) = analysis_for_line(backend, &uri, position.line).await? else {
         return Ok(None);
     };
     let session = backend.session.clone();
@@ -265,7 +279,7 @@ pub async fn hover(backend: &Backend, params: HoverParams) -> Result<Option<Hove
 
 pub async fn completion(backend: &Backend, params: CompletionParams) -> Result<Option<CompletionResponse>> {
     let (uri, position, encoding) = position_params(backend, &params.text_document_position);
-    let Some(analysis) = analysis(backend, &uri).await? else {
+    let Some(analysis) = analysis_for_line(backend, &uri, position.line).await? else {
         return Ok(None);
     };
     let backend = backend.clone();

@@ -13,6 +13,7 @@ mod generate;
 mod handlers;
 mod lens;
 mod logging;
+mod pool;
 mod proto;
 mod schema_docs;
 mod server;
@@ -54,7 +55,7 @@ pub fn run_stdio(log_level: Option<&str>) -> std::io::Result<()> {
             builder = builder.custom_method("pacto/test/panic", server::Backend::test_panic);
         }
         let (service, socket) = builder.finish();
-        Server::new(server_end, tokio::io::stdout(), socket).serve(service).await;
+        Server::new(server_end, framing::spawn_writer(std::io::stdout()), socket).serve(service).await;
     });
     // The stdin thread may still be blocked in a read: leave without waiting for it.
     runtime.shutdown_background();

@@ -149,6 +149,15 @@ impl Session {
         self.documents.get(uri).map(|it| it.analysis_cell())
     }
 
+    /// Keeps `analysis` as the document's newest finished one, unless a newer one finished first.
+    pub fn finished(&self, uri: &Uri, analysis: &Arc<crate::analysis::Analysis>) {
+        if let Some(mut document) = self.documents.get_mut(uri) {
+            if document.finished.as_ref().is_none_or(|it| it.version <= analysis.version) {
+                document.finished = Some(analysis.clone());
+            }
+        }
+    }
+
     pub fn invalidate_all(&self) {
         for mut document in self.documents.iter_mut() {
             document.invalidate();

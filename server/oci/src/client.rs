@@ -244,7 +244,12 @@ impl Client {
         let scheme = transport::choose_scheme(&registry, &self.options)
             .await
             .map_err(|err| unreachable(reference, error_chain(&err)))?;
-        let credential = Credential::resolve(&registry)?;
+        // Credential helpers and `gh` are processes, config files are files: not on the async threads, which a slow
+        // helper would stall for everything else (in the language server, every publish; issue #15).
+        let lookup = registry.clone();
+        let credential = tokio::task::spawn_blocking(move || Credential::resolve(&lookup)).await.map_err(|err| {
+            RegistryError::CredentialHelper { helper: "credential lookup".to_owned(), reason: err.to_string() }
+        })??;
         let timeouts = self.options.timeouts;
         let config = ClientConfig {
             protocol: match scheme {

@@ -199,6 +199,11 @@ impl Reader {
                 Some(Err(err)) => return Read::Fatal(scan_error(text, chars, &err)),
             };
             let span = chars.span(text, raw_span);
+            if self.log.len() % crate::cancel::CHECK_EVERY == 0 && crate::cancel::requested() {
+                // Stops like a crossed limit: no recovery, the tree closed where reading stopped.
+                let message = "the analysis was cancelled".to_owned();
+                return Read::Fatal(SyntaxError { span, kind: SyntaxErrorKind::Limit, message });
+            }
             match &event {
                 Event::StreamEnd => return Read::Done,
                 Event::Nothing | Event::StreamStart | Event::DocumentEnd => continue,

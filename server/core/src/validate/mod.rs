@@ -101,10 +101,24 @@ pub fn validate_with(text: &str, config: &Config<'_>) -> Validation {
     }
     let parse = syntax::parse(text);
     let line_index = LineIndex::new(text);
+    let cancelled = |parse, decoded| Validation {
+        format: Format::V1,
+        parse,
+        decoded,
+        v2: None,
+        diagnostics: Vec::new(),
+        line_index: LineIndex::new(""),
+    };
+    if crate::cancel::requested() {
+        return cancelled(parse, Decoded::default());
+    }
     if crate::v2::format_version(parse.root.as_ref()) == Some("2.0") {
         return v2::validate(text, parse, line_index, config);
     }
     let decoded = contract::from_tree(parse.root.as_ref());
+    if crate::cancel::requested() {
+        return cancelled(parse, decoded);
+    }
     let diagnostics = match mode {
         Mode::Reference => reference(text, &line_index, &parse, &decoded, bundle),
         Mode::Everything => everything(&parse, &decoded, bundle),

@@ -37,8 +37,8 @@ use crate::server::Backend;
 use crate::session::Session;
 
 /// A new version was analysed: start resolving what it references (never awaited by the caller).
-pub fn document_changed(backend: &Backend, analysis: &Analysis) {
-    resolve::document_changed(backend, analysis);
+pub fn document_changed(backend: &Backend, uri: &Uri, analysis: &Analysis) {
+    resolve::document_changed(backend, uri, analysis);
     policy_refs::document_changed(backend, analysis);
 }
 

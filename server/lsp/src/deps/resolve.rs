@@ -11,7 +11,8 @@ use pacto_core::contract::oci_ref::{DependencyRef, classify};
 use pacto_core::contract::{Dependency, from_tree, text};
 use pacto_oci::resolver::{Failure, Resolved, Resolver, ResolverOptions, TagList};
 use pacto_oci::{Client, Limits, Reference};
-use tower_lsp_server::ls_types::ProgressToken;
+use tokio::sync::Semaphore;
+use tower_lsp_server::ls_types::{ProgressToken, Uri};
 use tower_lsp_server::{Bounded, NotCancellable, OngoingProgress};
 
 use crate::analysis::Analysis;
@@ -52,10 +53,21 @@ pub struct Summary {
     pub n_dependencies: usize,
 }
 
+/// Resolutions running at once, whatever their registries (the resolver caps each registry on its own). Each may hold
+/// one of the runtime's few blocking threads for a host-name lookup, as long as an unanswering resolver takes; the
+/// rest wait here, where a resolution nothing references any more is dropped before it starts.
+pub const MAX_RESOLUTIONS_AT_ONCE: usize = 4;
+
 /// Registry knowledge shared by every open document.
-#[derive(Default)]
 pub struct State {
     inner: Mutex<Inner>,
+    resolutions: Arc<Semaphore>,
+}
+
+impl Default for State {
+    fn default() -> State {
+        State { inner: Mutex::default(), resolutions: Arc::new(Semaphore::new(MAX_RESOLUTIONS_AT_ONCE)) }
+    }
 }
 
 #[derive(Default)]
@@ -71,6 +83,9 @@ struct Inner {
     n_progress: u64,
     /// `oci://` repositories referenced by contracts in the workspace folders; `None` until scanned.
     workspace: Option<BTreeSet<String>>,
+    /// The dependencies of each document's last analysed version: a queued resolution none of the open ones
+    /// references any more (a ref being typed) is not started.
+    referenced: HashMap<Uri, HashSet<Key>>,
 }
 
 impl State {
@@ -158,6 +173,20 @@ impl State {
         claimed
     }
 
+    /// Gives the claim on `key` up, without a result, when no open document's last analysed version references it;
+    /// the next version that does claims it again. Checked and released under one lock, so a version that starts
+    /// referencing the key meanwhile either finds it still claimed (and this resolution goes on) or claims it anew.
+    fn release_unreferenced(&self, generation: u64, key: &Key, is_open: impl Fn(&Uri) -> bool) -> bool {
+        let mut inner = self.lock();
+        if inner.referenced.iter().any(|(uri, keys)| keys.contains(key) && is_open(uri)) {
+            return false;
+        }
+        if inner.generation == generation {
+            inner.in_flight.remove(key);
+        }
+        true
+    }
+
     fn store(&self, generation: u64, key: Key, outcome: Outcome) {
         let mut inner = self.lock();
         if inner.generation == generation {
@@ -208,19 +237,27 @@ fn file_dependency_keys(source: &str) -> Vec<Key> {
 }
 
 /// Starts resolving the dependencies of an analysed version (never awaited by the caller).
-pub fn document_changed(backend: &Backend, analysis: &Analysis) {
+pub fn document_changed(backend: &Backend, uri: &Uri, analysis: &Analysis) {
     scan_workspace(backend);
     let keys = dependency_keys(&analysis.dependencies());
+    backend.session.deps.lock().referenced.insert(uri.clone(), keys.iter().cloned().collect());
     if keys.is_empty() {
         return;
     }
     let backend = backend.clone();
-    tokio::spawn(async move { resolve_keys(&backend, keys).await });
+    tokio::spawn(async move { resolve_keys(&backend, keys, Requested::ByDocument).await });
 }
 
-/// Resolves the keys that need it, all at once (the resolver caps each registry), with `$/progress`
-/// when the client shows it, then refreshes the client once.
-async fn resolve_keys(backend: &Backend, keys: Vec<Key>) {
+/// Who asked for a resolution: a document's dependencies, or completion at a ref being typed.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Requested {
+    ByDocument,
+    ByCompletion,
+}
+
+/// Resolves the keys that need it, [`MAX_RESOLUTIONS_AT_ONCE`] at a time, with `$/progress` when the client shows
+/// it, then refreshes the client once. Nothing here is awaited by a publish.
+async fn resolve_keys(backend: &Backend, keys: Vec<Key>, requested: Requested) {
     let settings = backend.session.settings();
     let state = &backend.session.deps;
     let Some((resolver, generation)) = state.resolver(&settings) else {
@@ -236,7 +273,17 @@ async fn resolve_keys(backend: &Backend, keys: Vec<Key>) {
     for key in claimed {
         let resolver = resolver.clone();
         let task_key = key.clone();
-        let handle = tasks.spawn(async move { resolve_one(&resolver, &task_key).await });
+        let (permits, task_backend) = (state.resolutions.clone(), backend.clone());
+        let handle = tasks.spawn(async move {
+            // The semaphore is never closed; were it, the resolution would simply run uncapped.
+            let _permit = permits.acquire_owned().await.ok();
+            let session = &task_backend.session;
+            let is_open = |uri: &Uri| session.documents.contains_key(uri);
+            if requested == Requested::ByDocument && session.deps.release_unreferenced(generation, &task_key, is_open) {
+                return None;
+            }
+            Some(resolve_one(&resolver, &task_key).await)
+        });
         keys_of_tasks.insert(handle.id(), key);
     }
     // Resolution is already under way: a client slow to accept the progress token delays nothing.
@@ -244,7 +291,12 @@ async fn resolve_keys(backend: &Backend, keys: Vec<Key>) {
     let mut n_done = 0;
     while let Some(joined) = tasks.join_next_with_id().await {
         let (id, result) = match joined {
-            Ok((id, result)) => (id, result),
+            Ok((id, Some(result))) => (id, result),
+            Ok((id, None)) => {
+                keys_of_tasks.remove(&id);
+                n_done += 1;
+                continue;
+            }
             Err(err) => {
                 // A resolution that panicked is a failure like any other, not a key left "under way".
                 tracing::error!("resolving a dependency failed: {err}");
@@ -368,7 +420,7 @@ async fn begin_progress(backend: &Backend, n_total: usize) -> Option<OngoingProg
 /// Resolves one dependency in the background (completion asked for its digest).
 pub fn request_resolution(backend: &Backend, key: Key) {
     let backend = backend.clone();
-    tokio::spawn(async move { resolve_keys(&backend, vec![key]).await });
+    tokio::spawn(async move { resolve_keys(&backend, vec![key], Requested::ByCompletion).await });
 }
 
 /// Contract files read at most by the workspace scan, and how deep it goes: a monorepo's contracts are

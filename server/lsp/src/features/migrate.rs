@@ -24,6 +24,10 @@ pub const SOURCE: &str = "pacto-migrate";
 /// The code of the hint on `pactoVersion`.
 pub const HINT_CODE: &str = "MIGRATION_AVAILABLE";
 pub const ACTION_TITLE: &str = "Migrate to Pacto 2.0";
+/// Contracts above this size get the hint on `pactoVersion` alone, without computing the migration: on a 5 MB
+/// contract it takes seconds (a second parse and validation, then the mapping) and its thousands of report items
+/// would bury the findings (issue #15). The action still computes it when asked for.
+pub const MAX_HINTED_MIGRATION_BYTES: usize = 1024 * 1024;
 
 /// A hint about the migration, on a span of the 1.0 contract.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -49,8 +53,15 @@ pub struct Action {
 
 /// The hints of a valid 1.0 contract: the one on `pactoVersion`, then one per report item.
 pub fn hints(analysis: &Analysis) -> Vec<Hint> {
+    if analysis.text.len() > MAX_HINTED_MIGRATION_BYTES {
+        let message = format!(
+            "Format 1.0: Pacto 2.0 is the current format. The code action \"{ACTION_TITLE}\" rewrites this contract."
+        );
+        let hint = |on| Hint { span: on, information: true, code: HINT_CODE, message };
+        return migratable(analysis).map(hint).into_iter().collect();
+    }
     match migration(analysis) {
-        Some((on, migration)) => hints_of(on, &migration),
+        Some((on, migration)) => hints_of(*on, migration),
         None => Vec::new(),
     }
 }
@@ -84,9 +95,10 @@ pub fn action(analysis: &Analysis, range: Span) -> Option<Action> {
         return None;
     }
     let (on, migration) = migration(analysis)?;
+    let on = *on;
     let dir = analysis.bundle_dir.clone().unwrap_or_default();
     let files = migration.files.iter().map(|it| (dir.join(&it.path), it.content.clone())).collect();
-    let hint = hints_of(on, &migration).swap_remove(0);
+    let hint = hints_of(on, migration).swap_remove(0);
     Some(Action { on, edit: smallest_edit(&analysis.text, &migration.text), files, hint })
 }
 
@@ -99,20 +111,27 @@ fn note_code(kind: NoteKind) -> &'static str {
     }
 }
 
-/// The migration of a valid 1.0 contract whose `pactoVersion` is `"1.0"`, and the version key's span.
-fn migration(analysis: &Analysis) -> Option<(Span, Migration)> {
+/// The migration of a valid 1.0 contract whose `pactoVersion` is `"1.0"`, and the version key's span: computed once
+/// per version.
+fn migration(analysis: &Analysis) -> Option<&(Span, Migration)> {
+    analysis.migration.get_or_init(|| compute_migration(analysis)).as_ref()
+}
+
+fn compute_migration(analysis: &Analysis) -> Option<(Span, Migration)> {
+    let on = migratable(analysis)?;
+    let bundle = analysis.bundle_dir.clone().map(|root| DirBundle { root });
+    let migration = migrate(&analysis.text, bundle.as_ref().map(|it| it as _)).ok()?;
+    Some((on, migration))
+}
+
+/// The `pactoVersion` key of a valid 1.0 contract whose `pactoVersion` is `"1.0"`.
+fn migratable(analysis: &Analysis) -> Option<Span> {
     let validation = &analysis.validation;
     if validation.format != Format::V1 || !validation.is_valid() {
         return None;
     }
     let entry = analysis.root()?.entry("pactoVersion")?;
-    let scalar = entry.value.as_scalar()?;
-    if scalar.text != "1.0" {
-        return None;
-    }
-    let bundle = analysis.bundle_dir.clone().map(|root| DirBundle { root });
-    let migration = migrate(&analysis.text, bundle.as_ref().map(|it| it as _)).ok()?;
-    Some((entry.key.span, migration))
+    (entry.value.as_scalar()?.text == "1.0").then_some(entry.key.span)
 }
 
 /// One edit covering what differs between `old` and `new` (common prefix and suffix kept), so
@@ -248,6 +267,36 @@ interfaces:
                 8:5-8:9 hint MIGRATION_DROPPED: Migration to 2.0 (dropped): 8080: no 2.0 field; ports belong in deployment manifests
             "#]],
         );
+    }
+
+    #[test]
+    fn migrate_hint_alone_on_a_contract_too_big_to_migrate_on_each_edit() {
+        let padding = "# padding\n".repeat(super::MAX_HINTED_MIGRATION_BYTES / 10 + 1);
+        let it = fixture(&format!("{CONTRACT}{padding}"));
+        let hints = hints(&it.analysis);
+        assert!(it.analysis.migration.get().is_none(), "the migration was not computed");
+        let rendered: Vec<String> =
+            hints.iter().map(|it| format!("{:?} {} {}", it.span, it.code, it.message)).collect();
+        assert_eq!(
+            rendered,
+            [
+                "0..12 MIGRATION_AVAILABLE Format 1.0: Pacto 2.0 is the current format. The code action \"Migrate to Pacto 2.0\" rewrites this contract."
+            ]
+        );
+    }
+
+    #[test]
+    fn migrate_is_computed_once_per_version() {
+        let it = fixture(CONTRACT);
+        assert!(it.analysis.migration.get().is_none(), "nothing is computed before it is asked for");
+        let first = hints(&it.analysis);
+        let computed = it.analysis.migration.get().and_then(Option::as_ref).map(|(_, it)| it as *const _);
+        assert!(computed.is_some());
+        // The second publish (a registry refresh) and the code action read the same migration.
+        assert_eq!(hints(&it.analysis), first);
+        assert!(action(&it.analysis, it.analysis.root().unwrap().entry("pactoVersion").unwrap().key.span).is_some());
+        let after = it.analysis.migration.get().and_then(Option::as_ref).map(|(_, it)| it as *const _);
+        assert_eq!(after, computed);
     }
 
     #[test]
