@@ -10,6 +10,7 @@ pub mod migrate;
 pub mod semver;
 pub mod syntax;
 pub mod v2;
+pub mod workspace;
 pub mod validate;
 
 pub use diagnostic::{Code, Diagnostic, Layer, Related, Severity};
