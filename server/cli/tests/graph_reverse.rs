@@ -18,7 +18,10 @@ fn all_formats(case: &str) -> String {
     let mut out = String::new();
     for format in ["text", "json", "dot", "mermaid"] {
         out.push_str(&format!("=== {format}\n"));
-        out.push_str(&transcript(&data(), &["graph", "--reverse", case, "--workspace", ".", "--output-format", format]));
+        out.push_str(&transcript(
+            &data(),
+            &["graph", "--reverse", case, "--workspace", ".", "--output-format", format],
+        ));
     }
     out
 }
@@ -63,7 +66,8 @@ fn graph_reverse_workspace_needs_reverse() {
         Usage: pacto graph --reverse --workspace <ROOT> <PATH>
 
         For more information, try '--help'.
-    "#]].assert_eq(&transcript(&data(), &["graph", "payments", "--workspace", "."]));
+    "#]]
+    .assert_eq(&transcript(&data(), &["graph", "payments", "--workspace", "."]));
 }
 
 /// Without `--workspace`, the git repository holding the contract: found from another directory.

@@ -10,7 +10,7 @@ pub mod migrate;
 pub mod semver;
 pub mod syntax;
 pub mod v2;
-pub mod workspace;
 pub mod validate;
+pub mod workspace;
 
 pub use diagnostic::{Code, Diagnostic, Layer, Related, Severity};

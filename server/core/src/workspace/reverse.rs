@@ -198,11 +198,7 @@ pub fn text(graph: &Reverse) -> String {
             let cause = link.error.clone().unwrap_or_else(|| format!("{} is {}", target.name, target.version));
             out.push_str(&format!(
                 "  {}:{} {} requires {} {}: {cause}\n",
-                link.node.path,
-                link.line,
-                link.node.name,
-                target.name,
-                link.compatibility
+                link.node.path, link.line, link.node.name, target.name, link.compatibility
             ));
         }
     }
@@ -400,9 +396,10 @@ pub fn mermaid(graph: &Reverse) -> String {
         out.push_str(&format!("  n{from} {arrow}|\"{}\"| n{to}\n", mermaid_label(range)));
     }
     out.push_str("  classDef root stroke-width:3px\n  class n0 root\n");
-    for (kind, style) in
-        [(LinkKind::Unsatisfied, "stroke:#c92a2a,stroke-dasharray:3 3"), (LinkKind::Cycle, "stroke:#862e9c,stroke-width:3px")]
-    {
+    for (kind, style) in [
+        (LinkKind::Unsatisfied, "stroke:#c92a2a,stroke-dasharray:3 3"),
+        (LinkKind::Cycle, "stroke:#862e9c,stroke-width:3px"),
+    ] {
         let indices: Vec<String> = (picture.links.iter().enumerate())
             .filter(|(_, link)| link.3 == kind)
             .map(|(index, _)| index.to_string())

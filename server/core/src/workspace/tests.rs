@@ -121,12 +121,18 @@ fn per_file_updates_change_the_answers() {
     // a moves to another repository: c's oci:// edge no longer points at it.
     index.upsert(&p("/w/a/pacto.yaml"), &format!("# pacto:publish oci://h/other\n{}", contract("a", "1.0.0", &[])));
     assert_eq!(dependents(&index, "/w/a/pacto.yaml"), ["/w/c/svc.yaml#1"]);
-    let targets: Vec<&str> = index.targets(&index.get(&p("/w/c/svc.yaml")).unwrap().dependencies[1])
-        .iter().map(|it| it.name.as_str()).collect();
+    let targets: Vec<&str> = index
+        .targets(&index.get(&p("/w/c/svc.yaml")).unwrap().dependencies[1])
+        .iter()
+        .map(|it| it.name.as_str())
+        .collect();
     assert_eq!(targets, ["a"]);
     // A second claimant of h/other is a duplicate until it is removed.
     index.upsert(&p("/w/d/pacto.yaml"), &format!("# pacto:publish oci://h/other:1\n{}", contract("d", "1.0.0", &[])));
-    assert_eq!(index.duplicate_publishers(), vec![("h/other".to_owned(), vec![p("/w/a/pacto.yaml"), p("/w/d/pacto.yaml")])]);
+    assert_eq!(
+        index.duplicate_publishers(),
+        vec![("h/other".to_owned(), vec![p("/w/a/pacto.yaml"), p("/w/d/pacto.yaml")])]
+    );
     index.remove(&p("/w/d/pacto.yaml"));
     assert_eq!(index.duplicate_publishers(), vec![]);
     index.remove(&p("/w/c/svc.yaml"));
@@ -135,7 +141,9 @@ fn per_file_updates_change_the_answers() {
     // Nothing is left behind in the maps once every contract is gone.
     index.remove(&p("/w/a/pacto.yaml"));
     index.remove(&p("/w/b/pacto.yaml"));
-    assert!(index.is_empty() && index.by_dir.is_empty() && index.by_repository.is_empty() && index.by_target.is_empty());
+    assert!(
+        index.is_empty() && index.by_dir.is_empty() && index.by_repository.is_empty() && index.by_target.is_empty()
+    );
 }
 
 #[test]
@@ -157,7 +165,10 @@ fn satisfaction_of_a_range() {
     let (ok, error) = satisfies("^1", "one");
     assert!(!ok && error.as_deref().is_some_and(|it| it.starts_with("version \"one\" is not semver")), "{error:?}");
     let (ok, error) = satisfies("not a range", "1.0.0");
-    assert!(!ok && error.as_deref().is_some_and(|it| it.starts_with("invalid compatibility \"not a range\"")), "{error:?}");
+    assert!(
+        !ok && error.as_deref().is_some_and(|it| it.starts_with("invalid compatibility \"not a range\"")),
+        "{error:?}"
+    );
 }
 
 #[test]
