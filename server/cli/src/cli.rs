@@ -156,6 +156,12 @@ pub enum Command {
         /// Show only the configuration and policy refs of a 2.0 root
         #[arg(long)]
         only_references: bool,
+        /// Show the services of the workspace that depend on this contract, transitively
+        #[arg(long, conflicts_with_all = ["with_references", "only_references"])]
+        reverse: bool,
+        /// The workspace --reverse searches (default: the enclosing git repository, else the current directory)
+        #[arg(long, value_name = "ROOT", requires = "reverse")]
+        workspace: Option<String>,
     },
     /// Migrate a 1.0 contract to 2.0: prints the new contract and a report (--write: writes them)
     Migrate {

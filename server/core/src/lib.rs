@@ -12,5 +12,6 @@ pub mod semver;
 pub mod syntax;
 pub mod v2;
 pub mod validate;
+pub mod workspace;
 
 pub use diagnostic::{Code, Diagnostic, Layer, Related, Severity};

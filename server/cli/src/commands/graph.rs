@@ -2,6 +2,8 @@
 //! as Graphviz `dot` or Mermaid. Dependency problems are data; only the root must load. Each level's
 //! registry pulls run concurrently; the graph is the one of a sequential walk.
 
+pub mod reverse;
+
 use pacto_core::graph::{self, render};
 
 use crate::load;

@@ -53,7 +53,10 @@ pub fn run(cli: Cli) -> Result<(), String> {
             let serve = serve.then_some(port);
             doc::run(path.as_deref().unwrap_or("."), output.as_deref(), serve, format)
         }
-        Some(Command::Graph { path, with_references, only_references }) => {
+        Some(Command::Graph { path, reverse: true, workspace, .. }) => {
+            graph::reverse::run(path.as_deref().unwrap_or("."), workspace.as_deref(), &output_format)
+        }
+        Some(Command::Graph { path, with_references, only_references, .. }) => {
             let references = graph::References { with: with_references, only: only_references };
             graph::run(path.as_deref().unwrap_or("."), &output_format, references)
         }

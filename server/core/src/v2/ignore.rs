@@ -30,12 +30,24 @@ impl IgnoreRules {
         IgnoreRules { rules }
     }
 
+    /// The patterns of a `.gitignore` alone (same syntax, none of the bundle defaults): the
+    /// workspace index's walk (issue #18) skips what they match.
+    pub fn gitignore(text: &str) -> IgnoreRules {
+        let rules = text.lines().map(str::trim).filter(|it| !it.is_empty() && !it.starts_with('#'));
+        IgnoreRules { rules: rules.filter_map(Rule::parse).collect() }
+    }
+
     /// Whether the bundle-relative slash path is outside the view; anything inside an ignored
     /// directory is, whatever later negations say. `pacto.yaml` at the root never is.
     pub fn is_ignored(&self, path: &str, is_dir: bool) -> bool {
         if path == "pacto.yaml" {
             return false;
         }
+        self.excludes(path, is_dir)
+    }
+
+    /// As [`IgnoreRules::is_ignored`], with no file exempt.
+    pub fn excludes(&self, path: &str, is_dir: bool) -> bool {
         let elements: Vec<&str> = path.split('/').collect();
         for end in 1..elements.len() {
             if self.decide(&elements[..end], true) {
