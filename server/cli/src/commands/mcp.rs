@@ -6,6 +6,7 @@
 use std::sync::Arc;
 
 use pacto_core::syntax::{LineIndex, Span};
+use pacto_core::validate::{DirBundle, Mode, validate};
 use pacto_lsp::QuickFix;
 use serde_json::{Map, Value, json};
 
@@ -86,7 +87,9 @@ impl pacto_mcp::Backend for Commands {
             pacto_oci::atomic::write_file(&target, text.as_bytes(), super::migrate::file_mode(&target))
                 .map_err(|err| format!("failed to write {}: {err}", file.display()))?;
         }
-        Ok(json!({"Path": loaded.file, "Contract": text, "Applied": applied, "Written": written}))
+        let bundle = DirBundle { root: loaded.dir.clone() };
+        let valid = validate(&text, Some(&bundle), Mode::Reference).errors().next().is_none();
+        Ok(json!({"Path": loaded.file, "Contract": text, "Applied": applied, "Valid": valid, "Written": written}))
     }
 
     fn migrate(&self, path: &str, write: bool) -> Result<Value, String> {
