@@ -550,6 +550,32 @@ fn mcp_stdio_survives_garbage_and_exits_on_eof() {
     assert!(status.success(), "{status:?}");
 }
 
+#[test]
+fn mcp_stdio_ends_on_sigterm_with_exit_0() {
+    let home = Home::new();
+    let mut child = home
+        .command(&["mcp"], OFFLINE)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    writeln!(
+        stdin,
+        r#"{{"jsonrpc":"2.0","id":1,"method":"initialize","params":{{"protocolVersion":"2025-06-18","capabilities":{{}},"clientInfo":{{"name":"raw","version":"1"}}}}}}"#
+    )
+    .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    assert!(line.contains(r#""serverInfo":{"name":"pacto""#), "{line}");
+    // SAFETY: kill(2) on the pid of a child this test started and has not reaped.
+    assert_eq!(unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGTERM) }, 0);
+    // stdin stays open: only the signal can end it.
+    assert!(wait_exit(child).success(), "SIGTERM must end the server with exit 0");
+    drop(stdin);
+}
+
 fn start_http(home: &Home, port: u16) -> Child {
     let mut child = home
         .command(&["mcp", "-t", "http", "--port", &port.to_string()], OFFLINE)

@@ -118,13 +118,18 @@ impl ServerHandler for PactoServer {
 /// Serves MCP on stdin/stdout until the client closes stdin or the process gets SIGTERM.
 pub async fn serve_stdio(backend: Arc<dyn Backend>) -> Result<(), String> {
     use rmcp::ServiceExt;
-    let running = PactoServer::new(backend)
-        .serve(rmcp::transport::stdio())
-        .await
-        .map_err(|err| format!("failed to start the MCP session on stdio: {err}"))?;
+    // The handlers are installed first: a signal during the handshake must end the server too.
+    let stop = termination();
+    tokio::pin!(stop);
+    let running = tokio::select! {
+        running = PactoServer::new(backend).serve(rmcp::transport::stdio()) => {
+            running.map_err(|err| format!("failed to start the MCP session on stdio: {err}"))?
+        }
+        () = &mut stop => return Ok(()),
+    };
     tokio::select! {
         quit = running.waiting() => quit.map(|_| ()).map_err(|err| format!("the MCP session failed: {err}")),
-        () = terminated() => Ok(()),
+        () = stop => Ok(()),
     }
 }
 
@@ -149,6 +154,7 @@ pub async fn serve_http(
     port: u16,
     on_ready: impl FnOnce(std::net::SocketAddr),
 ) -> Result<(), String> {
+    let stop = termination();
     let listener = bind(port).await?;
     let address = listener.local_addr().map_err(|err| format!("failed to read the bound address: {err}"))?;
     on_ready(address);
@@ -184,7 +190,7 @@ pub async fn serve_http(
     };
     tokio::select! {
         () = accept => Ok(()),
-        () = terminated() => Ok(()),
+        () = stop => Ok(()),
     }
 }
 
@@ -195,14 +201,18 @@ fn not_found() -> Response<BoxBody<Bytes, Infallible>> {
     response
 }
 
-/// Resolves on SIGTERM or SIGINT (both end the server cleanly, exit 0).
-async fn terminated() {
+/// Resolves on SIGTERM or SIGINT (both end the server cleanly, exit 0). The handlers are
+/// installed by this call, not when the future is first polled.
+fn termination() -> impl Future<Output = ()> {
     use tokio::signal::unix::{SignalKind, signal};
-    let (Ok(mut term), Ok(mut interrupt)) = (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) else {
-        return std::future::pending().await;
-    };
-    tokio::select! {
-        _ = term.recv() => {}
-        _ = interrupt.recv() => {}
+    let signals = (signal(SignalKind::terminate()), signal(SignalKind::interrupt()));
+    async move {
+        let (Ok(mut term), Ok(mut interrupt)) = signals else {
+            return std::future::pending().await;
+        };
+        tokio::select! {
+            _ = term.recv() => {}
+            _ = interrupt.recv() => {}
+        }
     }
 }
