@@ -30,6 +30,7 @@ async def run_session(read, write, calls):
                     "required": tool.input_schema.get("required", []),
                     "properties": sorted(tool.input_schema.get("properties", {}).keys()),
                     "output": tool.output_schema is not None,
+                    "readOnly": tool.annotations.read_only_hint if tool.annotations else None,
                 }
                 for tool in tools.tools
             ],

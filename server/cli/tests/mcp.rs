@@ -187,17 +187,19 @@ fn mcp_stdio_lists_the_tools_with_their_schemas() {
         let name = tool["name"].as_str().unwrap();
         assert!(instructions.contains(&format!("- {name}")) || instructions.contains(&format!("; {name}")), "{name}");
     }
-    let summary: Vec<Value> =
-        tools.iter().map(|it| json!([it["name"], it["required"], it["properties"], it["output"]])).collect();
+    let summary: Vec<Value> = tools
+        .iter()
+        .map(|it| json!([it["name"], it["required"], it["properties"], it["output"], it["readOnly"]]))
+        .collect();
     assert_eq!(
         Value::Array(summary),
         json!([
-            ["pacto_validate", ["path"], ["path"], true],
-            ["pacto_inspect", ["ref"], ["ref"], true],
-            ["pacto_resolve_dependencies", ["ref"], ["ref"], true],
-            ["pacto_list_interfaces", ["ref"], ["ref"], true],
-            ["pacto_generate_docs", ["ref"], ["ref"], false],
-            ["pacto_explain", ["ref"], ["ref"], true],
+            ["pacto_validate", ["path"], ["path"], true, true],
+            ["pacto_inspect", ["ref"], ["ref"], true, true],
+            ["pacto_resolve_dependencies", ["ref"], ["ref"], true, true],
+            ["pacto_list_interfaces", ["ref"], ["ref"], true, true],
+            ["pacto_generate_docs", ["ref"], ["ref"], false, true],
+            ["pacto_explain", ["ref"], ["ref"], true, true],
             [
                 "pacto_generate_contract",
                 ["service_name"],
@@ -210,13 +212,14 @@ fn mcp_stdio_lists_the_tools_with_their_schemas() {
                     "pacto_version",
                     "service_name"
                 ],
-                false
+                false,
+                true
             ],
-            ["pacto_suggest_dependencies", ["contract"], ["contract"], true],
-            ["pacto_schema", [], ["pacto_version"], true],
-            ["pacto_diff", ["old", "new"], ["new", "old"], true],
-            ["pacto_fix", ["path"], ["codes", "path", "write"], true],
-            ["pacto_migrate", ["path"], ["path", "write"], true]
+            ["pacto_suggest_dependencies", ["contract"], ["contract"], true, true],
+            ["pacto_schema", [], ["pacto_version"], true, true],
+            ["pacto_diff", ["old", "new"], ["new", "old"], true, true],
+            ["pacto_fix", ["path"], ["codes", "path", "write"], true, false],
+            ["pacto_migrate", ["path"], ["path", "write"], true, false]
         ])
     );
 }

@@ -10,7 +10,6 @@ mod suggest;
 mod tools;
 
 pub use server::{PactoServer, serve_http, serve_stdio};
-pub use tools::TOOL_NAMES;
 
 use serde_json::Value;
 

@@ -12,7 +12,7 @@ use rmcp::ErrorData;
 use rmcp::handler::server::ServerHandler;
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation, ListToolsResult,
-    PaginatedRequestParams, ServerCapabilities, ServerConfig, Tool,
+    PaginatedRequestParams, ServerCapabilities, ServerConfig, Tool, ToolAnnotations,
 };
 use rmcp::service::{RequestContext, RoleServer};
 use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
@@ -56,13 +56,23 @@ fn tool_list() -> Vec<Tool> {
     tools::TOOLS
         .iter()
         .map(|def| {
-            let tool = Tool::new(def.name, def.description, Arc::new(def.input_schema()));
+            let tool = Tool::new(def.name, def.description, Arc::new(def.input_schema()))
+                .with_annotations(annotations(def.name));
             match def.output_schema() {
                 Some(schema) => tool.with_raw_output_schema(Arc::new(schema)),
                 None => tool,
             }
         })
         .collect()
+}
+
+/// Hints for clients: only `pacto_fix` and `pacto_migrate` can write (and then replace
+/// pacto.yaml, so they are marked destructive for clients that ask before such calls); the
+/// generator and the schema never leave the process, every other tool may read a registry.
+fn annotations(name: &str) -> ToolAnnotations {
+    let writes = matches!(name, "pacto_fix" | "pacto_migrate");
+    let closed = matches!(name, "pacto_generate_contract" | "pacto_schema");
+    ToolAnnotations::new().read_only(!writes).destructive(writes).idempotent(true).open_world(!closed)
 }
 
 fn tool_result(reply: Result<Reply, String>) -> CallToolResult {
@@ -101,7 +111,7 @@ impl ServerHandler for PactoServer {
         // The MCP specification answers an unknown tool with a protocol error (invalid params).
         let Some(def) = tools::find(&request.name) else {
             return Err(ErrorData::invalid_params(
-                format!("unknown tool `{}`; the tools are: {}", request.name, tools::TOOL_NAMES.join(", ")),
+                format!("unknown tool `{}`; the tools are: {}", request.name, tools::names().join(", ")),
                 None,
             ));
         };

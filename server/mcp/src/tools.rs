@@ -186,20 +186,9 @@ pub const TOOLS: &[ToolDef] = &[
 ];
 
 /// The tool names, in the order `tools/list` gives them.
-pub const TOOL_NAMES: [&str; 12] = [
-    "pacto_validate",
-    "pacto_inspect",
-    "pacto_resolve_dependencies",
-    "pacto_list_interfaces",
-    "pacto_generate_docs",
-    "pacto_explain",
-    "pacto_generate_contract",
-    "pacto_suggest_dependencies",
-    "pacto_schema",
-    "pacto_diff",
-    "pacto_fix",
-    "pacto_migrate",
-];
+pub fn names() -> Vec<&'static str> {
+    TOOLS.iter().map(|it| it.name).collect()
+}
 
 impl ToolDef {
     pub fn input_schema(&self) -> Map<String, Value> {
