@@ -197,3 +197,42 @@ fn apply<'a>(text: &str, fixes: impl Iterator<Item = &'a QuickFix>) -> (String, 
 fn overlaps(a: Span, b: Span) -> bool {
     a.start < b.end && b.start < a.end || a.start == b.start
 }
+
+#[cfg(test)]
+mod tests {
+    use pacto_core::Code;
+
+    use super::*;
+
+    fn fix(
+        title: &str,
+        code: Code,
+        fixes: (usize, usize),
+        edits: &[((usize, usize), &str)],
+        preferred: bool,
+    ) -> QuickFix {
+        QuickFix {
+            title: title.to_owned(),
+            code,
+            fixes: Span::new(fixes.0, fixes.1),
+            edits: edits.iter().map(|((start, end), text)| (Span::new(*start, *end), (*text).to_owned())).collect(),
+            preferred,
+        }
+    }
+
+    #[test]
+    fn apply_takes_the_preferred_fix_per_finding_and_skips_clashes() {
+        let text = "a: 1\nb: 2\n";
+        let fixes = [
+            fix("first", Code::SchemaViolation, (3, 4), &[((3, 4), "one")], false),
+            fix("preferred", Code::SchemaViolation, (3, 4), &[((3, 4), "\"1\"")], true),
+            // Another finding whose edit overlaps the one taken: skipped.
+            fix("clash", Code::ScalingMinExceedsMax, (0, 4), &[((2, 4), " x")], true),
+            fix("second line", Code::ScalingMinExceedsMax, (8, 9), &[((8, 9), "3")], false),
+        ];
+        let (out, applied) = apply(text, fixes.iter());
+        assert_eq!(out, "a: \"1\"\nb: 3\n");
+        let titles: Vec<&str> = applied.iter().map(|it| it.title.as_str()).collect();
+        assert_eq!(titles, ["preferred", "second line"]);
+    }
+}
