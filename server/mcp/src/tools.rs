@@ -40,12 +40,8 @@ pub struct ToolDef {
     output_keys: Option<&'static [&'static str]>,
 }
 
-const REF: Param = Param {
-    name: "ref",
-    kind: Kind::String,
-    required: true,
-    description: "A bundle directory (the one holding pacto.yaml) or an oci:// reference",
-};
+/// The argument naming a bundle: a directory or an `oci://` reference.
+const REF: Param = path_param("ref");
 
 const fn path_param(name: &'static str) -> Param {
     Param {
