@@ -105,6 +105,15 @@ pub enum Command {
         #[arg(long)]
         stdio: bool,
     },
+    /// Run the Model Context Protocol server for AI agents (stdio, or streamable HTTP on 127.0.0.1 at /mcp)
+    Mcp {
+        /// Transport: stdio or http
+        #[arg(short, long, default_value = "stdio", value_parser = ["stdio", "http"])]
+        transport: String,
+        /// Port for the http transport (127.0.0.1 only)
+        #[arg(long, default_value_t = 8585)]
+        port: u16,
+    },
     /// Generate files from the contract with a plugin (pacto-plugin-<name>)
     Generate {
         /// Plugin name: runs pacto-plugin-<name> from PATH or ~/.config/pacto/plugins/

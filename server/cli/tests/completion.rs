@@ -117,7 +117,7 @@ fn completion_scripts_register_pacto_for_each_shell() {
 #[test]
 fn completion_offers_the_subcommands() {
     let home = tempfile::tempdir().unwrap();
-    expect!["validate explain init pack push pull login lsp generate diff doc graph migrate lock version completion schema help --output-format --verbose --no-cache --config --help"].assert_eq(&bash_complete(home.path(), &[""]).join(" "));
+    expect!["validate explain init pack push pull login lsp mcp generate diff doc graph migrate lock version completion schema help --output-format --verbose --no-cache --config --help"].assert_eq(&bash_complete(home.path(), &[""]).join(" "));
     expect!["bash zsh fish powershell --output-format --verbose --no-cache --config --help"]
         .assert_eq(&bash_complete(home.path(), &["completion", ""]).join(" "));
 }

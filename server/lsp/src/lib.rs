@@ -20,6 +20,16 @@ mod server;
 mod session;
 pub mod settings;
 
+/// A quick fix as the editor offers it: for `pacto mcp`'s `pacto_validate` and `pacto_fix`.
+pub use features::code_action::Fix as QuickFix;
+
+/// Every quick fix the language server offers for `text` (the file at `path`, whose directory
+/// is the bundle), computed as for an editor's whole-document request, with no session.
+pub fn quick_fixes(text: &str, path: Option<&std::path::Path>) -> Vec<QuickFix> {
+    let analysis = analysis::Analysis::new(ropey::Rope::from_str(text), 0, path);
+    features::code_action::code_actions(&analysis, pacto_core::syntax::Span::new(0, text.len()))
+}
+
 /// The pure lens computation, public for `benches/lens.rs` only.
 #[doc(hidden)]
 pub use lens::compute as lens_compute;

@@ -28,6 +28,36 @@ const SARIF_VERSION: &str = "2.1.0";
 const SARIF_SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
 pub fn run(old_arg: &str, new_arg: &str, output_format: &str) -> Result<(), String> {
+    let compared = compare(old_arg, new_arg)?;
+    let mut out = match output_format {
+        "json" => render_json::to_string(&json_of(old_arg, new_arg, &compared)),
+        "markdown" => markdown(&compared.report, compared.bump.as_ref()),
+        // Not in the reference: a SARIF log for code-scanning UIs, diff only.
+        "sarif" => render_json::to_string(&sarif(&compared.new, &compared.report.root, compared.bump.as_ref())),
+        _ => text_report(&compared.report, compared.bump.as_ref()),
+    };
+    if let Some(migrated) =
+        compared.report.root.alignment.as_ref().filter(|_| !matches!(output_format, "json" | "sarif"))
+    {
+        out.push_str(&migrated::text(migrated));
+    }
+    print!("{out}");
+    // POTENTIAL_BREAKING exits 0 (§3.1 step 5).
+    if compared.report.classification == Classification::Breaking {
+        Err("breaking changes detected".to_owned())
+    } else {
+        Ok(())
+    }
+}
+
+/// Both sides loaded and compared, as every output format starts.
+struct Compared {
+    new: Side,
+    report: Report,
+    bump: Option<BumpFinding>,
+}
+
+fn compare(old_arg: &str, new_arg: &str) -> Result<Compared, String> {
     // A local side's pacto.lock is verified before anything is compared (pacto-v2.md §4.4).
     crate::refs::verify_lock(old_arg).and_then(|()| crate::refs::verify_lock(new_arg)).map_err(|it| it.to_string())?;
     let old = Side::load(old_arg).map_err(|err| format!("old contract: {err}"))?;
@@ -46,32 +76,26 @@ pub fn run(old_arg: &str, new_arg: &str, output_format: &str) -> Result<(), Stri
     if let Some(failure) = report.root.alignment.as_ref().and_then(migrated::failure) {
         return Err(failure);
     }
-    let migrated = report.root.alignment.as_ref();
     crate::log::debug(
         "compared contracts",
         &[("changes", &report.root.changes.len()), ("dependency diffs", &report.dependencies.len())],
     );
     // The root's own changes decide its version; a dependency's are its own version's business.
     let bump = bump::check(&old.contract, &new.contract, &report.root);
-    let mut out = match output_format {
-        "json" => {
-            let mut value = json_report(old_arg, new_arg, &report, bump.as_ref(), &new);
-            if let (Some(migrated), Some(map)) = (migrated, value.as_object_mut()) {
-                map.insert("migration".into(), migrated::json(migrated));
-            }
-            render_json::to_string(&value)
-        }
-        "markdown" => markdown(&report, bump.as_ref()),
-        // Not in the reference: a SARIF log for code-scanning UIs, diff only.
-        "sarif" => render_json::to_string(&sarif(&new, &report.root, bump.as_ref())),
-        _ => text_report(&report, bump.as_ref()),
-    };
-    if let Some(migrated) = migrated.filter(|_| !matches!(output_format, "json" | "sarif")) {
-        out.push_str(&migrated::text(migrated));
+    Ok(Compared { new, report, bump })
+}
+
+/// `pacto diff <old> <new> --output-format json`'s report, for `pacto mcp`.
+pub fn json(old_arg: &str, new_arg: &str) -> Result<Value, String> {
+    Ok(json_of(old_arg, new_arg, &compare(old_arg, new_arg)?))
+}
+
+fn json_of(old_arg: &str, new_arg: &str, compared: &Compared) -> Value {
+    let mut value = json_report(old_arg, new_arg, &compared.report, compared.bump.as_ref(), &compared.new);
+    if let (Some(migrated), Some(map)) = (&compared.report.root.alignment, value.as_object_mut()) {
+        map.insert("migration".into(), migrated::json(migrated));
     }
-    print!("{out}");
-    // POTENTIAL_BREAKING exits 0 (§3.1 step 5).
-    if report.classification == Classification::Breaking { Err("breaking changes detected".to_owned()) } else { Ok(()) }
+    value
 }
 
 /// One side of the diff: its contract, read without validation (§3), and its files.

@@ -26,26 +26,7 @@ pub fn run(arg: &str, output: Option<&str>, serve: Option<u16>, format: Format) 
     if serve.is_some() && output.is_some() {
         return Err("--serve and --output are mutually exclusive".to_owned());
     }
-    let load::LoadedContract { loaded, contract, metadata } = load::load_contract(arg)?;
-    let mut fetcher = KeepingFetcher { base_dir: load::dependency_base_dir(arg)?, kept: Vec::new() };
-    let graph = graph::resolve(&contract, &mut fetcher);
-    let dirs: Vec<DirFiles> = fetcher.kept.iter().map(|it| DirFiles(&it.loaded.dir)).collect();
-    let bundles: Bundles = fetcher
-        .kept
-        .iter()
-        .zip(&dirs)
-        .map(|(it, files)| {
-            let key = (text(&it.contract.service.name).to_owned(), text(&it.contract.service.version).to_owned());
-            (key, Bundle { contract: &it.contract, files })
-        })
-        .collect();
-    // Readiness (the root's or a 2.0 dependency's) is judged at the time of the run.
-    let now = super::validate::now_unix_seconds();
-    let text_md = match &contract.v2 {
-        Some(document) => crate::render::doc_v2::markdown(document, &graph, &DirFiles(&loaded.dir), &bundles, now),
-        None => markdown(&contract, metadata.as_ref(), &graph, &DirFiles(&loaded.dir), &bundles, now),
-    };
-    let name = text(&contract.service.name).to_owned();
+    let (name, text_md) = markdown_of(arg)?;
     if let Some(port) = serve {
         return serve_page(&name, &text_md, port);
     }
@@ -76,6 +57,30 @@ pub fn run(arg: &str, output: Option<&str>, serve: Option<u16>, format: Format) 
         }
     }
     Ok(())
+}
+
+/// What `pacto doc <arg>` prints, and the service's name: for `pacto mcp` too.
+pub fn markdown_of(arg: &str) -> Result<(String, String), String> {
+    let load::LoadedContract { loaded, contract, metadata } = load::load_contract(arg)?;
+    let mut fetcher = KeepingFetcher { base_dir: load::dependency_base_dir(arg)?, kept: Vec::new() };
+    let graph = graph::resolve(&contract, &mut fetcher);
+    let dirs: Vec<DirFiles> = fetcher.kept.iter().map(|it| DirFiles(&it.loaded.dir)).collect();
+    let bundles: Bundles = fetcher
+        .kept
+        .iter()
+        .zip(&dirs)
+        .map(|(it, files)| {
+            let key = (text(&it.contract.service.name).to_owned(), text(&it.contract.service.version).to_owned());
+            (key, Bundle { contract: &it.contract, files })
+        })
+        .collect();
+    // Readiness (the root's or a 2.0 dependency's) is judged at the time of the run.
+    let now = super::validate::now_unix_seconds();
+    let text_md = match &contract.v2 {
+        Some(document) => crate::render::doc_v2::markdown(document, &graph, &DirFiles(&loaded.dir), &bundles, now),
+        None => markdown(&contract, metadata.as_ref(), &graph, &DirFiles(&loaded.dir), &bundles, now),
+    };
+    Ok((text(&contract.service.name).to_owned(), text_md))
 }
 
 fn serve_page(name: &str, markdown: &str, port: u16) -> Result<(), String> {

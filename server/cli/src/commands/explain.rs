@@ -19,15 +19,25 @@ pub fn run(arg: &str, format: Format) -> Result<(), String> {
         }
         return Ok(());
     }
-    let contract = &loaded.contract;
     match format {
-        Format::Json => {
-            let metadata = loaded.metadata.filter(|it| it.as_object().is_some_and(|entries| !entries.is_empty()));
-            print!("{}", render_json::to_string(&json_summary(contract, metadata)));
-        }
-        Format::Text | Format::Markdown => print!("{}", text_summary(contract)),
+        Format::Json => print!("{}", render_json::to_string(&json_of(loaded))),
+        Format::Text | Format::Markdown => print!("{}", text_summary(&loaded.contract)),
     }
     Ok(())
+}
+
+/// `pacto explain <arg> --output-format json`'s summary, for `pacto mcp`.
+pub fn json(arg: &str) -> Result<Value, String> {
+    let loaded = load::contract_of(load::load(arg)?)?;
+    Ok(match &loaded.contract.v2 {
+        Some(document) => v2::json_summary(document, crate::commands::validate::now_unix_seconds()),
+        None => json_of(loaded),
+    })
+}
+
+fn json_of(loaded: load::LoadedContract) -> Value {
+    let metadata = loaded.metadata.filter(|it| it.as_object().is_some_and(|entries| !entries.is_empty()));
+    json_summary(&loaded.contract, metadata)
 }
 
 fn text_summary(contract: &Contract) -> String {

@@ -17,6 +17,22 @@ pub struct References {
 }
 
 pub fn run(arg: &str, output_format: &str, references: References) -> Result<(), String> {
+    let graph = resolve(arg, references)?;
+    match output_format {
+        "json" => print!("{}", render_json::to_string(&render::json(&graph))),
+        "dot" => print!("{}", render::dot(&graph)),
+        "mermaid" => print!("{}", render::mermaid(&graph)),
+        _ => print!("{}", render::text(&graph)),
+    }
+    Ok(())
+}
+
+/// `pacto graph <arg> --output-format json`'s graph, for `pacto mcp`.
+pub fn json(arg: &str) -> Result<serde_json::Value, String> {
+    Ok(render::json(&resolve(arg, References::default())?))
+}
+
+fn resolve(arg: &str, references: References) -> Result<graph::Graph, String> {
     // A local root with a pacto.lock is verified first; drift fails the command (pacto-v2.md §6.4).
     crate::refs::verify_lock(arg).map_err(|it| it.to_string())?;
     // An `oci://` root is pulled on the client its dependencies use: one connection setup, not two.
@@ -34,11 +50,5 @@ pub fn run(arg: &str, output_format: &str, references: References) -> Result<(),
             root.v2.as_ref().map(|it| pacto_core::v2::document::reference_refs(&it.contract)).unwrap_or_default();
         graph.root.dependencies.extend(graph::reference_edges(&refs));
     }
-    match output_format {
-        "json" => print!("{}", render_json::to_string(&render::json(&graph))),
-        "dot" => print!("{}", render::dot(&graph)),
-        "mermaid" => print!("{}", render::mermaid(&graph)),
-        _ => print!("{}", render::text(&graph)),
-    }
-    Ok(())
+    Ok(graph)
 }

@@ -21,6 +21,30 @@ use crate::render::{excerpt, json as render_json};
 /// Permission bits of a placeholder file, as `pacto init` leaves its files.
 const PLACEHOLDER_FILE_MODE: u32 = 0o644;
 
+/// `pacto migrate <arg> [--write] --output-format json`'s report, for `pacto mcp`: the same
+/// checks, and a contract that cannot be migrated is an error naming why (run `pacto_validate`
+/// for its findings).
+pub fn json(arg: &str, write: bool) -> Result<Value, String> {
+    if write && arg.starts_with("oci://") {
+        return Err("write needs a local bundle directory, not an oci:// reference".to_owned());
+    }
+    let loaded = load::load(arg)?;
+    let bundle = DirBundle { root: loaded.dir.clone() };
+    let migration = match migrate(&loaded.text, Some(&bundle)) {
+        Ok(it) => it,
+        Err(MigrateError::AlreadyV2 { span }) => {
+            let at = LineIndex::new(&loaded.text).line_col(&loaded.text, span.start);
+            return Err(format!("{}:{}:{}: {}", loaded.file, at.line, at.column, MigrateError::AlreadyV2 { span }));
+        }
+        Err(err @ MigrateError::Invalid { .. }) => return Err(format!("{}: {err}", loaded.file)),
+    };
+    let valid = migration.report.is_valid();
+    if write && valid {
+        write_bundle(&loaded.dir, &migration)?;
+    }
+    Ok(json_report(&loaded, &migration, write && valid))
+}
+
 pub fn run(arg: &str, write: bool, format: Format) -> Result<(), String> {
     if write && arg.starts_with("oci://") {
         return Err("--write needs a local bundle directory, not an oci:// reference".to_owned());
@@ -117,13 +141,13 @@ fn create_dirs(dir: &Path, created: &mut Vec<PathBuf>) -> std::io::Result<()> {
 }
 
 #[cfg(unix)]
-fn file_mode(path: &Path) -> u32 {
+pub(super) fn file_mode(path: &Path) -> u32 {
     use std::os::unix::fs::PermissionsExt;
     fs::metadata(path).map_or(PLACEHOLDER_FILE_MODE, |it| it.permissions().mode() & 0o7777)
 }
 
 #[cfg(not(unix))]
-fn file_mode(_path: &Path) -> u32 {
+pub(super) fn file_mode(_path: &Path) -> u32 {
     PLACEHOLDER_FILE_MODE
 }
 

@@ -9,6 +9,7 @@ pub mod graph;
 pub(crate) mod init;
 mod lock;
 mod login;
+mod mcp;
 mod migrate;
 mod pack;
 mod pull;
@@ -37,6 +38,7 @@ pub fn run(cli: Cli) -> Result<(), String> {
         Some(Command::Lsp { log_level, .. }) => {
             pacto_lsp::run_stdio(log_level.as_deref()).map_err(|err| format!("language server failed: {err}"))
         }
+        Some(Command::Mcp { transport, port }) => mcp::run(&transport, port),
         Some(Command::Generate { plugin, path, output, options, no_validate, timeout }) => {
             let args = generate::Args {
                 plugin: &plugin,

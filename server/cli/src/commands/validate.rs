@@ -22,11 +22,33 @@ struct Finding {
 }
 
 pub fn run(arg: &str, readiness: bool, format: Format) -> Result<(), String> {
+    let findings = checked_findings(arg, readiness, format);
+    let n_errors = findings.iter().filter(|it| it.severity == Severity::Error).count();
+    let valid = n_errors == 0;
+    match format {
+        Format::Json => print!("{}", render_json::to_string(&json_report(arg, valid, &findings))),
+        Format::Text | Format::Markdown => {
+            println!("{arg} is {}", if valid { "valid" } else { "invalid" });
+            eprint!("{}", text_findings(&findings));
+        }
+    }
+    if valid { Ok(()) } else { Err(format!("validation failed with {n_errors} error(s)")) }
+}
+
+/// `pacto validate <arg> --output-format json`'s report, for `pacto mcp`.
+pub fn json(arg: &str) -> Value {
+    let findings = checked_findings(arg, false, Format::Json);
+    let valid = !findings.iter().any(|it| it.severity == Severity::Error);
+    json_report(arg, valid, &findings)
+}
+
+/// Every finding of `pacto validate <arg>`, a load failure included.
+fn checked_findings(arg: &str, readiness: bool, format: Format) -> Vec<Finding> {
     let loaded = load::load(arg).and_then(|loaded| match unreadable_ignore_file(&loaded) {
         Some(message) => Err(message),
         None => Ok(loaded),
     });
-    let findings = match loaded {
+    match loaded {
         Err(message) => vec![Finding {
             severity: Severity::Error,
             code: Code::ParseError,
@@ -51,17 +73,7 @@ pub fn run(arg: &str, readiness: bool, format: Format) -> Result<(), String> {
                 None => findings(&loaded, &validation, format),
             }
         }
-    };
-    let n_errors = findings.iter().filter(|it| it.severity == Severity::Error).count();
-    let valid = n_errors == 0;
-    match format {
-        Format::Json => print!("{}", render_json::to_string(&json_report(arg, valid, &findings))),
-        Format::Text | Format::Markdown => {
-            println!("{arg} is {}", if valid { "valid" } else { "invalid" });
-            eprint!("{}", text_findings(&findings));
-        }
     }
-    if valid { Ok(()) } else { Err(format!("validation failed with {n_errors} error(s)")) }
 }
 
 /// Shows why a command that validates first (`pack`, `push`, `generate`) refused the contract at
