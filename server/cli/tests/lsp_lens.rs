@@ -614,7 +614,7 @@ fn lens_on_2_0_vs_published_2_0_with_diagnostics_and_bump() {
 }
 
 #[test]
-fn lens_on_2_0_vs_git_head_and_a_1_0_head_says_to_use_pacto_diff() {
+fn lens_on_2_0_vs_git_head_and_a_1_0_head_compares_through_the_migration() {
     let home = home();
     let dir = add_v2_bundle(&home);
     git(&dir, &["init", "-q"]);
@@ -631,7 +631,8 @@ fn lens_on_2_0_vs_git_head_and_a_1_0_head_says_to_use_pacto_diff() {
     "#]]
     .assert_eq(&settled_lenses(&mut client, &uri));
 
-    // The 1.0 example committed, its 2.0 migration in the buffer: a mixed pair is not compared.
+    // The 1.0 example committed, the 2.0 example in the buffer: the pair is compared as `pacto diff`
+    // compares it (the 1.0 side migrated), with what the migration left out in the document.
     let v1 = home.path().join("payments-api");
     git(&v1, &["init", "-q"]);
     git(&v1, &["add", "."]);

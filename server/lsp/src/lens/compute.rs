@@ -9,11 +9,11 @@ use pacto_core::contract::{Contract, from_tree, text as text_of};
 use pacto_core::diff::render::change_values;
 use pacto_core::diff::v2::POLICY_SCHEMA_PATH;
 use pacto_core::diff::{
-    BumpFinding, BundleReader, CONTRACT_FILE, Change, Classification, DiffResult, FileSpan, bump, compare as diff,
+    BumpFinding, BundleReader, CONTRACT_FILE, Change, Classification, DiffResult, FileSpan, PairSide, bump,
+    compare as diff,
 };
 use pacto_core::syntax::{Node, Span, parse};
 use pacto_core::v2::document::{Document, projection};
-use pacto_core::validate::Format;
 use pacto_core::validate::json::to_json;
 use ropey::Rope;
 use tower_lsp_server::ls_types::{
@@ -58,8 +58,6 @@ pub struct Side {
     pub label: String,
     pub text: String,
     pub rope: Rope,
-    /// The format of the baseline, decided as validation decides it (on the literal `pactoVersion`).
-    pub format: Format,
     /// For a 2.0 baseline, the projection whose `v2` makes the diff take the 2.0 rule table.
     pub contract: Contract,
     pub files: Box<dyn BundleReader + Send + Sync>,
@@ -70,8 +68,7 @@ pub struct Side {
 impl Side {
     pub fn new(label: String, text: String, files: Box<dyn BundleReader + Send + Sync>, dir: Option<PathBuf>) -> Side {
         let contract = contract_of(parse(&text).root.as_ref());
-        let format = format_of(&contract);
-        Side { label, rope: Rope::from_str(&text), text, format, contract, files, dir }
+        Side { label, rope: Rope::from_str(&text), text, contract, files, dir }
     }
 }
 
@@ -86,40 +83,6 @@ pub fn contract_of(root: Option<&Node>) -> Contract {
     // `Null` JSON (a non-finite float) only loses the free-form values' diff, as in the core's parse.
     let json = root.and_then(|it| to_json(it).ok()).unwrap_or_default();
     projection(Document { contract, json, root: root.cloned() })
-}
-
-pub fn format_of(contract: &Contract) -> Format {
-    if contract.v2.is_some() { Format::V2 } else { Format::V1 }
-}
-
-/// The one gate on which pairs the editor compares. A mixed pair (a 1.0 baseline and a 2.0 buffer,
-/// or the reverse) needs the 1.0 side migrated first (pacto-v2.md §8.2), which `pacto diff` does and
-/// the core's `compare` does not yet: compared as they are, every 2.0 section would read as added.
-/// FIXME(#14): once `pacto_core::diff::compare` migrates a 1.0 side itself, this returns `true`.
-pub fn comparable(base: Format, buffer: Format) -> bool {
-    base == buffer
-}
-
-/// What the lens says instead of counts for a pair [`comparable`] refuses.
-pub fn mixed_title(label: &str, base: Format) -> String {
-    format!("vs {label}: baseline is Pacto {}, compare with pacto diff", version_of(base))
-}
-
-/// What the diff document and `pacto.showDiff` say for a pair [`comparable`] refuses.
-pub fn mixed_explanation(label: &str, base: Format, buffer: Format) -> String {
-    format!(
-        "pacto: {label} is a Pacto {} contract and this one is Pacto {}; the editor compares contracts of the same \
-         format only. Run `pacto diff <old> <new>` to compare them through the migration mapping.",
-        version_of(base),
-        version_of(buffer)
-    )
-}
-
-fn version_of(format: Format) -> &'static str {
-    match format {
-        Format::V1 => "1.0",
-        Format::V2 => "2.0",
-    }
 }
 
 /// The bundle files a contract's diff reads besides SBOMs: 1.0 interface contracts and the
@@ -174,7 +137,8 @@ pub struct Buffer<'a> {
 }
 
 pub fn compare(base: &Side, contract: &Contract, files: &dyn BundleReader, against: Against) -> Comparison {
-    let result = diff(&base.contract, contract, base.files.as_ref(), files);
+    let mut result = diff(&base.contract, contract, base.files.as_ref(), files);
+    detach_migrated_side(&mut result);
     // The version is about what gets published next; git HEAD is just the last commit.
     let bump = match against {
         Against::Published => bump::check(&base.contract, contract, &result),
@@ -183,8 +147,29 @@ pub fn compare(base: &Side, contract: &Contract, files: &dyn BundleReader, again
     Comparison { result, bump }
 }
 
-/// `vs 2.0.0: 1 breaking · 2 potential · 3 safe`, or `vs 2.0.0: no changes`.
+/// A 1.0/2.0 pair is compared with its 1.0 side migrated in memory: that side's spans point into
+/// the migrated text, which is neither the buffer nor the baseline on disk, so they are dropped and
+/// its changes sit on their section's key (or the lens line) instead of a wrong range.
+fn detach_migrated_side(result: &mut DiffResult) {
+    let Some(side) = result.alignment.as_ref().map(|it| it.side) else { return };
+    for change in &mut result.changes {
+        match side {
+            PairSide::Old => change.old_span = None,
+            PairSide::New => change.new_span = None,
+        }
+    }
+}
+
+/// `vs 2.0.0: 1 breaking · 2 potential · 3 safe`, or `vs 2.0.0: no changes`; for a 1.0/2.0 pair
+/// whose 1.0 side does not migrate, that nothing was compared.
 pub fn lens_title(label: &str, result: &DiffResult) -> String {
+    if let Some(alignment) = result.alignment.as_ref().filter(|it| it.failure.is_some()) {
+        let whose = match alignment.side {
+            PairSide::Old => "the baseline",
+            PairSide::New => "this contract",
+        };
+        return format!("vs {label}: not compared, {whose} (Pacto 1.0) does not migrate to 2.0");
+    }
     if result.changes.is_empty() {
         return format!("vs {label}: no changes");
     }
@@ -331,9 +316,6 @@ mod tests {
         let tree = parse(buffer);
         let contract = contract_of(tree.root.as_ref());
         let rope = Rope::from_str(buffer);
-        if !comparable(side.format, format_of(&contract)) {
-            return mixed_title(&side.label, side.format);
-        }
         let comparison = compare(&side, &contract, &NoFiles, Against::Published);
         let mut out = lens_title(&side.label, &comparison.result);
         let v2 = contract.v2.as_ref().map(|it| &it.contract);
@@ -395,11 +377,22 @@ mod tests {
     }
 
     #[test]
-    fn lens_on_a_mixed_pair_says_so_and_compares_nothing() {
-        assert_eq!(check_against(PUBLISHED, PUBLISHED_V2), "vs 1.0.0: baseline is Pacto 1.0, compare with pacto diff");
-        assert_eq!(check_against(PUBLISHED_V2, PUBLISHED), "vs 1.0.0: baseline is Pacto 2.0, compare with pacto diff");
-        expect_test::expect!["pacto: 1.0.0 is a Pacto 1.0 contract and this one is Pacto 2.0; the editor compares contracts of the same format only. Run `pacto diff <old> <new>` to compare them through the migration mapping."]
-            .assert_eq(&mixed_explanation("1.0.0", Format::V1, Format::V2));
+    fn lens_on_a_mixed_pair_compares_through_the_migration() {
+        // The 2.0 side is PUBLISHED migrated, but for the admin interface removed: only that shows,
+        // on the section's key since the 1.0 side's spans are the migrated text's.
+        let migrated = "pactoVersion: \"2.0\"\nservice: {name: svc, version: 1.0.0}\nworkload: service\n";
+        expect_test::expect![[r#"
+            vs 1.0.0: 0 breaking · 0 potential · 1 safe"#]]
+        .assert_eq(&check_against(PUBLISHED, migrated));
+        let unmigratable = "pactoVersion: \"1.0\"\nservice: {name: svc}\n";
+        assert_eq!(
+            check_against(PUBLISHED_V2, unmigratable),
+            "vs 1.0.0: not compared, this contract (Pacto 1.0) does not migrate to 2.0"
+        );
+        assert_eq!(
+            check_against(unmigratable, PUBLISHED_V2),
+            "vs 1.0.0: not compared, the baseline (Pacto 1.0) does not migrate to 2.0"
+        );
     }
 
     #[test]

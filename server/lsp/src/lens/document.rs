@@ -143,9 +143,6 @@ async fn diff_of(backend: &Backend, uri: &Uri, against: Against) -> Result<std::
             }
         },
     };
-    if !compute::comparable(side.format, analysis.format()) {
-        return Ok(Err(compute::mixed_explanation(&side.label, side.format, analysis.format())));
-    }
     let session = backend.session.clone();
     let uri = uri.clone();
     let diff =

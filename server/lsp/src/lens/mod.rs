@@ -141,9 +141,6 @@ fn lenses(session: &Session, uri: &Uri, analysis: &Analysis, encoding: Encoding)
 
 /// The counts against `side`, or why a pair of formats is not compared.
 fn title(session: &Session, uri: &Uri, analysis: &Analysis, side: &Arc<Side>, against: Against) -> String {
-    if !compute::comparable(side.format, analysis.format()) {
-        return compute::mixed_title(&side.label, side.format);
-    }
     let comparison = comparison(session, uri, analysis, side, against);
     compute::lens_title(&side.label, &comparison.result)
 }
@@ -162,10 +159,6 @@ fn published_comparison(session: &Session, uri: &Uri, analysis: &Analysis) -> Op
     let Published::Ready(side) = session.lens.published(&repository)? else {
         return None;
     };
-    // A pair of formats not compared has no changes to show nor a version to check.
-    if !compute::comparable(side.format, analysis.format()) {
-        return None;
-    }
     let comparison = comparison(session, uri, analysis, &side, Against::Published);
     Some((side, comparison))
 }
