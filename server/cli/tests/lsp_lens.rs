@@ -640,12 +640,40 @@ fn lens_on_2_0_vs_git_head_and_a_1_0_head_compares_through_the_migration() {
     let v1_uri = uri_of(&v1.join("pacto.yaml"));
     client.open(&v1_uri, &fs::read_to_string(dir.join("pacto.yaml")).unwrap());
     let document = diff_document(&mut client, &v1_uri, "head");
-    expect![[r#"
-        pacto: git HEAD is a Pacto 1.0 contract and this one is Pacto 2.0; the editor compares contracts of the same format only. Run `pacto diff <old> <new>` to compare them through the migration mapping.
-    "#]].assert_eq(document["markdown"].as_str().unwrap());
+    expect![[r###"
+        ## Contract Diff
+
+        **Classification:** `POTENTIAL_BREAKING`
+
+        ### Changes (12)
+
+        | Classification | Path | Type | Reason | Old | New |
+        |---|---|---|---|---|---|
+        | NON_BREAKING | `capabilities` | added | capabilities added |  | `extension (acme.example/pci-scope)` |
+        | NON_BREAKING | `capabilities` | added | capabilities added |  | `metrics` |
+        | NON_BREAKING | `configurations[default].values.database_url` | added | configurations[default].values.database_url added |  | `postgres://payments@db:5432/payments` |
+        | NON_BREAKING | `configurations[default].values.log_level` | added | configurations[default].values.log_level added |  | `info` |
+        | POTENTIAL_BREAKING | `interfaces.visibility` | modified | interfaces.visibility modified | `grpc-api: ` | `grpc-api: internal` |
+        | NON_BREAKING | `pactoVersion` | modified | pactoVersion modified | `1.0` | `2.0` |
+        | NON_BREAKING | `policies` | added | policies added |  | `platform-standards: policy/schema.json` |
+        | NON_BREAKING | `readiness` | added | readiness added |  | `readiness` |
+        | NON_BREAKING | `service.owner.contacts[email:payments@acme.example]` | added | service.owner.contacts[email:payments@acme.example] added |  | `email:payments@acme.example (ownership)` |
+        | NON_BREAKING | `service.owner.contacts[oncall:https://oncall.acme.example/payments]` | added | service.owner.contacts[oncall:https://oncall.acme.example/payments] added |  | `oncall:https://oncall.acme.example/payments (escalation)` |
+        | NON_BREAKING | `service.owner.dri` | added | service.owner.dri added | `` | `jane.doe` |
+        | NON_BREAKING | `service.owner.team` | modified | service.owner.team modified | `team/payments` | `payments` |
+
+
+        Not carried over by the migration of the old contract to 2.0 (informational, 6):
+          - service.image: {"ref":"ghcr.io/acme/payments-api:2.1.0","private":true}: no 2.0 field; the image belongs in deployment manifests (pacto generate kubernetes --option image=<ref>)
+          - interfaces[0].port: 8080: no 2.0 field; ports belong in deployment manifests
+          - interfaces[1].port: 9090: no 2.0 field; ports belong in deployment manifests
+          - runtime.lifecycle: {"upgradeStrategy":"ordered","gracefulShutdownSeconds":30}: no 2.0 field; upgrade strategy and shutdown grace belong in deployment manifests
+          - runtime.health.initialDelaySeconds: 15: no 2.0 field; probe timing belongs in deployment manifests
+          - scaling: {"min":2,"max":10}: no 2.0 field; replicas belong in deployment manifests
+    "###]].assert_eq(document["markdown"].as_str().unwrap());
     expect![[r#"
         5:1-5:8 Set publish repository… -> pacto.showDiff "published"
-        5:1-5:8 vs git HEAD: baseline is Pacto 1.0, compare with pacto diff -> pacto.showDiff "head"
+        5:1-5:8 vs git HEAD: 0 breaking · 1 potential · 11 safe -> pacto.showDiff "head"
     "#]]
     .assert_eq(&lenses(&mut client, &v1_uri));
     client.shutdown();

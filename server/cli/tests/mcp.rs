@@ -27,17 +27,15 @@ fn client_script() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/mcp/client.py")
 }
 
-/// Whether the Python SDK is there; `scripts/test` always installs it, so a skip only happens
-/// on a machine whose test venv predates it, and says so.
-fn sdk_installed() -> bool {
+/// The SDK is the client under test: without it the tests fail rather than pass unseen.
+fn require_sdk() {
     let installed = Command::new(python()).args(["-c", "import mcp"]).output().is_ok_and(|it| it.status.success());
-    if !installed {
-        eprintln!(
-            "SKIPPED: the Python MCP SDK is not installed in {} (scripts/test installs it: .venv/bin/pip install mcp==2.3.0)",
-            python().display()
-        );
-    }
-    installed
+    assert!(
+        installed,
+        "the Python MCP SDK is not installed in {}: the MCP tests need it (scripts/test installs it: \
+         .venv/bin/pip install mcp==2.3.0)",
+        python().display()
+    );
 }
 
 /// The Python client in `home`'s directory with its environment, on `transport` args.
@@ -175,9 +173,7 @@ const OFFLINE: &[(&str, &str)] = &[("PACTO_OFFLINE", "1")];
 
 #[test]
 fn mcp_stdio_lists_the_tools_with_their_schemas() {
-    if !sdk_installed() {
-        return;
-    }
+    require_sdk();
     let home = Home::new();
     let session = stdio_session(&home, OFFLINE, json!([]));
     assert_eq!(session["server"], json!({"name": "pacto", "version": env!("CARGO_PKG_VERSION")}));
@@ -226,9 +222,7 @@ fn mcp_stdio_lists_the_tools_with_their_schemas() {
 
 #[test]
 fn mcp_stdio_reads_contracts_as_the_commands_do() {
-    if !sdk_installed() {
-        return;
-    }
+    require_sdk();
     let home = Home::new();
     copy_dir(&common::example().join("../payments-api-v2"), &home.path().join("v2"));
     let calls = json!([
@@ -307,9 +301,7 @@ fn mcp_stdio_reads_contracts_as_the_commands_do() {
 
 #[test]
 fn mcp_stdio_findings_have_positions_and_fixes() {
-    if !sdk_installed() {
-        return;
-    }
+    require_sdk();
     let home = Home::new();
     write_bundle(&home, "broken", BROKEN);
     let calls = json!([
@@ -371,9 +363,7 @@ fn mcp_stdio_findings_have_positions_and_fixes() {
 
 #[test]
 fn mcp_stdio_generates_diffs_and_migrates() {
-    if !sdk_installed() {
-        return;
-    }
+    require_sdk();
     let home = Home::new();
     let example = fs::read_to_string(home.path().join("payments-api/pacto.yaml")).unwrap();
     copy_dir(&home.path().join("payments-api"), &home.path().join("next"));
@@ -440,9 +430,7 @@ runtime:\n  workload: service\n  state:\n    type: stateful\n    persistence:\n 
 
 #[test]
 fn mcp_stdio_bad_input_is_named_and_the_server_keeps_answering() {
-    if !sdk_installed() {
-        return;
-    }
+    require_sdk();
     let home = Home::new();
     fs::create_dir_all(home.path().join("huge")).unwrap();
     let mut huge = String::from("pactoVersion: \"1.0\"\n# ");
@@ -594,9 +582,7 @@ fn start_http(home: &Home, port: u16) -> Child {
 
 #[test]
 fn mcp_http_serves_the_tools_on_loopback_and_ends_on_sigterm() {
-    if !sdk_installed() {
-        return;
-    }
+    require_sdk();
     let home = Home::new();
     write_bundle(&home, "broken", BROKEN);
     let port = free_port();
@@ -650,9 +636,7 @@ fn mcp_http_port_in_use_is_a_clear_error() {
 
 #[test]
 fn mcp_registry_contracts_come_through_the_cache() {
-    if !sdk_installed() {
-        return;
-    }
+    require_sdk();
     let registry = Registry::start(Mode::Plain);
     let home = Home::new();
     let target = format!("oci://{}/acme/payments-api", registry.addr);

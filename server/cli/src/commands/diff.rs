@@ -37,7 +37,7 @@ pub fn run(old_arg: &str, new_arg: &str, output_format: &str) -> Result<(), Stri
         _ => text_report(&compared.report, compared.bump.as_ref()),
     };
     if let Some(migrated) =
-        compared.report.root.alignment.as_ref().filter(|_| !matches!(output_format, "json" | "sarif"))
+        compared.report.root.alignment.as_ref().filter(|_| !matches!(output_format, "json" | "sarif" | "markdown"))
     {
         out.push_str(&migrated::text(migrated));
     }

@@ -59,25 +59,35 @@ pub fn markdown(report: &Report, bump: Option<&BumpFinding>) -> String {
     }
     if report.is_empty() {
         out.push_str("No changes detected.\n");
-        return out;
+    } else {
+        markdown_report(&mut out, report);
     }
+    // A 1.0/2.0 root pair: what its migration left out, after everything else (as `pacto diff`'s text).
+    if let Some(alignment) = &report.root.alignment {
+        out.push('\n');
+        alignment_lines(&mut out, "", alignment);
+    }
+    out
+}
+
+fn markdown_report(out: &mut String, report: &Report) {
     let root = &report.root;
     if !root.changes.is_empty() {
         let _ = writeln!(out, "### Changes ({})\n", root.changes.len());
-        markdown_changes(&mut out, &root.changes);
+        markdown_changes(out, &root.changes);
     }
     for dependency in &report.dependencies {
         let result = &dependency.result;
         let _ = writeln!(out, "### Dependency: {} (`{}`)\n", dependency.name, result.classification);
         if !result.changes.is_empty() {
-            markdown_changes(&mut out, &result.changes);
+            markdown_changes(out, &result.changes);
         }
         if let Some(sbom) = &result.sbom {
             let _ = writeln!(out, "#### SBOM Changes: {}\n", dependency.name);
-            markdown_sbom(&mut out, sbom);
+            markdown_sbom(out, sbom);
         }
         if let Some(alignment) = &result.alignment {
-            alignment_lines(&mut out, "", alignment);
+            alignment_lines(out, "", alignment);
             out.push('\n');
         }
     }
@@ -87,9 +97,8 @@ pub fn markdown(report: &Report, bump: Option<&BumpFinding>) -> String {
     }
     if let Some(sbom) = &root.sbom {
         out.push_str("### SBOM Changes\n\n");
-        markdown_sbom(&mut out, sbom);
+        markdown_sbom(out, sbom);
     }
-    out
 }
 
 /// The Markdown table of changes, with its trailing empty line (§3.11).

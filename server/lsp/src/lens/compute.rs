@@ -378,11 +378,13 @@ mod tests {
 
     #[test]
     fn lens_on_a_mixed_pair_compares_through_the_migration() {
-        // The 2.0 side is PUBLISHED migrated, but for the admin interface removed: only that shows,
-        // on the section's key since the 1.0 side's spans are the migrated text's.
-        let migrated = "pactoVersion: \"2.0\"\nservice: {name: svc, version: 1.0.0}\nworkload: service\n";
+        // The 2.0 side is PUBLISHED migrated (version bumped) without the admin interface: only the
+        // removal and the two version changes show, the removal on the section's key since the 1.0
+        // side's spans are the migrated text's.
+        let migrated = "pactoVersion: \"2.0\"\nservice: {name: svc, version: 2.0.0}\ninterfaces:\n  - {name: api, type: openapi, ref: interfaces/api.yaml}\n";
         expect_test::expect![[r#"
-            vs 1.0.0: 0 breaking · 0 potential · 1 safe"#]]
+            vs 1.0.0: 1 breaking · 0 potential · 2 safe
+            2:0-2:10 Information interfaces: breaking vs 1.0.0: interfaces removed [- admin]"#]]
         .assert_eq(&check_against(PUBLISHED, migrated));
         let unmigratable = "pactoVersion: \"1.0\"\nservice: {name: svc}\n";
         assert_eq!(
