@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 
 use expect_test::{Expect, expect, expect_file};
 
-use crate::syntax::LineIndex;
+use crate::diff::{BundleReader, Classification, DiffResult, compare};
+use crate::syntax::{LineIndex, parse};
+use crate::v2::document::{parse_document, projection};
 use crate::validate::{BundleFiles, DirBundle, Mode, validate};
 
 use super::{MigrateError, Migration, migrate};
@@ -88,6 +90,66 @@ fn refused(text: &str) -> String {
     }
 }
 
+/// A fixture bundle on disk, as diff reads it.
+struct DirFiles<'a>(&'a Path);
+
+impl BundleReader for DirFiles<'_> {
+    fn read(&self, path: &str) -> Option<String> {
+        std::fs::read_to_string(self.0.join(path)).ok()
+    }
+
+    fn list(&self, dir: &str) -> Vec<String> {
+        let Ok(entries) = std::fs::read_dir(self.0.join(dir)) else { return Vec::new() };
+        let mut names: Vec<String> = entries
+            .flatten()
+            .filter(|it| it.path().is_file())
+            .filter_map(|it| it.file_name().into_string().ok())
+            .collect();
+        names.sort();
+        names
+    }
+}
+
+/// The migrated bundle: the new `pacto.yaml` and placeholder specs over the original files.
+struct Migrated<'a> {
+    dir: DirFiles<'a>,
+    migration: &'a Migration,
+}
+
+impl BundleReader for Migrated<'_> {
+    fn read(&self, path: &str) -> Option<String> {
+        if path == "pacto.yaml" {
+            return Some(self.migration.text.clone());
+        }
+        match self.migration.files.iter().find(|it| it.path == path) {
+            Some(file) => Some(file.content.clone()),
+            None => self.dir.read(path),
+        }
+    }
+
+    fn list(&self, dir: &str) -> Vec<String> {
+        let mut names = self.dir.list(dir);
+        let prefix = format!("{dir}/");
+        for file in &self.migration.files {
+            if let Some(name) = file.path.strip_prefix(&prefix).filter(|it| !it.contains('/'))
+                && !names.iter().any(|it| it == name)
+            {
+                names.push(name.to_owned());
+            }
+        }
+        names.sort();
+        names
+    }
+}
+
+/// `pacto diff` of the 1.0 original against its migration, as the CLI compares such a pair.
+fn cross_version_diff(dir: &Path, original: &str, migration: &Migration) -> DiffResult {
+    let old = crate::contract::from_tree(parse(original).root.as_ref()).contract;
+    let tree = parse(&migration.text);
+    let document = parse_document(&migration.text, &LineIndex::new(&migration.text), &tree).expect("a 2.0 document");
+    compare(&old, &projection(document), &DirFiles(dir), &Migrated { dir: DirFiles(dir), migration })
+}
+
 #[test]
 fn migrate_every_valid_fixture_validates_as_2_0() {
     let root = repo_root().join("tests/data/validate");
@@ -109,6 +171,18 @@ fn migrate_every_valid_fixture_validates_as_2_0() {
         let rewritten = dir.ends_with("valid-merge-key-anchor-in-metadata");
         if !migration.report.is_valid() || migration.report.kept_formatting == rewritten {
             let _ = writeln!(failures, "== {}\n{}", dir.display(), render(&text, &migration));
+        }
+        // A faithful migration: the cross-version diff shows no breaking change (the dropped
+        // deployment fields are the alignment's list, never changes).
+        let diff = cross_version_diff(dir, &text, &migration);
+        let breaking: Vec<String> = diff
+            .changes
+            .iter()
+            .filter(|it| it.classification == Classification::Breaking)
+            .map(|it| format!("{} {}: {}", it.path, it.change_type, it.reason))
+            .collect();
+        if !breaking.is_empty() || diff.alignment.is_none() {
+            let _ = writeln!(failures, "== {} diff\n{}", dir.display(), breaking.join("\n"));
         }
     }
     assert_eq!(failures, "");
