@@ -594,6 +594,31 @@ fn mcp_http_serves_the_tools_on_loopback_and_ends_on_sigterm() {
         call("pacto_validate", json!({"path": 7})),
         call("pacto_nope", json!({})),
     ]);
+    // Every tool, then the same calls over stdio: the transport changes nothing in the answers.
+    let every_tool = json!([
+        call("pacto_validate", json!({"path": "payments-api"})),
+        call("pacto_inspect", json!({"ref": "payments-api"})),
+        call("pacto_resolve_dependencies", json!({"ref": "payments-api"})),
+        call("pacto_list_interfaces", json!({"ref": "payments-api"})),
+        call("pacto_generate_docs", json!({"ref": "payments-api"})),
+        call("pacto_explain", json!({"ref": "payments-api"})),
+        call("pacto_generate_contract", json!({"service_name": "orders", "exposes_http": true})),
+        call("pacto_suggest_dependencies", json!({"contract": "payments-api"})),
+        call("pacto_schema", json!({"pacto_version": "2.0"})),
+        call("pacto_diff", json!({"old": "payments-api", "new": "broken"})),
+        call("pacto_fix", json!({"path": "broken"})),
+        call("pacto_migrate", json!({"path": "payments-api"})),
+    ]);
+    let over_http = client(&home, OFFLINE, &["http", &url], &every_tool);
+    let over_stdio = stdio_session(&home, OFFLINE, every_tool);
+    let answers = over_http["calls"].as_array().unwrap();
+    assert_eq!(answers.len(), 12);
+    for (http, stdio) in answers.iter().zip(over_stdio["calls"].as_array().unwrap()) {
+        assert_eq!(http, stdio);
+    }
+    let failed: Vec<&Value> = answers.iter().filter(|it| it["isError"] != false).collect();
+    assert_eq!(failed, Vec::<&Value>::new());
+    assert_eq!(answers[9]["structured"]["classification"], "BREAKING");
     let session = client(&home, OFFLINE, &["http", &url], &calls);
     assert_eq!(session["server"]["name"], "pacto");
     let results = session["calls"].as_array().unwrap();
