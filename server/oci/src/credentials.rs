@@ -7,6 +7,7 @@
 use std::ffi::OsString;
 use std::fmt;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use base64::Engine as _;
 use serde_json::Value;
@@ -159,24 +160,67 @@ fn from_config_file(path: &std::path::Path, registry: &str) -> Result<Option<Cre
     Ok(None)
 }
 
+/// How long a credential command (a Docker helper, `gh auth token`) may take: one that waits on
+/// a locked keychain or a prompt must not hang a pull, a push or the editor's resolution.
+pub const CREDENTIAL_COMMAND_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// Runs `docker-credential-<helper> <action>` with `input` on stdin, as Docker does: a real
 /// subprocess. Its output is returned whole; the caller decides what failure means.
 pub(crate) fn run_helper(helper: &str, action: &str, input: &[u8]) -> Result<std::process::Output, RegistryError> {
-    use std::io::Write;
-    use std::process::{Command, Stdio};
     let program = format!("docker-credential-{helper}");
-    let failed = |reason: String| RegistryError::CredentialHelper { helper: program.clone(), reason };
-    let mut child = Command::new(&program)
-        .arg(action)
+    let mut command = std::process::Command::new(&program);
+    command.arg(action);
+    run_bounded(command, input, CREDENTIAL_COMMAND_TIMEOUT)
+        .map_err(|reason| RegistryError::CredentialHelper { helper: program, reason })
+}
+
+/// Runs `command` with `input` on stdin and its output captured, killed (and its output dropped)
+/// when it is not done within `limit`. The pipes are drained on their own threads so a chatty
+/// command cannot block on a full pipe while we wait.
+fn run_bounded(
+    mut command: std::process::Command,
+    input: &[u8],
+    limit: Duration,
+) -> Result<std::process::Output, String> {
+    use std::io::{Read, Write};
+    use std::process::Stdio;
+    let mut child = command
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .map_err(|err| failed(err.to_string()))?;
+        .map_err(|err| err.to_string())?;
+    let drain = |pipe: Option<Box<dyn Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_end(&mut bytes);
+            }
+            bytes
+        })
+    };
+    let stdout = drain(child.stdout.take().map(|it| Box::new(it) as Box<dyn Read + Send>));
+    let stderr = drain(child.stderr.take().map(|it| Box::new(it) as Box<dyn Read + Send>));
     if let Some(mut stdin) = child.stdin.take() {
-        stdin.write_all(input).map_err(|err| failed(err.to_string()))?;
+        // A command that exits without reading its input closes the pipe: not an error here,
+        // its exit status says what happened.
+        let _ = stdin.write_all(input);
     }
-    child.wait_with_output().map_err(|err| failed(err.to_string()))
+    let deadline = std::time::Instant::now() + limit;
+    let status = loop {
+        match child.try_wait().map_err(|err| err.to_string())? {
+            Some(status) => break status,
+            None if std::time::Instant::now() >= deadline => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(format!("did not answer within {} s and was stopped", limit.as_secs_f64()));
+            }
+            None => std::thread::sleep(Duration::from_millis(5)),
+        }
+    };
+    let stdout = stdout.join().unwrap_or_default();
+    let stderr = stderr.join().unwrap_or_default();
+    Ok(std::process::Output { status, stdout, stderr })
 }
 
 /// Asks the helper for `registry`'s credentials; "not found" is no answer, any other failure an
@@ -207,12 +251,9 @@ fn from_helper(helper: &str, registry: &str) -> Result<Option<Credential>, Regis
 /// the reference: a public image must still pull. Nothing here ever prints or logs the token.
 fn from_github_cli(path: Option<OsString>) -> Option<Credential> {
     let gh = std::env::split_paths(&path?).map(|dir| dir.join("gh")).find(|it| it.is_file())?;
-    let output = std::process::Command::new(&gh)
-        .args(["auth", "token"])
-        .stdin(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .output()
-        .ok()?;
+    let mut command = std::process::Command::new(&gh);
+    command.args(["auth", "token"]);
+    let output = run_bounded(command, b"", CREDENTIAL_COMMAND_TIMEOUT).ok()?;
     if !output.status.success() {
         return None;
     }
@@ -320,6 +361,22 @@ mod tests {
 
     fn gh_calls(dir: &tempfile::TempDir) -> String {
         std::fs::read_to_string(dir.path().join("calls")).unwrap_or_default()
+    }
+
+    #[test]
+    fn a_credential_command_that_hangs_is_stopped_at_the_limit() {
+        let mut command = std::process::Command::new("sh");
+        command.args(["-c", "sleep 30"]);
+        let started = std::time::Instant::now();
+        let err = super::run_bounded(command, b"", std::time::Duration::from_millis(300)).unwrap_err();
+        assert_eq!(err, "did not answer within 0.3 s and was stopped");
+        assert!(started.elapsed() < std::time::Duration::from_secs(5), "{:?}", started.elapsed());
+        // One that answers in time gets its input and gives its output and status.
+        let mut command = std::process::Command::new("sh");
+        command.args(["-c", "tr a-z A-Z; echo oops >&2; exit 3"]);
+        let output = super::run_bounded(command, b"ghcr.io", std::time::Duration::from_secs(10)).unwrap();
+        assert_eq!((output.stdout.as_slice(), output.stderr.as_slice()), (&b"GHCR.IO"[..], &b"oops\n"[..]));
+        assert_eq!(output.status.code(), Some(3));
     }
 
     #[test]
