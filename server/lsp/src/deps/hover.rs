@@ -122,7 +122,10 @@ fn local_ref_hover(analysis: &Analysis, at: &At) -> Option<HoverInfo> {
                 out.push_str(&summary_markdown(&summary));
             }
         }
-        None => out.push_str(&format!("No readable `pacto.yaml` at `{}`.", contract.display())),
+        None => {
+            let shown = pacto_core::workspace::normalize(&contract);
+            out.push_str(&format!("No readable `pacto.yaml` at `{}`.", shown.display()));
+        }
     }
     Some(HoverInfo { span: at.span, markdown: out })
 }

@@ -92,7 +92,7 @@ fn hover_local_ref_to_a_missing_bundle() {
             3:10-3:19
             **`./nowhere`**
 
-            No readable `pacto.yaml` at `BUNDLE/./nowhere/pacto.yaml`.
+            No readable `pacto.yaml` at `BUNDLE/nowhere/pacto.yaml`.
         "#]],
     );
 }
