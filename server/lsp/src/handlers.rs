@@ -16,7 +16,7 @@ use crate::proto::{self, Encoding};
 use crate::server::Backend;
 use crate::session::{ClientSupport, Session};
 use crate::settings::Settings;
-use crate::{deps, generate, lens};
+use crate::{deps, generate, lens, workspace};
 
 /// The analysis of the document's current version: built once per version, off the async threads, by whoever asks
 /// first; everyone asking meanwhile awaits that one build. `None` for documents that are not open or not contracts.
@@ -141,6 +141,7 @@ pub fn document_changed(backend: &Backend, uri: Uri) {
             Ok(Some(analysis)) => {
                 deps::document_changed(&backend, &uri, &analysis);
                 lens::document_changed(&backend, &uri, &analysis);
+                workspace::document_changed(&backend, &uri, &analysis).await;
             }
             Ok(None) => {}
         }
@@ -225,6 +226,10 @@ pub async fn load_settings(backend: &Backend, pushed: Option<LSPAny>) {
     backend.session.deps.reset();
     backend.session.lens.reset();
     backend.session.policy_refs.reset();
+    // Where contracts are published can come from the settings: the index is read again.
+    if backend.session.workspace.is_started() {
+        workspace::start(backend);
+    }
     let uris: Vec<Uri> = backend.session.documents.iter().map(|it| it.key().clone()).collect();
     for uri in uris {
         document_changed(backend, uri);

@@ -6,7 +6,7 @@ mod baseline;
 pub mod compute;
 mod document;
 mod head;
-mod publish;
+pub mod publish;
 
 use std::fs;
 use std::path::{Path, PathBuf};

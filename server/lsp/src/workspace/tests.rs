@@ -1,0 +1,53 @@
+//! The index state: updates report only what other contracts' answers can show, removals take
+//! whole directories, and a finished scan keeps the open documents' entries.
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+use pacto_core::workspace::{Index, read_entry};
+
+use super::State;
+
+const PAYMENTS: &str =
+    "# pacto:publish oci://ghcr.io/acme/payments\npactoVersion: \"1.0\"\nservice: {name: payments, version: 1.4.0}\n";
+
+fn names(state: &State) -> Vec<String> {
+    state.read().entries().map(|it| format!("{} {}@{}", it.path.display(), it.name, it.version)).collect()
+}
+
+#[test]
+fn workspace_update_reports_visible_changes_only() {
+    let state = State::default();
+    let path = Path::new("/w/payments/pacto.yaml");
+    assert!(state.update(read_entry(path, PAYMENTS)));
+    assert!(!state.update(read_entry(path, PAYMENTS)));
+    // A syntax error being typed changes the problem only: nothing to refresh.
+    assert!(!state.update(read_entry(path, &format!("{PAYMENTS}runtime: [\n"))));
+    assert!(state.update(read_entry(path, &PAYMENTS.replace("1.4.0", "1.5.0"))));
+    assert_eq!(names(&state), ["/w/payments/pacto.yaml payments@1.5.0"]);
+}
+
+#[test]
+fn workspace_remove_takes_a_directory() {
+    let state = State::default();
+    state.update(read_entry(Path::new("/w/a/pacto.yaml"), PAYMENTS));
+    state.update(read_entry(Path::new("/w/a/b/pacto.yaml"), PAYMENTS));
+    state.update(read_entry(Path::new("/w/ab/pacto.yaml"), PAYMENTS));
+    assert!(!state.remove(Path::new("/w/c")));
+    assert!(state.remove(Path::new("/w/a")));
+    assert_eq!(names(&state), ["/w/ab/pacto.yaml payments@1.4.0"]);
+}
+
+#[test]
+fn workspace_scan_keeps_open_documents() {
+    let state = State::default();
+    let open = PathBuf::from("/w/payments/pacto.yaml");
+    state.update(read_entry(&open, &PAYMENTS.replace("1.4.0", "9.9.9")));
+    assert!(!state.is_ready());
+    let mut scanned = Index::new();
+    scanned.upsert(&open, PAYMENTS);
+    scanned.upsert(Path::new("/w/web/pacto.yaml"), "pactoVersion: \"1.0\"\nservice: {name: web, version: 1.0.0}\n");
+    state.install(scanned, &HashSet::from([open]));
+    assert!(state.is_ready());
+    assert_eq!(names(&state), ["/w/payments/pacto.yaml payments@9.9.9", "/w/web/pacto.yaml web@1.0.0"]);
+}
