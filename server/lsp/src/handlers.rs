@@ -413,9 +413,19 @@ pub async fn references(backend: &Backend, params: ReferenceParams) -> Result<Op
     let Some(analysis) = analysis(backend, &uri).await? else {
         return Ok(None);
     };
+    let session = backend.session.clone();
+    let include_declaration = params.context.include_declaration;
     run_blocking("references", move || {
         let rope = &analysis.rope;
         let offset = proto::offset(rope, encoding, position);
+        if let Some(declaration) = workspace::references::service_at(&analysis, offset) {
+            let path = workspace::canonical(&uri.to_file_path()?);
+            let entry = workspace::entry_of(&session, &path, &analysis.text);
+            let sites = workspace::references::dependents(&session.workspace.read(), &entry);
+            let declaration = Location { uri: uri.clone(), range: proto::range(rope, encoding, declaration) };
+            let sites = sites.into_iter().filter_map(|it| proto::line_location(&it.path, it.line));
+            return Some(include_declaration.then_some(declaration).into_iter().chain(sites).collect());
+        }
         let spans = references::references(&analysis, offset);
         (!spans.is_empty()).then(|| {
             spans

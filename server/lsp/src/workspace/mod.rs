@@ -3,6 +3,8 @@
 //! watched-file events. Requests read it as it is and never wait for it: until the first scan ends
 //! they see the open documents only, and the code lens says it is indexing.
 
+pub mod references;
+
 use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -113,6 +115,11 @@ pub fn canonical(path: &Path) -> PathBuf {
 /// settings that place contracts change); lenses are refreshed when it ends.
 pub fn start(backend: &Backend) {
     let generation = backend.session.workspace.generation.fetch_add(1, Ordering::SeqCst) + 1;
+    if backend.session.workspace_folders().is_empty() {
+        // Nothing to scan (a single file opened): the open documents are the workspace.
+        backend.session.workspace.ready.store(true, Ordering::SeqCst);
+        return;
+    }
     let backend = backend.clone();
     tokio::spawn(async move {
         let progress = begin_progress(&backend).await;

@@ -1,0 +1,193 @@
+//! The workspace index through the real server (issue #18), on a copy of the fixture workspace of
+//! `tests/data/graph-reverse/` (local and oci:// edges, a cycle, a duplicate publisher, a contract
+//! that does not parse, a 2.0 dependent, a contract found by its first key): references on
+//! `service.name`, and edits, saved or not, that change the answers live.
+
+mod common;
+mod support;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use serde_json::{Value, json};
+use support::{Client, range_text, uri_of};
+
+const INDEXED: &str = "pacto/workspaceIndex";
+
+fn data() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/graph-reverse")
+}
+
+/// The fixture workspace in a scratch directory (canonical, as the index records paths), without
+/// the expected outputs.
+fn workspace() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&data(), dir.path());
+    fs::remove_dir_all(dir.path().join("expected")).unwrap();
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// A server on `root`, its first scan finished.
+fn indexed(root: &Path) -> Client {
+    let capabilities = json!({
+        "window": {"workDoneProgress": true},
+        "workspace": {"codeLens": {"refreshSupport": true}},
+    });
+    let (mut client, _) = Client::start_in_workspace(root, capabilities, json!({}));
+    client.wait_progress_end(INDEXED);
+    client
+}
+
+fn root_of(dir: &tempfile::TempDir) -> PathBuf {
+    dir.path().canonicalize().unwrap()
+}
+
+/// The position of the first `needle` in `text`, plus `shift` characters.
+fn position(text: &str, needle: &str, shift: usize) -> Value {
+    let at = text.find(needle).unwrap_or_else(|| panic!("{needle:?} in {text}"));
+    let line = text[..at].matches('\n').count();
+    let column = at - text[..at].rfind('\n').map_or(0, |it| it + 1) + shift;
+    json!({"line": line, "character": column})
+}
+
+/// Each location as `path:range` relative to the workspace.
+fn locations(root: &Path, result: &Value) -> Vec<String> {
+    let prefix = format!("{}/", uri_of(root));
+    (result.as_array().cloned().unwrap_or_default().iter())
+        .map(|it| format!("{}:{}", it["uri"].as_str().unwrap().trim_start_matches(&prefix), range_text(&it["range"])))
+        .collect()
+}
+
+fn references(client: &mut Client, uri: &str, position: Value, include_declaration: bool) -> Value {
+    client.request(
+        "textDocument/references",
+        json!({"textDocument": {"uri": uri}, "position": position, "context": {"includeDeclaration": include_declaration}}),
+    )
+}
+
+/// Every entry pointing at payments, by path (checkout, the broken contract, the first-key contract)
+/// or by its repository with or without a tag (billing, web's second entry), each at its `ref` line;
+/// the same from the `service` key; the declaration first when asked for.
+#[test]
+fn lsp_references_on_service_name_list_dependents() {
+    let dir = workspace();
+    let root = root_of(&dir);
+    let mut client = indexed(&root);
+    let path = root.join("payments/pacto.yaml");
+    let text = fs::read_to_string(&path).unwrap();
+    let uri = uri_of(&path);
+    client.open(&uri, &text);
+    let result = references(&mut client, &uri, position(&text, "payments, version", 2), false);
+    let expected = [
+        "billing/pacto.yaml:5:1-6:1",
+        "broken/pacto.yaml:5:1-6:1",
+        "checkout/pacto.yaml:5:1-6:1",
+        "extra/orders.contract.yaml:5:1-6:1",
+        "web/pacto.yaml:12:1-13:1",
+    ];
+    assert_eq!(locations(&root, &result), expected, "{result}");
+    let result = references(&mut client, &uri, position(&text, "service:", 1), true);
+    let mut with_declaration = vec!["payments/pacto.yaml:4:17-4:25"];
+    with_declaration.extend(expected);
+    assert_eq!(locations(&root, &result), with_declaration, "{result}");
+    // The fork claims the same repository: its dependents are the oci:// ones.
+    let fork = root.join("payments-fork/pacto.yaml");
+    let fork_text = fs::read_to_string(&fork).unwrap();
+    client.open(&uri_of(&fork), &fork_text);
+    let result = references(&mut client, &uri_of(&fork), position(&fork_text, "payments-fork,", 1), false);
+    assert_eq!(locations(&root, &result), ["billing/pacto.yaml:5:1-6:1", "web/pacto.yaml:12:1-13:1"]);
+    // Elsewhere, references are the contract's own names, as before.
+    let result = references(&mut client, &uri, position(&text, "version: 1.4.0", 10), false);
+    assert_eq!(result, Value::Null);
+}
+
+/// An unsaved edit of a dependent, of the contract itself (its publish comment), and a file created
+/// and deleted on disk change the answer as they happen.
+#[test]
+fn lsp_references_follow_edits_and_watched_files() {
+    let dir = workspace();
+    let root = root_of(&dir);
+    let mut client = indexed(&root);
+    let payments = uri_of(&root.join("payments/pacto.yaml"));
+    let text = fs::read_to_string(root.join("payments/pacto.yaml")).unwrap();
+    client.open(&payments, &text);
+    let at = position(&text, "payments, version", 0);
+    // checkout stops depending on payments in its buffer.
+    let checkout_path = root.join("checkout/pacto.yaml");
+    let checkout = uri_of(&checkout_path);
+    client.open(&checkout, &fs::read_to_string(&checkout_path).unwrap());
+    client.diagnostics(&checkout, 1);
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": checkout, "version": 2}, "contentChanges": [{"text":
+            "pactoVersion: \"1.0\"\nservice: {name: checkout, version: 2.1.0}\n"}]}),
+    );
+    client.diagnostics(&checkout, 2);
+    let result = references(&mut client, &payments, at.clone(), false);
+    assert_eq!(
+        locations(&root, &result),
+        [
+            "billing/pacto.yaml:5:1-6:1",
+            "broken/pacto.yaml:5:1-6:1",
+            "extra/orders.contract.yaml:5:1-6:1",
+            "web/pacto.yaml:12:1-13:1"
+        ]
+    );
+    // Closed unsaved, checkout is read from disk again.
+    let is_refresh = |it: &Value| it["method"] == "workspace/codeLens/refresh";
+    client.take_pending(is_refresh);
+    client.notify("textDocument/didClose", json!({"textDocument": {"uri": checkout}}));
+    client.wait_for(is_refresh);
+    assert_eq!(locations(&root, &references(&mut client, &payments, at.clone(), false)).len(), 5);
+    // Without its publish comment, payments keeps its local dependents only.
+    let unpublished = text.replace("# pacto:publish oci://ghcr.io/acme/payments\n", "");
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": payments, "version": 2}, "contentChanges": [{"text": unpublished}]}),
+    );
+    let result = references(&mut client, &payments, position(&unpublished, "payments, version", 0), false);
+    assert_eq!(
+        locations(&root, &result),
+        ["broken/pacto.yaml:5:1-6:1", "checkout/pacto.yaml:5:1-6:1", "extra/orders.contract.yaml:5:1-6:1"]
+    );
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": payments, "version": 3}, "contentChanges": [{"text": text}]}),
+    );
+    // A new contract on disk, announced by the watcher, then deleted.
+    let added = root.join("added/pacto.yaml");
+    fs::create_dir_all(added.parent().unwrap()).unwrap();
+    fs::write(
+        &added,
+        "pactoVersion: \"1.0\"\nservice: {name: added, version: 1.0.0}\ndependencies:\n  - ref: ../payments\n",
+    )
+    .unwrap();
+    client.diagnostics(&payments, 3);
+    client.take_pending(is_refresh);
+    client.notify("workspace/didChangeWatchedFiles", json!({"changes": [{"uri": uri_of(&added), "type": 1}]}));
+    client.wait_for(is_refresh);
+    let result = references(&mut client, &payments, at.clone(), false);
+    assert_eq!(locations(&root, &result)[0], "added/pacto.yaml:4:1-5:1");
+    assert_eq!(locations(&root, &result).len(), 6);
+    fs::remove_dir_all(added.parent().unwrap()).unwrap();
+    client.take_pending(is_refresh);
+    client.notify(
+        "workspace/didChangeWatchedFiles",
+        json!({"changes": [{"uri": uri_of(added.parent().unwrap()), "type": 3}]}),
+    );
+    client.wait_for(is_refresh);
+    assert_eq!(locations(&root, &references(&mut client, &payments, at, false)).len(), 5);
+}
