@@ -191,3 +191,42 @@ fn lsp_references_follow_edits_and_watched_files() {
     client.wait_for(is_refresh);
     assert_eq!(locations(&root, &references(&mut client, &payments, at, false)).len(), 5);
 }
+
+fn used_by_lens(client: &mut Client, uri: &str) -> Value {
+    let lenses = client.request("textDocument/codeLens", json!({"textDocument": {"uri": uri}}));
+    let lenses = lenses.as_array().cloned().unwrap_or_default();
+    let found = lenses.iter().find(|it| it["command"]["command"] == "pacto.showReferences");
+    found.cloned().unwrap_or_else(|| panic!("no used-by lens in {lenses:?}"))
+}
+
+/// The lens on `service` counts depending services (web's two entries count once: it points at
+/// payments directly only once, and the count is of services) and carries what references answer.
+#[test]
+fn lsp_lens_used_by_n_services_runs_the_references() {
+    let dir = workspace();
+    let root = root_of(&dir);
+    let mut client = indexed(&root);
+    let path = root.join("payments/pacto.yaml");
+    let text = fs::read_to_string(&path).unwrap();
+    let uri = uri_of(&path);
+    client.open(&uri, &text);
+    let lens = used_by_lens(&mut client, &uri);
+    assert_eq!(range_text(&lens["range"]), "4:1-4:8");
+    assert_eq!(lens["command"]["title"], "used by 5 services");
+    let arguments = &lens["command"]["arguments"];
+    assert_eq!(arguments[0], uri.as_str());
+    assert_eq!(arguments[1], json!({"line": 3, "character": 16}));
+    let from_references = references(&mut client, &uri, position(&text, "payments, version", 0), false);
+    assert_eq!(arguments[2], from_references);
+    // billing depends on ledger, which depends on billing: one service each way.
+    let ledger = root.join("ledger/pacto.yaml");
+    client.open(&uri_of(&ledger), &fs::read_to_string(&ledger).unwrap());
+    assert_eq!(used_by_lens(&mut client, &uri_of(&ledger))["command"]["title"], "used by 1 service");
+    let web = root.join("web/pacto.yaml");
+    client.open(&uri_of(&web), &fs::read_to_string(&web).unwrap());
+    let lens = used_by_lens(&mut client, &uri_of(&web));
+    assert_eq!(
+        (lens["command"]["title"].as_str(), range_text(&lens["range"])),
+        (Some("used by 0 services"), "3:1-3:8".into())
+    );
+}

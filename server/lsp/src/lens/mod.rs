@@ -106,7 +106,12 @@ pub async fn code_lens(backend: &Backend, params: CodeLensParams) -> Result<Opti
     document_changed(backend, &uri, &analysis);
     let session = backend.session.clone();
     let encoding = session.encoding();
-    handlers::run_blocking("codeLens", move || Some(lenses(&session, &uri, &analysis, encoding))).await
+    handlers::run_blocking("codeLens", move || {
+        let mut out = lenses(&session, &uri, &analysis, encoding);
+        out.extend(crate::workspace::lens(&session, &uri, &analysis, encoding));
+        Some(out)
+    })
+    .await
 }
 
 fn lenses(session: &Session, uri: &Uri, analysis: &Analysis, encoding: Encoding) -> Vec<CodeLens> {

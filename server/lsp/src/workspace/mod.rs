@@ -14,11 +14,13 @@ use std::sync::{RwLock, RwLockReadGuard};
 use pacto_core::syntax::limits::MAX_CONTRACT_BYTES;
 use pacto_core::workspace::scan::{SKIPPED_DIRS, scan};
 use pacto_core::workspace::{Entry, Index, is_bundle_file, looks_like_contract, read_entry, repository_key};
-use tower_lsp_server::ls_types::{FileChangeType, FileEvent, ProgressToken, Uri};
+use tower_lsp_server::ls_types::{CodeLens, Command, FileChangeType, FileEvent, Location, ProgressToken, Uri};
 use tower_lsp_server::{NotCancellable, OngoingProgress, Unbounded};
 
 use crate::analysis::Analysis;
+use crate::commands::SHOW_REFERENCES;
 use crate::lens::publish;
+use crate::proto::{self, Encoding};
 use crate::server::Backend;
 use crate::session::{ClientSupport, Session};
 
@@ -45,7 +47,6 @@ impl State {
         self.generation.load(Ordering::SeqCst) > 0
     }
 
-    #[cfg_attr(not(test), allow(dead_code, reason = "read by the references lens, which comes next"))]
     pub fn is_ready(&self) -> bool {
         self.ready.load(Ordering::SeqCst)
     }
@@ -285,6 +286,39 @@ fn read_again(session: &Session, path: &Path) -> bool {
         // No longer a contract (or not readable as text): whatever was indexed there goes.
         _ => session.workspace.remove(path),
     }
+}
+
+/// The "used by N services" lens on `service`, which lists them (through the client's reference view,
+/// with [`SHOW_REFERENCES`]); for contracts with a file only.
+pub fn lens(session: &Session, uri: &Uri, analysis: &Analysis, encoding: Encoding) -> Option<CodeLens> {
+    // Without a workspace folder the open documents are all the server sees: "used by 0" would mislead.
+    if session.workspace_folders().is_empty() {
+        return None;
+    }
+    let path = canonical(&uri.to_file_path()?);
+    let root = analysis.root()?;
+    let service = root.entry("service")?;
+    let entry = entry_of(session, &path, &analysis.text);
+    let sites = references::dependents(&session.workspace.read(), &entry);
+    let ready = session.workspace.is_ready();
+    let title = references::lens_title(ready.then(|| references::n_services(&sites)));
+    let rope = &analysis.rope;
+    let at = service.value.get("name").map_or(service.key.span, |it| it.span);
+    let locations: Vec<Location> = sites.iter().filter_map(|it| proto::line_location(&it.path, it.line)).collect();
+    let position = proto::range(rope, encoding, at).start;
+    Some(CodeLens {
+        range: proto::range(rope, encoding, service.key.span),
+        command: Some(Command {
+            title,
+            command: SHOW_REFERENCES.to_owned(),
+            arguments: Some(vec![
+                uri.as_str().into(),
+                serde_json::to_value(position).ok()?,
+                serde_json::to_value(locations).ok()?,
+            ]),
+        }),
+        data: None,
+    })
 }
 
 /// What depends on other contracts was answered from the old index: lenses are asked for again.

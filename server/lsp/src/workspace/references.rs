@@ -39,3 +39,20 @@ pub fn dependents(index: &Index, entry: &Entry) -> Vec<Site> {
         .filter_map(|id| Some(Site { path: id.path.clone(), line: index.dependency(id)?.line }))
         .collect()
 }
+
+/// How many services depend on the contract: depending contracts, each counted once however many of
+/// its entries point here.
+pub fn n_services(sites: &[Site]) -> usize {
+    let mut paths: Vec<&PathBuf> = sites.iter().map(|it| &it.path).collect();
+    paths.dedup();
+    paths.len()
+}
+
+/// The title of the lens on `service`; `None` while the first scan runs.
+pub fn lens_title(n_services: Option<usize>) -> String {
+    match n_services {
+        None => "used by: indexing the workspace…".to_owned(),
+        Some(1) => "used by 1 service".to_owned(),
+        Some(n) => format!("used by {n} services"),
+    }
+}

@@ -51,3 +51,14 @@ fn workspace_scan_keeps_open_documents() {
     assert!(state.is_ready());
     assert_eq!(names(&state), ["/w/payments/pacto.yaml payments@9.9.9", "/w/web/pacto.yaml web@1.0.0"]);
 }
+
+#[test]
+fn workspace_lens_counts_services_not_entries() {
+    use super::references::{Site, lens_title, n_services};
+    let site = |path: &str, line| Site { path: PathBuf::from(path), line };
+    let sites = [site("/w/a/pacto.yaml", 5), site("/w/a/pacto.yaml", 7), site("/w/b/pacto.yaml", 4)];
+    assert_eq!(lens_title(Some(n_services(&sites))), "used by 2 services");
+    assert_eq!(lens_title(Some(n_services(&sites[..1]))), "used by 1 service");
+    assert_eq!(lens_title(Some(0)), "used by 0 services");
+    assert_eq!(lens_title(None), "used by: indexing the workspace…");
+}
