@@ -230,3 +230,23 @@ fn lsp_lens_used_by_n_services_runs_the_references() {
         (Some("used by 0 services"), "3:1-3:8".into())
     );
 }
+
+/// Workspace symbols come from the index, unopened files and the contract that does not parse included.
+#[test]
+fn lsp_workspace_symbols_from_the_index() {
+    let dir = workspace();
+    let root = root_of(&dir);
+    let mut client = indexed(&root);
+    let result = client.request("workspace/symbol", json!({"query": "pay"}));
+    let prefix = format!("{}/", uri_of(&root));
+    let found: Vec<String> = (result.as_array().unwrap().iter())
+        .map(|it| {
+            let uri = it["location"]["uri"].as_str().unwrap().trim_start_matches(&prefix);
+            format!("{} {} {uri}:{}", it["kind"], it["name"].as_str().unwrap(), range_text(&it["location"]["range"]))
+        })
+        .collect();
+    assert_eq!(found, ["2 payments payments/pacto.yaml:4:1-5:1", "2 payments-fork payments-fork/pacto.yaml:4:1-5:1"]);
+    let all = client.request("workspace/symbol", json!({"query": ""}));
+    let names: Vec<&str> = all.as_array().unwrap().iter().map(|it| it["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["billing", "broken", "checkout", "orders", "ledger", "payments", "payments-fork", "web"]);
+}

@@ -437,6 +437,31 @@ pub async fn references(backend: &Backend, params: ReferenceParams) -> Result<Op
     .await
 }
 
+pub async fn workspace_symbol(
+    backend: &Backend,
+    params: WorkspaceSymbolParams,
+) -> Result<Option<WorkspaceSymbolResponse>> {
+    let session = backend.session.clone();
+    run_blocking("workspaceSymbol", move || {
+        let found = workspace::symbols::symbols(&session.workspace.read(), &params.query);
+        let symbols = found.into_iter().filter_map(|it| {
+            Some(WorkspaceSymbol {
+                name: it.name,
+                kind: match it.kind {
+                    workspace::symbols::Kind::Service => SymbolKind::MODULE,
+                    workspace::symbols::Kind::Interface => SymbolKind::INTERFACE,
+                },
+                tags: None,
+                container_name: it.container,
+                location: OneOf::Left(proto::line_location(&it.path, it.line)?),
+                data: None,
+            })
+        });
+        Some(WorkspaceSymbolResponse::Nested(symbols.collect()))
+    })
+    .await
+}
+
 pub async fn prepare_rename(
     backend: &Backend,
     params: TextDocumentPositionParams,

@@ -4,6 +4,7 @@
 //! they see the open documents only, and the code lens says it is indexing.
 
 pub mod references;
+pub mod symbols;
 
 use std::collections::HashSet;
 use std::fs;

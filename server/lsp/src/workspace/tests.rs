@@ -62,3 +62,60 @@ fn workspace_lens_counts_services_not_entries() {
     assert_eq!(lens_title(Some(0)), "used by 0 services");
     assert_eq!(lens_title(None), "used by: indexing the workspace…");
 }
+
+fn symbol_lines(index: &Index, query: &str) -> Vec<String> {
+    (super::symbols::symbols(index, query).into_iter())
+        .map(|it| {
+            let container = it.container.map(|it| format!(" in {it}")).unwrap_or_default();
+            format!("{:?} {}{container} {}:{}", it.kind, it.name, it.path.display(), it.line)
+        })
+        .collect()
+}
+
+#[test]
+fn workspace_symbols_services_and_interfaces_by_fuzzy_name() {
+    let mut index = Index::new();
+    index.upsert(
+        Path::new("/w/payments/pacto.yaml"),
+        "pactoVersion: \"1.0\"\nservice: {name: payments, version: 1.4.0}\ninterfaces:\n  - {name: payments-api, type: http}\n  - {name: events, type: event}\n",
+    );
+    index.upsert(
+        Path::new("/w/web/pacto.yaml"),
+        "pactoVersion: \"2.0\"\nservice:\n  name: web\n  version: 3.0.0\ninterfaces:\n  - name: site\n    type: http\n",
+    );
+    // No name could be read: the directory names the contract, at the top of its file.
+    index.upsert(Path::new("/w/broken/pacto.yaml"), "pactoVersion: \"1.0\"\nservice: {name: broken-pay\nruntime: [\n");
+    assert_eq!(
+        symbol_lines(&index, ""),
+        [
+            "Service broken /w/broken/pacto.yaml:1",
+            "Service payments /w/payments/pacto.yaml:2",
+            "Interface payments-api in payments /w/payments/pacto.yaml:4",
+            "Interface events in payments /w/payments/pacto.yaml:5",
+            "Service web /w/web/pacto.yaml:3",
+            "Interface site in web /w/web/pacto.yaml:6",
+        ]
+    );
+    assert_eq!(
+        symbol_lines(&index, "PMTS"),
+        ["Service payments /w/payments/pacto.yaml:2", "Interface payments-api in payments /w/payments/pacto.yaml:4"]
+    );
+    assert_eq!(symbol_lines(&index, "ev"), ["Interface events in payments /w/payments/pacto.yaml:5"]);
+}
+
+#[test]
+fn workspace_symbols_over_limit_are_cut() {
+    use super::symbols::{MAX_WORKSPACE_SYMBOLS, symbols};
+    let mut index = Index::new();
+    for idx in 0..MAX_WORKSPACE_SYMBOLS {
+        index.upsert(
+            Path::new(&format!("/w/s{idx:04}/pacto.yaml")),
+            &format!("pactoVersion: \"1.0\"\nservice: {{name: s{idx:04}, version: 1.0.0}}\n"),
+        );
+    }
+    assert_eq!(symbols(&index, "").len(), MAX_WORKSPACE_SYMBOLS);
+    index.upsert(Path::new("/w/z/pacto.yaml"), "pactoVersion: \"1.0\"\nservice: {name: z, version: 1.0.0}\n");
+    let found = symbols(&index, "");
+    assert_eq!(found.len(), MAX_WORKSPACE_SYMBOLS);
+    assert_eq!(found.last().map(|it| it.name.as_str()), Some("s0999"));
+}
