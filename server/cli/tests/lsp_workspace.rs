@@ -250,3 +250,33 @@ fn lsp_workspace_symbols_from_the_index() {
     let names: Vec<&str> = all.as_array().unwrap().iter().map(|it| it["name"].as_str().unwrap()).collect();
     assert_eq!(names, ["billing", "broken", "checkout", "orders", "ledger", "payments", "payments-fork", "web"]);
 }
+
+/// `service.name` is not renamed: the editor is told why (RequestFailed), before and instead of a rename.
+#[test]
+fn lsp_prepare_rename_on_service_name_says_why_not() {
+    let (mut client, _) = Client::start(json!({}));
+    let uri = "file:///w/payments/pacto.yaml";
+    let text = "pactoVersion: \"1.0\"\nservice: {name: payments, version: 1.0.0}\ninterfaces:\n  - {name: api, type: http, port: 8080}\n";
+    client.open(uri, text);
+    let response = client.request_raw(
+        "textDocument/prepareRename",
+        json!({"textDocument": {"uri": uri}, "position": position(text, "payments", 2)}),
+    );
+    let expected = json!({
+        "code": -32803,
+        "message": "renaming a service is not offered across files: other contracts point at it by its oci:// \
+                    repository or its path, not by service.name (find them with references on the name)",
+    });
+    assert_eq!(response["error"], expected, "{response}");
+    let response = client.request_raw(
+        "textDocument/rename",
+        json!({"textDocument": {"uri": uri}, "position": position(text, "payments", 2), "newName": "billing"}),
+    );
+    assert_eq!(response["error"], expected, "{response}");
+    // Interface names are renamed as before.
+    let result = client.request(
+        "textDocument/prepareRename",
+        json!({"textDocument": {"uri": uri}, "position": position(text, "api", 1)}),
+    );
+    assert_eq!(range_text(&result), "4:12-4:15");
+}

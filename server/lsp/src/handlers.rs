@@ -473,10 +473,24 @@ pub async fn prepare_rename(
     run_blocking("prepareRename", move || {
         let rope = &analysis.rope;
         let offset = proto::offset(rope, encoding, position);
-        references::prepare_rename(&analysis, offset)
-            .map(|span| PrepareRenameResponse::Range(proto::range(rope, encoding, span)))
+        if workspace::references::service_at(&analysis, offset).is_some() {
+            return Err(service_not_renamed());
+        }
+        let span = references::prepare_rename(&analysis, offset);
+        Ok(span.map(|span| PrepareRenameResponse::Range(proto::range(rope, encoding, span))))
     })
-    .await
+    .await?
+}
+
+/// Renaming a service would have to follow it into its dependents, which name it by where it is
+/// (an `oci://` repository or a path), never by `service.name`: there is nothing there to rename.
+fn service_not_renamed() -> Error {
+    Error {
+        // LSP's RequestFailed: the request was valid, the server declines it (and says why).
+        code: tower_lsp_server::jsonrpc::ErrorCode::ServerError(-32803),
+        message: workspace::references::NOT_RENAMED.into(),
+        data: None,
+    }
 }
 
 pub async fn rename(backend: &Backend, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
@@ -488,6 +502,9 @@ pub async fn rename(backend: &Backend, params: RenameParams) -> Result<Option<Wo
     let edits = run_blocking("rename", move || {
         let rope = &analysis.rope;
         let offset = proto::offset(rope, encoding, position);
+        if workspace::references::service_at(&analysis, offset).is_some() {
+            return Err(workspace::references::NOT_RENAMED.to_owned());
+        }
         references::rename(&analysis, offset, &new_name).map(|edits| {
             edits
                 .into_iter()
@@ -496,7 +513,10 @@ pub async fn rename(backend: &Backend, params: RenameParams) -> Result<Option<Wo
         })
     })
     .await?
-    .map_err(Error::invalid_params)?;
+    .map_err(|message| match message.as_str() {
+        workspace::references::NOT_RENAMED => service_not_renamed(),
+        _ => Error::invalid_params(message),
+    })?;
     Ok(Some(WorkspaceEdit { changes: Some([(uri, edits)].into_iter().collect()), ..Default::default() }))
 }
 

@@ -10,6 +10,10 @@ use pacto_core::workspace::{Entry, Index};
 use crate::analysis::Analysis;
 use crate::cursor::{Hit, node_at};
 
+/// Why `service.name` is not renamed: the prepareRename error an editor shows.
+pub const NOT_RENAMED: &str = "renaming a service is not offered across files: other contracts point at it by its \
+oci:// repository or its path, not by service.name (find them with references on the name)";
+
 /// A dependency entry pointing at the contract.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Site {
