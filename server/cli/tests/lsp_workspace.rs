@@ -280,3 +280,82 @@ fn lsp_prepare_rename_on_service_name_says_why_not() {
     );
     assert_eq!(range_text(&result), "4:12-4:15");
 }
+
+/// The workspace findings of a publish: `(line:col code message | related…)`.
+fn impact(diagnostics: &[Value], root: &Path) -> Vec<String> {
+    let prefix = format!("{}/", uri_of(root));
+    (diagnostics.iter())
+        .filter(|it| it["source"] == "pacto-workspace")
+        .map(|it| {
+            let related: Vec<String> = (it["relatedInformation"].as_array().cloned().unwrap_or_default().iter())
+                .map(|it| {
+                    let uri = it["location"]["uri"].as_str().unwrap().trim_start_matches(&prefix).to_owned();
+                    format!(
+                        "{uri}:{} {}",
+                        it["location"]["range"]["start"]["line"].as_u64().unwrap() + 1,
+                        it["message"].as_str().unwrap()
+                    )
+                })
+                .collect();
+            format!(
+                "{} {} {} {}: {} | {}",
+                range_text(&it["range"]),
+                it["severity"],
+                it["code"].as_str().unwrap(),
+                it["source"].as_str().unwrap(),
+                it["message"].as_str().unwrap(),
+                related.join(" | ")
+            )
+        })
+        .collect()
+}
+
+/// A version that leaves dependents behind: a hint on `service.version` naming them (related: their
+/// `compatibility` lines), and a warning in each dependent on the unmet `compatibility` (related: the
+/// version it points at); an unsaved version bump changes both sides.
+#[test]
+fn lsp_impact_of_a_version_on_its_dependents() {
+    let dir = workspace();
+    let root = root_of(&dir);
+    let mut client = indexed(&root);
+    let payments_path = root.join("payments/pacto.yaml");
+    let payments = uri_of(&payments_path);
+    let text = fs::read_to_string(&payments_path).unwrap();
+    client.open(&payments, &text);
+    assert_eq!(
+        impact(&client.diagnostics(&payments, 1), &root),
+        [
+            "4:36-4:41 4 DEPENDENT_NOT_SATISFIED pacto-workspace: payments 1.4.0 does not satisfy billing requires ^2.0.0 \
+          | billing/pacto.yaml:5 billing requires payments ^2.0.0"
+        ]
+    );
+    // billing's oci:// ref is claimed by payments and by the fork: neither satisfies it.
+    let billing_path = root.join("billing/pacto.yaml");
+    let billing = uri_of(&billing_path);
+    client.open(&billing, &fs::read_to_string(&billing_path).unwrap());
+    assert_eq!(
+        impact(&client.diagnostics(&billing, 1), &root),
+        ["5:63-5:71 2 DEPENDENCY_WORKSPACE_VERSION_NOT_SATISFIED pacto-workspace: no contract of the workspace it \
+          points at satisfies ^2.0.0: payments is 1.4.0, payments-fork is 0.9.0 | payments/pacto.yaml:4 payments \
+          1.4.0 | payments-fork/pacto.yaml:4 payments-fork 0.9.0"]
+    );
+    // Bumped to 2.0.0 (unsaved): billing is met, the others are left behind.
+    client.take_pending(|it| it["method"] == "textDocument/publishDiagnostics");
+    let bumped = text.replace("version: 1.4.0", "version: 2.0.0");
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": payments, "version": 2}, "contentChanges": [{"text": bumped}]}),
+    );
+    assert_eq!(
+        impact(&client.diagnostics(&payments, 2), &root),
+        ["4:36-4:41 4 DEPENDENT_NOT_SATISFIED pacto-workspace: payments 2.0.0 does not satisfy checkout requires \
+          ^1.0.0, orders requires 1.x, web requires ~1.4.0 | checkout/pacto.yaml:5 checkout requires payments ^1.0.0 \
+          | extra/orders.contract.yaml:5 orders requires payments 1.x | web/pacto.yaml:13 web requires payments ~1.4.0"]
+    );
+    let republished = client.wait_for(|it| {
+        it["method"] == "textDocument/publishDiagnostics"
+            && it["params"]["uri"] == billing.as_str()
+            && impact(it["params"]["diagnostics"].as_array().unwrap(), &root).is_empty()
+    });
+    assert_eq!(republished["params"]["version"], 1);
+}

@@ -123,6 +123,7 @@ fn all_diagnostics(session: &Session, uri: &Uri, analysis: &Analysis, encoding: 
     out.extend(deps::diagnostics(session, uri, analysis, encoding));
     out.extend(lens::diagnostics(session, uri, analysis, encoding));
     out.extend(crate::features::migrate::diagnostics(session, uri, analysis, encoding));
+    out.extend(workspace::diagnostics(session, uri, analysis, encoding));
     out
 }
 
@@ -173,7 +174,7 @@ pub fn refresh_from_network(backend: &Backend) {
 }
 
 /// Re-publishes (push clients) or asks the client to pull again (pull clients).
-fn refresh_diagnostics(backend: &Backend) {
+pub fn refresh_diagnostics(backend: &Backend) {
     if backend.session.pull_diagnostics() {
         if !ClientSupport::get(&backend.session.client.diagnostic_refresh) {
             return;

@@ -49,6 +49,9 @@ pub struct Dependency {
     pub compatibility: String,
     /// 1-based line of the `ref` value (of the entry when it has none): the editor's reference site.
     pub line: usize,
+    /// 1-based line of the `compatibility` value (the `ref` line when it has none): where an editor
+    /// points when the contract pointed at does not satisfy it.
+    pub compatibility_line: usize,
     pub target: Target,
 }
 
@@ -272,6 +275,9 @@ pub fn read_entry(path: &Path, source: &str) -> Entry {
                 reference: field(&it.reference).to_owned(),
                 compatibility: field(&it.compatibility).to_owned(),
                 line: line_of(it.reference.as_ref().map(|it| it.span).or(it.name.as_ref().map(|it| it.span))),
+                compatibility_line: line_of(
+                    (it.compatibility.as_ref().or(it.reference.as_ref()).or(it.name.as_ref())).map(|it| it.span),
+                ),
                 target: target_of(field(&it.reference), dir),
             })
             .collect();
@@ -293,6 +299,9 @@ pub fn read_entry(path: &Path, source: &str) -> Entry {
                 reference: field(&it.reference).to_owned(),
                 compatibility: field(&it.compatibility).to_owned(),
                 line: line_of(Some(it.reference.as_ref().map_or(it.span, |it| it.span))),
+                compatibility_line: line_of(Some(
+                    it.compatibility.as_ref().or(it.reference.as_ref()).map_or(it.span, |it| it.span),
+                )),
                 target: target_of(field(&it.reference), dir),
             })
             .collect();

@@ -280,3 +280,19 @@ fn reads_service_lines_and_interfaces_of_both_formats() {
     let empty = read_entry(&p("/w/c/pacto.yaml"), "pactoVersion: \"1.0\"\n");
     assert_eq!((empty.name_line, empty.version_line, empty.interfaces.len()), (0, 0, 0));
 }
+
+#[test]
+fn reads_compatibility_lines() {
+    let v2 = read_entry(
+        &p("/w/web/pacto.yaml"),
+        "pactoVersion: \"2.0\"\nservice: {name: web, version: 1.0.0}\ndependencies:\n  - name: a\n    ref: ../a\n    compatibility: ^1.0.0\n  - name: b\n    ref: ../b\n",
+    );
+    let lines: Vec<(usize, usize)> = v2.dependencies.iter().map(|it| (it.line, it.compatibility_line)).collect();
+    assert_eq!(lines, [(5, 6), (8, 8)]);
+    let v1 = read_entry(
+        &p("/w/api/pacto.yaml"),
+        "pactoVersion: \"1.0\"\nservice: {name: api, version: 1.0.0}\ndependencies:\n  - {ref: ../db, compatibility: \"^1\"}\n  - ref: ../c\n    compatibility: ^2\n",
+    );
+    let lines: Vec<(usize, usize)> = v1.dependencies.iter().map(|it| (it.line, it.compatibility_line)).collect();
+    assert_eq!(lines, [(4, 4), (5, 6)]);
+}

@@ -3,6 +3,7 @@
 //! watched-file events. Requests read it as it is and never wait for it: until the first scan ends
 //! they see the open documents only, and the code lens says it is indexing.
 
+pub mod impact;
 pub mod references;
 pub mod symbols;
 
@@ -15,7 +16,10 @@ use std::sync::{RwLock, RwLockReadGuard};
 use pacto_core::syntax::limits::MAX_CONTRACT_BYTES;
 use pacto_core::workspace::scan::{SKIPPED_DIRS, scan};
 use pacto_core::workspace::{Entry, Index, is_bundle_file, looks_like_contract, read_entry, repository_key};
-use tower_lsp_server::ls_types::{CodeLens, Command, FileChangeType, FileEvent, Location, ProgressToken, Uri};
+use tower_lsp_server::ls_types::{
+    CodeLens, Command, Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, FileChangeType, FileEvent,
+    Location, NumberOrString, ProgressToken, Range, Uri,
+};
 use tower_lsp_server::{NotCancellable, OngoingProgress, Unbounded};
 
 use crate::analysis::Analysis;
@@ -322,8 +326,86 @@ pub fn lens(session: &Session, uri: &Uri, analysis: &Analysis, encoding: Encodin
     })
 }
 
+/// The impact findings of a buffer: a hint on `service.version` naming the dependents it no longer
+/// satisfies, and a warning on each dependency no workspace contract it points at satisfies.
+pub fn diagnostics(session: &Session, uri: &Uri, analysis: &Analysis, encoding: Encoding) -> Vec<Diagnostic> {
+    let Some(path) = uri.to_file_path().map(|it| canonical(&it)) else {
+        return Vec::new();
+    };
+    let rope = &analysis.rope;
+    let index = session.workspace.read();
+    let mut out = Vec::new();
+    let version = analysis.root().and_then(|it| it.get("service")).and_then(|it| it.get("version"));
+    if let Some(version) = version {
+        let entry = entry_of(session, &path, &analysis.text);
+        let dependents = impact::unsatisfied_dependents(&index, &entry);
+        if !dependents.is_empty() {
+            let names: Vec<String> =
+                dependents.iter().map(|it| format!("{} requires {}", it.name, it.compatibility)).collect();
+            let related = dependents.iter().filter_map(|it| {
+                Some(DiagnosticRelatedInformation {
+                    location: proto::line_location(&it.path, it.line)?,
+                    message: format!("{} requires {} {}", it.name, entry.name, it.compatibility),
+                })
+            });
+            out.push(finding(
+                proto::range(rope, encoding, version.span),
+                DiagnosticSeverity::HINT,
+                impact::DEPENDENT_NOT_SATISFIED,
+                format!("{} {} does not satisfy {}", entry.name, entry.version, names.join(", ")),
+                related.collect(),
+            ));
+        }
+    }
+    for unmet in impact::unmet_dependencies(&index, analysis, &path) {
+        let versions: Vec<String> = unmet.pointees.iter().map(|it| format!("{} is {}", it.name, it.version)).collect();
+        let related = unmet.pointees.iter().filter_map(|it| {
+            Some(DiagnosticRelatedInformation {
+                location: proto::line_location(&it.path, it.line)?,
+                message: format!("{} {}", it.name, it.version),
+            })
+        });
+        out.push(finding(
+            proto::range(rope, encoding, unmet.span),
+            DiagnosticSeverity::WARNING,
+            impact::WORKSPACE_VERSION_NOT_SATISFIED,
+            format!(
+                "no contract of the workspace it points at satisfies {}: {}",
+                unmet.compatibility,
+                versions.join(", ")
+            ),
+            related.collect(),
+        ));
+    }
+    out
+}
+
+fn finding(
+    range: Range,
+    severity: DiagnosticSeverity,
+    code: &str,
+    message: String,
+    related: Vec<DiagnosticRelatedInformation>,
+) -> Diagnostic {
+    Diagnostic {
+        range,
+        severity: Some(severity),
+        code: Some(NumberOrString::String(code.to_owned())),
+        source: Some("pacto-workspace".to_owned()),
+        message,
+        related_information: (!related.is_empty()).then_some(related),
+        ..Default::default()
+    }
+}
+
 /// What depends on other contracts was answered from the old index: lenses are asked for again.
 fn refresh(backend: &Backend) {
+    // Without a workspace folder the index is the open documents, each answered as it is edited.
+    if backend.session.workspace_folders().is_empty() {
+        return;
+    }
+    // The impact findings of every open contract may have changed with another one.
+    crate::handlers::refresh_diagnostics(backend);
     if !ClientSupport::get(&backend.session.client.code_lens_refresh) {
         return;
     }
