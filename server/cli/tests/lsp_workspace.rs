@@ -359,3 +359,31 @@ fn lsp_impact_of_a_version_on_its_dependents() {
     });
     assert_eq!(republished["params"]["version"], 1);
 }
+
+/// A contract outside the workspace folder counts while it is open, and no longer once closed.
+#[test]
+fn lsp_references_from_a_document_outside_the_folder_last_while_it_is_open() {
+    let dir = workspace();
+    let root = root_of(&dir);
+    let mut client = indexed(&root);
+    let payments_path = root.join("payments/pacto.yaml");
+    let payments = uri_of(&payments_path);
+    let text = fs::read_to_string(&payments_path).unwrap();
+    client.open(&payments, &text);
+    let at = position(&text, "payments, version", 0);
+    let outside = tempfile::tempdir().unwrap();
+    let loose = uri_of(&outside.path().canonicalize().unwrap().join("pacto.yaml"));
+    client.open(
+        &loose,
+        "pactoVersion: \"1.0\"\nservice: {name: loose, version: 1.0.0}\ndependencies:\n  - ref: oci://ghcr.io/acme/payments\n",
+    );
+    client.diagnostics(&loose, 1);
+    let result = references(&mut client, &payments, at.clone(), false);
+    assert_eq!(result.as_array().unwrap().len(), 6);
+    assert!(result.as_array().unwrap().iter().any(|it| it["uri"] == loose.as_str()), "{result}");
+    let is_refresh = |it: &Value| it["method"] == "workspace/codeLens/refresh";
+    client.take_pending(is_refresh);
+    client.notify("textDocument/didClose", json!({"textDocument": {"uri": loose}}));
+    client.wait_for(is_refresh);
+    assert_eq!(references(&mut client, &payments, at, false).as_array().unwrap().len(), 5);
+}

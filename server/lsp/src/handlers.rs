@@ -421,7 +421,7 @@ pub async fn references(backend: &Backend, params: ReferenceParams) -> Result<Op
         let offset = proto::offset(rope, encoding, position);
         if let Some(declaration) = workspace::references::service_at(&analysis, offset) {
             let path = workspace::canonical(&uri.to_file_path()?);
-            let entry = workspace::entry_of(&session, &path, &analysis.text);
+            let entry = workspace::buffer_entry(&session, &path, &analysis);
             let sites = workspace::references::dependents(&session.workspace.read(), &entry);
             let declaration = Location { uri: uri.clone(), range: proto::range(rope, encoding, declaration) };
             let sites = sites.into_iter().filter_map(|it| proto::line_location(&it.path, it.line));

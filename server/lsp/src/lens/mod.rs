@@ -152,7 +152,7 @@ fn title(session: &Session, uri: &Uri, analysis: &Analysis, side: &Arc<Side>, ag
 
 /// The publish repository of a document, from its text, its path and the settings, else where
 /// `pacto pull` extracted it from.
-fn repository(session: &Session, rope: &Rope, path: Option<&Path>) -> Option<String> {
+pub fn repository(session: &Session, rope: &Rope, path: Option<&Path>) -> Option<String> {
     let settings = session.settings();
     publish::repository(rope, path, &settings, &session.workspace_folders())
         .or_else(|| session.lens.origin(path?.parent()?, &settings))

@@ -105,6 +105,26 @@ pub fn entry_of(session: &Session, path: &Path, text: &str) -> Entry {
     with_published_elsewhere(session, read_entry(path, text))
 }
 
+/// What the index needs to answer about a buffer (who points at it, what version it is), read from its
+/// analysis without parsing again: its name, version and publish repository (the lens's rules); no
+/// dependencies.
+pub fn buffer_entry(session: &Session, path: &Path, analysis: &Analysis) -> Entry {
+    let service = analysis.root().and_then(|it| it.get("service"));
+    let field = |key: &str| service.and_then(|it| it.get(key)).and_then(|it| it.scalar_text()).unwrap_or_default();
+    Entry {
+        path: path.to_path_buf(),
+        format: String::new(),
+        name: field("name").to_owned(),
+        name_line: 0,
+        version: field("version").to_owned(),
+        version_line: 0,
+        interfaces: Vec::new(),
+        published: crate::lens::repository(session, &analysis.rope, Some(path)).map(|it| repository_key(&it)),
+        dependencies: Vec::new(),
+        problem: None,
+    }
+}
+
 /// The path as the scanner records it: canonical (the scan canonicalises its root), so that a local ref
 /// and an open document name one file alike. A deleted file keeps its canonical directory.
 pub fn canonical(path: &Path) -> PathBuf {
@@ -200,6 +220,10 @@ async fn begin_progress(backend: &Backend) -> Option<OngoingProgress<Unbounded, 
 /// A document's new version is indexed (its buffer, saved or not); awaited by the pipeline so that
 /// the diagnostics published for a version come after the index knows it.
 pub async fn document_changed(backend: &Backend, uri: &Uri, analysis: &Analysis) {
+    // Without a workspace folder there is no index: an edit costs no second parse.
+    if backend.session.workspace_folders().is_empty() {
+        return;
+    }
     let Some(path) = uri.to_file_path().map(|it| it.into_owned()) else {
         return;
     };
@@ -240,7 +264,12 @@ fn files_changed(backend: &Backend, changes: Vec<(PathBuf, FileChangeType)>) {
             for (path, typ) in changes {
                 let path = canonical(&path);
                 // An open document's buffer is newer than its file.
-                if open.contains(&path) || !indexed_place(&path, &folders) {
+                if open.contains(&path) {
+                    continue;
+                }
+                // A document closed outside the folders was indexed while open only.
+                if !indexed_place(&path, &folders) {
+                    changed |= session.workspace.remove(&path);
                     continue;
                 }
                 changed |= match typ {
@@ -303,7 +332,7 @@ pub fn lens(session: &Session, uri: &Uri, analysis: &Analysis, encoding: Encodin
     let path = canonical(&uri.to_file_path()?);
     let root = analysis.root()?;
     let service = root.entry("service")?;
-    let entry = entry_of(session, &path, &analysis.text);
+    let entry = buffer_entry(session, &path, analysis);
     let sites = references::dependents(&session.workspace.read(), &entry);
     let ready = session.workspace.is_ready();
     let title = references::lens_title(ready.then(|| references::n_services(&sites)));
@@ -337,7 +366,7 @@ pub fn diagnostics(session: &Session, uri: &Uri, analysis: &Analysis, encoding: 
     let mut out = Vec::new();
     let version = analysis.root().and_then(|it| it.get("service")).and_then(|it| it.get("version"));
     if let Some(version) = version {
-        let entry = entry_of(session, &path, &analysis.text);
+        let entry = buffer_entry(session, &path, analysis);
         let dependents = impact::unsatisfied_dependents(&index, &entry);
         if !dependents.is_empty() {
             let names: Vec<String> =
