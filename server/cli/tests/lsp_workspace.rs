@@ -46,7 +46,8 @@ fn indexed(root: &Path) -> Client {
         "window": {"workDoneProgress": true},
         "workspace": {"codeLens": {"refreshSupport": true}},
     });
-    let (mut client, _) = Client::start_in_workspace(root, capabilities, json!({}));
+    // The fixtures' oci:// refs name ghcr.io: the registry is never asked.
+    let (mut client, _) = Client::start_in_workspace(root, capabilities, json!({"offline": true}));
     client.wait_progress_end(INDEXED);
     client
 }
@@ -386,4 +387,28 @@ fn lsp_references_from_a_document_outside_the_folder_last_while_it_is_open() {
     client.notify("textDocument/didClose", json!({"textDocument": {"uri": loose}}));
     client.wait_for(is_refresh);
     assert_eq!(references(&mut client, &payments, at, false).as_array().unwrap().len(), 5);
+}
+
+/// On an `oci://` ref, definition offers the workspace contracts published there (the source) first.
+#[test]
+fn lsp_definition_of_an_oci_ref_offers_the_workspace_source() {
+    let dir = workspace();
+    let root = root_of(&dir);
+    let mut client = indexed(&root);
+    let web_path = root.join("web/pacto.yaml");
+    let web = uri_of(&web_path);
+    let text = fs::read_to_string(&web_path).unwrap();
+    client.open(&web, &text);
+    let definition = |client: &mut Client, at: Value| {
+        let result = client.request("textDocument/definition", json!({"textDocument": {"uri": web}, "position": at}));
+        locations(&root, &result)
+    };
+    assert_eq!(
+        definition(&mut client, position(&text, "oci://ghcr.io/acme/checkout", 3)),
+        ["checkout/pacto.yaml:1:1-1:1"]
+    );
+    assert_eq!(
+        definition(&mut client, position(&text, "oci://ghcr.io/acme/payments", 3)),
+        ["payments/pacto.yaml:1:1-1:1", "payments-fork/pacto.yaml:1:1-1:1"]
+    );
 }

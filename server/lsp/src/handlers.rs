@@ -343,7 +343,23 @@ pub async fn definition(backend: &Backend, params: GotoDefinitionParams) -> Resu
     run_blocking("definition", move || {
         let rope = &analysis.rope;
         let offset = proto::offset(rope, encoding, position);
-        if let Some(contract) = deps::definition(&session, &analysis, offset) {
+        let sources = match uri.to_file_path() {
+            Some(path) => workspace::definition::sources(
+                &session.workspace.read(),
+                &analysis,
+                &workspace::canonical(&path),
+                offset,
+            ),
+            None => Vec::new(),
+        };
+        let pulled = deps::definition(&session, &analysis, offset);
+        if !sources.is_empty() {
+            let files = sources.into_iter().chain(pulled);
+            let locations =
+                files.filter_map(|it| Some(Location { uri: Uri::from_file_path(it)?, range: Range::default() }));
+            return Some(GotoDefinitionResponse::Array(locations.collect()));
+        }
+        if let Some(contract) = pulled {
             let location = Location { uri: Uri::from_file_path(contract)?, range: Range::default() };
             return Some(GotoDefinitionResponse::Scalar(location));
         }

@@ -3,6 +3,7 @@
 //! watched-file events. Requests read it as it is and never wait for it: until the first scan ends
 //! they see the open documents only, and the code lens says it is indexing.
 
+pub mod definition;
 pub mod impact;
 pub mod references;
 pub mod symbols;
