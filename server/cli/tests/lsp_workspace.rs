@@ -282,8 +282,14 @@ fn lsp_prepare_rename_on_service_name_says_why_not() {
     assert_eq!(range_text(&result), "4:12-4:15");
 }
 
-/// The workspace findings of a publish: `(line:col code message | related…)`.
+/// The impact findings of a publish: `(line:col code message | related…)`.
 fn impact(diagnostics: &[Value], root: &Path) -> Vec<String> {
+    let kept: Vec<Value> = diagnostics.iter().filter(|it| it["code"] != "DUPLICATE_PUBLISHER").cloned().collect();
+    workspace_findings(&kept, root)
+}
+
+/// Every finding from the workspace index in a publish: `(line:col code message | related…)`.
+fn workspace_findings(diagnostics: &[Value], root: &Path) -> Vec<String> {
     let prefix = format!("{}/", uri_of(root));
     (diagnostics.iter())
         .filter(|it| it["source"] == "pacto-workspace")
@@ -411,4 +417,47 @@ fn lsp_definition_of_an_oci_ref_offers_the_workspace_source() {
         definition(&mut client, position(&text, "oci://ghcr.io/acme/payments", 3)),
         ["payments/pacto.yaml:1:1-1:1", "payments-fork/pacto.yaml:1:1-1:1"]
     );
+}
+
+/// Two contracts claiming one repository: each claim is warned about, pointing at the other, and the
+/// warning goes when one stops claiming it (unsaved).
+#[test]
+fn lsp_duplicate_publishers_warn_on_their_claims() {
+    let dir = workspace();
+    let root = root_of(&dir);
+    let mut client = indexed(&root);
+    let payments = uri_of(&root.join("payments/pacto.yaml"));
+    client.open(&payments, &fs::read_to_string(root.join("payments/pacto.yaml")).unwrap());
+    let duplicates = |diagnostics: &[Value]| -> Vec<String> {
+        let kept: Vec<Value> = diagnostics.iter().filter(|it| it["code"] == "DUPLICATE_PUBLISHER").cloned().collect();
+        workspace_findings(&kept, &root)
+    };
+    assert_eq!(
+        duplicates(&client.diagnostics(&payments, 1)),
+        ["2:1-2:44 2 DUPLICATE_PUBLISHER pacto-workspace: oci://ghcr.io/acme/payments is claimed by 2 contracts of \
+          the workspace: dependencies on it point at all of them | payments-fork/pacto.yaml:4 also published to \
+          oci://ghcr.io/acme/payments"]
+    );
+    let fork_path = root.join("payments-fork/pacto.yaml");
+    let fork = uri_of(&fork_path);
+    let fork_text = fs::read_to_string(&fork_path).unwrap();
+    client.open(&fork, &fork_text);
+    assert_eq!(
+        duplicates(&client.diagnostics(&fork, 1)),
+        ["2:1-2:44 2 DUPLICATE_PUBLISHER pacto-workspace: oci://ghcr.io/acme/payments is claimed by 2 contracts of \
+          the workspace: dependencies on it point at all of them | payments/pacto.yaml:4 also published to \
+          oci://ghcr.io/acme/payments"]
+    );
+    client.take_pending(|it| it["method"] == "textDocument/publishDiagnostics");
+    let unclaimed = fork_text.replace("# pacto:publish oci://ghcr.io/acme/payments\n", "");
+    client.notify(
+        "textDocument/didChange",
+        json!({"textDocument": {"uri": fork, "version": 2}, "contentChanges": [{"text": unclaimed}]}),
+    );
+    client.wait_for(|it| {
+        it["method"] == "textDocument/publishDiagnostics"
+            && it["params"]["uri"] == payments.as_str()
+            && duplicates(it["params"]["diagnostics"].as_array().unwrap()).is_empty()
+    });
+    assert_eq!(duplicates(&client.diagnostics(&fork, 2)), Vec::<String>::new());
 }

@@ -213,6 +213,12 @@ impl Index {
         out.into_iter().collect()
     }
 
+    /// The contracts published to `repository` (`registry/repository`), by path.
+    pub fn published_at(&self, repository: &str) -> Vec<&Entry> {
+        let paths = self.by_repository.get(repository).into_iter().flatten();
+        paths.filter_map(|it| self.entries.get(it)).collect()
+    }
+
     /// Repositories claimed by more than one contract, with the claimants sorted.
     pub fn duplicate_publishers(&self) -> Vec<(String, Vec<PathBuf>)> {
         let mut out: Vec<(String, Vec<PathBuf>)> = (self.by_repository.iter())

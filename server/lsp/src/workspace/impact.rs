@@ -13,6 +13,8 @@ use crate::analysis::Analysis;
 
 /// The code of the hint on `service.version`.
 pub const DEPENDENT_NOT_SATISFIED: &str = "DEPENDENT_NOT_SATISFIED";
+/// The code of the warning on a publish repository another contract claims too.
+pub const DUPLICATE_PUBLISHER: &str = "DUPLICATE_PUBLISHER";
 /// The code of the warning on a dependency.
 pub const WORKSPACE_VERSION_NOT_SATISFIED: &str = "DEPENDENCY_WORKSPACE_VERSION_NOT_SATISFIED";
 
@@ -111,4 +113,29 @@ pub fn unmet_dependencies(index: &Index, analysis: &Analysis, path: &Path) -> Ve
         });
     }
     out
+}
+
+/// The other workspace contracts published where `entry` is: a dependency on that repository points at
+/// all of them, and only one can really be published there.
+pub fn other_publishers(index: &Index, entry: &Entry) -> Vec<PathBuf> {
+    let Some(repository) = &entry.published else {
+        return Vec::new();
+    };
+    (index.published_at(repository).into_iter()).filter(|it| it.path != entry.path).map(|it| it.path.clone()).collect()
+}
+
+/// Where a contract says where it is published: its `# pacto:publish` comment line, else `None`
+/// (published by the settings or its origin, the finding goes on `service`).
+pub fn publish_comment_span(text: &str) -> Option<Span> {
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        let trimmed = line.trim_start();
+        let directive = trimmed.strip_prefix('#').map(str::trim_start);
+        if directive.is_some_and(|it| it.starts_with(pacto_core::workspace::PUBLISH_DIRECTIVE)) {
+            let start = at + (line.len() - trimmed.len());
+            return Some(Span::new(start, at + line.trim_end().len()));
+        }
+        at += line.len();
+    }
+    None
 }

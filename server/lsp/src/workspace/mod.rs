@@ -366,8 +366,8 @@ pub fn diagnostics(session: &Session, uri: &Uri, analysis: &Analysis, encoding: 
     let index = session.workspace.read();
     let mut out = Vec::new();
     let version = analysis.root().and_then(|it| it.get("service")).and_then(|it| it.get("version"));
+    let entry = buffer_entry(session, &path, analysis);
     if let Some(version) = version {
-        let entry = buffer_entry(session, &path, analysis);
         let dependents = impact::unsatisfied_dependents(&index, &entry);
         if !dependents.is_empty() {
             let names: Vec<String> =
@@ -386,6 +386,27 @@ pub fn diagnostics(session: &Session, uri: &Uri, analysis: &Analysis, encoding: 
                 related.collect(),
             ));
         }
+    }
+    let others = impact::other_publishers(&index, &entry);
+    let claim = impact::publish_comment_span(&analysis.text)
+        .or_else(|| analysis.root().and_then(|it| it.entry("service")).map(|it| it.key.span));
+    if let (false, Some(span), Some(repository)) = (others.is_empty(), claim, &entry.published) {
+        let related = others.iter().filter_map(|it| {
+            Some(DiagnosticRelatedInformation {
+                location: proto::line_location(it, index.get(it).map_or(1, |it| it.name_line.max(1)))?,
+                message: format!("also published to oci://{repository}"),
+            })
+        });
+        let n_claims = others.len() + 1;
+        out.push(finding(
+            proto::range(rope, encoding, span),
+            DiagnosticSeverity::WARNING,
+            impact::DUPLICATE_PUBLISHER,
+            format!(
+                "oci://{repository} is claimed by {n_claims} contracts of the workspace: dependencies on it point at all of them"
+            ),
+            related.collect(),
+        ));
     }
     for unmet in impact::unmet_dependencies(&index, analysis, &path) {
         let versions: Vec<String> = unmet.pointees.iter().map(|it| format!("{} is {}", it.name, it.version)).collect();
