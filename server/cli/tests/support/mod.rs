@@ -56,7 +56,8 @@ impl Client {
         Client::start_in(Some(root), capabilities, options, &[])
     }
 
-    fn start_in(
+    /// As [`Client::start_configured`], with `root` as the one workspace folder when given.
+    pub fn start_in(
         root: Option<&std::path::Path>,
         capabilities: Value,
         options: Value,

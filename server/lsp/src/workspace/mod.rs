@@ -323,6 +323,16 @@ fn read_again(session: &Session, path: &Path) -> bool {
     }
 }
 
+/// How many services of the workspace depend on the buffer's contract; `None` without an index.
+pub fn n_dependents(session: &Session, uri: &Uri, analysis: &Analysis) -> Option<usize> {
+    if session.workspace_folders().is_empty() {
+        return None;
+    }
+    let path = canonical(&uri.to_file_path()?);
+    let entry = buffer_entry(session, &path, analysis);
+    Some(references::n_services(&references::dependents(&session.workspace.read(), &entry)))
+}
+
 /// The "used by N services" lens on `service`, which lists them (through the client's reference view,
 /// with [`SHOW_REFERENCES`]); for contracts with a file only.
 pub fn lens(session: &Session, uri: &Uri, analysis: &Analysis, encoding: Encoding) -> Option<CodeLens> {
