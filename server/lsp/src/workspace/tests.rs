@@ -119,3 +119,85 @@ fn workspace_symbols_over_limit_are_cut() {
     assert_eq!(found.len(), MAX_WORKSPACE_SYMBOLS);
     assert_eq!(found.last().map(|it| it.name.as_str()), Some("s0999"));
 }
+
+/// `service_at` on the fixture's cursor: the declaration's span, or nothing.
+fn service_at(text: &str) -> Option<String> {
+    let it = crate::fixture::fixture(text);
+    super::references::service_at(&it.analysis, it.offset).map(|span| it.span(span))
+}
+
+#[test]
+fn workspace_references_start_on_service_and_its_name() {
+    assert_eq!(service_at("pactoVersion: \"1.0\"\nser$0vice:\n  name: payments\n").as_deref(), Some("3:9-3:17"));
+    assert_eq!(service_at("pactoVersion: \"1.0\"\nservice:\n  name: pay$0ments\n").as_deref(), Some("3:9-3:17"));
+    assert_eq!(service_at("pactoVersion: \"1.0\"\nservice:\n  na$0me: payments\n").as_deref(), Some("3:9-3:17"));
+    // A service without a name is declared by its key.
+    assert_eq!(service_at("pactoVersion: \"1.0\"\nservi$0ce: {version: 1.0.0}\n").as_deref(), Some("2:1-2:8"));
+    assert_eq!(service_at("pactoVersion: \"1.0\"\nservice:\n  name: payments\n  version: 1.$00.0\n"), None);
+    assert_eq!(
+        service_at("pactoVersion: \"2.0\"\nservice: {name: a, version: 1.0.0}\ninterfaces:\n  - name: a$0pi\n"),
+        None
+    );
+}
+
+/// The fixture's contract against an index of the other contracts at `(path under the bundle's parent, text)`.
+fn with_neighbours(text: &str, neighbours: &[(&str, &str)]) -> (crate::fixture::Fixture, Index, PathBuf) {
+    let it = crate::fixture::fixture(text);
+    let path = it.bundle().canonicalize().unwrap().join("pacto.yaml");
+    let parent = path.parent().unwrap().parent().unwrap().to_path_buf();
+    let mut index = Index::new();
+    index.upsert(&path, it.text());
+    for (file, text) in neighbours {
+        index.upsert(&parent.join(file), text);
+    }
+    (it, index, path)
+}
+
+#[test]
+fn workspace_unmet_dependencies_need_every_pointee_unsatisfied() {
+    let (it, index, path) = with_neighbours(
+        "pactoVersion: \"1.0\"\nservice: {name: app, version: 1.0.0}\ndependencies:\n  - {ref: \"oci://h/acme/db\", compatibility: \"^2.0.0\"}\n  - {ref: \"oci://h/acme/cache\", compatibility: \"^1.0.0\"}\n  - {ref: \"oci://h/acme/elsewhere\", compatibility: \"^9\"}\n",
+        &[
+            (
+                "db/pacto.yaml",
+                "# pacto:publish oci://h/acme/db\npactoVersion: \"1.0\"\nservice: {name: db, version: 1.5.0}\n",
+            ),
+            (
+                "cache/pacto.yaml",
+                "# pacto:publish oci://h/acme/cache\npactoVersion: \"1.0\"\nservice: {name: cache, version: 2.0.0}\n",
+            ),
+            (
+                "cache2/pacto.yaml",
+                "# pacto:publish oci://h/acme/cache\npactoVersion: \"1.0\"\nservice: {name: cache2, version: 1.2.0}\n",
+            ),
+        ],
+    );
+    let unmet = super::impact::unmet_dependencies(&index, &it.analysis, &path);
+    let shown: Vec<String> = (unmet.iter())
+        .map(|unmet| {
+            let pointees: Vec<String> =
+                unmet.pointees.iter().map(|it| format!("{}@{}:{}", it.name, it.version, it.line)).collect();
+            format!("{} {} {}", it.span(unmet.span), unmet.compatibility, pointees.join(","))
+        })
+        .collect();
+    // db is 1.5.0; one of the two claimants of cache satisfies ^1.0.0; nothing is published at elsewhere.
+    assert_eq!(shown, ["4:45-4:53 ^2.0.0 db@1.5.0:3"]);
+}
+
+#[test]
+fn workspace_definition_sources_of_an_oci_ref() {
+    let (it, index, path) = with_neighbours(
+        "pactoVersion: \"1.0\"\nservice: {name: app, version: 1.0.0}\ndependencies:\n  - {ref: \"oci://h/acme/d$0b:1.0.0\", compatibility: \"^1\"}\n  - {ref: ../db, compatibility: \"^1\"}\n",
+        &[(
+            "db/pacto.yaml",
+            "# pacto:publish oci://h/acme/db\npactoVersion: \"1.0\"\nservice: {name: db, version: 1.5.0}\n",
+        )],
+    );
+    let sources = super::definition::sources(&index, &it.analysis, &path, it.offset);
+    let workspace = path.parent().and_then(Path::parent).unwrap();
+    let names: Vec<&Path> = sources.iter().filter_map(|it| it.strip_prefix(workspace).ok()).collect();
+    assert_eq!(names, [Path::new("db/pacto.yaml")]);
+    // A local ref is definition's own business (its bundle file); the compatibility value names nothing.
+    let local = it.text().find("../db").unwrap() + 1;
+    assert_eq!(super::definition::sources(&index, &it.analysis, &path, local), Vec::<PathBuf>::new());
+}
