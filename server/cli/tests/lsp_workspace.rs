@@ -461,3 +461,44 @@ fn lsp_duplicate_publishers_warn_on_their_claims() {
     });
     assert_eq!(duplicates(&client.diagnostics(&fork, 2)), Vec::<String>::new());
 }
+
+/// Where a contract is published can come from `pacto.publish.repository`, as for the lens; a change of
+/// the setting indexes the workspace again.
+#[test]
+fn lsp_references_follow_the_publish_repository_setting() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = root_of(&dir);
+    for (name, text) in [
+        ("api", "pactoVersion: \"1.0\"\nservice: {name: api, version: 1.0.0}\n"),
+        (
+            "web",
+            "pactoVersion: \"1.0\"\nservice: {name: web, version: 1.0.0}\ndependencies:\n  - ref: oci://h/acme/api:1.0.0\n",
+        ),
+    ] {
+        fs::create_dir_all(root.join(name)).unwrap();
+        fs::write(root.join(name).join("pacto.yaml"), text).unwrap();
+    }
+    let capabilities = json!({"window": {"workDoneProgress": true}});
+    let options = json!({"offline": true, "publish": {"repository": {"api/pacto.yaml": "oci://h/acme/api"}}});
+    let (mut client, _) = Client::start_in_workspace(&root, capabilities, options);
+    client.wait_progress_end(INDEXED);
+    let api = uri_of(&root.join("api/pacto.yaml"));
+    let text = fs::read_to_string(root.join("api/pacto.yaml")).unwrap();
+    client.open(&api, &text);
+    let at = position(&text, "api, version", 0);
+    assert_eq!(locations(&root, &references(&mut client, &api, at.clone(), false)), ["web/pacto.yaml:4:1-5:1"]);
+    // From the dependent, the unopened api is found where the setting publishes it.
+    let web = uri_of(&root.join("web/pacto.yaml"));
+    let web_text = fs::read_to_string(root.join("web/pacto.yaml")).unwrap();
+    client.open(&web, &web_text);
+    let on_ref = json!({"textDocument": {"uri": web}, "position": position(&web_text, "oci://h/acme/api", 3)});
+    let definition = client.request("textDocument/definition", on_ref.clone());
+    assert_eq!(locations(&root, &definition), ["api/pacto.yaml:1:1-1:1"]);
+    client.notify(
+        "workspace/didChangeConfiguration",
+        json!({"settings": {"pacto": {"offline": true, "publish": {"repository": {"api/pacto.yaml": "oci://h/acme/other"}}}}}),
+    );
+    client.wait_progress_end(INDEXED);
+    assert_eq!(locations(&root, &references(&mut client, &api, at, false)), Vec::<String>::new());
+    assert_eq!(client.request("textDocument/definition", on_ref), Value::Null);
+}
