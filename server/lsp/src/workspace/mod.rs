@@ -369,6 +369,10 @@ pub fn lens(session: &Session, uri: &Uri, analysis: &Analysis, encoding: Encodin
 /// The impact findings of a buffer: a hint on `service.version` naming the dependents it no longer
 /// satisfies, and a warning on each dependency no workspace contract it points at satisfies.
 pub fn diagnostics(session: &Session, uri: &Uri, analysis: &Analysis, encoding: Encoding) -> Vec<Diagnostic> {
+    // Without a workspace folder nothing is indexed: no other contract to compare with.
+    if session.workspace_folders().is_empty() {
+        return Vec::new();
+    }
     let Some(path) = uri.to_file_path().map(|it| canonical(&it)) else {
         return Vec::new();
     };
