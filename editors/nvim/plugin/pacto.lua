@@ -42,6 +42,7 @@ vim.filetype.add({
 pcall(vim.treesitter.language.register, 'yaml', 'yaml.pacto')
 
 require('pacto.diagnostics').setup()
+require('pacto.codelens').setup()
 
 vim.api.nvim_create_autocmd('LspAttach', {
   group = vim.api.nvim_create_augroup('pacto.attach', { clear = true }),

@@ -19,6 +19,18 @@ local function git_bundle(name)
   return contract
 end
 
+--- The lenses once the server has read HEAD and its workspace index has answered the "used by" lens, else nil.
+local function settled_lenses(bufnr)
+  local lenses = vim.lsp.codelens.get(bufnr)
+  local titles = table.concat(
+    vim.tbl_map(function(it)
+      return it.command and it.command.title or ''
+    end, lenses),
+    '|'
+  )
+  return titles:find('vs git HEAD', 1, true) and not titles:find('indexing', 1, true) and lenses or nil
+end
+
 local function wait_user_event(pattern, run)
   local data
   vim.api.nvim_create_autocmd('User', {
@@ -39,7 +51,7 @@ t.test('pacto_diff_head_shows_markdown_in_a_split', function()
   local bufnr = t.open(contract)
   -- The server reads HEAD in the background and answers "no committed version" until it has: wait for its lens.
   t.wait_for('HEAD read by the server', function()
-    return #vim.lsp.codelens.get(bufnr) == 2
+    return settled_lenses(bufnr)
   end)
   local done = wait_user_event('PactoDiffDone', function()
     vim.cmd('PactoDiff head')
@@ -72,8 +84,7 @@ t.test('code_lenses_shown_on_the_service_line', function()
   local uri = vim.uri_from_fname(contract)
   -- The HEAD lens comes once the server has read HEAD and asked for a refresh (see lsp/pacto.lua's handler).
   local lenses = t.wait_for('the lens against HEAD', function()
-    local lenses = vim.lsp.codelens.get(bufnr)
-    return #lenses == 2 and lenses
+    return settled_lenses(bufnr)
   end)
   local rows = vim.tbl_map(function(it)
     return { it.range.start.line, it.command.title, it.command.command, it.command.arguments }
@@ -83,6 +94,8 @@ t.test('code_lenses_shown_on_the_service_line', function()
     { 1, 'Set publish repository…', 'pacto.showDiff', { uri, 'published' } },
     -- The bumped version is the one change, a safe one.
     { 1, 'vs git HEAD: 0 breaking · 0 potential · 1 safe', 'pacto.showDiff', { uri, 'head' } },
+    -- The repository is the workspace: no other contract depends on this one.
+    { 1, 'used by 0 services', 'pacto.showReferences', { uri, { line = 2, character = 8 }, {} } },
   }, rows, 'lenses')
   -- Shown: Neovim draws the lenses as virtual text at the end of their line.
   local shown = t.wait_for('the lenses drawn', function()
@@ -90,10 +103,14 @@ t.test('code_lenses_shown_on_the_service_line', function()
       local text = table.concat(vim.tbl_map(function(chunk)
         return chunk[1]
       end, mark[4].virt_text or {}))
-      if text:find('vs git HEAD', 1, true) then
+      if text:find('used by 0', 1, true) then
         return text
       end
     end
   end)
-  t.eq('Set publish repository… | vs git HEAD: 0 breaking · 0 potential · 1 safe', shown, 'virtual text')
+  t.eq(
+    'Set publish repository… | vs git HEAD: 0 breaking · 0 potential · 1 safe | used by 0 services',
+    shown,
+    'virtual text'
+  )
 end)

@@ -12,6 +12,7 @@ import { CONTRACT_GLOB, type Ctx, EXCLUDED_DIRS } from './ctx';
 import { generatedPath, pluginNameProblem } from './generate';
 import { showGraph } from './graph_view';
 import {
+    CLIENT_COMMANDS,
     type DependencyGraph,
     type DiffAgainst,
     type GenerateParams,
@@ -40,7 +41,28 @@ export const COMMANDS: Record<string, (ctx: Ctx) => Cmd> = {
     'pacto.push': push,
     'pacto.pull': pull,
     'pacto.generateFiles': generateFiles,
+    [CLIENT_COMMANDS.showReferences]: showReferences,
 };
+
+/**
+ * The "used by N services" lens: its LSP locations shown in VS Code's reference view, as rust-analyzer's
+ * `showReferences` does (`editor.action.showReferences` takes VS Code's own types, not LSP JSON).
+ */
+function showReferences(ctx: Ctx): Cmd {
+    return async (uri, position, locations) => {
+        const client = ctx.languageClient;
+        if (!client || typeof uri !== 'string') {
+            return;
+        }
+        const converter = client.protocol2CodeConverter;
+        await vscode.commands.executeCommand(
+            'editor.action.showReferences',
+            vscode.Uri.parse(uri),
+            converter.asPosition(position as lc.Position),
+            (locations as lc.Location[]).map((it) => converter.asLocation(it)),
+        );
+    };
+}
 
 function restartServer(ctx: Ctx): Cmd {
     return async () => {

@@ -44,3 +44,12 @@ export interface GenerateResult {
     files: { path: string; content: string }[];
     message: string;
 }
+
+/**
+ * Commands the server puts in code lenses for the client to run (not `workspace/executeCommand`): mirrors
+ * `SHOW_REFERENCES` in `server/lsp/src/commands.rs`.
+ */
+export const CLIENT_COMMANDS = {
+    /** Args `[uri, position, locations]` in LSP's shapes: the "used by N services" lens shows the dependents. */
+    showReferences: 'pacto.showReferences',
+} as const;

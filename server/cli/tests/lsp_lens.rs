@@ -678,3 +678,39 @@ fn lens_on_2_0_vs_git_head_and_a_1_0_head_compares_through_the_migration() {
     .assert_eq(&lenses(&mut client, &v1_uri));
     client.shutdown();
 }
+
+/// With breaking changes against the published version, the lens counts the workspace's services that
+/// depend on the contract (issue #18): here one, by path.
+#[test]
+fn lens_vs_published_names_the_dependents_a_breaking_change_affects() {
+    let registry = Registry::start(Mode::Plain);
+    let home = home();
+    let repository = publish_example(&registry, &home);
+    let consumer = home.path().join("orders/pacto.yaml");
+    fs::create_dir_all(consumer.parent().unwrap()).unwrap();
+    fs::write(
+        &consumer,
+        "pactoVersion: \"1.0\"\nservice: {name: orders, version: 1.0.0}\ndependencies:\n  - {ref: ../payments-api, compatibility: \"^2.0.0\"}\n",
+    )
+    .unwrap();
+    let home_dir = home.path().display().to_string();
+    let cache = home.path().join("cache").display().to_string();
+    let envs = [("HOME", home_dir.as_str()), ("XDG_CACHE_HOME", cache.as_str()), ("PACTO_OFFLINE", "")];
+    let capabilities =
+        json!({"workspace": {"codeLens": {"refreshSupport": true}}, "window": {"workDoneProgress": true}});
+    let root = home.path().canonicalize().unwrap();
+    let (mut client, _) = Client::start_in(Some(&root), capabilities, repository_setting(&repository), &envs);
+    client.wait_for(|it| {
+        it["method"] == "$/progress"
+            && it["params"]["token"] == "pacto/workspaceIndex"
+            && it["params"]["value"]["kind"] == "end"
+    });
+    let uri = uri_of(&root.join("payments-api/pacto.yaml"));
+    client.open(&uri, &edited_example(&home));
+    expect![[r#"
+        5:1-5:8 vs 2.1.0: 1 breaking · 1 potential · 1 safe · 1 dependent affected -> pacto.showDiff "published"
+        5:1-5:8 used by 1 service -> pacto.showReferences {"line":5,"character":8}
+    "#]]
+    .assert_eq(&settled_lenses(&mut client, &uri));
+    client.shutdown();
+}

@@ -11,6 +11,11 @@ pub const SHOW_DIFF: &str = "pacto.showDiff";
 pub const DEPENDENCY_GRAPH: &str = "pacto.dependencyGraph";
 pub const GENERATE: &str = "pacto.generate";
 
+/// A client-side command, not advertised: the lens "used by N services" carries `[uri, position,
+/// locations]` (LSP values), and each editor shows them in its reference view (editors/vscode's
+/// `commands.ts`, editors/nvim's `codelens.lua`), as rust-analyzer's `showReferences` does.
+pub const SHOW_REFERENCES: &str = "pacto.showReferences";
+
 /// Advertised in `executeCommandProvider`.
 pub const COMMANDS: &[&str] = &[SHOW_DIFF, DEPENDENCY_GRAPH, GENERATE];
 

@@ -16,7 +16,7 @@ use crate::proto::{self, Encoding};
 use crate::server::Backend;
 use crate::session::{ClientSupport, Session};
 use crate::settings::Settings;
-use crate::{deps, generate, lens};
+use crate::{deps, generate, lens, workspace};
 
 /// The analysis of the document's current version: built once per version, off the async threads, by whoever asks
 /// first; everyone asking meanwhile awaits that one build. `None` for documents that are not open or not contracts.
@@ -123,6 +123,7 @@ fn all_diagnostics(session: &Session, uri: &Uri, analysis: &Analysis, encoding: 
     out.extend(deps::diagnostics(session, uri, analysis, encoding));
     out.extend(lens::diagnostics(session, uri, analysis, encoding));
     out.extend(crate::features::migrate::diagnostics(session, uri, analysis, encoding));
+    out.extend(workspace::diagnostics(session, uri, analysis, encoding));
     out
 }
 
@@ -141,6 +142,7 @@ pub fn document_changed(backend: &Backend, uri: Uri) {
             Ok(Some(analysis)) => {
                 deps::document_changed(&backend, &uri, &analysis);
                 lens::document_changed(&backend, &uri, &analysis);
+                workspace::document_changed(&backend, &uri, &analysis).await;
             }
             Ok(None) => {}
         }
@@ -172,7 +174,7 @@ pub fn refresh_from_network(backend: &Backend) {
 }
 
 /// Re-publishes (push clients) or asks the client to pull again (pull clients).
-fn refresh_diagnostics(backend: &Backend) {
+pub fn refresh_diagnostics(backend: &Backend) {
     if backend.session.pull_diagnostics() {
         if !ClientSupport::get(&backend.session.client.diagnostic_refresh) {
             return;
@@ -225,6 +227,10 @@ pub async fn load_settings(backend: &Backend, pushed: Option<LSPAny>) {
     backend.session.deps.reset();
     backend.session.lens.reset();
     backend.session.policy_refs.reset();
+    // Where contracts are published can come from the settings: the index is read again.
+    if backend.session.workspace.is_started() {
+        workspace::start(backend);
+    }
     let uris: Vec<Uri> = backend.session.documents.iter().map(|it| it.key().clone()).collect();
     for uri in uris {
         document_changed(backend, uri);
@@ -337,7 +343,23 @@ pub async fn definition(backend: &Backend, params: GotoDefinitionParams) -> Resu
     run_blocking("definition", move || {
         let rope = &analysis.rope;
         let offset = proto::offset(rope, encoding, position);
-        if let Some(contract) = deps::definition(&session, &analysis, offset) {
+        let sources = match uri.to_file_path() {
+            Some(path) => workspace::definition::sources(
+                &session.workspace.read(),
+                &analysis,
+                &workspace::canonical(&path),
+                offset,
+            ),
+            None => Vec::new(),
+        };
+        let pulled = deps::definition(&session, &analysis, offset);
+        if !sources.is_empty() {
+            let files = sources.into_iter().chain(pulled);
+            let locations =
+                files.filter_map(|it| Some(Location { uri: Uri::from_file_path(it)?, range: Range::default() }));
+            return Some(GotoDefinitionResponse::Array(locations.collect()));
+        }
+        if let Some(contract) = pulled {
             let location = Location { uri: Uri::from_file_path(contract)?, range: Range::default() };
             return Some(GotoDefinitionResponse::Scalar(location));
         }
@@ -408,9 +430,19 @@ pub async fn references(backend: &Backend, params: ReferenceParams) -> Result<Op
     let Some(analysis) = analysis(backend, &uri).await? else {
         return Ok(None);
     };
+    let session = backend.session.clone();
+    let include_declaration = params.context.include_declaration;
     run_blocking("references", move || {
         let rope = &analysis.rope;
         let offset = proto::offset(rope, encoding, position);
+        if let Some(declaration) = workspace::references::service_at(&analysis, offset) {
+            let path = workspace::canonical(&uri.to_file_path()?);
+            let entry = workspace::buffer_entry(&session, &path, &analysis);
+            let sites = workspace::references::dependents(&session.workspace.read(), &entry);
+            let declaration = Location { uri: uri.clone(), range: proto::range(rope, encoding, declaration) };
+            let sites = sites.into_iter().filter_map(|it| proto::line_location(&it.path, it.line));
+            return Some(include_declaration.then_some(declaration).into_iter().chain(sites).collect());
+        }
         let spans = references::references(&analysis, offset);
         (!spans.is_empty()).then(|| {
             spans
@@ -418,6 +450,31 @@ pub async fn references(backend: &Backend, params: ReferenceParams) -> Result<Op
                 .map(|span| Location { uri: uri.clone(), range: proto::range(rope, encoding, span) })
                 .collect()
         })
+    })
+    .await
+}
+
+pub async fn workspace_symbol(
+    backend: &Backend,
+    params: WorkspaceSymbolParams,
+) -> Result<Option<WorkspaceSymbolResponse>> {
+    let session = backend.session.clone();
+    run_blocking("workspaceSymbol", move || {
+        let found = workspace::symbols::symbols(&session.workspace.read(), &params.query);
+        let symbols = found.into_iter().filter_map(|it| {
+            Some(WorkspaceSymbol {
+                name: it.name,
+                kind: match it.kind {
+                    workspace::symbols::Kind::Service => SymbolKind::MODULE,
+                    workspace::symbols::Kind::Interface => SymbolKind::INTERFACE,
+                },
+                tags: None,
+                container_name: it.container,
+                location: OneOf::Left(proto::line_location(&it.path, it.line)?),
+                data: None,
+            })
+        });
+        Some(WorkspaceSymbolResponse::Nested(symbols.collect()))
     })
     .await
 }
@@ -433,10 +490,24 @@ pub async fn prepare_rename(
     run_blocking("prepareRename", move || {
         let rope = &analysis.rope;
         let offset = proto::offset(rope, encoding, position);
-        references::prepare_rename(&analysis, offset)
-            .map(|span| PrepareRenameResponse::Range(proto::range(rope, encoding, span)))
+        if workspace::references::service_at(&analysis, offset).is_some() {
+            return Err(service_not_renamed());
+        }
+        let span = references::prepare_rename(&analysis, offset);
+        Ok(span.map(|span| PrepareRenameResponse::Range(proto::range(rope, encoding, span))))
     })
-    .await
+    .await?
+}
+
+/// Renaming a service would have to follow it into its dependents, which name it by where it is
+/// (an `oci://` repository or a path), never by `service.name`: there is nothing there to rename.
+fn service_not_renamed() -> Error {
+    Error {
+        // LSP's RequestFailed: the request was valid, the server declines it (and says why).
+        code: tower_lsp_server::jsonrpc::ErrorCode::ServerError(-32803),
+        message: workspace::references::NOT_RENAMED.into(),
+        data: None,
+    }
 }
 
 pub async fn rename(backend: &Backend, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
@@ -448,6 +519,9 @@ pub async fn rename(backend: &Backend, params: RenameParams) -> Result<Option<Wo
     let edits = run_blocking("rename", move || {
         let rope = &analysis.rope;
         let offset = proto::offset(rope, encoding, position);
+        if workspace::references::service_at(&analysis, offset).is_some() {
+            return Err(workspace::references::NOT_RENAMED.to_owned());
+        }
         references::rename(&analysis, offset, &new_name).map(|edits| {
             edits
                 .into_iter()
@@ -456,7 +530,10 @@ pub async fn rename(backend: &Backend, params: RenameParams) -> Result<Option<Wo
         })
     })
     .await?
-    .map_err(Error::invalid_params)?;
+    .map_err(|message| match message.as_str() {
+        workspace::references::NOT_RENAMED => service_not_renamed(),
+        _ => Error::invalid_params(message),
+    })?;
     Ok(Some(WorkspaceEdit { changes: Some([(uri, edits)].into_iter().collect()), ..Default::default() }))
 }
 

@@ -19,6 +19,7 @@ mod schema_docs;
 mod server;
 mod session;
 pub mod settings;
+mod workspace;
 
 /// A quick fix as the editor offers it: for `pacto mcp`'s `pacto_validate` and `pacto_fix`.
 pub use features::code_action::Fix as QuickFix;

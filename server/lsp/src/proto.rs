@@ -129,6 +129,16 @@ pub fn quick_fix(
     })
 }
 
+/// The whole 1-based `line` of a file that may not be open: the index knows lines, not columns, and a
+/// line is what a reference list shows.
+pub fn line_location(path: &std::path::Path, line: usize) -> Option<Location> {
+    let line = line.checked_sub(1)? as u32;
+    Some(Location {
+        uri: Uri::from_file_path(path)?,
+        range: Range::new(Position::new(line, 0), Position::new(line + 1, 0)),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,7 +9,7 @@ use tower_lsp_server::{Client, LanguageServer};
 use crate::proto::Encoding;
 use crate::session::{ClientSupport, Session};
 use crate::settings::Settings;
-use crate::{commands, deps, handlers, lens};
+use crate::{commands, deps, handlers, lens, workspace};
 
 /// Cheap to clone: background work (registry lookups) holds its own copy to publish results.
 #[derive(Clone)]
@@ -91,6 +91,7 @@ impl LanguageServer for Backend {
                 definition_provider: Some(OneOf::Left(true)),
                 document_symbol_provider: Some(OneOf::Left(true)),
                 references_provider: Some(OneOf::Left(true)),
+                workspace_symbol_provider: Some(OneOf::Left(true)),
                 rename_provider: Some(OneOf::Right(RenameOptions {
                     prepare_provider: Some(true),
                     work_done_progress_options: WorkDoneProgressOptions::default(),
@@ -130,6 +131,7 @@ impl LanguageServer for Backend {
     async fn initialized(&self, _: InitializedParams) {
         handlers::register_file_watcher(self).await;
         handlers::load_settings(self, None).await;
+        workspace::start(self);
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -161,10 +163,12 @@ impl LanguageServer for Backend {
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         self.session.close(&params.text_document.uri);
+        workspace::document_closed(self, &params.text_document.uri);
         self.client.publish_diagnostics(params.text_document.uri, Vec::new(), None).await;
     }
 
-    async fn did_change_watched_files(&self, _: DidChangeWatchedFilesParams) {
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        workspace::watched_files_changed(self, params.changes);
         handlers::files_changed(self);
     }
 
@@ -190,6 +194,10 @@ impl LanguageServer for Backend {
 
     async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
         handlers::references(self, params).await
+    }
+
+    async fn symbol(&self, params: WorkspaceSymbolParams) -> Result<Option<WorkspaceSymbolResponse>> {
+        handlers::workspace_symbol(self, params).await
     }
 
     async fn prepare_rename(&self, params: TextDocumentPositionParams) -> Result<Option<PrepareRenameResponse>> {

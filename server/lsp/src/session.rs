@@ -10,7 +10,7 @@ use tower_lsp_server::ls_types::{Position, TextDocumentContentChangeEvent, Uri};
 use crate::document::{AnalysisCell, Document, Snapshot};
 use crate::proto::{self, Encoding};
 use crate::settings::Settings;
-use crate::{deps, lens};
+use crate::{deps, lens, workspace};
 
 #[derive(Default)]
 pub struct Session {
@@ -27,6 +27,8 @@ pub struct Session {
     pub lens: lens::State,
     /// `oci://` policy bundles of 2.0 contracts (issue #14).
     pub policy_refs: deps::policy_refs::State,
+    /// Every contract of the workspace folders and who depends on whom (issue #18).
+    pub workspace: workspace::State,
 }
 
 /// What the client said it can do, beyond what `Session`'s own flags hold.

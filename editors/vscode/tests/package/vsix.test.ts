@@ -22,6 +22,7 @@ const COMMANDS = [
     'pacto.push',
     'pacto.pull',
     'pacto.generateFiles',
+    'pacto.showReferences',
 ];
 
 const UNIVERSAL_FILES = [

@@ -48,6 +48,21 @@ impl Client {
     /// Starts `pacto lsp` with `initializationOptions` (settings in the `pacto` section's shape, and
     /// `virtualDocuments`) and extra environment variables.
     pub fn start_configured(capabilities: Value, options: Value, envs: &[(&str, &str)]) -> (Client, Value) {
+        Client::start_in(None, capabilities, options, envs)
+    }
+
+    /// Starts `pacto lsp` with `root` as its one workspace folder (the folder the workspace index scans).
+    pub fn start_in_workspace(root: &std::path::Path, capabilities: Value, options: Value) -> (Client, Value) {
+        Client::start_in(Some(root), capabilities, options, &[])
+    }
+
+    /// As [`Client::start_configured`], with `root` as the one workspace folder when given.
+    pub fn start_in(
+        root: Option<&std::path::Path>,
+        capabilities: Value,
+        options: Value,
+        envs: &[(&str, &str)],
+    ) -> (Client, Value) {
         // The migration hint (on by default) adds a line to every valid 1.0 contract's diagnostics; these
         // suites test other features, so it is off unless a test sets it (lsp_migrate.rs does).
         let mut options = if options.is_object() { options } else { json!({}) };
@@ -76,10 +91,12 @@ impl Client {
             }
         });
         let mut client = Client { child, stdin, incoming, pending: VecDeque::new(), next_id: 0 };
-        let result = client.request(
-            "initialize",
-            json!({"processId": null, "rootUri": null, "capabilities": capabilities, "initializationOptions": options}),
-        );
+        let mut params =
+            json!({"processId": null, "rootUri": null, "capabilities": capabilities, "initializationOptions": options});
+        if let Some(root) = root {
+            params["workspaceFolders"] = json!([{"uri": uri_of(root), "name": "workspace"}]);
+        }
+        let result = client.request("initialize", params);
         client.notify("initialized", json!({}));
         (client, result)
     }
@@ -158,6 +175,13 @@ impl Client {
         let (taken, kept): (Vec<Value>, Vec<Value>) = self.pending.drain(..).partition(|it| wanted(it));
         self.pending = kept.into();
         taken
+    }
+
+    /// Waits for the end of the `$/progress` with `token` (the client must offer `window.workDoneProgress`).
+    pub fn wait_progress_end(&mut self, token: &str) -> Value {
+        self.wait_for(|it| {
+            it["method"] == "$/progress" && it["params"]["token"] == token && it["params"]["value"]["kind"] == "end"
+        })
     }
 
     pub fn open(&mut self, uri: &str, text: &str) {

@@ -25,7 +25,13 @@ pub struct Entry {
     /// The `pactoVersion` text ("" when absent).
     pub format: String,
     pub name: String,
+    /// 1-based line of the `service.name` value (0 when absent): where workspace symbols point.
+    pub name_line: usize,
     pub version: String,
+    /// 1-based line of the `service.version` value (0 when absent).
+    pub version_line: usize,
+    /// The interfaces the service offers, for workspace symbols.
+    pub interfaces: Vec<Interface>,
     /// Where the contract is published: `registry/repository` of its publish comment, no scheme, no tag.
     pub published: Option<String>,
     pub dependencies: Vec<Dependency>,
@@ -43,7 +49,20 @@ pub struct Dependency {
     pub compatibility: String,
     /// 1-based line of the `ref` value (of the entry when it has none): the editor's reference site.
     pub line: usize,
+    /// 1-based line of the `compatibility` value (the `ref` line when it has none): where an editor
+    /// points when the contract pointed at does not satisfy it.
+    pub compatibility_line: usize,
     pub target: Target,
+}
+
+/// One `interfaces[]` entry, as far as symbols need it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Interface {
+    pub name: String,
+    /// The `type` (`http`, `grpc`, `event`, …; "" when absent).
+    pub kind: String,
+    /// 1-based line of the `name` value (of the entry when it has none).
+    pub line: usize,
 }
 
 /// What a dependency ref points at, in the index's terms.
@@ -169,9 +188,13 @@ impl Index {
     /// Every edge that points at the contract at `path`, sorted by depending file then position:
     /// a local ref to its directory or to the file, an `oci://` ref to where it is published.
     pub fn dependents(&self, path: &Path) -> Vec<EdgeId> {
-        let Some(entry) = self.entries.get(path) else {
-            return Vec::new();
-        };
+        self.entries.get(path).map(|it| self.dependents_of(it)).unwrap_or_default()
+    }
+
+    /// As [`Index::dependents`], for an entry that may be newer than the indexed one (or not indexed
+    /// yet): the editor asks about the buffer as it is, not as the index last saw it.
+    pub fn dependents_of(&self, entry: &Entry) -> Vec<EdgeId> {
+        let path = entry.path.as_path();
         let mut keys = vec![Target::Local(path.to_path_buf())];
         if let Some(dir) = path.parent() {
             // A directory holding several contracts names none of them in particular: its bundle
@@ -188,6 +211,12 @@ impl Index {
             out.extend(self.by_target.get(&key).into_iter().flatten().cloned());
         }
         out.into_iter().collect()
+    }
+
+    /// The contracts published to `repository` (`registry/repository`), by path.
+    pub fn published_at(&self, repository: &str) -> Vec<&Entry> {
+        let paths = self.by_repository.get(repository).into_iter().flatten();
+        paths.filter_map(|it| self.entries.get(it)).collect()
     }
 
     /// Repositories claimed by more than one contract, with the claimants sorted.
@@ -239,7 +268,11 @@ pub fn read_entry(path: &Path, source: &str) -> Entry {
     let format = crate::v2::format_version(root).unwrap_or("").to_owned();
     let dir = path.parent().unwrap_or(Path::new(""));
     let line_of = |span: Option<crate::syntax::Span>| span.map_or(0, |it| line_index.line_of(it.start) + 1);
-    let (name, version, dependencies, decode_error) = if format == "2.0" {
+    let service_of = |name: &crate::contract::Text, version: &crate::contract::Text| {
+        let line = |it: &crate::contract::Text| line_of(it.as_ref().map(|it| it.span));
+        ((field(name).to_owned(), line(name)), (field(version).to_owned(), line(version)))
+    };
+    let (((name, name_line), (version, version_line)), interfaces, dependencies, decode_error) = if format == "2.0" {
         let decoded = crate::v2::from_tree(root);
         let contract = decoded.contract;
         let dependencies = (contract.dependencies.iter())
@@ -248,11 +281,21 @@ pub fn read_entry(path: &Path, source: &str) -> Entry {
                 reference: field(&it.reference).to_owned(),
                 compatibility: field(&it.compatibility).to_owned(),
                 line: line_of(it.reference.as_ref().map(|it| it.span).or(it.name.as_ref().map(|it| it.span))),
+                compatibility_line: line_of(
+                    (it.compatibility.as_ref().or(it.reference.as_ref()).or(it.name.as_ref())).map(|it| it.span),
+                ),
                 target: target_of(field(&it.reference), dir),
             })
             .collect();
+        let interfaces = (contract.interfaces.iter())
+            .map(|it| Interface {
+                name: field(&it.name).to_owned(),
+                kind: field(&it.kind).to_owned(),
+                line: line_of(it.name.as_ref().or(it.kind.as_ref()).map(|it| it.span)),
+            })
+            .collect();
         let error = decoded.errors.first().map(|it| (it.span.start, it.message.clone()));
-        (field(&contract.service.name).to_owned(), field(&contract.service.version).to_owned(), dependencies, error)
+        (service_of(&contract.service.name, &contract.service.version), interfaces, dependencies, error)
     } else {
         let decoded = crate::contract::from_tree(root);
         let contract = decoded.contract;
@@ -262,11 +305,21 @@ pub fn read_entry(path: &Path, source: &str) -> Entry {
                 reference: field(&it.reference).to_owned(),
                 compatibility: field(&it.compatibility).to_owned(),
                 line: line_of(Some(it.reference.as_ref().map_or(it.span, |it| it.span))),
+                compatibility_line: line_of(Some(
+                    it.compatibility.as_ref().or(it.reference.as_ref()).map_or(it.span, |it| it.span),
+                )),
                 target: target_of(field(&it.reference), dir),
             })
             .collect();
+        let interfaces = (contract.interfaces.iter().flatten())
+            .map(|it| Interface {
+                name: field(&it.name).to_owned(),
+                kind: field(&it.kind).to_owned(),
+                line: line_of(Some(it.name.as_ref().map_or(it.span, |it| it.span))),
+            })
+            .collect();
         let error = decoded.errors.first().map(|it| (it.span.start, it.message.clone()));
-        (field(&contract.service.name).to_owned(), field(&contract.service.version).to_owned(), dependencies, error)
+        (service_of(&contract.service.name, &contract.service.version), interfaces, dependencies, error)
     };
     // A syntax error comes first: the decoding errors after it are often its echo.
     let problem = match parse.errors.first() {
@@ -277,7 +330,10 @@ pub fn read_entry(path: &Path, source: &str) -> Entry {
         path: path.to_path_buf(),
         format,
         name,
+        name_line,
         version,
+        version_line,
+        interfaces,
         published: publish_comment(text).map(|it| repository_key(&it)),
         dependencies,
         problem,

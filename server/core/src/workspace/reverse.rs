@@ -156,6 +156,7 @@ fn unreachable_dependency(id: &EdgeId) -> super::Dependency {
         reference: format!("{}#{}", id.path.display(), id.index),
         compatibility: String::new(),
         line: 0,
+        compatibility_line: 0,
         target: super::Target::Nothing,
     }
 }

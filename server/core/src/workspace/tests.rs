@@ -257,3 +257,42 @@ fn scan_skips_an_unreadable_directory() {
     assert_eq!(scanned.skipped[0].path, root.join("locked"));
     assert!(scanned.skipped[0].reason.starts_with("cannot read the directory: "), "{:?}", scanned.skipped[0]);
 }
+
+#[test]
+fn reads_service_lines_and_interfaces_of_both_formats() {
+    let v1 = read_entry(
+        &p("/w/a/pacto.yaml"),
+        "pactoVersion: \"1.0\"\nservice:\n  name: a\n  version: 1.0.0\ninterfaces:\n  - {name: api, type: http}\n  - type: grpc\n",
+    );
+    assert_eq!((v1.name_line, v1.version_line), (3, 4));
+    let interfaces: Vec<(&str, &str, usize)> =
+        v1.interfaces.iter().map(|it| (it.name.as_str(), it.kind.as_str(), it.line)).collect();
+    assert_eq!(interfaces, [("api", "http", 6), ("", "grpc", 7)]);
+    let v2 = read_entry(
+        &p("/w/b/pacto.yaml"),
+        "pactoVersion: \"2.0\"\nservice: {name: b, version: 2.0.0}\ninterfaces:\n  - name: events\n    type: event\n",
+    );
+    assert_eq!((v2.name_line, v2.version_line), (2, 2));
+    let interfaces: Vec<(&str, &str, usize)> =
+        v2.interfaces.iter().map(|it| (it.name.as_str(), it.kind.as_str(), it.line)).collect();
+    assert_eq!(interfaces, [("events", "event", 4)]);
+    // Nothing to read: no lines.
+    let empty = read_entry(&p("/w/c/pacto.yaml"), "pactoVersion: \"1.0\"\n");
+    assert_eq!((empty.name_line, empty.version_line, empty.interfaces.len()), (0, 0, 0));
+}
+
+#[test]
+fn reads_compatibility_lines() {
+    let v2 = read_entry(
+        &p("/w/web/pacto.yaml"),
+        "pactoVersion: \"2.0\"\nservice: {name: web, version: 1.0.0}\ndependencies:\n  - name: a\n    ref: ../a\n    compatibility: ^1.0.0\n  - name: b\n    ref: ../b\n",
+    );
+    let lines: Vec<(usize, usize)> = v2.dependencies.iter().map(|it| (it.line, it.compatibility_line)).collect();
+    assert_eq!(lines, [(5, 6), (8, 8)]);
+    let v1 = read_entry(
+        &p("/w/api/pacto.yaml"),
+        "pactoVersion: \"1.0\"\nservice: {name: api, version: 1.0.0}\ndependencies:\n  - {ref: ../db, compatibility: \"^1\"}\n  - ref: ../c\n    compatibility: ^2\n",
+    );
+    let lines: Vec<(usize, usize)> = v1.dependencies.iter().map(|it| (it.line, it.compatibility_line)).collect();
+    assert_eq!(lines, [(4, 4), (5, 6)]);
+}

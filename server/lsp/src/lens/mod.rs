@@ -6,13 +6,13 @@ mod baseline;
 pub mod compute;
 mod document;
 mod head;
-mod publish;
+pub mod publish;
 
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use pacto_core::diff::BundleReader;
+use pacto_core::diff::{BundleReader, Classification};
 use pacto_core::syntax::limits::MAX_CONTRACT_BYTES;
 use pacto_core::validate::Format;
 use pacto_core::validate::bundle::valid_path;
@@ -106,7 +106,12 @@ pub async fn code_lens(backend: &Backend, params: CodeLensParams) -> Result<Opti
     document_changed(backend, &uri, &analysis);
     let session = backend.session.clone();
     let encoding = session.encoding();
-    handlers::run_blocking("codeLens", move || Some(lenses(&session, &uri, &analysis, encoding))).await
+    handlers::run_blocking("codeLens", move || {
+        let mut out = lenses(&session, &uri, &analysis, encoding);
+        out.extend(crate::workspace::lens(&session, &uri, &analysis, encoding));
+        Some(out)
+    })
+    .await
 }
 
 fn lenses(session: &Session, uri: &Uri, analysis: &Analysis, encoding: Encoding) -> Vec<CodeLens> {
@@ -139,15 +144,25 @@ fn lenses(session: &Session, uri: &Uri, analysis: &Analysis, encoding: Encoding)
     out
 }
 
-/// The counts against `side`, or why a pair of formats is not compared.
+/// The counts against `side`, or why a pair of formats is not compared; with breaking changes against
+/// the published version, how many services of the workspace depend on this one (issue #18).
 fn title(session: &Session, uri: &Uri, analysis: &Analysis, side: &Arc<Side>, against: Against) -> String {
     let comparison = comparison(session, uri, analysis, side, against);
-    compute::lens_title(&side.label, &comparison.result)
+    let title = compute::lens_title(&side.label, &comparison.result);
+    let breaking = comparison.result.changes.iter().any(|it| it.classification == Classification::Breaking);
+    if against != Against::Published || !breaking {
+        return title;
+    }
+    match crate::workspace::n_dependents(session, uri, analysis) {
+        Some(1) => format!("{title} · 1 dependent affected"),
+        Some(n) if n > 1 => format!("{title} · {n} dependents affected"),
+        _ => title,
+    }
 }
 
 /// The publish repository of a document, from its text, its path and the settings, else where
 /// `pacto pull` extracted it from.
-fn repository(session: &Session, rope: &Rope, path: Option<&Path>) -> Option<String> {
+pub fn repository(session: &Session, rope: &Rope, path: Option<&Path>) -> Option<String> {
     let settings = session.settings();
     publish::repository(rope, path, &settings, &session.workspace_folders())
         .or_else(|| session.lens.origin(path?.parent()?, &settings))

@@ -23,10 +23,12 @@ setting `pacto.publish.repository` (for example { \"**/pacto.yaml\": \"oci://ghc
 /// The document's comment wins: it travels with the file. Then the settings, in glob order. (Where the
 /// bundle was pulled from comes last, read from the cache by `State::origin`.)
 pub fn repository(text: &Rope, path: Option<&Path>, settings: &Settings, folders: &[PathBuf]) -> Option<String> {
-    comment(text).or_else(|| {
-        let path = path?;
-        settings.publish_repository.iter().find(|(glob, _)| matches(glob, path, folders)).map(|(_, it)| it.clone())
-    })
+    comment(text).or_else(|| from_settings(path?, settings, folders))
+}
+
+/// The repository of the first `pacto.publish.repository` glob matching `path`.
+pub fn from_settings(path: &Path, settings: &Settings, folders: &[PathBuf]) -> Option<String> {
+    settings.publish_repository.iter().find(|(glob, _)| matches(glob, path, folders)).map(|(_, it)| it.clone())
 }
 
 fn comment(text: &Rope) -> Option<String> {

@@ -1,0 +1,486 @@
+//! The workspace index in the server (issue #18): every contract under the workspace folders, built by
+//! the core scanner in the background after `initialized` and kept current from open documents and
+//! watched-file events. Requests read it as it is and never wait for it: until the first scan ends
+//! they see the open documents only, and the code lens says it is indexing.
+
+pub mod definition;
+pub mod impact;
+pub mod references;
+pub mod symbols;
+
+use std::collections::HashSet;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{RwLock, RwLockReadGuard};
+
+use pacto_core::syntax::limits::MAX_CONTRACT_BYTES;
+use pacto_core::workspace::scan::{SKIPPED_DIRS, scan};
+use pacto_core::workspace::{Entry, Index, is_bundle_file, looks_like_contract, read_entry, repository_key};
+use tower_lsp_server::ls_types::{
+    CodeLens, Command, Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, FileChangeType, FileEvent,
+    Location, NumberOrString, ProgressToken, Range, Uri,
+};
+use tower_lsp_server::{NotCancellable, OngoingProgress, Unbounded};
+
+use crate::analysis::Analysis;
+use crate::commands::SHOW_REFERENCES;
+use crate::lens::publish;
+use crate::proto::{self, Encoding};
+use crate::server::Backend;
+use crate::session::{ClientSupport, Session};
+
+/// The `$/progress` token of the workspace scan; a client shows "Indexing contracts" meanwhile.
+pub const PROGRESS_TOKEN: &str = "pacto/workspaceIndex";
+
+#[derive(Default)]
+pub struct State {
+    index: RwLock<Index>,
+    /// The first scan has ended: until then an empty answer may only mean "not indexed yet".
+    ready: AtomicBool,
+    /// Bumped by each scan started: a scan overtaken by a newer one (the settings changed) is dropped.
+    generation: AtomicU64,
+}
+
+impl State {
+    /// The index as it is now; held only for the time of one answer (writers wait meanwhile).
+    pub fn read(&self) -> RwLockReadGuard<'_, Index> {
+        self.index.read().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// A scan was started (after `initialized`): later setting changes scan again.
+    pub fn is_started(&self) -> bool {
+        self.generation.load(Ordering::SeqCst) > 0
+    }
+
+    pub fn is_ready(&self) -> bool {
+        self.ready.load(Ordering::SeqCst)
+    }
+
+    /// Replaces the contract at its path; whether what others see of it changed (`problem` aside,
+    /// which no other contract's answer shows).
+    pub fn update(&self, entry: Entry) -> bool {
+        let mut index = self.write();
+        let same = index.get(&entry.path).is_some_and(|it| unproblematic(it) == unproblematic(&entry));
+        index.insert(entry);
+        !same
+    }
+
+    /// Forgets the contract at `path`, or every contract under it when it is a directory (a deleted
+    /// folder is one event); whether anything was indexed there.
+    pub fn remove(&self, path: &Path) -> bool {
+        let mut index = self.write();
+        let under: Vec<PathBuf> =
+            index.entries().filter(|it| it.path.starts_with(path)).map(|it| it.path.clone()).collect();
+        for it in &under {
+            index.remove(it);
+        }
+        !under.is_empty()
+    }
+
+    /// A finished scan becomes the index; the contracts of `open` documents keep their buffer's entry,
+    /// which is newer than the disk's.
+    fn install(&self, mut scanned: Index, open: &HashSet<PathBuf>) {
+        let mut index = self.write();
+        for path in open {
+            if let Some(entry) = index.get(path) {
+                scanned.insert(entry.clone());
+            }
+        }
+        *index = scanned;
+        self.ready.store(true, Ordering::SeqCst);
+    }
+
+    fn write(&self) -> std::sync::RwLockWriteGuard<'_, Index> {
+        self.index.write().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+fn unproblematic(entry: &Entry) -> Entry {
+    Entry { problem: None, ..entry.clone() }
+}
+
+/// The entry of a contract text, published where the lenses say it is: its comment, else the
+/// `pacto.publish.repository` settings, else where `pacto pull` extracted it from.
+pub fn entry_of(session: &Session, path: &Path, text: &str) -> Entry {
+    with_published_elsewhere(session, read_entry(path, text))
+}
+
+/// What the index needs to answer about a buffer (who points at it, what version it is), read from its
+/// analysis without parsing again: its name, version and publish repository (the lens's rules); no
+/// dependencies.
+pub fn buffer_entry(session: &Session, path: &Path, analysis: &Analysis) -> Entry {
+    let service = analysis.root().and_then(|it| it.get("service"));
+    let field = |key: &str| service.and_then(|it| it.get(key)).and_then(|it| it.scalar_text()).unwrap_or_default();
+    Entry {
+        path: path.to_path_buf(),
+        format: String::new(),
+        name: field("name").to_owned(),
+        name_line: 0,
+        version: field("version").to_owned(),
+        version_line: 0,
+        interfaces: Vec::new(),
+        published: crate::lens::repository(session, &analysis.rope, Some(path)).map(|it| repository_key(&it)),
+        dependencies: Vec::new(),
+        problem: None,
+    }
+}
+
+/// The path as the scanner records it: canonical (the scan canonicalises its root), so that a local ref
+/// and an open document name one file alike. A deleted file keeps its canonical directory.
+pub fn canonical(path: &Path) -> PathBuf {
+    if let Ok(it) = fs::canonicalize(path) {
+        return it;
+    }
+    match (path.parent().and_then(|it| fs::canonicalize(it).ok()), path.file_name()) {
+        (Some(dir), Some(name)) => dir.join(name),
+        _ => path.to_path_buf(),
+    }
+}
+
+/// Starts a scan of the workspace folders in the background (after `initialized`, and again when the
+/// settings that place contracts change); lenses are refreshed when it ends.
+pub fn start(backend: &Backend) {
+    let generation = backend.session.workspace.generation.fetch_add(1, Ordering::SeqCst) + 1;
+    if backend.session.workspace_folders().is_empty() {
+        // Nothing to scan (a single file opened): the open documents are the workspace.
+        backend.session.workspace.ready.store(true, Ordering::SeqCst);
+        return;
+    }
+    let backend = backend.clone();
+    tokio::spawn(async move {
+        let progress = begin_progress(&backend).await;
+        let session = backend.session.clone();
+        let scanned = tokio::task::spawn_blocking(move || {
+            let started = std::time::Instant::now();
+            let mut index = Index::new();
+            for folder in session.workspace_folders() {
+                match scan(&folder) {
+                    Ok(found) => {
+                        for skipped in found.skipped {
+                            tracing::info!("workspace index: skipped {}: {}", skipped.path.display(), skipped.reason);
+                        }
+                        for entry in found.index.entries() {
+                            if let Some(problem) = &entry.problem {
+                                tracing::info!("workspace index: {} is read in part: {problem}", entry.path.display());
+                            }
+                            index.insert(with_published_elsewhere(&session, entry.clone()));
+                        }
+                    }
+                    Err(err) => tracing::warn!("workspace index: {err}"),
+                }
+            }
+            let open: HashSet<PathBuf> =
+                session.documents.iter().filter_map(|it| it.path.as_deref().map(canonical)).collect();
+            if session.workspace.generation.load(Ordering::SeqCst) == generation {
+                let n_contracts = index.len();
+                session.workspace.install(index, &open);
+                tracing::debug!("workspace index: {n_contracts} contracts in {:?}", started.elapsed());
+            }
+            session.workspace.read().len()
+        })
+        .await;
+        if let Some(progress) = progress {
+            let message = match &scanned {
+                Ok(n) => format!("{n} contracts"),
+                Err(_) => "failed".to_owned(),
+            };
+            progress.finish_with_message(message).await;
+        }
+        if let Err(err) = scanned {
+            tracing::error!("the workspace scan failed: {err}");
+        }
+        refresh(&backend);
+    });
+}
+
+/// The scanner knows publish comments only; the settings and pulled origins count too.
+fn with_published_elsewhere(session: &Session, mut entry: Entry) -> Entry {
+    if entry.published.is_some() {
+        return entry;
+    }
+    let settings = session.settings();
+    let published = publish::from_settings(&entry.path, &settings, &session.workspace_folders())
+        .or_else(|| session.lens.origin(entry.path.parent()?, &settings));
+    entry.published = published.map(|it| repository_key(&it));
+    entry
+}
+
+async fn begin_progress(backend: &Backend) -> Option<OngoingProgress<Unbounded, NotCancellable>> {
+    if !ClientSupport::get(&backend.session.client.work_done_progress) {
+        return None;
+    }
+    let token = ProgressToken::String(PROGRESS_TOKEN.to_owned());
+    if let Err(err) = backend.client.create_work_done_progress(token.clone()).await {
+        tracing::debug!("the client refused a progress token: {err}");
+        return None;
+    }
+    Some(backend.client.progress(token, "Indexing contracts").begin().await)
+}
+
+/// A document's new version is indexed (its buffer, saved or not); awaited by the pipeline so that
+/// the diagnostics published for a version come after the index knows it.
+pub async fn document_changed(backend: &Backend, uri: &Uri, analysis: &Analysis) {
+    // Without a workspace folder there is no index: an edit costs no second parse.
+    if backend.session.workspace_folders().is_empty() {
+        return;
+    }
+    let Some(path) = uri.to_file_path().map(|it| it.into_owned()) else {
+        return;
+    };
+    let session = backend.session.clone();
+    let text = analysis.text.clone();
+    let changed = crate::handlers::run_blocking("workspace index", move || {
+        session.workspace.update(entry_of(&session, &canonical(&path), &text))
+    })
+    .await;
+    if changed.unwrap_or(false) {
+        refresh(backend);
+    }
+}
+
+/// A closed document is indexed from disk again: its unsaved edits are gone with it.
+pub fn document_closed(backend: &Backend, uri: &Uri) {
+    let Some(path) = uri.to_file_path().map(|it| it.into_owned()) else {
+        return;
+    };
+    files_changed(backend, vec![(path, FileChangeType::CHANGED)]);
+}
+
+/// `workspace/didChangeWatchedFiles`: the contracts among the changed files are read again.
+pub fn watched_files_changed(backend: &Backend, events: Vec<FileEvent>) {
+    let changes = events.into_iter().filter_map(|it| Some((it.uri.to_file_path()?.into_owned(), it.typ))).collect();
+    files_changed(backend, changes);
+}
+
+fn files_changed(backend: &Backend, changes: Vec<(PathBuf, FileChangeType)>) {
+    let backend = backend.clone();
+    tokio::spawn(async move {
+        let session = backend.session.clone();
+        let changed = tokio::task::spawn_blocking(move || {
+            let open: HashSet<PathBuf> =
+                session.documents.iter().filter_map(|it| it.path.as_deref().map(canonical)).collect();
+            let folders = session.workspace_folders();
+            let mut changed = false;
+            for (path, typ) in changes {
+                let path = canonical(&path);
+                // An open document's buffer is newer than its file.
+                if open.contains(&path) {
+                    continue;
+                }
+                // A document closed outside the folders was indexed while open only.
+                if !indexed_place(&path, &folders) {
+                    changed |= session.workspace.remove(&path);
+                    continue;
+                }
+                changed |= match typ {
+                    FileChangeType::DELETED => session.workspace.remove(&path),
+                    _ => read_again(&session, &path),
+                };
+            }
+            changed
+        })
+        .await;
+        if changed.unwrap_or(false) {
+            refresh(&backend);
+        }
+    });
+}
+
+/// Under a workspace folder and outside the directories the scanner skips.
+fn indexed_place(path: &Path, folders: &[PathBuf]) -> bool {
+    let Some(relative) = folders.iter().find_map(|it| path.strip_prefix(canonical(it)).ok()) else {
+        return false;
+    };
+    !relative.iter().any(|it| SKIPPED_DIRS.iter().any(|skipped| it == *skipped))
+}
+
+/// Reads what is at `path` now: a contract file, a directory that appeared (a checkout), or nothing.
+fn read_again(session: &Session, path: &Path) -> bool {
+    let Ok(meta) = fs::metadata(path) else {
+        return session.workspace.remove(path);
+    };
+    if meta.is_dir() {
+        let Ok(found) = scan(path) else {
+            return false;
+        };
+        let mut changed = false;
+        for entry in found.index.entries() {
+            changed |= session.workspace.update(with_published_elsewhere(session, entry.clone()));
+        }
+        return changed;
+    }
+    let name = path.file_name().and_then(|it| it.to_str()).unwrap_or_default();
+    if !(name.ends_with(".yaml") || name.ends_with(".yml")) || meta.len() > MAX_CONTRACT_BYTES as u64 {
+        return false;
+    }
+    match fs::read_to_string(path) {
+        Ok(text) if is_bundle_file(path) || looks_like_contract(&text) => {
+            session.workspace.update(entry_of(session, path, &text))
+        }
+        // No longer a contract (or not readable as text): whatever was indexed there goes.
+        _ => session.workspace.remove(path),
+    }
+}
+
+/// How many services of the workspace depend on the buffer's contract; `None` without an index.
+pub fn n_dependents(session: &Session, uri: &Uri, analysis: &Analysis) -> Option<usize> {
+    if session.workspace_folders().is_empty() {
+        return None;
+    }
+    let path = canonical(&uri.to_file_path()?);
+    let entry = buffer_entry(session, &path, analysis);
+    Some(references::n_services(&references::dependents(&session.workspace.read(), &entry)))
+}
+
+/// The "used by N services" lens on `service`, which lists them (through the client's reference view,
+/// with [`SHOW_REFERENCES`]); for contracts with a file only.
+pub fn lens(session: &Session, uri: &Uri, analysis: &Analysis, encoding: Encoding) -> Option<CodeLens> {
+    // Without a workspace folder the open documents are all the server sees: "used by 0" would mislead.
+    if session.workspace_folders().is_empty() {
+        return None;
+    }
+    let path = canonical(&uri.to_file_path()?);
+    let root = analysis.root()?;
+    let service = root.entry("service")?;
+    let entry = buffer_entry(session, &path, analysis);
+    let sites = references::dependents(&session.workspace.read(), &entry);
+    let ready = session.workspace.is_ready();
+    let title = references::lens_title(ready.then(|| references::n_services(&sites)));
+    let rope = &analysis.rope;
+    let at = service.value.get("name").map_or(service.key.span, |it| it.span);
+    let locations: Vec<Location> = sites.iter().filter_map(|it| proto::line_location(&it.path, it.line)).collect();
+    let position = proto::range(rope, encoding, at).start;
+    Some(CodeLens {
+        range: proto::range(rope, encoding, service.key.span),
+        command: Some(Command {
+            title,
+            command: SHOW_REFERENCES.to_owned(),
+            arguments: Some(vec![
+                uri.as_str().into(),
+                serde_json::to_value(position).ok()?,
+                serde_json::to_value(locations).ok()?,
+            ]),
+        }),
+        data: None,
+    })
+}
+
+/// The impact findings of a buffer: a hint on `service.version` naming the dependents it no longer
+/// satisfies, and a warning on each dependency no workspace contract it points at satisfies.
+pub fn diagnostics(session: &Session, uri: &Uri, analysis: &Analysis, encoding: Encoding) -> Vec<Diagnostic> {
+    // Without a workspace folder nothing is indexed: no other contract to compare with.
+    if session.workspace_folders().is_empty() {
+        return Vec::new();
+    }
+    let Some(path) = uri.to_file_path().map(|it| canonical(&it)) else {
+        return Vec::new();
+    };
+    let rope = &analysis.rope;
+    let index = session.workspace.read();
+    let mut out = Vec::new();
+    let version = analysis.root().and_then(|it| it.get("service")).and_then(|it| it.get("version"));
+    let entry = buffer_entry(session, &path, analysis);
+    if let Some(version) = version {
+        let dependents = impact::unsatisfied_dependents(&index, &entry);
+        if !dependents.is_empty() {
+            let names: Vec<String> =
+                dependents.iter().map(|it| format!("{} requires {}", it.name, it.compatibility)).collect();
+            let related = dependents.iter().filter_map(|it| {
+                Some(DiagnosticRelatedInformation {
+                    location: proto::line_location(&it.path, it.line)?,
+                    message: format!("{} requires {} {}", it.name, entry.name, it.compatibility),
+                })
+            });
+            out.push(finding(
+                proto::range(rope, encoding, version.span),
+                DiagnosticSeverity::HINT,
+                impact::DEPENDENT_NOT_SATISFIED,
+                format!("{} {} does not satisfy {}", entry.name, entry.version, names.join(", ")),
+                related.collect(),
+            ));
+        }
+    }
+    let others = impact::other_publishers(&index, &entry);
+    let claim = impact::publish_comment_span(&analysis.text)
+        .or_else(|| analysis.root().and_then(|it| it.entry("service")).map(|it| it.key.span));
+    if let (false, Some(span), Some(repository)) = (others.is_empty(), claim, &entry.published) {
+        let related = others.iter().filter_map(|it| {
+            Some(DiagnosticRelatedInformation {
+                location: proto::line_location(it, index.get(it).map_or(1, |it| it.name_line.max(1)))?,
+                message: format!("also published to oci://{repository}"),
+            })
+        });
+        let n_claims = others.len() + 1;
+        out.push(finding(
+            proto::range(rope, encoding, span),
+            DiagnosticSeverity::WARNING,
+            impact::DUPLICATE_PUBLISHER,
+            format!(
+                "oci://{repository} is claimed by {n_claims} contracts of the workspace: dependencies on it point at all of them"
+            ),
+            related.collect(),
+        ));
+    }
+    for unmet in impact::unmet_dependencies(&index, analysis, &path) {
+        let versions: Vec<String> = unmet.pointees.iter().map(|it| format!("{} is {}", it.name, it.version)).collect();
+        let related = unmet.pointees.iter().filter_map(|it| {
+            Some(DiagnosticRelatedInformation {
+                location: proto::line_location(&it.path, it.line)?,
+                message: format!("{} {}", it.name, it.version),
+            })
+        });
+        out.push(finding(
+            proto::range(rope, encoding, unmet.span),
+            DiagnosticSeverity::WARNING,
+            impact::WORKSPACE_VERSION_NOT_SATISFIED,
+            format!(
+                "no contract of the workspace it points at satisfies {}: {}",
+                unmet.compatibility,
+                versions.join(", ")
+            ),
+            related.collect(),
+        ));
+    }
+    out
+}
+
+fn finding(
+    range: Range,
+    severity: DiagnosticSeverity,
+    code: &str,
+    message: String,
+    related: Vec<DiagnosticRelatedInformation>,
+) -> Diagnostic {
+    Diagnostic {
+        range,
+        severity: Some(severity),
+        code: Some(NumberOrString::String(code.to_owned())),
+        source: Some("pacto-workspace".to_owned()),
+        message,
+        related_information: (!related.is_empty()).then_some(related),
+        ..Default::default()
+    }
+}
+
+/// What depends on other contracts was answered from the old index: lenses are asked for again.
+fn refresh(backend: &Backend) {
+    // Without a workspace folder the index is the open documents, each answered as it is edited.
+    if backend.session.workspace_folders().is_empty() {
+        return;
+    }
+    // The impact findings of every open contract may have changed with another one.
+    crate::handlers::refresh_diagnostics(backend);
+    if !ClientSupport::get(&backend.session.client.code_lens_refresh) {
+        return;
+    }
+    let client = backend.client.clone();
+    tokio::spawn(async move {
+        if let Err(err) = client.code_lens_refresh().await {
+            tracing::debug!("the client refused a code lens refresh: {err}");
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests;
