@@ -763,7 +763,7 @@ fn hover_on_a_local_ref_summarises_its_contract() {
         8:10-8:27
         **`file://../nowhere`**
 
-        No readable `pacto.yaml` at `HOME/app/../nowhere/pacto.yaml`."#]]
+        No readable `pacto.yaml` at `HOME/nowhere/pacto.yaml`."#]]
     .assert_eq(&answer(&mut client, "file://"));
     client.shutdown();
 }
