@@ -215,7 +215,8 @@ fn mcp_stdio_lists_the_tools_with_their_schemas() {
             ["pacto_schema", [], ["pacto_version"], true, true],
             ["pacto_diff", ["old", "new"], ["new", "old"], true, true],
             ["pacto_fix", ["path"], ["codes", "path", "write"], true, false],
-            ["pacto_migrate", ["path"], ["path", "write"], true, false]
+            ["pacto_migrate", ["path"], ["path", "write"], true, false],
+            ["pacto_dependents", ["path"], ["path", "workspace"], true, true]
         ])
     );
 }
@@ -461,7 +462,7 @@ fn mcp_stdio_bad_input_is_named_and_the_server_keeps_answering() {
         results[0],
         json!({"protocolError": "unknown tool `pacto_nope`; the tools are: pacto_validate, pacto_inspect, \
             pacto_resolve_dependencies, pacto_list_interfaces, pacto_generate_docs, pacto_explain, pacto_generate_contract, \
-            pacto_suggest_dependencies, pacto_schema, pacto_diff, pacto_fix, pacto_migrate"})
+            pacto_suggest_dependencies, pacto_schema, pacto_diff, pacto_fix, pacto_migrate, pacto_dependents"})
     );
     assert_eq!(
         results[1],
@@ -567,6 +568,41 @@ fn mcp_stdio_ends_on_sigterm_with_exit_0() {
     drop(stdin);
 }
 
+/// `pacto_dependents` is `pacto graph --reverse --output-format json` on the reverse-graph fixture
+/// workspace (local and oci:// edges, a cycle, a contract that does not parse); its bad input is named.
+#[test]
+fn mcp_stdio_dependents_is_the_reverse_graph() {
+    require_sdk();
+    let home = Home::new();
+    copy_dir(&common::example().join("../../tests/data/graph-reverse"), &home.path().join("ws"));
+    let calls = json!([
+        call("pacto_dependents", json!({"path": "ws/payments", "workspace": "ws"})),
+        call("pacto_dependents", json!({"path": "ws/web", "workspace": "ws"})),
+        call("pacto_dependents", json!({"path": "oci://127.0.0.1:1/a/b:1.0.0"})),
+        call("pacto_dependents", json!({"path": "ws/missing", "workspace": "ws"})),
+        call("pacto_dependents", json!({"path": "ws/payments", "workspace": 3})),
+    ]);
+    let session = stdio_session(&home, OFFLINE, calls);
+    let results = session["calls"].as_array().unwrap();
+    for (at, case) in [(0, "ws/payments"), (1, "ws/web")] {
+        let args = ["graph", "--reverse", case, "--workspace", "ws", "--output-format", "json"];
+        let printed: Value = serde_json::from_str(&ok(&home.pacto(&args, OFFLINE))).unwrap();
+        assert_eq!(outcome(&results[at]), json!({"isError": false, "structured": printed}), "{case}");
+    }
+    let dependents = results[0]["structured"]["root"]["dependents"].as_array().unwrap();
+    assert_eq!(dependents.len(), 5);
+    let texts: Vec<&str> = results[2..].iter().map(|it| it["text"].as_str().unwrap()).collect();
+    assert_eq!(
+        texts,
+        [
+            "pacto_dependents: argument `path` must be a local bundle directory, not an oci:// reference (oci://127.0.0.1:1/a/b:1.0.0)",
+            "pacto_dependents: failed to access ws/missing: stat ws/missing: no such file or directory",
+            "pacto_dependents: argument `workspace` must be a string, not a number",
+        ]
+    );
+    assert!(results[2..].iter().all(|it| it["isError"] == true));
+}
+
 fn start_http(home: &Home, port: u16) -> Child {
     let mut child = home
         .command(&["mcp", "-t", "http", "--port", &port.to_string()], OFFLINE)
@@ -608,11 +644,12 @@ fn mcp_http_serves_the_tools_on_loopback_and_ends_on_sigterm() {
         call("pacto_diff", json!({"old": "payments-api", "new": "broken"})),
         call("pacto_fix", json!({"path": "broken"})),
         call("pacto_migrate", json!({"path": "payments-api"})),
+        call("pacto_dependents", json!({"path": "payments-api", "workspace": "."})),
     ]);
     let over_http = client(&home, OFFLINE, &["http", &url], &every_tool);
     let over_stdio = stdio_session(&home, OFFLINE, every_tool);
     let answers = over_http["calls"].as_array().unwrap();
-    assert_eq!(answers.len(), 12);
+    assert_eq!(answers.len(), 13);
     for (http, stdio) in answers.iter().zip(over_stdio["calls"].as_array().unwrap()) {
         assert_eq!(http, stdio);
     }

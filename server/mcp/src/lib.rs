@@ -33,4 +33,6 @@ pub trait Backend: Send + Sync + 'static {
     fn fix(&self, path: &str, codes: Option<&[String]>, write: bool) -> Result<Value, String>;
     /// `pacto migrate --output-format json` (with `--write` when `write` is set).
     fn migrate(&self, path: &str, write: bool) -> Result<Value, String>;
+    /// `pacto graph --reverse <path> [--workspace <workspace>] --output-format json`.
+    fn dependents(&self, path: &str, workspace: Option<&str>) -> Result<Value, String>;
 }

@@ -36,6 +36,8 @@ take a bundle directory or an oci:// reference.
 - pacto_explain: a short summary in words; pacto_generate_docs: the full Markdown documentation.
 - pacto_resolve_dependencies: the dependency graph, with cycles, conflicts and unreachable dependencies.
 - pacto_suggest_dependencies: dependencies the contract probably lacks.
+- pacto_dependents: the services of the workspace that depend on this contract, and whether its current \
+version still satisfies each one's compatibility; ask before a version change or a breaking change.
 - pacto_diff: compare two versions (e.g. the published oci:// one and the local one) before publishing; \
 it classifies each change as NON_BREAKING, POTENTIAL_BREAKING or BREAKING and checks the version bump.
 An invalid contract or a breaking diff is a normal result; a tool error means the input could not be read.";

@@ -179,6 +179,28 @@ pub const TOOLS: &[ToolDef] = &[
         params: &[path_param("path"), WRITE],
         output_keys: Some(&["Path", "Contract", "Valid"]),
     },
+    ToolDef {
+        name: "pacto_dependents",
+        description: "Who depends on this contract: the services of the workspace (every pacto.yaml under it) whose \
+            dependencies point at the bundle, by local path or by the oci:// repository it is published to, transitively; \
+            each edge with its `compatibility` and whether the contract's current version `satisfied` it, and the count \
+            of `unsatisfied` edges. Ask before changing a version or making a breaking change.",
+        params: &[
+            Param {
+                name: "path",
+                kind: Kind::String,
+                required: true,
+                description: "The bundle directory (the one holding pacto.yaml) whose dependents are wanted",
+            },
+            Param {
+                name: "workspace",
+                kind: Kind::String,
+                required: false,
+                description: "The directory searched (default: the git repository holding the bundle, else the current directory)",
+            },
+        ],
+        output_keys: Some(&["root", "unsatisfied"]),
+    },
 ];
 
 /// The tool names, in the order `tools/list` gives them.
@@ -354,6 +376,15 @@ pub fn call(backend: &dyn Backend, tool: &'static ToolDef, arguments: &Map<Strin
         "pacto_diff" => {
             let (old, new) = (args.required("old")?, args.required("new")?);
             Reply::Json(backend.diff(old, new).map_err(in_tool)?)
+        }
+        "pacto_dependents" => {
+            let path = args.required("path")?;
+            if path.starts_with("oci://") {
+                return Err(in_tool(format!(
+                    "argument `path` must be a local bundle directory, not an oci:// reference ({path})"
+                )));
+            }
+            Reply::Json(backend.dependents(path, args.string("workspace")?).map_err(in_tool)?)
         }
         "pacto_fix" => {
             let (path, codes, write) = (args.required("path")?, args.strings("codes")?, args.flag("write")?);

@@ -63,6 +63,10 @@ impl pacto_mcp::Backend for Commands {
         super::diff::json(old, new)
     }
 
+    fn dependents(&self, path: &str, workspace: Option<&str>) -> Result<Value, String> {
+        super::graph::reverse::json(path, workspace)
+    }
+
     fn fix(&self, path: &str, codes: Option<&[String]>, write: bool) -> Result<Value, String> {
         if path.starts_with("oci://") {
             return Err("a fix needs a local bundle directory, not an oci:// reference".to_owned());

@@ -11,6 +11,22 @@ use crate::load;
 use crate::render::json as render_json;
 
 pub fn run(dir: &str, workspace: Option<&str>, output_format: &str) -> Result<(), String> {
+    let graph = reverse_graph(dir, workspace)?;
+    match output_format {
+        "json" => print!("{}", render_json::to_string(&reverse::json(&graph))),
+        "dot" => print!("{}", reverse::dot(&graph)),
+        "mermaid" => print!("{}", reverse::mermaid(&graph)),
+        _ => print!("{}", reverse::text(&graph)),
+    }
+    Ok(())
+}
+
+/// `pacto graph --reverse <dir> --output-format json`, for `pacto mcp`.
+pub fn json(dir: &str, workspace: Option<&str>) -> Result<serde_json::Value, String> {
+    reverse_graph(dir, workspace).map(|graph| reverse::json(&graph))
+}
+
+fn reverse_graph(dir: &str, workspace: Option<&str>) -> Result<reverse::Reverse, String> {
     // The root loads as `pacto graph` loads it (strict): a contract that does not parse fails here.
     let loaded = load::load_contract(dir)?;
     let file = std::fs::canonicalize(&loaded.loaded.file)
@@ -28,13 +44,7 @@ pub fn run(dir: &str, workspace: Option<&str>, output_format: &str) -> Result<()
         let path = skipped.path.strip_prefix(&root).unwrap_or(&skipped.path);
         graph.warnings.push(format!("skipped {}: {}", path.display(), skipped.reason));
     }
-    match output_format {
-        "json" => print!("{}", render_json::to_string(&reverse::json(&graph))),
-        "dot" => print!("{}", reverse::dot(&graph)),
-        "mermaid" => print!("{}", reverse::mermaid(&graph)),
-        _ => print!("{}", reverse::text(&graph)),
-    }
-    Ok(())
+    Ok(graph)
 }
 
 /// Decision (issue #18): the git repository that holds the contract (its nearest ancestor with a
