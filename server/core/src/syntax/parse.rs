@@ -810,6 +810,13 @@ fn count_nodes(node: &Node) -> usize {
 
 /// Resolves a plain scalar as yaml.v3 does for untyped values (YAML 1.2 core schema).
 pub fn resolve_plain(text: &str) -> ScalarValue {
+    // Every non-string form below starts with one of these bytes; most keys and values start
+    // with another and need no closer look (it was a few percent of a big parse).
+    if let Some(first) = text.as_bytes().first() {
+        if !matches!(first, b'0'..=b'9' | b'+' | b'-' | b'.' | b'~' | b'n' | b'N' | b't' | b'T' | b'f' | b'F') {
+            return ScalarValue::String;
+        }
+    }
     match text {
         "" | "~" | "null" | "Null" | "NULL" => return ScalarValue::Null,
         "true" | "True" | "TRUE" => return ScalarValue::Bool(true),
