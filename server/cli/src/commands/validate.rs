@@ -68,12 +68,28 @@ fn checked_findings(arg: &str, readiness: bool, format: Format) -> Vec<Finding> 
                 "validated contract",
                 &[("file", &loaded.file), ("bytes", &loaded.text.len()), ("findings", &validation.diagnostics.len())],
             );
-            match lock_failure(arg, &validation) {
+            let findings = match lock_failure(arg, &validation) {
                 Some(finding) => vec![finding],
                 None => findings(&loaded, &validation, format),
-            }
+            };
+            free_in_background(validation, loaded.text.len());
+            findings
         }
     }
+}
+
+/// Past this size a validation is freed on a thread of its own: the verdict is printed without
+/// waiting, and a CLI run exits before the work is done.
+const BACKGROUND_FREE_BYTES: usize = 256 * 1024;
+
+/// Frees `validation` without waiting when its contract was big: a 10 MiB contract's tree takes
+/// a twentieth of its validation to free, one allocation at a time.
+fn free_in_background(validation: Validation, n_bytes: usize) {
+    if n_bytes < BACKGROUND_FREE_BYTES {
+        return;
+    }
+    // When no thread can be started, the closure is dropped here, and the validation with it.
+    let _ = std::thread::Builder::new().name("free".to_owned()).spawn(move || drop(validation));
 }
 
 /// Shows why a command that validates first (`pack`, `push`, `generate`) refused the contract at

@@ -20,6 +20,13 @@ pub struct LineCol {
 impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
         let bytes = text.as_bytes();
+        if text.is_ascii() && !bytes.contains(&b'\r') {
+            // The common case, checked at memory speed: only `\n` to find, which the standard
+            // library searches for many bytes at a time.
+            let breaks = text.match_indices('\n').map(|(at, _)| at + 1);
+            let line_starts = std::iter::once(0).chain(breaks).collect();
+            return LineIndex { line_starts, non_ascii_lines: Vec::new(), len: text.len() };
+        }
         let mut line_starts = vec![0];
         let mut non_ascii_lines = Vec::new();
         let mut i = 0;
@@ -102,6 +109,16 @@ mod tests {
         assert_eq!(index.line_col(text, c), LineCol { line: 3, column: 1 });
         assert_eq!(index.line_col(text, text.len()), LineCol { line: 4, column: 2 });
         assert_eq!(index.line_range(text, 0), 0..4);
+    }
+
+    #[test]
+    fn line_index_plain_ascii_matches_the_general_count() {
+        let text = "a: 1\n\nb:\n  - c\n";
+        let index = LineIndex::new(text);
+        assert_eq!(index.line_starts, [0, 5, 6, 9, 15]);
+        assert_eq!(index.line_col(text, 11), LineCol { line: 4, column: 3 });
+        let general = LineIndex::new(&format!("{text}\r"));
+        assert_eq!(general.line_starts[..5], index.line_starts[..]);
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! YAML text to a tree whose every key and value carries its byte span (error tolerant).
 
 mod input;
+mod key_index;
 pub mod limits;
 pub mod line_index;
 pub mod parse;

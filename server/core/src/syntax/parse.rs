@@ -7,12 +7,15 @@
 //! typo does not hide the rest of the contract and no error costs a parse of the whole text.
 
 use std::borrow::Cow;
+use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
+use std::hash::RandomState;
 use std::rc::Rc;
 
 use saphyr_parser::{Event, Parser, ScanError, Tag};
 
 use super::input::{BlankableInput, Source};
+use super::key_index::KeyIndex;
 use super::limits::Limits;
 use super::line_index::LineIndex;
 use super::tree::{Entry, Node, NodeKind, Scalar, ScalarStyle, ScalarValue, Span};
@@ -58,10 +61,9 @@ pub fn parse(text: &str) -> Parse {
 }
 
 pub fn parse_with_limits(text: &str, limits: &Limits) -> Parse {
-    let line_index = LineIndex::new(text);
     // Most texts parse without a fatal error: building the tree straight from the parser is a
     // third cheaper than keeping the events and checkpoints recovery needs.
-    let mut builder = Builder::new(text, limits, &line_index);
+    let mut builder = Builder::new(text, limits);
     if builder.run().is_ok() {
         let Builder { root, mut errors, extra_document, .. } = builder;
         sort_errors(&mut errors);
@@ -69,6 +71,7 @@ pub fn parse_with_limits(text: &str, limits: &Limits) -> Parse {
     }
     // Aliases make the builder's expansion limit depend on the tree so far, which a resumed
     // parse does not replay: those rare documents take the slower path of a parse per error.
+    let line_index = LineIndex::new(text);
     resume(text, limits, &line_index).unwrap_or_else(|| reparse(text, limits, &line_index))
 }
 
@@ -149,7 +152,7 @@ pub(super) fn resume(text: &str, limits: &Limits, line_index: &LineIndex) -> Opt
     let Reader { log, checkpoints, .. } = reader;
     drop(checkpoints);
     drop(source);
-    let mut builder = Builder::new(&current, limits, line_index);
+    let mut builder = Builder::new(&current, limits);
     for Logged { event, span } in log {
         // The reader stopped before any event the builder refuses, so this never fails; a
         // second document's start is the last event logged.
@@ -269,7 +272,7 @@ pub(super) fn reparse(text: &str, limits: &Limits, line_index: &LineIndex) -> Pa
     let mut recovered = Vec::new();
     let mut attempts = 0;
     loop {
-        let mut builder = Builder::new(&work, limits, line_index);
+        let mut builder = Builder::new(&work, limits);
         let outcome = builder.run();
         let Builder { root, errors: soft_errors, extra_document, .. } = builder;
         match outcome {
@@ -420,8 +423,8 @@ enum Frame {
         entries: Vec<Entry>,
         merges: Vec<Node>,
         key: Option<Node>,
-        /// Key text to entry index, once the mapping has more than [`INDEXED_MAPPING_LEN`] entries.
-        index: Option<HashMap<String, usize>>,
+        /// Built once the mapping has more than [`INDEXED_MAPPING_LEN`] entries.
+        index: Option<KeyIndex>,
     },
     Sequence {
         start: usize,
@@ -433,8 +436,12 @@ enum Frame {
 struct Builder<'t> {
     text: &'t str,
     limits: &'t Limits,
-    /// Lines of the text (blanking keeps every line break, so the original's index serves).
-    line_index: &'t LineIndex,
+    /// Lines of the text, counted at the first duplicate key: most texts have none, and the
+    /// caller counts them again for its own positions.
+    line_index: OnceCell<LineIndex>,
+    /// One hasher for every [`KeyIndex`] of the document: each new one costs a lookup of the
+    /// thread's keys.
+    key_hasher: RandomState,
     stack: Vec<Frame>,
     /// Completed anchored nodes with their node counts, for bounded alias expansion.
     anchors: HashMap<usize, (Node, usize)>,
@@ -446,11 +453,12 @@ struct Builder<'t> {
 }
 
 impl<'t> Builder<'t> {
-    fn new(text: &'t str, limits: &'t Limits, line_index: &'t LineIndex) -> Builder<'t> {
+    fn new(text: &'t str, limits: &'t Limits) -> Builder<'t> {
         Builder {
             text,
             limits,
-            line_index,
+            line_index: OnceCell::new(),
+            key_hasher: RandomState::new(),
             stack: Vec::new(),
             anchors: HashMap::new(),
             expanded: 0,
@@ -543,7 +551,13 @@ impl<'t> Builder<'t> {
             saphyr_parser::ScalarStyle::Literal => ScalarStyle::Literal,
             saphyr_parser::ScalarStyle::Folded => ScalarStyle::Folded,
         };
-        let text = value.into_owned();
+        let text = match value {
+            // saphyr 0.3 scans every plain scalar into a buffer of at least its 128-byte lookahead
+            // (`scan_plain_scalar`): kept as is, that would be most of a big tree's memory. An
+            // exact copy frees the buffer at once, and the scanner's next scalar reuses it.
+            Cow::Owned(text) if text.capacity() > text.len() => String::from(text.as_str()),
+            value => value.into_owned(),
+        };
         let resolved = match tag {
             Some(tag) if tag.is_yaml_core_schema() => match self.tagged(&text, &tag.suffix) {
                 Some(value) => value,
@@ -648,11 +662,15 @@ impl<'t> Builder<'t> {
                 }
                 let name = key.scalar_text().unwrap_or_default();
                 let first = match index {
-                    Some(index) => index.get(name).copied(),
+                    Some(index) => index.find(&self.key_hasher, entries, name),
                     None => entries.iter().position(|it| it.key.scalar_text() == Some(name)),
                 };
                 if let Some(first) = first {
-                    let first_line = self.line_index.line_of(entries[first].key.span.start) + 1;
+                    let first_line = self
+                        .line_index
+                        .get_or_init(|| LineIndex::new(self.text))
+                        .line_of(entries[first].key.span.start)
+                        + 1;
                     let error = SyntaxError {
                         span: key.span,
                         kind: SyntaxErrorKind::DuplicateKey,
@@ -665,15 +683,10 @@ impl<'t> Builder<'t> {
                     return;
                 }
                 match index {
-                    Some(index) => {
-                        index.insert(name.to_owned(), entries.len());
-                    }
+                    Some(index) => index.insert(&self.key_hasher, name, entries.len()),
                     None if entries.len() >= INDEXED_MAPPING_LEN => {
-                        let mut built: HashMap<String, usize> = HashMap::with_capacity(entries.len() * 2);
-                        for (idx, entry) in entries.iter().enumerate() {
-                            built.insert(entry.key.scalar_text().unwrap_or_default().to_owned(), idx);
-                        }
-                        built.insert(name.to_owned(), entries.len());
+                        let mut built = KeyIndex::new(&self.key_hasher, entries);
+                        built.insert(&self.key_hasher, name, entries.len());
                         *index = Some(built);
                     }
                     None => {}
@@ -797,6 +810,13 @@ fn count_nodes(node: &Node) -> usize {
 
 /// Resolves a plain scalar as yaml.v3 does for untyped values (YAML 1.2 core schema).
 pub fn resolve_plain(text: &str) -> ScalarValue {
+    // Every non-string form below starts with one of these bytes; most keys and values start
+    // with another and need no closer look (it was a few percent of a big parse).
+    if let Some(first) = text.as_bytes().first() {
+        if !matches!(first, b'0'..=b'9' | b'+' | b'-' | b'.' | b'~' | b'n' | b'N' | b't' | b'T' | b'f' | b'F') {
+            return ScalarValue::String;
+        }
+    }
     match text {
         "" | "~" | "null" | "Null" | "NULL" => return ScalarValue::Null,
         "true" | "True" | "TRUE" => return ScalarValue::Bool(true),

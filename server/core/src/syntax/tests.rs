@@ -591,3 +591,30 @@ fn resumed_recovery_matches_a_parse_per_error() {
     }
     assert!(n_broken > 100, "{n_broken}");
 }
+
+#[test]
+fn resolve_plain_first_byte_shortcut_keeps_every_form() {
+    use super::parse::resolve_plain;
+    use super::tree::ScalarValue;
+    let cases = [
+        ("", ScalarValue::Null),
+        ("~", ScalarValue::Null),
+        ("NULL", ScalarValue::Null),
+        ("True", ScalarValue::Bool(true)),
+        ("false", ScalarValue::Bool(false)),
+        ("-12", ScalarValue::Int(-12)),
+        ("+0x1f", ScalarValue::Int(31)),
+        ("18446744073709551615", ScalarValue::Uint(u64::MAX)),
+        (".5", ScalarValue::Float(0.5)),
+        ("1e3", ScalarValue::Float(1000.0)),
+        ("-.inf", ScalarValue::Float(f64::NEG_INFINITY)),
+        ("e5", ScalarValue::String),
+        ("label-0000001", ScalarValue::String),
+        ("nope", ScalarValue::String),
+        ("é1", ScalarValue::String),
+    ];
+    for (text, want) in cases {
+        assert_eq!(resolve_plain(text), want, "{text:?}");
+    }
+    assert!(matches!(resolve_plain(".nan"), ScalarValue::Float(it) if it.is_nan()));
+}

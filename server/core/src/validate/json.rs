@@ -41,6 +41,20 @@ pub fn to_json(node: &Node) -> Result<Value, JsonError> {
     })
 }
 
+/// Whether [`to_json`] would succeed, without building the value: the same walk, the same first error.
+pub fn check_values(node: &Node) -> Result<(), JsonError> {
+    match &node.kind {
+        NodeKind::Scalar(scalar) => match scalar.value {
+            ScalarValue::Float(it) if !it.is_finite() => {
+                Err(JsonError { span: node.span, message: format!("json: unsupported value: {}", go_float(it)) })
+            }
+            _ => Ok(()),
+        },
+        NodeKind::Sequence(items) => items.iter().try_for_each(check_values),
+        NodeKind::Mapping(entries) => entries.iter().try_for_each(|it| check_values(&it.value)),
+    }
+}
+
 fn go_float(value: f64) -> &'static str {
     if value.is_nan() {
         "NaN"

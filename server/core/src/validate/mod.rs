@@ -221,7 +221,7 @@ fn reference(
     let Some(root) = parse.root.as_ref() else {
         return Vec::new();
     };
-    let json = match json::to_json(root) {
+    let json = match structural::instance(root) {
         Ok(json) => json,
         Err(err) => {
             return vec![Diagnostic {
@@ -257,7 +257,7 @@ fn everything(parse: &Parse, decoded: &Decoded, bundle: Option<&dyn BundleFiles>
     for (path, message) in contract::missing_required(&decoded.contract) {
         out.push(parse_error(anchor_span(root, &path), path, message.to_owned()));
     }
-    let schema_ran = match json::to_json(root) {
+    let schema_ran = match structural::instance(root) {
         Ok(json) => {
             out.extend(explain_scaling_shape(list_supported_versions(structural::check(root, &json, false))));
             true

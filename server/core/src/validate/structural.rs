@@ -6,12 +6,13 @@ use std::sync::OnceLock;
 
 use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::{ValidationError, Validator};
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::diagnostic::{Code, Diagnostic, Layer, Severity};
 use crate::syntax::{FieldPath, Node, PathStyle, Segment};
 
 use super::anchor_span;
+use super::json::{self, JsonError};
 
 /// The schema, byte for byte as shipped in `schemas/` and printed by `pacto schema`.
 pub const SCHEMA_TEXT: &str = include_str!("../../../../schemas/pacto-v1.0.schema.json");
@@ -24,6 +25,30 @@ pub fn schema() -> &'static Value {
 fn validator() -> &'static Validator {
     static VALIDATOR: OnceLock<Validator> = OnceLock::new();
     VALIDATOR.get_or_init(|| jsonschema::validator_for(schema()).expect("the embedded schema compiles"))
+}
+
+/// The key whose value the schema asks only to be an object (`{"type": "object"}`).
+const FREE_FORM_KEY: &str = "metadata";
+
+/// The JSON form of `root` that [`check`] validates: as [`json::to_json`], with the same first
+/// error, except that a free-form `metadata` mapping becomes an empty object. Nothing in it can
+/// fail the schema, and it is often most of a big contract: copying it doubled the memory.
+pub fn instance(root: &Node) -> Result<Value, JsonError> {
+    let Some(entries) = root.as_mapping() else {
+        return json::to_json(root);
+    };
+    let mut map = Map::with_capacity(entries.len());
+    for entry in entries {
+        let key = entry.key.scalar_text().unwrap_or_default();
+        let value = if key == FREE_FORM_KEY && entry.value.as_mapping().is_some() {
+            json::check_values(&entry.value)?;
+            Value::Object(Map::new())
+        } else {
+            json::to_json(&entry.value)?
+        };
+        map.insert(key.to_owned(), value);
+    }
+    Ok(Value::Object(map))
 }
 
 /// One leaf violation before it becomes a diagnostic.
@@ -256,6 +281,25 @@ mod tests {
         assert_eq!(go_number(&Value::from(65535)), "65,535");
         assert_eq!(go_number(&Value::from(0)), "0");
         assert_eq!(go_number(&Value::from(-1234567)), "-1,234,567");
+    }
+
+    #[test]
+    fn instance_empties_metadata_only_because_the_schema_asks_nothing_of_it() {
+        let metadata = &schema()["properties"][FREE_FORM_KEY];
+        let keywords: Vec<&String> = metadata.as_object().unwrap().keys().filter(|it| *it != "description").collect();
+        assert_eq!(keywords, ["type"]);
+        assert_eq!(metadata["type"], "object");
+        let root = crate::syntax::parse("a: 1\nmetadata: {x: [1, {y: 2}]}\nb: {c: 3}\n").root.unwrap();
+        assert_eq!(instance(&root).unwrap(), serde_json::json!({"a": 1, "metadata": {}, "b": {"c": 3}}));
+    }
+
+    #[test]
+    fn instance_keeps_the_first_unsupported_value_in_metadata() {
+        let root = crate::syntax::parse("metadata: {x: .nan}\nb: .inf\n").root.unwrap();
+        assert_eq!(instance(&root), json::to_json(&root).map(|_| Value::Null));
+        assert_eq!(instance(&root).unwrap_err().message, "json: unsupported value: NaN");
+        let root = crate::syntax::parse("metadata: not a map\n").root.unwrap();
+        assert_eq!(instance(&root), json::to_json(&root));
     }
 
     #[test]
