@@ -6,7 +6,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::transcript;
+use common::{copy_dir, transcript};
 use expect_test::{expect, expect_file};
 
 fn data_dir() -> PathBuf {
@@ -37,19 +37,6 @@ fn diff_v2_fixtures_match_expected_output() {
             out.push_str(&transcript(&root, &["diff", "--output-format", format, &old, &new]));
         }
         expect_file![case.join("expected.txt")].assert_eq(&out);
-    }
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
     }
 }
 

@@ -6,6 +6,7 @@ mod common;
 mod support;
 mod support_registry;
 
+use common::copy_dir;
 use std::fs;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -75,18 +76,6 @@ fn push(home: &Home, registry: &str, service: &str, version: &str, tag: &str, en
     let out = ok(&home.pacto(&["push", &target, "-p", &dir.display().to_string()], envs));
     let digest = out.lines().find_map(|it| it.strip_prefix("Digest: ")).expect("push prints the digest");
     digest.to_owned()
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &to.join(entry.file_name()));
-        } else {
-            fs::copy(entry.path(), to.join(entry.file_name())).unwrap();
-        }
-    }
 }
 
 fn billing_world() -> World {

@@ -1,25 +1,14 @@
 //! `pacto.generate` and the "Preview generated manifests" action through the real server, which runs
 //! the Kubernetes plugin installed beside it (`cargo build --workspace` first, as scripts/test does).
 
+mod common;
 mod support;
 
+use common::copy_dir;
 use std::path::Path;
 
 use serde_json::{Value, json};
 use support::{Client, uri_of};
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
 
 /// A copy of the example bundle, its contract's URI and text.
 fn example() -> (tempfile::TempDir, String, String) {

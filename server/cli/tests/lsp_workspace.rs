@@ -6,6 +6,7 @@
 mod common;
 mod support;
 
+use common::copy_dir;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -25,19 +26,6 @@ fn workspace() -> tempfile::TempDir {
     copy_dir(&data(), dir.path());
     fs::remove_dir_all(dir.path().join("expected")).unwrap();
     dir
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 /// A server on `root`, its first scan finished.

@@ -5,6 +5,7 @@
 mod common;
 mod support_registry;
 
+use common::copy_dir;
 use std::fs;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
@@ -154,19 +155,6 @@ scaling:
 fn write_bundle(home: &Home, name: &str, text: &str) {
     fs::create_dir_all(home.path().join(name)).unwrap();
     fs::write(home.path().join(name).join("pacto.yaml"), text).unwrap();
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), target).unwrap();
-        }
-    }
 }
 
 const OFFLINE: &[(&str, &str)] = &[("PACTO_OFFLINE", "1")];
