@@ -18,7 +18,7 @@ mod tests;
 use std::fmt;
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::syntax::{self, FieldPath, LineIndex, Parse, Span};
+use crate::syntax::{self, FieldPath, LineIndex, Node, Parse, Span};
 use crate::validate::{self, BundleFiles, Mode};
 
 /// The result of migrating one contract.
@@ -124,6 +124,20 @@ impl std::error::Error for MigrateError {}
 /// files are trusted as written.
 pub fn migrate(text: &str, bundle: Option<&dyn BundleFiles>) -> Result<Migration, MigrateError> {
     let mut migration = migrate_unchecked(text, bundle)?;
+    check_result(&mut migration, bundle);
+    Ok(migration)
+}
+
+/// [`migrate`] of a contract the caller has already validated as a valid 1.0 contract, `root`
+/// being its parsed tree: the editor's analysis has, so each edit does not validate it twice.
+pub fn migrate_validated(text: &str, root: &Node, bundle: Option<&dyn BundleFiles>) -> Migration {
+    let mut migration = map_valid(text, root, bundle);
+    check_result(&mut migration, bundle);
+    migration
+}
+
+/// The 2.0 validation of the result, with the planned placeholders in the bundle.
+fn check_result(migration: &mut Migration, bundle: Option<&dyn BundleFiles>) {
     let overlay = files::Overlay { base: bundle, files: &migration.files };
     let check = validate::validate(
         &migration.text,
@@ -132,7 +146,6 @@ pub fn migrate(text: &str, bundle: Option<&dyn BundleFiles>) -> Result<Migration
     );
     migration.report.findings = check.diagnostics;
     migration.report.findings.sort_by_key(|it| it.severity);
-    Ok(migration)
 }
 
 /// [`migrate`] without the 2.0 validation of the result (`report.findings` stays empty): what a
@@ -154,10 +167,14 @@ pub fn migrate_unchecked(text: &str, bundle: Option<&dyn BundleFiles>) -> Result
         // A valid 1.0 contract always has a root; refuse rather than panic if that ever changes.
         return Err(MigrateError::Invalid { findings: Vec::new(), line_index: validation.line_index });
     };
+    Ok(map_valid(text, root, bundle))
+}
+
+fn map_valid(text: &str, root: &Node, bundle: Option<&dyn BundleFiles>) -> Migration {
     let mapped = map::map(text, root, bundle);
     let mut report = Report { notes: mapped.notes, kept_formatting: mapped.kept_formatting, findings: Vec::new() };
     report.notes.sort_by_key(|it| (it.span.start, it.kind));
-    Ok(Migration { text: mapped.text, files: mapped.files, report })
+    Migration { text: mapped.text, files: mapped.files, report }
 }
 
 impl Migration {

@@ -5,7 +5,7 @@
 
 use std::path::PathBuf;
 
-use pacto_core::migrate::{Migration, NoteKind, migrate};
+use pacto_core::migrate::{Migration, NoteKind, migrate_validated};
 use pacto_core::syntax::Span;
 use pacto_core::validate::{DirBundle, Format};
 use ropey::Rope;
@@ -120,7 +120,7 @@ fn migration(analysis: &Analysis) -> Option<&(Span, Migration)> {
 fn compute_migration(analysis: &Analysis) -> Option<(Span, Migration)> {
     let on = migratable(analysis)?;
     let bundle = analysis.bundle_dir.clone().map(|root| DirBundle { root });
-    let migration = migrate(&analysis.text, bundle.as_ref().map(|it| it as _)).ok()?;
+    let migration = migrate_validated(&analysis.text, analysis.root()?, bundle.as_ref().map(|it| it as _));
     Some((on, migration))
 }
 
