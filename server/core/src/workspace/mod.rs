@@ -261,9 +261,11 @@ pub fn looks_like_contract(text: &str) -> bool {
 /// broken input: the lax tree decoding keeps every field it could read, and the first syntax or
 /// decoding error is kept as the entry's problem.
 pub fn read_entry(path: &Path, source: &str) -> Entry {
-    let text = source;
-    let parse = crate::syntax::parse(text);
-    let line_index = LineIndex::new(text);
+    entry_of_parse(path, source, &crate::syntax::parse(source), &LineIndex::new(source))
+}
+
+/// [`read_entry`] of a text already parsed (an editor's analysis holds its parse and line index).
+pub fn entry_of_parse(path: &Path, text: &str, parse: &crate::syntax::Parse, line_index: &LineIndex) -> Entry {
     let root = parse.root.as_ref();
     let format = crate::v2::format_version(root).unwrap_or("").to_owned();
     let dir = path.parent().unwrap_or(Path::new(""));

@@ -12,11 +12,13 @@ use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{RwLock, RwLockReadGuard};
+use std::sync::{Arc, RwLock, RwLockReadGuard};
 
 use pacto_core::syntax::limits::MAX_CONTRACT_BYTES;
 use pacto_core::workspace::scan::{SKIPPED_DIRS, scan};
-use pacto_core::workspace::{Entry, Index, is_bundle_file, looks_like_contract, read_entry, repository_key};
+use pacto_core::workspace::{
+    Entry, Index, entry_of_parse, is_bundle_file, looks_like_contract, read_entry, repository_key,
+};
 use tower_lsp_server::ls_types::{
     CodeLens, Command, Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, FileChangeType, FileEvent,
     Location, NumberOrString, ProgressToken, Range, Uri,
@@ -220,7 +222,7 @@ async fn begin_progress(backend: &Backend) -> Option<OngoingProgress<Unbounded, 
 
 /// A document's new version is indexed (its buffer, saved or not); awaited by the pipeline so that
 /// the diagnostics published for a version come after the index knows it.
-pub async fn document_changed(backend: &Backend, uri: &Uri, analysis: &Analysis) {
+pub async fn document_changed(backend: &Backend, uri: &Uri, analysis: &Arc<Analysis>) {
     // Without a workspace folder there is no index: an edit costs no second parse.
     if backend.session.workspace_folders().is_empty() {
         return;
@@ -229,9 +231,11 @@ pub async fn document_changed(backend: &Backend, uri: &Uri, analysis: &Analysis)
         return;
     };
     let session = backend.session.clone();
-    let text = analysis.text.clone();
+    let analysis = analysis.clone();
     let changed = crate::handlers::run_blocking("workspace index", move || {
-        session.workspace.update(entry_of(&session, &canonical(&path), &text))
+        let validation = &analysis.validation;
+        let entry = entry_of_parse(&canonical(&path), &analysis.text, &validation.parse, &validation.line_index);
+        session.workspace.update(with_published_elsewhere(&session, entry))
     })
     .await;
     if changed.unwrap_or(false) {
