@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 
 use pacto_core::contract::Dependency;
 use pacto_core::syntax::{FieldPath, find};
-use pacto_core::validate::{Config, DirBundle, Format, Mode, Validation, validate_with};
+use pacto_core::validate::{Config, Format, MemoDirBundle, Mode, Validation, validate_with};
 use ropey::Rope;
 
 use crate::deps;
@@ -21,6 +21,8 @@ pub struct Analysis {
     pub validation: Validation,
     /// The bundle directory (the document's directory), when the document is a file.
     pub bundle_dir: Option<PathBuf>,
+    /// The bundle's files as this version's validation saw them; the migration asks the same.
+    pub(crate) files: Option<MemoDirBundle>,
     /// The `oci://` policy refs the validation asked for, to be fetched if they are not known.
     pub policy_refs: Vec<String>,
     /// The migration to 2.0 of a valid 1.0 version, computed once on first use (it parses and validates the text
@@ -46,17 +48,17 @@ impl Analysis {
     ) -> Analysis {
         let text = rope.to_string();
         let bundle_dir = path.and_then(Path::parent).map(Path::to_path_buf);
-        let bundle = bundle_dir.as_ref().map(|root| DirBundle { root: root.clone() });
+        let files = bundle_dir.as_ref().map(|root| MemoDirBundle::new(root.clone()));
         let resolver = bundle_dir.clone().map(|root| deps::policy_refs::EditorResolver::new(root, policies));
         let config = Config {
             mode: Mode::Everything,
-            bundle: bundle.as_ref().map(|it| it as _),
+            bundle: files.as_ref().map(|it| it as _),
             resolver: resolver.as_ref().map(|it| it as _),
             readiness_at: None,
         };
         let validation = validate_with(&text, &config);
         let policy_refs = resolver.map(|it| it.into_asked()).unwrap_or_default();
-        Analysis { version, rope, text, validation, bundle_dir, policy_refs, migration: OnceLock::new() }
+        Analysis { version, rope, text, validation, bundle_dir, files, policy_refs, migration: OnceLock::new() }
     }
 
     pub fn root(&self) -> Option<&pacto_core::syntax::Node> {

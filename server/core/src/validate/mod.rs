@@ -16,7 +16,7 @@ use crate::contract::{self, DecodeError, Decoded};
 use crate::diagnostic::{Code, Diagnostic, Layer, Severity};
 use crate::syntax::{self, FieldPath, LineIndex, Node, NodeKind, Parse, PathStyle, Span, SyntaxErrorKind};
 
-pub use bundle::{BundleFiles, DirBundle};
+pub use bundle::{BundleFiles, DirBundle, MemoDirBundle};
 pub use crossfield::RuleSet;
 
 pub use crate::v2::policy::{DirResolver, RefResolver};

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use pacto_core::migrate::{Migration, NoteKind, migrate_validated};
 use pacto_core::syntax::Span;
-use pacto_core::validate::{DirBundle, Format};
+use pacto_core::validate::Format;
 use ropey::Rope;
 use tower_lsp_server::ls_types::{
     CodeAction, CodeActionKind, CodeActionOrCommand, CreateFile, CreateFileOptions, Diagnostic, DiagnosticSeverity,
@@ -119,8 +119,7 @@ fn migration(analysis: &Analysis) -> Option<&(Span, Migration)> {
 
 fn compute_migration(analysis: &Analysis) -> Option<(Span, Migration)> {
     let on = migratable(analysis)?;
-    let bundle = analysis.bundle_dir.clone().map(|root| DirBundle { root });
-    let migration = migrate_validated(&analysis.text, analysis.root()?, bundle.as_ref().map(|it| it as _));
+    let migration = migrate_validated(&analysis.text, analysis.root()?, analysis.files.as_ref().map(|it| it as _));
     Some((on, migration))
 }
 
