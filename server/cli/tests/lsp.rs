@@ -700,6 +700,28 @@ fn file_not_found_is_rechecked_when_watched_files_change() {
     client.shutdown();
 }
 
+/// Without a watched-files event (a client that does not watch, a change it missed), the answers
+/// about the bundle's files are reused only for `FILE_FACTS_TTL` (1 s): an edit after that sees the disk.
+#[test]
+fn file_not_found_is_rechecked_by_an_edit_once_the_file_facts_expire() {
+    let mut client = Client::start_default();
+    let text = "pactoVersion: \"1.0\"\nservice: {name: svc, version: 1.0.0}\nconfiguration:\n  schema: schema.json\n";
+    let (dir, uri) = bundle(text);
+    client.open(&uri, text);
+    let found = "4:11-4:22 1 pacto FILE_NOT_FOUND: configuration schema file \"schema.json\" not found in bundle\n";
+    assert_eq!(render_diagnostics(&client.diagnostics(&uri, 1)), found);
+    std::fs::write(dir.path().join("schema.json"), "{}").unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1200));
+    let edit = |version: i64, text: &str| {
+        json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [
+            {"range": {"start": {"line": 4, "character": 0}, "end": {"line": 4, "character": 0}}, "text": text}
+        ]})
+    };
+    client.notify("textDocument/didChange", edit(2, "# a comment\n"));
+    assert_eq!(render_diagnostics(&client.diagnostics(&uri, 2)), "none\n");
+    client.shutdown();
+}
+
 #[test]
 fn a_client_that_pulls_is_not_pushed_to() {
     let capabilities = json!({

@@ -3,7 +3,8 @@
 use std::path::{Path, PathBuf};
 
 use std::borrow::Cow;
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::{Duration, Instant};
 
 use pacto_core::contract::Dependency;
 use pacto_core::syntax::{FieldPath, find};
@@ -22,7 +23,7 @@ pub struct Analysis {
     /// The bundle directory (the document's directory), when the document is a file.
     pub bundle_dir: Option<PathBuf>,
     /// The bundle's files as this version's validation saw them; the migration asks the same.
-    pub(crate) files: Option<MemoDirBundle>,
+    pub(crate) files: Option<Arc<MemoDirBundle>>,
     /// The `oci://` policy refs the validation asked for, to be fetched if they are not known.
     pub policy_refs: Vec<String>,
     /// The migration to 2.0 of a valid 1.0 version, computed once on first use (it parses and validates the text
@@ -46,13 +47,28 @@ impl Analysis {
         path: Option<&Path>,
         policies: Option<&deps::policy_refs::State>,
     ) -> Analysis {
+        Analysis::with_context(rope, version, path, policies, None)
+    }
+
+    /// [`Analysis::with_policies`] asking the bundle's files through `files` (the session's
+    /// recent answers) rather than the disk for each version.
+    pub fn with_context(
+        rope: Rope,
+        version: i32,
+        path: Option<&Path>,
+        policies: Option<&deps::policy_refs::State>,
+        files: Option<&FileFacts>,
+    ) -> Analysis {
         let text = rope.to_string();
         let bundle_dir = path.and_then(Path::parent).map(Path::to_path_buf);
-        let files = bundle_dir.as_ref().map(|root| MemoDirBundle::new(root.clone()));
+        let files = bundle_dir.as_ref().map(|root| match files {
+            Some(facts) => facts.for_dir(root),
+            None => Arc::new(MemoDirBundle::new(root.clone())),
+        });
         let resolver = bundle_dir.clone().map(|root| deps::policy_refs::EditorResolver::new(root, policies));
         let config = Config {
             mode: Mode::Everything,
-            bundle: files.as_ref().map(|it| it as _),
+            bundle: files.as_deref().map(|it| it as _),
             resolver: resolver.as_ref().map(|it| it as _),
             readiness_at: None,
         };
@@ -91,5 +107,62 @@ impl Analysis {
             name: it.name.clone(),
         });
         Cow::Owned(dependencies.collect())
+    }
+}
+
+/// How long the answers about a bundle's files are reused by later versions: while someone types,
+/// each keystroke's analysis would otherwise ask the disk again about every file the contract
+/// names (hundreds of system calls per edit on a large contract). A change the editor reports
+/// (`didChangeWatchedFiles`) drops them at once; one it does not see shows within this time.
+pub const FILE_FACTS_TTL: Duration = Duration::from_secs(1);
+
+/// The session's recent answers about bundle files, one memo per bundle directory.
+#[derive(Default)]
+pub struct FileFacts {
+    dirs: Mutex<Vec<(PathBuf, Instant, Arc<MemoDirBundle>)>>,
+}
+
+impl FileFacts {
+    /// The memo of `root`: the recent one, or a new one when it is older than [`FILE_FACTS_TTL`].
+    pub fn for_dir(&self, root: &Path) -> Arc<MemoDirBundle> {
+        self.for_dir_at(root, Instant::now())
+    }
+
+    fn for_dir_at(&self, root: &Path, now: Instant) -> Arc<MemoDirBundle> {
+        let mut dirs = self.dirs.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        dirs.retain(|(_, at, _)| now.saturating_duration_since(*at) < FILE_FACTS_TTL);
+        if let Some((_, _, memo)) = dirs.iter().find(|(dir, _, _)| dir == root) {
+            return memo.clone();
+        }
+        let memo = Arc::new(MemoDirBundle::new(root.to_path_buf()));
+        dirs.push((root.to_path_buf(), now, memo.clone()));
+        memo
+    }
+
+    /// Files changed on disk: every later analysis asks again.
+    pub fn clear(&self) {
+        self.dirs.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clear();
+    }
+}
+
+#[cfg(test)]
+mod file_facts_tests {
+    use std::path::Path;
+    use std::sync::Arc;
+    use std::time::{Duration, Instant};
+
+    use super::{FILE_FACTS_TTL, FileFacts};
+
+    #[test]
+    fn file_facts_are_shared_within_the_ttl_and_dropped_after_it_or_on_clear() {
+        let facts = FileFacts::default();
+        let start = Instant::now();
+        let first = facts.for_dir_at(Path::new("/a"), start);
+        assert!(Arc::ptr_eq(&first, &facts.for_dir_at(Path::new("/a"), start + Duration::from_millis(900))));
+        assert!(!Arc::ptr_eq(&first, &facts.for_dir_at(Path::new("/b"), start)));
+        assert!(!Arc::ptr_eq(&first, &facts.for_dir_at(Path::new("/a"), start + FILE_FACTS_TTL)));
+        let again = facts.for_dir_at(Path::new("/a"), start + FILE_FACTS_TTL);
+        facts.clear();
+        assert!(!Arc::ptr_eq(&again, &facts.for_dir_at(Path::new("/a"), start + FILE_FACTS_TTL)));
     }
 }

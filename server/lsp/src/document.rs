@@ -96,8 +96,13 @@ pub struct Snapshot {
 
 impl Snapshot {
     /// The analysis of this version; `None` when the version became outdated and the analysis stopped early.
-    pub fn analyze(&self, policies: &crate::deps::policy_refs::State) -> Option<Analysis> {
-        let build = || Analysis::with_policies(self.rope.clone(), self.version, self.path.as_deref(), Some(policies));
+    pub fn analyze(
+        &self,
+        policies: &crate::deps::policy_refs::State,
+        files: &crate::analysis::FileFacts,
+    ) -> Option<Analysis> {
+        let (rope, path) = (self.rope.clone(), self.path.as_deref());
+        let build = || Analysis::with_context(rope, self.version, path, Some(policies), Some(files));
         let (analysis, stopped) = pacto_core::cancel::run(self.cancelled.clone(), build);
         (!stopped).then_some(analysis)
     }
@@ -147,7 +152,7 @@ mod tests {
     fn a_big_version_being_analysed_answers_from_the_last_finished_analysis_on_an_unchanged_line() {
         let small = "pactoVersion: \"1.0\"\nservice:\n  name: app\n";
         let mut document = Document::new(small, 1, None);
-        document.finished = document.snapshot().analyze(&Default::default()).map(Arc::new);
+        document.finished = document.snapshot().analyze(&Default::default(), &Default::default()).map(Arc::new);
         let padding = "# padding\n".repeat(STALE_ANSWERS_FROM_BYTES / 10);
         let big = format!("pactoVersion: \"1.0\"\nservice:\n  name: other\n{padding}");
         document.rope = Rope::from_str(&big);
@@ -158,12 +163,12 @@ mod tests {
         assert_eq!(document.stale_analysis(2).map(|it| it.version), None);
         assert_eq!(document.stale_analysis(5).map(|it| it.version), None);
         // Once the version's own analysis is there, it answers.
-        let own = Arc::new(document.snapshot().analyze(&Default::default()).unwrap());
+        let own = Arc::new(document.snapshot().analyze(&Default::default(), &Default::default()).unwrap());
         assert!(document.cell().set(own).is_ok());
         assert_eq!(document.stale_analysis(1).map(|it| it.version), None);
         // Below the size, requests wait for the version's own analysis.
         let mut small_edit = Document::new(small, 1, None);
-        small_edit.finished = small_edit.snapshot().analyze(&Default::default()).map(Arc::new);
+        small_edit.finished = small_edit.snapshot().analyze(&Default::default(), &Default::default()).map(Arc::new);
         small_edit.rope = Rope::from_str(&format!("{small}# one more line\n"));
         small_edit.version = 2;
         small_edit.invalidate();
@@ -176,8 +181,8 @@ mod tests {
         let mut document = Document::new(text, 1, None);
         let outdated = document.snapshot();
         document.invalidate();
-        assert!(outdated.analyze(&Default::default()).is_none());
-        let current = document.snapshot().analyze(&Default::default()).map(|it| it.version);
+        assert!(outdated.analyze(&Default::default(), &Default::default()).is_none());
+        let current = document.snapshot().analyze(&Default::default(), &Default::default()).map(|it| it.version);
         assert_eq!(current, Some(1));
     }
 

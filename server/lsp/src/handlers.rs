@@ -56,7 +56,8 @@ async fn analysis_of(backend: &Backend, uri: &Uri, pipeline: Option<i32>) -> Res
     let build = || async move {
         let built = run_blocking("analysis", move || {
             let outdated = pipeline.is_some_and(|version| session.current_version(&uri) != Some(version));
-            let built = if outdated { None } else { snapshot.analyze(&session.policy_refs).map(Arc::new) };
+            let built =
+                if outdated { None } else { snapshot.analyze(&session.policy_refs, &session.files).map(Arc::new) };
             if let Some(built) = &built {
                 session.finished(&uri, built);
             }

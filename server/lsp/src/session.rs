@@ -29,6 +29,8 @@ pub struct Session {
     pub policy_refs: deps::policy_refs::State,
     /// Every contract of the workspace folders and who depends on whom (issue #18).
     pub workspace: workspace::State,
+    /// Recent answers about bundle files, shared by the analyses of a burst of edits (issue #15).
+    pub files: crate::analysis::FileFacts,
 }
 
 /// What the client said it can do, beyond what `Session`'s own flags hold.
@@ -161,6 +163,7 @@ impl Session {
     }
 
     pub fn invalidate_all(&self) {
+        self.files.clear();
         for mut document in self.documents.iter_mut() {
             document.invalidate();
         }

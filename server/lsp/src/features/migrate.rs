@@ -119,7 +119,7 @@ fn migration(analysis: &Analysis) -> Option<&(Span, Migration)> {
 
 fn compute_migration(analysis: &Analysis) -> Option<(Span, Migration)> {
     let on = migratable(analysis)?;
-    let migration = migrate_validated(&analysis.text, analysis.root()?, analysis.files.as_ref().map(|it| it as _));
+    let migration = migrate_validated(&analysis.text, analysis.root()?, analysis.files.as_deref().map(|it| it as _));
     Some((on, migration))
 }
 
