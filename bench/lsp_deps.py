@@ -12,7 +12,6 @@ Standard library only. Usage: python3 bench/lsp_deps.py [--pacto target/release/
 """
 
 import argparse
-import json
 import os
 import shutil
 import socket
@@ -23,6 +22,9 @@ import tempfile
 import time
 import urllib.request
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from lsp_client import LspClient  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests/data/lsp-deps/billing"
@@ -54,56 +56,13 @@ def start_registry(work):
     sys.exit("docker-registry did not start")
 
 
-class Lsp:
+class Lsp(LspClient):
     def __init__(self, pacto, env, settings):
-        self.proc = subprocess.Popen([pacto, "lsp"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.DEVNULL, env=env)
-        self.next_id = 0
-        self.backlog = []
+        super().__init__(pacto, env)
         caps = {"window": {"workDoneProgress": True}, "workspace": {"inlayHint": {"refreshSupport": True}}}
         self.request("initialize", {"processId": None, "rootUri": None, "capabilities": caps,
                                     "initializationOptions": {"pacto": settings}})
         self.notify("initialized", {})
-
-    def send(self, message):
-        body = json.dumps(message).encode()
-        self.proc.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
-        self.proc.stdin.flush()
-
-    def read(self):
-        length = None
-        while True:
-            line = self.proc.stdout.readline()
-            if not line:
-                raise RuntimeError("server closed its output")
-            line = line.strip()
-            if not line:
-                break
-            if line.lower().startswith(b"content-length:"):
-                length = int(line.split(b":")[1])
-        message = json.loads(self.proc.stdout.read(length))
-        if "method" in message and "id" in message:
-            self.send({"jsonrpc": "2.0", "id": message["id"], "result": None})
-        return message
-
-    def wait(self, wanted):
-        for idx, message in enumerate(self.backlog):
-            if wanted(message):
-                return self.backlog.pop(idx)
-        while True:
-            message = self.read()
-            if wanted(message):
-                return message
-            self.backlog.append(message)
-
-    def notify(self, method, params):
-        self.send({"jsonrpc": "2.0", "method": method, "params": params})
-
-    def request(self, method, params):
-        self.next_id += 1
-        rid = self.next_id
-        self.send({"jsonrpc": "2.0", "id": rid, "method": method, "params": params})
-        return self.wait(lambda m: m.get("id") == rid and "method" not in m).get("result")
 
     def wait_resolved(self):
         self.wait(lambda m: m.get("method") == "$/progress" and m["params"]["value"].get("kind") == "end")

@@ -16,72 +16,28 @@ and prints the targets: index <= 2 s, first hover <= 50 ms, references <= 10 ms,
 """
 
 import argparse
-import json
 import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from lsp_client import LspClient  # noqa: E402
 from workspace_reverse import generate  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGETS = {"index_ms": 2000, "first_hover_ms": 50, "references_ms": 10, "peak_rss_mb": 80}
 
 
-class Lsp:
+class Lsp(LspClient):
     def __init__(self, pacto, env, folder):
-        self.proc = subprocess.Popen([pacto, "lsp"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.DEVNULL, env=env)
-        self.next_id = 0
-        self.backlog = []
+        super().__init__(pacto, env)
         caps = {"window": {"workDoneProgress": True}}
         self.request("initialize", {"processId": None, "rootUri": folder.as_uri(), "capabilities": caps,
                                     "workspaceFolders": [{"uri": folder.as_uri(), "name": "bench"}]})
-
-    def send(self, message):
-        body = json.dumps(message).encode()
-        self.proc.stdin.write(b"Content-Length: %d\r\n\r\n" % len(body) + body)
-        self.proc.stdin.flush()
-
-    def read(self):
-        length = None
-        while True:
-            line = self.proc.stdout.readline()
-            if not line:
-                raise RuntimeError("server closed its output")
-            line = line.strip()
-            if not line:
-                break
-            if line.lower().startswith(b"content-length:"):
-                length = int(line.split(b":")[1])
-        message = json.loads(self.proc.stdout.read(length))
-        if "method" in message and "id" in message:
-            self.send({"jsonrpc": "2.0", "id": message["id"], "result": None})
-        return message
-
-    def wait(self, wanted):
-        for idx, message in enumerate(self.backlog):
-            if wanted(message):
-                return self.backlog.pop(idx)
-        while True:
-            message = self.read()
-            if wanted(message):
-                return message
-            self.backlog.append(message)
-
-    def notify(self, method, params):
-        self.send({"jsonrpc": "2.0", "method": method, "params": params})
-
-    def request(self, method, params):
-        self.next_id += 1
-        rid = self.next_id
-        self.send({"jsonrpc": "2.0", "id": rid, "method": method, "params": params})
-        return self.wait(lambda m: m.get("id") == rid and "method" not in m).get("result")
 
     def open(self, path):
         text = path.read_text()
