@@ -155,10 +155,16 @@ pub fn document_changed(backend: &Backend, uri: Uri) {
 
 /// The network answered: every open document's diagnostics, inlay hints and lenses are brought up to date.
 pub fn refresh_from_network(backend: &Backend) {
+    refresh_views(backend, true);
+}
+
+/// Asks the client to fetch again what it shows of every open document: lenses, inlay hints too
+/// when `inlay_hints`, and the diagnostics (re-published or pulled again).
+pub fn refresh_views(backend: &Backend, inlay_hints: bool) {
     let support = &backend.session.client;
     let client = backend.client.clone();
-    let (inlay, lens) =
-        (ClientSupport::get(&support.inlay_hint_refresh), ClientSupport::get(&support.code_lens_refresh));
+    let inlay = inlay_hints && ClientSupport::get(&support.inlay_hint_refresh);
+    let lens = ClientSupport::get(&support.code_lens_refresh);
     tokio::spawn(async move {
         if inlay {
             if let Err(err) = client.inlay_hint_refresh().await {

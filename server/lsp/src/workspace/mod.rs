@@ -473,17 +473,8 @@ fn refresh(backend: &Backend) {
     if backend.session.workspace_folders().is_empty() {
         return;
     }
-    // The impact findings of every open contract may have changed with another one.
-    crate::handlers::refresh_diagnostics(backend);
-    if !ClientSupport::get(&backend.session.client.code_lens_refresh) {
-        return;
-    }
-    let client = backend.client.clone();
-    tokio::spawn(async move {
-        if let Err(err) = client.code_lens_refresh().await {
-            tracing::debug!("the client refused a code lens refresh: {err}");
-        }
-    });
+    // The impact findings and used-by lenses of every open contract may have changed with another one.
+    crate::handlers::refresh_views(backend, false);
 }
 
 #[cfg(test)]
