@@ -53,6 +53,13 @@ fn references_once(client: &mut Client, uri: &str, position: Value, n: usize) ->
     }
 }
 
+/// Opens the file at `path` in `client` as it is on disk: its URI and text.
+fn open_file(client: &mut Client, path: &Path) -> (String, String) {
+    let (uri, text) = (uri_of(path), fs::read_to_string(path).unwrap());
+    client.open(&uri, &text);
+    (uri, text)
+}
+
 fn root_of(dir: &tempfile::TempDir) -> PathBuf {
     dir.path().canonicalize().unwrap()
 }
@@ -89,9 +96,7 @@ fn lsp_references_on_service_name_list_dependents() {
     let root = root_of(&dir);
     let mut client = indexed(&root);
     let path = root.join("payments/pacto.yaml");
-    let text = fs::read_to_string(&path).unwrap();
-    let uri = uri_of(&path);
-    client.open(&uri, &text);
+    let (uri, text) = open_file(&mut client, &path);
     let result = references(&mut client, &uri, position(&text, "payments, version", 2), false);
     let expected = [
         "billing/pacto.yaml:5:1-6:1",
@@ -204,9 +209,7 @@ fn lsp_lens_used_by_n_services_runs_the_references() {
     let root = root_of(&dir);
     let mut client = indexed(&root);
     let path = root.join("payments/pacto.yaml");
-    let text = fs::read_to_string(&path).unwrap();
-    let uri = uri_of(&path);
-    client.open(&uri, &text);
+    let (uri, text) = open_file(&mut client, &path);
     let lens = used_by_lens(&mut client, &uri);
     assert_eq!(range_text(&lens["range"]), "4:1-4:8");
     assert_eq!(lens["command"]["title"], "used by 5 services");
@@ -217,10 +220,10 @@ fn lsp_lens_used_by_n_services_runs_the_references() {
     assert_eq!(arguments[2], from_references);
     // billing depends on ledger, which depends on billing: one service each way.
     let ledger = root.join("ledger/pacto.yaml");
-    client.open(&uri_of(&ledger), &fs::read_to_string(&ledger).unwrap());
+    open_file(&mut client, &ledger);
     assert_eq!(used_by_lens(&mut client, &uri_of(&ledger))["command"]["title"], "used by 1 service");
     let web = root.join("web/pacto.yaml");
-    client.open(&uri_of(&web), &fs::read_to_string(&web).unwrap());
+    open_file(&mut client, &web);
     let lens = used_by_lens(&mut client, &uri_of(&web));
     assert_eq!(
         (lens["command"]["title"].as_str(), range_text(&lens["range"])),
