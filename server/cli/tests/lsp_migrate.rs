@@ -74,3 +74,42 @@ fn migrate_hint_off_by_setting() {
     assert_eq!(lines(&open(&mut client, &uri_of(&path))), "");
     client.shutdown();
 }
+
+/// A keystroke in a big contract is published with the hints last computed, moved with the text (those on the edited
+/// line left out); once the document is still, its own hints are computed and published for the same version.
+#[test]
+fn migrate_hints_of_a_big_contract_are_carried_then_recomputed() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("pacto.yaml");
+    let padding = "# padding\n".repeat(7_000);
+    let text = format!("{CONTRACT}{padding}");
+    std::fs::write(&path, &text).unwrap();
+    let uri = uri_of(&path);
+    let (mut client, _) = Client::start_configured(json!({}), json!({"migration": {"hint": true}}), &[]);
+    client.open(&uri, &text);
+    let computed = "0:0-0:12 3 MIGRATION_AVAILABLE pacto-migrate\n5:4-5:8 4 MIGRATION_PLACEHOLDER pacto-migrate\n7:4-7:8 4 MIGRATION_DROPPED pacto-migrate\n";
+    assert_eq!(lines(&client.diagnostics(&uri, 1)), computed);
+    // A line inserted under `pactoVersion`: the hints below move down; then the port edited (its hint quotes the
+    // old value, so it goes until the hints are computed again).
+    let moved = "0:0-0:12 3 MIGRATION_AVAILABLE pacto-migrate\n6:4-6:8 4 MIGRATION_PLACEHOLDER pacto-migrate\n8:4-8:8 4 MIGRATION_DROPPED pacto-migrate\n";
+    let carried = "0:0-0:12 3 MIGRATION_AVAILABLE pacto-migrate\n6:4-6:8 4 MIGRATION_PLACEHOLDER pacto-migrate\n";
+    for (version, line, character, text, expected) in
+        [(2, 1, 0, "# owned by payments\n", moved), (3, 8, 10, "1", carried)]
+    {
+        let at = json!({"line": line, "character": character});
+        client.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"range": {"start": at, "end": at}, "text": text}]}),
+        );
+        assert_eq!(lines(&client.diagnostics(&uri, version)), expected, "version {version}");
+    }
+    let recomputed = "0:0-0:12 3 MIGRATION_AVAILABLE pacto-migrate\n6:4-6:8 4 MIGRATION_PLACEHOLDER pacto-migrate\n8:4-8:8 4 MIGRATION_DROPPED pacto-migrate\n";
+    let again = client.diagnostics(&uri, 3);
+    assert_eq!(lines(&again), recomputed);
+    let dropped = again.iter().find(|it| it["code"] == "MIGRATION_DROPPED").unwrap();
+    assert_eq!(
+        dropped["message"],
+        "Migration to 2.0 (dropped): 18080: no 2.0 field; ports belong in deployment manifests"
+    );
+    client.shutdown();
+}

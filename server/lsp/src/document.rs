@@ -29,6 +29,8 @@ pub struct Document {
     pub finished: Option<Arc<Analysis>>,
     /// Set when `version` is outdated: its analysis, if under way, stops early.
     cancelled: Arc<AtomicBool>,
+    /// The migration hints last computed for a big version, standing in for those of newer versions until theirs are.
+    pub carried_hints: Option<Arc<crate::features::migrate::Carried>>,
 }
 
 impl Document {
@@ -40,6 +42,7 @@ impl Document {
             analysis: Mutex::default(),
             finished: None,
             cancelled: Arc::default(),
+            carried_hints: None,
         }
     }
 

@@ -11,7 +11,7 @@ use crate::document::is_contract;
 use crate::features::completion::{CompletionEntry, EntryKind};
 use crate::features::definition::Target;
 use crate::features::symbols::Symbol;
-use crate::features::{code_action, completion, definition, hover, references, structure, symbols};
+use crate::features::{code_action, completion, definition, hover, migrate, references, structure, symbols};
 use crate::proto::{self, Encoding};
 use crate::server::Backend;
 use crate::session::{ClientSupport, Session};
@@ -95,24 +95,58 @@ pub fn schedule_diagnostics(backend: &Backend, uri: Uri) {
 /// Publishes the diagnostics of `version`, if it is still the current one once they are computed.
 async fn publish_diagnostics(backend: &Backend, uri: Uri, version: i32) {
     let session = backend.session.clone();
-    let diagnostics = match pipeline_analysis(backend, &uri, version).await {
+    let (diagnostics, analysis) = match pipeline_analysis(backend, &uri, version).await {
         // Not a contract (any more): whatever was published for it goes.
-        Ok(None) => Vec::new(),
+        Ok(None) => (Vec::new(), None),
         Ok(Some(analysis)) if analysis.version != version => return,
         Ok(Some(analysis)) => {
             let (task_session, task_uri, encoding) = (session.clone(), uri.clone(), session.encoding());
-            match run_blocking("diagnostics", move || all_diagnostics(&task_session, &task_uri, &analysis, encoding))
-                .await
-            {
-                Ok(diagnostics) => diagnostics,
+            let task_analysis = analysis.clone();
+            let diagnostics = run_blocking("diagnostics", move || {
+                all_diagnostics(&task_session, &task_uri, &task_analysis, encoding)
+            });
+            match diagnostics.await {
+                Ok(diagnostics) => (diagnostics, Some(analysis)),
                 Err(_) => return,
             }
         }
         Err(_) => return,
     };
-    if session.current_version(&uri) == Some(version) {
-        backend.client.publish_diagnostics(uri, diagnostics, Some(version)).await;
+    if session.current_version(&uri) != Some(version) {
+        return;
     }
+    backend.client.publish_diagnostics(uri.clone(), diagnostics, Some(version)).await;
+    if let Some(analysis) = analysis.filter(|it| migrate::hints_carried(&session, it)) {
+        recompute_migration_hints(backend, uri, analysis);
+    }
+}
+
+/// Once a big document has been still for a moment, its own migration hints replace the carried ones: published
+/// again, or for a client that pulls, a refresh asked.
+fn recompute_migration_hints(backend: &Backend, uri: Uri, analysis: Arc<Analysis>) {
+    let backend = backend.clone();
+    // Not the analysis itself: during typing each version has a timer, and they would keep every analysis alive.
+    let (analysis, version) = (Arc::downgrade(&analysis), analysis.version);
+    tokio::spawn(async move {
+        tokio::time::sleep(migrate::HINTS_RECOMPUTED_AFTER).await;
+        let session = backend.session.clone();
+        let Some(analysis) = analysis.upgrade().filter(|_| session.current_version(&uri) == Some(version)) else {
+            return;
+        };
+        let pull = session.pull_diagnostics();
+        let (task_session, task_uri, encoding) = (session.clone(), uri.clone(), session.encoding());
+        let diagnostics = run_blocking("migration hints", move || {
+            migrate::compute_hints(&task_session, &task_uri, &analysis);
+            (!pull).then(|| all_diagnostics(&task_session, &task_uri, &analysis, encoding))
+        });
+        // A newer version publishes its own.
+        match diagnostics.await {
+            Ok(_) if session.current_version(&uri) != Some(version) => {}
+            Ok(Some(diagnostics)) => backend.client.publish_diagnostics(uri, diagnostics, Some(version)).await,
+            Ok(None) => refresh_diagnostics(&backend),
+            Err(_) => {}
+        }
+    });
 }
 
 /// The contract's findings, then what the registry and the published version add (from what they
@@ -123,7 +157,7 @@ fn all_diagnostics(session: &Session, uri: &Uri, analysis: &Analysis, encoding: 
         analysis.validation.diagnostics.iter().map(|it| proto::diagnostic(rope, encoding, uri, it)).collect();
     out.extend(deps::diagnostics(session, uri, analysis, encoding));
     out.extend(lens::diagnostics(session, uri, analysis, encoding));
-    out.extend(crate::features::migrate::diagnostics(session, uri, analysis, encoding));
+    out.extend(migrate::diagnostics(session, uri, analysis, encoding));
     out.extend(workspace::diagnostics(session, uri, analysis, encoding));
     out
 }
@@ -421,9 +455,14 @@ pub async fn pull_diagnostics(
     let items = match analysis(backend, &uri).await? {
         None => Vec::new(),
         Some(analysis) => {
-            let uri = uri.clone();
-            let session = backend.session.clone();
-            run_blocking("diagnostic", move || all_diagnostics(&session, &uri, &analysis, encoding)).await?
+            let (task_uri, session, task_analysis) = (uri.clone(), backend.session.clone(), analysis.clone());
+            let items =
+                run_blocking("diagnostic", move || all_diagnostics(&session, &task_uri, &task_analysis, encoding));
+            let items = items.await?;
+            if migrate::hints_carried(&backend.session, &analysis) {
+                recompute_migration_hints(backend, uri.clone(), analysis);
+            }
+            items
         }
     };
     Ok(DocumentDiagnosticReportResult::Report(DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
@@ -638,7 +677,7 @@ pub async fn code_action(backend: &Backend, params: CodeActionParams) -> Result<
         let mut actions: Vec<CodeActionOrCommand> = actions.collect();
         actions.extend(deps::code_actions(&session, &uri, &analysis, range, encoding));
         actions.extend(lens::code_actions(&session, &uri, &analysis, range, encoding));
-        actions.extend(crate::features::migrate::code_actions(&uri, &analysis, span, encoding));
+        actions.extend(migrate::code_actions(&uri, &analysis, span, encoding));
         if analysis.validation.errors().next().is_none() && uri.to_file_path().is_some() {
             actions.push(generate::preview_action(&uri));
         }

@@ -8,6 +8,7 @@ use dashmap::DashMap;
 use tower_lsp_server::ls_types::{Position, TextDocumentContentChangeEvent, Uri};
 
 use crate::document::{AnalysisCell, Document, Snapshot};
+use crate::features::migrate::Carried;
 use crate::proto::{self, Encoding};
 use crate::settings::Settings;
 use crate::{deps, lens, workspace};
@@ -158,6 +159,20 @@ impl Session {
         if let Some(mut document) = self.documents.get_mut(uri) {
             if document.finished.as_ref().is_none_or(|it| it.version <= analysis.version) {
                 document.finished = Some(analysis.clone());
+            }
+        }
+    }
+
+    /// The migration hints last computed for a big version of the document.
+    pub fn carried_hints(&self, uri: &Uri) -> Option<Arc<Carried>> {
+        self.documents.get(uri).and_then(|it| it.carried_hints.clone())
+    }
+
+    /// Keeps `hints` for the document, unless hints of a newer version are kept already.
+    pub fn carry_hints(&self, uri: &Uri, hints: Carried) {
+        if let Some(mut document) = self.documents.get_mut(uri) {
+            if document.carried_hints.as_ref().is_none_or(|it| it.version <= hints.version) {
+                document.carried_hints = Some(Arc::new(hints));
             }
         }
     }

@@ -4,6 +4,7 @@
 //! The mapping itself is `pacto_core::migrate`, the same as `pacto migrate`.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use pacto_core::migrate::{Migration, NoteKind, migrate_validated};
 use pacto_core::syntax::Span;
@@ -17,7 +18,7 @@ use tower_lsp_server::ls_types::{
 
 use crate::analysis::Analysis;
 use crate::proto::{self, Encoding};
-use crate::session::Session;
+use crate::session::{ClientSupport, Session};
 
 /// The `source` of the migration's diagnostics, so editors can tell them from findings.
 pub const SOURCE: &str = "pacto-migrate";
@@ -28,6 +29,13 @@ pub const ACTION_TITLE: &str = "Migrate to Pacto 2.0";
 /// contract it takes seconds (a second parse and validation, then the mapping) and its thousands of report items
 /// would bury the findings (issue #15). The action still computes it when asked for.
 pub const MAX_HINTED_MIGRATION_BYTES: usize = 1024 * 1024;
+/// From this size on, a keystroke does not wait for the migration (on the 5,000-line contract it was a third of each
+/// edit's work, issue #15): the version is published with the hints last computed, moved with the text and without
+/// those on lines the edits touched ([`Carried`]), and the migration is computed again once the document has been
+/// still for [`HINTS_RECOMPUTED_AFTER`]. Below it every version computes its own, as it costs little there.
+pub const CARRIED_HINTS_FROM_BYTES: usize = 64 * 1024;
+/// How long a big document stays unedited before its migration hints are computed again.
+pub const HINTS_RECOMPUTED_AFTER: Duration = Duration::from_millis(300);
 
 /// A hint about the migration, on a span of the 1.0 contract.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -64,6 +72,74 @@ pub fn hints(analysis: &Analysis) -> Vec<Hint> {
         Some((on, migration)) => hints_of(*on, migration),
         None => Vec::new(),
     }
+}
+
+/// Hints computed for one text, kept by the session to stand in for a newer version's until those are computed.
+#[derive(Debug)]
+pub struct Carried {
+    pub version: i32,
+    text: String,
+    hints: Vec<Hint>,
+}
+
+impl Carried {
+    /// The hints moved into `text`: those above the first changed line stay, those below the last one move with the
+    /// text, those on a changed line are left out (they may no longer hold: a hint on a key quotes its value).
+    fn moved_to(&self, text: &str) -> Vec<Hint> {
+        let (old, new) = changed_region(&self.text, text);
+        let line_start = self.text[..old.start].rfind('\n').map_or(0, |it| it + 1);
+        let line_end = self.text[old.end..].find('\n').map_or(self.text.len(), |it| old.end + it);
+        let (old, new) = (Span::new(line_start, line_end), Span::new(line_start, new.end + (line_end - old.end)));
+        let moved = |span: Span| {
+            if span.end <= old.start {
+                Some(span)
+            } else if span.start >= old.end {
+                Some(Span::new(span.start - old.end + new.end, span.end - old.end + new.end))
+            } else {
+                None
+            }
+        };
+        self.hints.iter().filter_map(|it| Some(Hint { span: moved(it.span)?, ..it.clone() })).collect()
+    }
+}
+
+/// Whether the hints published for `analysis` were carried over from an earlier version: its own migration is still
+/// to be computed (see [`CARRIED_HINTS_FROM_BYTES`]).
+pub fn hints_carried(session: &Session, analysis: &Analysis) -> bool {
+    // A client that pulls but cannot be told to pull again would keep the carried hints.
+    let told_of_changes = !session.pull_diagnostics() || ClientSupport::get(&session.client.diagnostic_refresh);
+    told_of_changes
+        && session.settings().migration_hint
+        && (CARRIED_HINTS_FROM_BYTES..=MAX_HINTED_MIGRATION_BYTES).contains(&analysis.text.len())
+        && analysis.migration.get().is_none()
+        && migratable(analysis).is_some()
+}
+
+/// The hints of `analysis` for a publish: its own, or for a big document whose migration was computed for an earlier
+/// text, those moved into this one.
+fn hints_for_publish(session: &Session, uri: &Uri, analysis: &Analysis) -> Vec<Hint> {
+    let carried = hints_carried(session, analysis).then(|| session.carried_hints(uri)).flatten();
+    if let Some(carried) = carried {
+        let hints = carried.moved_to(&analysis.text);
+        // The next version is compared with this one's text, so edits far apart leave the hints between them.
+        session
+            .carry_hints(uri, Carried { version: analysis.version, text: analysis.text.clone(), hints: hints.clone() });
+        return hints;
+    }
+    compute_hints(session, uri, analysis)
+}
+
+/// The hints of `analysis` itself (its migration computed now if it was not yet), kept by the session for the next
+/// versions when the document is big.
+pub fn compute_hints(session: &Session, uri: &Uri, analysis: &Analysis) -> Vec<Hint> {
+    let hints = hints(analysis);
+    if (CARRIED_HINTS_FROM_BYTES..=MAX_HINTED_MIGRATION_BYTES).contains(&analysis.text.len())
+        && analysis.migration.get().is_some_and(Option::is_some)
+    {
+        session
+            .carry_hints(uri, Carried { version: analysis.version, text: analysis.text.clone(), hints: hints.clone() });
+    }
+    hints
 }
 
 fn hints_of(on: Span, migration: &Migration) -> Vec<Hint> {
@@ -136,6 +212,12 @@ fn migratable(analysis: &Analysis) -> Option<Span> {
 /// One edit covering what differs between `old` and `new` (common prefix and suffix kept), so
 /// the cursor and folds outside the changed lines stay where they are.
 fn smallest_edit(old: &str, new: &str) -> (Span, String) {
+    let (in_old, in_new) = changed_region(old, new);
+    (in_old, new[in_new.start..in_new.end].to_owned())
+}
+
+/// What differs between `old` and `new`, as a span of each: the rest is their common prefix and suffix.
+fn changed_region(old: &str, new: &str) -> (Span, Span) {
     let mut prefix = old.bytes().zip(new.bytes()).take_while(|(a, b)| a == b).count();
     while !old.is_char_boundary(prefix) || !new.is_char_boundary(prefix) {
         prefix -= 1;
@@ -145,7 +227,7 @@ fn smallest_edit(old: &str, new: &str) -> (Span, String) {
     while !old.is_char_boundary(old.len() - suffix) || !new.is_char_boundary(new.len() - suffix) {
         suffix -= 1;
     }
-    (Span::new(prefix, old.len() - suffix), new[prefix..new.len() - suffix].to_owned())
+    (Span::new(prefix, old.len() - suffix), Span::new(prefix, new.len() - suffix))
 }
 
 /// The hints as LSP diagnostics, unless `pacto.migration.hint` is off.
@@ -153,8 +235,7 @@ pub fn diagnostics(session: &Session, uri: &Uri, analysis: &Analysis, encoding: 
     if !session.settings().migration_hint {
         return Vec::new();
     }
-    let _ = uri;
-    hints(analysis).into_iter().map(|it| diagnostic(&analysis.rope, encoding, it)).collect()
+    hints_for_publish(session, uri, analysis).into_iter().map(|it| diagnostic(&analysis.rope, encoding, it)).collect()
 }
 
 fn diagnostic(rope: &Rope, encoding: Encoding, hint: Hint) -> Diagnostic {
@@ -282,6 +363,30 @@ interfaces:
                 "0..12 MIGRATION_AVAILABLE Format 1.0: Pacto 2.0 is the current format. The code action \"Migrate to Pacto 2.0\" rewrites this contract."
             ]
         );
+    }
+
+    #[test]
+    fn migrate_carried_hints_move_with_the_text_and_leave_the_changed_lines() {
+        let it = fixture(CONTRACT);
+        let carried = super::Carried { version: 1, text: it.text().to_owned(), hints: hints(&it.analysis) };
+        let spans = |text: &str| -> Vec<String> {
+            let moved = carried.moved_to(text);
+            moved.iter().map(|hint| format!("{} {}", crate::fixture::render_span(text, hint.span), hint.code)).collect()
+        };
+        // A line inserted above `service`: the hints below move down one line.
+        let inserted = it.text().replace("service:\n", "# owned by payments\nservice:\n");
+        assert_eq!(
+            spans(&inserted),
+            ["1:1-1:13 MIGRATION_AVAILABLE", "7:5-7:9 MIGRATION_PLACEHOLDER", "9:5-9:9 MIGRATION_DROPPED"]
+        );
+        // A line inserted right above the port's: the text cannot tell it from an edit of that line, whose hint goes.
+        let above_port = it.text().replace("    port: 8080\n", "    # the public API\n    port: 8080\n");
+        assert_eq!(spans(&above_port), ["1:1-1:13 MIGRATION_AVAILABLE", "6:5-6:9 MIGRATION_PLACEHOLDER"]);
+        // An edit on the port's line: its hint goes (it may no longer hold), the others stay.
+        let edited = it.text().replace("port: 8080", "port: 8081");
+        assert_eq!(spans(&edited), ["1:1-1:13 MIGRATION_AVAILABLE", "6:5-6:9 MIGRATION_PLACEHOLDER"]);
+        // The same text: every hint, unmoved.
+        assert_eq!(spans(it.text()).len(), 3);
     }
 
     #[test]
