@@ -719,44 +719,6 @@ fn going_offline_re_resolves_from_the_cache_only() {
     client.shutdown();
 }
 
-#[test]
-fn hover_on_a_local_ref_summarises_its_contract() {
-    let home = Home::new();
-    copy_dir(&fixture("ledger"), &home.path().join("ledger"));
-    let text = "pactoVersion: \"1.0\"\nservice:\n  name: app\n  version: 1.0.0\ndependencies:\n  - ref: ../ledger\n    compatibility: \"^1.0.0\"\n  - ref: file://../nowhere\n    compatibility: \"^1.0.0\"\n";
-    let path = home.path().join("app/pacto.yaml");
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(&path, text).unwrap();
-    let uri = uri_of(&path);
-    let mut client = Client::start_default();
-    client.open(&uri, text);
-    let root = home.path().canonicalize().unwrap().display().to_string();
-    let answer = |client: &mut Client, needle| {
-        hover(client, &uri, at(text, needle, 0))
-            .replace(&root, "HOME")
-            .replace(&home.path().display().to_string(), "HOME")
-    };
-    expect![[r#"
-        6:10-6:19
-        **`../ledger`**
-
-        Local bundle: `HOME/ledger/pacto.yaml`
-
-        **ledger** 1.0.0 · owner `team/ledger`
-
-        - interfaces: `rpc` grpc port 9090
-        - runtime: service, stateful
-        - dependencies: 0"#]]
-    .assert_eq(&answer(&mut client, "../ledger"));
-    expect![[r#"
-        8:10-8:27
-        **`file://../nowhere`**
-
-        No readable `pacto.yaml` at `HOME/nowhere/pacto.yaml`."#]]
-    .assert_eq(&answer(&mut client, "file://"));
-    client.shutdown();
-}
-
 /// A 2.0 contract names its dependencies and writes `required` (pacto-v2.md §1.2); its `ref` and
 /// `compatibility` are read as in 1.0, so hover, inlay hints, registry findings and their fixes are the same.
 #[test]
