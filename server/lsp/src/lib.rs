@@ -74,7 +74,7 @@ pub fn run_stdio(log_level: Option<&str>) -> std::io::Result<()> {
     Ok(())
 }
 
-/// The service `run_stdio` serves; the in-crate tests (`testing.rs`) build the same one.
+/// The service `run_stdio` serves; the in-crate tests (`testing/`) build the same one.
 fn service(on_client: impl FnOnce(&tower_lsp_server::Client)) -> tower_lsp_server::LspServiceBuilder<server::Backend> {
     LspService::build(|client| {
         on_client(&client);
