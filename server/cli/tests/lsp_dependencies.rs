@@ -43,16 +43,12 @@ impl World {
 
     /// The server with its cache in this world's home; `settings` go in `initializationOptions`.
     fn server(&self, settings: Value, envs: &[(&str, &str)]) -> Client {
-        let home = self.home.path().display().to_string();
-        // Not the cache the pushes filled: the server's first answers come from the registry.
-        let cache = self.home.path().join("server-cache").display().to_string();
-        let mut all: Vec<(&str, &str)> = vec![("HOME", &home), ("XDG_CACHE_HOME", &cache)];
-        all.extend_from_slice(envs);
         let capabilities = json!({
             "window": {"workDoneProgress": true},
             "workspace": {"inlayHint": {"refreshSupport": true}}
         });
-        Client::start_configured(capabilities, json!({ "pacto": settings }), &all).0
+        // Not the cache the pushes filled: the server's first answers come from the registry.
+        Client::start_at_home(self.home.path(), "server-cache", None, capabilities, json!({ "pacto": settings }), envs)
     }
 
     /// Replaces the registry address, the pushed digests (and their short forms) and ages ("3 s ago", which
@@ -92,11 +88,7 @@ fn billing_world() -> World {
 /// Opens `text` as `app/pacto.yaml` in the world's home and waits until its dependencies are resolved
 /// (the end of the `$/progress` the server reports while resolving).
 fn open(client: &mut Client, world: &World, text: &str) -> String {
-    let path = world.home.path().join("app/pacto.yaml");
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(&path, text).unwrap();
-    let uri = uri_of(&path);
-    client.open(&uri, text);
+    let uri = client.open_path(&world.home.path().join("app/pacto.yaml"), text);
     wait_resolved(client);
     uri
 }
@@ -111,13 +103,6 @@ fn wait_resolved(client: &mut Client) -> Vec<Value> {
             return seen;
         }
     }
-}
-
-fn change(client: &mut Client, uri: &str, version: i64, text: &str) {
-    client.notify(
-        "textDocument/didChange",
-        json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": text}]}),
-    );
 }
 
 fn at(text: &str, needle: &str, delta: usize) -> Value {
@@ -220,11 +205,7 @@ fn dependencies_resolved_against_the_registry() {
     let world = billing_world();
     let mut client = world.server(json!({}), &[]);
     let text = app(world.addr());
-    let path = world.home.path().join("app/pacto.yaml");
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(&path, &text).unwrap();
-    let uri = uri_of(&path);
-    client.open(&uri, &text);
+    let uri = client.open_path(&world.home.path().join("app/pacto.yaml"), &text);
     let progress = wait_resolved(&mut client);
     assert_eq!(progress[0]["params"]["value"]["kind"], "begin");
     assert_eq!(progress[0]["params"]["value"]["title"], "Resolving dependencies");
@@ -400,7 +381,7 @@ fn completion_of_tags_digests_repositories_and_constraints() {
     // pre-releases, then tags that are not versions.
     let typing =
         insert(&text, &format!("  - ref: oci://{}/acme/billing:\n    compatibility: \"^1.0.0\"\n", world.addr()));
-    change(&mut client, &uri, 2, &typing);
+    client.change(&uri, 2, &typing);
     let (incomplete, items) = completion(&mut client, &uri, at(&typing, "billing:\n", 8));
     assert!(!incomplete);
     check(
@@ -418,7 +399,7 @@ fn completion_of_tags_digests_repositories_and_constraints() {
 
     // Digests after `tag@`.
     let typing = insert(&text, &format!("  - ref: oci://{}/acme/billing:2.0.0@\n", world.addr()));
-    change(&mut client, &uri, 3, &typing);
+    client.change(&uri, 3, &typing);
     let (_, items) = completion(&mut client, &uri, at(&typing, "2.0.0@\n", 6));
     check(
         &world,
@@ -430,7 +411,7 @@ fn completion_of_tags_digests_repositories_and_constraints() {
 
     // Repositories referenced in the open documents.
     let typing = insert(&text, "  - ref: oci://\n");
-    change(&mut client, &uri, 4, &typing);
+    client.change(&uri, 4, &typing);
     let (_, items) = completion(&mut client, &uri, at(&typing, "ref: oci://\n", 11));
     let ours: Vec<Value> = items.into_iter().filter(|it| it["detail"] == "referenced in the workspace").collect();
     check(
@@ -444,7 +425,7 @@ fn completion_of_tags_digests_repositories_and_constraints() {
 
     // Constraints from the newest release, pre-releases aside.
     let typing = insert(&text, &format!("  - ref: oci://{}/acme/billing\n    compatibility: \n", world.addr()));
-    change(&mut client, &uri, 5, &typing);
+    client.change(&uri, 5, &typing);
     let (_, items) = completion(&mut client, &uri, at(&typing, "compatibility: \n", 15));
     check(
         &world,
@@ -472,7 +453,7 @@ fn a_stopped_registry_answers_from_the_cache_and_says_so() {
 
     world.registry.stop();
     let edited = format!("{text}# edited\n");
-    change(&mut client, &uri, 2, &edited);
+    client.change(&uri, 2, &edited);
     wait_resolved(&mut client);
     let answer = hover(&mut client, &uri, position);
     check(
@@ -527,7 +508,7 @@ fn a_registry_gone_within_the_time_to_live_marks_what_it_answered_before_as_cach
     world.registry.stop();
     // A ref nothing resolved yet: its resolution finds the registry gone.
     let edited = format!("{text}  - ref: oci://{}/acme/billing:1.0.0\n    compatibility: \"^1.0.0\"\n", world.addr());
-    change(&mut client, &uri, 2, &edited);
+    client.change(&uri, 2, &edited);
     wait_resolved(&mut client);
     check(
         &world,
@@ -596,21 +577,13 @@ fn a_registry_that_never_answers_does_not_delay_hover_or_completion() {
     let silent = TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = silent.local_addr().unwrap().to_string();
     let home = Home::new();
-    let cache = home.path().join("cache").display().to_string();
-    let home_dir = home.path().display().to_string();
-    let (mut client, _) = Client::start_configured(
-        json!({"window": {"workDoneProgress": true}}),
-        json!({"pacto": {"registry": {"timeoutSeconds": 60}}}),
-        &[("HOME", &home_dir), ("XDG_CACHE_HOME", &cache)],
-    );
+    let capabilities = json!({"window": {"workDoneProgress": true}});
+    let settings = json!({"pacto": {"registry": {"timeoutSeconds": 60}}});
+    let mut client = Client::start_at_home(home.path(), "cache", None, capabilities, settings, &[]);
     let text = format!(
         "pactoVersion: \"1.0\"\nservice:\n  name: app\n  version: 1.0.0\ndependencies:\n  - ref: oci://{addr}/acme/slow:1.0.0\n  - ref: oci://{addr}/acme/slow:\n"
     );
-    let path = home.path().join("app/pacto.yaml");
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(&path, &text).unwrap();
-    let uri = uri_of(&path);
-    client.open(&uri, &text);
+    let uri = client.open_path(&home.path().join("app/pacto.yaml"), &text);
     let answer = hover(&mut client, &uri, at(&text, "slow:1.0.0", 0)).replace(&addr, "SILENT");
     expect![[r#"
         6:10-6:47
@@ -704,7 +677,7 @@ fn going_offline_re_resolves_from_the_cache_only() {
     );
     // Both refs resolve from the cache (the tag list was kept there too); one never fetched cannot.
     let edited = format!("{text}  - ref: oci://{}/acme/billing:1.0.0\n    compatibility: \"^1.0.0\"\n", world.addr());
-    change(&mut client, &uri, 2, &edited);
+    client.change(&uri, 2, &edited);
     wait_resolved(&mut client);
     check(
         &world,
@@ -716,44 +689,6 @@ fn going_offline_re_resolves_from_the_cache_only() {
         10:10-10:50 3 DEPENDENCY_NOT_CACHED: not in the cache (offline): REGISTRY/acme/billing:1.0.0
     "#]],
     );
-    client.shutdown();
-}
-
-#[test]
-fn hover_on_a_local_ref_summarises_its_contract() {
-    let home = Home::new();
-    copy_dir(&fixture("ledger"), &home.path().join("ledger"));
-    let text = "pactoVersion: \"1.0\"\nservice:\n  name: app\n  version: 1.0.0\ndependencies:\n  - ref: ../ledger\n    compatibility: \"^1.0.0\"\n  - ref: file://../nowhere\n    compatibility: \"^1.0.0\"\n";
-    let path = home.path().join("app/pacto.yaml");
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(&path, text).unwrap();
-    let uri = uri_of(&path);
-    let mut client = Client::start_default();
-    client.open(&uri, text);
-    let root = home.path().canonicalize().unwrap().display().to_string();
-    let answer = |client: &mut Client, needle| {
-        hover(client, &uri, at(text, needle, 0))
-            .replace(&root, "HOME")
-            .replace(&home.path().display().to_string(), "HOME")
-    };
-    expect![[r#"
-        6:10-6:19
-        **`../ledger`**
-
-        Local bundle: `HOME/ledger/pacto.yaml`
-
-        **ledger** 1.0.0 · owner `team/ledger`
-
-        - interfaces: `rpc` grpc port 9090
-        - runtime: service, stateful
-        - dependencies: 0"#]]
-    .assert_eq(&answer(&mut client, "../ledger"));
-    expect![[r#"
-        8:10-8:27
-        **`file://../nowhere`**
-
-        No readable `pacto.yaml` at `HOME/nowhere/pacto.yaml`."#]]
-    .assert_eq(&answer(&mut client, "file://"));
     client.shutdown();
 }
 
@@ -832,7 +767,7 @@ dependencies:
     );
     // Tag completion reads the text, whatever the format.
     let typed = text.replace("billing:1.1.0", "billing:");
-    change(&mut client, &uri, 2, &typed);
+    client.change(&uri, 2, &typed);
     let (_, items) = completion(&mut client, &uri, at(&typed, "billing:\n", 8));
     check(
         &world,

@@ -54,58 +54,6 @@ fn lsp_dependency_graph_matches_the_cli() {
     );
 }
 
-/// The unsaved buffer is graphed, not the file; `pacto.offline` keeps the server off the network.
-#[test]
-fn lsp_dependency_graph_of_the_unsaved_buffer_offline() {
-    let (mut client, _) = Client::start_configured(json!({}), json!({"offline": true}), &[]);
-    let uri = uri_of(&data().join("app/pacto.yaml"));
-    client.open(
-        &uri,
-        "pactoVersion: \"1.0\"\nservice: {name: app, version: 1.1.0}\ndependencies:\n  - {ref: ../db2, compatibility: \"^2\"}\n  \
-         - {ref: \"oci://127.0.0.1:9/acme/remote:1.0.0\", compatibility: \"^1\"}\n",
-    );
-    let response = dependency_graph(&mut client, json!([uri]));
-    assert_eq!(
-        response["result"]["text"],
-        "app@1.1.0\n├─ db@2.0.0 [local]\n└─ remote:1.0.0 (error: not fetched: oci://127.0.0.1:9/acme/remote:1.0.0 \
-         (offline: pacto.offline is set))\n",
-        "{response}"
-    );
-    assert_eq!(
-        response["result"]["mermaid"],
-        "graph TD\n  n0[\"app@1.1.0\"]\n  n1[\"db@2.0.0 [local]\"]\n  n2[\"remote:1.0.0 (error: not fetched: \
-         oci://127.0.0.1:9/acme/remote:1.0.0 (offline: pacto.offline is set))\"]\n  n0 --> n1\n  n0 -.-> n2\n  classDef \
-         root stroke-width:3px\n  class n0 root\n  classDef local stroke-dasharray:6 3\n  class n1 local\n  classDef \
-         failed stroke:#c92a2a,color:#c92a2a,stroke-dasharray:3 3\n  class n2 failed\n  linkStyle 1 \
-         stroke:#c92a2a,stroke-dasharray:3 3\n"
-    );
-    assert_eq!(response["result"]["json"]["root"]["dependencies"][0]["node"]["version"], "2.0.0");
-}
-
-/// Bad arguments are invalid params; a buffer that does not parse fails the request with the position.
-#[test]
-fn lsp_dependency_graph_rejects_bad_arguments_and_unparsable_buffers() {
-    let mut client = Client::start_default();
-    let response = dependency_graph(&mut client, json!([]));
-    assert_eq!(response["error"]["code"], -32602, "{response}");
-    assert_eq!(response["error"]["message"], "expected [\"<file uri of the contract>\"]");
-    let response = dependency_graph(&mut client, json!(["untitled:Untitled-1"]));
-    assert_eq!(response["error"]["message"], "the contract must be a file on disk", "{response}");
-
-    let dir = tempfile::tempdir().unwrap();
-    let file = dir.path().join("pacto.yaml");
-    let uri = uri_of(&file);
-    client.open(&uri, "pactoVersion: \"1.0\"\nservice: [not, a, mapping]\n");
-    let response = dependency_graph(&mut client, json!([uri]));
-    assert_eq!(response["error"]["code"], -32803, "{response}");
-    let message = response["error"]["message"].as_str().unwrap().replace(&file.display().to_string(), "<file>");
-    assert_eq!(
-        message,
-        "failed to parse <file>: parse error: failed to parse YAML: yaml: unmarshal errors:\n  line 2: cannot \
-         unmarshal !!seq into contract.ServiceIdentity (<file>:2:11)"
-    );
-}
-
 /// `oci://` dependencies come from the registry (a tag-less one within its `compatibility`) through the
 /// cache of the server's environment.
 #[test]

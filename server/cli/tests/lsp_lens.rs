@@ -22,10 +22,7 @@ fn capabilities() -> Value {
 
 /// The server in `home` (its own HOME and cache), with `options` as initializationOptions.
 fn start(home: &Path, options: Value) -> Client {
-    let home_dir = home.display().to_string();
-    let cache = home.join("cache").display().to_string();
-    let envs = [("HOME", home_dir.as_str()), ("XDG_CACHE_HOME", cache.as_str()), ("PACTO_OFFLINE", "")];
-    Client::start_configured(capabilities(), options, &envs).0
+    Client::start_at_home(home, "cache", None, capabilities(), options, &[("PACTO_OFFLINE", "")])
 }
 
 /// Pushes the example (`payments-api` 2.1.0) as the published version and returns its repository.
@@ -135,13 +132,6 @@ fn edited_example(home: &Home) -> String {
         .replace("max: 10", "max: 12")
 }
 
-fn change(client: &mut Client, uri: &str, version: i64, text: &str) {
-    client.notify(
-        "textDocument/didChange",
-        json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": text}]}),
-    );
-}
-
 #[test]
 fn lens_vs_published_counts_changes_and_diagnostics_point_at_them() {
     let registry = Registry::start(Mode::Plain);
@@ -199,7 +189,7 @@ fn lens_vs_published_counts_changes_and_diagnostics_point_at_them() {
 
     // A version at or below the published one, with only a safe change: a warning to bump the minor.
     let downgraded = published_text.replace("version: 2.1.0", "version: 2.0.0").replace("max: 10", "max: 12");
-    change(&mut client, &uri, 3, &downgraded);
+    client.change(&uri, 3, &downgraded);
     expect![[r#"
         7:12-7:17 2 pacto-diff VERSION_NOT_INCREASED: service.version 2.0.0 is not greater than the previous version 2.1.0; bump to 2.2.0
     "#]]
@@ -223,7 +213,7 @@ fn lens_follows_an_edit_that_introduces_then_removes_a_breaking_change() {
     // Remove the grpc interface: BREAKING, with a diagnostic on the `interfaces` key.
     let without_grpc = original
         .replace("  - name: grpc-api\n    type: grpc\n    port: 9090\n    contract: interfaces/payments.proto\n", "");
-    change(&mut client, &uri, 2, &without_grpc);
+    client.change(&uri, 2, &without_grpc);
     assert_eq!(
         lens_text(&mut client),
         "5:1-5:8 vs 2.1.0: 1 breaking · 0 potential · 0 safe -> pacto.showDiff \"published\"\n"
@@ -237,7 +227,7 @@ fn lens_follows_an_edit_that_introduces_then_removes_a_breaking_change() {
 
     // Momentarily broken YAML while typing: the lens keeps its last counts, and no diff diagnostics
     // claim that what the parser could not read was removed.
-    change(&mut client, &uri, 3, &format!("{without_grpc}broken: [\n"));
+    client.change(&uri, 3, &format!("{without_grpc}broken: [\n"));
     assert_eq!(
         lens_text(&mut client),
         "5:1-5:8 vs 2.1.0: 1 breaking · 0 potential · 0 safe -> pacto.showDiff \"published\"\n"
@@ -248,7 +238,7 @@ fn lens_follows_an_edit_that_introduces_then_removes_a_breaking_change() {
     );
 
     // Put it back: no changes, no diff diagnostics.
-    change(&mut client, &uri, 4, &original);
+    client.change(&uri, 4, &original);
     assert_eq!(lens_text(&mut client), "5:1-5:8 vs 2.1.0: no changes -> pacto.showDiff \"published\"\n");
     assert_eq!(render_diagnostics(&diff_diagnostics(&mut client, &uri, 4, false), home.path()), "");
     client.shutdown();
@@ -511,7 +501,7 @@ fn lens_vs_git_head_when_the_buffer_differs_from_the_commit() {
     assert_eq!(lenses(&mut client, &untracked), "2:1-2:8 Set publish repository… -> pacto.showDiff \"published\"\n");
     assert_eq!(lenses(&mut client, &outside_uri), "5:1-5:8 Set publish repository… -> pacto.showDiff \"published\"\n");
     // The buffer back as committed: no HEAD lens.
-    change(&mut client, &uri, 2, &original);
+    client.change(&uri, 2, &original);
     assert_eq!(lenses(&mut client, &uri), "5:1-5:8 Set publish repository… -> pacto.showDiff \"published\"\n");
     client.shutdown();
 }
@@ -693,18 +683,13 @@ fn lens_vs_published_names_the_dependents_a_breaking_change_affects() {
         "pactoVersion: \"1.0\"\nservice: {name: orders, version: 1.0.0}\ndependencies:\n  - {ref: ../payments-api, compatibility: \"^2.0.0\"}\n",
     )
     .unwrap();
-    let home_dir = home.path().display().to_string();
-    let cache = home.path().join("cache").display().to_string();
-    let envs = [("HOME", home_dir.as_str()), ("XDG_CACHE_HOME", cache.as_str()), ("PACTO_OFFLINE", "")];
     let capabilities =
         json!({"workspace": {"codeLens": {"refreshSupport": true}}, "window": {"workDoneProgress": true}});
     let root = home.path().canonicalize().unwrap();
-    let (mut client, _) = Client::start_in(Some(&root), capabilities, repository_setting(&repository), &envs);
-    client.wait_for(|it| {
-        it["method"] == "$/progress"
-            && it["params"]["token"] == "pacto/workspaceIndex"
-            && it["params"]["value"]["kind"] == "end"
-    });
+    let options = repository_setting(&repository);
+    let mut client =
+        Client::start_at_home(home.path(), "cache", Some(&root), capabilities, options, &[("PACTO_OFFLINE", "")]);
+    client.wait_progress_end("pacto/workspaceIndex");
     let uri = uri_of(&root.join("payments-api/pacto.yaml"));
     client.open(&uri, &edited_example(&home));
     expect![[r#"

@@ -4,12 +4,11 @@
 
 mod support;
 
-use std::fs;
 use std::net::TcpListener;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use support::{Client, uri_of};
+use support::Client;
 
 /// Dependencies of the contract: far more than the resolutions the server runs at once.
 const N_DEPENDENCIES: usize = 100;
@@ -55,10 +54,9 @@ fn refused_finding(idx: usize) -> String {
 
 /// The server for `registry`'s world: the registry timeout set long, in the settings and in the environment.
 fn server(home: &std::path::Path) -> Client {
-    let (home_dir, cache) = (home.display().to_string(), home.join("cache").display().to_string());
-    let envs = [("HOME", home_dir.as_str()), ("XDG_CACHE_HOME", cache.as_str()), ("PACTO_REGISTRY_TIMEOUT", "30")];
     let settings = json!({"pacto": {"registry": {"timeoutSeconds": 30}}});
-    Client::start_configured(json!({"window": {"workDoneProgress": true}}), settings, &envs).0
+    let capabilities = json!({"window": {"workDoneProgress": true}});
+    Client::start_at_home(home, "cache", None, capabilities, settings, &[("PACTO_REGISTRY_TIMEOUT", "30")])
 }
 
 /// Opens the contract, then edits it `N_EDITS` times: every version's publish comes within `PUBLISH_WITHIN` of its
@@ -75,23 +73,15 @@ fn edit_and_expect_publishes(
         assert_eq!(rendered.first(), Some(&local_finding(tag)), "version {version}: {rendered:#?}");
         assert!(rendered[1..].iter().all(|it| landed(it)), "version {version}: {rendered:#?}");
     };
-    let path = home.join("app/pacto.yaml");
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    let text = contract(registry, "bad-1");
-    fs::write(&path, &text).unwrap();
-    let uri = uri_of(&path);
     let started = Instant::now();
-    client.open(&uri, &text);
+    let uri = client.open_path(&home.join("app/pacto.yaml"), &contract(registry, "bad-1"));
     let published = client.diagnostics(&uri, 1);
     assert!(started.elapsed() < PUBLISH_WITHIN, "version 1 published after {:?}", started.elapsed());
     check(1, &published, "bad-1");
     for version in 2..=N_EDITS + 1 {
         let tag = format!("bad-{version}");
         let started = Instant::now();
-        client.notify(
-            "textDocument/didChange",
-            json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": contract(registry, &tag)}]}),
-        );
+        client.change(&uri, version, &contract(registry, &tag));
         let published = client.diagnostics(&uri, version);
         assert!(started.elapsed() < PUBLISH_WITHIN, "version {version} published after {:?}", started.elapsed());
         check(version, &published, &tag);

@@ -16,10 +16,7 @@ use support_registry::home::{Home, ok};
 use support_registry::{Mode, Registry};
 
 fn start(home: &Path) -> Client {
-    let home_dir = home.display().to_string();
-    let cache = home.join("cache").display().to_string();
-    let envs = [("HOME", home_dir.as_str()), ("XDG_CACHE_HOME", cache.as_str()), ("PACTO_OFFLINE", "")];
-    Client::start_configured(json!({}), json!({}), &envs).0
+    Client::start_at_home(home, "cache", None, json!({}), json!({}), &[("PACTO_OFFLINE", "")])
 }
 
 /// `svc/pacto.yaml`: a 2.0 contract of a job, with one policy by `reference`.
@@ -79,10 +76,7 @@ fn oci_policy_ref_is_fetched_then_enforced_on_the_offending_node() {
     assert!(markdown.starts_with(&expected), "{markdown}");
     assert!(markdown.ends_with("`, enforced on this contract."), "{markdown}");
     // An edit that satisfies it: answered from what was fetched, no finding left.
-    client.notify(
-        "textDocument/didChange",
-        json!({"textDocument": {"uri": uri, "version": 2}, "contentChanges": [{"text": text.replace("job", "service")}]}),
-    );
+    client.change(&uri, 2, &text.replace("job", "service"));
     assert_eq!(client.diagnostics(&uri, 2), Vec::<Value>::new());
     client.shutdown();
 }

@@ -20,6 +20,8 @@ pub struct Fixture {
     pub range: Span,
     /// Holds the bundle on disk for as long as the fixture lives.
     pub dir: tempfile::TempDir,
+    /// The contract's file in the bundle.
+    pub path: PathBuf,
 }
 
 impl Fixture {
@@ -78,7 +80,7 @@ pub fn fixture(text: &str) -> Fixture {
     std::fs::create_dir_all(path.parent().expect("a parent")).expect("bundle directory");
     std::fs::write(&path, &text).expect("the contract");
     let analysis = Analysis::new(Rope::from_str(&text), 1, Some(&path));
-    Fixture { analysis, offset, range, dir }
+    Fixture { analysis, offset, range, dir, path }
 }
 
 /// `(path, text)` of each section: the text before the first `//- path` line has no path. A fixture written as an

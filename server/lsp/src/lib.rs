@@ -19,6 +19,8 @@ mod schema_docs;
 mod server;
 mod session;
 pub mod settings;
+#[cfg(test)]
+mod testing;
 mod workspace;
 
 /// A quick fix as the editor offers it: for `pacto mcp`'s `pacto_validate` and `pacto_fix`.
@@ -57,11 +59,9 @@ pub fn run_stdio(log_level: Option<&str>) -> std::io::Result<()> {
         let (client_end, server_end) = tokio::io::duplex(1 << 20);
         let frames = framing::spawn_reader(std::io::stdin());
         tokio::spawn(framing::pump(frames, client_end));
-        let mut builder = LspService::build(|client| {
+        let mut builder = service(|client| {
             tokio::spawn(logging::forward(log_messages, client.clone()));
-            server::Backend { client, session: Arc::new(session::Session::default()) }
-        })
-        .custom_method("pacto/diffDocument", server::Backend::diff_document);
+        });
         if std::env::var_os("PACTO_LSP_TEST_HOOKS").is_some() {
             builder = builder.custom_method("pacto/test/panic", server::Backend::test_panic);
         }
@@ -72,6 +72,15 @@ pub fn run_stdio(log_level: Option<&str>) -> std::io::Result<()> {
     runtime.shutdown_background();
     generate::remove_previews();
     Ok(())
+}
+
+/// The service `run_stdio` serves; the in-crate tests (`testing/`) build the same one.
+fn service(on_client: impl FnOnce(&tower_lsp_server::Client)) -> tower_lsp_server::LspServiceBuilder<server::Backend> {
+    LspService::build(|client| {
+        on_client(&client);
+        server::Backend { client, session: Arc::new(session::Session::default()) }
+    })
+    .custom_method("pacto/diffDocument", server::Backend::diff_document)
 }
 
 /// glibc gives every thread that allocates its own malloc arena and keeps their pages: with

@@ -101,6 +101,22 @@ impl Client {
         (client, result)
     }
 
+    /// Starts `pacto lsp` in the scratch `home`: its HOME, with its cache in `home/<cache>`, so that nothing of the
+    /// machine's (a login, an old cache) takes part; `root`, when given, is the one workspace folder.
+    pub fn start_at_home(
+        home: &std::path::Path,
+        cache: &str,
+        root: Option<&std::path::Path>,
+        capabilities: Value,
+        options: Value,
+        envs: &[(&str, &str)],
+    ) -> Client {
+        let (home_dir, cache) = (home.display().to_string(), home.join(cache).display().to_string());
+        let mut all = vec![("HOME", home_dir.as_str()), ("XDG_CACHE_HOME", cache.as_str())];
+        all.extend_from_slice(envs);
+        Client::start_in(root, capabilities, options, &all).0
+    }
+
     pub fn start_default() -> Client {
         Client::start(json!({})).0
     }
@@ -188,6 +204,23 @@ impl Client {
         self.notify(
             "textDocument/didOpen",
             json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}}),
+        );
+    }
+
+    /// Writes `text` to `path` (creating its directory) and opens it; returns its URI.
+    pub fn open_path(&mut self, path: &std::path::Path, text: &str) -> String {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+        let uri = uri_of(path);
+        self.open(&uri, text);
+        uri
+    }
+
+    /// Replaces the whole text of `uri` by `text`, as `version`.
+    pub fn change(&mut self, uri: &str, version: i64, text: &str) {
+        self.notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": text}]}),
         );
     }
 

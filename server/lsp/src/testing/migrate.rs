@@ -1,10 +1,9 @@
-//! The migration in the editor, through the real server: the hint on a valid 1.0 contract (on by
+//! The migration in the editor, through the server: the hint on a valid 1.0 contract (on by
 //! default, off with `pacto.migration.hint`) and the "Migrate to Pacto 2.0" workspace edit.
 
-mod support;
-
 use serde_json::{Value, json};
-use support::{Client, uri_of};
+
+use crate::testing::{Client, uri_of};
 
 const CONTRACT: &str = "pactoVersion: \"1.0\"\nservice:\n  name: svc\n  version: 1.0.0\ninterfaces:\n  - name: api\n    type: http\n    port: 8080\n";
 
@@ -37,7 +36,7 @@ fn migrate_hint_and_action_through_the_server() {
     let path = dir.path().join("pacto.yaml");
     std::fs::write(&path, CONTRACT).unwrap();
     let uri = uri_of(&path);
-    let (mut client, _) = Client::start_configured(json!({}), json!({"migration": {"hint": true}}), &[]);
+    let (mut client, _) = Client::start_configured(json!({}), json!({"migration": {"hint": true}}));
     let published = open(&mut client, &uri);
     assert_eq!(
         lines(&published),
@@ -70,7 +69,7 @@ fn migrate_hint_off_by_setting() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("pacto.yaml");
     std::fs::write(&path, CONTRACT).unwrap();
-    let (mut client, _) = Client::start_configured(json!({}), json!({"migration": {"hint": false}}), &[]);
+    let (mut client, _) = Client::start_configured(json!({}), json!({"migration": {"hint": false}}));
     assert_eq!(lines(&open(&mut client, &uri_of(&path))), "");
     client.shutdown();
 }

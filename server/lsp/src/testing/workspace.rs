@@ -1,17 +1,14 @@
-//! The workspace index through the real server (issue #18), on a copy of the fixture workspace of
+//! The workspace index through the server (issue #18), on a copy of the fixture workspace of
 //! `tests/data/graph-reverse/` (local and oci:// edges, a cycle, a duplicate publisher, a contract
 //! that does not parse, a 2.0 dependent, a contract found by its first key): references on
 //! `service.name`, and edits, saved or not, that change the answers live.
 
-mod common;
-mod support;
-
-use common::copy_dir;
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use serde_json::{Value, json};
-use support::{Client, range_text, uri_of};
+
+use crate::testing::{Client, copy_dir, range_text, uri_of};
 
 const INDEXED: &str = "pacto/workspaceIndex";
 

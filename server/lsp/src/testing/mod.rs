@@ -1,0 +1,274 @@
+//! The real server in the test's process: the `Backend` that `run_stdio` serves, driven through its `LspService` with
+//! JSON-RPC messages as JSON values, and what it sends the client read from its `ClientSocket`. It speaks the same
+//! JSON as `server/cli/tests/support` so that a test reads the same in either place; only what needs a process (stdio
+//! framing, the panic hook, the environment of the registry and its cache) is left to those.
+
+use std::collections::VecDeque;
+use std::path::Path;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::{Duration, Instant};
+
+use futures::{SinkExt, StreamExt};
+use serde_json::{Value, json};
+use tower::{Service, ServiceExt};
+use tower_lsp_server::LspService;
+use tower_lsp_server::jsonrpc::{Request, Response};
+
+use crate::fixture;
+use crate::server::Backend;
+
+/// How long a test waits for any one message before failing (not a speed assertion).
+const WAIT: Duration = Duration::from_secs(20);
+
+pub struct Client {
+    runtime: Option<tokio::runtime::Runtime>,
+    service: LspService<Backend>,
+    incoming: Receiver<Value>,
+    /// Notifications and server requests seen while waiting for something else.
+    pending: VecDeque<Value>,
+    next_id: i64,
+}
+
+pub fn uri_of(path: &Path) -> String {
+    format!("file://{}", path.display())
+}
+
+/// Turns the migration hint off in a `pacto` settings section that does not set it: it adds a line to every valid
+/// 1.0 contract's diagnostics, and most tests are about something else.
+fn migration_hint_off(section: &mut Value) {
+    if section.is_object() && section.pointer("/migration/hint").is_none() {
+        section["migration"] = json!({"hint": false});
+    }
+}
+
+impl Client {
+    /// Starts the server and runs `initialize` with the given client capabilities.
+    pub fn start(capabilities: Value) -> (Client, Value) {
+        Client::start_in(None, capabilities, Value::Null)
+    }
+
+    pub fn start_default() -> Client {
+        Client::start(json!({})).0
+    }
+
+    /// Starts the server with `initializationOptions` (settings in the `pacto` section's shape, and
+    /// `virtualDocuments`).
+    pub fn start_configured(capabilities: Value, options: Value) -> (Client, Value) {
+        Client::start_in(None, capabilities, options)
+    }
+
+    /// As [`Client::start_configured`], with `root` as the one workspace folder when given (the folder the
+    /// workspace index scans).
+    pub fn start_in(root: Option<&Path>, capabilities: Value, options: Value) -> (Client, Value) {
+        let mut options = if options.is_object() { options } else { json!({}) };
+        match options.get_mut("pacto") {
+            Some(section) => migration_hint_off(section),
+            None => migration_hint_off(&mut options),
+        }
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .max_blocking_threads(4)
+            .enable_all()
+            .build()
+            .expect("a runtime");
+        let (service, socket) = runtime.block_on(async { crate::service(|_| {}).finish() });
+        let (tx, incoming) = channel();
+        // Answers the server's own requests (registerCapability, configuration, refreshes) at once, as a client
+        // that accepts them does, and hands every message to the test.
+        runtime.spawn(async move {
+            let (mut requests, mut responses) = socket.split();
+            while let Some(request) = requests.next().await {
+                let message = serde_json::to_value(&request).expect("a request as JSON");
+                if let Some(id) = request.id().cloned() {
+                    let _ = responses.send(Response::from_ok(id, Value::Null)).await;
+                }
+                if tx.send(message).is_err() {
+                    return;
+                }
+            }
+        });
+        let mut client = Client { runtime: Some(runtime), service, incoming, pending: VecDeque::new(), next_id: 0 };
+        let mut params =
+            json!({"processId": null, "rootUri": null, "capabilities": capabilities, "initializationOptions": options});
+        if let Some(root) = root {
+            params["workspaceFolders"] = json!([{"uri": uri_of(root), "name": "workspace"}]);
+        }
+        let result = client.request("initialize", params);
+        client.notify("initialized", json!({}));
+        (client, result)
+    }
+
+    /// Starts the server with `root` as its one workspace folder (the folder the workspace index scans).
+    pub fn start_in_workspace(root: &Path, capabilities: Value, options: Value) -> (Client, Value) {
+        Client::start_in(Some(root), capabilities, options)
+    }
+
+    fn call(&mut self, message: Value) -> Option<Value> {
+        let request: Request = serde_json::from_value(message).expect("a JSON-RPC message");
+        let service = &mut self.service;
+        let runtime = self.runtime.as_ref().expect("a running server");
+        let response = runtime.block_on(async {
+            let call = async { service.ready().await?.call(request).await };
+            tokio::time::timeout(WAIT, call).await
+        });
+        let response = response.unwrap_or_else(|_| panic!("no answer within {WAIT:?}")).expect("the server runs");
+        response.map(|it| serde_json::to_value(it).expect("a response as JSON"))
+    }
+
+    /// Sends a notification and returns once the server has handled it, so that notifications keep their order.
+    pub fn notify(&mut self, method: &str, params: Value) {
+        let mut params = params;
+        if method == "workspace/didChangeConfiguration" {
+            if let Some(section) = params.pointer_mut("/settings/pacto").filter(|it| it.is_object()) {
+                migration_hint_off(section);
+            }
+        }
+        self.call(json!({"jsonrpc": "2.0", "method": method, "params": params}));
+    }
+
+    /// Sends a request and returns its whole response (`result` or `error`).
+    pub fn request_raw(&mut self, method: &str, params: Value) -> Value {
+        self.next_id += 1;
+        let id = self.next_id;
+        self.call(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}))
+            .unwrap_or_else(|| panic!("{method} had no response"))
+    }
+
+    pub fn request(&mut self, method: &str, params: Value) -> Value {
+        let response = self.request_raw(method, params);
+        assert!(response.get("error").is_none(), "{method} failed: {response}");
+        response["result"].clone()
+    }
+
+    /// The next message from the server matching `wanted`.
+    pub fn wait_for(&mut self, wanted: impl Fn(&Value) -> bool) -> Value {
+        if let Some(at) = self.pending.iter().position(&wanted) {
+            return self.pending.remove(at).unwrap();
+        }
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            let message = match self.incoming.recv_timeout(left) {
+                Ok(message) => message,
+                Err(RecvTimeoutError::Timeout) => {
+                    panic!("no matching message within {WAIT:?}; pending: {:?}", self.pending)
+                }
+                Err(RecvTimeoutError::Disconnected) => panic!("the server closed its socket"),
+            };
+            if wanted(&message) {
+                return message;
+            }
+            self.pending.push_back(message);
+        }
+    }
+
+    /// Removes and returns the messages seen so far that match `wanted`, without waiting.
+    pub fn take_pending(&mut self, wanted: impl Fn(&Value) -> bool) -> Vec<Value> {
+        while let Ok(message) = self.incoming.try_recv() {
+            self.pending.push_back(message);
+        }
+        let (taken, kept): (Vec<Value>, Vec<Value>) = self.pending.drain(..).partition(|it| wanted(it));
+        self.pending = kept.into();
+        taken
+    }
+
+    /// Waits for the end of the `$/progress` with `token` (the client must offer `window.workDoneProgress`).
+    pub fn wait_progress_end(&mut self, token: &str) -> Value {
+        self.wait_for(|it| {
+            it["method"] == "$/progress" && it["params"]["token"] == token && it["params"]["value"]["kind"] == "end"
+        })
+    }
+
+    pub fn open(&mut self, uri: &str, text: &str) {
+        self.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}}),
+        );
+    }
+
+    /// Writes the fixture's bundle (see `fixture.rs`) and opens its contract; the bundle lives as long as `Opened`.
+    pub fn open_fixture(&mut self, text: &str) -> Opened {
+        let it = fixture::fixture(text);
+        let uri = uri_of(&it.path);
+        self.open(&uri, it.text());
+        let position = position_of(it.text(), it.offset);
+        Opened { uri, position, _fixture: it }
+    }
+
+    /// The diagnostics published for `uri` at `version`.
+    pub fn diagnostics(&mut self, uri: &str, version: i64) -> Vec<Value> {
+        let message = self.wait_for(|it| {
+            it["method"] == "textDocument/publishDiagnostics"
+                && it["params"]["uri"] == uri
+                && it["params"]["version"] == json!(version)
+        });
+        message["params"]["diagnostics"].as_array().cloned().unwrap_or_default()
+    }
+
+    pub fn shutdown(mut self) {
+        self.request("shutdown", Value::Null);
+        self.notify("exit", Value::Null);
+    }
+}
+
+impl Drop for Client {
+    fn drop(&mut self) {
+        // Analyses may still run on blocking threads: leave without waiting for them, as `run_stdio` does.
+        if let Some(runtime) = self.runtime.take() {
+            runtime.shutdown_background();
+        }
+    }
+}
+
+/// A fixture opened in the server: its contract's URI, and the first `$0` as an LSP position.
+pub struct Opened {
+    pub uri: String,
+    pub position: Value,
+    /// Holds the bundle on disk for as long as the document is used.
+    _fixture: fixture::Fixture,
+}
+
+impl Opened {
+    /// `{"textDocument", "position"}` at the `$0` marker.
+    pub fn at(&self) -> Value {
+        json!({"textDocument": {"uri": self.uri}, "position": self.position})
+    }
+}
+
+/// The LSP position (UTF-16 columns) of byte `offset` in `text`.
+pub fn position_of(text: &str, offset: usize) -> Value {
+    let before = &text[..offset];
+    let line = before.matches('\n').count();
+    let character = before.rsplit('\n').next().unwrap_or("").encode_utf16().count();
+    json!({"line": line, "character": character})
+}
+
+/// Copies the tree under `from` to `to` (created).
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+/// `line:col-line:col` of an LSP range, 1-based like an editor's status bar.
+pub fn range_text(range: &Value) -> String {
+    format!(
+        "{}:{}-{}:{}",
+        range["start"]["line"].as_u64().unwrap() + 1,
+        range["start"]["character"].as_u64().unwrap() + 1,
+        range["end"]["line"].as_u64().unwrap() + 1,
+        range["end"]["character"].as_u64().unwrap() + 1
+    )
+}
+
+mod commands;
+mod migrate;
+mod protocol;
+mod workspace;
