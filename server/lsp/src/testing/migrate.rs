@@ -84,7 +84,7 @@ fn migrate_hints_of_a_big_contract_are_carried_then_recomputed() {
     let text = format!("{CONTRACT}{padding}");
     std::fs::write(&path, &text).unwrap();
     let uri = uri_of(&path);
-    let (mut client, _) = Client::start_configured(json!({}), json!({"migration": {"hint": true}}), &[]);
+    let (mut client, _) = Client::start_configured(json!({}), json!({"migration": {"hint": true}}));
     client.open(&uri, &text);
     let computed = "0:0-0:12 3 MIGRATION_AVAILABLE pacto-migrate\n5:4-5:8 4 MIGRATION_PLACEHOLDER pacto-migrate\n7:4-7:8 4 MIGRATION_DROPPED pacto-migrate\n";
     assert_eq!(lines(&client.diagnostics(&uri, 1)), computed);
