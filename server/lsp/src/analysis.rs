@@ -26,6 +26,8 @@ pub struct Analysis {
     pub(crate) files: Option<Arc<MemoDirBundle>>,
     /// The `oci://` policy refs the validation asked for, to be fetched if they are not known.
     pub policy_refs: Vec<String>,
+    /// The repository of a `# pacto:publish oci://…` comment: read once, asked by the lenses and the index.
+    pub publish_comment: Option<String>,
     /// The migration to 2.0 of a valid 1.0 version, computed once on first use (it parses and validates the text
     /// again): every publish of the version, including the re-publishes when the registry answers, and every code
     /// action share it (issue #15).
@@ -74,7 +76,9 @@ impl Analysis {
         };
         let validation = validate_with(&text, &config);
         let policy_refs = resolver.map(|it| it.into_asked()).unwrap_or_default();
-        Analysis { version, rope, text, validation, bundle_dir, files, policy_refs, migration: OnceLock::new() }
+        let publish_comment = pacto_core::workspace::publish_comment(&text);
+        let migration = OnceLock::new();
+        Analysis { version, rope, text, validation, bundle_dir, files, policy_refs, publish_comment, migration }
     }
 
     pub fn root(&self) -> Option<&pacto_core::syntax::Node> {

@@ -15,6 +15,9 @@ use tokio::task::JoinHandle;
 /// benchmark measures peak RSS), yet more than one so a request is not queued behind a big version's analysis.
 pub const ANALYSIS_THREADS: usize = 4;
 
+/// Analyses of texts from this size on are freed on the analysis threads, off the path of the edit that replaced them.
+pub const DROP_APART_FROM_BYTES: usize = 64 * 1024;
+
 /// Runs `work` on the analysis threads. Awaiting the handle works from any runtime.
 pub fn spawn<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> JoinHandle<T> {
     match pool() {

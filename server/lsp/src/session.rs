@@ -156,9 +156,15 @@ impl Session {
 
     /// Keeps `analysis` as the document's newest finished one, unless a newer one finished first.
     pub fn finished(&self, uri: &Uri, analysis: &Arc<crate::analysis::Analysis>) {
-        if let Some(mut document) = self.documents.get_mut(uri) {
-            if document.finished.as_ref().is_none_or(|it| it.version <= analysis.version) {
-                document.finished = Some(analysis.clone());
+        let Some(mut document) = self.documents.get_mut(uri) else {
+            return;
+        };
+        if document.finished.as_ref().is_none_or(|it| it.version <= analysis.version) {
+            let replaced = document.finished.replace(analysis.clone());
+            drop(document);
+            // Freeing a big contract's tree costs as much as a tenth of its analysis: not on the way to the next publish.
+            if replaced.as_ref().is_some_and(|it| it.text.len() >= crate::pool::DROP_APART_FROM_BYTES) {
+                crate::pool::spawn(move || drop(replaced));
             }
         }
     }

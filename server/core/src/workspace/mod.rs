@@ -344,6 +344,10 @@ pub fn entry_of_parse(path: &Path, text: &str, parse: &crate::syntax::Parse, lin
 
 /// The target of the first whole-line `# pacto:publish oci://…` comment, as written (with `oci://`).
 pub fn publish_comment(text: &str) -> Option<String> {
+    // The editor asks on every keystroke: one substring search skips the line walk of a text without the directive.
+    if !text.contains(PUBLISH_DIRECTIVE) {
+        return None;
+    }
     text.lines().find_map(|line| {
         let rest = line.trim_start().strip_prefix('#')?.trim_start().strip_prefix(PUBLISH_DIRECTIVE)?;
         let target = rest.split_whitespace().next()?;

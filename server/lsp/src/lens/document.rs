@@ -120,7 +120,7 @@ async fn diff_of(backend: &Backend, uri: &Uri, against: Against) -> Result<std::
     };
     let path = uri.to_file_path().map(|it| it.into_owned());
     let side = match against {
-        Against::Published => match repository(&backend.session, &analysis.rope, path.as_deref()) {
+        Against::Published => match repository(&backend.session, &analysis, path.as_deref()) {
             None => return Ok(Err(publish::HOW_TO_SET.to_owned())),
             Some(repository) => match settled_published(backend, &repository).await {
                 Some(Published::Ready(side)) => side,

@@ -16,7 +16,6 @@ use pacto_core::diff::{BundleReader, Classification};
 use pacto_core::syntax::limits::MAX_CONTRACT_BYTES;
 use pacto_core::validate::Format;
 use pacto_core::validate::bundle::valid_path;
-use ropey::Rope;
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 
@@ -42,7 +41,7 @@ pub fn document_changed(backend: &Backend, uri: &Uri, analysis: &Analysis) {
     let session = &backend.session;
     forget_closed(session);
     let path = uri.to_file_path();
-    if let Some(repository) = repository(session, &analysis.rope, path.as_deref()) {
+    if let Some(repository) = repository(session, analysis, path.as_deref()) {
         ensure_published(backend, &repository);
     }
     if let Some(path) = &path {
@@ -126,7 +125,7 @@ fn lenses(session: &Session, uri: &Uri, analysis: &Analysis, encoding: Encoding)
         data: None,
     };
     let path = uri.to_file_path();
-    let published = match repository(session, &analysis.rope, path.as_deref()) {
+    let published = match repository(session, analysis, path.as_deref()) {
         None => SET_REPOSITORY.to_owned(),
         Some(repository) => match session.lens.published(&repository) {
             None => RESOLVING.to_owned(),
@@ -162,15 +161,15 @@ fn title(session: &Session, uri: &Uri, analysis: &Analysis, side: &Arc<Side>, ag
 
 /// The publish repository of a document, from its text, its path and the settings, else where
 /// `pacto pull` extracted it from.
-pub fn repository(session: &Session, rope: &Rope, path: Option<&Path>) -> Option<String> {
+pub fn repository(session: &Session, analysis: &Analysis, path: Option<&Path>) -> Option<String> {
     let settings = session.settings();
-    publish::repository(rope, path, &settings, &session.workspace_folders())
+    publish::repository(analysis.publish_comment.as_deref(), path, &settings, &session.workspace_folders())
         .or_else(|| session.lens.origin(path?.parent()?, &settings))
 }
 
 fn published_comparison(session: &Session, uri: &Uri, analysis: &Analysis) -> Option<(Arc<Side>, Arc<Comparison>)> {
     let path = uri.to_file_path();
-    let repository = repository(session, &analysis.rope, path.as_deref())?;
+    let repository = repository(session, analysis, path.as_deref())?;
     let Published::Ready(side) = session.lens.published(&repository)? else {
         return None;
     };
@@ -253,7 +252,7 @@ mod format_tests {
     fn lenses_on_both_formats() {
         let session = Session::default();
         let uri: Uri = "file:///bundle/pacto.yaml".parse().unwrap();
-        let analysis = |text: &str| Analysis::new(Rope::from_str(text), 1, None);
+        let analysis = |text: &str| Analysis::new(ropey::Rope::from_str(text), 1, None);
         let v1 = analysis("pactoVersion: \"1.0\"\nservice: {name: a, version: 1.0.0}\n");
         let titles: Vec<String> = lenses(&session, &uri, &v1, Encoding::Utf16)
             .into_iter()

@@ -2,15 +2,9 @@
 //! else the first `pacto.publish.repository` glob that matches its path (relative to a workspace
 //! folder, or absolute), else the repository `pacto pull` recorded for its directory.
 
-use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 
-use ropey::Rope;
-
 use crate::settings::Settings;
-
-/// The directive of the comment: `# pacto:publish oci://host/repo`.
-pub const PUBLISH_DIRECTIVE: &str = "pacto:publish";
 
 /// Globs longer than this are ignored: matching is backtracking, and no real path glob comes near it.
 pub const MAX_GLOB_LEN: usize = 1024;
@@ -20,29 +14,21 @@ pub const HOW_TO_SET: &str = "pacto: no publish repository is known for this con
 `# pacto:publish oci://<registry>/<repository>` to the contract, or map a glob to the repository in the \
 setting `pacto.publish.repository` (for example { \"**/pacto.yaml\": \"oci://ghcr.io/acme/payments-api\" }).";
 
-/// The document's comment wins: it travels with the file. Then the settings, in glob order. (Where the
-/// bundle was pulled from comes last, read from the cache by `State::origin`.)
-pub fn repository(text: &Rope, path: Option<&Path>, settings: &Settings, folders: &[PathBuf]) -> Option<String> {
-    comment(text).or_else(|| from_settings(path?, settings, folders))
+/// The document's comment (`comment`, its [`pacto_core::workspace::publish_comment`]) wins: it travels with the
+/// file. Then the settings, in glob order. (Where the bundle was pulled from comes last, read from the cache by
+/// `State::origin`.)
+pub fn repository(
+    comment: Option<&str>,
+    path: Option<&Path>,
+    settings: &Settings,
+    folders: &[PathBuf],
+) -> Option<String> {
+    comment.map(str::to_owned).or_else(|| from_settings(path?, settings, folders))
 }
 
 /// The repository of the first `pacto.publish.repository` glob matching `path`.
 pub fn from_settings(path: &Path, settings: &Settings, folders: &[PathBuf]) -> Option<String> {
     settings.publish_repository.iter().find(|(glob, _)| matches(glob, path, folders)).map(|(_, it)| it.clone())
-}
-
-fn comment(text: &Rope) -> Option<String> {
-    text.lines().find_map(|line| {
-        // Only comment lines are copied out of the rope: this runs on every edit.
-        let first = line.chars().find(|it| *it != ' ' && *it != '\t')?;
-        if first != '#' {
-            return None;
-        }
-        let line: Cow<'_, str> = line.into();
-        let rest = line.trim_start().strip_prefix('#')?.trim_start().strip_prefix(PUBLISH_DIRECTIVE)?;
-        let target = rest.split_whitespace().next()?;
-        target.starts_with("oci://").then(|| target.to_owned())
-    })
 }
 
 /// An absolute glob matches the absolute path; a relative one the path relative to a workspace folder
@@ -143,24 +129,23 @@ mod tests {
         let folders = [PathBuf::from("/work/repo")];
         let settings = settings(&[("services/*/pacto.yaml", "oci://h/svc"), ("/abs/**", "oci://h/abs")]);
         let path = Path::new("/work/repo/services/api/pacto.yaml");
-        assert_eq!(
-            repository(&Rope::from_str("a: 1\n"), Some(path), &settings, &folders).as_deref(),
-            Some("oci://h/svc")
-        );
+        let repository = |text: &str, path: Option<&Path>, folders: &[PathBuf]| {
+            repository(pacto_core::workspace::publish_comment(text).as_deref(), path, &settings, folders)
+        };
+        assert_eq!(repository("a: 1\n", Some(path), &folders).as_deref(), Some("oci://h/svc"));
         let commented = "# pacto:publish oci://h/own\npactoVersion: \"1.0\"\n";
-        assert_eq!(
-            repository(&Rope::from_str(commented), Some(path), &settings, &folders).as_deref(),
-            Some("oci://h/own")
-        );
+        assert_eq!(repository(commented, Some(path), &folders).as_deref(), Some("oci://h/own"));
+        let indented = "pactoVersion: \"1.0\"\n  \t# pacto:publish   oci://h/own trailing words\n";
+        assert_eq!(repository(indented, Some(path), &folders).as_deref(), Some("oci://h/own"));
         // Not a directive: no `oci://`, or not a whole-line comment.
-        assert_eq!(repository(&Rope::from_str("# pacto:publish h/own\n"), None, &settings, &folders), None);
-        assert_eq!(repository(&Rope::from_str("a: 1 # pacto:publish oci://h/own\n"), None, &settings, &folders), None);
+        assert_eq!(repository("# pacto:publish h/own\n", None, &folders), None);
+        assert_eq!(repository("a: 1 # pacto:publish oci://h/own\n", None, &folders), None);
         let absolute = Path::new("/abs/x/pacto.yaml");
-        assert_eq!(repository(&Rope::new(), Some(absolute), &settings, &folders).as_deref(), Some("oci://h/abs"));
-        assert_eq!(repository(&Rope::new(), Some(Path::new("/work/repo/pacto.yaml")), &settings, &folders), None);
+        assert_eq!(repository("", Some(absolute), &folders).as_deref(), Some("oci://h/abs"));
+        assert_eq!(repository("", Some(Path::new("/work/repo/pacto.yaml")), &folders), None);
         // Outside every folder, a relative glob matches a trailing part of the path.
         let loose = Path::new("/tmp/x/services/api/pacto.yaml");
-        assert_eq!(repository(&Rope::new(), Some(loose), &settings, &[]).as_deref(), Some("oci://h/svc"));
+        assert_eq!(repository("", Some(loose), &[]).as_deref(), Some("oci://h/svc"));
     }
 
     #[test]

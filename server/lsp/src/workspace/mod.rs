@@ -122,7 +122,7 @@ pub fn buffer_entry(session: &Session, path: &Path, analysis: &Analysis) -> Entr
         version: field("version").to_owned(),
         version_line: 0,
         interfaces: Vec::new(),
-        published: crate::lens::repository(session, &analysis.rope, Some(path)).map(|it| repository_key(&it)),
+        published: crate::lens::repository(session, analysis, Some(path)).map(|it| repository_key(&it)),
         dependencies: Vec::new(),
         problem: None,
     }
