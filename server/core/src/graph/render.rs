@@ -12,19 +12,23 @@ use super::{Edge, EdgeKind, Graph, Node, short_ref};
 pub fn text(graph: &Graph) -> String {
     let mut out = format!("{}@{}\n", graph.root.name, graph.root.version);
     tree(&graph.root, "", &mut out);
-    if !graph.cycles.is_empty() {
-        out.push_str(&format!("\nCycles ({}):\n", graph.cycles.len()));
-        for cycle in &graph.cycles {
-            out.push_str(&format!("  {}\n", cycle.join(" -> ")));
-        }
-    }
-    if !graph.conflicts.is_empty() {
-        out.push_str(&format!("\nConflicts ({}):\n", graph.conflicts.len()));
-        for conflict in &graph.conflicts {
-            out.push_str(&format!("  {}: [{}]\n", conflict.name, conflict.versions.join(" ")));
-        }
-    }
+    push_section(&mut out, "Cycles", &graph.cycles, |cycle| cycle.join(" -> "));
+    push_section(&mut out, "Conflicts", &graph.conflicts, |conflict| {
+        format!("{}: [{}]", conflict.name, conflict.versions.join(" "))
+    });
     out
+}
+
+/// A counted list under a graph's text tree (`Cycles (2):`, one indented line per item); nothing
+/// at all when there is nothing to list. The reverse graph's text shares it.
+pub(crate) fn push_section<T>(out: &mut String, title: &str, items: &[T], line: impl Fn(&T) -> String) {
+    if items.is_empty() {
+        return;
+    }
+    out.push_str(&format!("\n{title} ({}):\n", items.len()));
+    for item in items {
+        out.push_str(&format!("  {}\n", line(item)));
+    }
 }
 
 fn tree(node: &Node, prefix: &str, out: &mut String) {

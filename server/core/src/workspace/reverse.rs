@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
+use crate::graph::render::push_section;
 use crate::semver::{Constraint, Version};
 
 use super::{EdgeId, Index};
@@ -193,28 +194,15 @@ pub fn text(graph: &Reverse) -> String {
     tree(&graph.root, "", &mut out);
     let mut unsatisfied = Vec::new();
     collect_unsatisfied(&graph.root, &mut unsatisfied);
-    if !unsatisfied.is_empty() {
-        out.push_str(&format!("\nUnsatisfied ({}):\n", unsatisfied.len()));
-        for (target, link) in unsatisfied {
-            let cause = link.error.clone().unwrap_or_else(|| format!("{} is {}", target.name, target.version));
-            out.push_str(&format!(
-                "  {}:{} {} requires {} {}: {cause}\n",
-                link.node.path, link.line, link.node.name, target.name, link.compatibility
-            ));
-        }
-    }
-    if !graph.cycles.is_empty() {
-        out.push_str(&format!("\nCycles ({}):\n", graph.cycles.len()));
-        for cycle in &graph.cycles {
-            out.push_str(&format!("  {}\n", cycle.join(" -> ")));
-        }
-    }
-    if !graph.warnings.is_empty() {
-        out.push_str(&format!("\nWarnings ({}):\n", graph.warnings.len()));
-        for warning in &graph.warnings {
-            out.push_str(&format!("  {warning}\n"));
-        }
-    }
+    push_section(&mut out, "Unsatisfied", &unsatisfied, |(target, link)| {
+        let cause = link.error.clone().unwrap_or_else(|| format!("{} is {}", target.name, target.version));
+        format!(
+            "{}:{} {} requires {} {}: {cause}",
+            link.node.path, link.line, link.node.name, target.name, link.compatibility
+        )
+    });
+    push_section(&mut out, "Cycles", &graph.cycles, |cycle| cycle.join(" -> "));
+    push_section(&mut out, "Warnings", &graph.warnings, ToString::to_string);
     out
 }
 
