@@ -55,6 +55,19 @@ fn str_value(value: impl Into<String>) -> Option<ChangeValue> {
 }
 
 /// A change of a table row at `path`, reason `<path> <type>` (§5.1).
+/// A named entry of an interface spec (an AsyncAPI channel, a gRPC service) that only one side has,
+/// at `file`'s `span` on that side: `{rule}[{name}]`, with a reason in the spec's own noun.
+fn entry_change(rule: &'static str, noun: &str, name: &str, change_type: ChangeType, file: &str, span: Span) -> Change {
+    let at = Some(FileSpan { file: file.to_owned(), span });
+    let (values, spans) = match change_type {
+        ChangeType::Removed => ((str_value(name), None), (at, None)),
+        ChangeType::Added | ChangeType::Modified => ((None, str_value(name)), (None, at)),
+    };
+    let mut it = change(rule, format!("{rule}[{name}]"), change_type, values, spans);
+    it.reason = format!("{noun} {name} {change_type}");
+    it
+}
+
 fn change(
     rule: &'static str,
     path: String,
