@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
-use crate::graph::render::push_section;
+use crate::graph::render::{self, push_section};
 use crate::semver::{Constraint, Version};
 
 use super::{EdgeId, Index};
@@ -211,11 +211,7 @@ fn service(node: &Node) -> String {
 }
 
 fn tree(node: &Node, prefix: &str, out: &mut String) {
-    let count = node.dependents.len();
-    for (idx, link) in node.dependents.iter().enumerate() {
-        let last = idx + 1 == count;
-        out.push_str(prefix);
-        out.push_str(if last { "└─ " } else { "├─ " });
+    render::branches(out, prefix, &node.dependents, |link, child_prefix, out| {
         out.push_str(&format!("{} ({}:{})", service(&link.node), link.node.path, link.line));
         // As in `pacto graph`: a 2.0 dependency's name shows where it differs from the service.
         if !link.name.is_empty() && link.name != node.name {
@@ -225,16 +221,15 @@ fn tree(node: &Node, prefix: &str, out: &mut String) {
         out.push_str(&format!(" requires {range}: {}", if link.satisfied { "ok" } else { "UNSATISFIED" }));
         if link.cycle {
             out.push_str(" (cycle)\n");
-            continue;
+            return;
         }
         if link.shared {
             out.push_str(" (shared)\n");
-            continue;
+            return;
         }
         out.push('\n');
-        let child_prefix = format!("{prefix}{}", if last { "   " } else { "│  " });
-        tree(&link.node, &child_prefix, out);
-    }
+        tree(&link.node, child_prefix, out);
+    });
 }
 
 /// Every unsatisfied edge once, in tree order, with the node it points at.
@@ -408,13 +403,7 @@ fn dot_string(text: &str) -> String {
     format!("\"{escaped}\"")
 }
 
-/// Mermaid reads `#name;` entities in labels; quotes and angle brackets would end or open markup
-/// (the `<br/>` line break is put back after escaping).
+/// Escaped as in the dependency graph's picture, but for the `<br/>` line break, put back.
 fn mermaid_label(text: &str) -> String {
-    text.replace('#', "#35;")
-        .replace('"', "#quot;")
-        .replace('<', "#lt;")
-        .replace('>', "#gt;")
-        .replace("#lt;br/#gt;", "<br/>")
-        .replace(['\n', '\r'], " ")
+    render::mermaid_label(text).replace("#lt;br/#gt;", "<br/>")
 }
