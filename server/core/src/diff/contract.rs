@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use super::{BundleReader, Change, ChangeBuilder, ChangeType, ChangeValue, FileSpan, compare_either};
 use crate::contract::oci_ref::{DependencyRef, OciRef};
 use crate::contract::{Configuration, Contract, Dependency, Health, Interface, Runtime, Scaling, Spanned, Text, text};
+use crate::syntax::Span;
 
 /// All contract-level changes, OpenAPI and schema diffs included, in the reference's group
 /// order (the caller sorts them).
@@ -237,13 +238,7 @@ fn dependencies(old: &[Dependency], new: &[Dependency], acc: &mut Vec<Change>) {
     for (key, old_dep) in &old_index {
         let old_ref = text(&old_dep.reference);
         let Some(new_dep) = new_index.get(key) else {
-            acc.push(ChangeBuilder::new("dependencies", ChangeType::Removed).build(
-                str_value(old_ref),
-                None,
-                None,
-                Some(FileSpan::contract(old_dep.span)),
-                None,
-            ));
+            acc.push(entry_change("dependencies", ChangeType::Removed, old_ref, old_dep.span));
             continue;
         };
         let new_ref = text(&new_dep.reference);
@@ -280,14 +275,18 @@ fn dependencies(old: &[Dependency], new: &[Dependency], acc: &mut Vec<Change>) {
     }
     for (key, new_dep) in &new_index {
         if !old_index.contains_key(key) {
-            acc.push(ChangeBuilder::new("dependencies", ChangeType::Added).build(
-                None,
-                str_value(text(&new_dep.reference)),
-                None,
-                None,
-                Some(FileSpan::contract(new_dep.span)),
-            ));
+            acc.push(entry_change("dependencies", ChangeType::Added, text(&new_dep.reference), new_dep.span));
         }
+    }
+}
+
+/// A dependency or an interface only one side lists: `value` names it, `span` is its node there.
+fn entry_change(rule: &'static str, change_type: ChangeType, value: &str, span: Span) -> Change {
+    let (value, span) = (str_value(value), Some(FileSpan::contract(span)));
+    let builder = ChangeBuilder::new(rule, change_type);
+    match change_type {
+        ChangeType::Removed => builder.build(value, None, None, span, None),
+        ChangeType::Added | ChangeType::Modified => builder.build(None, value, None, None, span),
     }
 }
 
@@ -301,26 +300,14 @@ fn interfaces(
     let (old_index, new_index) = (index_interfaces(old), index_interfaces(new));
     for (name, old_item) in &old_index {
         let Some(new_item) = new_index.get(name) else {
-            acc.push(ChangeBuilder::new("interfaces", ChangeType::Removed).build(
-                str_value(name),
-                None,
-                None,
-                Some(FileSpan::contract(old_item.span)),
-                None,
-            ));
+            acc.push(entry_change("interfaces", ChangeType::Removed, name, old_item.span));
             continue;
         };
         interface_pair(name, old_item, new_item, old_files, new_files, acc);
     }
     for (name, new_item) in &new_index {
         if !old_index.contains_key(name) {
-            acc.push(ChangeBuilder::new("interfaces", ChangeType::Added).build(
-                None,
-                str_value(name),
-                None,
-                None,
-                Some(FileSpan::contract(new_item.span)),
-            ));
+            acc.push(entry_change("interfaces", ChangeType::Added, name, new_item.span));
         }
     }
 }
