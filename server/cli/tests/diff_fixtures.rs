@@ -6,7 +6,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::transcript;
+use common::{diff_in_formats, golden_cases, transcript};
 use expect_test::{expect, expect_file};
 
 fn data_dir() -> PathBuf {
@@ -16,21 +16,10 @@ fn data_dir() -> PathBuf {
 #[test]
 fn diff_fixtures_match_expected_output() {
     let root = data_dir();
-    let mut cases: Vec<PathBuf> = std::fs::read_dir(&root)
-        .expect("tests/data/diff exists")
-        .map(|it| it.expect("readable entry").path())
-        .filter(|it| it.is_dir())
-        .collect();
-    cases.sort();
-    assert!(cases.len() >= 10, "the corpus has {} cases, fewer than 10", cases.len());
-    for case in cases {
+    for case in golden_cases(&root, 10, Path::is_dir) {
         let name = case.file_name().unwrap().to_string_lossy().into_owned();
         let (old, new) = (format!("{name}/old"), format!("{name}/new"));
-        let mut out = String::new();
-        for format in ["text", "json", "markdown", "sarif"] {
-            out.push_str(&format!("=== {format}\n"));
-            out.push_str(&transcript(&root, &["diff", "--output-format", format, &old, &new]));
-        }
+        let out = diff_in_formats(&root, &["text", "json", "markdown", "sarif"], &old, &new);
         expect_file![case.join("expected.txt")].assert_eq(&out);
     }
 }

@@ -6,7 +6,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::{copy_dir, transcript};
+use common::{copy_dir, diff_in_formats, golden_cases, transcript};
 use expect_test::{expect, expect_file};
 
 fn data_dir() -> PathBuf {
@@ -16,26 +16,15 @@ fn data_dir() -> PathBuf {
 #[test]
 fn diff_v2_fixtures_match_expected_output() {
     let root = data_dir();
-    let mut cases: Vec<PathBuf> = std::fs::read_dir(&root)
-        .expect("tests/data/diff-v2 exists")
-        .map(|it| it.expect("readable entry").path())
-        .filter(|it| it.is_dir())
-        .collect();
-    cases.sort();
-    assert!(cases.len() >= 50, "the corpus has {} cases, fewer than 50", cases.len());
-    for case in cases {
+    for case in golden_cases(&root, 50, Path::is_dir) {
         let name = case.file_name().unwrap().to_string_lossy().into_owned();
         let (old, new) = (format!("{name}/old"), format!("{name}/new"));
-        let mut out = String::new();
         let formats: &[&str] = if name == "openapi-responses" || name == "dependency-format-changed" {
             &["text", "json", "markdown", "sarif"]
         } else {
             &["text", "json"]
         };
-        for format in formats {
-            out.push_str(&format!("=== {format}\n"));
-            out.push_str(&transcript(&root, &["diff", "--output-format", format, &old, &new]));
-        }
+        let out = diff_in_formats(&root, formats, &old, &new);
         expect_file![case.join("expected.txt")].assert_eq(&out);
     }
 }

@@ -21,11 +21,16 @@ fn doc(dir: &Path, args: &[&str]) -> std::process::Output {
         .unwrap()
 }
 
+/// `pacto doc <arg>` in `dir` of the repository succeeds and prints `tests/data/doc/<expected>`.
+fn check_doc(dir: &str, arg: &str, expected: &str) {
+    let output = doc(&root().join(dir), &[arg]);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    expect_file![root().join("tests/data/doc").join(expected)].assert_eq(&String::from_utf8_lossy(&output.stdout));
+}
+
 #[test]
 fn doc_of_the_example_bundle() {
-    let output = doc(&root().join("examples"), &["payments-api"]);
-    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
-    expect_file![root().join("tests/data/doc/payments-api.md")].assert_eq(&String::from_utf8_lossy(&output.stdout));
+    check_doc("examples", "payments-api", "payments-api.md");
 }
 
 #[test]
@@ -36,9 +41,7 @@ fn doc_with_local_dependencies() {
 
 #[test]
 fn doc_describes_each_resolved_dependency_from_its_own_bundle() {
-    let output = doc(&root().join("tests/data/doc/bundles"), &["shop"]);
-    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
-    expect_file![root().join("tests/data/doc/shop.md")].assert_eq(&String::from_utf8_lossy(&output.stdout));
+    check_doc("tests/data/doc/bundles", "shop", "shop.md");
 }
 
 #[test]
@@ -61,12 +64,8 @@ fn doc_writes_the_file_and_says_so() {
 /// dependencies resolve (a 2.0 one under another name, a 1.0 one, a cycle).
 #[test]
 fn doc_of_2_0_contracts() {
-    let output = doc(&root().join("examples"), &["payments-api-v2"]);
-    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
-    expect_file![root().join("tests/data/doc/payments-api-v2.md")].assert_eq(&String::from_utf8_lossy(&output.stdout));
-    let output = doc(&root().join("tests/data/graph-v2"), &["shop"]);
-    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
-    expect_file![root().join("tests/data/doc/graph-v2-shop.md")].assert_eq(&String::from_utf8_lossy(&output.stdout));
+    check_doc("examples", "payments-api-v2", "payments-api-v2.md");
+    check_doc("tests/data/graph-v2", "shop", "graph-v2-shop.md");
 }
 
 /// A 2.0 root's resolved dependencies each get a block, as under a 1.0 root: a 2.0 one with its
@@ -74,17 +73,12 @@ fn doc_of_2_0_contracts() {
 /// one in 1.0's own sections.
 #[test]
 fn doc_of_a_2_0_contract_describes_each_resolved_dependency() {
-    let output = doc(&root().join("tests/data/doc/bundles-v2"), &["shop"]);
-    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
-    expect_file![root().join("tests/data/doc/bundles-v2-shop.md")].assert_eq(&String::from_utf8_lossy(&output.stdout));
+    check_doc("tests/data/doc/bundles-v2", "shop", "bundles-v2-shop.md");
 }
 
 /// A 1.0 root's 2.0 dependency is described in 2.0's own sections (its 1.0 projection has no
 /// runtime or interfaces to show).
 #[test]
 fn doc_of_a_1_0_contract_describes_a_2_0_dependency_as_2_0() {
-    let output = doc(&root().join("tests/data/doc/bundles-v2"), &["legacy"]);
-    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
-    expect_file![root().join("tests/data/doc/bundles-v2-legacy.md")]
-        .assert_eq(&String::from_utf8_lossy(&output.stdout));
+    check_doc("tests/data/doc/bundles-v2", "legacy", "bundles-v2-legacy.md");
 }

@@ -74,6 +74,14 @@ impl Server {
         answer
     }
 
+    /// The whole answer to `GET /`, asserted to be a 200.
+    fn page(&self) -> String {
+        let answer = self.raw(b"GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+        let answer = String::from_utf8_lossy(&answer).into_owned();
+        assert!(answer.starts_with("HTTP/1.1 200 OK\r\n"), "{answer}");
+        answer
+    }
+
     fn get(&self, method: &str, path: &str) -> Answer {
         Answer::parse(&self.raw(format!("{method} {path} HTTP/1.1\r\nHost: {}\r\n\r\n", self.addr).as_bytes()))
     }
@@ -332,9 +340,7 @@ fn serve_and_output_are_mutually_exclusive() {
 #[test]
 fn serve_a_2_0_contract() {
     let server = Server::start_bundle(&example().with_file_name("payments-api-v2"));
-    let answer = server.raw(b"GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
-    let answer = String::from_utf8_lossy(&answer);
-    assert!(answer.starts_with("HTTP/1.1 200 OK\r\n"), "{answer}");
+    let answer = server.page();
     for part in
         ["2.1. OpenAPI Interface: rest-api", "3. Capabilities", "4.2. platform", "7. Readiness", "♥ health /health"]
     {
@@ -347,9 +353,7 @@ fn serve_a_2_0_contract() {
 #[test]
 fn serve_a_2_0_contract_with_dependency_blocks() {
     let server = Server::start_bundle(&root().join("tests/data/doc/bundles-v2/shop"));
-    let answer = server.raw(b"GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
-    let answer = String::from_utf8_lossy(&answer);
-    assert!(answer.starts_with("HTTP/1.1 200 OK\r\n"), "{answer}");
+    let answer = server.page();
     for part in [
         "<details id=\"dep-catalog\"><summary><h3>2.1. catalog <code>v3.1.0</code></h3></summary>",
         "<h4 id=\"dep-catalog-capabilities\">Capabilities</h4>",

@@ -15,11 +15,29 @@ fn plugins_dir() -> PathBuf {
 
 /// A temp dir holding a copy of the example bundle as `svc/`.
 fn workspace() -> tempfile::TempDir {
+    example_as_svc("payments-api")
+}
+
+/// A temp dir holding a copy of `examples/<example>` as `svc/`.
+fn example_as_svc(example: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/payments-api");
+    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples").join(example);
     let status = Command::new("cp").arg("-r").arg(&example).arg(dir.path().join("svc")).status().unwrap();
     assert!(status.success());
     dir
+}
+
+/// `pacto generate kubernetes svc args…` in `dir`, with only the plugin built beside `pacto` to find.
+fn generate_kubernetes(dir: &Path, args: &[&str]) -> Output {
+    let beside = Path::new(env!("CARGO_BIN_EXE_pacto")).with_file_name("pacto-plugin-kubernetes");
+    assert!(beside.exists(), "{} is missing: build the workspace (cargo build --workspace)", beside.display());
+    Command::new(env!("CARGO_BIN_EXE_pacto"))
+        .args(["generate", "kubernetes", "svc"])
+        .args(args)
+        .current_dir(dir)
+        .env("PATH", "/usr/bin:/bin")
+        .output()
+        .unwrap()
 }
 
 fn generate(dir: &Path, args: &[&str], envs: &[(&str, &str)]) -> Output {
@@ -230,15 +248,8 @@ fn a_contract_that_does_not_parse_is_refused_even_without_validation() {
 
 #[test]
 fn the_kubernetes_plugin_beside_pacto_generates_the_example() {
-    let beside = Path::new(env!("CARGO_BIN_EXE_pacto")).with_file_name("pacto-plugin-kubernetes");
-    assert!(beside.exists(), "{} is missing: build the workspace (cargo build --workspace)", beside.display());
     let dir = workspace();
-    let output = Command::new(env!("CARGO_BIN_EXE_pacto"))
-        .args(["generate", "kubernetes", "svc", "--option", "namespace=payments"])
-        .current_dir(dir.path())
-        .env("PATH", "/usr/bin:/bin")
-        .output()
-        .unwrap();
+    let output = generate_kubernetes(dir.path(), &["--option", "namespace=payments"]);
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     expect![[r#"
         Generated 4 file(s) using kubernetes
@@ -256,11 +267,7 @@ fn the_kubernetes_plugin_beside_pacto_generates_the_example() {
 
 /// A temp dir holding a copy of the 2.0 example bundle as `svc/`.
 fn workspace_v2() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let example = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/payments-api-v2");
-    let status = Command::new("cp").arg("-r").arg(&example).arg(dir.path().join("svc")).status().unwrap();
-    assert!(status.success());
-    dir
+    example_as_svc("payments-api-v2")
 }
 
 fn data_v2() -> PathBuf {
@@ -284,34 +291,26 @@ fn generate_hands_plugins_the_2_0_contract() {
 /// error naming each; with them, the manifests.
 #[test]
 fn the_kubernetes_plugin_on_the_2_0_example_needs_its_deployment_options() {
-    let beside = Path::new(env!("CARGO_BIN_EXE_pacto")).with_file_name("pacto-plugin-kubernetes");
-    assert!(beside.exists(), "{} is missing: build the workspace (cargo build --workspace)", beside.display());
     let dir = workspace_v2();
-    let run = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_pacto"))
-            .args(["generate", "kubernetes", "svc"])
-            .args(args)
-            .current_dir(dir.path())
-            .env("PATH", "/usr/bin:/bin")
-            .output()
-            .unwrap()
-    };
-    let output = run(&[]);
+    let output = generate_kubernetes(dir.path(), &[]);
     assert_eq!(output.status.code(), Some(1));
     expect![[r#"
         plugin kubernetes: missing option(s) for a pactoVersion 2.0 contract: image (--option image=<ref>: 2.0 contracts name no image); port.rest-api (--option port.rest-api=<port>: 2.0 interfaces carry no port); port.grpc-api (--option port.grpc-api=<port>: 2.0 interfaces carry no port); replicas (--option replicas=<n>, or <min>-<max> to autoscale: 2.0 contracts carry no scaling)
     "#]].assert_eq(&stderr(&output));
     assert!(!dir.path().join("kubernetes-output").read_dir().unwrap().any(|_| true));
-    let output = run(&[
-        "--option",
-        "image=ghcr.io/acme/payments-api:2.1.0",
-        "--option",
-        "port.rest-api=8080",
-        "--option",
-        "port.grpc-api=9090",
-        "--option",
-        "replicas=2-10",
-    ]);
+    let output = generate_kubernetes(
+        dir.path(),
+        &[
+            "--option",
+            "image=ghcr.io/acme/payments-api:2.1.0",
+            "--option",
+            "port.rest-api=8080",
+            "--option",
+            "port.grpc-api=9090",
+            "--option",
+            "replicas=2-10",
+        ],
+    );
     assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
     expect![[r#"
         Generated 4 file(s) using kubernetes

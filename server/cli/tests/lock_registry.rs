@@ -54,13 +54,24 @@ fn push(home: &Home, registry: &Registry, dir: &str, repository: &str, force: bo
 const OWNER_SCHEMA: &str =
     r#"{"type": "object", "properties": {"service": {"type": "object", "required": ["owner"]}}}"#;
 
+/// A policy provider 1.0.0 named `name` in `dir`: a contract and [`OWNER_SCHEMA`].
+fn write_policy_provider(home: &Home, dir: &str, name: &str) {
+    write_bundle(home, dir, &[("pacto.yaml", &contract(name, "1.0.0", "")), ("policy/schema.json", OWNER_SCHEMA)]);
+}
+
 fn publish_policy(home: &Home, registry: &Registry) -> String {
+    write_policy_provider(home, "src/org-policy", "org-policy");
+    push(home, registry, "src/org-policy", "org-policy", false)
+}
+
+/// `provider/` and `svc/`, whose policy is `provider` by a local ref, which publishing refuses.
+fn write_local_policy_ref(home: &Home) {
+    write_policy_provider(home, "provider", "provider");
     write_bundle(
         home,
-        "src/org-policy",
-        &[("pacto.yaml", &contract("org-policy", "1.0.0", "")), ("policy/schema.json", OWNER_SCHEMA)],
+        "svc",
+        &[("pacto.yaml", &contract("svc", "1.0.0", "policies:\n  - {name: local, ref: ../provider}\n"))],
     );
-    push(home, registry, "src/org-policy", "org-policy", false)
 }
 
 /// ledger 1.0.0; payments 2.0.0 → ledger; the org policy; `orders/` (local) → payments (tag-less,
@@ -464,11 +475,7 @@ fn policy_oci_ref_fails_closed_on_404_401_down_and_cycles() {
     );
 
     // A cycle: platform → base → platform, built by pushing base first against the old platform.
-    write_bundle(
-        &home,
-        "src/platform",
-        &[("pacto.yaml", &contract("platform", "1.0.0", "")), ("policy/schema.json", OWNER_SCHEMA)],
-    );
+    write_policy_provider(&home, "src/platform", "platform");
     ok(&home.pacto(&["push", &format!("oci://{}/acme/platform", registry.addr), "-p", "src/platform"], &[]));
     let to = |repository: &str| {
         format!("policies:\n  - {{name: next, ref: \"oci://{}/acme/{repository}:1.0.0\"}}\n", registry.addr)
@@ -577,16 +584,7 @@ fn pack_v2_is_reproducible_honours_pactoignore_and_ships_the_lock() {
 fn push_v2_refuses_local_config_and_policy_refs() {
     let registry = Registry::start(Mode::Plain);
     let home = Home::new();
-    write_bundle(
-        &home,
-        "provider",
-        &[("pacto.yaml", &contract("provider", "1.0.0", "")), ("policy/schema.json", OWNER_SCHEMA)],
-    );
-    write_bundle(
-        &home,
-        "svc",
-        &[("pacto.yaml", &contract("svc", "1.0.0", "policies:\n  - {name: local, ref: ../provider}\n"))],
-    );
+    write_local_policy_ref(&home);
     let target = format!("oci://{}/acme/svc", registry.addr);
     assert_eq!(
         failed(&home.pacto(&["push", &target, "-p", "svc"], &[])),
@@ -613,16 +611,7 @@ fn push_v2_refuses_local_config_and_policy_refs() {
 fn policy_local_ref_inside_a_pulled_bundle_fails_closed() {
     let registry = Registry::start(Mode::Plain);
     let home = Home::new();
-    write_bundle(
-        &home,
-        "provider",
-        &[("pacto.yaml", &contract("provider", "1.0.0", "")), ("policy/schema.json", OWNER_SCHEMA)],
-    );
-    write_bundle(
-        &home,
-        "svc",
-        &[("pacto.yaml", &contract("svc", "1.0.0", "policies:\n  - {name: local, ref: ../provider}\n"))],
-    );
+    write_local_policy_ref(&home);
     // pack validates without a resolver: the ref entry is only warned about.
     assert_eq!(ok(&home.pacto(&["pack", "svc", "-o", "svc.tgz"], &[])), "Packed svc@1.0.0 -> svc.tgz\n");
     let layer = fs::read(home.path().join("svc.tgz")).unwrap();

@@ -5,7 +5,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::transcript;
+use common::{golden_cases, transcript};
 use expect_test::expect_file;
 
 fn data_dir() -> PathBuf {
@@ -15,16 +15,10 @@ fn data_dir() -> PathBuf {
 #[test]
 fn validate_fixtures_match_expected_output() {
     let root = data_dir();
-    let mut cases: Vec<PathBuf> = std::fs::read_dir(&root)
-        .expect("tests/data/validate exists")
-        .map(|it| it.expect("readable entry").path())
-        .filter(|it| {
-            it.file_name().is_some_and(|name| name != "README.md" && !name.to_string_lossy().ends_with(".expected.txt"))
-        })
-        .collect();
-    cases.sort();
-    assert!(cases.len() >= 60, "the corpus has {} cases, fewer than 60", cases.len());
-    for case in cases {
+    let is_case = |it: &Path| {
+        it.file_name().is_some_and(|name| name != "README.md" && !name.to_string_lossy().ends_with(".expected.txt"))
+    };
+    for case in golden_cases(&root, 60, is_case) {
         let name = case.file_name().unwrap().to_string_lossy().into_owned();
         let mut out = transcript(&root, &["validate", &name]);
         out.push_str("--- json\n");
@@ -40,14 +34,8 @@ fn validate_fixtures_match_expected_output() {
 #[test]
 fn validate_v2_fixtures_match_expected_output() {
     let root = data_dir().join("../validate-v2");
-    let mut cases: Vec<PathBuf> = std::fs::read_dir(&root)
-        .expect("tests/data/validate-v2 exists")
-        .map(|it| it.expect("readable entry").path())
-        .filter(|it| it.is_dir() && it.file_name().is_some_and(|name| name != "policy-providers"))
-        .collect();
-    cases.sort();
-    assert!(cases.len() >= 90, "the 2.0 corpus has {} cases, fewer than 90", cases.len());
-    for case in cases {
+    let is_case = |it: &Path| it.is_dir() && it.file_name().is_some_and(|name| name != "policy-providers");
+    for case in golden_cases(&root, 90, is_case) {
         let name = case.file_name().unwrap().to_string_lossy().into_owned();
         let gate: &[&str] = if name.starts_with("gate-") { &["--readiness"] } else { &[] };
         let text_args: Vec<&str> = ["validate"].iter().chain(gate).chain([&name.as_str()]).copied().collect();

@@ -21,15 +21,13 @@ pub fn contract_v1(answers: &Answers<'_>) -> String {
     interfaces(answers, &mut out, |name, kind, port, visibility| {
         format!("  - name: {name}\n    type: {kind}\n    port: {port}\n    visibility: {visibility}\n")
     });
-    if answers.needs_database || answers.needs_cache {
-        out.push_str("\ndependencies:\n");
-        if answers.needs_database {
-            out.push_str("  - ref: postgres\n    required: true\n    compatibility: \"^1.0.0\"\n");
-        }
-        if answers.needs_cache {
-            out.push_str("  - ref: redis\n    required: false\n    compatibility: \"^1.0.0\"\n");
-        }
-    }
+    dependencies(
+        answers,
+        &mut out,
+        "\ndependencies:\n",
+        "  - ref: postgres\n    required: true\n    compatibility: \"^1.0.0\"\n",
+        "  - ref: redis\n    required: false\n    compatibility: \"^1.0.0\"\n",
+    );
     let (state, scope, durability, criticality) = if answers.needs_database {
         ("stateful", "shared", "persistent", "medium")
     } else {
@@ -57,15 +55,13 @@ pub fn contract_v2(answers: &Answers<'_>) -> String {
             if kind == "http" { ("openapi", "interfaces/openapi.yaml") } else { (kind, "interfaces/service.proto") };
         format!("  - name: {name}\n    type: {kind}\n    visibility: {visibility}\n    ref: {file}\n")
     });
-    if answers.needs_database || answers.needs_cache {
-        out.push_str("\n# Dependencies are other contracts: add each as\n#   - ref: oci://<registry>/<repository>\n#     compatibility: \"^1.0.0\"\n");
-        if answers.needs_database {
-            out.push_str("# The service needs a database.\n");
-        }
-        if answers.needs_cache {
-            out.push_str("# The service needs a cache.\n");
-        }
-    }
+    dependencies(
+        answers,
+        &mut out,
+        "\n# Dependencies are other contracts: add each as\n#   - ref: oci://<registry>/<repository>\n#     compatibility: \"^1.0.0\"\n",
+        "# The service needs a database.\n",
+        "# The service needs a cache.\n",
+    );
     if !answers.language.is_empty() {
         out.push_str(&format!("\nmetadata:\n  language: {}\n", answers.language));
     }
@@ -82,6 +78,21 @@ fn interfaces(answers: &Answers<'_>, out: &mut String, item: impl Fn(&str, &str,
     }
     if answers.exposes_grpc {
         out.push_str(&item("grpc-api", "grpc", 9090, "internal"));
+    }
+}
+
+/// The dependencies part, as `interfaces` does the interfaces: `heading` once, then the text of
+/// the database and of the cache where the answers need them; nothing when they need neither.
+fn dependencies(answers: &Answers<'_>, out: &mut String, heading: &str, database: &str, cache: &str) {
+    if !answers.needs_database && !answers.needs_cache {
+        return;
+    }
+    out.push_str(heading);
+    if answers.needs_database {
+        out.push_str(database);
+    }
+    if answers.needs_cache {
+        out.push_str(cache);
     }
 }
 

@@ -256,19 +256,18 @@ impl Walk<'_> {
         if path.contains(&name) {
             return Err(unresolved(written, "cycle detected"));
         }
+        let (reference, local_path) = lock_location(written);
         let mut entry = LockedDependency {
             name: name.clone(),
             source: node.source.to_owned(),
+            reference,
+            path: local_path,
             constraint: dep.compatibility.clone(),
             version: node.declared.version.clone(),
             digest: node.digest.clone(),
             content_hash: node.content_hash.clone(),
             ..LockedDependency::default()
         };
-        match written.strip_prefix("oci://") {
-            Some(_) => entry.reference = written.to_owned(),
-            None => entry.path = written.strip_prefix("file://").unwrap_or(written).to_owned(),
-        }
         // Deviation: plain `pacto lock` keeps a local dependency's old content hash (§4.2), so a
         // changed directory stays drift until `--update`; the content itself is what it is.
         if let Some(old) = pinned.as_ref().filter(|it| it.source == "local") {
@@ -361,21 +360,18 @@ impl Walk<'_> {
             // References carry no constraint, so no old pin is kept for them (§4.2 keeps those of
             // dependencies only): they resolve live, tag-less ones to the highest semver tag.
             let node = self.resolve(base, written, "", None)?;
-            let mut entry = LockedReference {
+            let (reference, path) = lock_location(written);
+            self.references.push(LockedReference {
                 from: from.to_owned(),
                 kind: (*kind).to_owned(),
                 name: name.clone(),
                 source: node.source.to_owned(),
+                reference,
+                path,
                 version: node.declared.version.clone(),
                 digest: node.digest.clone(),
                 content_hash: node.content_hash.clone(),
-                ..LockedReference::default()
-            };
-            match written.strip_prefix("oci://") {
-                Some(_) => entry.reference = written.clone(),
-                None => entry.path = written.strip_prefix("file://").unwrap_or(written).to_owned(),
-            }
-            self.references.push(entry);
+            });
             let identity = node.identity();
             if self.walked.insert(identity.clone()) {
                 let base = node.base.clone();
@@ -383,6 +379,15 @@ impl Walk<'_> {
             }
         }
         Ok(())
+    }
+}
+
+/// Where a lock entry says a ref as written points: an `oci://` ref as its `ref`, anything else as its
+/// `path` without `file://`. The other of the two stays empty.
+fn lock_location(written: &str) -> (String, String) {
+    match written.strip_prefix("oci://") {
+        Some(_) => (written.to_owned(), String::new()),
+        None => (String::new(), written.strip_prefix("file://").unwrap_or(written).to_owned()),
     }
 }
 

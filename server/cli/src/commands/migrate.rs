@@ -28,16 +28,7 @@ pub fn json(arg: &str, write: bool) -> Result<Value, String> {
     if write && arg.starts_with("oci://") {
         return Err("write needs a local bundle directory, not an oci:// reference".to_owned());
     }
-    let loaded = load::load(arg)?;
-    let bundle = DirBundle { root: loaded.dir.clone() };
-    let migration = match migrate(&loaded.text, Some(&bundle)) {
-        Ok(it) => it,
-        Err(MigrateError::AlreadyV2 { span }) => {
-            let at = LineIndex::new(&loaded.text).line_col(&loaded.text, span.start);
-            return Err(format!("{}:{}:{}: {}", loaded.file, at.line, at.column, MigrateError::AlreadyV2 { span }));
-        }
-        Err(err @ MigrateError::Invalid { .. }) => return Err(format!("{}: {err}", loaded.file)),
-    };
+    let (loaded, migration) = load_and_migrate(arg, |_, _| {})?;
     let valid = migration.report.is_valid();
     if write && valid {
         write_bundle(&loaded.dir, &migration)?;
@@ -49,21 +40,11 @@ pub fn run(arg: &str, write: bool, format: Format) -> Result<(), String> {
     if write && arg.starts_with("oci://") {
         return Err("--write needs a local bundle directory, not an oci:// reference".to_owned());
     }
-    let loaded = load::load(arg)?;
-    let bundle = DirBundle { root: loaded.dir.clone() };
-    let migration = match migrate(&loaded.text, Some(&bundle)) {
-        Ok(it) => it,
-        Err(MigrateError::AlreadyV2 { span }) => {
-            let at = LineIndex::new(&loaded.text).line_col(&loaded.text, span.start);
-            return Err(format!("{}:{}:{}: {}", loaded.file, at.line, at.column, MigrateError::AlreadyV2 { span }));
-        }
-        Err(err @ MigrateError::Invalid { .. }) => {
-            // The findings exactly as `pacto validate` shows them, then why nothing was migrated.
-            let validation = validate(&loaded.text, Some(&bundle), Mode::Reference);
-            super::validate::show_findings(arg, &loaded, &validation, format);
-            return Err(format!("{}: {err}", loaded.file));
-        }
-    };
+    let (loaded, migration) = load_and_migrate(arg, |loaded, bundle| {
+        // The findings exactly as `pacto validate` shows them, then why nothing was migrated.
+        let validation = validate(&loaded.text, Some(bundle), Mode::Reference);
+        super::validate::show_findings(arg, loaded, &validation, format);
+    })?;
     let valid = migration.report.is_valid();
     let written = if write && valid { write_bundle(&loaded.dir, &migration)? } else { Vec::new() };
     match format {
@@ -85,6 +66,27 @@ pub fn run(arg: &str, write: bool, format: Format) -> Result<(), String> {
         let n_errors = migration.report.findings.iter().filter(|it| it.severity == Severity::Error).count();
         let nothing = if write { "; nothing written" } else { "" };
         Err(format!("the migrated contract does not validate as 2.0 ({n_errors} error(s)){nothing}"))
+    }
+}
+
+/// The contract at `arg` and its migration. A 2.0 contract is an error at its `pactoVersion`; one
+/// that does not decode is an error too, after `on_invalid` has had the chance to say why.
+fn load_and_migrate(
+    arg: &str,
+    on_invalid: impl FnOnce(&load::Loaded, &DirBundle),
+) -> Result<(load::Loaded, Migration), String> {
+    let loaded = load::load(arg)?;
+    let bundle = DirBundle { root: loaded.dir.clone() };
+    match migrate(&loaded.text, Some(&bundle)) {
+        Ok(migration) => Ok((loaded, migration)),
+        Err(MigrateError::AlreadyV2 { span }) => {
+            let at = LineIndex::new(&loaded.text).line_col(&loaded.text, span.start);
+            Err(format!("{}:{}:{}: {}", loaded.file, at.line, at.column, MigrateError::AlreadyV2 { span }))
+        }
+        Err(err @ MigrateError::Invalid { .. }) => {
+            on_invalid(&loaded, &bundle);
+            Err(format!("{}: {err}", loaded.file))
+        }
     }
 }
 

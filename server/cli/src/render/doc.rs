@@ -8,7 +8,7 @@ use std::path::Path;
 use pacto_core::contract::{Contract, Interface, text};
 use pacto_core::graph::{Graph, Node};
 use pacto_core::syntax::FieldPath;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 /// Where the reference documents contracts; the Markdown links to it as the reference does.
 const CONTRACT_REFERENCE: &str = "https://trianalab.github.io/pacto/contract-reference/";
@@ -98,8 +98,15 @@ pub fn markdown(
             }
         }
     }
-    out.push_str("---\n\n");
-    if let Some(Value::Object(map)) = metadata {
+    out.push_str(&footer(metadata.and_then(Value::as_object)));
+    out
+}
+
+/// The document's last lines: the metadata as sorted `key: value` spans, when there is any
+/// mapping, then where the document came from.
+pub(crate) fn footer(metadata: Option<&Map<String, Value>>) -> String {
+    let mut out = "---\n\n".to_owned();
+    if let Some(map) = metadata {
         let mut items: Vec<(&String, &Value)> = map.iter().collect();
         items.sort_by(|a, b| a.0.cmp(b.0));
         let spans: Vec<String> = items

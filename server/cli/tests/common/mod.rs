@@ -58,3 +58,26 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// The cases of a golden corpus: the entries of `root` that `is_case` keeps, sorted. Fewer than
+/// `at_least` fails the test, so a corpus that lost its files cannot pass by checking nothing.
+pub fn golden_cases(root: &Path, at_least: usize, is_case: impl Fn(&Path) -> bool) -> Vec<PathBuf> {
+    let mut cases: Vec<PathBuf> = std::fs::read_dir(root)
+        .unwrap_or_else(|err| panic!("{} is readable: {err}", root.display()))
+        .map(|it| it.expect("readable entry").path())
+        .filter(|it| is_case(it))
+        .collect();
+    cases.sort();
+    assert!(cases.len() >= at_least, "{} has {} cases, fewer than {at_least}", root.display(), cases.len());
+    cases
+}
+
+/// `pacto diff old new` in `dir`, once per output format, each transcript under a `=== format` line.
+pub fn diff_in_formats(dir: &Path, formats: &[&str], old: &str, new: &str) -> String {
+    let mut out = String::new();
+    for format in formats {
+        out.push_str(&format!("=== {format}\n"));
+        out.push_str(&transcript(dir, &["diff", "--output-format", format, old, new]));
+    }
+    out
+}

@@ -31,32 +31,25 @@ pub fn missing_required(contract: &Contract) -> Vec<(FieldPath, &'static str)> {
     if super::model::text(&contract.pacto_version).is_empty() {
         out.push((FieldPath::root().key("pactoVersion"), "pactoVersion is required"));
     }
-    if super::model::text(&contract.service.name).is_empty() {
+    out.extend(missing_service_fields(&contract.service.name, &contract.service.version));
+    out
+}
+
+/// The service's name and version, required in both formats: the path and message of each missing.
+pub(crate) fn missing_service_fields(name: &Text, version: &Text) -> Vec<(FieldPath, &'static str)> {
+    let mut out = Vec::new();
+    if super::model::text(name).is_empty() {
         out.push((FieldPath::root().key("service").key("name"), "service.name is required"));
     }
-    if super::model::text(&contract.service.version).is_empty() {
+    if super::model::text(version).is_empty() {
         out.push((FieldPath::root().key("service").key("version"), "service.version is required"));
     }
     out
 }
 
 pub fn from_tree(root: Option<&Node>) -> Decoded {
-    let mut decoder = Decoder { errors: Vec::new() };
-    let contract = match root {
-        // An empty document is yaml.v3's io.EOF.
-        None => {
-            decoder.errors.push(DecodeError {
-                span: Span::empty(0),
-                path: FieldPath::root(),
-                message: "EOF".to_owned(),
-            });
-            Contract::default()
-        }
-        Some(root) => decoder.contract(root),
-    };
-    // yaml.v3 lists unmarshal errors in document order.
-    decoder.errors.sort_by_key(|it| it.span.start);
-    Decoded { contract, errors: decoder.errors }
+    let (contract, errors) = Decoder::document(root, Decoder::contract);
+    Decoded { contract, errors }
 }
 
 const CONTRACT_FIELDS: &[&str] =
@@ -112,6 +105,27 @@ fn shortened(text: &str) -> String {
 /// yaml.v3's decoding into Go structs, shared by both formats' models (2.0 reuses it in `v2::from_tree`).
 pub(crate) struct Decoder {
     pub(crate) errors: Vec<DecodeError>,
+}
+
+impl Decoder {
+    /// A whole document decoded by `contract`, in either format, and the errors on the way in
+    /// document order, as yaml.v3 lists them. An empty document is yaml.v3's io.EOF.
+    pub(crate) fn document<C: Default>(
+        root: Option<&Node>,
+        contract: impl FnOnce(&mut Decoder, &Node) -> C,
+    ) -> (C, Vec<DecodeError>) {
+        let mut decoder = Decoder { errors: Vec::new() };
+        let contract = match root {
+            None => {
+                let eof = DecodeError { span: Span::empty(0), path: FieldPath::root(), message: "EOF".to_owned() };
+                decoder.errors.push(eof);
+                C::default()
+            }
+            Some(root) => contract(&mut decoder, root),
+        };
+        decoder.errors.sort_by_key(|it| it.span.start);
+        (contract, decoder.errors)
+    }
 }
 
 /// A mapping being read as a Go struct.

@@ -57,12 +57,26 @@ pub fn classify(rule: &str, change_type: ChangeType) -> Classification {
     }
 }
 
+/// One line per rule with its classification when added, removed and modified, the rules padded
+/// to `width`: a whole rule table at a glance, for the tests of both formats' tables.
+#[cfg(test)]
+pub(crate) fn rule_table(rules: &[&str], width: usize, classify: fn(&str, ChangeType) -> Classification) -> String {
+    let mut out = String::new();
+    for rule in rules {
+        let row: Vec<&str> = [ChangeType::Added, ChangeType::Removed, ChangeType::Modified]
+            .into_iter()
+            .map(|it| classify(rule, it).as_str())
+            .collect();
+        out.push_str(&format!("{rule:<width$} {}\n", row.join(" ")));
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use expect_test::expect;
 
-    use super::classify;
-    use crate::diff::ChangeType;
+    use super::{classify, rule_table};
 
     /// Every row of the table, with all three change types, so a row that drifts shows up.
     const RULES: &[&str] = &[
@@ -106,14 +120,7 @@ mod tests {
 
     #[test]
     fn classify_every_rule_and_the_default() {
-        let mut out = String::new();
-        for rule in RULES {
-            let row: Vec<&str> = [ChangeType::Added, ChangeType::Removed, ChangeType::Modified]
-                .into_iter()
-                .map(|it| classify(rule, it).as_str())
-                .collect();
-            out.push_str(&format!("{rule:<42} {}\n", row.join(" ")));
-        }
+        let out = rule_table(RULES, 42, classify);
         expect![[r#"
             service.name                               POTENTIAL_BREAKING POTENTIAL_BREAKING BREAKING
             service.version                            POTENTIAL_BREAKING POTENTIAL_BREAKING NON_BREAKING

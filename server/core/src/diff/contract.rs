@@ -4,11 +4,10 @@
 
 use std::collections::BTreeMap;
 
-use super::{BundleReader, Change, ChangeBuilder, ChangeType, ChangeValue, FileSpan};
+use super::{BundleReader, Change, ChangeBuilder, ChangeType, ChangeValue, FileSpan, compare_either};
 use crate::contract::oci_ref::{DependencyRef, OciRef};
-use crate::contract::{
-    Configuration, Contract, Dependency, Health, Interface, Lifecycle, Runtime, Scaling, Spanned, Text, text,
-};
+use crate::contract::{Configuration, Contract, Dependency, Health, Interface, Runtime, Scaling, Spanned, Text, text};
+use crate::syntax::Span;
 
 /// All contract-level changes, OpenAPI and schema diffs included, in the reference's group
 /// order (the caller sorts them).
@@ -21,7 +20,9 @@ pub fn diff_contracts(
     let mut acc = Vec::new();
     service(old, new, &mut acc);
     scaling(old.scaling.as_ref(), new.scaling.as_ref(), &mut acc);
-    runtime(old.runtime.as_ref(), new.runtime.as_ref(), &mut acc);
+    // One side absent reads as an all-empty runtime (quirk 14): adding it is a BREAKING
+    // `runtime.workload` modified, as in the reference.
+    compare_either(old.runtime.as_ref(), new.runtime.as_ref(), |old, new| runtime(old, new, &mut acc));
     dependencies(
         old.dependencies.as_deref().unwrap_or_default(),
         new.dependencies.as_deref().unwrap_or_default(),
@@ -73,7 +74,7 @@ fn optional_text(rule: &'static str, old: &Text, new: &Text, acc: &mut Vec<Chang
     if old_text == new_text {
         return;
     }
-    let change_type = presence_change(!old_text.is_empty(), !new_text.is_empty());
+    let change_type = ChangeType::of_presence(!old_text.is_empty(), !new_text.is_empty());
     acc.push(ChangeBuilder::new(rule, change_type).build(
         str_value(old_text),
         str_value(new_text),
@@ -88,7 +89,7 @@ fn optional_int(rule: &'static str, old: &Option<Spanned<i64>>, new: &Option<Spa
     if int(old) == int(new) {
         return;
     }
-    let change_type = presence_change(old.is_some(), new.is_some());
+    let change_type = ChangeType::of_presence(old.is_some(), new.is_some());
     acc.push(ChangeBuilder::new(rule, change_type).build(
         Some(ChangeValue::Int(int(old).unwrap_or(0))),
         Some(ChangeValue::Int(int(new).unwrap_or(0))),
@@ -96,14 +97,6 @@ fn optional_int(rule: &'static str, old: &Option<Spanned<i64>>, new: &Option<Spa
         int_span(old),
         int_span(new),
     ));
-}
-
-fn presence_change(old_present: bool, new_present: bool) -> ChangeType {
-    match (old_present, new_present) {
-        (false, _) => ChangeType::Added,
-        (_, false) => ChangeType::Removed,
-        _ => ChangeType::Modified,
-    }
 }
 
 fn service(old: &Contract, new: &Contract, acc: &mut Vec<Change>) {
@@ -117,7 +110,7 @@ fn service(old: &Contract, new: &Contract, acc: &mut Vec<Change>) {
     let old_ref = old_image.map_or("", text);
     let new_ref = new_image.map_or("", text);
     if old_ref != new_ref {
-        let change_type = presence_change(old_image.is_some(), new_image.is_some());
+        let change_type = ChangeType::of_presence(old_image.is_some(), new_image.is_some());
         acc.push(ChangeBuilder::new("service.image", change_type).build(
             str_value(old_ref),
             str_value(new_ref),
@@ -182,14 +175,7 @@ fn scaling(old: Option<&Scaling>, new: Option<&Scaling>, acc: &mut Vec<Change>) 
     }
 }
 
-fn runtime(old: Option<&Runtime>, new: Option<&Runtime>, acc: &mut Vec<Change>) {
-    if old.is_none() && new.is_none() {
-        return;
-    }
-    // One side absent reads as an all-empty runtime (quirk 14): adding it is a BREAKING
-    // `runtime.workload` modified, as in the reference.
-    let empty = Runtime::default();
-    let (old, new) = (old.unwrap_or(&empty), new.unwrap_or(&empty));
+fn runtime(old: &Runtime, new: &Runtime, acc: &mut Vec<Change>) {
     modified_text("runtime.workload", &old.workload, &new.workload, acc);
     modified_text("runtime.state.type", &old.state.kind, &new.state.kind, acc);
     modified_text("runtime.state.persistence.scope", &old.state.persistence.scope, &new.state.persistence.scope, acc);
@@ -200,23 +186,11 @@ fn runtime(old: Option<&Runtime>, new: Option<&Runtime>, acc: &mut Vec<Change>) 
         acc,
     );
     modified_text("runtime.state.dataCriticality", &old.state.data_criticality, &new.state.data_criticality, acc);
-    if old.lifecycle.is_some() || new.lifecycle.is_some() {
-        let empty = Lifecycle::default();
-        let old_lifecycle = old.lifecycle.as_ref().unwrap_or(&empty);
-        let new_lifecycle = new.lifecycle.as_ref().unwrap_or(&empty);
-        optional_text(
-            "runtime.lifecycle.upgradeStrategy",
-            &old_lifecycle.upgrade_strategy,
-            &new_lifecycle.upgrade_strategy,
-            acc,
-        );
-        optional_int(
-            "runtime.lifecycle.gracefulShutdownSeconds",
-            &old_lifecycle.graceful_shutdown_seconds,
-            &new_lifecycle.graceful_shutdown_seconds,
-            acc,
-        );
-    }
+    compare_either(old.lifecycle.as_ref(), new.lifecycle.as_ref(), |old, new| {
+        optional_text("runtime.lifecycle.upgradeStrategy", &old.upgrade_strategy, &new.upgrade_strategy, acc);
+        let (old_seconds, new_seconds) = (&old.graceful_shutdown_seconds, &new.graceful_shutdown_seconds);
+        optional_int("runtime.lifecycle.gracefulShutdownSeconds", old_seconds, new_seconds, acc);
+    });
     // Health is always "modified", never added or removed (§3.4).
     let empty = Health::default();
     let old_health = old.health.as_ref().unwrap_or(&empty);
@@ -264,13 +238,7 @@ fn dependencies(old: &[Dependency], new: &[Dependency], acc: &mut Vec<Change>) {
     for (key, old_dep) in &old_index {
         let old_ref = text(&old_dep.reference);
         let Some(new_dep) = new_index.get(key) else {
-            acc.push(ChangeBuilder::new("dependencies", ChangeType::Removed).build(
-                str_value(old_ref),
-                None,
-                None,
-                Some(FileSpan::contract(old_dep.span)),
-                None,
-            ));
+            acc.push(entry_change("dependencies", ChangeType::Removed, old_ref, old_dep.span));
             continue;
         };
         let new_ref = text(&new_dep.reference);
@@ -307,14 +275,18 @@ fn dependencies(old: &[Dependency], new: &[Dependency], acc: &mut Vec<Change>) {
     }
     for (key, new_dep) in &new_index {
         if !old_index.contains_key(key) {
-            acc.push(ChangeBuilder::new("dependencies", ChangeType::Added).build(
-                None,
-                str_value(text(&new_dep.reference)),
-                None,
-                None,
-                Some(FileSpan::contract(new_dep.span)),
-            ));
+            acc.push(entry_change("dependencies", ChangeType::Added, text(&new_dep.reference), new_dep.span));
         }
+    }
+}
+
+/// A dependency or an interface only one side lists: `value` names it, `span` is its node there.
+fn entry_change(rule: &'static str, change_type: ChangeType, value: &str, span: Span) -> Change {
+    let (value, span) = (str_value(value), Some(FileSpan::contract(span)));
+    let builder = ChangeBuilder::new(rule, change_type);
+    match change_type {
+        ChangeType::Removed => builder.build(value, None, None, span, None),
+        ChangeType::Added | ChangeType::Modified => builder.build(None, value, None, None, span),
     }
 }
 
@@ -328,26 +300,14 @@ fn interfaces(
     let (old_index, new_index) = (index_interfaces(old), index_interfaces(new));
     for (name, old_item) in &old_index {
         let Some(new_item) = new_index.get(name) else {
-            acc.push(ChangeBuilder::new("interfaces", ChangeType::Removed).build(
-                str_value(name),
-                None,
-                None,
-                Some(FileSpan::contract(old_item.span)),
-                None,
-            ));
+            acc.push(entry_change("interfaces", ChangeType::Removed, name, old_item.span));
             continue;
         };
         interface_pair(name, old_item, new_item, old_files, new_files, acc);
     }
     for (name, new_item) in &new_index {
         if !old_index.contains_key(name) {
-            acc.push(ChangeBuilder::new("interfaces", ChangeType::Added).build(
-                None,
-                str_value(name),
-                None,
-                None,
-                Some(FileSpan::contract(new_item.span)),
-            ));
+            acc.push(entry_change("interfaces", ChangeType::Added, name, new_item.span));
         }
     }
 }

@@ -67,6 +67,25 @@ impl ChangeType {
             ChangeType::Removed => "removed",
         }
     }
+
+    /// How a field changed from whether it is there on each side; called only when it changed.
+    pub(crate) fn of_presence(old_present: bool, new_present: bool) -> ChangeType {
+        match (old_present, new_present) {
+            (false, _) => ChangeType::Added,
+            (_, false) => ChangeType::Removed,
+            _ => ChangeType::Modified,
+        }
+    }
+}
+
+/// Compares a section either side may leave out, an absent side read as an all-empty one;
+/// nothing when neither side has it.
+pub(crate) fn compare_either<T: Default>(old: Option<&T>, new: Option<&T>, compare: impl FnOnce(&T, &T)) {
+    if old.is_none() && new.is_none() {
+        return;
+    }
+    let empty = T::default();
+    compare(old.unwrap_or(&empty), new.unwrap_or(&empty));
 }
 
 impl fmt::Display for ChangeType {

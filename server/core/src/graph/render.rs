@@ -12,30 +12,43 @@ use super::{Edge, EdgeKind, Graph, Node, short_ref};
 pub fn text(graph: &Graph) -> String {
     let mut out = format!("{}@{}\n", graph.root.name, graph.root.version);
     tree(&graph.root, "", &mut out);
-    if !graph.cycles.is_empty() {
-        out.push_str(&format!("\nCycles ({}):\n", graph.cycles.len()));
-        for cycle in &graph.cycles {
-            out.push_str(&format!("  {}\n", cycle.join(" -> ")));
-        }
-    }
-    if !graph.conflicts.is_empty() {
-        out.push_str(&format!("\nConflicts ({}):\n", graph.conflicts.len()));
-        for conflict in &graph.conflicts {
-            out.push_str(&format!("  {}: [{}]\n", conflict.name, conflict.versions.join(" ")));
-        }
-    }
+    push_section(&mut out, "Cycles", &graph.cycles, |cycle| cycle.join(" -> "));
+    push_section(&mut out, "Conflicts", &graph.conflicts, |conflict| {
+        format!("{}: [{}]", conflict.name, conflict.versions.join(" "))
+    });
     out
 }
 
-fn tree(node: &Node, prefix: &str, out: &mut String) {
-    let count = node.dependencies.len();
-    for (idx, edge) in node.dependencies.iter().enumerate() {
-        let last = idx + 1 == count;
+/// A counted list under a graph's text tree (`Cycles (2):`, one indented line per item); nothing
+/// at all when there is nothing to list. The reverse graph's text shares it.
+pub(crate) fn push_section<T>(out: &mut String, title: &str, items: &[T], line: impl Fn(&T) -> String) {
+    if items.is_empty() {
+        return;
+    }
+    out.push_str(&format!("\n{title} ({}):\n", items.len()));
+    for item in items {
+        out.push_str(&format!("  {}\n", line(item)));
+    }
+}
+
+/// Draws `children` under `prefix` as branches of a text tree: `draw` writes each child's line
+/// after its branch, and gets the prefix the child's own children take. The reverse graph's text
+/// draws its tree with it too.
+pub(crate) fn branches<T>(out: &mut String, prefix: &str, children: &[T], mut draw: impl FnMut(&T, &str, &mut String)) {
+    for (idx, child) in children.iter().enumerate() {
+        let last = idx + 1 == children.len();
         out.push_str(prefix);
         out.push_str(if last { "└─ " } else { "├─ " });
+        let child_prefix = format!("{prefix}{}", if last { "   " } else { "│  " });
+        draw(child, &child_prefix, out);
+    }
+}
+
+fn tree(node: &Node, prefix: &str, out: &mut String) {
+    branches(out, prefix, &node.dependencies, |edge, child_prefix, out| {
         if edge.kind == EdgeKind::Reference {
             out.push_str(&format!("{} [ref]\n", short_ref(&edge.reference)));
-            continue;
+            return;
         }
         match (&edge.node, &edge.error) {
             (Some(child), _) => {
@@ -50,16 +63,15 @@ fn tree(node: &Node, prefix: &str, out: &mut String) {
                 }
                 if edge.shared {
                     out.push_str(" (shared)\n");
-                    continue;
+                    return;
                 }
                 out.push('\n');
-                let child_prefix = format!("{prefix}{}", if last { "   " } else { "│  " });
-                tree(child, &child_prefix, out);
+                tree(child, child_prefix, out);
             }
             (None, Some(error)) => out.push_str(&format!("{} (error: {error})\n", short_ref(&edge.reference))),
             (None, None) => out.push_str(&format!("{}\n", short_ref(&edge.reference))),
         }
-    }
+    });
 }
 
 /// The JSON shape of spec §4.6: optional members only when set, `local` and `shared` only when true.
@@ -220,7 +232,7 @@ fn dot_string(text: &str) -> String {
 }
 
 /// Mermaid reads `#name;` entities in labels; quotes and angle brackets would end or open markup.
-fn mermaid_label(text: &str) -> String {
+pub(crate) fn mermaid_label(text: &str) -> String {
     text.replace('#', "#35;")
         .replace('"', "#quot;")
         .replace('<', "#lt;")

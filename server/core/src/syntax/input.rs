@@ -94,6 +94,23 @@ impl BlankableInput {
         res
     }
 
+    /// Whether the unread text starts with a document marker (`---`, `...`): three times the same
+    /// byte that `is_marker` accepts, then a blank, a break or the end.
+    #[inline]
+    fn next_is_marker(&self, is_marker: impl Fn(u8) -> bool) -> bool {
+        self.look(|rest| {
+            if rest.len() < 3 {
+                return (false, rest.len() + 1);
+            }
+            let bytes = rest.as_bytes();
+            let res = (bytes.len() == 3 || is_blank_or_breakz(bytes[3] as char))
+                && is_marker(bytes[0])
+                && bytes[0] == bytes[1]
+                && bytes[1] == bytes[2];
+            (res, 4)
+        })
+    }
+
     /// Runs `f` on the unread text; `f` returns its result, the bytes it consumed and the bytes
     /// it looked at (at least the consumed ones).
     #[inline]
@@ -262,47 +279,17 @@ impl Input for BlankableInput {
 
     #[inline]
     fn next_is_document_indicator(&self) -> bool {
-        self.look(|rest| {
-            if rest.len() < 3 {
-                return (false, rest.len() + 1);
-            }
-            let bytes = rest.as_bytes();
-            let res = (bytes.len() == 3 || is_blank_or_breakz(bytes[3] as char))
-                && (bytes[0] == b'.' || bytes[0] == b'-')
-                && bytes[0] == bytes[1]
-                && bytes[1] == bytes[2];
-            (res, 4)
-        })
+        self.next_is_marker(|it| it == b'.' || it == b'-')
     }
 
     #[inline]
     fn next_is_document_start(&self) -> bool {
-        self.look(|rest| {
-            if rest.len() < 3 {
-                return (false, rest.len() + 1);
-            }
-            let bytes = rest.as_bytes();
-            let res = (bytes.len() == 3 || is_blank_or_breakz(bytes[3] as char))
-                && bytes[0] == b'-'
-                && bytes[1] == b'-'
-                && bytes[2] == b'-';
-            (res, 4)
-        })
+        self.next_is_marker(|it| it == b'-')
     }
 
     #[inline]
     fn next_is_document_end(&self) -> bool {
-        self.look(|rest| {
-            if rest.len() < 3 {
-                return (false, rest.len() + 1);
-            }
-            let bytes = rest.as_bytes();
-            let res = (bytes.len() == 3 || is_blank_or_breakz(bytes[3] as char))
-                && bytes[0] == b'.'
-                && bytes[1] == b'.'
-                && bytes[2] == b'.';
-            (res, 4)
-        })
+        self.next_is_marker(|it| it == b'.')
     }
 
     #[inline]

@@ -65,9 +65,8 @@ pub fn parse_with_limits(text: &str, limits: &Limits) -> Parse {
     // third cheaper than keeping the events and checkpoints recovery needs.
     let mut builder = Builder::new(text, limits);
     if builder.run().is_ok() {
-        let Builder { root, mut errors, extra_document, .. } = builder;
-        sort_errors(&mut errors);
-        return Parse { root, errors, recovered: Vec::new(), extra_document };
+        let Builder { root, errors, extra_document, .. } = builder;
+        return Recovery::default().finish(root, errors, extra_document);
     }
     // Aliases make the builder's expansion limit depend on the tree so far, which a resumed
     // parse does not replay: those rare documents take the slower path of a parse per error.
@@ -122,28 +121,16 @@ pub(super) fn resume(text: &str, limits: &Limits, line_index: &LineIndex) -> Opt
     let mut parser = Parser::new(BlankableInput::new(Rc::clone(&source)));
     let mut reader = Reader { log: Vec::new(), checkpoints: Vec::new(), depth: 0, documents: 0, n_anchors: 0 };
     reader.save(&parser, &source);
-    let mut errors = Vec::new();
-    let mut recovered = Vec::new();
-    let mut attempts = 0;
+    let mut recovery = Recovery::default();
     let failed = loop {
         let fatal = match reader.read(&mut parser, &source, &current, &chars, limits) {
             Read::Alias => return None,
             Read::Done => break false,
             Read::Fatal(fatal) => fatal,
         };
-        let is_limit = fatal.kind == SyntaxErrorKind::Limit;
-        let offset = fatal.span.start;
-        errors.push(fatal);
-        attempts += 1;
-        let blanked = if is_limit || attempts > limits.max_recovery_attempts {
-            None
-        } else {
-            blank_line(&mut current, line_index, offset)
-        };
-        let Some(span) = blanked else {
+        let Some(span) = recovery.blank_after(fatal, &mut current, line_index, limits) else {
             break true;
         };
-        recovered.push(span);
         source.replace(&current);
         chars.refresh_from(&current, span.start);
         parser = reader.rewind(&source, span.start);
@@ -169,9 +156,7 @@ pub(super) fn resume(text: &str, limits: &Limits, line_index: &LineIndex) -> Opt
         builder.close_all();
     }
     let Builder { root, errors: soft_errors, extra_document, .. } = builder;
-    errors.extend(soft_errors);
-    sort_errors(&mut errors);
-    Some(Parse { root, errors, recovered, extra_document })
+    Some(recovery.finish(root, soft_errors, extra_document))
 }
 
 /// The parser's events so far, and the states saved on the way.
@@ -268,45 +253,59 @@ impl Reader {
 /// the whole text again (at most [`Limits::max_recovery_attempts`] times).
 pub(super) fn reparse(text: &str, limits: &Limits, line_index: &LineIndex) -> Parse {
     let mut work: Cow<'_, str> = Cow::Borrowed(text);
-    let mut errors = Vec::new();
-    let mut recovered = Vec::new();
-    let mut attempts = 0;
+    let mut recovery = Recovery::default();
     loop {
         let mut builder = Builder::new(&work, limits);
         let outcome = builder.run();
         let Builder { root, errors: soft_errors, extra_document, .. } = builder;
-        match outcome {
-            Ok(()) => {
-                errors.extend(soft_errors);
-                sort_errors(&mut errors);
-                return Parse { root, errors, recovered, extra_document };
-            }
-            Err(fatal) => {
-                let is_limit = fatal.kind == SyntaxErrorKind::Limit;
-                let offset = fatal.span.start;
-                errors.push(fatal);
-                attempts += 1;
-                let blanked = if is_limit || attempts > limits.max_recovery_attempts {
-                    None
-                } else {
-                    blank_line(work.to_mut(), line_index, offset)
-                };
-                match blanked {
-                    Some(span) => recovered.push(span),
-                    None => {
-                        errors.extend(soft_errors);
-                        sort_errors(&mut errors);
-                        return Parse { root, errors, recovered, extra_document };
-                    }
-                }
-            }
+        let blanked = match outcome {
+            Ok(()) => None,
+            Err(fatal) => recovery.blank_after(fatal, work.to_mut(), line_index, limits),
+        };
+        if blanked.is_none() {
+            return recovery.finish(root, soft_errors, extra_document);
         }
     }
 }
 
-fn sort_errors(errors: &mut Vec<SyntaxError>) {
-    errors.sort_by_key(|it| it.span.start);
-    errors.dedup();
+/// The errors and the blanked lines of one recovering parse, for both ways of resuming.
+#[derive(Default)]
+struct Recovery {
+    errors: Vec<SyntaxError>,
+    recovered: Vec<Span>,
+    attempts: usize,
+}
+
+impl Recovery {
+    /// Keeps `fatal` and blanks its line of `text` for one more try: the span blanked, or `None`
+    /// when the error is a crossed limit, the attempts are spent or there is no line to blank.
+    fn blank_after(
+        &mut self,
+        fatal: SyntaxError,
+        text: &mut String,
+        line_index: &LineIndex,
+        limits: &Limits,
+    ) -> Option<Span> {
+        let is_limit = fatal.kind == SyntaxErrorKind::Limit;
+        let offset = fatal.span.start;
+        self.errors.push(fatal);
+        self.attempts += 1;
+        if is_limit || self.attempts > limits.max_recovery_attempts {
+            return None;
+        }
+        let span = blank_line(text, line_index, offset)?;
+        self.recovered.push(span);
+        Some(span)
+    }
+
+    /// The parse of the last attempt, with every error met on the way, in document order.
+    fn finish(self, root: Option<Node>, soft_errors: Vec<SyntaxError>, extra_document: Option<Span>) -> Parse {
+        let mut errors = self.errors;
+        errors.extend(soft_errors);
+        errors.sort_by_key(|it| it.span.start);
+        errors.dedup();
+        Parse { root, errors, recovered: self.recovered, extra_document }
+    }
 }
 
 /// Replaces the content of the line holding `offset` (or, when that line is blank, the nearest

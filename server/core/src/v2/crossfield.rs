@@ -1,15 +1,15 @@
 //! Layer 2 of format 2.0: the cross-field rules of pacto-v2.md §3.3, in the reference's order, all
 //! run, none short-circuiting. The rules that read bundle files are in `files.rs`.
 
-use crate::contract::oci_ref::{self, DependencyRef};
 use crate::contract::text;
-use crate::diagnostic::{Code, Diagnostic, Layer, Related, Severity};
+use crate::diagnostic::{Code, Diagnostic, Related};
 use crate::gofmt::quote as go_quote;
 use crate::semver::Version;
-use crate::syntax::{FieldPath, Node, PathStyle};
+use crate::syntax::{FieldPath, Node};
 use crate::validate::BundleFiles;
 use crate::validate::anchor_span;
-use crate::validate::crossfield::{compatibility_fault, tag_not_digest};
+use crate::validate::crossfield;
+pub(super) use crate::validate::crossfield::Ctx;
 
 use super::dates::is_canonical_date;
 use super::model::{Capability, Contract};
@@ -68,37 +68,6 @@ pub fn check(
     }
     readiness(&mut ctx, contract, rules);
     ctx.out
-}
-
-pub(super) struct Ctx<'a> {
-    pub(super) root: &'a Node,
-    pub(super) out: Vec<Diagnostic>,
-}
-
-impl Ctx<'_> {
-    pub(super) fn report(
-        &mut self,
-        code: Code,
-        severity: Severity,
-        path: FieldPath,
-        message: String,
-    ) -> &mut Diagnostic {
-        self.out.push(Diagnostic {
-            code,
-            severity,
-            layer: Layer::CrossField,
-            span: anchor_span(self.root, &path),
-            path,
-            path_style: PathStyle::Bracketed,
-            message,
-            related: Vec::new(),
-        });
-        self.out.last_mut().expect("just pushed")
-    }
-
-    pub(super) fn error(&mut self, code: Code, path: FieldPath, message: String) -> &mut Diagnostic {
-        self.report(code, Severity::Error, path, message)
-    }
 }
 
 pub(super) fn item_path(list: &str, idx: usize) -> FieldPath {
@@ -239,34 +208,15 @@ fn percent_decode(text: &str) -> Option<Vec<u8>> {
 fn dependencies(ctx: &mut Ctx<'_>, contract: &Contract, rules: RuleSet) {
     for (idx, dependency) in contract.dependencies.iter().enumerate() {
         let path = item_path("dependencies", idx);
-        let reference = text(&dependency.reference);
-        if let DependencyRef::Oci(location) = oci_ref::classify(reference) {
-            match strict_ref::parse(&location) {
-                Err(err) => {
-                    ctx.error(
-                        Code::InvalidOciRef,
-                        path.key("ref"),
-                        format!("invalid OCI reference {}: {err}", go_quote(reference)),
-                    );
-                    // The reference skips the remaining checks of this dependency (rule 14a).
-                    continue;
-                }
-                Ok(parsed) if parsed.digest.is_empty() && !parsed.tag.is_empty() => {
-                    ctx.report(
-                        Code::TagNotDigest,
-                        Severity::Warning,
-                        path.clone().key("ref"),
-                        tag_not_digest(reference),
-                    );
-                }
-                Ok(_) => {}
-            }
-        }
-        if let Some((code, message)) =
-            compatibility_fault(text(&dependency.compatibility), rules.include_schema_shadowed)
-        {
-            ctx.error(code, path.key("compatibility"), message);
-        }
+        let (reference, compatibility) = (text(&dependency.reference), text(&dependency.compatibility));
+        crossfield::dependency_ref_and_range(
+            ctx,
+            path,
+            reference,
+            compatibility,
+            strict_ref::parse,
+            rules.include_schema_shadowed,
+        );
     }
 }
 

@@ -25,14 +25,8 @@ pub(super) fn check(ctx: &mut Ctx<'_>, contract: &Contract, bundle: Option<&dyn 
     if let Some(bundle) = bundle {
         // Rule 7, then rule 8: a missing file is never reported again by a content rule.
         for (idx, interface) in contract.interfaces.iter().enumerate() {
-            let file = text(&interface.reference);
-            if !file.is_empty() && !bundle.is_file(file) {
-                ctx.error(
-                    Code::FileNotFound,
-                    item_path("interfaces", idx).key("ref"),
-                    format!("interface spec file {} not found in bundle", go_quote(file)),
-                );
-            }
+            let path = item_path("interfaces", idx).key("ref");
+            file_not_found(ctx, bundle, text(&interface.reference), path, "interface spec");
         }
         for (idx, interface) in contract.interfaces.iter().enumerate() {
             let file = text(&interface.reference);
@@ -46,14 +40,8 @@ pub(super) fn check(ctx: &mut Ctx<'_>, contract: &Contract, bundle: Option<&dyn 
         }
         // Rules 9 and 10.
         for (idx, configuration) in contract.configurations.iter().enumerate() {
-            let file = text(&configuration.schema);
-            if !file.is_empty() && !bundle.is_file(file) {
-                ctx.error(
-                    Code::FileNotFound,
-                    item_path("configurations", idx).key("schema"),
-                    format!("configuration schema file {} not found in bundle", go_quote(file)),
-                );
-            }
+            let path = item_path("configurations", idx).key("schema");
+            file_not_found(ctx, bundle, text(&configuration.schema), path, "configuration schema");
         }
         for (idx, configuration) in contract.configurations.iter().enumerate() {
             let path = item_path("configurations", idx).key("schema");
@@ -75,13 +63,9 @@ pub(super) fn check(ctx: &mut Ctx<'_>, contract: &Contract, bundle: Option<&dyn 
     }
     // Rule 12: per policy, the file and then the reference.
     for (idx, policy) in contract.policies.iter().enumerate() {
-        let file = text(&policy.schema);
-        if bundle.is_some_and(|it| !file.is_empty() && !it.is_file(file)) {
-            ctx.error(
-                Code::FileNotFound,
-                item_path("policies", idx).key("schema"),
-                format!("policy schema file {} not found in bundle", go_quote(file)),
-            );
+        if let Some(bundle) = bundle {
+            let path = item_path("policies", idx).key("schema");
+            file_not_found(ctx, bundle, text(&policy.schema), path, "policy schema");
         }
         oci_reference(ctx, text(&policy.reference), item_path("policies", idx).key("ref"), Code::InvalidPolicyRef);
     }
@@ -99,6 +83,14 @@ pub(super) fn check(ctx: &mut Ctx<'_>, contract: &Contract, bundle: Option<&dyn 
                 Code::InvalidPolicySchema,
             );
         }
+    }
+}
+
+/// Rules 7, 9 and 12 (its file half): a file the contract names must be a regular file of the bundle; `what`
+/// says which file in the message.
+fn file_not_found(ctx: &mut Ctx<'_>, bundle: &dyn BundleFiles, file: &str, path: FieldPath, what: &str) {
+    if !file.is_empty() && !bundle.is_file(file) {
+        ctx.error(Code::FileNotFound, path, format!("{what} file {} not found in bundle", go_quote(file)));
     }
 }
 

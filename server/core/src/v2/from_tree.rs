@@ -2,8 +2,8 @@
 //! inside `metadata`, `extensions` and `configurations[].values`; coercions are yaml.v3's, through
 //! the decoder the 1.0 model uses, with the reference's 2.0 Go type names in the messages.
 
-use crate::contract::from_tree::{Decoder, Fields};
-use crate::contract::{DecodeError, Spanned, text};
+use crate::contract::from_tree::{Decoder, Fields, missing_service_fields};
+use crate::contract::{DecodeError, Spanned};
 use crate::syntax::{FieldPath, Node, NodeKind, ScalarValue, Span};
 
 use super::model::{
@@ -72,27 +72,12 @@ pub fn known_fields(path: &FieldPath) -> Option<&'static [&'static str]> {
 /// The checks after decoding (§2.3), in order. `pactoVersion` is never empty here: the dispatch
 /// only sends `"2.0"` this way.
 pub fn missing_required(contract: &Contract) -> Vec<(FieldPath, &'static str)> {
-    let mut out = Vec::new();
-    if text(&contract.service.name).is_empty() {
-        out.push((FieldPath::root().key("service").key("name"), "service.name is required"));
-    }
-    if text(&contract.service.version).is_empty() {
-        out.push((FieldPath::root().key("service").key("version"), "service.version is required"));
-    }
-    out
+    missing_service_fields(&contract.service.name, &contract.service.version)
 }
 
 pub fn from_tree(root: Option<&Node>) -> Decoded {
-    let mut decoder = Decoder { errors: Vec::new() };
-    let contract = match root {
-        None => {
-            decoder.errors.push(DecodeError { span: Span::empty(0), path: FieldPath::root(), message: "EOF".into() });
-            Contract::default()
-        }
-        Some(root) => contract(&mut decoder, root),
-    };
-    decoder.errors.sort_by_key(|it| it.span.start);
-    Decoded { contract, errors: decoder.errors }
+    let (contract, errors) = Decoder::document(root, contract);
+    Decoded { contract, errors }
 }
 
 fn items<'a, T>(

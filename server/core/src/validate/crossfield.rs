@@ -1,8 +1,9 @@
 //! Layer 2: the cross-field rules of spec §2.5, run in the reference's order, none short-circuiting.
 
 use std::collections::HashMap;
+use std::fmt::Display;
 
-use crate::contract::oci_ref::{self, DependencyRef};
+use crate::contract::oci_ref::{self, DependencyRef, OciRef};
 use crate::contract::{Contract, Interface, text};
 use crate::diagnostic::{Code, Diagnostic, Layer, Related, Severity};
 use crate::gofmt::quote as go_quote;
@@ -45,13 +46,20 @@ pub fn check(root: &Node, contract: &Contract, bundle: Option<&dyn BundleFiles>,
     ctx.out
 }
 
-struct Ctx<'a> {
-    root: &'a Node,
-    out: Vec<Diagnostic>,
+/// The cross-field findings so far, each anchored in the tree; 2.0's layer collects into it too.
+pub(crate) struct Ctx<'a> {
+    pub(crate) root: &'a Node,
+    pub(crate) out: Vec<Diagnostic>,
 }
 
 impl Ctx<'_> {
-    fn report(&mut self, code: Code, severity: Severity, path: FieldPath, message: String) -> &mut Diagnostic {
+    pub(crate) fn report(
+        &mut self,
+        code: Code,
+        severity: Severity,
+        path: FieldPath,
+        message: String,
+    ) -> &mut Diagnostic {
         self.out.push(Diagnostic {
             code,
             severity,
@@ -65,11 +73,11 @@ impl Ctx<'_> {
         self.out.last_mut().expect("just pushed")
     }
 
-    fn error(&mut self, code: Code, path: FieldPath, message: String) -> &mut Diagnostic {
+    pub(crate) fn error(&mut self, code: Code, path: FieldPath, message: String) -> &mut Diagnostic {
         self.report(code, Severity::Error, path, message)
     }
 
-    fn warning(&mut self, code: Code, path: FieldPath, message: String) -> &mut Diagnostic {
+    pub(crate) fn warning(&mut self, code: Code, path: FieldPath, message: String) -> &mut Diagnostic {
         self.report(code, Severity::Warning, path, message)
     }
 }
@@ -223,40 +231,47 @@ fn files(ctx: &mut Ctx<'_>, contract: &Contract, interfaces: &[Interface], bundl
 fn dependencies(ctx: &mut Ctx<'_>, contract: &Contract, rules: RuleSet) {
     for (idx, dependency) in contract.dependencies.as_deref().unwrap_or_default().iter().enumerate() {
         let path = FieldPath::root().key("dependencies").index(idx);
-        let reference = text(&dependency.reference);
-        if let DependencyRef::Oci(rest) = oci_ref::classify(reference) {
-            match oci_ref::parse(&rest) {
-                Err(err) => {
-                    ctx.error(
-                        Code::InvalidOciRef,
-                        path.key("ref"),
-                        format!("invalid OCI reference {}: {err}", go_quote(reference)),
-                    );
-                    // The reference skips the remaining checks of this dependency (rule 8a).
-                    continue;
-                }
-                Ok(parsed) if parsed.digest.is_empty() && !parsed.tag.is_empty() => {
-                    ctx.warning(Code::TagNotDigest, path.clone().key("ref"), tag_not_digest(reference));
-                }
-                Ok(_) => {}
-            }
-        }
-        if let Some((code, message)) =
-            compatibility_fault(text(&dependency.compatibility), rules.include_schema_shadowed)
-        {
-            ctx.error(code, path.key("compatibility"), message);
-        }
+        let (reference, compatibility) = (text(&dependency.reference), text(&dependency.compatibility));
+        dependency_ref_and_range(ctx, path, reference, compatibility, oci_ref::parse, rules.include_schema_shadowed);
     }
 }
 
-/// The `TAG_NOT_DIGEST` message of a dependency ref; the same in both formats.
-pub(crate) fn tag_not_digest(reference: &str) -> String {
-    format!("dependency {} uses a tag instead of a digest; digest pinning is recommended", go_quote(reference))
+/// The `ref` and `compatibility` of the dependency at `path`, the same rules in both formats
+/// (1.0's 8a–8c, 2.0's 14a–14d) but for how strictly `parse_oci` reads an `oci://` location. A
+/// reference that does not parse skips the dependency's remaining checks.
+pub(crate) fn dependency_ref_and_range<E: Display>(
+    ctx: &mut Ctx<'_>,
+    path: FieldPath,
+    reference: &str,
+    compatibility: &str,
+    parse_oci: impl Fn(&str) -> Result<OciRef, E>,
+    include_schema_shadowed: bool,
+) {
+    if let DependencyRef::Oci(location) = oci_ref::classify(reference) {
+        match parse_oci(&location) {
+            Err(err) => {
+                let message = format!("invalid OCI reference {}: {err}", go_quote(reference));
+                ctx.error(Code::InvalidOciRef, path.key("ref"), message);
+                return;
+            }
+            Ok(parsed) if parsed.digest.is_empty() && !parsed.tag.is_empty() => {
+                let message = format!(
+                    "dependency {} uses a tag instead of a digest; digest pinning is recommended",
+                    go_quote(reference)
+                );
+                ctx.warning(Code::TagNotDigest, path.clone().key("ref"), message);
+            }
+            Ok(_) => {}
+        }
+    }
+    if let Some((code, message)) = compatibility_fault(compatibility, include_schema_shadowed) {
+        ctx.error(code, path.key("compatibility"), message);
+    }
 }
 
 /// What is wrong with a dependency's `compatibility`, if anything (`EMPTY_COMPATIBILITY` only when
 /// `include_schema_shadowed`, where the schema does not already say it); the same rule in both formats.
-pub(crate) fn compatibility_fault(compatibility: &str, include_schema_shadowed: bool) -> Option<(Code, String)> {
+fn compatibility_fault(compatibility: &str, include_schema_shadowed: bool) -> Option<(Code, String)> {
     if compatibility.is_empty() {
         return include_schema_shadowed
             .then(|| (Code::EmptyCompatibility, "compatibility range must not be empty".to_owned()));

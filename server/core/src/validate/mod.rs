@@ -245,18 +245,11 @@ fn reference(
 }
 
 fn everything(parse: &Parse, decoded: &Decoded, bundle: Option<&dyn BundleFiles>) -> Vec<Diagnostic> {
-    let mut out: Vec<Diagnostic> =
-        parse.errors.iter().map(|it| parse_error(it.span, FieldPath::root(), it.message.clone())).collect();
-    let Some(root) = parse.root.as_ref() else {
-        if out.is_empty() {
-            out.push(parse_error(Span::empty(0), FieldPath::root(), "the document is empty".to_owned()));
-        }
-        return out;
+    let missing = contract::missing_required(&decoded.contract);
+    let (root, mut out) = match decoding_findings(parse, &decoded.errors, missing) {
+        Ok(it) => it,
+        Err(out) => return out,
     };
-    out.extend(decoded.errors.iter().map(|it| parse_error(it.span, it.path.clone(), it.message.clone())));
-    for (path, message) in contract::missing_required(&decoded.contract) {
-        out.push(parse_error(anchor_span(root, &path), path, message.to_owned()));
-    }
     let schema_ran = match structural::instance(root) {
         Ok(json) => {
             out.extend(explain_scaling_shape(list_supported_versions(structural::check(root, &json, false))));
@@ -275,6 +268,28 @@ fn everything(parse: &Parse, decoded: &Decoded, bundle: Option<&dyn BundleFiles>
     out.extend(crossfield::check(root, &decoded.contract, bundle, rules));
     out.extend(semantic::check(root, &decoded.contract));
     drop_repeats(out)
+}
+
+/// The first findings of "everything", for either version: every parse error, then every decode
+/// error and missing required field. `Err` when there is no document to check any further.
+fn decoding_findings<'a>(
+    parse: &'a Parse,
+    decode_errors: &[DecodeError],
+    missing: Vec<(FieldPath, &str)>,
+) -> Result<(&'a Node, Vec<Diagnostic>), Vec<Diagnostic>> {
+    let mut out: Vec<Diagnostic> =
+        parse.errors.iter().map(|it| parse_error(it.span, FieldPath::root(), it.message.clone())).collect();
+    let Some(root) = parse.root.as_ref() else {
+        if out.is_empty() {
+            out.push(parse_error(Span::empty(0), FieldPath::root(), "the document is empty".to_owned()));
+        }
+        return Err(out);
+    };
+    out.extend(decode_errors.iter().map(|it| parse_error(it.span, it.path.clone(), it.message.clone())));
+    for (path, message) in missing {
+        out.push(parse_error(anchor_span(root, &path), path, message.to_owned()));
+    }
+    Ok((root, out))
 }
 
 /// An unknown `pactoVersion` takes the 1.0 route; its schema finding names every version this

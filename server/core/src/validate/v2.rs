@@ -3,11 +3,13 @@
 //! and "everything" for the editor.
 
 use crate::diagnostic::{Code, Diagnostic, Layer, Severity};
-use crate::syntax::{FieldPath, LineIndex, Parse, Span};
+use crate::syntax::{FieldPath, LineIndex, Parse};
 use crate::v2::files::SchemaCache;
 use crate::v2::{self, crossfield, policy, readiness};
 
-use super::{Config, Format, Mode, Validation, anchor_span, drop_repeats, first_parse_failure, json, parse_error};
+use super::{
+    Config, Format, Mode, Validation, decoding_findings, drop_repeats, first_parse_failure, json, parse_error,
+};
 
 pub(super) fn validate(text: &str, parse: Parse, line_index: LineIndex, config: &Config<'_>) -> Validation {
     let decoded = v2::from_tree(parse.root.as_ref());
@@ -60,18 +62,11 @@ fn reference(
 }
 
 fn everything(parse: &Parse, decoded: &v2::Decoded, config: &Config<'_>) -> Vec<Diagnostic> {
-    let mut out: Vec<Diagnostic> =
-        parse.errors.iter().map(|it| parse_error(it.span, FieldPath::root(), it.message.clone())).collect();
-    let Some(root) = parse.root.as_ref() else {
-        if out.is_empty() {
-            out.push(parse_error(Span::empty(0), FieldPath::root(), "the document is empty".to_owned()));
-        }
-        return out;
+    let missing = v2::from_tree::missing_required(&decoded.contract);
+    let (root, mut out) = match decoding_findings(parse, &decoded.errors, missing) {
+        Ok(it) => it,
+        Err(out) => return out,
     };
-    out.extend(decoded.errors.iter().map(|it| parse_error(it.span, it.path.clone(), it.message.clone())));
-    for (path, message) in v2::from_tree::missing_required(&decoded.contract) {
-        out.push(parse_error(anchor_span(root, &path), path, message.to_owned()));
-    }
     let json = json::to_json(root);
     let schema_ran = match &json {
         Ok(json) => {

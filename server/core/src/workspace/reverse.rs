@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value};
 
+use crate::graph::render::{self, push_section};
 use crate::semver::{Constraint, Version};
 
 use super::{EdgeId, Index};
@@ -193,28 +194,15 @@ pub fn text(graph: &Reverse) -> String {
     tree(&graph.root, "", &mut out);
     let mut unsatisfied = Vec::new();
     collect_unsatisfied(&graph.root, &mut unsatisfied);
-    if !unsatisfied.is_empty() {
-        out.push_str(&format!("\nUnsatisfied ({}):\n", unsatisfied.len()));
-        for (target, link) in unsatisfied {
-            let cause = link.error.clone().unwrap_or_else(|| format!("{} is {}", target.name, target.version));
-            out.push_str(&format!(
-                "  {}:{} {} requires {} {}: {cause}\n",
-                link.node.path, link.line, link.node.name, target.name, link.compatibility
-            ));
-        }
-    }
-    if !graph.cycles.is_empty() {
-        out.push_str(&format!("\nCycles ({}):\n", graph.cycles.len()));
-        for cycle in &graph.cycles {
-            out.push_str(&format!("  {}\n", cycle.join(" -> ")));
-        }
-    }
-    if !graph.warnings.is_empty() {
-        out.push_str(&format!("\nWarnings ({}):\n", graph.warnings.len()));
-        for warning in &graph.warnings {
-            out.push_str(&format!("  {warning}\n"));
-        }
-    }
+    push_section(&mut out, "Unsatisfied", &unsatisfied, |(target, link)| {
+        let cause = link.error.clone().unwrap_or_else(|| format!("{} is {}", target.name, target.version));
+        format!(
+            "{}:{} {} requires {} {}: {cause}",
+            link.node.path, link.line, link.node.name, target.name, link.compatibility
+        )
+    });
+    push_section(&mut out, "Cycles", &graph.cycles, |cycle| cycle.join(" -> "));
+    push_section(&mut out, "Warnings", &graph.warnings, ToString::to_string);
     out
 }
 
@@ -223,11 +211,7 @@ fn service(node: &Node) -> String {
 }
 
 fn tree(node: &Node, prefix: &str, out: &mut String) {
-    let count = node.dependents.len();
-    for (idx, link) in node.dependents.iter().enumerate() {
-        let last = idx + 1 == count;
-        out.push_str(prefix);
-        out.push_str(if last { "└─ " } else { "├─ " });
+    render::branches(out, prefix, &node.dependents, |link, child_prefix, out| {
         out.push_str(&format!("{} ({}:{})", service(&link.node), link.node.path, link.line));
         // As in `pacto graph`: a 2.0 dependency's name shows where it differs from the service.
         if !link.name.is_empty() && link.name != node.name {
@@ -237,16 +221,15 @@ fn tree(node: &Node, prefix: &str, out: &mut String) {
         out.push_str(&format!(" requires {range}: {}", if link.satisfied { "ok" } else { "UNSATISFIED" }));
         if link.cycle {
             out.push_str(" (cycle)\n");
-            continue;
+            return;
         }
         if link.shared {
             out.push_str(" (shared)\n");
-            continue;
+            return;
         }
         out.push('\n');
-        let child_prefix = format!("{prefix}{}", if last { "   " } else { "│  " });
-        tree(&link.node, &child_prefix, out);
-    }
+        tree(&link.node, child_prefix, out);
+    });
 }
 
 /// Every unsatisfied edge once, in tree order, with the node it points at.
@@ -420,13 +403,7 @@ fn dot_string(text: &str) -> String {
     format!("\"{escaped}\"")
 }
 
-/// Mermaid reads `#name;` entities in labels; quotes and angle brackets would end or open markup
-/// (the `<br/>` line break is put back after escaping).
+/// Escaped as in the dependency graph's picture, but for the `<br/>` line break, put back.
 fn mermaid_label(text: &str) -> String {
-    text.replace('#', "#35;")
-        .replace('"', "#quot;")
-        .replace('<', "#lt;")
-        .replace('>', "#gt;")
-        .replace("#lt;br/#gt;", "<br/>")
-        .replace(['\n', '\r'], " ")
+    render::mermaid_label(text).replace("#lt;br/#gt;", "<br/>")
 }

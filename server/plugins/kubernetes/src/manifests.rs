@@ -24,6 +24,12 @@ fn str_at<'a>(value: &'a Value, pointer: &str) -> &'a str {
     value.pointer(pointer).and_then(Value::as_str).unwrap_or_default()
 }
 
+/// The interfaces with a port, each with its port: the ones a Service or a container port serves.
+fn ported_interfaces(contract: &Value) -> impl Iterator<Item = (&Value, i64)> {
+    let interfaces = contract.get("interfaces").and_then(Value::as_array).into_iter().flatten();
+    interfaces.filter_map(|it| Some((it, it.get("port").and_then(Value::as_i64)?)))
+}
+
 /// What the workload must be, from the workload type and the state semantics.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Kind {
@@ -144,13 +150,8 @@ pub fn generate(contract: &Value, options: &Options) -> Vec<File> {
         });
         files.push(File { path: "persistentvolumeclaim.yaml".to_owned(), objects: vec![claim] });
     }
-    let services: Vec<Value> = contract
-        .get("interfaces")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|interface| {
-            let port = interface.get("port").and_then(Value::as_i64)?;
+    let services: Vec<Value> = ported_interfaces(contract)
+        .map(|(interface, port)| {
             let iface = str_at(interface, "/name");
             let public = str_at(interface, "/visibility") == "public";
             let mut meta = metadata(&format!("-{}", dns_label(iface))).as_object().cloned().unwrap_or_default();
@@ -167,7 +168,7 @@ pub fn generate(contract: &Value, options: &Options) -> Vec<File> {
                 "ports".into(),
                 json!([{"name": protocol_name, "port": port, "targetPort": port, "protocol": "TCP"}]),
             );
-            Some(json!({"apiVersion": "v1", "kind": "Service", "metadata": meta, "spec": spec}))
+            json!({"apiVersion": "v1", "kind": "Service", "metadata": meta, "spec": spec})
         })
         .collect();
     if !services.is_empty() && !matches!(kind, Kind::Job | Kind::CronJob) {
@@ -217,15 +218,8 @@ fn pod_template(contract: &Value, options: &Options, name: &str, version: &str, 
     let mut container = Map::new();
     container.insert("name".into(), name.into());
     container.insert("image".into(), image.into());
-    let ports: Vec<Value> = contract
-        .get("interfaces")
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .filter_map(|it| {
-            let port = it.get("port").and_then(Value::as_i64)?;
-            Some(json!({"name": port_name(str_at(it, "/name")), "containerPort": port, "protocol": "TCP"}))
-        })
+    let ports: Vec<Value> = ported_interfaces(contract)
+        .map(|(it, port)| json!({"name": port_name(str_at(it, "/name")), "containerPort": port, "protocol": "TCP"}))
         .collect();
     if !ports.is_empty() {
         container.insert("ports".into(), Value::Array(ports));

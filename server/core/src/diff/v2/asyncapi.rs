@@ -4,9 +4,9 @@
 
 use std::collections::BTreeMap;
 
-use super::super::{Change, ChangeType, FileSpan};
+use super::super::{Change, ChangeType};
+use super::entry_change;
 use super::walk::{self, Direction, Sides};
-use super::{change, str_value};
 use crate::syntax::{Node, Parse, parse};
 
 /// Both documents' changes; nothing when either is not a readable mapping.
@@ -24,17 +24,7 @@ pub fn diff(old_file: &str, old_text: &str, new_file: &str, new_text: &str) -> V
         for (name, (old_key, old_node)) in &old {
             let path = format!("{rule}[{name}]");
             match new.get(name) {
-                None => {
-                    let mut it = change(
-                        rule,
-                        path,
-                        ChangeType::Removed,
-                        (str_value(name.as_str()), None),
-                        (Some(FileSpan { file: old_file.to_owned(), span: old_key.span }), None),
-                    );
-                    it.reason = format!("{noun} {name} removed");
-                    acc.push(it);
-                }
+                None => acc.push(entry_change(rule, noun, name, ChangeType::Removed, old_file, old_key.span)),
                 Some((_, new_node)) => {
                     walk::walk(rule, Direction::Unknown, &path, old_node, new_node, &sides, &mut acc)
                 }
@@ -42,15 +32,7 @@ pub fn diff(old_file: &str, old_text: &str, new_file: &str, new_text: &str) -> V
         }
         for (name, (new_key, _)) in &new {
             if !old.contains_key(name) {
-                let mut it = change(
-                    rule,
-                    format!("{rule}[{name}]"),
-                    ChangeType::Added,
-                    (None, str_value(name.as_str())),
-                    (None, Some(FileSpan { file: new_file.to_owned(), span: new_key.span })),
-                );
-                it.reason = format!("{noun} {name} added");
-                acc.push(it);
+                acc.push(entry_change(rule, noun, name, ChangeType::Added, new_file, new_key.span));
             }
         }
     }

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use super::super::{Change, ChangeType, FileSpan};
-use super::{change, str_value};
+use super::{change, entry_change, str_value};
 use crate::syntax::Span;
 
 /// Statements of a message body that are not fields.
@@ -47,34 +47,15 @@ fn owners(
     (old_file, new_file): (&str, &str),
     acc: &mut Vec<Change>,
 ) {
-    let at = |file: &str, span: Span| Some(FileSpan { file: file.to_owned(), span });
     for (name, (old_span, old_members)) in old {
         match new.get(name) {
-            None => {
-                let mut it = change(
-                    rule,
-                    format!("{rule}[{name}]"),
-                    ChangeType::Removed,
-                    (str_value(name.as_str()), None),
-                    (at(old_file, *old_span), None),
-                );
-                it.reason = format!("{noun} {name} removed");
-                acc.push(it);
-            }
+            None => acc.push(entry_change(rule, noun, name, ChangeType::Removed, old_file, *old_span)),
             Some((_, new_members)) => members(name, member_kind, old_members, new_members, (old_file, new_file), acc),
         }
     }
     for (name, (new_span, _)) in new {
         if !old.contains_key(name) {
-            let mut it = change(
-                rule,
-                format!("{rule}[{name}]"),
-                ChangeType::Added,
-                (None, str_value(name.as_str())),
-                (None, at(new_file, *new_span)),
-            );
-            it.reason = format!("{noun} {name} added");
-            acc.push(it);
+            acc.push(entry_change(rule, noun, name, ChangeType::Added, new_file, *new_span));
         }
     }
 }

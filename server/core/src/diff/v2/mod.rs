@@ -10,7 +10,7 @@ pub mod walk;
 
 use std::collections::BTreeMap;
 
-use super::{BundleReader, Change, ChangeType, ChangeValue, Classification, FileSpan};
+use super::{BundleReader, Change, ChangeType, ChangeValue, Classification, FileSpan, compare_either};
 use crate::contract::{Spanned, Text, text};
 use crate::syntax::{Node, Span, parse};
 use crate::v2::document::{Document, flag};
@@ -35,7 +35,8 @@ pub fn diff_documents(
     modified_text("service.version", &o.service.version, &n.service.version, &mut acc);
     owner(o, n, &mut acc);
     optional_text("workload", &o.workload, &n.workload, &mut acc);
-    state(o.state.as_ref(), n.state.as_ref(), &mut acc);
+    // One side absent counts as all-empty, so adding a whole `state` adds each field (§5.3).
+    compare_either(o.state.as_ref(), n.state.as_ref(), |old, new| state(old, new, &mut acc));
     capabilities(&o.capabilities, &n.capabilities, &mut acc);
     dependencies(o, n, &mut acc);
     interfaces(&o.interfaces, &n.interfaces, old_files, new_files, &mut acc);
@@ -54,6 +55,19 @@ fn str_value(value: impl Into<String>) -> Option<ChangeValue> {
 }
 
 /// A change of a table row at `path`, reason `<path> <type>` (§5.1).
+/// A named entry of an interface spec (an AsyncAPI channel, a gRPC service) that only one side has,
+/// at `file`'s `span` on that side: `{rule}[{name}]`, with a reason in the spec's own noun.
+fn entry_change(rule: &'static str, noun: &str, name: &str, change_type: ChangeType, file: &str, span: Span) -> Change {
+    let at = Some(FileSpan { file: file.to_owned(), span });
+    let (values, spans) = match change_type {
+        ChangeType::Removed => ((str_value(name), None), (at, None)),
+        ChangeType::Added | ChangeType::Modified => ((None, str_value(name)), (None, at)),
+    };
+    let mut it = change(rule, format!("{rule}[{name}]"), change_type, values, spans);
+    it.reason = format!("{noun} {name} {change_type}");
+    it
+}
+
 fn change(
     rule: &'static str,
     path: String,
@@ -74,14 +88,6 @@ fn change(
     }
 }
 
-fn presence(old_present: bool, new_present: bool) -> ChangeType {
-    match (old_present, new_present) {
-        (false, _) => ChangeType::Added,
-        (_, false) => ChangeType::Removed,
-        _ => ChangeType::Modified,
-    }
-}
-
 /// `service.name` / `service.version`: modified only.
 fn modified_text(rule: &'static str, old: &Text, new: &Text, acc: &mut Vec<Change>) {
     if text(old) != text(new) {
@@ -94,7 +100,7 @@ fn modified_text(rule: &'static str, old: &Text, new: &Text, acc: &mut Vec<Chang
 fn optional_text(rule: &'static str, old: &Text, new: &Text, acc: &mut Vec<Change>) {
     let (old_text, new_text) = (text(old), text(new));
     if old_text != new_text {
-        let change_type = presence(!old_text.is_empty(), !new_text.is_empty());
+        let change_type = ChangeType::of_presence(!old_text.is_empty(), !new_text.is_empty());
         let values = (str_value(old_text), str_value(new_text));
         acc.push(change(rule, rule.to_owned(), change_type, values, (span_of(old), span_of(new))));
     }
@@ -150,13 +156,7 @@ fn owner(old: &Contract, new: &Contract, acc: &mut Vec<Change>) {
     }
 }
 
-/// One side absent counts as all-empty, so adding a whole `state` adds each field (§5.3).
-fn state(old: Option<&State>, new: Option<&State>, acc: &mut Vec<Change>) {
-    if old.is_none() && new.is_none() {
-        return;
-    }
-    let empty = State::default();
-    let (old, new) = (old.unwrap_or(&empty), new.unwrap_or(&empty));
+fn state(old: &State, new: &State, acc: &mut Vec<Change>) {
     optional_text("state.type", &old.kind, &new.kind, acc);
     optional_text("state.persistence.scope", &old.scope, &new.scope, acc);
     optional_text("state.persistence.durability", &old.durability, &new.durability, acc);
@@ -452,7 +452,7 @@ fn ref_sources(
         {
             let (old_text, new_text) = (text(old_field), text(new_field));
             if old_text != new_text {
-                let change_type = presence(!old_text.is_empty(), !new_text.is_empty());
+                let change_type = ChangeType::of_presence(!old_text.is_empty(), !new_text.is_empty());
                 let spans = (span_of(old_field).or(span_of(o.name)), span_of(new_field).or(span_of(n.name)));
                 acc.push(named_change(rule, name, (old_text, new_text), spans, change_type));
             }
@@ -550,7 +550,7 @@ fn readiness(old: Option<&Readiness>, new: Option<&Readiness>, acc: &mut Vec<Cha
         if old_value.as_ref().map(|it| &it.0) == new_value.as_ref().map(|it| &it.0) {
             continue;
         }
-        let change_type = presence(old_value.is_some(), new_value.is_some());
+        let change_type = ChangeType::of_presence(old_value.is_some(), new_value.is_some());
         let (old_value, old_span) = old_value.map_or((absent.clone(), None), |(value, span)| (value, Some(span)));
         let (new_value, new_span) = new_value.map_or((absent, None), |(value, span)| (value, Some(span)));
         acc.push(change(rule, rule.into(), change_type, (Some(old_value), Some(new_value)), (old_span, new_span)));

@@ -60,7 +60,7 @@ mod tests {
     use expect_test::expect;
 
     use super::classify;
-    use crate::diff::ChangeType;
+    use crate::diff::classify::rule_table;
 
     /// Every row of the table, with all three change types, so a row that drifts shows up.
     const RULES: &[&str] = &[
@@ -112,14 +112,7 @@ mod tests {
 
     #[test]
     fn classify_every_2_0_rule_and_the_default() {
-        let mut out = String::new();
-        for rule in RULES {
-            let row: Vec<&str> = [ChangeType::Added, ChangeType::Removed, ChangeType::Modified]
-                .into_iter()
-                .map(|it| classify(rule, it).as_str())
-                .collect();
-            out.push_str(&format!("{rule:<30} {}\n", row.join(" ")));
-        }
+        let out = rule_table(RULES, 30, classify);
         expect![[r#"
             pactoVersion                   NON_BREAKING NON_BREAKING NON_BREAKING
             service.name                   POTENTIAL_BREAKING POTENTIAL_BREAKING BREAKING
