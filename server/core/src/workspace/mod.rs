@@ -261,11 +261,25 @@ pub fn looks_like_contract(text: &str) -> bool {
 /// broken input: the lax tree decoding keeps every field it could read, and the first syntax or
 /// decoding error is kept as the entry's problem.
 pub fn read_entry(path: &Path, source: &str) -> Entry {
-    entry_of_parse(path, source, &crate::syntax::parse(source), &LineIndex::new(source))
+    entry_of_decoded(path, source, &crate::syntax::parse(source), &LineIndex::new(source), None, None)
 }
 
-/// [`read_entry`] of a text already parsed (an editor's analysis holds its parse and line index).
-pub fn entry_of_parse(path: &Path, text: &str, parse: &crate::syntax::Parse, line_index: &LineIndex) -> Entry {
+/// [`read_entry`] of a text already validated: its decoded model is read, not decoded again (the editor asks on
+/// every keystroke).
+pub fn entry_of_validation(path: &Path, text: &str, validation: &crate::validate::Validation) -> Entry {
+    let v1 = (validation.format == crate::validate::Format::V1).then_some(&validation.decoded);
+    entry_of_decoded(path, text, &validation.parse, &validation.line_index, v1, validation.v2.as_ref())
+}
+
+/// The entry from the decoded model of `parse` when the caller has it, else decoding it.
+fn entry_of_decoded(
+    path: &Path,
+    text: &str,
+    parse: &crate::syntax::Parse,
+    line_index: &LineIndex,
+    v1: Option<&crate::contract::Decoded>,
+    v2: Option<&crate::v2::Decoded>,
+) -> Entry {
     let root = parse.root.as_ref();
     let format = crate::v2::format_version(root).unwrap_or("").to_owned();
     let dir = path.parent().unwrap_or(Path::new(""));
@@ -275,8 +289,15 @@ pub fn entry_of_parse(path: &Path, text: &str, parse: &crate::syntax::Parse, lin
         ((field(name).to_owned(), line(name)), (field(version).to_owned(), line(version)))
     };
     let (((name, name_line), (version, version_line)), interfaces, dependencies, decode_error) = if format == "2.0" {
-        let decoded = crate::v2::from_tree(root);
-        let contract = decoded.contract;
+        let decoded_here;
+        let decoded = match v2 {
+            Some(it) => it,
+            None => {
+                decoded_here = crate::v2::from_tree(root);
+                &decoded_here
+            }
+        };
+        let contract = &decoded.contract;
         let dependencies = (contract.dependencies.iter())
             .map(|it| Dependency {
                 name: field(&it.name).to_owned(),
@@ -299,8 +320,15 @@ pub fn entry_of_parse(path: &Path, text: &str, parse: &crate::syntax::Parse, lin
         let error = decoded.errors.first().map(|it| (it.span.start, it.message.clone()));
         (service_of(&contract.service.name, &contract.service.version), interfaces, dependencies, error)
     } else {
-        let decoded = crate::contract::from_tree(root);
-        let contract = decoded.contract;
+        let decoded_here;
+        let decoded = match v1 {
+            Some(it) => it,
+            None => {
+                decoded_here = crate::contract::from_tree(root);
+                &decoded_here
+            }
+        };
+        let contract = &decoded.contract;
         let dependencies = (contract.dependencies.iter().flatten())
             .map(|it| Dependency {
                 name: String::new(),

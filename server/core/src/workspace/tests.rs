@@ -296,3 +296,28 @@ fn reads_compatibility_lines() {
     let lines: Vec<(usize, usize)> = v1.dependencies.iter().map(|it| (it.line, it.compatibility_line)).collect();
     assert_eq!(lines, [(4, 4), (5, 6)]);
 }
+
+/// The editor reads its entries from its validation's decoded model: the same entry as reading the file, for every
+/// fixture of both formats, valid or not.
+#[test]
+fn entry_of_validation_matches_read_entry_on_every_fixture() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data");
+    let mut compared = 0;
+    for suite in ["validate", "validate-v2"] {
+        let mut dirs: Vec<PathBuf> = fs::read_dir(root.join(suite)).unwrap().map(|it| it.unwrap().path()).collect();
+        dirs.sort();
+        for dir in dirs {
+            let path = dir.join("pacto.yaml");
+            let Ok(text) = fs::read_to_string(&path) else { continue };
+            let validation = crate::validate::validate(&text, None, crate::validate::Mode::Everything);
+            assert_eq!(
+                super::entry_of_validation(&path, &text, &validation),
+                read_entry(&path, &text),
+                "{}",
+                dir.display()
+            );
+            compared += 1;
+        }
+    }
+    assert!(compared > 100, "only {compared} fixtures compared");
+}

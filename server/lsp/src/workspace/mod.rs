@@ -17,7 +17,7 @@ use std::sync::{Arc, RwLock, RwLockReadGuard};
 use pacto_core::syntax::limits::MAX_CONTRACT_BYTES;
 use pacto_core::workspace::scan::{SKIPPED_DIRS, scan};
 use pacto_core::workspace::{
-    Entry, Index, entry_of_parse, is_bundle_file, looks_like_contract, read_entry, repository_key,
+    Entry, Index, entry_of_validation, is_bundle_file, looks_like_contract, read_entry, repository_key,
 };
 use tower_lsp_server::ls_types::{
     CodeLens, Command, Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, FileChangeType, FileEvent,
@@ -233,8 +233,7 @@ pub async fn document_changed(backend: &Backend, uri: &Uri, analysis: &Arc<Analy
     let session = backend.session.clone();
     let analysis = analysis.clone();
     let changed = crate::handlers::run_blocking("workspace index", move || {
-        let validation = &analysis.validation;
-        let entry = entry_of_parse(&canonical(&path), &analysis.text, &validation.parse, &validation.line_index);
+        let entry = entry_of_validation(&canonical(&path), &analysis.text, &analysis.validation);
         session.workspace.update(with_published_elsewhere(&session, entry))
     })
     .await;
