@@ -45,10 +45,11 @@ BENCH_DIR = Path(__file__).resolve().parent
 REPO = BENCH_DIR.parent
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
-# Targets pacto is checked against (see bench/README.md).
+# Targets pacto is checked against (see bench/README.md); the 5,000-line ones are issue #15's.
 TARGETS = {
     "edit_p50_example_ms": 1.0,
-    "edit_p50_large_ms": 15.0,
+    "edit_p50_large_ms": 5.0,
+    "edit_p95_large_ms": 10.0,
     "initialize_ms": 20.0,
     "rss_large_mb": 25.0,
     "hover_p50_large_ms": 2.0,
@@ -902,6 +903,7 @@ def check_targets(results: dict) -> list[dict]:
         add("start -> initialize, example run", ex.get("initialize_ms"), TARGETS["initialize_ms"], "ms")
     if lg:
         add(f"per-edit p50, generated ({lg.get('lines')} lines)", _dig(lg, ("edit", "p50_ms")), TARGETS["edit_p50_large_ms"], "ms")
+        add(f"per-edit p95, generated ({lg.get('lines')} lines)", _dig(lg, ("edit", "p95_ms")), TARGETS["edit_p95_large_ms"], "ms")
         add("start -> initialize, generated run", lg.get("initialize_ms"), TARGETS["initialize_ms"], "ms")
         add("peak RSS, generated contract open", lg.get("peak_rss_mb"), TARGETS["rss_large_mb"], "MB")
         add("hover p50, generated", _dig(lg, ("hover", "p50_ms")), TARGETS["hover_p50_large_ms"], "ms")
