@@ -32,7 +32,8 @@ pub const MAX_HINTED_MIGRATION_BYTES: usize = 1024 * 1024;
 /// From this size on, a keystroke does not wait for the migration (on the 5,000-line contract it was a third of each
 /// edit's work, issue #15): the version is published with the hints last computed, moved with the text and without
 /// those on lines the edits touched ([`Carried`]), and the migration is computed again once the document has been
-/// still for [`HINTS_RECOMPUTED_AFTER`]. Below it every version computes its own, as it costs little there.
+/// still for [`HINTS_RECOMPUTED_AFTER`]. Opening such a document publishes the hint on `pactoVersion` alone until
+/// then. Below this size every version computes its own, as it costs little there.
 pub const CARRIED_HINTS_FROM_BYTES: usize = 64 * 1024;
 /// How long a big document stays unedited before its migration hints are computed again.
 pub const HINTS_RECOMPUTED_AFTER: Duration = Duration::from_millis(300);
@@ -62,11 +63,7 @@ pub struct Action {
 /// The hints of a valid 1.0 contract: the one on `pactoVersion`, then one per report item.
 pub fn hints(analysis: &Analysis) -> Vec<Hint> {
     if analysis.text.len() > MAX_HINTED_MIGRATION_BYTES {
-        let message = format!(
-            "Format 1.0: Pacto 2.0 is the current format. The code action \"{ACTION_TITLE}\" rewrites this contract."
-        );
-        let hint = |on| Hint { span: on, information: true, code: HINT_CODE, message };
-        return migratable(analysis).map(hint).into_iter().collect();
+        return hint_alone(analysis);
     }
     match migration(analysis) {
         Some((on, migration)) => hints_of(*on, migration),
@@ -126,6 +123,10 @@ fn hints_for_publish(session: &Session, uri: &Uri, analysis: &Analysis) -> Vec<H
             .carry_hints(uri, Carried { version: analysis.version, text: analysis.text.clone(), hints: hints.clone() });
         return hints;
     }
+    if hints_carried(session, analysis) {
+        // Nothing computed yet for this document (it was just opened): the opening does not wait for it either.
+        return hint_alone(analysis);
+    }
     compute_hints(session, uri, analysis)
 }
 
@@ -140,6 +141,15 @@ pub fn compute_hints(session: &Session, uri: &Uri, analysis: &Analysis) -> Vec<H
             .carry_hints(uri, Carried { version: analysis.version, text: analysis.text.clone(), hints: hints.clone() });
     }
     hints
+}
+
+/// The hint on `pactoVersion` without the migration's figures, which are not computed.
+fn hint_alone(analysis: &Analysis) -> Vec<Hint> {
+    let message = format!(
+        "Format 1.0: Pacto 2.0 is the current format. The code action \"{ACTION_TITLE}\" rewrites this contract."
+    );
+    let hint = |on| Hint { span: on, information: true, code: HINT_CODE, message };
+    migratable(analysis).map(hint).into_iter().collect()
 }
 
 fn hints_of(on: Span, migration: &Migration) -> Vec<Hint> {

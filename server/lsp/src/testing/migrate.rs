@@ -86,6 +86,13 @@ fn migrate_hints_of_a_big_contract_are_carried_then_recomputed() {
     let uri = uri_of(&path);
     let (mut client, _) = Client::start_configured(json!({}), json!({"migration": {"hint": true}}));
     client.open(&uri, &text);
+    // Opened: the hint on `pactoVersion` alone at once, then the migration's own hints.
+    let alone = client.diagnostics(&uri, 1);
+    assert_eq!(lines(&alone), "0:0-0:12 3 MIGRATION_AVAILABLE pacto-migrate\n");
+    assert_eq!(
+        alone[0]["message"],
+        "Format 1.0: Pacto 2.0 is the current format. The code action \"Migrate to Pacto 2.0\" rewrites this contract."
+    );
     let computed = "0:0-0:12 3 MIGRATION_AVAILABLE pacto-migrate\n5:4-5:8 4 MIGRATION_PLACEHOLDER pacto-migrate\n7:4-7:8 4 MIGRATION_DROPPED pacto-migrate\n";
     assert_eq!(lines(&client.diagnostics(&uri, 1)), computed);
     // A line inserted under `pactoVersion`: the hints below move down; then the port edited (its hint quotes the
