@@ -6,10 +6,11 @@ use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
+use crate::lsp_ext::{DiffDocumentParams, DiffDocumentResult};
 use crate::proto::Encoding;
 use crate::session::{ClientSupport, Session};
 use crate::settings::Settings;
-use crate::{commands, deps, handlers, lens, workspace};
+use crate::{commands, deps, handlers, lens, lsp_ext, workspace};
 
 /// Cheap to clone: background work (registry lookups) holds its own copy to publish results.
 #[derive(Clone)]
@@ -26,7 +27,7 @@ impl Backend {
     }
 
     /// `pacto/diffDocument`: the Markdown diff behind a `pacto-diff:` document.
-    pub async fn diff_document(&self, params: serde_json::Value) -> Result<serde_json::Value> {
+    pub async fn diff_document(&self, params: DiffDocumentParams) -> Result<DiffDocumentResult> {
         lens::diff_document(self, params).await
     }
 }
@@ -109,7 +110,7 @@ impl LanguageServer for Backend {
                 code_lens_provider: Some(CodeLensOptions { resolve_provider: Some(false) }),
                 inlay_hint_provider: Some(OneOf::Left(true)),
                 execute_command_provider: Some(ExecuteCommandOptions {
-                    commands: commands::COMMANDS.iter().map(|it| it.to_string()).collect(),
+                    commands: lsp_ext::SERVER_COMMANDS.iter().map(|it| it.to_string()).collect(),
                     work_done_progress_options: WorkDoneProgressOptions::default(),
                 }),
                 // Pull for clients that pull, push for the others: never both (see `Session`).
