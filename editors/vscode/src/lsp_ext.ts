@@ -2,6 +2,12 @@
 // name and field for field (its test reads this file). Plain method names and types, no `vscode` or JSON-RPC
 // import, so the end-to-end test speaks to the server with these very definitions.
 
+/** `initialize`'s `initializationOptions`; the server settings go beside these, at the top level. */
+export interface InitializationOptions {
+    /** This client shows `pacto-diff:` documents itself, so the server need not write diffs to files. */
+    virtualDocuments?: boolean;
+}
+
 export type DiffAgainst = 'published' | 'head';
 
 export interface DiffDocumentParams {

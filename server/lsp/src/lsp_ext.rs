@@ -10,6 +10,17 @@ use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
 use tower_lsp_server::ls_types::request::Request;
 use tower_lsp_server::ls_types::{LSPAny, Location, Position, Uri};
 
+/// `initialize`'s `initializationOptions`. Beside these, the settings, in a `pacto` section or at the top
+/// level, for clients without `workspace/configuration` (read by `settings.rs`).
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct InitializationOptions {
+    /// The client serves `pacto-diff:` documents through `pacto/diffDocument`, so `pacto.showDiff` opens one
+    /// of those instead of writing the diff to a file.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub virtual_documents: Option<bool>,
+}
+
 /// `pacto/diffDocument`: the Markdown diff of a contract, the content of its `pacto-diff:` document.
 pub enum DiffDocument {}
 

@@ -20,7 +20,6 @@ use crate::analysis::Analysis;
 use crate::handlers;
 use crate::lsp_ext::{DiffAgainst, DiffDocumentParams, DiffDocumentResult};
 use crate::server::Backend;
-use crate::session::ClientSupport;
 
 /// The scheme of the virtual documents the VS Code extension serves through `pacto/diffDocument`.
 pub const DIFF_SCHEME: &str = "pacto-diff";
@@ -39,7 +38,7 @@ pub async fn show_diff(backend: &Backend, uri: Uri, against: DiffAgainst) -> Res
             return Ok(());
         }
     };
-    let target = if ClientSupport::get(&backend.session.client.virtual_documents) {
+    let target = if backend.session.client().virtual_documents {
         virtual_uri(&uri, against)?
     } else {
         let settings = backend.session.settings();

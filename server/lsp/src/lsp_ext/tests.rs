@@ -87,6 +87,7 @@ fn shape<T: DeserializeOwned>() -> Shape {
 /// The interfaces (by name, their field names) and enums (by name, their values) of this module.
 fn rust_types() -> (BTreeMap<String, BTreeSet<String>>, BTreeMap<String, BTreeSet<String>>) {
     let shapes = [
+        shape::<InitializationOptions>(),
         shape::<DiffDocumentParams>(),
         shape::<DiffDocumentResult>(),
         shape::<DiffAgainst>(),

@@ -30,7 +30,7 @@ use crate::lens::publish;
 use crate::lsp_ext::{self, ShowReferences};
 use crate::proto::{self, Encoding};
 use crate::server::Backend;
-use crate::session::{ClientSupport, Session};
+use crate::session::Session;
 
 /// The `$/progress` token of the workspace scan; a client shows "Indexing contracts" meanwhile.
 pub const PROGRESS_TOKEN: &str = "pacto/workspaceIndex";
@@ -209,7 +209,7 @@ fn with_published_elsewhere(session: &Session, mut entry: Entry) -> Entry {
 }
 
 async fn begin_progress(backend: &Backend) -> Option<OngoingProgress<Unbounded, NotCancellable>> {
-    if !ClientSupport::get(&backend.session.client.work_done_progress) {
+    if !backend.session.client().work_done_progress {
         return None;
     }
     let token = ProgressToken::String(PROGRESS_TOKEN.to_owned());
