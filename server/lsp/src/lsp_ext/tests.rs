@@ -303,3 +303,31 @@ fn commands_carry_their_arguments_as_a_json_array() {
     assert_eq!(command.command, "pacto.showDiff");
     assert_eq!(command.arguments, Some(vec!["file:///a/pacto.yaml".into(), "head".into()]));
 }
+
+/// The Neovim plugin has no typed mirror: its requests (`client:request('…'`), commands (`command = '…'`) and
+/// lens command (`SHOW_REFERENCES = '…'`) are found in its Lua text and must be this module's names.
+#[test]
+fn the_neovim_plugin_uses_these_names() {
+    let lua = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../editors/nvim/lua/pacto");
+    let mut used = BTreeSet::new();
+    for entry in std::fs::read_dir(&lua).unwrap_or_else(|err| panic!("{}: {err}", lua.display())) {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|it| it != "lua") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        for line in text.lines().filter(|it| !it.trim_start().starts_with("--")) {
+            for marker in ["request('", "command = '", "SHOW_REFERENCES = '"] {
+                if let Some((_, rest)) = line.split_once(marker) {
+                    used.insert(rest.split('\'').next().unwrap_or_default().to_owned());
+                }
+            }
+        }
+    }
+    let known: BTreeSet<&str> = REQUESTS.iter().chain(SERVER_COMMANDS).chain(CLIENT_COMMANDS).copied().collect();
+    for name in &used {
+        assert!(known.contains(name.as_str()), "editors/nvim uses `{name}`, which lsp_ext.rs does not have");
+    }
+    let used: Vec<&str> = used.iter().map(String::as_str).collect();
+    assert_eq!(used, ["pacto.dependencyGraph", "pacto.showReferences", "pacto/diffDocument"]);
+}
