@@ -6,23 +6,16 @@
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
+use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::*;
 
-use crate::lsp_ext::{self, Generate, GenerateParams, GenerateResult, GeneratedFile};
+use crate::lsp_ext::{self, Generate, GenerateParams, GenerateResult, GeneratedFile, request_failed};
 use crate::server::Backend;
 
 /// The plugin's time limit, as `pacto generate --timeout`.
 pub const GENERATE_TIMEOUT_SECONDS: u64 = 60;
 /// Generated files beyond this total are not sent to the editor: a preview is for reading.
 pub const MAX_PREVIEW_BYTES: u64 = 16 << 20;
-/// LSP's `RequestFailed`: the request was valid, the work it asked for failed.
-const REQUEST_FAILED: i64 = -32803;
-
-fn failed(message: String) -> Error {
-    Error { code: ErrorCode::ServerError(REQUEST_FAILED), message: message.into(), data: None }
-}
-
 /// Where an editor user sets what the plugin asks for: its message names each option as a CLI
 /// `--option`, which an editor user does not type.
 pub const OPTIONS_HINT: &str = "; in the editor, set them in the setting `pacto.generate.options`, for example \
@@ -60,7 +53,7 @@ pub async fn generate(backend: &Backend, args: GenerateParams) -> Result<Generat
     let Some(bundle) = file.parent().map(Path::to_path_buf) else {
         return Err(Error::invalid_params("the contract must be a file on disk"));
     };
-    let exe = std::env::current_exe().map_err(|err| failed(format!("cannot find the pacto binary: {err}")))?;
+    let exe = std::env::current_exe().map_err(|err| request_failed(format!("cannot find the pacto binary: {err}")))?;
     let out = preview_dir();
     let mut command = tokio::process::Command::new(exe);
     command
@@ -79,12 +72,12 @@ pub async fn generate(backend: &Backend, args: GenerateParams) -> Result<Generat
     for (key, value) in &options {
         command.arg("--option").arg(format!("{key}={value}"));
     }
-    let output = command.output().await.map_err(|err| failed(format!("cannot run pacto generate: {err}")))?;
+    let output = command.output().await.map_err(|err| request_failed(format!("cannot run pacto generate: {err}")))?;
     if !output.status.success() {
         let _ = std::fs::remove_dir_all(&out);
         let stderr = String::from_utf8_lossy(&output.stderr);
         let message = stderr.trim().trim_start_matches("Error: ").to_owned();
-        return Err(failed(if message.is_empty() {
+        return Err(request_failed(if message.is_empty() {
             format!("pacto generate failed: {}", output.status)
         } else {
             with_settings_hint(message)
@@ -103,7 +96,7 @@ pub async fn generate(backend: &Backend, args: GenerateParams) -> Result<Generat
         Ok(files) => files,
         Err(err) => {
             let _ = std::fs::remove_dir_all(&out);
-            return Err(failed(err));
+            return Err(request_failed(err));
         }
     };
     if args.open.unwrap_or(false) {

@@ -69,6 +69,8 @@ impl Request for TestPanic {
 pub trait Command {
     const NAME: &'static str;
     type Arguments: DeserializeOwned + Serialize;
+    /// The length of the `Arguments` tuple: clients may send more, which are ignored.
+    const N_ARGUMENTS: usize;
     type Result: Serialize;
     /// The arguments the command takes: the message of the error that answers any others.
     const USAGE: &'static str;
@@ -80,6 +82,7 @@ pub enum ShowDiff {}
 impl Command for ShowDiff {
     const NAME: &'static str = "pacto.showDiff";
     type Arguments = (Uri, DiffAgainst);
+    const N_ARGUMENTS: usize = 2;
     type Result = ();
     const USAGE: &'static str = "pacto.showDiff takes [uri, \"published\" | \"head\"]";
 }
@@ -90,6 +93,7 @@ pub enum DependencyGraph {}
 impl Command for DependencyGraph {
     const NAME: &'static str = "pacto.dependencyGraph";
     type Arguments = (Uri,);
+    const N_ARGUMENTS: usize = 1;
     type Result = DependencyGraphResult;
     const USAGE: &'static str = "expected [\"<file uri of the contract>\"]";
 }
@@ -108,6 +112,7 @@ pub enum Generate {}
 impl Command for Generate {
     const NAME: &'static str = "pacto.generate";
     type Arguments = (GenerateParams,);
+    const N_ARGUMENTS: usize = 1;
     type Result = GenerateResult;
     const USAGE: &'static str = "expected [{ uri, plugin, options?, open? }]";
 }
@@ -144,6 +149,7 @@ pub enum ShowReferences {}
 impl Command for ShowReferences {
     const NAME: &'static str = "pacto.showReferences";
     type Arguments = (Uri, Position, Vec<Location>);
+    const N_ARGUMENTS: usize = 3;
     type Result = ();
     const USAGE: &'static str = "pacto.showReferences takes [uri, position, locations]";
 }
@@ -153,12 +159,18 @@ pub const SERVER_COMMANDS: &[&str] = &[ShowDiff::NAME, DependencyGraph::NAME, Ge
 
 /// `C`'s arguments, or an invalid-params error with `C::USAGE` as its message and what did not fit (the
 /// field, the position) as its data.
-pub fn arguments<C: Command>(arguments: Vec<LSPAny>) -> Result<C::Arguments> {
+pub fn arguments<C: Command>(mut arguments: Vec<LSPAny>) -> Result<C::Arguments> {
+    arguments.truncate(C::N_ARGUMENTS);
     serde_json::from_value(LSPAny::Array(arguments)).map_err(|err| {
         let mut error = Error::invalid_params(C::USAGE);
         error.data = Some(err.to_string().into());
         error
     })
+}
+
+/// LSP's `RequestFailed`: the request was valid, the work it asked for failed (a plugin, a registry).
+pub fn request_failed(message: String) -> Error {
+    Error { code: ErrorCode::ServerError(-32803), message: message.into(), data: None }
 }
 
 /// The JSON answer of `C`.

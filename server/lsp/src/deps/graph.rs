@@ -7,16 +7,13 @@ use std::path::{Path, PathBuf};
 
 use pacto_core::graph::{self, render};
 use pacto_oci::graph_fetch::{self, GraphFetcher, Registry};
-use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
+use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::Uri;
 
 use crate::handlers::run_blocking;
-use crate::lsp_ext::DependencyGraphResult;
+use crate::lsp_ext::{self, DependencyGraphResult};
 use crate::server::Backend;
 use crate::settings::Settings;
-
-/// LSP's `RequestFailed`: the request was valid, the work it asked for failed.
-const REQUEST_FAILED: i64 = -32803;
 
 pub async fn dependency_graph(backend: &Backend, uri: Uri) -> Result<DependencyGraphResult> {
     // `to_file_path` also turns other schemes' paths into "paths" (`untitled:x` → ``).
@@ -30,11 +27,7 @@ pub async fn dependency_graph(backend: &Backend, uri: Uri) -> Result<DependencyG
     let buffer = backend.session.documents.get(&uri).map(|it| it.rope.to_string());
     let settings = backend.session.settings();
     let answer = run_blocking("dependency graph", move || graph_of(&file, &dir, buffer, &settings)).await?;
-    answer.map_err(|message| Error {
-        code: ErrorCode::ServerError(REQUEST_FAILED),
-        message: message.into(),
-        data: None,
-    })
+    answer.map_err(lsp_ext::request_failed)
 }
 
 /// Reads the contract (the open buffer, else the file), resolves and renders its graph.

@@ -262,12 +262,11 @@ fn lsp_ext_ts_commands_take_as_many_arguments() {
         let found = entries.into_iter().find(|(_, value)| value == command);
         capitalized(&found.unwrap_or_else(|| panic!("{command} is not in lsp_ext.ts")).0)
     };
-    let rust = [
-        (ShowDiff::NAME, arity::<<ShowDiff as Command>::Arguments>()),
-        (DependencyGraph::NAME, arity::<<DependencyGraph as Command>::Arguments>()),
-        (Generate::NAME, arity::<<Generate as Command>::Arguments>()),
-        (ShowReferences::NAME, arity::<<ShowReferences as Command>::Arguments>()),
-    ];
+    fn of<C: Command>() -> (&'static str, usize) {
+        assert_eq!(arity::<C::Arguments>(), C::N_ARGUMENTS, "{}", C::NAME);
+        (C::NAME, C::N_ARGUMENTS)
+    }
+    let rust = [of::<ShowDiff>(), of::<DependencyGraph>(), of::<Generate>(), of::<ShowReferences>()];
     assert_eq!(rust.len(), SERVER_COMMANDS.len() + CLIENT_COMMANDS.len());
     let rust: BTreeMap<String, usize> =
         rust.iter().map(|(name, len)| (format!("{}Arguments", key_of(name)), *len)).collect();
