@@ -168,9 +168,12 @@ pub fn arguments<C: Command>(mut arguments: Vec<LSPAny>) -> Result<C::Arguments>
     })
 }
 
-/// LSP's `RequestFailed`: the request was valid, the work it asked for failed (a plugin, a registry).
+/// LSP's `RequestFailed` code, which jsonrpc's `ErrorCode` does not name.
+const REQUEST_FAILED: i64 = -32803;
+
+/// The request was valid, the work it asked for failed (a plugin, a registry).
 pub fn request_failed(message: String) -> Error {
-    Error { code: ErrorCode::ServerError(-32803), message: message.into(), data: None }
+    Error { code: ErrorCode::ServerError(REQUEST_FAILED), message: message.into(), data: None }
 }
 
 /// The JSON answer of `C`.
