@@ -13,11 +13,14 @@ import { generatedPath, pluginNameProblem } from './generate';
 import { showGraph } from './graph_view';
 import {
     CLIENT_COMMANDS,
-    type DependencyGraph,
+    type DependencyGraphArguments,
+    type DependencyGraphResult,
     type DiffAgainst,
+    type GenerateArguments,
     type GenerateParams,
     type GenerateResult,
     SERVER_COMMANDS,
+    type ShowDiffArguments,
 } from './lsp_ext';
 import { contractsByFirstKey, findings, type ValidateReport, validateArgs, validatorOf } from './validate';
 
@@ -231,7 +234,10 @@ function showDiff(ctx: Ctx, against: DiffAgainst): Cmd {
             return;
         }
         try {
-            await executeServerCommand(client, SERVER_COMMANDS.showDiff, [contract.toString(), against]);
+            await executeServerCommand(client, SERVER_COMMANDS.showDiff, [
+                contract.toString(),
+                against,
+            ] satisfies ShowDiffArguments);
         } catch (err) {
             void vscode.window.showErrorMessage(`pacto: no diff: ${errorMessage(err)}`);
         }
@@ -246,9 +252,9 @@ function showDependencyGraph(ctx: Ctx): Cmd {
             return;
         }
         try {
-            const graph = await executeServerCommand<DependencyGraph>(client, SERVER_COMMANDS.dependencyGraph, [
+            const graph = await executeServerCommand<DependencyGraphResult>(client, SERVER_COMMANDS.dependencyGraph, [
                 contract.toString(),
-            ]);
+            ] satisfies DependencyGraphArguments);
             showGraph(ctx.extCtx.extensionUri, contract, graph);
         } catch (err) {
             void vscode.window.showErrorMessage(`pacto: no dependency graph: ${errorMessage(err)}`);
@@ -275,7 +281,9 @@ function generateFiles(ctx: Ctx): Cmd {
         const params: GenerateParams = { uri: contract.toString(), plugin, options: {} };
         let res: GenerateResult;
         try {
-            res = await executeServerCommand<GenerateResult>(client, SERVER_COMMANDS.generate, [params]);
+            res = await executeServerCommand<GenerateResult>(client, SERVER_COMMANDS.generate, [
+                params,
+            ] satisfies GenerateArguments);
         } catch (err) {
             void vscode.window.showErrorMessage(`pacto: generate ${plugin} failed: ${errorMessage(err)}`);
             return;

@@ -2,6 +2,8 @@
 // declaration in package.json (a unit test checks that the two agree, and `server/lsp/tests/settings_match.rs`
 // checks the server's ones against the server).
 
+import type { InitializationOptions } from './lsp_ext';
+
 /** Reads one key of the `pacto` section: `vscode.workspace.getConfiguration('pacto')` satisfies it. */
 export interface ConfigSource {
     get<T>(key: string): T | undefined;
@@ -65,7 +67,7 @@ export class Config {
  * The language server's `initializationOptions`: its settings, and that this client shows `pacto-diff:` documents
  * itself (so the server need not write diffs to temporary files).
  */
-export function initializationOptions(settings: ServerSettings): ServerSettings {
+export function initializationOptions(settings: ServerSettings): InitializationOptions & ServerSettings {
     return { virtualDocuments: true, ...settings };
 }
 

@@ -4,7 +4,7 @@ import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
 
 import { graphHtml, makeNonce } from './graph_html';
-import type { DependencyGraph } from './lsp_ext';
+import type { DependencyGraphResult } from './lsp_ext';
 
 /** Where the extension keeps files the webview may load; nothing else is reachable from it. */
 export const MEDIA_DIR = 'media';
@@ -12,7 +12,7 @@ export const MERMAID_SCRIPT = 'mermaid.min.js';
 
 let panel: vscode.WebviewPanel | undefined;
 
-export function showGraph(extensionUri: vscode.Uri, contract: vscode.Uri, graph: DependencyGraph): void {
+export function showGraph(extensionUri: vscode.Uri, contract: vscode.Uri, graph: DependencyGraphResult): void {
     const media = vscode.Uri.joinPath(extensionUri, MEDIA_DIR);
     const title = `Dependencies of ${basename(dirname(contract.fsPath))}`;
     if (!panel) {

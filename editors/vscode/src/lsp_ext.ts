@@ -1,6 +1,12 @@
-// Custom LSP methods and server commands of the pacto server. This file mirrors `server/lsp/src/commands.rs`,
-// `lens/` (`pacto/diffDocument`), `deps/graph.rs` and `generate.rs`: change both together. Plain method names and
-// types, no `vscode` or JSON-RPC import, so the end-to-end test speaks to the server with these very definitions.
+// Custom LSP methods and server commands of the pacto server: the mirror of `server/lsp/src/lsp_ext.rs`, name for
+// name and field for field (its test reads this file). Plain method names and types, no `vscode` or JSON-RPC
+// import, so the end-to-end test speaks to the server with these very definitions.
+
+/** `initialize`'s `initializationOptions`; the server settings go beside these, at the top level. */
+export interface InitializationOptions {
+    /** This client shows `pacto-diff:` documents itself, so the server need not write diffs to files. */
+    virtualDocuments?: boolean;
+}
 
 export type DiffAgainst = 'published' | 'head';
 
@@ -18,38 +24,56 @@ export interface DiffDocumentResult {
 /** `DiffDocumentParams` → `DiffDocumentResult`: the diff of a contract as Markdown, the `pacto-diff:` content. */
 export const DIFF_DOCUMENT = 'pacto/diffDocument';
 
-/** Server commands (`workspace/executeCommand`). vscode-languageclient registers each under the same id. */
+/**
+ * Server commands (`workspace/executeCommand`). vscode-languageclient registers each under the same id. The
+ * arguments of `x` are `XArguments`.
+ */
 export const SERVER_COMMANDS = {
-    /** Args `[uri, against]`; the server answers with `window/showDocument` on a `pacto-diff:` URI. */
+    /** The server answers `null` and opens the diff with `window/showDocument` on a `pacto-diff:` URI. */
     showDiff: 'pacto.showDiff',
-    /** Args `[uri]` → `DependencyGraph`. */
+    /** → `DependencyGraphResult`. */
     dependencyGraph: 'pacto.dependencyGraph',
-    /** Args `[GenerateParams]` → `GenerateResult`. */
+    /** → `GenerateResult`. */
     generate: 'pacto.generate',
 } as const;
 
-export interface DependencyGraph {
+export type ShowDiffArguments = [uri: string, against: DiffAgainst];
+
+export type DependencyGraphArguments = [uri: string];
+
+export interface DependencyGraphResult {
     json: unknown;
     mermaid: string;
     text: string;
 }
 
+export type GenerateArguments = [params: GenerateParams];
+
 export interface GenerateParams {
     uri: string;
     plugin: string;
-    options: Record<string, string>;
+    /** Over the setting `pacto.generate.options`. */
+    options?: Record<string, string>;
+    /** The server also writes the files to a preview directory and shows them. */
+    open?: boolean;
 }
 
 export interface GenerateResult {
-    files: { path: string; content: string }[];
+    files: GeneratedFile[];
     message: string;
 }
 
-/**
- * Commands the server puts in code lenses for the client to run (not `workspace/executeCommand`): mirrors
- * `SHOW_REFERENCES` in `server/lsp/src/commands.rs`.
- */
+export interface GeneratedFile {
+    /** Relative to the plugin's output directory. */
+    path: string;
+    content: string;
+}
+
+/** Commands the server puts in code lenses for the client to run (not `workspace/executeCommand`). */
 export const CLIENT_COMMANDS = {
-    /** Args `[uri, position, locations]` in LSP's shapes: the "used by N services" lens shows the dependents. */
+    /** The "used by N services" lens: the dependents, shown in the reference view. */
     showReferences: 'pacto.showReferences',
 } as const;
+
+/** LSP's `Position` and `Location[]` as JSON, converted by the client's protocol converter. */
+export type ShowReferencesArguments = [uri: string, position: unknown, locations: unknown[]];

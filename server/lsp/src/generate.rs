@@ -3,51 +3,19 @@
 //! checks. The files come back in the answer; with `open`, they are also written to a preview
 //! directory and shown with `window/showDocument`.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use serde_json::json;
-use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
+use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::*;
 
+use crate::lsp_ext::{self, Generate, GenerateParams, GenerateResult, GeneratedFile, request_failed};
 use crate::server::Backend;
 
 /// The plugin's time limit, as `pacto generate --timeout`.
 pub const GENERATE_TIMEOUT_SECONDS: u64 = 60;
 /// Generated files beyond this total are not sent to the editor: a preview is for reading.
 pub const MAX_PREVIEW_BYTES: u64 = 16 << 20;
-/// LSP's `RequestFailed`: the request was valid, the work it asked for failed.
-const REQUEST_FAILED: i64 = -32803;
-
-struct Args {
-    uri: Uri,
-    plugin: String,
-    options: BTreeMap<String, String>,
-    open: bool,
-}
-
-impl Args {
-    fn from_json(value: &LSPAny) -> Option<Args> {
-        let uri = value.get("uri")?.as_str()?.parse().ok()?;
-        let plugin = value.get("plugin")?.as_str()?.to_owned();
-        let options = match value.get("options") {
-            None | Some(LSPAny::Null) => BTreeMap::new(),
-            Some(options) => options
-                .as_object()?
-                .iter()
-                .map(|(key, value)| Some((key.clone(), value.as_str()?.to_owned())))
-                .collect::<Option<_>>()?,
-        };
-        let open = value.get("open").and_then(LSPAny::as_bool).unwrap_or(false);
-        Some(Args { uri, plugin, options, open })
-    }
-}
-
-fn failed(message: String) -> Error {
-    Error { code: ErrorCode::ServerError(REQUEST_FAILED), message: message.into(), data: None }
-}
-
 /// Where an editor user sets what the plugin asks for: its message names each option as a CLI
 /// `--option`, which an editor user does not type.
 pub const OPTIONS_HINT: &str = "; in the editor, set them in the setting `pacto.generate.options`, for example \
@@ -66,21 +34,15 @@ pub fn preview_action(uri: &Uri) -> CodeActionOrCommand {
     CodeActionOrCommand::CodeAction(CodeAction {
         title: "Preview generated manifests (kubernetes)".into(),
         kind: Some(CodeActionKind::SOURCE),
-        command: Some(Command {
-            title: "Preview generated manifests (kubernetes)".into(),
-            command: crate::commands::GENERATE.into(),
-            arguments: Some(vec![json!({ "uri": uri.as_str(), "plugin": "kubernetes", "open": true })]),
-        }),
+        command: Some(lsp_ext::command::<Generate>(
+            "Preview generated manifests (kubernetes)".into(),
+            &(GenerateParams { uri: uri.clone(), plugin: "kubernetes".into(), options: None, open: Some(true) },),
+        )),
         ..Default::default()
     })
 }
 
-pub async fn generate(backend: &Backend, arguments: Vec<LSPAny>) -> Result<Option<LSPAny>> {
-    let args: Args = arguments
-        .into_iter()
-        .next()
-        .and_then(|it| Args::from_json(&it))
-        .ok_or_else(|| Error::invalid_params("expected [{ uri, plugin, options?, open? }]"))?;
+pub async fn generate(backend: &Backend, args: GenerateParams) -> Result<GenerateResult> {
     let valid_name = |it: &str| !it.is_empty() && it.chars().all(|c| c.is_ascii_alphanumeric() || "._-".contains(c));
     if !valid_name(&args.plugin) || args.plugin.starts_with('.') {
         return Err(Error::invalid_params(format!("`{}` is not a plugin name", args.plugin)));
@@ -91,7 +53,7 @@ pub async fn generate(backend: &Backend, arguments: Vec<LSPAny>) -> Result<Optio
     let Some(bundle) = file.parent().map(Path::to_path_buf) else {
         return Err(Error::invalid_params("the contract must be a file on disk"));
     };
-    let exe = std::env::current_exe().map_err(|err| failed(format!("cannot find the pacto binary: {err}")))?;
+    let exe = std::env::current_exe().map_err(|err| request_failed(format!("cannot find the pacto binary: {err}")))?;
     let out = preview_dir();
     let mut command = tokio::process::Command::new(exe);
     command
@@ -106,16 +68,16 @@ pub async fn generate(backend: &Backend, arguments: Vec<LSPAny>) -> Result<Optio
         .kill_on_drop(true);
     // The settings' options first, the request's own over them.
     let mut options = backend.session.settings().generate_options.clone();
-    options.extend(args.options.clone());
+    options.extend(args.options.clone().unwrap_or_default());
     for (key, value) in &options {
         command.arg("--option").arg(format!("{key}={value}"));
     }
-    let output = command.output().await.map_err(|err| failed(format!("cannot run pacto generate: {err}")))?;
+    let output = command.output().await.map_err(|err| request_failed(format!("cannot run pacto generate: {err}")))?;
     if !output.status.success() {
         let _ = std::fs::remove_dir_all(&out);
         let stderr = String::from_utf8_lossy(&output.stderr);
         let message = stderr.trim().trim_start_matches("Error: ").to_owned();
-        return Err(failed(if message.is_empty() {
+        return Err(request_failed(if message.is_empty() {
             format!("pacto generate failed: {}", output.status)
         } else {
             with_settings_hint(message)
@@ -134,10 +96,10 @@ pub async fn generate(backend: &Backend, arguments: Vec<LSPAny>) -> Result<Optio
         Ok(files) => files,
         Err(err) => {
             let _ = std::fs::remove_dir_all(&out);
-            return Err(failed(err));
+            return Err(request_failed(err));
         }
     };
-    if args.open {
+    if args.open.unwrap_or(false) {
         for (index, (path, _)) in files.iter().enumerate() {
             let Some(uri) = Uri::from_file_path(out.join(path)) else { continue };
             let params = ShowDocumentParams { uri, external: None, take_focus: Some(index == 0), selection: None };
@@ -148,9 +110,8 @@ pub async fn generate(backend: &Backend, arguments: Vec<LSPAny>) -> Result<Optio
     } else {
         let _ = std::fs::remove_dir_all(&out);
     }
-    let files: Vec<LSPAny> =
-        files.into_iter().map(|(path, content)| json!({ "path": path, "content": content })).collect();
-    Ok(Some(json!({ "files": files, "message": message })))
+    let files = files.into_iter().map(|(path, content)| GeneratedFile { path, content }).collect();
+    Ok(GenerateResult { files, message })
 }
 
 /// `pacto generate`'s result lines without the (temporary) output directory: "Generated 4 file(s)

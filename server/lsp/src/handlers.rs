@@ -14,7 +14,7 @@ use crate::features::symbols::Symbol;
 use crate::features::{code_action, completion, definition, hover, migrate, references, structure, symbols};
 use crate::proto::{self, Encoding};
 use crate::server::Backend;
-use crate::session::{ClientSupport, Session};
+use crate::session::Session;
 use crate::settings::Settings;
 use crate::{deps, generate, lens, workspace};
 
@@ -82,7 +82,7 @@ pub async fn run_blocking<T: Send + 'static>(
 /// Publishes the current version's diagnostics to a client that does not pull, from its analysis (built now if
 /// no one has yet), unless a newer version arrived meanwhile: a result for an old version is never published.
 pub fn schedule_diagnostics(backend: &Backend, uri: Uri) {
-    if backend.session.pull_diagnostics() {
+    if backend.session.client().pull_diagnostics {
         return;
     }
     let Some(version) = backend.session.current_version(&uri) else {
@@ -133,7 +133,7 @@ fn recompute_migration_hints(backend: &Backend, uri: Uri, analysis: Arc<Analysis
         let Some(analysis) = analysis.upgrade().filter(|_| session.current_version(&uri) == Some(version)) else {
             return;
         };
-        let pull = session.pull_diagnostics();
+        let pull = session.client().pull_diagnostics;
         let (task_session, task_uri, encoding) = (session.clone(), uri.clone(), session.encoding());
         let diagnostics = run_blocking("migration hints", move || {
             migrate::compute_hints(&task_session, &task_uri, &analysis);
@@ -181,7 +181,7 @@ pub fn document_changed(backend: &Backend, uri: Uri) {
             }
             Ok(None) => {}
         }
-        if !backend.session.pull_diagnostics() {
+        if !backend.session.client().pull_diagnostics {
             publish_diagnostics(&backend, uri, version).await;
         }
     });
@@ -195,10 +195,10 @@ pub fn refresh_from_network(backend: &Backend) {
 /// Asks the client to fetch again what it shows of every open document: lenses, inlay hints too
 /// when `inlay_hints`, and the diagnostics (re-published or pulled again).
 pub fn refresh_views(backend: &Backend, inlay_hints: bool) {
-    let support = &backend.session.client;
+    let support = backend.session.client();
     let client = backend.client.clone();
-    let inlay = inlay_hints && ClientSupport::get(&support.inlay_hint_refresh);
-    let lens = ClientSupport::get(&support.code_lens_refresh);
+    let inlay = inlay_hints && support.inlay_hint_refresh;
+    let lens = support.code_lens_refresh;
     tokio::spawn(async move {
         if inlay {
             if let Err(err) = client.inlay_hint_refresh().await {
@@ -216,8 +216,8 @@ pub fn refresh_views(backend: &Backend, inlay_hints: bool) {
 
 /// Re-publishes (push clients) or asks the client to pull again (pull clients).
 pub fn refresh_diagnostics(backend: &Backend) {
-    if backend.session.pull_diagnostics() {
-        if !ClientSupport::get(&backend.session.client.diagnostic_refresh) {
+    if backend.session.client().pull_diagnostics {
+        if !backend.session.client().diagnostic_refresh {
             return;
         }
         let client = backend.client.clone();
@@ -240,7 +240,7 @@ pub async fn load_settings(backend: &Backend, pushed: Option<LSPAny>) {
     let pushed = pushed.and_then(|it| it.get("pacto").cloned()).filter(|it| !it.is_null());
     let section = match pushed {
         Some(section) => Some(section),
-        None if ClientSupport::get(&backend.session.client.configuration) => {
+        None if backend.session.client().configuration => {
             let item = ConfigurationItem { scope_uri: None, section: Some("pacto".into()) };
             match backend.client.configuration(vec![item]).await {
                 Ok(mut values) if !values.is_empty() => Some(values.swap_remove(0)),
@@ -280,7 +280,7 @@ pub async fn load_settings(backend: &Backend, pushed: Option<LSPAny>) {
 }
 
 pub async fn register_file_watcher(backend: &Backend) {
-    if !backend.session.watch_files() {
+    if !backend.session.client().watch_files {
         return;
     }
     let options = DidChangeWatchedFilesRegistrationOptions {

@@ -13,6 +13,7 @@ mod generate;
 mod handlers;
 mod lens;
 mod logging;
+mod lsp_ext;
 mod pool;
 mod proto;
 mod schema_docs;
@@ -39,6 +40,7 @@ pub use lens::compute as lens_compute;
 
 use std::sync::Arc;
 
+use tower_lsp_server::ls_types::request::Request as _;
 use tower_lsp_server::{LspService, Server};
 
 /// Serves LSP on stdin/stdout until the client sends `exit` or closes stdin. Logs go to
@@ -63,7 +65,7 @@ pub fn run_stdio(log_level: Option<&str>) -> std::io::Result<()> {
             tokio::spawn(logging::forward(log_messages, client.clone()));
         });
         if std::env::var_os("PACTO_LSP_TEST_HOOKS").is_some() {
-            builder = builder.custom_method("pacto/test/panic", server::Backend::test_panic);
+            builder = builder.custom_method(lsp_ext::TestPanic::METHOD, server::Backend::test_panic);
         }
         let (service, socket) = builder.finish();
         Server::new(server_end, framing::spawn_writer(std::io::stdout()), socket).serve(service).await;
@@ -80,7 +82,7 @@ fn service(on_client: impl FnOnce(&tower_lsp_server::Client)) -> tower_lsp_serve
         on_client(&client);
         server::Backend { client, session: Arc::new(session::Session::default()) }
     })
-    .custom_method("pacto/diffDocument", server::Backend::diff_document)
+    .custom_method(lsp_ext::DiffDocument::METHOD, server::Backend::diff_document)
 }
 
 /// glibc gives every thread that allocates its own malloc arena and keeps their pages: with

@@ -6,10 +6,11 @@ use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
+use crate::lsp_ext::{DiffDocumentParams, DiffDocumentResult, InitializationOptions};
 use crate::proto::Encoding;
 use crate::session::{ClientSupport, Session};
 use crate::settings::Settings;
-use crate::{commands, deps, handlers, lens, workspace};
+use crate::{commands, deps, handlers, lens, lsp_ext, workspace};
 
 /// Cheap to clone: background work (registry lookups) holds its own copy to publish results.
 #[derive(Clone)]
@@ -26,41 +27,19 @@ impl Backend {
     }
 
     /// `pacto/diffDocument`: the Markdown diff behind a `pacto-diff:` document.
-    pub async fn diff_document(&self, params: serde_json::Value) -> Result<serde_json::Value> {
+    pub async fn diff_document(&self, params: DiffDocumentParams) -> Result<DiffDocumentResult> {
         lens::diff_document(self, params).await
     }
 }
 
 impl LanguageServer for Backend {
     async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
-        let offered = params.capabilities.general.as_ref().and_then(|it| it.position_encodings.as_ref());
-        let utf8 = offered.is_some_and(|it| it.contains(&PositionEncodingKind::UTF8));
-        let encoding = if utf8 { Encoding::Utf8 } else { Encoding::Utf16 };
-        self.session.set_encoding(encoding);
-        let watch_dynamic = params
-            .capabilities
-            .workspace
-            .as_ref()
-            .and_then(|it| it.did_change_watched_files.as_ref())
-            .and_then(|it| it.dynamic_registration)
-            .unwrap_or(false);
-        self.session.set_watch_files(watch_dynamic);
-        let pull = params.capabilities.text_document.as_ref().is_some_and(|it| it.diagnostic.is_some());
-        self.session.set_pull_diagnostics(pull);
-        let workspace = params.capabilities.workspace.as_ref();
-        let support = &self.session.client;
-        ClientSupport::set(&support.configuration, workspace.and_then(|it| it.configuration).unwrap_or(false));
-        let inlay_refresh = workspace.and_then(|it| it.inlay_hint.as_ref()).and_then(|it| it.refresh_support);
-        ClientSupport::set(&support.inlay_hint_refresh, inlay_refresh.unwrap_or(false));
-        let lens_refresh = workspace.and_then(|it| it.code_lens.as_ref()).and_then(|it| it.refresh_support);
-        ClientSupport::set(&support.code_lens_refresh, lens_refresh.unwrap_or(false));
-        let diagnostic_refresh = workspace.and_then(|it| it.diagnostics.as_ref()).and_then(|it| it.refresh_support);
-        ClientSupport::set(&support.diagnostic_refresh, diagnostic_refresh.unwrap_or(false));
-        let progress = params.capabilities.window.as_ref().and_then(|it| it.work_done_progress);
-        ClientSupport::set(&support.work_done_progress, progress.unwrap_or(false));
+        // Options that do not fit are ignored as absent ones are: the settings in them still apply.
+        let options: InitializationOptions =
+            params.initialization_options.clone().and_then(|it| serde_json::from_value(it).ok()).unwrap_or_default();
+        self.session.set_client(ClientSupport::new(&params.capabilities, &options));
+        let support = *self.session.client();
         if let Some(options) = &params.initialization_options {
-            let virtual_documents = options.get("virtualDocuments").and_then(serde_json::Value::as_bool);
-            ClientSupport::set(&support.virtual_documents, virtual_documents.unwrap_or(false));
             // The same shape as the `pacto` settings section, for clients without `workspace/configuration`.
             let section = options.get("pacto").unwrap_or(options);
             let (settings, warnings) = Settings::from_json(section);
@@ -77,7 +56,10 @@ impl LanguageServer for Backend {
         self.session.set_workspace_folders(folders);
         Ok(InitializeResult {
             capabilities: ServerCapabilities {
-                position_encoding: Some(if utf8 { PositionEncodingKind::UTF8 } else { PositionEncodingKind::UTF16 }),
+                position_encoding: Some(match support.encoding {
+                    Encoding::Utf8 => PositionEncodingKind::UTF8,
+                    Encoding::Utf16 => PositionEncodingKind::UTF16,
+                }),
                 text_document_sync: Some(TextDocumentSyncCapability::Options(TextDocumentSyncOptions {
                     open_close: Some(true),
                     change: Some(TextDocumentSyncKind::INCREMENTAL),
@@ -109,11 +91,11 @@ impl LanguageServer for Backend {
                 code_lens_provider: Some(CodeLensOptions { resolve_provider: Some(false) }),
                 inlay_hint_provider: Some(OneOf::Left(true)),
                 execute_command_provider: Some(ExecuteCommandOptions {
-                    commands: commands::COMMANDS.iter().map(|it| it.to_string()).collect(),
+                    commands: lsp_ext::SERVER_COMMANDS.iter().map(|it| it.to_string()).collect(),
                     work_done_progress_options: WorkDoneProgressOptions::default(),
                 }),
                 // Pull for clients that pull, push for the others: never both (see `Session`).
-                diagnostic_provider: pull.then(|| {
+                diagnostic_provider: support.pull_diagnostics.then(|| {
                     DiagnosticServerCapabilities::Options(DiagnosticOptions {
                         identifier: Some("pacto".into()),
                         inter_file_dependencies: false,

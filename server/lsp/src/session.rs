@@ -1,14 +1,16 @@
 //! The open documents and what was negotiated with the client.
 
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock, RwLock};
 
 use dashmap::DashMap;
-use tower_lsp_server::ls_types::{Position, TextDocumentContentChangeEvent, Uri};
+use tower_lsp_server::ls_types::{
+    ClientCapabilities, Position, PositionEncodingKind, TextDocumentContentChangeEvent, Uri,
+};
 
 use crate::document::{AnalysisCell, Document, Snapshot};
 use crate::features::migrate::Carried;
+use crate::lsp_ext::InitializationOptions;
 use crate::proto::{self, Encoding};
 use crate::settings::Settings;
 use crate::{deps, lens, workspace};
@@ -16,11 +18,8 @@ use crate::{deps, lens, workspace};
 #[derive(Default)]
 pub struct Session {
     pub documents: DashMap<Uri, Document>,
-    encoding: OnceLock<Encoding>,
-    watch_files: AtomicBool,
-    pull_diagnostics: AtomicBool,
+    client: OnceLock<ClientSupport>,
     settings: RwLock<Arc<Settings>>,
-    pub client: ClientSupport,
     workspace_folders: RwLock<Vec<PathBuf>>,
     /// Registry resolution of dependencies (issue #7).
     pub deps: deps::State,
@@ -34,59 +33,75 @@ pub struct Session {
     pub files: crate::analysis::FileFacts,
 }
 
-/// What the client said it can do, beyond what `Session`'s own flags hold.
-#[derive(Default)]
+/// What the client said at `initialize` it can do: decided once, then only read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct ClientSupport {
+    /// How positions count columns: UTF-8 when the client offers it, else LSP's UTF-16.
+    pub encoding: Encoding,
+    /// The client lets us register a file watcher (for `FILE_NOT_FOUND` re-checks).
+    pub watch_files: bool,
+    /// The client pulls diagnostics (`textDocument/diagnostic`). Such a client is not pushed to: clients keep
+    /// pulled and pushed diagnostics apart, and would show each twice.
+    pub pull_diagnostics: bool,
     /// `workspace/configuration` requests are answered.
-    pub configuration: AtomicBool,
-    pub inlay_hint_refresh: AtomicBool,
-    pub code_lens_refresh: AtomicBool,
+    pub configuration: bool,
+    pub inlay_hint_refresh: bool,
+    pub code_lens_refresh: bool,
     /// `workspace/diagnostic/refresh` is handled: a pull client that does not say so (Neovim 0.11 without our
     /// plugin's configuration) answers it with an error and pulls nothing.
-    pub diagnostic_refresh: AtomicBool,
+    pub diagnostic_refresh: bool,
     /// `$/progress` with `window/workDoneProgress/create`.
-    pub work_done_progress: AtomicBool,
+    pub work_done_progress: bool,
     /// The client serves `pacto-diff:` documents through `pacto/diffDocument` (initializationOptions
     /// `virtualDocuments: true`, as the VS Code extension sends).
-    pub virtual_documents: AtomicBool,
+    pub virtual_documents: bool,
 }
 
 impl ClientSupport {
-    pub fn get(flag: &AtomicBool) -> bool {
-        flag.load(Ordering::Relaxed)
-    }
+    /// Before `initialize` (and for a client that offers nothing): LSP's defaults, every extra off.
+    pub const NOTHING: ClientSupport = ClientSupport {
+        encoding: Encoding::Utf16,
+        watch_files: false,
+        pull_diagnostics: false,
+        configuration: false,
+        inlay_hint_refresh: false,
+        code_lens_refresh: false,
+        diagnostic_refresh: false,
+        work_done_progress: false,
+        virtual_documents: false,
+    };
 
-    pub fn set(flag: &AtomicBool, on: bool) {
-        flag.store(on, Ordering::Relaxed);
+    pub fn new(capabilities: &ClientCapabilities, options: &InitializationOptions) -> ClientSupport {
+        let offered = capabilities.general.as_ref().and_then(|it| it.position_encodings.as_ref());
+        let utf8 = offered.is_some_and(|it| it.contains(&PositionEncodingKind::UTF8));
+        let workspace = capabilities.workspace.as_ref();
+        let flag = |it: Option<bool>| it.unwrap_or(false);
+        ClientSupport {
+            encoding: if utf8 { Encoding::Utf8 } else { Encoding::Utf16 },
+            watch_files: flag(workspace.and_then(|it| it.did_change_watched_files.as_ref()?.dynamic_registration)),
+            pull_diagnostics: capabilities.text_document.as_ref().is_some_and(|it| it.diagnostic.is_some()),
+            configuration: flag(workspace.and_then(|it| it.configuration)),
+            inlay_hint_refresh: flag(workspace.and_then(|it| it.inlay_hint.as_ref()?.refresh_support)),
+            code_lens_refresh: flag(workspace.and_then(|it| it.code_lens.as_ref()?.refresh_support)),
+            diagnostic_refresh: flag(workspace.and_then(|it| it.diagnostics.as_ref()?.refresh_support)),
+            work_done_progress: flag(capabilities.window.as_ref().and_then(|it| it.work_done_progress)),
+            virtual_documents: flag(options.virtual_documents),
+        }
     }
 }
 
 impl Session {
-    pub fn set_encoding(&self, encoding: Encoding) {
-        let _ = self.encoding.set(encoding);
+    /// Called once, by `initialize`; a second call (a client that initializes twice) changes nothing.
+    pub fn set_client(&self, support: ClientSupport) {
+        let _ = self.client.set(support);
+    }
+
+    pub fn client(&self) -> &ClientSupport {
+        self.client.get().unwrap_or(&ClientSupport::NOTHING)
     }
 
     pub fn encoding(&self) -> Encoding {
-        self.encoding.get().copied().unwrap_or(Encoding::Utf16)
-    }
-
-    /// Whether the client lets us register a file watcher (for `FILE_NOT_FOUND` re-checks).
-    pub fn set_watch_files(&self, on: bool) {
-        self.watch_files.store(on, Ordering::Relaxed);
-    }
-
-    pub fn watch_files(&self) -> bool {
-        self.watch_files.load(Ordering::Relaxed)
-    }
-
-    /// Whether the client pulls diagnostics (`textDocument/diagnostic`). Such a client is not
-    /// pushed to: clients keep pulled and pushed diagnostics apart, and would show each twice.
-    pub fn set_pull_diagnostics(&self, on: bool) {
-        self.pull_diagnostics.store(on, Ordering::Relaxed);
-    }
-
-    pub fn pull_diagnostics(&self) -> bool {
-        self.pull_diagnostics.load(Ordering::Relaxed)
+        self.client().encoding
     }
 
     pub fn settings(&self) -> Arc<Settings> {
@@ -193,4 +208,54 @@ impl Session {
 
 fn ordered(a: Position, b: Position) -> (Position, Position) {
     if (b.line, b.character) < (a.line, a.character) { (b, a) } else { (a, b) }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn support(capabilities: serde_json::Value, options: serde_json::Value) -> ClientSupport {
+        let capabilities = serde_json::from_value(capabilities).unwrap();
+        ClientSupport::new(&capabilities, &serde_json::from_value(options).unwrap())
+    }
+
+    #[test]
+    fn a_client_that_offers_nothing_gets_lsp_defaults() {
+        assert_eq!(support(json!({}), json!({})), ClientSupport::NOTHING);
+        assert_eq!(Session::default().client(), &ClientSupport::NOTHING);
+    }
+
+    #[test]
+    fn each_capability_is_read_from_its_place() {
+        let capabilities = json!({
+            "general": { "positionEncodings": ["utf-16", "utf-8"] },
+            "workspace": {
+                "configuration": true,
+                "didChangeWatchedFiles": { "dynamicRegistration": true },
+                "inlayHint": { "refreshSupport": true },
+                "codeLens": { "refreshSupport": true },
+                "diagnostics": { "refreshSupport": true },
+            },
+            "textDocument": { "diagnostic": {} },
+            "window": { "workDoneProgress": true },
+        });
+        let all = ClientSupport {
+            encoding: Encoding::Utf8,
+            watch_files: true,
+            pull_diagnostics: true,
+            configuration: true,
+            inlay_hint_refresh: true,
+            code_lens_refresh: true,
+            diagnostic_refresh: true,
+            work_done_progress: true,
+            virtual_documents: true,
+        };
+        assert_eq!(support(capabilities, json!({ "virtualDocuments": true, "offline": true })), all);
+        let session = Session::default();
+        session.set_client(all);
+        session.set_client(ClientSupport::NOTHING);
+        assert_eq!(session.encoding(), Encoding::Utf8, "the first initialize decides");
+    }
 }

@@ -25,7 +25,7 @@ import { generatedPath } from '../../src/generate';
 import { graphHtml, makeNonce } from '../../src/graph_html';
 import {
     DIFF_DOCUMENT,
-    type DependencyGraph,
+    type DependencyGraphResult,
     type DiffDocumentParams,
     type DiffDocumentResult,
     type GenerateParams,
@@ -353,7 +353,7 @@ describe('pacto lsp through the bootstrap', { timeout: 60_000 }, () => {
         const uri = pathToFileURL(join(workspace, 'app', 'pacto.yaml')).href;
         const graph = await withTimeout(
             'pacto.dependencyGraph',
-            connection.sendRequest<DependencyGraph>('workspace/executeCommand', {
+            connection.sendRequest<DependencyGraphResult>('workspace/executeCommand', {
                 command: SERVER_COMMANDS.dependencyGraph,
                 arguments: [uri],
             }),
@@ -379,7 +379,7 @@ describe('pacto lsp through the bootstrap', { timeout: 60_000 }, () => {
             const uri = pathToFileURL(join(workspace, 'app', 'pacto.yaml')).href;
             const graph = await withTimeout(
                 'pacto.dependencyGraph',
-                connection.sendRequest<DependencyGraph>('workspace/executeCommand', {
+                connection.sendRequest<DependencyGraphResult>('workspace/executeCommand', {
                     command: SERVER_COMMANDS.dependencyGraph,
                     arguments: [uri],
                 }),

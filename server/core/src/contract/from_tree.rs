@@ -16,6 +16,9 @@ pub struct DecodeError {
     pub span: Span,
     pub path: FieldPath,
     pub message: String,
+    /// For a key the type does not have, the known field closest to it (the message's "did you mean"), so an
+    /// editor offers the rename without reading the message.
+    pub suggestion: Option<String>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -117,7 +120,12 @@ impl Decoder {
         let mut decoder = Decoder { errors: Vec::new() };
         let contract = match root {
             None => {
-                let eof = DecodeError { span: Span::empty(0), path: FieldPath::root(), message: "EOF".to_owned() };
+                let eof = DecodeError {
+                    span: Span::empty(0),
+                    path: FieldPath::root(),
+                    message: "EOF".to_owned(),
+                    suggestion: None,
+                };
                 decoder.errors.push(eof);
                 C::default()
             }
@@ -145,7 +153,7 @@ impl<'a> Fields<'a> {
 
 impl Decoder {
     pub(crate) fn error(&mut self, span: Span, path: &FieldPath, message: String) {
-        self.errors.push(DecodeError { span, path: path.clone(), message });
+        self.errors.push(DecodeError { span, path: path.clone(), message, suggestion: None });
     }
 
     pub(crate) fn cannot_unmarshal(&mut self, node: &Node, path: &FieldPath, into: &str) {
@@ -181,11 +189,13 @@ impl Decoder {
                 continue;
             }
             let mut message = format!("field {name} not found in type {type_name}");
-            if let Some(hint) = closest(name, known) {
+            let suggestion = closest(name, known);
+            if let Some(hint) = suggestion {
                 message.push_str(&format!("; did you mean `{hint}`?"));
             }
             let key_path = path.clone().key(name);
-            self.error(entry.key.span, &key_path, message);
+            let suggestion = suggestion.map(str::to_owned);
+            self.errors.push(DecodeError { span: entry.key.span, path: key_path, message, suggestion });
         }
         Some(Fields { entries, path })
     }

@@ -7,23 +7,15 @@ use std::path::{Path, PathBuf};
 
 use pacto_core::graph::{self, render};
 use pacto_oci::graph_fetch::{self, GraphFetcher, Registry};
-use serde_json::json;
-use tower_lsp_server::jsonrpc::{Error, ErrorCode, Result};
-use tower_lsp_server::ls_types::{LSPAny, Uri};
+use tower_lsp_server::jsonrpc::{Error, Result};
+use tower_lsp_server::ls_types::Uri;
 
 use crate::handlers::run_blocking;
+use crate::lsp_ext::{self, DependencyGraphResult};
 use crate::server::Backend;
 use crate::settings::Settings;
 
-/// LSP's `RequestFailed`: the request was valid, the work it asked for failed.
-const REQUEST_FAILED: i64 = -32803;
-
-pub async fn dependency_graph(backend: &Backend, arguments: Vec<LSPAny>) -> Result<Option<LSPAny>> {
-    let uri: Uri = arguments
-        .first()
-        .and_then(LSPAny::as_str)
-        .and_then(|it| it.parse().ok())
-        .ok_or_else(|| Error::invalid_params("expected [\"<file uri of the contract>\"]"))?;
+pub async fn dependency_graph(backend: &Backend, uri: Uri) -> Result<DependencyGraphResult> {
     // `to_file_path` also turns other schemes' paths into "paths" (`untitled:x` → ``).
     let file = uri.as_str().starts_with("file:").then(|| uri.to_file_path()).flatten();
     let Some(file) = file.map(|it| it.into_owned()) else {
@@ -35,11 +27,7 @@ pub async fn dependency_graph(backend: &Backend, arguments: Vec<LSPAny>) -> Resu
     let buffer = backend.session.documents.get(&uri).map(|it| it.rope.to_string());
     let settings = backend.session.settings();
     let answer = run_blocking("dependency graph", move || graph_of(&file, &dir, buffer, &settings)).await?;
-    answer.map(Some).map_err(|message| Error {
-        code: ErrorCode::ServerError(REQUEST_FAILED),
-        message: message.into(),
-        data: None,
-    })
+    answer.map_err(lsp_ext::request_failed)
 }
 
 /// Reads the contract (the open buffer, else the file), resolves and renders its graph.
@@ -48,7 +36,7 @@ fn graph_of(
     dir: &Path,
     buffer: Option<String>,
     settings: &Settings,
-) -> std::result::Result<LSPAny, String> {
+) -> std::result::Result<DependencyGraphResult, String> {
     let label = file.display().to_string();
     let text = match buffer {
         Some(text) => text,
@@ -57,7 +45,11 @@ fn graph_of(
     let root = graph_fetch::parse_contract(&label, &text)?.contract;
     let mut fetcher = GraphFetcher::new(base_dir(dir), registry(settings));
     let graph = graph::resolve_batched(&root, &mut fetcher);
-    Ok(json!({ "json": render::json(&graph), "mermaid": render::mermaid(&graph), "text": render::text(&graph) }))
+    Ok(DependencyGraphResult {
+        json: render::json(&graph),
+        mermaid: render::mermaid(&graph),
+        text: render::text(&graph),
+    })
 }
 
 /// The document's directory as the CLI's `pacto graph <dir>` sees it: absolute, links resolved.

@@ -18,7 +18,6 @@ use tower_lsp_server::{Bounded, NotCancellable, OngoingProgress};
 use crate::analysis::Analysis;
 use crate::handlers;
 use crate::server::Backend;
-use crate::session::ClientSupport;
 use crate::settings::Settings;
 
 /// A dependency as written: its `ref` (with `oci://`) and its `compatibility` (empty when absent).
@@ -394,7 +393,7 @@ pub fn request_tags(backend: &Backend, reference: Reference) {
 }
 
 async fn begin_progress(backend: &Backend, n_total: usize) -> Option<OngoingProgress<Bounded, NotCancellable>> {
-    if !ClientSupport::get(&backend.session.client.work_done_progress) {
+    if !backend.session.client().work_done_progress {
         return None;
     }
     let n = {

@@ -35,7 +35,7 @@ pub fn code_actions(analysis: &Analysis, range: Span) -> Vec<Fix> {
         if !overlaps(error.span, range) {
             continue;
         }
-        if let Some(hint) = error.message.split("did you mean `").nth(1).and_then(|it| it.split('`').next()) {
+        if let Some(hint) = &error.suggestion {
             out.push(Fix {
                 title: format!("Rename to `{hint}`"),
                 code: Code::ParseError,

@@ -18,7 +18,7 @@ use tower_lsp_server::ls_types::{
 
 use crate::analysis::Analysis;
 use crate::proto::{self, Encoding};
-use crate::session::{ClientSupport, Session};
+use crate::session::Session;
 
 /// The `source` of the migration's diagnostics, so editors can tell them from findings.
 pub const SOURCE: &str = "pacto-migrate";
@@ -104,7 +104,7 @@ impl Carried {
 /// to be computed (see [`CARRIED_HINTS_FROM_BYTES`]).
 pub fn hints_carried(session: &Session, analysis: &Analysis) -> bool {
     // A client that pulls but cannot be told to pull again would keep the carried hints.
-    let told_of_changes = !session.pull_diagnostics() || ClientSupport::get(&session.client.diagnostic_refresh);
+    let told_of_changes = !session.client().pull_diagnostics || session.client().diagnostic_refresh;
     told_of_changes
         && session.settings().migration_hint
         && (CARRIED_HINTS_FROM_BYTES..=MAX_HINTED_MIGRATION_BYTES).contains(&analysis.text.len())

@@ -10,7 +10,6 @@ use std::time::{Duration, Instant};
 use pacto_core::diff::render::markdown;
 use pacto_core::diff::{DiffNode, GraphDiff, Report};
 use ropey::Rope;
-use serde_json::{Value, json};
 use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::*;
 
@@ -19,8 +18,8 @@ use super::compute::{self, Against, Side};
 use super::{comparison, head, publish, repository};
 use crate::analysis::Analysis;
 use crate::handlers;
+use crate::lsp_ext::{DiffAgainst, DiffDocumentParams, DiffDocumentResult};
 use crate::server::Backend;
-use crate::session::ClientSupport;
 
 /// The scheme of the virtual documents the VS Code extension serves through `pacto/diffDocument`.
 pub const DIFF_SCHEME: &str = "pacto-diff";
@@ -28,21 +27,18 @@ pub const DIFF_SCHEME: &str = "pacto-diff";
 const DIFF_SUFFIX: &str = ".diff.md";
 
 /// `pacto.showDiff [uri, "published" | "head"]`.
-pub async fn show_diff(backend: &Backend, arguments: Vec<LSPAny>) -> Result<Option<LSPAny>> {
-    let (uri, against) = match arguments.as_slice() {
-        [uri, against, ..] => parse_target(uri, against)?,
-        _ => return Err(Error::invalid_params("pacto.showDiff takes [uri, \"published\" | \"head\"]")),
-    };
+pub async fn show_diff(backend: &Backend, uri: Uri, against: DiffAgainst) -> Result<()> {
+    let against = Against::from(against);
     let diff = match diff_of(backend, &uri, against).await? {
         Ok(diff) => diff,
         Err(explanation) => {
             // The user asked: say why there is no diff, as a message rather than an error.
             let client = backend.client.clone();
             tokio::spawn(async move { client.show_message(MessageType::INFO, explanation).await });
-            return Ok(None);
+            return Ok(());
         }
     };
-    let target = if ClientSupport::get(&backend.session.client.virtual_documents) {
+    let target = if backend.session.client().virtual_documents {
         virtual_uri(&uri, against)?
     } else {
         let settings = backend.session.settings();
@@ -63,12 +59,12 @@ pub async fn show_diff(backend: &Backend, arguments: Vec<LSPAny>) -> Result<Opti
             tracing::debug!("the client did not show the diff: {err}");
         }
     });
-    Ok(None)
+    Ok(())
 }
 
 /// `pacto/diffDocument { uri, against }` → `{ title, markdown }`.
-pub async fn diff_document(backend: &Backend, params: LSPAny) -> Result<LSPAny> {
-    let (uri, against) = parse_target(&params["uri"], params.get("against").unwrap_or(&json!("published")))?;
+pub async fn diff_document(backend: &Backend, params: DiffDocumentParams) -> Result<DiffDocumentResult> {
+    let (uri, against) = (params.uri, Against::from(params.against));
     let diff = match diff_of(backend, &uri, against).await? {
         Ok(diff) => diff,
         // A virtual document is shown whatever it holds: it explains what is missing.
@@ -80,19 +76,16 @@ pub async fn diff_document(backend: &Backend, params: LSPAny) -> Result<LSPAny> 
             }
         }
     };
-    Ok(json!({ "title": diff.title, "markdown": diff.markdown }))
+    Ok(DiffDocumentResult { title: diff.title, markdown: diff.markdown })
 }
 
-fn parse_target(uri: &Value, against: &Value) -> Result<(Uri, Against)> {
-    let uri: Uri = uri
-        .as_str()
-        .and_then(|it| it.parse().ok())
-        .ok_or_else(|| Error::invalid_params(format!("expected the contract's URI, got {uri}")))?;
-    let against = against
-        .as_str()
-        .and_then(Against::parse)
-        .ok_or_else(|| Error::invalid_params(format!("expected \"published\" or \"head\", got {against}")))?;
-    Ok((uri, against))
+impl From<DiffAgainst> for Against {
+    fn from(against: DiffAgainst) -> Against {
+        match against {
+            DiffAgainst::Published => Against::Published,
+            DiffAgainst::Head => Against::Head,
+        }
+    }
 }
 
 /// `pacto-diff:<path of the contract>.diff.md?against=<side>`.

@@ -25,8 +25,8 @@ use compute::{Against, Buffer, Comparison, Side};
 pub use document::{diff_document, show_diff};
 
 use crate::analysis::Analysis;
-use crate::commands::SHOW_DIFF;
 use crate::handlers;
+use crate::lsp_ext::{self, DiffAgainst, ShowDiff};
 use crate::proto::{self, Encoding};
 use crate::server::Backend;
 use crate::session::Session;
@@ -115,13 +115,9 @@ pub async fn code_lens(backend: &Backend, params: CodeLensParams) -> Result<Opti
 
 fn lenses(session: &Session, uri: &Uri, analysis: &Analysis, encoding: Encoding) -> Vec<CodeLens> {
     let range = proto::range(&analysis.rope, encoding, compute::lens_span(analysis.root()));
-    let lens = |title: String, against: Against| CodeLens {
+    let lens = |title: String, against: DiffAgainst| CodeLens {
         range,
-        command: Some(Command {
-            title,
-            command: SHOW_DIFF.to_owned(),
-            arguments: Some(vec![uri.as_str().into(), against.as_str().into()]),
-        }),
+        command: Some(lsp_ext::command::<ShowDiff>(title, &(uri.clone(), against))),
         data: None,
     };
     let path = uri.to_file_path();
@@ -133,11 +129,11 @@ fn lenses(session: &Session, uri: &Uri, analysis: &Analysis, encoding: Encoding)
             Some(Published::Ready(side)) => title(session, uri, analysis, &side, Against::Published),
         },
     };
-    let mut out = vec![lens(published, Against::Published)];
+    let mut out = vec![lens(published, DiffAgainst::Published)];
     if let Some(side) = path.as_deref().and_then(|it| session.lens.head(it)) {
         // Only a file that differs from HEAD: an unmodified one has nothing to say.
         if side.text != analysis.text {
-            out.push(lens(title(session, uri, analysis, &side, Against::Head), Against::Head));
+            out.push(lens(title(session, uri, analysis, &side, Against::Head), DiffAgainst::Head));
         }
     }
     out

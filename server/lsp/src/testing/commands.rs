@@ -123,3 +123,20 @@ fn hover_on_a_local_ref_summarises_its_contract() {
     .assert_eq(&answer(&mut client, "file://"));
     client.shutdown();
 }
+
+/// Params that do not fit the typed ones of `lsp_ext` are invalid params naming what did not fit: the
+/// request's field in the message, a command's arguments in the data beside the command's usage.
+#[test]
+fn lsp_protocol_extensions_reject_params_of_another_shape() {
+    let mut client = Client::start_default();
+    let response = client.request_raw("pacto/diffDocument", json!({"against": "head"}));
+    assert_eq!(response["error"]["code"], -32602, "{response}");
+    assert_eq!(response["error"]["message"], "missing field `uri`");
+    let response = client.request_raw(
+        "workspace/executeCommand",
+        json!({"command": "pacto.showDiff", "arguments": ["file:///a/pacto.yaml", "tip"]}),
+    );
+    assert_eq!(response["error"]["code"], -32602, "{response}");
+    assert_eq!(response["error"]["message"], "pacto.showDiff takes [uri, \"published\" | \"head\"]");
+    assert_eq!(response["error"]["data"], "unknown variant `tip`, expected `published` or `head`");
+}

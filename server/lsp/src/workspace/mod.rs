@@ -20,17 +20,17 @@ use pacto_core::workspace::{
     Entry, Index, entry_of_validation, is_bundle_file, looks_like_contract, read_entry, repository_key,
 };
 use tower_lsp_server::ls_types::{
-    CodeLens, Command, Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, FileChangeType, FileEvent,
-    Location, NumberOrString, ProgressToken, Range, Uri,
+    CodeLens, Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, FileChangeType, FileEvent, Location,
+    NumberOrString, ProgressToken, Range, Uri,
 };
 use tower_lsp_server::{NotCancellable, OngoingProgress, Unbounded};
 
 use crate::analysis::Analysis;
-use crate::commands::SHOW_REFERENCES;
 use crate::lens::publish;
+use crate::lsp_ext::{self, ShowReferences};
 use crate::proto::{self, Encoding};
 use crate::server::Backend;
-use crate::session::{ClientSupport, Session};
+use crate::session::Session;
 
 /// The `$/progress` token of the workspace scan; a client shows "Indexing contracts" meanwhile.
 pub const PROGRESS_TOKEN: &str = "pacto/workspaceIndex";
@@ -209,7 +209,7 @@ fn with_published_elsewhere(session: &Session, mut entry: Entry) -> Entry {
 }
 
 async fn begin_progress(backend: &Backend) -> Option<OngoingProgress<Unbounded, NotCancellable>> {
-    if !ClientSupport::get(&backend.session.client.work_done_progress) {
+    if !backend.session.client().work_done_progress {
         return None;
     }
     let token = ProgressToken::String(PROGRESS_TOKEN.to_owned());
@@ -337,7 +337,7 @@ pub fn n_dependents(session: &Session, uri: &Uri, analysis: &Analysis) -> Option
 }
 
 /// The "used by N services" lens on `service`, which lists them (through the client's reference view,
-/// with [`SHOW_REFERENCES`]); for contracts with a file only.
+/// with [`ShowReferences`]); for contracts with a file only.
 pub fn lens(session: &Session, uri: &Uri, analysis: &Analysis, encoding: Encoding) -> Option<CodeLens> {
     // Without a workspace folder the open documents are all the server sees: "used by 0" would mislead.
     if session.workspace_folders().is_empty() {
@@ -356,15 +356,7 @@ pub fn lens(session: &Session, uri: &Uri, analysis: &Analysis, encoding: Encodin
     let position = proto::range(rope, encoding, at).start;
     Some(CodeLens {
         range: proto::range(rope, encoding, service.key.span),
-        command: Some(Command {
-            title,
-            command: SHOW_REFERENCES.to_owned(),
-            arguments: Some(vec![
-                uri.as_str().into(),
-                serde_json::to_value(position).ok()?,
-                serde_json::to_value(locations).ok()?,
-            ]),
-        }),
+        command: Some(lsp_ext::command::<ShowReferences>(title, &(uri.clone(), position, locations))),
         data: None,
     })
 }
