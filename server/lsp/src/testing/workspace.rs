@@ -37,9 +37,9 @@ fn indexed(root: &Path) -> Client {
     client
 }
 
-/// References once the index has taken a change the client cannot otherwise wait for (a watched file, a
-/// close: nothing is published for them): asked again until they number `n`, for as long as the client
-/// waits for any message.
+/// References once the index has taken a change the client cannot otherwise wait for (a watched file or a
+/// close publish nothing; an edit's diagnostics may come from a refresh before the index has the edit):
+/// asked again until they number `n`, for as long as the client waits for any message.
 fn references_once(client: &mut Client, uri: &str, position: Value, n: usize) -> Value {
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
     loop {
@@ -47,6 +47,7 @@ fn references_once(client: &mut Client, uri: &str, position: Value, n: usize) ->
         if result.as_array().map_or(0, Vec::len) == n || std::time::Instant::now() > deadline {
             return result;
         }
+        std::thread::sleep(std::time::Duration::from_millis(10));
     }
 }
 
@@ -140,7 +141,7 @@ fn lsp_references_follow_edits_and_watched_files() {
             "pactoVersion: \"1.0\"\nservice: {name: checkout, version: 2.1.0}\n"}]}),
     );
     client.diagnostics(&checkout, 2);
-    let result = references(&mut client, &payments, at.clone(), false);
+    let result = references_once(&mut client, &payments, at.clone(), 4);
     assert_eq!(
         locations(&root, &result),
         [
@@ -160,7 +161,7 @@ fn lsp_references_follow_edits_and_watched_files() {
         "textDocument/didChange",
         json!({"textDocument": {"uri": payments, "version": 2}, "contentChanges": [{"text": unpublished}]}),
     );
-    let result = references(&mut client, &payments, position(&unpublished, "payments, version", 0), false);
+    let result = references_once(&mut client, &payments, position(&unpublished, "payments, version", 0), 3);
     assert_eq!(
         locations(&root, &result),
         ["broken/pacto.yaml:5:1-6:1", "checkout/pacto.yaml:5:1-6:1", "extra/orders.contract.yaml:5:1-6:1"]
