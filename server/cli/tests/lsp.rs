@@ -4,37 +4,9 @@
 mod support;
 
 use serde_json::{Value, json};
-use support::{Client, range_text, uri_of};
+use support::{Client, contract_bundle, render_diagnostics};
 
 const CONTRACT: &str = "pactoVersion: \"1.0\"\nservice:\n  name: svc\n  version: 1.0.0\n";
-
-fn render_diagnostics(diagnostics: &[Value]) -> String {
-    let mut out = String::new();
-    for it in diagnostics {
-        out.push_str(&format!(
-            "{} {} {} {}: {}\n",
-            range_text(&it["range"]),
-            it["severity"],
-            it["source"].as_str().unwrap_or("?"),
-            it["code"].as_str().unwrap_or("?"),
-            it["message"].as_str().unwrap_or("?")
-        ));
-        for related in it["relatedInformation"].as_array().into_iter().flatten() {
-            out.push_str(&format!("  related {}: {}\n", range_text(&related["location"]["range"]), related["message"]));
-        }
-    }
-    if out.is_empty() {
-        out.push_str("none\n");
-    }
-    out
-}
-
-fn bundle(text: &str) -> (tempfile::TempDir, String) {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("pacto.yaml"), text).unwrap();
-    let uri = uri_of(&dir.path().join("pacto.yaml"));
-    (dir, uri)
-}
 
 #[test]
 fn the_server_survives_malformed_input_and_hostile_requests() {
@@ -44,7 +16,7 @@ fn the_server_survives_malformed_input_and_hostile_requests() {
     client.send_raw(b"Content-Length: 2\r\n\r\n[]");
     let unknown = client.request_raw("pacto/noSuchMethod", json!({}));
     assert_eq!(unknown["error"]["code"], -32601);
-    let (_dir, uri) = bundle(CONTRACT);
+    let (_dir, uri) = contract_bundle(CONTRACT);
     // Edits to a document that was never opened are ignored.
     client.notify(
         "textDocument/didChange",
@@ -83,7 +55,7 @@ fn a_panic_in_a_handler_is_an_error_reply_and_a_log_message() {
     let log = client.wait_for(|it| it["method"] == "window/logMessage");
     assert_eq!(log["params"]["type"], 1);
     assert!(log["params"]["message"].as_str().unwrap().starts_with("test/panic failed"), "{log}");
-    let (_dir, uri) = bundle(CONTRACT);
+    let (_dir, uri) = contract_bundle(CONTRACT);
     client.open(&uri, CONTRACT);
     assert_eq!(render_diagnostics(&client.diagnostics(&uri, 1)), "none\n");
     assert_eq!(client.shutdown(), Some(0));

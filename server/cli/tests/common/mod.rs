@@ -45,19 +45,8 @@ pub fn transcript(dir: &Path, args: &[&str]) -> String {
     )
 }
 
-/// Copies the tree under `from` to `to` (created), following what `from` holds: files and directories.
-pub fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
+#[allow(unused_imports)]
+pub use pacto_testkit::copy_dir;
 
 /// The cases of a golden corpus: the entries of `root` that `is_case` keeps, sorted. Fewer than
 /// `at_least` fails the test, so a corpus that lost its files cannot pass by checking nothing.

@@ -3,35 +3,22 @@
 
 #![allow(dead_code)]
 
-use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::sync::mpsc::channel;
 use std::time::{Duration, Instant};
 
+use pacto_testkit::{Inbox, WAIT, migration_hint_off};
+// Each test file uses a part of them.
+#[allow(unused_imports)]
+pub use pacto_testkit::{contract_bundle, range_text, render_diagnostics, uri_of};
 use serde_json::{Value, json};
-
-/// How long a test waits for any one message before failing (not a speed assertion).
-const WAIT: Duration = Duration::from_secs(20);
 
 pub struct Client {
     child: Child,
     stdin: ChildStdin,
-    incoming: Receiver<Value>,
-    /// Notifications and server requests seen while waiting for something else.
-    pending: VecDeque<Value>,
+    inbox: Inbox,
     next_id: i64,
-}
-
-pub fn uri_of(path: &std::path::Path) -> String {
-    format!("file://{}", path.display())
-}
-
-/// Turns the migration hint off in a `pacto` settings section that does not set it.
-fn migration_hint_off(section: &mut Value) {
-    if section.is_object() && section.pointer("/migration/hint").is_none() {
-        section["migration"] = json!({"hint": false});
-    }
 }
 
 impl Client {
@@ -90,7 +77,7 @@ impl Client {
                 }
             }
         });
-        let mut client = Client { child, stdin, incoming, pending: VecDeque::new(), next_id: 0 };
+        let mut client = Client { child, stdin, inbox: Inbox::new(incoming), next_id: 0 };
         let mut params =
             json!({"processId": null, "rootUri": null, "capabilities": capabilities, "initializationOptions": options});
         if let Some(root) = root {
@@ -122,14 +109,11 @@ impl Client {
     }
 
     pub fn send_raw(&mut self, bytes: &[u8]) {
-        self.stdin.write_all(bytes).unwrap();
-        self.stdin.flush().unwrap();
+        write_raw(&mut self.stdin, bytes);
     }
 
     fn send(&mut self, message: &Value) {
-        let body = serde_json::to_vec(message).unwrap();
-        let header = format!("Content-Length: {}\r\n\r\n", body.len());
-        self.send_raw(&[header.as_bytes(), &body].concat());
+        write_message(&mut self.stdin, message);
     }
 
     pub fn notify(&mut self, method: &str, params: Value) {
@@ -158,39 +142,18 @@ impl Client {
 
     /// The next message matching `wanted`, answering server requests on the way.
     pub fn wait_for(&mut self, wanted: impl Fn(&Value) -> bool) -> Value {
-        if let Some(at) = self.pending.iter().position(&wanted) {
-            return self.pending.remove(at).unwrap();
-        }
-        let deadline = Instant::now() + WAIT;
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            let message = match self.incoming.recv_timeout(left) {
-                Ok(message) => message,
-                Err(RecvTimeoutError::Timeout) => {
-                    panic!("no matching message within {WAIT:?}; pending: {:?}", self.pending)
-                }
-                Err(RecvTimeoutError::Disconnected) => panic!("the server closed its output"),
-            };
+        let stdin = &mut self.stdin;
+        self.inbox.wait_for(wanted, |message| {
             if message.get("method").is_some() && message.get("id").is_some() {
                 // A request from the server (registerCapability, configuration): accept it.
-                let id = message["id"].clone();
-                self.send(&json!({"jsonrpc": "2.0", "id": id, "result": null}));
+                write_message(stdin, &json!({"jsonrpc": "2.0", "id": message["id"].clone(), "result": null}));
             }
-            if wanted(&message) {
-                return message;
-            }
-            self.pending.push_back(message);
-        }
+        })
     }
 
     /// Removes and returns the messages seen so far that match `wanted`, without waiting.
     pub fn take_pending(&mut self, wanted: impl Fn(&Value) -> bool) -> Vec<Value> {
-        while let Ok(message) = self.incoming.try_recv() {
-            self.pending.push_back(message);
-        }
-        let (taken, kept): (Vec<Value>, Vec<Value>) = self.pending.drain(..).partition(|it| wanted(it));
-        self.pending = kept.into();
-        taken
+        self.inbox.take_pending(wanted)
     }
 
     /// Waits for the end of the `$/progress` with `token` (the client must offer `window.workDoneProgress`).
@@ -260,6 +223,17 @@ impl Drop for Client {
     }
 }
 
+fn write_raw(stdin: &mut ChildStdin, bytes: &[u8]) {
+    stdin.write_all(bytes).unwrap();
+    stdin.flush().unwrap();
+}
+
+fn write_message(stdin: &mut ChildStdin, message: &Value) {
+    let body = serde_json::to_vec(message).unwrap();
+    let header = format!("Content-Length: {}\r\n\r\n", body.len());
+    write_raw(stdin, &[header.as_bytes(), &body].concat());
+}
+
 fn read_message(reader: &mut impl BufRead) -> Option<Value> {
     let mut length = None;
     loop {
@@ -289,15 +263,4 @@ pub fn cursor(fixture: &str) -> (String, u32, u32) {
     let line = before.matches('\n').count() as u32;
     let column = before.rsplit('\n').next().unwrap().encode_utf16().count() as u32;
     (text, line, column)
-}
-
-/// `line:col-line:col` of an LSP range, 1-based like an editor's status bar.
-pub fn range_text(range: &Value) -> String {
-    format!(
-        "{}:{}-{}:{}",
-        range["start"]["line"].as_u64().unwrap() + 1,
-        range["start"]["character"].as_u64().unwrap() + 1,
-        range["end"]["line"].as_u64().unwrap() + 1,
-        range["end"]["character"].as_u64().unwrap() + 1
-    )
 }

@@ -3,10 +3,8 @@
 //! JSON as `server/cli/tests/support` so that a test reads the same in either place; only what needs a process (stdio
 //! framing, the panic hook, the environment of the registry and its cache) is left to those.
 
-use std::collections::VecDeque;
 use std::path::Path;
-use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
-use std::time::{Duration, Instant};
+use std::sync::mpsc::channel;
 
 use futures::{SinkExt, StreamExt};
 use serde_json::{Value, json};
@@ -14,31 +12,17 @@ use tower::{Service, ServiceExt};
 use tower_lsp_server::LspService;
 use tower_lsp_server::jsonrpc::{Request, Response};
 
+use pacto_testkit::{Inbox, WAIT, migration_hint_off};
+pub use pacto_testkit::{contract_bundle, copy_dir, position_of, range_text, render_diagnostics, uri_of};
+
 use crate::fixture;
 use crate::server::Backend;
-
-/// How long a test waits for any one message before failing (not a speed assertion).
-const WAIT: Duration = Duration::from_secs(20);
 
 pub struct Client {
     runtime: Option<tokio::runtime::Runtime>,
     service: LspService<Backend>,
-    incoming: Receiver<Value>,
-    /// Notifications and server requests seen while waiting for something else.
-    pending: VecDeque<Value>,
+    inbox: Inbox,
     next_id: i64,
-}
-
-pub fn uri_of(path: &Path) -> String {
-    format!("file://{}", path.display())
-}
-
-/// Turns the migration hint off in a `pacto` settings section that does not set it: it adds a line to every valid
-/// 1.0 contract's diagnostics, and most tests are about something else.
-fn migration_hint_off(section: &mut Value) {
-    if section.is_object() && section.pointer("/migration/hint").is_none() {
-        section["migration"] = json!({"hint": false});
-    }
 }
 
 impl Client {
@@ -87,7 +71,7 @@ impl Client {
                 }
             }
         });
-        let mut client = Client { runtime: Some(runtime), service, incoming, pending: VecDeque::new(), next_id: 0 };
+        let mut client = Client { runtime: Some(runtime), service, inbox: Inbox::new(incoming), next_id: 0 };
         let mut params =
             json!({"processId": null, "rootUri": null, "capabilities": capabilities, "initializationOptions": options});
         if let Some(root) = root {
@@ -140,36 +124,14 @@ impl Client {
         response["result"].clone()
     }
 
-    /// The next message from the server matching `wanted`.
+    /// The next message from the server matching `wanted` (its requests are answered as they come).
     pub fn wait_for(&mut self, wanted: impl Fn(&Value) -> bool) -> Value {
-        if let Some(at) = self.pending.iter().position(&wanted) {
-            return self.pending.remove(at).unwrap();
-        }
-        let deadline = Instant::now() + WAIT;
-        loop {
-            let left = deadline.saturating_duration_since(Instant::now());
-            let message = match self.incoming.recv_timeout(left) {
-                Ok(message) => message,
-                Err(RecvTimeoutError::Timeout) => {
-                    panic!("no matching message within {WAIT:?}; pending: {:?}", self.pending)
-                }
-                Err(RecvTimeoutError::Disconnected) => panic!("the server closed its socket"),
-            };
-            if wanted(&message) {
-                return message;
-            }
-            self.pending.push_back(message);
-        }
+        self.inbox.wait_for(wanted, |_| {})
     }
 
     /// Removes and returns the messages seen so far that match `wanted`, without waiting.
     pub fn take_pending(&mut self, wanted: impl Fn(&Value) -> bool) -> Vec<Value> {
-        while let Ok(message) = self.incoming.try_recv() {
-            self.pending.push_back(message);
-        }
-        let (taken, kept): (Vec<Value>, Vec<Value>) = self.pending.drain(..).partition(|it| wanted(it));
-        self.pending = kept.into();
-        taken
+        self.inbox.take_pending(wanted)
     }
 
     /// Waits for the end of the `$/progress` with `token` (the client must offer `window.workDoneProgress`).
@@ -233,39 +195,6 @@ impl Opened {
     pub fn at(&self) -> Value {
         json!({"textDocument": {"uri": self.uri}, "position": self.position})
     }
-}
-
-/// The LSP position (UTF-16 columns) of byte `offset` in `text`.
-pub fn position_of(text: &str, offset: usize) -> Value {
-    let before = &text[..offset];
-    let line = before.matches('\n').count();
-    let character = before.rsplit('\n').next().unwrap_or("").encode_utf16().count();
-    json!({"line": line, "character": character})
-}
-
-/// Copies the tree under `from` to `to` (created).
-pub fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
-}
-
-/// `line:col-line:col` of an LSP range, 1-based like an editor's status bar.
-pub fn range_text(range: &Value) -> String {
-    format!(
-        "{}:{}-{}:{}",
-        range["start"]["line"].as_u64().unwrap() + 1,
-        range["start"]["character"].as_u64().unwrap() + 1,
-        range["end"]["line"].as_u64().unwrap() + 1,
-        range["end"]["character"].as_u64().unwrap() + 1
-    )
 }
 
 mod commands;

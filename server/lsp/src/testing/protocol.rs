@@ -3,43 +3,15 @@
 use expect_test::{Expect, expect};
 use serde_json::{Value, json};
 
-use crate::testing::{Client, Opened, range_text, uri_of};
+use crate::testing::{Client, Opened, contract_bundle, range_text, render_diagnostics, uri_of};
 
 const CONTRACT: &str = "pactoVersion: \"1.0\"\nservice:\n  name: svc\n  version: 1.0.0\n";
-
-fn render_diagnostics(diagnostics: &[Value]) -> String {
-    let mut out = String::new();
-    for it in diagnostics {
-        out.push_str(&format!(
-            "{} {} {} {}: {}\n",
-            range_text(&it["range"]),
-            it["severity"],
-            it["source"].as_str().unwrap_or("?"),
-            it["code"].as_str().unwrap_or("?"),
-            it["message"].as_str().unwrap_or("?")
-        ));
-        for related in it["relatedInformation"].as_array().into_iter().flatten() {
-            out.push_str(&format!("  related {}: {}\n", range_text(&related["location"]["range"]), related["message"]));
-        }
-    }
-    if out.is_empty() {
-        out.push_str("none\n");
-    }
-    out
-}
-
-fn bundle(text: &str) -> (tempfile::TempDir, String) {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("pacto.yaml"), text).unwrap();
-    let uri = uri_of(&dir.path().join("pacto.yaml"));
-    (dir, uri)
-}
 
 #[test]
 fn diagnostics_are_published_with_the_version_and_precise_ranges() {
     let mut client = Client::start_default();
     let text = "pactoVersion: \"1.0\"\nservice:\n  nme: svc\n  version: 1.0.0\ninterfaces:\n  - {name: api, type: http, port: 80}\n  - {name: api, type: htp, port: 81}\nruntime:\n  health: {interface: api}\n";
-    let (_dir, uri) = bundle(text);
+    let (_dir, uri) = contract_bundle(text);
     client.open(&uri, text);
     let diagnostics = client.diagnostics(&uri, 1);
     expect![[r#"
@@ -60,7 +32,7 @@ fn diagnostics_are_published_with_the_version_and_precise_ranges() {
 #[test]
 fn diagnostics_follow_incremental_edits_and_pull_agrees() {
     let mut client = Client::start_default();
-    let (_dir, uri) = bundle(CONTRACT);
+    let (_dir, uri) = contract_bundle(CONTRACT);
     client.open(&uri, CONTRACT);
     assert_eq!(render_diagnostics(&client.diagnostics(&uri, 1)), "none\n");
     // Type an `x` after `1.0.0`: an invalid version.
@@ -291,7 +263,7 @@ fn completion_of_top_level_keys_and_an_empty_file() {
 fn definition_from_health_interface_and_contract_path() {
     let text = "pactoVersion: \"1.0\"\ninterfaces:\n  - name: api\n    type: http\n    contract: interfaces/openapi.yaml\nruntime:\n  health:\n    interface: api\n";
     let mut client = Client::start_default();
-    let (dir, uri) = bundle(text);
+    let (dir, uri) = contract_bundle(text);
     std::fs::create_dir_all(dir.path().join("interfaces")).unwrap();
     std::fs::write(dir.path().join("interfaces/openapi.yaml"), "openapi: 3.0.0\n").unwrap();
     client.open(&uri, text);
@@ -332,7 +304,7 @@ fn definition_from_a_local_dependency_opens_its_contract() {
 fn document_symbols_outline_the_contract() {
     let text = "pactoVersion: \"1.0\"\nservice:\n  name: svc\ninterfaces:\n  - name: api\n    type: http\n";
     let mut client = Client::start_default();
-    let (_dir, uri) = bundle(text);
+    let (_dir, uri) = contract_bundle(text);
     client.open(&uri, text);
     let symbols = client.request("textDocument/documentSymbol", json!({"textDocument": {"uri": uri}}));
     fn walk(symbols: &Value, depth: usize, out: &mut String) {
@@ -370,7 +342,7 @@ fn utf8_is_negotiated_and_positions_are_exact_for_emoji_and_cjk() {
     ] {
         let (mut client, init) = Client::start(capabilities);
         assert_eq!(init["capabilities"]["positionEncoding"], expected.0);
-        let (_dir, uri) = bundle(text);
+        let (_dir, uri) = contract_bundle(text);
         client.open(&uri, text);
         let diagnostics = client.diagnostics(&uri, 1);
         assert_eq!(range_text(&diagnostics[0]["range"]), expected.1, "{}", expected.0);
@@ -403,7 +375,7 @@ impl Lcg {
 fn thousands_of_random_edits_keep_the_text_in_sync() {
     let mut client = Client::start_default();
     let initial = "pactoVersion: \"1.0\"\nservice:\n  name: svc\n  version: 1.0.0\nmetadata:\n  note: 中文😀\n";
-    let (_dir, uri) = bundle(initial);
+    let (_dir, uri) = contract_bundle(initial);
     client.open(&uri, initial);
     client.diagnostics(&uri, 1);
     let mut expected: Vec<u16> = initial.encode_utf16().collect();
@@ -434,7 +406,7 @@ fn thousands_of_random_edits_keep_the_text_in_sync() {
     let expected = String::from_utf16(&expected).unwrap();
     // The server's text must equal the expected text: its diagnostics and outline (every key
     // with its range) must be those of the expected text opened fresh.
-    let (_other_dir, other) = bundle(&expected);
+    let (_other_dir, other) = contract_bundle(&expected);
     client.open(&other, &expected);
     let fresh = render_diagnostics(&client.diagnostics(&other, 1));
     let pulled = client.request("textDocument/diagnostic", json!({"textDocument": {"uri": uri}}));
@@ -480,7 +452,7 @@ fn line_col(text: &[u16], at: usize) -> (usize, usize) {
 
 fn code_actions(text: &str, expect: Expect) {
     let mut client = Client::start_default();
-    let (_dir, uri) = bundle(text);
+    let (_dir, uri) = contract_bundle(text);
     client.open(&uri, text);
     client.diagnostics(&uri, 1);
     let end = json!({"line": text.lines().count() + 1, "character": 0});
@@ -551,7 +523,7 @@ fn quick_fixes_for_cross_field_rules() {
 fn references_and_rename_of_interface_names() {
     let text = "pactoVersion: \"1.0\"\ninterfaces:\n  - name: api\n    type: http\n  - name: \"web\"\n    type: http\nruntime:\n  health:\n    interface: api\n";
     let mut client = Client::start_default();
-    let (_dir, uri) = bundle(text);
+    let (_dir, uri) = contract_bundle(text);
     client.open(&uri, text);
     let at = |line: u32, character: u32| json!({"textDocument": {"uri": uri}, "position": {"line": line, "character": character}});
     let refs = client.request("textDocument/references", json!({"textDocument": {"uri": uri}, "position": {"line": 8, "character": 16}, "context": {"includeDeclaration": true}}));
@@ -589,7 +561,7 @@ fn references_and_rename_of_interface_names() {
 fn folding_selection_and_links() {
     let text = "pactoVersion: \"1.0\"\ninterfaces:\n  - name: api\n    type: http\n    contract: openapi.yaml\nconfiguration:\n  schema: missing.json\n";
     let mut client = Client::start_default();
-    let (dir, uri) = bundle(text);
+    let (dir, uri) = contract_bundle(text);
     std::fs::write(dir.path().join("openapi.yaml"), "openapi: 3.0.0\n").unwrap();
     client.open(&uri, text);
     let folds = client.request("textDocument/foldingRange", json!({"textDocument": {"uri": uri}}));
@@ -627,7 +599,7 @@ fn file_not_found_is_rechecked_when_watched_files_change() {
     let registration = client.wait_for(|it| it["method"] == "client/registerCapability");
     assert_eq!(registration["params"]["registrations"][0]["method"], "workspace/didChangeWatchedFiles");
     let text = "pactoVersion: \"1.0\"\nservice: {name: svc, version: 1.0.0}\nconfiguration:\n  schema: schema.json\n";
-    let (dir, uri) = bundle(text);
+    let (dir, uri) = contract_bundle(text);
     client.open(&uri, text);
     expect![[r#"
         4:11-4:22 1 pacto FILE_NOT_FOUND: configuration schema file "schema.json" not found in bundle
@@ -646,7 +618,7 @@ fn file_not_found_is_rechecked_when_watched_files_change() {
 fn file_not_found_is_rechecked_by_an_edit_once_the_file_facts_expire() {
     let mut client = Client::start_default();
     let text = "pactoVersion: \"1.0\"\nservice: {name: svc, version: 1.0.0}\nconfiguration:\n  schema: schema.json\n";
-    let (dir, uri) = bundle(text);
+    let (dir, uri) = contract_bundle(text);
     client.open(&uri, text);
     let found = "4:11-4:22 1 pacto FILE_NOT_FOUND: configuration schema file \"schema.json\" not found in bundle\n";
     assert_eq!(render_diagnostics(&client.diagnostics(&uri, 1)), found);
@@ -671,7 +643,7 @@ fn a_client_that_pulls_is_not_pushed_to() {
     let (mut client, init) = Client::start(capabilities);
     assert_eq!(init["capabilities"]["diagnosticProvider"]["identifier"], "pacto");
     let text = "pactoVersion: \"1.0\"\nservice: {name: svc, version: 1.0.0}\nconfiguration:\n  schema: schema.json\n";
-    let (dir, uri) = bundle(text);
+    let (dir, uri) = contract_bundle(text);
     client.open(&uri, text);
     let pulled = client.request("textDocument/diagnostic", json!({"textDocument": {"uri": uri}}));
     assert_eq!(pulled["items"][0]["code"], "FILE_NOT_FOUND");
