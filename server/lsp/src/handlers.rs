@@ -116,7 +116,7 @@ async fn publish_diagnostics(backend: &Backend, uri: Uri, version: i32) {
         return;
     }
     backend.client.publish_diagnostics(uri.clone(), diagnostics, Some(version)).await;
-    if let Some(analysis) = analysis.filter(|it| migrate::hints_carried(&session, it)) {
+    if let Some(analysis) = analysis.filter(|it| migrate::hints_carried(&session, &uri, it)) {
         recompute_migration_hints(backend, uri, analysis);
     }
 }
@@ -459,7 +459,7 @@ pub async fn pull_diagnostics(
             let items =
                 run_blocking("diagnostic", move || all_diagnostics(&session, &task_uri, &task_analysis, encoding));
             let items = items.await?;
-            if migrate::hints_carried(&backend.session, &analysis) {
+            if migrate::hints_carried(&backend.session, &uri, &analysis) {
                 recompute_migration_hints(backend, uri.clone(), analysis);
             }
             items

@@ -29,13 +29,13 @@ pub const ACTION_TITLE: &str = "Migrate to Pacto 2.0";
 /// contract it takes seconds (a second parse and validation, then the mapping) and its thousands of report items
 /// would bury the findings (issue #15). The action still computes it when asked for.
 pub const MAX_HINTED_MIGRATION_BYTES: usize = 1024 * 1024;
-/// From this size on, a keystroke does not wait for the migration (on the 5,000-line contract it was a third of each
-/// edit's work, issue #15): the version is published with the hints last computed, moved with the text and without
-/// those on lines the edits touched ([`Carried`]), and the migration is computed again once the document has been
-/// still for [`HINTS_RECOMPUTED_AFTER`]. Opening such a document publishes the hint on `pactoVersion` alone until
-/// then. Below this size every version computes its own, as it costs little there.
-pub const CARRIED_HINTS_FROM_BYTES: usize = 64 * 1024;
-/// How long a big document stays unedited before its migration hints are computed again.
+/// A keystroke does not wait for the migration (on the 5,000-line contract it was a third of each edit's work, on the
+/// 67-line example half of it, issue #15): the version is published with the hints last computed, moved with the
+/// text and without those on lines the edits touched ([`Carried`]), and the migration is computed again once the
+/// document has been still for [`HINTS_RECOMPUTED_AFTER`]. A document is opened with its own hints, computed at
+/// once, below this size; from it, with the hint on `pactoVersion` alone until it is still.
+pub const HINT_ALONE_ON_OPEN_FROM_BYTES: usize = 64 * 1024;
+/// How long a document stays unedited before its migration hints are computed again.
 pub const HINTS_RECOMPUTED_AFTER: Duration = Duration::from_millis(300);
 
 /// A hint about the migration, on a span of the 1.0 contract.
@@ -100,43 +100,41 @@ impl Carried {
     }
 }
 
-/// Whether the hints published for `analysis` were carried over from an earlier version: its own migration is still
-/// to be computed (see [`CARRIED_HINTS_FROM_BYTES`]).
-pub fn hints_carried(session: &Session, analysis: &Analysis) -> bool {
+/// Whether the hints published for `analysis` stand in for its own, which are still to be computed: those of an
+/// earlier version moved into it, or on a big document just opened, the hint on `pactoVersion` alone (see
+/// [`HINT_ALONE_ON_OPEN_FROM_BYTES`]).
+pub fn hints_carried(session: &Session, uri: &Uri, analysis: &Analysis) -> bool {
     // A client that pulls but cannot be told to pull again would keep the carried hints.
     let told_of_changes = !session.client().pull_diagnostics || session.client().diagnostic_refresh;
+    let size = analysis.text.len();
     told_of_changes
         && session.settings().migration_hint
-        && (CARRIED_HINTS_FROM_BYTES..=MAX_HINTED_MIGRATION_BYTES).contains(&analysis.text.len())
+        && size <= MAX_HINTED_MIGRATION_BYTES
         && analysis.migration.get().is_none()
         && migratable(analysis).is_some()
+        && (size >= HINT_ALONE_ON_OPEN_FROM_BYTES || session.carried_hints(uri).is_some())
 }
 
-/// The hints of `analysis` for a publish: its own, or for a big document whose migration was computed for an earlier
-/// text, those moved into this one.
+/// The hints of `analysis` for a publish: its own, or those of an earlier version moved into this one.
 fn hints_for_publish(session: &Session, uri: &Uri, analysis: &Analysis) -> Vec<Hint> {
-    let carried = hints_carried(session, analysis).then(|| session.carried_hints(uri)).flatten();
-    if let Some(carried) = carried {
-        let hints = carried.moved_to(&analysis.text);
-        // The next version is compared with this one's text, so edits far apart leave the hints between them.
-        session
-            .carry_hints(uri, Carried { version: analysis.version, text: analysis.text.clone(), hints: hints.clone() });
-        return hints;
+    if !hints_carried(session, uri, analysis) {
+        return compute_hints(session, uri, analysis);
     }
-    if hints_carried(session, analysis) {
-        // Nothing computed yet for this document (it was just opened): the opening does not wait for it either.
+    let Some(carried) = session.carried_hints(uri) else {
+        // A big document just opened: the opening does not wait for the migration either.
         return hint_alone(analysis);
-    }
-    compute_hints(session, uri, analysis)
+    };
+    let hints = carried.moved_to(&analysis.text);
+    // The next version is compared with this one's text, so edits far apart leave the hints between them.
+    session.carry_hints(uri, Carried { version: analysis.version, text: analysis.text.clone(), hints: hints.clone() });
+    hints
 }
 
 /// The hints of `analysis` itself (its migration computed now if it was not yet), kept by the session for the next
-/// versions when the document is big.
+/// versions.
 pub fn compute_hints(session: &Session, uri: &Uri, analysis: &Analysis) -> Vec<Hint> {
     let hints = hints(analysis);
-    if (CARRIED_HINTS_FROM_BYTES..=MAX_HINTED_MIGRATION_BYTES).contains(&analysis.text.len())
-        && analysis.migration.get().is_some_and(Option::is_some)
-    {
+    if analysis.migration.get().is_some_and(Option::is_some) {
         session
             .carry_hints(uri, Carried { version: analysis.version, text: analysis.text.clone(), hints: hints.clone() });
     }
