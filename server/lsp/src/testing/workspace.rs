@@ -322,10 +322,7 @@ fn lsp_impact_of_a_version_on_its_dependents() {
     let dir = workspace();
     let root = root_of(&dir);
     let mut client = indexed(&root);
-    let payments_path = root.join("payments/pacto.yaml");
-    let payments = uri_of(&payments_path);
-    let text = fs::read_to_string(&payments_path).unwrap();
-    client.open(&payments, &text);
+    let (payments, text) = open_file(&mut client, &root.join("payments/pacto.yaml"));
     assert_eq!(
         impact(&client.diagnostics(&payments, 1), &root),
         [
@@ -370,10 +367,7 @@ fn lsp_references_from_a_document_outside_the_folder_last_while_it_is_open() {
     let dir = workspace();
     let root = root_of(&dir);
     let mut client = indexed(&root);
-    let payments_path = root.join("payments/pacto.yaml");
-    let payments = uri_of(&payments_path);
-    let text = fs::read_to_string(&payments_path).unwrap();
-    client.open(&payments, &text);
+    let (payments, text) = open_file(&mut client, &root.join("payments/pacto.yaml"));
     let at = position(&text, "payments, version", 0);
     let outside = tempfile::tempdir().unwrap();
     let loose = uri_of(&outside.path().canonicalize().unwrap().join("pacto.yaml"));
