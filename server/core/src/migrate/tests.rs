@@ -1,7 +1,6 @@
 //! Migration tests: every valid 1.0 fixture migrates to a valid 2.0 contract, the report and the
 //! kept text of representative contracts (exact goldens), and the refusals.
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -10,30 +9,10 @@ use expect_test::{Expect, expect, expect_file};
 use crate::diff::{BundleReader, Classification, DiffResult, compare};
 use crate::syntax::{LineIndex, parse};
 use crate::v2::document::{parse_document, projection};
-use crate::validate::{BundleFiles, DirBundle, Mode, validate};
+use crate::validate::bundle::MemBundle;
+use crate::validate::{DirBundle, Mode, validate};
 
 use super::{MigrateError, Migration, migrate};
-
-/// A bundle held in memory: path → content.
-#[derive(Clone, Default)]
-struct Files(BTreeMap<String, String>);
-
-impl Files {
-    fn with(mut self, path: &str, text: &str) -> Files {
-        self.0.insert(path.to_owned(), text.to_owned());
-        self
-    }
-}
-
-impl BundleFiles for Files {
-    fn contains(&self, path: &str) -> bool {
-        self.0.contains_key(path)
-    }
-
-    fn read(&self, path: &str) -> Option<Vec<u8>> {
-        self.0.get(path).map(|it| it.clone().into_bytes())
-    }
-}
 
 fn repo_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -69,7 +48,7 @@ fn render(original: &str, migration: &Migration) -> String {
     out
 }
 
-fn check(text: &str, bundle: &Files, expect: Expect) {
+fn check(text: &str, bundle: &MemBundle, expect: Expect) {
     let migration = match migrate(text, Some(bundle)) {
         Ok(it) => it,
         Err(MigrateError::Invalid { findings, .. }) => panic!("migration refused: {findings:?}"),
@@ -221,7 +200,7 @@ service:
   name: svc # the name
   version: 1.0.0
 "#,
-        &Files::default(),
+        &MemBundle::default(),
         expect![[r##"
             # top comment
             pactoVersion: "2.0" # the version
@@ -253,7 +232,7 @@ dependencies:
   - ref: oci://r.io/a/b@sha256:abc # short digest
     compatibility: "^1.0.0" # any 1.x
 "#,
-        &Files::default().with("events.yaml", "asyncapi: 3.0.0\n").with("schema.json", "{}"),
+        &MemBundle::default().with("events.yaml", "asyncapi: 3.0.0\n").with("schema.json", "{}"),
         expect![[r#"
             pactoVersion: "2.0" # the version
             service:
@@ -324,7 +303,9 @@ runtime:
     interface: api
     path: healthz
 "#,
-        &Files::default().with("legacy.proto", "syntax = \"proto3\";\n").with("rpc.proto", "syntax = \"proto3\";\n"),
+        &MemBundle::default()
+            .with("legacy.proto", "syntax = \"proto3\";\n")
+            .with("rpc.proto", "syntax = \"proto3\";\n"),
         expect![[r#"
             pactoVersion: "2.0"
             service:
@@ -397,7 +378,7 @@ runtime:
 fn migrate_flow_style_is_written_anew() {
     check(
         "pactoVersion: \"1.0\"\nservice: {name: svc, version: 1.0.0, image: {ref: ghcr.io/a/b:1}}\nruntime:\n  workload: job\n  state: {type: stateless, persistence: {scope: local, durability: ephemeral}, dataCriticality: low}\n  health: {interface: rpc}\ninterfaces: [{name: rpc, type: grpc, port: 1, contract: a.proto}]\n",
-        &Files::default().with("a.proto", ""),
+        &MemBundle::default().with("a.proto", ""),
         expect![[r#"
             pactoVersion: "2.0"
             service:
@@ -427,7 +408,7 @@ fn migrate_flow_style_is_written_anew() {
 #[test]
 fn migrate_crlf_lines_stay_crlf() {
     let text = "pactoVersion: \"1.0\"\r\nservice:\r\n  name: svc\r\n  version: 1.0.0\r\nscaling:\r\n  replicas: 2\r\nconfiguration:\r\n  schema: s.json\r\n";
-    let migration = migrate(text, Some(&Files::default().with("s.json", "{}"))).unwrap();
+    let migration = migrate(text, Some(&MemBundle::default().with("s.json", "{}"))).unwrap();
     assert_eq!(
         migration.text,
         "pactoVersion: \"2.0\"\r\nservice:\r\n  name: svc\r\n  version: 1.0.0\r\nconfigurations:\r\n  - name: default\r\n    schema: s.json\r\n    required: true\r\n"
@@ -460,7 +441,7 @@ fn migrate_representative_fixtures_goldens() {
 fn migrate_reports_a_ref_2_0_refuses() {
     check(
         "pactoVersion: \"1.0\"\nservice:\n  name: svc\n  version: 1.0.0\ndependencies:\n  - ref: oci://r.io/a/b:-bad\n    required: true\n    compatibility: ^1.0.0\n",
-        &Files::default(),
+        &MemBundle::default(),
         expect![[r#"
             pactoVersion: "2.0"
             service:

@@ -5,34 +5,14 @@ use std::collections::BTreeMap;
 
 use crate::diagnostic::{Code, Severity};
 use crate::syntax;
+use crate::validate::bundle::MemBundle;
 use crate::validate::{BundleFiles, Config, Format, Mode, validate, validate_with};
 
 use super::policy::{MAX_POLICY_REF_DEPTH, RefResolver, ResolvedBundle};
 use super::{crossfield, from_tree, readiness};
 
-/// A bundle held in memory: path → content.
-#[derive(Clone, Default)]
-struct Files(BTreeMap<String, String>);
-
-impl Files {
-    fn with(mut self, path: &str, text: &str) -> Files {
-        self.0.insert(path.to_owned(), text.to_owned());
-        self
-    }
-}
-
-impl BundleFiles for Files {
-    fn contains(&self, path: &str) -> bool {
-        self.0.contains_key(path)
-    }
-
-    fn read(&self, path: &str) -> Option<Vec<u8>> {
-        self.0.get(path).map(|it| it.clone().into_bytes())
-    }
-}
-
 /// Providers by ref text, whatever the base.
-struct Providers(BTreeMap<String, Files>);
+struct Providers(BTreeMap<String, MemBundle>);
 
 impl RefResolver for Providers {
     fn resolve(&self, _base: Option<&str>, reference: &str) -> Result<ResolvedBundle, String> {
@@ -99,7 +79,7 @@ fn everything_mode_reports_every_layer_at_once() {
     let text = format!(
         "{HEAD}workload: daemon\nunknown: 1\ninterfaces:\n  - {{name: api, type: openapi, ref: a.yaml}}\n  - {{name: api, type: openapi, ref: a.yaml}}\n"
     );
-    let files = Files::default().with("a.yaml", "openapi: 3.0.0\n");
+    let files = MemBundle::default().with("a.yaml", "openapi: 3.0.0\n");
     let found = codes(&text, Some(&files), Mode::Everything);
     assert!(found.contains(&(Code::ParseError, "unknown".to_owned())), "{found:?}");
     assert!(found.contains(&(Code::SchemaViolation, "workload".to_owned())), "{found:?}");
@@ -147,19 +127,19 @@ fn binding_paths_follow_the_ssrf_rule() {
 #[test]
 fn ref_policies_without_a_resolver_are_only_warned_about() {
     let text = format!("{HEAD}policies:\n  - {{name: p, ref: ./platform}}\n");
-    let validation = validate(&text, Some(&Files::default()), Mode::Reference);
+    let validation = validate(&text, Some(&MemBundle::default()), Mode::Reference);
     let found: Vec<(Code, Severity, String)> =
         validation.diagnostics.iter().map(|it| (it.code, it.severity, it.path_text())).collect();
     assert_eq!(found, [(Code::PolicyRefNotEnforced, Severity::Warning, "policies[0].ref".to_owned())]);
     assert!(validation.is_valid());
 }
 
-fn provider(policies: &str) -> Files {
-    Files::default().with("pacto.yaml", &format!("{HEAD}{policies}"))
+fn provider(policies: &str) -> MemBundle {
+    MemBundle::default().with("pacto.yaml", &format!("{HEAD}{policies}"))
 }
 
 fn with_resolver(text: &str, resolver: &dyn RefResolver) -> Vec<(Code, String)> {
-    let files = Files::default();
+    let files = MemBundle::default();
     let config = Config { mode: Mode::Reference, bundle: Some(&files), resolver: Some(resolver), readiness_at: None };
     validate_with(text, &config).diagnostics.iter().map(|it| (it.code, it.message.clone())).collect()
 }
@@ -170,7 +150,7 @@ fn policy_refs_resolve_recursively_and_enforce_every_schema() {
         ("./outer".to_owned(), provider("policies:\n  - {name: inner, ref: ./inner}\n")),
         (
             "./inner".to_owned(),
-            Files::default().with("pacto.yaml", HEAD).with("policy/schema.json", r#"{"required": ["workload"]}"#),
+            MemBundle::default().with("pacto.yaml", HEAD).with("policy/schema.json", r#"{"required": ["workload"]}"#),
         ),
     ]));
     let text = format!("{HEAD}policies:\n  - {{name: platform, ref: ./outer}}\n");
@@ -189,7 +169,8 @@ fn chain(length: usize) -> Providers {
     for idx in 0..length {
         providers.insert(format!("p{idx}"), provider(&format!("policies:\n  - {{name: n{idx}, ref: p{}}}\n", idx + 1)));
     }
-    providers.insert(format!("p{length}"), Files::default().with("pacto.yaml", HEAD).with("policy/schema.json", "{}"));
+    providers
+        .insert(format!("p{length}"), MemBundle::default().with("pacto.yaml", HEAD).with("policy/schema.json", "{}"));
     Providers(providers)
 }
 

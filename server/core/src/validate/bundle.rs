@@ -136,6 +136,30 @@ pub fn valid_path(path: &str) -> bool {
     !path.is_empty() && path.split('/').all(|it| !it.is_empty() && it != "." && it != "..")
 }
 
+/// A bundle held in memory, path → content: the one unit tests of the 2.0 rules and of the migration build on.
+#[cfg(test)]
+#[derive(Clone, Default)]
+pub(crate) struct MemBundle(std::collections::BTreeMap<String, String>);
+
+#[cfg(test)]
+impl MemBundle {
+    pub(crate) fn with(mut self, path: &str, text: &str) -> MemBundle {
+        self.0.insert(path.to_owned(), text.to_owned());
+        self
+    }
+}
+
+#[cfg(test)]
+impl BundleFiles for MemBundle {
+    fn contains(&self, path: &str) -> bool {
+        self.0.contains_key(path)
+    }
+
+    fn read(&self, path: &str) -> Option<Vec<u8>> {
+        self.0.get(path).map(|it| it.clone().into_bytes())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::{BundleFiles, DirBundle, MemoDirBundle, valid_path};
