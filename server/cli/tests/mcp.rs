@@ -102,55 +102,21 @@ fn outcome(result: &Value) -> Value {
     }
 }
 
-const BROKEN: &str = "\
-pactoVersion: 1.0
-service:
-  name: broken
-  version: 1.0.0
-interfaces:
-  - name: api
-    type: http
-    port: 8080
-runtime:
-  workload: service
-  state:
-    type: stateless
-    persistence:
-      scope: local
-      durability: ephemeral
-    dataCriticality: low
-  health:
-    interface: missing
-    path: /health
-scaling:
-  min: 5
-  max: 2
-";
+/// A 1.0 contract with three findings, each with a fix: the unquoted version, the health check's
+/// unknown interface and `min` above `max`.
+const BROKEN: &str = include_str!("../../../tests/data/mcp/broken/pacto.yaml");
 
-const BROKEN_FIXED: &str = "\
-pactoVersion: \"1.0\"
-service:
-  name: broken
-  version: 1.0.0
-interfaces:
-  - name: api
-    type: http
-    port: 8080
-runtime:
-  workload: service
-  state:
-    type: stateless
-    persistence:
-      scope: local
-      durability: ephemeral
-    dataCriticality: low
-  health:
-    interface: api
-    path: /health
-scaling:
-  min: 2
-  max: 5
-";
+/// `BROKEN` with only its scaling fix applied.
+fn broken_scaling_fixed() -> String {
+    BROKEN.replace("min: 5\n  max: 2", "min: 2\n  max: 5")
+}
+
+/// `BROKEN` with all three fixes applied.
+fn broken_fixed() -> String {
+    broken_scaling_fixed()
+        .replace("pactoVersion: 1.0\n", "pactoVersion: \"1.0\"\n")
+        .replace("interface: missing", "interface: api")
+}
 
 fn write_bundle(home: &Home, name: &str, text: &str) {
     fs::create_dir_all(home.path().join(name)).unwrap();
@@ -328,7 +294,7 @@ fn mcp_stdio_findings_have_positions_and_fixes() {
         results[1]["structured"],
         json!({
             "Path": "broken/pacto.yaml",
-            "Contract": BROKEN_FIXED,
+            "Contract": broken_fixed(),
             "Applied": [
                 {"Code": "SCHEMA_VIOLATION", "Title": "Quote the version: \"1.0\"", "Line": 1, "Column": 15},
                 {"Code": "HEALTH_INTERFACE_NOT_FOUND", "Title": "Point the health check at `api`", "Line": 18, "Column": 16},
@@ -339,12 +305,12 @@ fn mcp_stdio_findings_have_positions_and_fixes() {
         })
     );
     assert_eq!(results[2]["structured"]["Applied"].as_array().unwrap().len(), 1);
-    assert_eq!(results[2]["structured"]["Contract"], BROKEN.replace("min: 5\n  max: 2", "min: 2\n  max: 5"));
+    assert_eq!(results[2]["structured"]["Contract"], broken_scaling_fixed());
     // Nothing was written without `write: true`; with it, the file is the fixed text.
     assert_eq!(results[3]["structured"]["Valid"], false);
     assert_eq!(results[4]["structured"]["Written"], true);
     assert_eq!(results[5]["structured"]["Valid"], true);
-    assert_eq!(fs::read_to_string(home.path().join("broken/pacto.yaml")).unwrap(), BROKEN_FIXED);
+    assert_eq!(fs::read_to_string(home.path().join("broken/pacto.yaml")).unwrap(), broken_fixed());
     let leftovers: Vec<_> =
         fs::read_dir(home.path().join("broken")).unwrap().map(|it| it.unwrap().file_name()).collect();
     assert_eq!(leftovers, ["pacto.yaml"]);
