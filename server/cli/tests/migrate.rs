@@ -42,30 +42,19 @@ fn bundle(files: &[(&str, &str)]) -> tempfile::TempDir {
     dir
 }
 
-const NO_CONTRACT: &str = "# A service whose http interface has no OpenAPI document yet.
-pactoVersion: \"1.0\"
-service:
-  name: svc
-  version: 1.0.0
-interfaces:
-  - name: api
-    type: http
-    port: 8080
-  - name: admin
-    type: http
-    port: 8081
-runtime:
-  workload: service
-  state:
-    type: stateless
-    persistence:
-      scope: local
-      durability: ephemeral
-    dataCriticality: low
-  health:
-    interface: api
-    path: /health
-";
+/// A 1.0 service whose two http interfaces have no contract: each needs a placeholder in 2.0.
+const NO_CONTRACT: &str = include_str!("../../../tests/data/migrate/no-contract/pacto.yaml");
+
+/// `pacto validate svc` in `dir` passes with nothing to say: what every migration must leave.
+fn assert_svc_valid(dir: &Path) {
+    expect![[r#"
+        exit: 0
+        --- stdout
+        svc is valid
+        --- stderr
+    "#]]
+    .assert_eq(&transcript(dir, &["validate", "svc"]));
+}
 
 #[test]
 fn migrate_example_prints_and_writes_nothing() {
@@ -131,13 +120,7 @@ fn migrate_write_creates_placeholders_and_validates() {
               path: /health
     "#]]
     .assert_eq(&fs::read_to_string(dir.path().join("svc/pacto.yaml")).unwrap());
-    expect![[r#"
-        exit: 0
-        --- stdout
-        svc is valid
-        --- stderr
-    "#]]
-    .assert_eq(&transcript(dir.path(), &["validate", "svc"]));
+    assert_svc_valid(dir.path());
     // Migrating again is refused: the contract is 2.0 now.
     expect![[r#"
         exit: 1
@@ -173,13 +156,7 @@ fn migrate_init_1_0_template_validates_as_2_0() {
     assert!(transcript(dir.path(), &["init", "--pacto-version", "1.0", "svc"]).starts_with("exit: 0"));
     let migrated = transcript(dir.path(), &["migrate", "--write", "svc"]);
     assert!(migrated.starts_with("exit: 0\n--- stdout\nWrote svc/pacto.yaml\n"), "{migrated}");
-    expect![[r#"
-        exit: 0
-        --- stdout
-        svc is valid
-        --- stderr
-    "#]]
-    .assert_eq(&transcript(dir.path(), &["validate", "svc"]));
+    assert_svc_valid(dir.path());
 }
 
 #[test]
