@@ -38,20 +38,24 @@ fn graph_golden_outputs() {
 
 #[test]
 fn graph_picture_formats_are_for_graph_only() {
+    let mut out = String::new();
+    for args in [["validate", "--output-format", "mermaid", "app"], ["explain", "app", "--output-format", "dot"]] {
+        out.push_str(&format!("=== {}\n", args.join(" ")));
+        out.push_str(&transcript(&data(), &args));
+    }
     expect![[r#"
+        === validate --output-format mermaid app
         exit: 1
         --- stdout
         --- stderr
         --output-format mermaid is only for pacto graph; this command prints text, json or markdown
-    "#]]
-    .assert_eq(&transcript(&data(), &["validate", "--output-format", "mermaid", "app"]));
-    expect![[r#"
+        === explain app --output-format dot
         exit: 1
         --- stdout
         --- stderr
         --output-format dot is only for pacto graph; this command prints text, json or markdown
     "#]]
-    .assert_eq(&transcript(&data(), &["explain", "app", "--output-format", "dot"]));
+    .assert_eq(&out);
 }
 
 #[test]
