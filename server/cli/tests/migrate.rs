@@ -92,34 +92,8 @@ fn migrate_write_creates_placeholders_and_validates() {
         The migrated contract validates as 2.0.
     "#]]
     .assert_eq(&transcript(dir.path(), &["migrate", "svc", "--write"]));
-    expect![[r#"
-        # A service whose http interface has no OpenAPI document yet.
-        pactoVersion: "2.0"
-        service:
-          name: svc
-          version: 1.0.0
-        interfaces:
-          - name: api
-            type: openapi
-            ref: interfaces/api.yaml
-          - name: admin
-            type: openapi
-            ref: interfaces/admin.yaml
-        workload: service
-        state:
-          type: stateless
-          persistence:
-            scope: local
-            durability: ephemeral
-          dataCriticality: low
-        capabilities:
-          - type: health
-            binding:
-              type: http
-              interface: api
-              path: /health
-    "#]]
-    .assert_eq(&fs::read_to_string(dir.path().join("svc/pacto.yaml")).unwrap());
+    expect_file!["../../../tests/data/migrate/no-contract/migrated.yaml"]
+        .assert_eq(&fs::read_to_string(dir.path().join("svc/pacto.yaml")).unwrap());
     assert_svc_valid(dir.path());
     // Migrating again is refused: the contract is 2.0 now.
     expect![[r#"
