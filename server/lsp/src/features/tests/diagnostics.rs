@@ -22,16 +22,18 @@ fn check(fixture_text: &str, expect: Expect) {
     expect.assert_eq(&actual);
 }
 
+/// The 2.0 service the policy cases start from; each adds the sections it is about.
+const HEAD: &str = "pactoVersion: \"2.0\"\nservice:\n  name: payments\n  version: 1.0.0\n";
+
+fn check_v2(body: &str, expect: Expect) {
+    check(&format!("{HEAD}{body}"), expect);
+}
+
 #[test]
 fn diagnostics_v2_policy_violation_points_at_the_offending_node() {
     // The reference reports path "" (pacto-v2.md §3.4): the code, path and message stay, the span is the node's.
-    check(
-        r#"
-pactoVersion: "2.0"
-service:
-  name: payments
-  version: 1.0.0
-interfaces:
+    check_v2(
+        r#"interfaces:
   - {name: api, type: openapi, ref: api.yaml}
 policies:
   - {name: naming, schema: naming.json}
@@ -64,13 +66,8 @@ fn diagnostics_v2_string_owner() {
 #[test]
 fn diagnostics_v2_local_policy_ref_is_enforced_on_the_offending_node() {
     // A local provider bundle without `policies[]`: its `policy/schema.json` applies (pacto-v2.md §3.4).
-    check(
-        r#"
-pactoVersion: "2.0"
-service:
-  name: payments
-  version: 1.0.0
-workload: job
+    check_v2(
+        r#"workload: job
 policies:
   - {name: org, ref: ./org-policy}
 //- org-policy/pacto.yaml
@@ -88,13 +85,8 @@ service: {name: org-policy, version: 1.0.0}
 
 #[test]
 fn diagnostics_v2_local_policy_ref_missing_fails_closed() {
-    check(
-        r#"
-pactoVersion: "2.0"
-service:
-  name: payments
-  version: 1.0.0
-policies:
+    check_v2(
+        r#"policies:
   - {name: org, ref: ./nowhere}
 "#,
         expect![[r#"
@@ -106,13 +98,8 @@ policies:
 #[test]
 fn diagnostics_v2_oci_policy_ref_unknown_to_the_analysis_fails_closed() {
     // The session fetches it in the background (`deps::policy_refs`); an analysis without it says so.
-    check(
-        r#"
-pactoVersion: "2.0"
-service:
-  name: payments
-  version: 1.0.0
-policies:
+    check_v2(
+        r#"policies:
   - {name: org, ref: "oci://registry.example/acme/org-policy:1.0.0"}
 "#,
         expect![[r#"
