@@ -43,18 +43,15 @@ pub(super) fn check(ctx: &mut Ctx<'_>, contract: &Contract, bundle: Option<&dyn 
             let path = item_path("configurations", idx).key("schema");
             file_not_found(ctx, bundle, text(&configuration.schema), path, "configuration schema");
         }
-        for (idx, configuration) in contract.configurations.iter().enumerate() {
-            let path = item_path("configurations", idx).key("schema");
-            schema_file(
-                ctx,
-                bundle,
-                cache,
-                text(&configuration.schema),
-                path,
-                Code::InvalidConfigJson,
-                Code::InvalidConfigSchema,
-            );
-        }
+        let schemas = contract.configurations.iter().map(|it| text(&it.schema));
+        schema_files(
+            ctx,
+            bundle,
+            cache,
+            "configurations",
+            schemas,
+            (Code::InvalidConfigJson, Code::InvalidConfigSchema),
+        );
     }
     // Rule 11.
     for (idx, configuration) in contract.configurations.iter().enumerate() {
@@ -71,18 +68,8 @@ pub(super) fn check(ctx: &mut Ctx<'_>, contract: &Contract, bundle: Option<&dyn 
     }
     // Rule 13.
     if let Some(bundle) = bundle {
-        for (idx, policy) in contract.policies.iter().enumerate() {
-            let path = item_path("policies", idx).key("schema");
-            schema_file(
-                ctx,
-                bundle,
-                cache,
-                text(&policy.schema),
-                path,
-                Code::InvalidPolicyJson,
-                Code::InvalidPolicySchema,
-            );
-        }
+        let schemas = contract.policies.iter().map(|it| text(&it.schema));
+        schema_files(ctx, bundle, cache, "policies", schemas, (Code::InvalidPolicyJson, Code::InvalidPolicySchema));
     }
 }
 
@@ -225,6 +212,21 @@ fn spec_syntax_memo(file: &str, bytes: &[u8]) -> Option<String> {
 pub enum SchemaProblem {
     NotJson,
     NotSchema(String),
+}
+
+/// Rules 10 and 13: the schema file of each item of `section`, in order; `codes` are the findings for a file
+/// that is not JSON and for one that is not a JSON Schema.
+fn schema_files<'a>(
+    ctx: &mut Ctx<'_>,
+    bundle: &dyn BundleFiles,
+    cache: &SchemaCache,
+    section: &'static str,
+    files: impl Iterator<Item = &'a str>,
+    codes: (Code, Code),
+) {
+    for (idx, file) in files.enumerate() {
+        schema_file(ctx, bundle, cache, file, item_path(section, idx).key("schema"), codes.0, codes.1);
+    }
 }
 
 fn schema_file(
