@@ -2,17 +2,21 @@
 
 use expect_test::{Expect, expect};
 
-use super::base_at;
+use super::{base_at, check_cases};
 use crate::features::hover::hover;
 use crate::fixture::fixture;
 
-fn check(fixture_text: &str, expect: Expect) {
+/// The hovered span, then the markdown; `none` for no hover.
+fn render(fixture_text: &str) -> String {
     let it = fixture(fixture_text);
-    let actual = match hover(&it.analysis, it.offset) {
+    match hover(&it.analysis, it.offset) {
         Some(info) => format!("{}\n{}\n", it.span(info.span), info.markdown),
         None => "none\n".to_owned(),
-    };
-    expect.assert_eq(&actual);
+    }
+}
+
+fn check(fixture_text: &str, expect: Expect) {
+    expect.assert_eq(&render(fixture_text));
 }
 
 #[test]
@@ -69,31 +73,26 @@ fn hover_interface_type_value() {
     );
 }
 
+/// The health check's interface shows the interface's own hover under a heading.
 #[test]
-fn hover_health_interface_points_at_the_interface() {
-    check(
-        &base_at("interface: api", 0, 12),
+fn hover_interface_name_and_health_interface() {
+    check_cases(
+        &[("health.interface", &base_at("interface: api", 0, 12)), ("interfaces[0].name", &base_at("name: api", 0, 7))],
+        render,
         expect![[r#"
-        23:16-23:19
-        Health checks go to this interface:
+            === health.interface
+            23:16-23:19
+            Health checks go to this interface:
 
-        **`api`** · http · port 8080
+            **`api`** · http · port 8080
 
-        contract: `interfaces/openapi.yaml`
-    "#]],
-    );
-}
+            contract: `interfaces/openapi.yaml`
+            === interfaces[0].name
+            7:11-7:14
+            **`api`** · http · port 8080
 
-#[test]
-fn hover_interface_name() {
-    check(
-        &base_at("name: api", 0, 7),
-        expect![[r#"
-        7:11-7:14
-        **`api`** · http · port 8080
-
-        contract: `interfaces/openapi.yaml`
-    "#]],
+            contract: `interfaces/openapi.yaml`
+        "#]],
     );
 }
 
@@ -245,29 +244,22 @@ fn hover_v2_interface_name() {
 
 #[test]
 fn hover_v2_spec_and_schema_files() {
-    check(
-        &super::base_v2_at("interfaces/openapi.yaml", 0, 3),
+    let missing = "pactoVersion: \"2.0\"\ninterfaces:\n  - {name: api, type: openapi, ref: inter$0faces}\n//- interfaces/openapi.yaml\nopenapi: 3.0.0\n";
+    check_cases(
+        &[
+            ("spec", &super::base_v2_at("interfaces/openapi.yaml", 0, 3)),
+            ("policy schema", &super::base_v2_at("policy/schema.json", 0, 3)),
+            ("missing spec", missing),
+        ],
+        render,
         expect![[r#"
-        10:10-10:33
-        `interfaces/openapi.yaml` exists in the bundle.
-    "#]],
-    );
-    check(
-        &super::base_v2_at("policy/schema.json", 0, 3),
-        expect![[r#"
-        21:13-21:31
-        `policy/schema.json` exists in the bundle.
-    "#]],
-    );
-    check(
-        r#"
-pactoVersion: "2.0"
-interfaces:
-  - {name: api, type: openapi, ref: inter$0faces}
-//- interfaces/openapi.yaml
-openapi: 3.0.0
-"#,
-        expect![[r#"
+            === spec
+            10:10-10:33
+            `interfaces/openapi.yaml` exists in the bundle.
+            === policy schema
+            21:13-21:31
+            `policy/schema.json` exists in the bundle.
+            === missing spec
             3:37-3:47
             `interfaces` is not in the bundle (`FILE_NOT_FOUND`).
         "#]],

@@ -10,6 +10,12 @@ mod references;
 mod structure;
 mod symbols;
 
+/// A table of cases of one feature in one snapshot: each `(name, fixture)` rendered by `render` under `=== name`.
+fn check_cases(cases: &[(&str, &str)], render: impl Fn(&str) -> String, expect: expect_test::Expect) {
+    let actual: String = cases.iter().map(|(name, text)| format!("=== {name}\n{}", render(text))).collect();
+    expect.assert_eq(&actual);
+}
+
 /// The contract most fixtures start from: valid, with an interface of each kind.
 const BASE: &str = include_str!("data/base_v1.txt");
 
