@@ -21,13 +21,18 @@ fn render(symbol: &Symbol, text: &str, depth: usize, out: &mut String) {
     }
 }
 
+/// The whole outline of the fixture, one symbol a line.
+fn outline(fixture_text: &str) -> String {
+    let it = fixture(fixture_text);
+    let mut out = String::new();
+    for symbol in symbols(it.analysis.root().unwrap()) {
+        render(&symbol, it.text(), 0, &mut out);
+    }
+    out
+}
+
 #[test]
 fn symbols_of_the_base_contract() {
-    let it = fixture(BASE);
-    let mut actual = String::new();
-    for symbol in symbols(it.analysis.root().unwrap()) {
-        render(&symbol, it.text(), 0, &mut actual);
-    }
     expect![[r#"
         pactoVersion (1.0) 1:1-1:20 sel 1:1-1:13
         service 2:1-5:23 sel 2:1-2:8
@@ -56,16 +61,12 @@ fn symbols_of_the_base_contract() {
             interface (api) 23:5-23:19 sel 23:5-23:14
             path (/health) 24:5-24:18 sel 24:5-24:9
     "#]]
-    .assert_eq(&actual);
+    .assert_eq(&outline(BASE));
 }
 
 #[test]
 fn symbols_of_dependencies_are_named_by_their_ref() {
-    let it = fixture("dependencies:\n  - ref: oci://r.io/a/b:1.0.0\n    compatibility: ^1.0.0\n  - ref: ../local\n");
-    let mut actual = String::new();
-    for symbol in symbols(it.analysis.root().unwrap()) {
-        render(&symbol, it.text(), 0, &mut actual);
-    }
+    let text = "dependencies:\n  - ref: oci://r.io/a/b:1.0.0\n    compatibility: ^1.0.0\n  - ref: ../local\n";
     expect![[r#"
         dependencies 1:1-4:18 sel 1:1-1:13
           oci://r.io/a/b:1.0.0 2:5-3:26 sel 2:5-2:8
@@ -74,7 +75,7 @@ fn symbols_of_dependencies_are_named_by_their_ref() {
           ../local 4:5-4:18 sel 4:5-4:8
             ref (../local) 4:5-4:18 sel 4:5-4:8
     "#]]
-    .assert_eq(&actual);
+    .assert_eq(&outline(text));
 }
 
 #[test]
@@ -121,13 +122,7 @@ fn symbols_v2_name_the_list_items() {
 
 #[test]
 fn symbols_v2_claims_contacts_and_revisions() {
-    let it = crate::fixture::fixture(
-        "pactoVersion: \"2.0\"\nservice:\n  owner:\n    contacts:\n      - {type: email, value: a@b.c}\nreadiness:\n  history:\n    - {date: 2026-01-01, version: 1.0.0, author: me, description: first}\n  claims:\n    - {id: runbook, type: document}\n    - {type: report}\n",
-    );
-    let mut actual = String::new();
-    for symbol in symbols(it.analysis.root().unwrap()) {
-        render(&symbol, it.text(), 0, &mut actual);
-    }
+    let text = "pactoVersion: \"2.0\"\nservice:\n  owner:\n    contacts:\n      - {type: email, value: a@b.c}\nreadiness:\n  history:\n    - {date: 2026-01-01, version: 1.0.0, author: me, description: first}\n  claims:\n    - {id: runbook, type: document}\n    - {type: report}\n";
     expect![[r#"
         pactoVersion (2.0) 1:1-1:20 sel 1:1-1:13
         service 2:1-5:36 sel 2:1-2:8
@@ -150,5 +145,5 @@ fn symbols_v2_claims_contacts_and_revisions() {
             report 11:7-11:21 sel 11:8-11:12
               type (report) 11:8-11:20 sel 11:8-11:12
     "#]]
-    .assert_eq(&actual);
+    .assert_eq(&outline(text));
 }
