@@ -99,16 +99,16 @@ fn code_action_v2_fixes() {
             ("unquoted_version", "pactoVersion: 2.0$0$0\nservice: {name: a, version: 1.0.0}\n"),
             ("misspelt_key", &v2("  - {name: rpc, type: grpc, ref: api.yaml, visibilty$0$0: public}\n")),
             (
-                "string_owner_becomes_its_team (1)",
+                "string_owner_becomes_its_team",
                 "pactoVersion: \"2.0\"\nservice:\n  name: a\n  version: 1.0.0\n  owner: team/pay$0$0ments\n",
             ),
             (
-                "string_owner_becomes_its_team (2)",
+                "flow_string_owner_becomes_its_team",
                 "pactoVersion: \"2.0\"\nservice: {name: a, version: 1.0.0, owner: team/pay$0$0ments}\n",
             ),
             // Not a team name: where it belongs is the author's call.
             (
-                "string_owner_becomes_its_team (3)",
+                "string_owner_not_a_team_name",
                 "pactoVersion: \"2.0\"\nservice:\n  name: a\n  version: 1.0.0\n  owner: Jane Doe$0$0\n",
             ),
             ("invalid_interface_type", &v2("  - {name: rpc, type: gprc$0$0, ref: api.yaml}\n")),
@@ -127,20 +127,20 @@ fn code_action_v2_fixes() {
             ),
             ("configuration_without_required", &v2("configurations:\n  - {na$0$0me: env, schema: api.yaml}\n")),
             (
-                "readiness_dates_written_canonically (1)",
+                "readiness_expires_written_canonically",
                 &v2(
                     "readiness:\n  expires: 2099-6-3$0$0\n  history:\n    - {date: \"2026-1-15\", version: 1.0.0, author: me, description: first}\n  claims:\n    - {id: a, type: other, status: done, evidence: x, weight: 1}\n",
                 ),
             ),
             (
-                "readiness_dates_written_canonically (2)",
+                "readiness_revision_date_written_canonically",
                 &v2(
                     "readiness:\n  expires: 2099-6-3\n  history:\n    - {date: \"2026-1-15$0$0\", version: 1.0.0, author: me, description: first}\n  claims:\n    - {id: a, type: other, status: done, evidence: x, weight: 1}\n",
                 ),
             ),
             // Not a calendar day: no fix guesses which one was meant.
             (
-                "readiness_dates_written_canonically (3)",
+                "readiness_date_not_a_calendar_day",
                 &v2(
                     "readiness:\n  expires: 2099-2-30$0$0\n  claims:\n    - {id: a, type: other, status: done, evidence: x, weight: 1}\n",
                 ),
@@ -164,13 +164,13 @@ fn code_action_v2_fixes() {
             === misspelt_key
             Rename to `visibility` [PARSE_ERROR] on 6:44-6:53 (preferred)
               6:44-6:53 → "visibility"
-            === string_owner_becomes_its_team (1)
+            === string_owner_becomes_its_team
             Write the owner as `team: team/payments` [PARSE_ERROR] on 5:10-5:23 (preferred)
               5:9-5:23 → "\n    team: team/payments"
-            === string_owner_becomes_its_team (2)
+            === flow_string_owner_becomes_its_team
             Write the owner as `team: team/payments` [PARSE_ERROR] on 2:43-2:56 (preferred)
               2:43-2:56 → "{team: team/payments}"
-            === string_owner_becomes_its_team (3)
+            === string_owner_not_a_team_name
             === invalid_interface_type
             Replace with `grpc` [SCHEMA_VIOLATION] on 6:23-6:27 (preferred)
               6:23-6:27 → "grpc"
@@ -188,13 +188,13 @@ fn code_action_v2_fixes() {
             === configuration_without_required
             Add `required` [SCHEMA_VIOLATION] on 7:6-7:10 (preferred)
               7:33-7:33 → ", required: true"
-            === readiness_dates_written_canonically (1)
+            === readiness_expires_written_canonically
             Write the date as `2099-06-03` [INVALID_READINESS_EXPIRES] on 7:12-7:20 (preferred)
               7:12-7:20 → "2099-06-03"
-            === readiness_dates_written_canonically (2)
+            === readiness_revision_date_written_canonically
             Write the date as `2026-01-15` [INVALID_READINESS_REVISION] on 9:14-9:25 (preferred)
               9:14-9:25 → "2026-01-15"
-            === readiness_dates_written_canonically (3)
+            === readiness_date_not_a_calendar_day
             === duplicates_have_no_fix
             === stateless_and_persistent
             Use ephemeral durability [SCHEMA_VIOLATION] on 8:43-8:53 (preferred)
