@@ -6,10 +6,14 @@ use super::{BASE, base_at};
 use crate::features::structure::{folding_ranges, links, selection_spans};
 use crate::fixture::{fixture, render_span};
 
+/// `start..end` per range, 0-based lines as the protocol has them.
+fn folds(fixture_text: &str) -> String {
+    let it = fixture(fixture_text);
+    folding_ranges(&it.analysis).iter().map(|(start, end)| format!("{start}..{end}\n")).collect()
+}
+
 #[test]
 fn folding_ranges_of_the_base_contract() {
-    let it = fixture(BASE);
-    let actual: String = folding_ranges(&it.analysis).iter().map(|(start, end)| format!("{start}..{end}\n")).collect();
     expect![[r#"
         1..4
         5..12
@@ -20,7 +24,7 @@ fn folding_ranges_of_the_base_contract() {
         17..19
         21..23
     "#]]
-    .assert_eq(&actual);
+    .assert_eq(&folds(BASE));
 }
 
 fn check_selection(fixture_text: &str, expect: Expect) {
@@ -97,8 +101,6 @@ openapi: 3.0.0
 
 #[test]
 fn folding_ranges_v2_follow_the_blocks() {
-    let it = fixture(super::BASE_V2);
-    let actual: String = folding_ranges(&it.analysis).iter().map(|(start, end)| format!("{start}..{end}\n")).collect();
     expect![[r#"
         1..5
         4..5
@@ -121,7 +123,7 @@ fn folding_ranges_v2_follow_the_blocks() {
         43..48
         44..48
     "#]]
-    .assert_eq(&actual);
+    .assert_eq(&folds(super::BASE_V2));
 }
 
 #[test]
