@@ -1,9 +1,12 @@
 //! SBOM diff cases (spec §3.7, §8.2): both formats, presence combinations, malformed files.
 
-use expect_test::{Expect, expect};
+use expect_test::expect;
 
 use super::{SbomDiff, diff_bundles, diff_texts};
 use crate::diff::tests::MemFiles;
+
+/// One side of a text diff: its file name and text, or no SBOM at all.
+type Side = Option<(&'static str, &'static str)>;
 
 fn render(diff: Option<SbomDiff>) -> String {
     let Some(diff) = diff else {
@@ -21,10 +24,6 @@ fn render(diff: Option<SbomDiff>) -> String {
         ));
     }
     out
-}
-
-fn check(old: Option<(&str, &str)>, new: Option<(&str, &str)>, expect: Expect) {
-    expect.assert_eq(&render(diff_texts(old, new)));
 }
 
 const SPDX_OLD: &str = r#"{"spdxVersion": "SPDX-2.3", "packages": [
@@ -45,89 +44,54 @@ const CDX: &str = r#"{"bomFormat": "CycloneDX", "specVersion": "1.5", "component
   {"name": "tokio", "version": "1.0.0", "licenses": [{"license": {"id": "MIT"}}]}
 ]}"#;
 
+/// Each case the diff of two texts, `none` where there is no diff: both formats, the presence combinations, and
+/// a malformed side, which suppresses the diff.
 #[test]
-fn sbom_spdx_added_removed_modified() {
-    check(
-        Some(("a.spdx.json", SPDX_OLD)),
-        Some(("a.spdx.json", SPDX_NEW)),
-        expect![[r#"
+fn sbom_text_cases() {
+    let cases: &[(&str, Side, Side)] = &[
+        ("spdx added, removed, modified", Some(("a.spdx.json", SPDX_OLD)), Some(("a.spdx.json", SPDX_NEW))),
+        ("cyclonedx against spdx", Some(("a.spdx.json", SPDX_NEW)), Some(("b.cdx.json", CDX))),
+        ("neither side", None, None),
+        ("new side only", None, Some(("b.cdx.json", CDX))),
+        ("old side only", Some(("a.spdx.json", SPDX_OLD)), None),
+        ("identical", Some(("a.cdx.json", CDX)), Some(("b.cdx.json", CDX))),
+        ("malformed old side", Some(("a.spdx.json", "{")), Some(("b.cdx.json", CDX))),
+        ("malformed new side", Some(("a.cdx.json", CDX)), Some(("b.cdx.json", r#"{"components": {}}"#))),
+    ];
+    let actual: String =
+        cases.iter().map(|(name, old, new)| format!("=== {name}\n{}", render(diff_texts(*old, *new)))).collect();
+    expect![[r#"
+        === spdx added, removed, modified
         spdx -> spdx
         fresh added field="" old="" new="2.0.0"
         gone removed field="" old="0.1.0" new=""
         serde modified field="license" old="MIT" new="MIT OR Apache-2.0"
         serde modified field="version" old="1.0.0" new="1.1.0"
         tokio modified field="supplier" old="Jane" new="Tokio"
-    "#]],
-    );
-}
-
-#[test]
-fn sbom_cyclonedx_against_spdx() {
-    check(
-        Some(("a.spdx.json", SPDX_NEW)),
-        Some(("b.cdx.json", CDX)),
-        expect![[r#"
+        === cyclonedx against spdx
         spdx -> cyclonedx
         fresh removed field="" old="2.0.0" new=""
         serde modified field="license" old="MIT OR Apache-2.0" new="MIT AND Apache-2.0 AND Custom"
         tokio modified field="supplier" old="Tokio" new=""
-    "#]],
-    );
-}
-
-#[test]
-fn sbom_presence_combinations() {
-    check(
-        None,
-        None,
-        expect![[r#"
+        === neither side
         none
-    "#]],
-    );
-    check(
-        None,
-        Some(("b.cdx.json", CDX)),
-        expect![[r#"
+        === new side only
         - -> cyclonedx
         serde added field="" old="" new="1.1.0"
         tokio added field="" old="" new="1.0.0"
-    "#]],
-    );
-    check(
-        Some(("a.spdx.json", SPDX_OLD)),
-        None,
-        expect![[r#"
+        === old side only
         spdx -> -
         gone removed field="" old="0.1.0" new=""
         serde removed field="" old="1.0.0" new=""
         tokio removed field="" old="1.0.0" new=""
-    "#]],
-    );
-    check(
-        Some(("a.cdx.json", CDX)),
-        Some(("b.cdx.json", CDX)),
-        expect![[r#"
+        === identical
         none
-    "#]],
-    );
-}
-
-#[test]
-fn sbom_malformed_side_suppresses_the_diff() {
-    check(
-        Some(("a.spdx.json", "{")),
-        Some(("b.cdx.json", CDX)),
-        expect![[r#"
+        === malformed old side
         none
-    "#]],
-    );
-    check(
-        Some(("a.cdx.json", CDX)),
-        Some(("b.cdx.json", r#"{"components": {}}"#)),
-        expect![[r#"
+        === malformed new side
         none
-    "#]],
-    );
+    "#]]
+    .assert_eq(&actual);
 }
 
 #[test]
