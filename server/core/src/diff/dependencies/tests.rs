@@ -1,7 +1,7 @@
 //! Dependency contract diffs (spec §3.9) and the overall classification (§3.10) over graphs
 //! resolved from in-memory bundles.
 
-use expect_test::{Expect, expect};
+use expect_test::expect;
 
 use crate::diff::dependencies::{ResolvedGraph, local_override_name};
 use crate::diff::tests::{MemBundles, contract, render, service};
@@ -28,7 +28,7 @@ fn registry() -> MemBundles {
 
 /// Diffs `root` depending on `old_deps` against `root` depending on `new_deps` (the roots
 /// themselves identical but for their dependencies) and renders each dependency diff.
-fn check(old_deps: &[&str], new_deps: &[&str], expect: Expect) {
+fn diff(old_deps: &[&str], new_deps: &[&str]) -> String {
     let (old, new) =
         (contract(&service("root", "1.0.0", old_deps, "")), contract(&service("root", "1.0.0", new_deps, "")));
     let old_graph = ResolvedGraph::resolve(&old, &mut registry());
@@ -44,62 +44,53 @@ fn check(old_deps: &[&str], new_deps: &[&str], expect: Expect) {
             ));
         }
     }
-    expect.assert_eq(&out);
+    out
 }
 
+/// Each case the overall classification and every dependency diff of `root` with `old` against `new` dependencies.
 #[test]
-fn dependency_diffs_recurse_with_each_bundles_files() {
-    check(
-        &["oci://r/pay:1"],
-        &["oci://r/pay:2"],
-        expect![[r#"
-            overall BREAKING (root POTENTIAL_BREAKING)
-            == ledger NON_BREAKING
-            [NON_BREAKING] service.version (modified): service.version modified [1.0.0 -> 1.0.1]
-               old=pacto.yaml@53..58 new=pacto.yaml@53..58
-            sbom tls modified version 1.0 -> 1.1
-            == pay BREAKING
-            [POTENTIAL_BREAKING] dependencies.ref (modified): dependencies.ref modified [oci://r/ledger:1 -> oci://r/ledger:2]
-               old=pacto.yaml@81..99 new=pacto.yaml@81..99
-            [BREAKING] openapi.paths[/pay].methods[POST] (removed): POST /pay method removed [- POST /pay]
-               old=openapi.yaml@68..72
-            [NON_BREAKING] service.version (modified): service.version modified [1.0.0 -> 2.0.0]
-               old=pacto.yaml@50..55 new=pacto.yaml@50..55
-        "#]],
-    );
-}
-
-#[test]
-fn dependency_diffs_skip_identical_added_and_failed_dependencies() {
-    // `audit` changed ref but not content; `ledger` only on the new side; `gone` never loads.
-    check(
-        &["oci://r/audit:1", "oci://r/gone:1"],
-        &["oci://r/audit:2", "oci://r/ledger:1", "oci://r/gone:1"],
-        expect![[r#"
-            overall POTENTIAL_BREAKING (root POTENTIAL_BREAKING)
-        "#]],
-    );
-}
-
-#[test]
-fn dependency_diffs_through_local_paths_and_never_the_root() {
-    // A local `pay` against a published one; `root` in the old graph is the old root's name.
-    check(
-        &["oci://r/pay:1", "oci://r/root:1"],
-        &["../pay", "oci://r/root:1"],
-        expect![[r#"
-            overall BREAKING (root BREAKING)
-            == pay BREAKING
-            [BREAKING] dependencies (removed): dependencies removed [- oci://r/ledger:1]
-               old=pacto.yaml@75..121
-            [BREAKING] interfaces (removed): interfaces removed [- api]
-               old=pacto.yaml@138..195
-            [NON_BREAKING] scaling (added): scaling added [+ min=1 max=2]
-               new=pacto.yaml@66..82
-            [NON_BREAKING] service.version (modified): service.version modified [1.0.0 -> 2.0.0]
-               old=pacto.yaml@50..55 new=pacto.yaml@50..55
-        "#]],
-    );
+fn dependency_diff_cases() {
+    let cases: &[(&str, &[&str], &[&str])] = &[
+        ("recurse with each bundle's files", &["oci://r/pay:1"], &["oci://r/pay:2"]),
+        // `audit` changed ref but not content; `ledger` only on the new side; `gone` never loads.
+        (
+            "identical, added and failed dependencies are skipped",
+            &["oci://r/audit:1", "oci://r/gone:1"],
+            &["oci://r/audit:2", "oci://r/ledger:1", "oci://r/gone:1"],
+        ),
+        // A local `pay` against a published one; `root` in the old graph is the old root's name.
+        ("through local paths, never the root", &["oci://r/pay:1", "oci://r/root:1"], &["../pay", "oci://r/root:1"]),
+    ];
+    let actual: String = cases.iter().map(|(name, old, new)| format!("=== {name}\n{}", diff(old, new))).collect();
+    expect![[r#"
+        === recurse with each bundle's files
+        overall BREAKING (root POTENTIAL_BREAKING)
+        == ledger NON_BREAKING
+        [NON_BREAKING] service.version (modified): service.version modified [1.0.0 -> 1.0.1]
+           old=pacto.yaml@53..58 new=pacto.yaml@53..58
+        sbom tls modified version 1.0 -> 1.1
+        == pay BREAKING
+        [POTENTIAL_BREAKING] dependencies.ref (modified): dependencies.ref modified [oci://r/ledger:1 -> oci://r/ledger:2]
+           old=pacto.yaml@81..99 new=pacto.yaml@81..99
+        [BREAKING] openapi.paths[/pay].methods[POST] (removed): POST /pay method removed [- POST /pay]
+           old=openapi.yaml@68..72
+        [NON_BREAKING] service.version (modified): service.version modified [1.0.0 -> 2.0.0]
+           old=pacto.yaml@50..55 new=pacto.yaml@50..55
+        === identical, added and failed dependencies are skipped
+        overall POTENTIAL_BREAKING (root POTENTIAL_BREAKING)
+        === through local paths, never the root
+        overall BREAKING (root BREAKING)
+        == pay BREAKING
+        [BREAKING] dependencies (removed): dependencies removed [- oci://r/ledger:1]
+           old=pacto.yaml@75..121
+        [BREAKING] interfaces (removed): interfaces removed [- api]
+           old=pacto.yaml@138..195
+        [NON_BREAKING] scaling (added): scaling added [+ min=1 max=2]
+           new=pacto.yaml@66..82
+        [NON_BREAKING] service.version (modified): service.version modified [1.0.0 -> 2.0.0]
+           old=pacto.yaml@50..55 new=pacto.yaml@50..55
+    "#]]
+    .assert_eq(&actual);
 }
 
 #[test]
