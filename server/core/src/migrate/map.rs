@@ -184,23 +184,37 @@ fn service(ctx: &mut Ctx<'_>, out: &mut Map<String, Value>, entry: &Entry, path:
     out.insert("service".to_owned(), Value::Object(service));
 }
 
-fn interfaces(ctx: &mut Ctx<'_>, out: &mut Map<String, Value>, entry: &Entry, path: FieldPath) {
+/// A 1.0 list of mappings under `key`: each mapping item through `item` (its node, entries, index and path);
+/// an item that is no mapping, or a value that is no list, is copied as it is (layer 1 has refused it already).
+fn list_of_mappings<'a>(
+    ctx: &mut Ctx<'a>,
+    out: &mut Map<String, Value>,
+    entry: &Entry,
+    path: FieldPath,
+    key: &str,
+    mut item: impl FnMut(&mut Ctx<'a>, &Node, &[Entry], usize, FieldPath) -> Map<String, Value>,
+) {
     let Some(items) = entry.value.as_sequence() else {
-        out.insert("interfaces".to_owned(), value(&entry.value));
+        out.insert(key.to_owned(), value(&entry.value));
         return;
     };
     ctx.check_block(&entry.value);
     let mut list = Vec::new();
-    for (idx, item) in items.iter().enumerate() {
-        let item_path = path.clone().index(idx);
-        let Some(entries) = item.as_mapping() else {
-            list.push(value(item));
+    for (idx, node) in items.iter().enumerate() {
+        let Some(entries) = node.as_mapping() else {
+            list.push(value(node));
             continue;
         };
-        ctx.check_block(item);
-        list.push(Value::Object(interface(ctx, entries, item_path)));
+        ctx.check_block(node);
+        list.push(Value::Object(item(ctx, node, entries, idx, path.clone().index(idx))));
     }
-    out.insert("interfaces".to_owned(), Value::Array(list));
+    out.insert(key.to_owned(), Value::Array(list));
+}
+
+fn interfaces(ctx: &mut Ctx<'_>, out: &mut Map<String, Value>, entry: &Entry, path: FieldPath) {
+    list_of_mappings(ctx, out, entry, path, "interfaces", |ctx, _, entries, _, item_path| {
+        interface(ctx, entries, item_path)
+    });
 }
 
 fn interface(ctx: &mut Ctx<'_>, entries: &[Entry], path: FieldPath) -> Map<String, Value> {
@@ -402,20 +416,8 @@ pub fn dependency_name(reference: &str) -> String {
 }
 
 fn dependencies(ctx: &mut Ctx<'_>, out: &mut Map<String, Value>, entry: &Entry, path: FieldPath) {
-    let Some(items) = entry.value.as_sequence() else {
-        out.insert("dependencies".to_owned(), value(&entry.value));
-        return;
-    };
-    ctx.check_block(&entry.value);
     let mut used: Vec<String> = Vec::new();
-    let mut list = Vec::new();
-    for (idx, item) in items.iter().enumerate() {
-        let item_path = path.clone().index(idx);
-        let Some(entries) = item.as_mapping() else {
-            list.push(value(item));
-            continue;
-        };
-        ctx.check_block(item);
+    list_of_mappings(ctx, out, entry, path, "dependencies", |ctx, item, entries, idx, item_path| {
         let ref_field = entries.iter().find(|it| it.key.scalar_text() == Some("ref"));
         let reference = ref_field.and_then(|it| it.value.scalar_text()).unwrap_or_default();
         let ref_span = ref_field.map_or(item.span, |it| it.value.span);
@@ -449,9 +451,8 @@ fn dependencies(ctx: &mut Ctx<'_>, out: &mut Map<String, Value>, entry: &Entry, 
             ctx.note(NoteKind::Review, item_path.key("required"), ref_span, message);
             ctx.edits.append_entry(entries, "required: false");
         }
-        list.push(Value::Object(map));
-    }
-    out.insert("dependencies".to_owned(), Value::Array(list));
+        map
+    });
 }
 
 /// An `oci://` ref as 2.0's stricter parser (§3.6) takes it: a malformed digest, which 1.0 never
