@@ -6,112 +6,111 @@ use expect_test::{Expect, expect};
 use super::diff_specs;
 use crate::diff::tests::render;
 
-fn check(old: &str, new: &str, expect: Expect) {
-    expect.assert_eq(&render(&diff_specs("old.yaml", old, "new.yaml", new)));
+/// Each `(name, old, new)` case's changes under `=== name`, in one snapshot.
+fn check_cases(cases: &[(&str, &str, &str)], expect: Expect) {
+    let actual: String = cases
+        .iter()
+        .map(|(name, old, new)| format!("=== {name}\n{}", render(&diff_specs("old.yaml", old, "new.yaml", new))))
+        .collect();
+    expect.assert_eq(&actual);
 }
 
+/// Each case the changes from `old` to `new`; a case with nothing under its name has none.
 #[test]
-fn openapi_paths_added_and_removed() {
-    check(
-        "paths:\n  /users: {get: {}}\n  /old: {get: {}}\n",
-        "paths:\n  /users: {get: {}}\n  /new: {get: {}}\n",
+fn openapi_cases() {
+    let op = |body: &str| format!("paths:\n  /users:\n    post: {{{body}}}\n");
+    let spec = "paths:\n  /a: {get: {}}\n";
+    check_cases(
+        &[
+            (
+                "paths_added_and_removed",
+                "paths:\n  /users: {get: {}}\n  /old: {get: {}}\n",
+                "paths:\n  /users: {get: {}}\n  /new: {get: {}}\n",
+            ),
+            (
+                "methods_added_and_removed",
+                "paths:\n  /users:\n    get: {}\n    delete: {}\n",
+                "paths:\n  /users:\n    get: {}\n    post: {}\n",
+            ),
+            (
+                "non_method_keys_are_ignored",
+                "paths:\n  /users:\n    summary: a\n    parameters: [{name: x, in: query}]\n    GET: {}\n    get: {}\n",
+                "paths:\n  /users:\n    summary: b\n    get: {}\n    x-extension: 1\n",
+            ),
+            ("request_body_added", &op(""), &op("requestBody: {required: true}")),
+            ("request_body_removed", &op("requestBody: {required: true}"), &op("")),
+            ("request_body_modified", &op("requestBody: {required: true}"), &op("requestBody: {required: false}")),
+            ("request_body_identical", &op("requestBody: {a: 1, b: 2}"), &op("requestBody: {b: 2, a: 1}")),
+            (
+                "responses_added_removed_modified",
+                "paths:\n  /users:\n    get:\n      responses:\n        '200': {description: ok}\n        '404': {description: missing}\n        '500': {description: err}\n",
+                "paths:\n  /users:\n    get:\n      responses:\n        '200': {description: fine}\n        '201': {description: created}\n        '500': {description: err}\n",
+            ),
+            // Deviation ("Our decisions"): the reference skips responses keyed by unquoted codes.
+            (
+                "responses_quoted_and_unquoted_codes_compare_alike",
+                "paths:\n  /users:\n    get:\n      responses:\n        200: {description: ok}\n        404: {description: missing}\n",
+                "paths:\n  /users:\n    get:\n      responses:\n        \"200\": {description: ok}\n",
+            ),
+            (
+                "parameters_added_removed_modified_identical_multiple",
+                "paths:\n  /users:\n    get:\n      parameters:\n        - {name: filter, in: query, required: false}\n        - {name: id, in: path}\n        - {name: limit, in: query}\n        - {name: sort, in: query}\n",
+                "paths:\n  /users:\n    get:\n      parameters:\n        - {name: filter, in: query, required: true}\n        - {in: path, name: id}\n        - {name: page, in: query}\n        - {name: X-Trace, in: header}\n",
+            ),
+            (
+                "invalid_parameter_entries_are_skipped",
+                "paths:\n  /users:\n    get:\n      parameters:\n        - {$ref: '#/components/parameters/a'}\n        - plain\n        - {name: q, in: query}\n",
+                "paths:\n  /users:\n    get:\n      parameters:\n        - {$ref: '#/components/parameters/b'}\n        - 3\n        - {name: q, in: query}\n",
+            ),
+            (
+                "json_specs_are_read",
+                r#"{"openapi": "3.0.0", "paths": {"/a": {"get": {"responses": {"200": {}}}}}}"#,
+                r#"{"openapi": "3.0.0", "paths": {"/a": {"get": {"responses": {}}}}}"#,
+            ),
+            ("unreadable_old_side", "syntax = \"proto3\";\nservice X {}\n", spec),
+            ("path_item_not_a_mapping", spec, "paths:\n  /a: [1]\n"),
+            ("unparseable_new_side", spec, "paths: [: :\n"),
+            (
+                "asyncapi_documents_yield_nothing",
+                "asyncapi: 2.0.0\nchannels: {}\n",
+                "asyncapi: 2.0.0\nchannels: {a: {}}\n",
+            ),
+            ("operations_not_mappings", "paths:\n  /a: {get: 1}\n", "paths:\n  /a: {get: 2}\n"),
+            ("operation_becoming_a_mapping", "paths:\n  /a: {get: 1}\n", "paths:\n  /a: {get: {requestBody: {}}}\n"),
+        ],
         expect![[r#"
+            === paths_added_and_removed
             [BREAKING] openapi.paths[/old] (removed): API path /old removed [- /old]
                old=old.yaml@29..33
             [NON_BREAKING] openapi.paths[/new] (added): API path /new added [+ /new]
                new=new.yaml@29..33
-        "#]],
-    );
-}
-
-#[test]
-fn openapi_methods_added_and_removed() {
-    check(
-        "paths:\n  /users:\n    get: {}\n    delete: {}\n",
-        "paths:\n  /users:\n    get: {}\n    post: {}\n",
-        expect![[r#"
+            === methods_added_and_removed
             [BREAKING] openapi.paths[/users].methods[DELETE] (removed): DELETE /users method removed [- DELETE /users]
                old=old.yaml@33..39
             [NON_BREAKING] openapi.paths[/users].methods[POST] (added): POST /users method added [+ POST /users]
                new=new.yaml@33..37
-        "#]],
-    );
-}
-
-#[test]
-fn openapi_non_method_keys_are_ignored() {
-    check(
-        "paths:\n  /users:\n    summary: a\n    parameters: [{name: x, in: query}]\n    GET: {}\n    get: {}\n",
-        "paths:\n  /users:\n    summary: b\n    get: {}\n    x-extension: 1\n",
-        expect![[""]],
-    );
-}
-
-#[test]
-fn openapi_request_body_added_removed_modified_identical() {
-    let op = |body: &str| format!("paths:\n  /users:\n    post: {{{body}}}\n");
-    check(
-        &op(""),
-        &op("requestBody: {required: true}"),
-        expect![[r#"
-        [POTENTIAL_BREAKING] openapi.paths[/users].methods[POST].request-body (added): POST /users request body added [+ POST /users]
-           new=new.yaml@28..39
-    "#]],
-    );
-    check(
-        &op("requestBody: {required: true}"),
-        &op(""),
-        expect![[r#"
-        [POTENTIAL_BREAKING] openapi.paths[/users].methods[POST].request-body (removed): POST /users request body removed [- POST /users]
-           old=old.yaml@28..39
-    "#]],
-    );
-    check(
-        &op("requestBody: {required: true}"),
-        &op("requestBody: {required: false}"),
-        expect![[r#"
-        [POTENTIAL_BREAKING] openapi.paths[/users].methods[POST].request-body (modified): POST /users request body modified [POST /users -> POST /users]
-           old=old.yaml@28..39 new=new.yaml@28..39
-    "#]],
-    );
-    check(&op("requestBody: {a: 1, b: 2}"), &op("requestBody: {b: 2, a: 1}"), expect![[""]]);
-}
-
-#[test]
-fn openapi_responses_added_removed_modified() {
-    check(
-        "paths:\n  /users:\n    get:\n      responses:\n        '200': {description: ok}\n        '404': {description: missing}\n        '500': {description: err}\n",
-        "paths:\n  /users:\n    get:\n      responses:\n        '200': {description: fine}\n        '201': {description: created}\n        '500': {description: err}\n",
-        expect![[r#"
+            === non_method_keys_are_ignored
+            === request_body_added
+            [POTENTIAL_BREAKING] openapi.paths[/users].methods[POST].request-body (added): POST /users request body added [+ POST /users]
+               new=new.yaml@28..39
+            === request_body_removed
+            [POTENTIAL_BREAKING] openapi.paths[/users].methods[POST].request-body (removed): POST /users request body removed [- POST /users]
+               old=old.yaml@28..39
+            === request_body_modified
+            [POTENTIAL_BREAKING] openapi.paths[/users].methods[POST].request-body (modified): POST /users request body modified [POST /users -> POST /users]
+               old=old.yaml@28..39 new=new.yaml@28..39
+            === request_body_identical
+            === responses_added_removed_modified
             [POTENTIAL_BREAKING] openapi.paths[/users].methods[GET].responses[200] (modified): GET /users response 200 modified [GET /users 200 -> GET /users 200]
                old=old.yaml@51..56 new=new.yaml@51..56
             [BREAKING] openapi.paths[/users].methods[GET].responses[404] (removed): GET /users response 404 removed [- GET /users 404]
                old=old.yaml@84..89
             [NON_BREAKING] openapi.paths[/users].methods[GET].responses[201] (added): GET /users response 201 added [+ GET /users 201]
                new=new.yaml@86..91
-        "#]],
-    );
-}
-
-#[test]
-fn openapi_responses_quoted_and_unquoted_codes_compare_alike() {
-    // Deviation ("Our decisions"): the reference skips responses keyed by unquoted codes.
-    check(
-        "paths:\n  /users:\n    get:\n      responses:\n        200: {description: ok}\n        404: {description: missing}\n",
-        "paths:\n  /users:\n    get:\n      responses:\n        \"200\": {description: ok}\n",
-        expect![[r#"
+            === responses_quoted_and_unquoted_codes_compare_alike
             [BREAKING] openapi.paths[/users].methods[GET].responses[404] (removed): GET /users response 404 removed [- GET /users 404]
                old=old.yaml@82..85
-        "#]],
-    );
-}
-
-#[test]
-fn openapi_parameters_added_removed_modified_identical_multiple() {
-    check(
-        "paths:\n  /users:\n    get:\n      parameters:\n        - {name: filter, in: query, required: false}\n        - {name: id, in: path}\n        - {name: limit, in: query}\n        - {name: sort, in: query}\n",
-        "paths:\n  /users:\n    get:\n      parameters:\n        - {name: filter, in: query, required: true}\n        - {in: path, name: id}\n        - {name: page, in: query}\n        - {name: X-Trace, in: header}\n",
-        expect![[r#"
+            === parameters_added_removed_modified_identical_multiple
             [POTENTIAL_BREAKING] openapi.paths[/users].methods[GET].parameters[filter:query] (modified): GET /users query param 'filter' modified [GET /users query param 'filter' -> GET /users query param 'filter']
                old=old.yaml@54..96 new=new.yaml@54..95
             [BREAKING] openapi.paths[/users].methods[GET].parameters[limit:query] (removed): GET /users query param 'limit' removed [- GET /users query param 'limit']
@@ -122,50 +121,19 @@ fn openapi_parameters_added_removed_modified_identical_multiple() {
                new=new.yaml@171..198
             [POTENTIAL_BREAKING] openapi.paths[/users].methods[GET].parameters[page:query] (added): GET /users query param 'page' added [+ GET /users query param 'page']
                new=new.yaml@137..160
-        "#]],
-    );
-}
-
-#[test]
-fn openapi_invalid_parameter_entries_are_skipped() {
-    check(
-        "paths:\n  /users:\n    get:\n      parameters:\n        - {$ref: '#/components/parameters/a'}\n        - plain\n        - {name: q, in: query}\n",
-        "paths:\n  /users:\n    get:\n      parameters:\n        - {$ref: '#/components/parameters/b'}\n        - 3\n        - {name: q, in: query}\n",
-        expect![[""]],
-    );
-}
-
-#[test]
-fn openapi_json_specs_are_read() {
-    check(
-        r#"{"openapi": "3.0.0", "paths": {"/a": {"get": {"responses": {"200": {}}}}}}"#,
-        r#"{"openapi": "3.0.0", "paths": {"/a": {"get": {"responses": {}}}}}"#,
-        expect![[r#"
+            === invalid_parameter_entries_are_skipped
+            === json_specs_are_read
             [BREAKING] openapi.paths[/a].methods[GET].responses[200] (removed): GET /a response 200 removed [- GET /a 200]
                old=old.yaml@60..65
+            === unreadable_old_side
+            === path_item_not_a_mapping
+            === unparseable_new_side
+            === asyncapi_documents_yield_nothing
+            === operations_not_mappings
+            === operation_becoming_a_mapping
+            [POTENTIAL_BREAKING] openapi.paths[/a].methods[GET].request-body (added): GET /a request body added [+ GET /a]
+               new=new.yaml@20..31
         "#]],
-    );
-}
-
-#[test]
-fn openapi_unreadable_or_pathless_documents_yield_nothing() {
-    let spec = "paths:\n  /a: {get: {}}\n";
-    check("syntax = \"proto3\";\nservice X {}\n", spec, expect![[""]]);
-    check(spec, "paths:\n  /a: [1]\n", expect![[""]]);
-    check(spec, "paths: [: :\n", expect![[""]]);
-    check("asyncapi: 2.0.0\nchannels: {}\n", "asyncapi: 2.0.0\nchannels: {a: {}}\n", expect![[""]]);
-}
-
-#[test]
-fn openapi_operations_that_are_not_mappings() {
-    check("paths:\n  /a: {get: 1}\n", "paths:\n  /a: {get: 2}\n", expect![[""]]);
-    check(
-        "paths:\n  /a: {get: 1}\n",
-        "paths:\n  /a: {get: {requestBody: {}}}\n",
-        expect![[r#"
-        [POTENTIAL_BREAKING] openapi.paths[/a].methods[GET].request-body (added): GET /a request body added [+ GET /a]
-           new=new.yaml@20..31
-    "#]],
     );
 }
 
