@@ -3,17 +3,16 @@
 
 mod common;
 mod support;
-mod support_registry;
 
 use std::fs;
 use std::path::Path;
 use std::process::Command;
 
 use expect_test::{Expect, expect};
+use pacto_testkit::registry::home::{Home, ok};
+use pacto_testkit::registry::{Mode, Registry};
 use serde_json::{Value, json};
 use support::{Client, range_text, uri_of};
-use support_registry::home::{Home, ok};
-use support_registry::{Mode, Registry};
 
 /// A client that is asked to refresh lenses, so a test can wait for the registry's answer.
 fn capabilities() -> Value {

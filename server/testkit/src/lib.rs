@@ -1,9 +1,13 @@
 //! What the language server's tests share, whether they drive the server in process (pacto-lsp's `testing`) or
 //! through the built binary (the CLI's `tests/support`): waiting for a server message without waiting forever, and
-//! the renderings of LSP values that the tests compare exactly.
+//! the renderings of LSP values that the tests compare exactly; and the registries and scratch homes of the tests
+//! that reach one (`registry`).
+
+pub mod registry;
 
 use std::collections::VecDeque;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::process::Output;
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
@@ -59,6 +63,29 @@ impl Inbox {
     }
 }
 
+/// Every file of `examples/payments-api`, bundle-relative.
+pub const EXAMPLE_FILES: [&str; 6] = [
+    "configuration/schema.json",
+    "docs/README.md",
+    "interfaces/events.yaml",
+    "interfaces/openapi.yaml",
+    "interfaces/payments.proto",
+    "pacto.yaml",
+];
+
+/// The shipped example bundle, `examples/payments-api`.
+pub fn example() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/payments-api")
+}
+
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
 pub fn uri_of(path: &Path) -> String {
     format!("file://{}", path.display())
 }
@@ -107,6 +134,18 @@ pub fn contract_bundle(text: &str) -> (tempfile::TempDir, String) {
     std::fs::write(dir.path().join("pacto.yaml"), text).expect("the contract written");
     let uri = uri_of(&dir.path().join("pacto.yaml"));
     (dir, uri)
+}
+
+/// Writes `text` to `path`, creating its directory; returns its URI.
+pub fn write_file(path: &Path, text: &str) -> String {
+    std::fs::create_dir_all(path.parent().expect("a file in a directory")).expect("the directory");
+    std::fs::write(path, text).expect("the file written");
+    uri_of(path)
+}
+
+/// `didChange` params replacing the whole text of `uri` by `text`, as `version`.
+pub fn full_change(uri: &str, version: i64, text: &str) -> Value {
+    json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": text}]})
 }
 
 /// Copies the tree under `from` to `to` (created).

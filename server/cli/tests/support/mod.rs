@@ -8,7 +8,7 @@ use std::process::{Child, ChildStdin, Command, Stdio};
 use std::sync::mpsc::channel;
 use std::time::{Duration, Instant};
 
-use pacto_testkit::{Inbox, WAIT, migration_hint_off};
+use pacto_testkit::{Inbox, WAIT, full_change, migration_hint_off, write_file};
 // Each test file uses a part of them.
 #[allow(unused_imports)]
 pub use pacto_testkit::{contract_bundle, range_text, render_diagnostics, uri_of};
@@ -172,19 +172,14 @@ impl Client {
 
     /// Writes `text` to `path` (creating its directory) and opens it; returns its URI.
     pub fn open_path(&mut self, path: &std::path::Path, text: &str) -> String {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-        let uri = uri_of(path);
+        let uri = write_file(path, text);
         self.open(&uri, text);
         uri
     }
 
     /// Replaces the whole text of `uri` by `text`, as `version`.
     pub fn change(&mut self, uri: &str, version: i64, text: &str) {
-        self.notify(
-            "textDocument/didChange",
-            json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": text}]}),
-        );
+        self.notify("textDocument/didChange", full_change(uri, version, text));
     }
 
     /// The diagnostics published for `uri` at `version`.

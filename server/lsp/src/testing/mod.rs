@@ -1,7 +1,8 @@
 //! The real server in the test's process: the `Backend` that `run_stdio` serves, driven through its `LspService` with
 //! JSON-RPC messages as JSON values, and what it sends the client read from its `ClientSocket`. It speaks the same
 //! JSON as `server/cli/tests/support` so that a test reads the same in either place; only what needs a process (stdio
-//! framing, the panic hook, the environment of the registry and its cache) is left to those.
+//! framing, the panic hook, plugins and the commands that run the binary) is left to those. Each server reads its own
+//! environment (`pacto_oci::Env`): a scratch HOME, cache and credentials never touch the process's.
 
 use std::path::Path;
 use std::sync::mpsc::channel;
@@ -12,7 +13,9 @@ use tower::{Service, ServiceExt};
 use tower_lsp_server::LspService;
 use tower_lsp_server::jsonrpc::{Request, Response};
 
-use pacto_testkit::{Inbox, WAIT, migration_hint_off};
+use pacto_oci::Env;
+use pacto_testkit::registry::home::Home;
+use pacto_testkit::{Inbox, WAIT, full_change, migration_hint_off, write_file};
 pub use pacto_testkit::{contract_bundle, copy_dir, position_of, range_text, render_diagnostics, uri_of};
 
 use crate::fixture;
@@ -44,6 +47,27 @@ impl Client {
     /// As [`Client::start_configured`], with `root` as the one workspace folder when given (the folder the
     /// workspace index scans).
     pub fn start_in(root: Option<&Path>, capabilities: Value, options: Value) -> (Client, Value) {
+        Client::start_with_env(Env::process(), root, capabilities, options)
+    }
+
+    /// Starts the server in the scratch `home`: its HOME, with its cache in `home/<cache>`, and `envs`, and nothing
+    /// else of the environment, so that nothing of the machine's (a login, an old cache, `PACTO_OFFLINE`) takes part;
+    /// `root`, when given, is the one workspace folder.
+    pub fn start_at_home(
+        home: &Path,
+        cache: &str,
+        root: Option<&Path>,
+        capabilities: Value,
+        options: Value,
+        envs: &[(&str, &str)],
+    ) -> Client {
+        let home_vars = Home::vars_of(home, cache).map(|(name, value)| (name.to_owned(), value.into_os_string()));
+        let envs = envs.iter().map(|(name, value)| ((*name).to_owned(), (*value).into()));
+        Client::start_with_env(Env::fixed(home_vars.into_iter().chain(envs)), root, capabilities, options).0
+    }
+
+    /// As [`Client::start_in`], the server reading `env` rather than the process's environment.
+    pub fn start_with_env(env: Env, root: Option<&Path>, capabilities: Value, options: Value) -> (Client, Value) {
         let mut options = if options.is_object() { options } else { json!({}) };
         match options.get_mut("pacto") {
             Some(section) => migration_hint_off(section),
@@ -55,7 +79,7 @@ impl Client {
             .enable_all()
             .build()
             .expect("a runtime");
-        let (service, socket) = runtime.block_on(async { crate::service(|_| {}).finish() });
+        let (service, socket) = runtime.block_on(async { crate::service(env, |_| {}).finish() });
         let (tx, incoming) = channel();
         // Answers the server's own requests (registerCapability, configuration, refreshes) at once, as a client
         // that accepts them does, and hands every message to the test.
@@ -148,6 +172,18 @@ impl Client {
         );
     }
 
+    /// Writes `text` to `path` (creating its directory) and opens it; returns its URI.
+    pub fn open_path(&mut self, path: &Path, text: &str) -> String {
+        let uri = write_file(path, text);
+        self.open(&uri, text);
+        uri
+    }
+
+    /// Replaces the whole text of `uri` by `text`, as `version`.
+    pub fn change(&mut self, uri: &str, version: i64, text: &str) {
+        self.notify("textDocument/didChange", full_change(uri, version, text));
+    }
+
     /// Writes the fixture's bundle (see `fixture.rs`) and opens its contract; the bundle lives as long as `Opened`.
     pub fn open_fixture(&mut self, text: &str) -> Opened {
         let it = fixture::fixture(text);
@@ -198,6 +234,8 @@ impl Opened {
 }
 
 mod commands;
+mod dependencies;
 mod migrate;
+mod policies;
 mod protocol;
 mod workspace;
