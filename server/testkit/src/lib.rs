@@ -128,6 +128,16 @@ pub fn render_diagnostics(diagnostics: &[Value]) -> String {
     out
 }
 
+/// One line per diagnostic: range, severity, code and message, without source or related information; empty when
+/// there are none.
+pub fn diagnostic_lines(diagnostics: &[Value]) -> String {
+    let text = |it: &Value, key: &str| it[key].as_str().unwrap_or("?").to_owned();
+    let line = |it: &Value| {
+        format!("{} {} {}: {}\n", range_text(&it["range"]), it["severity"], text(it, "code"), text(it, "message"))
+    };
+    diagnostics.iter().map(line).collect()
+}
+
 /// A scratch bundle holding `text` as its `pacto.yaml`, and that file's URI.
 pub fn contract_bundle(text: &str) -> (tempfile::TempDir, String) {
     let dir = tempfile::tempdir().expect("a scratch directory");
@@ -182,8 +192,13 @@ mod tests {
         assert_eq!(position_of("a: 😀x", "a: 😀".len()), json!({"line": 0, "character": 5}));
         let diagnostic = json!({"range": range, "severity": 1, "source": "pacto", "code": "X", "message": "m",
             "relatedInformation": [{"location": {"uri": "file:///a", "range": range}, "message": "r"}]});
-        assert_eq!(render_diagnostics(&[diagnostic]), "1:4-3:1 1 pacto X: m\n  related 1:4-3:1: \"r\"\n");
+        assert_eq!(
+            render_diagnostics(std::slice::from_ref(&diagnostic)),
+            "1:4-3:1 1 pacto X: m\n  related 1:4-3:1: \"r\"\n"
+        );
         assert_eq!(render_diagnostics(&[]), "none\n");
+        assert_eq!(diagnostic_lines(&[diagnostic]), "1:4-3:1 1 X: m\n");
+        assert_eq!(diagnostic_lines(&[]), "");
     }
 
     #[test]

@@ -12,7 +12,7 @@ use pacto_testkit::registry::home::Home;
 use pacto_testkit::registry::{Mode, PASSWORD, Registry, USER};
 use serde_json::{Value, json};
 
-use crate::testing::{Client, copy_dir, range_text, uri_of};
+use crate::testing::{Client, copy_dir, diagnostic_lines, range_text, uri_of};
 
 /// Versions of `billing` pushed to the registry; `latest` is pushed too, with 2.1.0's content.
 const BILLING_VERSIONS: &[&str] = &["1.0.0", "1.1.0", "2.0.0", "2.1.0", "3.0.0-rc.1"];
@@ -116,17 +116,7 @@ fn hover(client: &mut Client, uri: &str, position: Value) -> String {
 
 fn pulled_diagnostics(client: &mut Client, uri: &str) -> String {
     let result = client.request("textDocument/diagnostic", json!({"textDocument": {"uri": uri}}));
-    let mut out = String::new();
-    for it in result["items"].as_array().unwrap() {
-        out.push_str(&format!(
-            "{} {} {}: {}\n",
-            range_text(&it["range"]),
-            it["severity"],
-            it["code"].as_str().unwrap(),
-            it["message"].as_str().unwrap()
-        ));
-    }
-    out
+    diagnostic_lines(result["items"].as_array().unwrap())
 }
 
 fn completion(client: &mut Client, uri: &str, position: Value) -> (bool, Vec<Value>) {

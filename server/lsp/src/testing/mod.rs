@@ -16,7 +16,9 @@ use tower_lsp_server::jsonrpc::{Request, Response};
 use pacto_oci::Env;
 use pacto_testkit::registry::home::Home;
 use pacto_testkit::{Inbox, WAIT, full_change, migration_hint_off, write_file};
-pub use pacto_testkit::{contract_bundle, copy_dir, position_of, range_text, render_diagnostics, uri_of};
+pub use pacto_testkit::{
+    contract_bundle, copy_dir, diagnostic_lines, position_of, range_text, render_diagnostics, uri_of,
+};
 
 use crate::fixture;
 use crate::server::Backend;

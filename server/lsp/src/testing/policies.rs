@@ -10,7 +10,7 @@ use pacto_testkit::registry::home::Home;
 use pacto_testkit::registry::{Mode, Registry, push};
 use serde_json::{Value, json};
 
-use crate::testing::{Client, range_text, uri_of};
+use crate::testing::{Client, diagnostic_lines, range_text, uri_of};
 
 fn start(home: &Path) -> Client {
     Client::start_at_home(home, "cache", None, json!({}), json!({}), &[("PACTO_OFFLINE", "")])
@@ -30,17 +30,7 @@ fn diagnostics_with(client: &mut Client, uri: &str, code: &str) -> String {
             && it["params"]["uri"] == uri
             && it["params"]["diagnostics"].as_array().is_some_and(|all| all.iter().any(|d| d["code"] == code))
     });
-    let mut out = String::new();
-    for it in message["params"]["diagnostics"].as_array().into_iter().flatten() {
-        out.push_str(&format!(
-            "{} {} {}: {}\n",
-            range_text(&it["range"]),
-            it["severity"],
-            it["code"].as_str().unwrap_or("?"),
-            it["message"].as_str().unwrap_or("?")
-        ));
-    }
-    out
+    diagnostic_lines(message["params"]["diagnostics"].as_array().map_or(&[], Vec::as_slice))
 }
 
 #[test]
