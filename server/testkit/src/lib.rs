@@ -108,22 +108,22 @@ pub fn range_text(range: &Value) -> String {
 /// One line per diagnostic (range, severity, source, code, message), its related information indented below;
 /// `none` when there are none.
 pub fn render_diagnostics(diagnostics: &[Value]) -> String {
+    let related = |it: &Value| format!("{}: {}", range_text(&it["location"]["range"]), it["message"]);
+    let out = render_diagnostics_with(diagnostics, related);
+    if out.is_empty() { "none\n".to_owned() } else { out }
+}
+
+/// As [`render_diagnostics`], each related information rendered by `related` (a test that names the related file),
+/// and empty when there are none.
+pub fn render_diagnostics_with(diagnostics: &[Value], related: impl Fn(&Value) -> String) -> String {
     let mut out = String::new();
     for it in diagnostics {
-        out.push_str(&format!(
-            "{} {} {} {}: {}\n",
-            range_text(&it["range"]),
-            it["severity"],
-            it["source"].as_str().unwrap_or("?"),
-            it["code"].as_str().unwrap_or("?"),
-            it["message"].as_str().unwrap_or("?")
-        ));
-        for related in it["relatedInformation"].as_array().into_iter().flatten() {
-            out.push_str(&format!("  related {}: {}\n", range_text(&related["location"]["range"]), related["message"]));
+        let text = |key: &str| it[key].as_str().unwrap_or("?");
+        let (range, severity) = (range_text(&it["range"]), &it["severity"]);
+        out.push_str(&format!("{range} {severity} {} {}: {}\n", text("source"), text("code"), text("message")));
+        for info in it["relatedInformation"].as_array().into_iter().flatten() {
+            out.push_str(&format!("  related {}\n", related(info)));
         }
-    }
-    if out.is_empty() {
-        out.push_str("none\n");
     }
     out
 }

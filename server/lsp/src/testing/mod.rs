@@ -17,7 +17,8 @@ use pacto_oci::Env;
 use pacto_testkit::registry::home::Home;
 use pacto_testkit::{Inbox, WAIT, full_change, migration_hint_off, write_file};
 pub use pacto_testkit::{
-    contract_bundle, copy_dir, diagnostic_lines, position_of, range_text, render_diagnostics, uri_of,
+    contract_bundle, copy_dir, diagnostic_lines, position_of, range_text, render_diagnostics, render_diagnostics_with,
+    uri_of,
 };
 
 use crate::fixture;
@@ -237,6 +238,7 @@ impl Opened {
 
 mod commands;
 mod dependencies;
+mod lens;
 mod migrate;
 mod policies;
 mod protocol;

@@ -242,3 +242,19 @@ pub fn push(dir: &Path, target: &str, vars: &[(&str, &str)], cache: Option<&Path
     }
     digest.to_string()
 }
+
+/// Pulls `target` (`oci://host/repository:tag`) into `output` in this process, as `pacto pull -o` does: through the
+/// cache at `cache` (a cache root), where it records where the bundle came from.
+pub fn pull(target: &str, output: &Path, cache: &Path) {
+    let reference = pacto_oci::Reference::parse(target.trim_start_matches("oci://")).expect("a reference");
+    let client =
+        pacto_oci::Client::new(pacto_oci::ClientOptions::DEFAULT).with_env(pacto_oci::Env::fixed::<&str, &str>([]));
+    let cache = pacto_oci::Cache::new(cache.to_path_buf());
+    let fetched = pacto_oci::block_on(async {
+        let resolved = pacto_oci::resolve(&client, &reference).await?;
+        pacto_oci::fetch(&client, Some(&cache), &resolved, &pacto_oci::Limits::DEFAULT).await
+    })
+    .unwrap_or_else(|err| panic!("pull: {err}"));
+    fetched.bundle.write_to(output).expect("the bundle written");
+    pacto_oci::origin::record(&cache, output, &reference).expect("the origin recorded");
+}
