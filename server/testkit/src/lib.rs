@@ -146,18 +146,6 @@ pub fn contract_bundle(text: &str) -> (tempfile::TempDir, String) {
     (dir, uri)
 }
 
-/// Writes `text` to `path`, creating its directory; returns its URI.
-pub fn write_file(path: &Path, text: &str) -> String {
-    std::fs::create_dir_all(path.parent().expect("a file in a directory")).expect("the directory");
-    std::fs::write(path, text).expect("the file written");
-    uri_of(path)
-}
-
-/// `didChange` params replacing the whole text of `uri` by `text`, as `version`.
-pub fn full_change(uri: &str, version: i64, text: &str) -> Value {
-    json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": text}]})
-}
-
 /// Copies the tree under `from` to `to` (created).
 pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).expect("the target directory");

@@ -15,7 +15,7 @@ use tower_lsp_server::jsonrpc::{Request, Response};
 
 use pacto_oci::Env;
 use pacto_testkit::registry::home::Home;
-use pacto_testkit::{Inbox, WAIT, full_change, migration_hint_off, write_file};
+use pacto_testkit::{Inbox, WAIT, migration_hint_off};
 pub use pacto_testkit::{
     contract_bundle, copy_dir, diagnostic_lines, position_of, range_text, render_diagnostics, render_diagnostics_with,
     uri_of,
@@ -115,6 +115,11 @@ impl Client {
     }
 
     fn call(&mut self, message: Value) -> Option<Value> {
+        self.answer(message).unwrap_or_else(|err| panic!("{err}"))
+    }
+
+    /// The server's answer to `message` (none for a notification), or why there was none within [`WAIT`].
+    fn answer(&mut self, message: Value) -> Result<Option<Value>, String> {
         let request: Request = serde_json::from_value(message).expect("a JSON-RPC message");
         let service = &mut self.service;
         let runtime = self.runtime.as_ref().expect("a running server");
@@ -122,8 +127,17 @@ impl Client {
             let call = async { service.ready().await?.call(request).await };
             tokio::time::timeout(WAIT, call).await
         });
-        let response = response.unwrap_or_else(|_| panic!("no answer within {WAIT:?}")).expect("the server runs");
-        response.map(|it| serde_json::to_value(it).expect("a response as JSON"))
+        let response = response.map_err(|_| format!("no answer within {WAIT:?}"))?.map_err(|err| err.to_string())?;
+        Ok(response.map(|it| serde_json::to_value(it).expect("a response as JSON")))
+    }
+
+    /// Whether the server still answers a request: in process no exit can be seen, only a server that stopped
+    /// serving.
+    pub fn is_alive(&mut self) -> bool {
+        self.next_id += 1;
+        let probe =
+            json!({"jsonrpc": "2.0", "id": self.next_id, "method": "workspace/symbol", "params": {"query": ""}});
+        self.answer(probe).is_ok_and(|it| it.is_some())
     }
 
     /// Sends a notification and returns once the server has handled it, so that notifications keep their order.
@@ -177,14 +191,17 @@ impl Client {
 
     /// Writes `text` to `path` (creating its directory) and opens it; returns its URI.
     pub fn open_path(&mut self, path: &Path, text: &str) -> String {
-        let uri = write_file(path, text);
+        std::fs::create_dir_all(path.parent().expect("a file in a directory")).expect("the directory");
+        std::fs::write(path, text).expect("the file written");
+        let uri = uri_of(path);
         self.open(&uri, text);
         uri
     }
 
     /// Replaces the whole text of `uri` by `text`, as `version`.
     pub fn change(&mut self, uri: &str, version: i64, text: &str) {
-        self.notify("textDocument/didChange", full_change(uri, version, text));
+        let change = json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": text}]});
+        self.notify("textDocument/didChange", change);
     }
 
     /// Writes the fixture's bundle (see `fixture.rs`) and opens its contract; the bundle lives as long as `Opened`.
@@ -240,6 +257,7 @@ mod commands;
 mod dependencies;
 mod lens;
 mod migrate;
+mod network;
 mod policies;
 mod protocol;
 mod workspace;
