@@ -138,6 +138,19 @@ pub fn diagnostic_lines(diagnostics: &[Value]) -> String {
     diagnostics.iter().map(line).collect()
 }
 
+/// `textDocument/codeAction` params for the start of `uri`, with no diagnostics: the source actions a contract is
+/// offered wherever the cursor is.
+pub fn code_actions_at_start(uri: &str) -> Value {
+    let start = json!({"line": 0, "character": 0});
+    json!({"textDocument": {"uri": uri}, "range": {"start": start, "end": start}, "context": {"diagnostics": []}})
+}
+
+/// The "Preview generated manifests" actions among a `textDocument/codeAction` answer.
+pub fn preview_actions_in(actions: &Value) -> Vec<Value> {
+    let preview = |it: &&Value| it["title"] == "Preview generated manifests (kubernetes)";
+    actions.as_array().into_iter().flatten().filter(preview).cloned().collect()
+}
+
 /// A scratch bundle holding `text` as its `pacto.yaml`, and that file's URI.
 pub fn contract_bundle(text: &str) -> (tempfile::TempDir, String) {
     let dir = tempfile::tempdir().expect("a scratch directory");

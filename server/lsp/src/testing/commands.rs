@@ -7,9 +7,10 @@ use std::path::{Path, PathBuf};
 use pacto_oci::Env;
 use pacto_testkit::registry::home::Home;
 use pacto_testkit::registry::{Mode, Registry, push};
+use pacto_testkit::{code_actions_at_start, preview_actions_in};
 use serde_json::{Value, json};
 
-use crate::testing::{Client, uri_of};
+use crate::testing::{Client, copy_dir, uri_of};
 
 fn data() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/graph").canonicalize().unwrap()
@@ -120,6 +121,21 @@ fn lsp_dependency_graph_resolves_through_the_registry() {
         "{response}"
     );
     assert!(cache.join("pacto").is_dir(), "the pulls went through the server's cache");
+}
+
+fn preview_actions(client: &mut Client, uri: &str) -> Vec<Value> {
+    preview_actions_in(&client.request("textDocument/codeAction", code_actions_at_start(uri)))
+}
+
+#[test]
+fn an_invalid_contract_is_not_offered_a_preview() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&pacto_testkit::example(), dir.path());
+    let uri = uri_of(&dir.path().join("pacto.yaml"));
+    let mut client = Client::start_default();
+    client.open(&uri, "pactoVersion: \"1.0\"\nservice:\n  version: 1.0.0\n");
+    assert_eq!(preview_actions(&mut client, &uri), Vec::<Value>::new());
+    client.shutdown();
 }
 
 /// Params that do not fit the typed ones of `lsp_ext` are invalid params naming what did not fit: the
