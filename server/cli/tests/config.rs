@@ -3,15 +3,13 @@
 
 mod common;
 
-mod support_registry;
-
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use common::{stderr, stdout};
 use expect_test::expect;
-use support_registry::fake::{FakeRegistry, example_routes};
-use support_registry::home::{Home, failed, ok};
+use pacto_testkit::registry::fake::{FakeRegistry, example_routes};
+use pacto_testkit::registry::home::{Home, failed, ok};
 
 /// Writes `text` as the default config file of `home`, `$HOME/.config/pacto/pacto.yaml`.
 fn default_config(home: &Home, text: &str) -> PathBuf {

@@ -3,14 +3,12 @@
 
 mod common;
 
-mod support_registry;
-
 use std::collections::HashMap;
 use std::path::Path;
 
 use common::{stderr, stdout};
-use support_registry::fake::{FakeRegistry, Reply, example_routes};
-use support_registry::home::{Home, files_below, ok};
+use pacto_testkit::registry::fake::{FakeRegistry, Reply, example_routes};
+use pacto_testkit::registry::home::{Home, files_below, ok};
 
 const TOKEN: &str = "gho_faketoken123";
 /// `x-access-token:gho_faketoken123` in base64: what GitHub's registry takes with a token.

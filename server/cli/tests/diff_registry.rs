@@ -4,15 +4,13 @@
 
 mod common;
 
-mod support_registry;
-
 use std::fs;
 use std::process::Output;
 
 use common::{stderr, stdout};
 use expect_test::expect;
-use support_registry::home::{Home, ok};
-use support_registry::{Mode, Registry};
+use pacto_testkit::registry::home::{Home, ok};
+use pacto_testkit::registry::{Mode, Registry};
 
 const PAYMENTS_SPEC_V1: &str = "openapi: 3.0.0\ninfo: {title: payments, version: 1.0.0}\npaths:\n  /charges:\n    get:\n      responses:\n        \"200\": {description: ok}\n    delete:\n      responses:\n        \"204\": {description: gone}\n";
 const PAYMENTS_SPEC_V2: &str = "openapi: 3.0.0\ninfo: {title: payments, version: 2.0.0}\npaths:\n  /charges:\n    get:\n      responses:\n        \"200\": {description: ok}\n";

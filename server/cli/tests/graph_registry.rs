@@ -3,14 +3,13 @@
 //! (`UPDATE_EXPECT=1` rewrites them) with the registry's address masked as `<registry>`.
 
 mod common;
-mod support_registry;
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use expect_test::expect_file;
-use support_registry::home::{Home, ok};
-use support_registry::{Mode, Registry};
+use pacto_testkit::registry::home::{Home, ok};
+use pacto_testkit::registry::{Mode, Registry};
 
 fn expected(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/graph/expected").join(name)

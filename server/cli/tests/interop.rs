@@ -4,22 +4,20 @@
 
 mod common;
 
-mod support_registry;
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use common::{example, stderr, stdout};
 use pacto_oci::Digest;
+use pacto_testkit::registry::home::{Home, files_below, ok};
+use pacto_testkit::registry::{Mode, Registry};
 use serde_json::Value;
-use support_registry::home::{Home, files_below, ok};
-use support_registry::{Mode, Registry};
 
 fn python() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.venv/bin/python")
 }
 
-/// Runs the ORAS side (`support_registry/oras_client.py`) and returns the manifest it printed.
+/// Runs the ORAS side (`server/testkit/oras_client.py`) and returns the manifest it printed.
 fn oras(args: &[&str]) -> Value {
     let installed =
         Command::new(python()).args(["-c", "import oras.client"]).output().is_ok_and(|it| it.status.success());
@@ -29,7 +27,7 @@ fn oras(args: &[&str]) -> Value {
          .venv/bin/pip install oras==0.2.43)",
         python().display()
     );
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/support_registry/oras_client.py");
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../testkit/oras_client.py");
     let output = Command::new(python()).arg(script).args(args).output().unwrap();
     assert!(output.status.success(), "oras {args:?} failed: {}{}", stdout(&output), stderr(&output));
     serde_json::from_str(&stdout(&output)).unwrap_or_else(|err| panic!("{err}: {}", stdout(&output)))

@@ -4,12 +4,11 @@
 //! reproducible 2.0 packs with `.pactoignore` and `pacto.lock` inside, pulled back whole.
 
 mod common;
-mod support_registry;
 
 use std::fs;
 
-use support_registry::home::{Home, failed, ok};
-use support_registry::{Mode, Registry};
+use pacto_testkit::registry::home::{Home, failed, ok};
+use pacto_testkit::registry::{Mode, Registry};
 
 /// A 2.0 contract `name@version` with an owner (the policies below require one) and `extra` lines.
 fn contract(name: &str, version: &str, extra: &str) -> String {
@@ -615,7 +614,7 @@ fn policy_local_ref_inside_a_pulled_bundle_fails_closed() {
     // pack validates without a resolver: the ref entry is only warned about.
     assert_eq!(ok(&home.pacto(&["pack", "svc", "-o", "svc.tgz"], &[])), "Packed svc@1.0.0 -> svc.tgz\n");
     let layer = fs::read(home.path().join("svc.tgz")).unwrap();
-    support_registry::raw::push_image(&registry.addr, "acme/svc", "1.0.0", &[&layer]);
+    pacto_testkit::registry::raw::push_image(&registry.addr, "acme/svc", "1.0.0", &[&layer]);
     let out = home.pacto(&["validate", &format!("oci://{}/acme/svc:1.0.0", registry.addr)], &[]);
     assert_eq!(out.status.code(), Some(1));
     let first = common::stderr(&out).lines().next().unwrap().to_owned();

@@ -1,5 +1,6 @@
 //! `pacto.generate` and the "Preview generated manifests" action through the real server, which runs
-//! the Kubernetes plugin installed beside it (`cargo build --workspace` first, as scripts/test does).
+//! the Kubernetes plugin installed beside it (`cargo build --workspace` first, as scripts/test does). What runs no
+//! plugin is tested in process (pacto-lsp's `testing/commands.rs`).
 
 mod common;
 mod support;
@@ -7,6 +8,7 @@ mod support;
 use common::copy_dir;
 use std::path::Path;
 
+use pacto_testkit::{code_actions_at_start, preview_actions_in};
 use serde_json::{Value, json};
 use support::{Client, uri_of};
 
@@ -94,18 +96,7 @@ fn generate_failures_are_errors_with_the_cause() {
 }
 
 fn preview_actions(client: &mut Client, uri: &str) -> Vec<Value> {
-    let actions = client.request(
-        "textDocument/codeAction",
-        json!({"textDocument": {"uri": uri}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}},
-               "context": {"diagnostics": []}}),
-    );
-    actions
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|it| it["title"] == "Preview generated manifests (kubernetes)")
-        .cloned()
-        .collect()
+    preview_actions_in(&client.request("textDocument/codeAction", code_actions_at_start(uri)))
 }
 
 #[test]
@@ -148,15 +139,6 @@ fn the_preview_action_opens_every_generated_file() {
     // The server removes its previews when it exits.
     let left: Vec<_> = files.iter().filter(|it| it.exists()).collect();
     assert_eq!(left, Vec::<&std::path::PathBuf>::new());
-}
-
-#[test]
-fn an_invalid_contract_is_not_offered_a_preview() {
-    let (_dir, uri, _) = example();
-    let mut client = Client::start_default();
-    client.open(&uri, "pactoVersion: \"1.0\"\nservice:\n  version: 1.0.0\n");
-    assert_eq!(preview_actions(&mut client, &uri), Vec::<Value>::new());
-    client.shutdown();
 }
 
 /// A copy of the 2.0 example bundle, its contract's URI and text.

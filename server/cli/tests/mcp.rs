@@ -3,7 +3,6 @@
 //! with exact results, streamable HTTP on 127.0.0.1, bad input, and a real registry.
 
 mod common;
-mod support_registry;
 
 use common::copy_dir;
 use std::fs;
@@ -12,9 +11,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use pacto_testkit::registry::home::{Home, ok};
+use pacto_testkit::registry::{Mode, Registry, free_port};
 use serde_json::{Value, json};
-use support_registry::home::{Home, ok};
-use support_registry::{Mode, Registry, free_port};
 
 /// Longest a whole client session may take before the test fails (it takes well under a second
 /// per call; the registry-down case is bounded by `PACTO_REGISTRY_TIMEOUT`).
@@ -619,7 +618,8 @@ fn mcp_http_serves_the_tools_on_loopback_and_ends_on_sigterm() {
     assert_eq!(results[2]["text"], "pacto_validate: argument `path` must be a string, not a number");
     assert!(results[3]["protocolError"].as_str().unwrap().starts_with("unknown tool `pacto_nope`"));
     // Only /mcp is served.
-    let response = support_registry::raw::request(&format!("127.0.0.1:{port}"), "GET", "/other", &[], b"").unwrap();
+    let response =
+        pacto_testkit::registry::raw::request(&format!("127.0.0.1:{port}"), "GET", "/other", &[], b"").unwrap();
     assert_eq!(response.status, 404);
     // SAFETY: kill(2) on the pid of a child this test started and has not reaped.
     assert_eq!(unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGTERM) }, 0);

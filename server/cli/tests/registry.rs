@@ -3,8 +3,6 @@
 
 mod common;
 
-mod support_registry;
-
 use common::{example, stderr, stdout};
 use std::fs;
 use std::path::Path;
@@ -12,9 +10,9 @@ use std::process::{Command, Output};
 use std::time::Instant;
 
 use expect_test::expect;
+use pacto_testkit::registry::home::{Home, failed, files_below, ok};
+use pacto_testkit::registry::{Mode, PASSWORD, Registry, USER, free_port};
 use serde_json::Value;
-use support_registry::home::{Home, failed, files_below, ok};
-use support_registry::{Mode, PASSWORD, Registry, USER, free_port};
 
 #[test]
 fn registry_push_then_pull_round_trips_the_example() {
@@ -297,8 +295,8 @@ fn registry_cached_pull_works_with_the_registry_stopped() {
 
 #[test]
 fn registry_cached_pull_sends_no_request_at_all() {
-    let (routes, _) = support_registry::fake::example_routes("acme/svc", "2.1.0");
-    let fake = support_registry::fake::FakeRegistry::start(routes);
+    let (routes, _) = pacto_testkit::registry::fake::example_routes("acme/svc", "2.1.0");
+    let fake = pacto_testkit::registry::fake::FakeRegistry::start(routes);
     let home = Home::new();
     let target = format!("oci://{}/acme/svc:2.1.0", fake.addr);
     ok(&home.pacto(&["pull", &target, "-o", "first"], &[]));

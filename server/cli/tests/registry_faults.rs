@@ -6,17 +6,15 @@
 
 mod common;
 
-mod support_registry;
-
 use std::collections::HashMap;
 use std::fs;
 
 use pacto_oci::Digest;
 use pacto_oci::limits::{MAX_COMPRESSED_BYTES, MAX_FILE_BYTES, MAX_TOTAL_BYTES};
-use support_registry::fake::{FakeRegistry, Reply, example_routes};
-use support_registry::home::{Home, failed, files_below, ok};
-use support_registry::raw::{self, TarEntry};
-use support_registry::{Mode, Registry};
+use pacto_testkit::registry::fake::{FakeRegistry, Reply, example_routes};
+use pacto_testkit::registry::home::{Home, failed, files_below, ok};
+use pacto_testkit::registry::raw::{self, TarEntry};
+use pacto_testkit::registry::{Mode, Registry};
 
 /// The registry timeout the slow-registry test sets, in seconds: short, so the test stays fast.
 const SHORT_TIMEOUT: &str = "0.5";

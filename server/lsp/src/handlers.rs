@@ -15,7 +15,6 @@ use crate::features::{code_action, completion, definition, hover, migrate, refer
 use crate::proto::{self, Encoding};
 use crate::server::Backend;
 use crate::session::Session;
-use crate::settings::Settings;
 use crate::{deps, generate, lens, workspace};
 
 /// The analysis of the document's current version: built once per version, off the async threads, by whoever asks
@@ -256,7 +255,7 @@ pub async fn load_settings(backend: &Backend, pushed: Option<LSPAny>) {
     let Some(section) = section.filter(|it| !it.is_null()) else {
         return;
     };
-    let (settings, warnings) = Settings::from_json(&section);
+    let (settings, warnings) = backend.session.read_settings(&section);
     for warning in warnings {
         tracing::warn!("{warning}");
     }

@@ -61,7 +61,7 @@ pub fn run_stdio(log_level: Option<&str>) -> std::io::Result<()> {
         let (client_end, server_end) = tokio::io::duplex(1 << 20);
         let frames = framing::spawn_reader(std::io::stdin());
         tokio::spawn(framing::pump(frames, client_end));
-        let mut builder = service(|client| {
+        let mut builder = service(pacto_oci::Env::process(), |client| {
             tokio::spawn(logging::forward(log_messages, client.clone()));
         });
         if std::env::var_os("PACTO_LSP_TEST_HOOKS").is_some() {
@@ -76,11 +76,14 @@ pub fn run_stdio(log_level: Option<&str>) -> std::io::Result<()> {
     Ok(())
 }
 
-/// The service `run_stdio` serves; the in-crate tests (`testing/`) build the same one.
-fn service(on_client: impl FnOnce(&tower_lsp_server::Client)) -> tower_lsp_server::LspServiceBuilder<server::Backend> {
+/// The service `run_stdio` serves; the in-crate tests (`testing/`) build the same one, each with its own `env`.
+fn service(
+    env: pacto_oci::Env,
+    on_client: impl FnOnce(&tower_lsp_server::Client),
+) -> tower_lsp_server::LspServiceBuilder<server::Backend> {
     LspService::build(|client| {
         on_client(&client);
-        server::Backend { client, session: Arc::new(session::Session::default()) }
+        server::Backend { client, session: Arc::new(session::Session::with_env(env)) }
     })
     .custom_method(lsp_ext::DiffDocument::METHOD, server::Backend::diff_document)
 }

@@ -9,7 +9,6 @@ use tower_lsp_server::{Client, LanguageServer};
 use crate::lsp_ext::{DiffDocumentParams, DiffDocumentResult, InitializationOptions};
 use crate::proto::Encoding;
 use crate::session::{ClientSupport, Session};
-use crate::settings::Settings;
 use crate::{commands, deps, handlers, lens, lsp_ext, workspace};
 
 /// Cheap to clone: background work (registry lookups) holds its own copy to publish results.
@@ -42,7 +41,7 @@ impl LanguageServer for Backend {
         if let Some(options) = &params.initialization_options {
             // The same shape as the `pacto` settings section, for clients without `workspace/configuration`.
             let section = options.get("pacto").unwrap_or(options);
-            let (settings, warnings) = Settings::from_json(section);
+            let (settings, warnings) = self.session.read_settings(section);
             for warning in warnings {
                 tracing::warn!("{warning}");
             }

@@ -91,6 +91,20 @@ impl ClientSupport {
 }
 
 impl Session {
+    /// A session whose registry work reads `env` rather than the process's environment (a test's own HOME, cache
+    /// and credentials).
+    pub fn with_env(env: pacto_oci::Env) -> Session {
+        let session = Session::default();
+        session.set_settings(Settings { env, ..Settings::default() });
+        session
+    }
+
+    /// The client's `pacto` section as settings, over this session's environment.
+    pub fn read_settings(&self, section: &serde_json::Value) -> (Settings, Vec<String>) {
+        let (settings, warnings) = Settings::from_json(section);
+        (Settings { env: self.settings().env.clone(), ..settings }, warnings)
+    }
+
     /// Called once, by `initialize`; a second call (a client that initializes twice) changes nothing.
     pub fn set_client(&self, support: ClientSupport) {
         let _ = self.client.set(support);

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use pacto_oci::{Cache, ClientOptions, Timeouts};
+use pacto_oci::{Cache, ClientOptions, Env, Timeouts};
 use serde_json::Value;
 
 /// Every setting the server reads, dotted. The VS Code extension's `package.json` declares the same
@@ -41,6 +41,9 @@ pub struct Settings {
     /// `--option key=value`s every `pacto.generate` run gets (a request's own options win): what a 2.0
     /// contract no longer carries and the Kubernetes plugin needs (`image`, `port.<interface>`, `replicas`).
     pub generate_options: BTreeMap<String, String>,
+    /// Where the registry settings below start from (cache place, `PACTO_OFFLINE`, transport, credentials): the
+    /// process's environment, but for a server a test starts with its own. Set with the session, never by the client.
+    pub env: Env,
 }
 
 impl Default for Settings {
@@ -53,6 +56,7 @@ impl Default for Settings {
             tag_ttl: None,
             migration_hint: true,
             generate_options: BTreeMap::new(),
+            env: Env::process(),
         }
     }
 }
@@ -138,7 +142,7 @@ impl Settings {
     /// The transport options: the environment's (`PACTO_INSECURE_REGISTRIES`, `PACTO_CA_FILE`) with these
     /// settings on top.
     pub fn client_options(&self) -> Result<ClientOptions, pacto_oci::RegistryError> {
-        let mut options = ClientOptions::from_env()?;
+        let mut options = ClientOptions::from_vars(|name| self.env.var(name))?;
         options.insecure_registries.extend(self.insecure.iter().cloned());
         let connect = options.timeouts.connect.min(self.timeout);
         options.timeouts = Timeouts { connect, read: self.timeout, operation: self.timeout };
@@ -147,7 +151,7 @@ impl Settings {
 
     /// The shared disk cache (the CLI's), with the tag time to live of these settings.
     pub fn cache(&self) -> Option<Cache> {
-        let cache = Cache::from_env(false)?;
+        let cache = Cache::new(pacto_oci::cache::locate(false, |name| self.env.var(name))?);
         Some(match self.tag_ttl {
             Some(ttl) => cache.with_tag_ttl(ttl),
             None => cache,

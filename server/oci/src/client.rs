@@ -41,6 +41,8 @@ pub struct Pulled {
 /// first use and kept.
 pub struct Client {
     options: ClientOptions,
+    /// Where credentials are looked up.
+    env: crate::Env,
     connections: Mutex<HashMap<String, Connection>>,
     progress: Option<Arc<dyn Progress>>,
 }
@@ -53,7 +55,12 @@ struct Connection {
 
 impl Client {
     pub fn new(options: ClientOptions) -> Client {
-        Client { options, connections: Mutex::new(HashMap::new()), progress: None }
+        Client { options, env: crate::Env::process(), connections: Mutex::new(HashMap::new()), progress: None }
+    }
+
+    /// The client looking credentials up in `env` rather than the process's environment.
+    pub fn with_env(self, env: crate::Env) -> Client {
+        Client { env, ..self }
     }
 
     /// The client telling `progress` about every layer upload and download.
@@ -246,10 +253,13 @@ impl Client {
             .map_err(|err| unreachable(reference, error_chain(&err)))?;
         // Credential helpers and `gh` are processes, config files are files: not on the async threads, which a slow
         // helper would stall for everything else (in the language server, every publish; issue #15).
-        let lookup = registry.clone();
-        let credential = tokio::task::spawn_blocking(move || Credential::resolve(&lookup)).await.map_err(|err| {
-            RegistryError::CredentialHelper { helper: "credential lookup".to_owned(), reason: err.to_string() }
-        })??;
+        let (lookup, env) = (registry.clone(), self.env.clone());
+        let credential = tokio::task::spawn_blocking(move || Credential::resolve_with(&lookup, |name| env.var(name)))
+            .await
+            .map_err(|err| RegistryError::CredentialHelper {
+                helper: "credential lookup".to_owned(),
+                reason: err.to_string(),
+            })??;
         let timeouts = self.options.timeouts;
         let config = ClientConfig {
             protocol: match scheme {

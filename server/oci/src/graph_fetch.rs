@@ -38,10 +38,9 @@ pub enum Registry {
     Online { options: Result<ClientOptions, String>, cache: Option<Cache> },
 }
 
-/// Whether `PACTO_OFFLINE` forbids the network (CI jobs, air-gapped machines, tests that must stay on
-/// loopback): set, and neither `0` nor `false`.
+/// Whether this process's `PACTO_OFFLINE` forbids the network: see [`Env::offline`](crate::Env::offline).
 pub fn offline_from_env() -> bool {
-    std::env::var_os("PACTO_OFFLINE").is_some_and(|it| !it.is_empty() && it != "0" && it != "false")
+    crate::Env::process().offline()
 }
 
 /// The graph's fetcher: one per resolution, as the reference's (spec §4.2).
@@ -53,11 +52,18 @@ pub struct GraphFetcher {
     online: Option<(tokio::runtime::Runtime, Arc<Resolver>)>,
     /// Registries the client has settled (scheme, credentials, HTTP client): see [`GraphFetcher::pull_all`].
     connected: HashSet<String>,
+    /// Where credentials are looked up.
+    env: crate::Env,
 }
 
 impl GraphFetcher {
     pub fn new(base_dir: PathBuf, registry: Registry) -> GraphFetcher {
-        GraphFetcher { base_dir, registry, online: None, connected: HashSet::new() }
+        GraphFetcher { base_dir, registry, online: None, connected: HashSet::new(), env: crate::Env::process() }
+    }
+
+    /// The fetcher looking credentials up in `env` rather than the process's environment.
+    pub fn with_env(self, env: crate::Env) -> GraphFetcher {
+        GraphFetcher { env, ..self }
     }
 
     /// The root of an `oci://` argument (`location` without the scheme), on the client its dependencies
@@ -95,7 +101,8 @@ impl GraphFetcher {
                 .enable_all()
                 .build()
                 .expect("a current-thread runtime needs no resources that can be missing");
-            (runtime, Arc::new(command_resolver(options.clone(), cache.clone())))
+            let client = Client::new(options.clone()).with_env(self.env.clone());
+            (runtime, Arc::new(run_resolver(client, cache.clone())))
         });
         // The first pull from a registry settles its connection in the client (a probe, credentials, an
         // HTTP client whose setup costs ~20 ms of CPU) alone; pulls started alongside it would each settle
@@ -144,10 +151,14 @@ impl GraphFetcher {
 /// The resolver of one command's run (one graph, one `doc` dependency): online, through `cache`, its tag
 /// lists trusted for the cache's time to live.
 pub fn command_resolver(options: ClientOptions, cache: Option<Cache>) -> Resolver {
+    run_resolver(Client::new(options), cache)
+}
+
+fn run_resolver(client: Client, cache: Option<Cache>) -> Resolver {
     // One process, one listing per repository (spec §4.3): within a run the list is kept for good.
     let settings =
         ResolverOptions { offline: false, tag_ttl: Duration::MAX, trust_stored_tags: false, limits: Limits::DEFAULT };
-    Resolver::new(Client::new(options), cache, settings)
+    Resolver::new(client, cache, settings)
 }
 
 /// Resolves `location` (an `oci://` ref without its scheme) within `compatibility` and pulls it through

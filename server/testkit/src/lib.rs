@@ -1,9 +1,13 @@
 //! What the language server's tests share, whether they drive the server in process (pacto-lsp's `testing`) or
 //! through the built binary (the CLI's `tests/support`): waiting for a server message without waiting forever, and
-//! the renderings of LSP values that the tests compare exactly.
+//! the renderings of LSP values that the tests compare exactly; and the registries and scratch homes of the tests
+//! that reach one (`registry`).
+
+pub mod registry;
 
 use std::collections::VecDeque;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::process::Output;
 use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::time::{Duration, Instant};
 
@@ -59,6 +63,29 @@ impl Inbox {
     }
 }
 
+/// Every file of `examples/payments-api`, bundle-relative.
+pub const EXAMPLE_FILES: [&str; 6] = [
+    "configuration/schema.json",
+    "docs/README.md",
+    "interfaces/events.yaml",
+    "interfaces/openapi.yaml",
+    "interfaces/payments.proto",
+    "pacto.yaml",
+];
+
+/// The shipped example bundle, `examples/payments-api`.
+pub fn example() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/payments-api")
+}
+
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
 pub fn uri_of(path: &Path) -> String {
     format!("file://{}", path.display())
 }
@@ -81,24 +108,47 @@ pub fn range_text(range: &Value) -> String {
 /// One line per diagnostic (range, severity, source, code, message), its related information indented below;
 /// `none` when there are none.
 pub fn render_diagnostics(diagnostics: &[Value]) -> String {
+    let related = |it: &Value| format!("{}: {}", range_text(&it["location"]["range"]), it["message"]);
+    let out = render_diagnostics_with(diagnostics, related);
+    if out.is_empty() { "none\n".to_owned() } else { out }
+}
+
+/// As [`render_diagnostics`], each related information rendered by `related` (a test that names the related file),
+/// and empty when there are none.
+pub fn render_diagnostics_with(diagnostics: &[Value], related: impl Fn(&Value) -> String) -> String {
     let mut out = String::new();
     for it in diagnostics {
-        out.push_str(&format!(
-            "{} {} {} {}: {}\n",
-            range_text(&it["range"]),
-            it["severity"],
-            it["source"].as_str().unwrap_or("?"),
-            it["code"].as_str().unwrap_or("?"),
-            it["message"].as_str().unwrap_or("?")
-        ));
-        for related in it["relatedInformation"].as_array().into_iter().flatten() {
-            out.push_str(&format!("  related {}: {}\n", range_text(&related["location"]["range"]), related["message"]));
+        let text = |key: &str| it[key].as_str().unwrap_or("?");
+        let (range, severity) = (range_text(&it["range"]), &it["severity"]);
+        out.push_str(&format!("{range} {severity} {} {}: {}\n", text("source"), text("code"), text("message")));
+        for info in it["relatedInformation"].as_array().into_iter().flatten() {
+            out.push_str(&format!("  related {}\n", related(info)));
         }
     }
-    if out.is_empty() {
-        out.push_str("none\n");
-    }
     out
+}
+
+/// One line per diagnostic: range, severity, code and message, without source or related information; empty when
+/// there are none.
+pub fn diagnostic_lines(diagnostics: &[Value]) -> String {
+    let text = |it: &Value, key: &str| it[key].as_str().unwrap_or("?").to_owned();
+    let line = |it: &Value| {
+        format!("{} {} {}: {}\n", range_text(&it["range"]), it["severity"], text(it, "code"), text(it, "message"))
+    };
+    diagnostics.iter().map(line).collect()
+}
+
+/// `textDocument/codeAction` params for the start of `uri`, with no diagnostics: the source actions a contract is
+/// offered wherever the cursor is.
+pub fn code_actions_at_start(uri: &str) -> Value {
+    let start = json!({"line": 0, "character": 0});
+    json!({"textDocument": {"uri": uri}, "range": {"start": start, "end": start}, "context": {"diagnostics": []}})
+}
+
+/// The "Preview generated manifests" actions among a `textDocument/codeAction` answer.
+pub fn preview_actions_in(actions: &Value) -> Vec<Value> {
+    let preview = |it: &&Value| it["title"] == "Preview generated manifests (kubernetes)";
+    actions.as_array().into_iter().flatten().filter(preview).cloned().collect()
 }
 
 /// A scratch bundle holding `text` as its `pacto.yaml`, and that file's URI.
@@ -143,8 +193,13 @@ mod tests {
         assert_eq!(position_of("a: 😀x", "a: 😀".len()), json!({"line": 0, "character": 5}));
         let diagnostic = json!({"range": range, "severity": 1, "source": "pacto", "code": "X", "message": "m",
             "relatedInformation": [{"location": {"uri": "file:///a", "range": range}, "message": "r"}]});
-        assert_eq!(render_diagnostics(&[diagnostic]), "1:4-3:1 1 pacto X: m\n  related 1:4-3:1: \"r\"\n");
+        assert_eq!(
+            render_diagnostics(std::slice::from_ref(&diagnostic)),
+            "1:4-3:1 1 pacto X: m\n  related 1:4-3:1: \"r\"\n"
+        );
         assert_eq!(render_diagnostics(&[]), "none\n");
+        assert_eq!(diagnostic_lines(&[diagnostic]), "1:4-3:1 1 X: m\n");
+        assert_eq!(diagnostic_lines(&[]), "");
     }
 
     #[test]

@@ -4,29 +4,11 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 
-/// Every file of `examples/payments-api`, bundle-relative.
-pub const EXAMPLE_FILES: [&str; 6] = [
-    "configuration/schema.json",
-    "docs/README.md",
-    "interfaces/events.yaml",
-    "interfaces/openapi.yaml",
-    "interfaces/payments.proto",
-    "pacto.yaml",
-];
-
-pub fn example() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/payments-api")
-}
-
-pub fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-pub fn stderr(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
+// Each test file uses a part of them.
+#[allow(unused_imports)]
+pub use pacto_testkit::{EXAMPLE_FILES, example, stderr, stdout};
 
 /// Runs `pacto args…` in `dir` and renders exit code, stdout and stderr for a golden file.
 pub fn transcript(dir: &Path, args: &[&str]) -> String {

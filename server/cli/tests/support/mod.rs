@@ -1,5 +1,6 @@
-//! A small synchronous LSP client for tests: spawns the built `pacto lsp`, speaks JSON-RPC over
-//! its pipes, answers the server's own requests, and never waits forever.
+//! A small synchronous LSP client for the tests that need the built `pacto lsp` (stdio framing, the panic hook, plugins
+//! run beside the binary): spawns it, speaks JSON-RPC over its pipes, answers the server's own requests, and never
+//! waits forever. Every other LSP test runs in process (`server/lsp/src/testing`).
 
 #![allow(dead_code)]
 
@@ -11,7 +12,7 @@ use std::time::{Duration, Instant};
 use pacto_testkit::{Inbox, WAIT, migration_hint_off};
 // Each test file uses a part of them.
 #[allow(unused_imports)]
-pub use pacto_testkit::{contract_bundle, range_text, render_diagnostics, uri_of};
+pub use pacto_testkit::{contract_bundle, render_diagnostics, uri_of};
 use serde_json::{Value, json};
 
 pub struct Client {
@@ -35,21 +36,6 @@ impl Client {
     /// Starts `pacto lsp` with `initializationOptions` (settings in the `pacto` section's shape, and
     /// `virtualDocuments`) and extra environment variables.
     pub fn start_configured(capabilities: Value, options: Value, envs: &[(&str, &str)]) -> (Client, Value) {
-        Client::start_in(None, capabilities, options, envs)
-    }
-
-    /// Starts `pacto lsp` with `root` as its one workspace folder (the folder the workspace index scans).
-    pub fn start_in_workspace(root: &std::path::Path, capabilities: Value, options: Value) -> (Client, Value) {
-        Client::start_in(Some(root), capabilities, options, &[])
-    }
-
-    /// As [`Client::start_configured`], with `root` as the one workspace folder when given.
-    pub fn start_in(
-        root: Option<&std::path::Path>,
-        capabilities: Value,
-        options: Value,
-        envs: &[(&str, &str)],
-    ) -> (Client, Value) {
         // The migration hint (on by default) adds a line to every valid 1.0 contract's diagnostics; these
         // suites test other features, so it is off unless a test sets it (lsp_migrate.rs does).
         let mut options = if options.is_object() { options } else { json!({}) };
@@ -78,30 +64,11 @@ impl Client {
             }
         });
         let mut client = Client { child, stdin, inbox: Inbox::new(incoming), next_id: 0 };
-        let mut params =
+        let params =
             json!({"processId": null, "rootUri": null, "capabilities": capabilities, "initializationOptions": options});
-        if let Some(root) = root {
-            params["workspaceFolders"] = json!([{"uri": uri_of(root), "name": "workspace"}]);
-        }
         let result = client.request("initialize", params);
         client.notify("initialized", json!({}));
         (client, result)
-    }
-
-    /// Starts `pacto lsp` in the scratch `home`: its HOME, with its cache in `home/<cache>`, so that nothing of the
-    /// machine's (a login, an old cache) takes part; `root`, when given, is the one workspace folder.
-    pub fn start_at_home(
-        home: &std::path::Path,
-        cache: &str,
-        root: Option<&std::path::Path>,
-        capabilities: Value,
-        options: Value,
-        envs: &[(&str, &str)],
-    ) -> Client {
-        let (home_dir, cache) = (home.display().to_string(), home.join(cache).display().to_string());
-        let mut all = vec![("HOME", home_dir.as_str()), ("XDG_CACHE_HOME", cache.as_str())];
-        all.extend_from_slice(envs);
-        Client::start_in(root, capabilities, options, &all).0
     }
 
     pub fn start_default() -> Client {
@@ -156,34 +123,10 @@ impl Client {
         self.inbox.take_pending(wanted)
     }
 
-    /// Waits for the end of the `$/progress` with `token` (the client must offer `window.workDoneProgress`).
-    pub fn wait_progress_end(&mut self, token: &str) -> Value {
-        self.wait_for(|it| {
-            it["method"] == "$/progress" && it["params"]["token"] == token && it["params"]["value"]["kind"] == "end"
-        })
-    }
-
     pub fn open(&mut self, uri: &str, text: &str) {
         self.notify(
             "textDocument/didOpen",
             json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}}),
-        );
-    }
-
-    /// Writes `text` to `path` (creating its directory) and opens it; returns its URI.
-    pub fn open_path(&mut self, path: &std::path::Path, text: &str) -> String {
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-        let uri = uri_of(path);
-        self.open(&uri, text);
-        uri
-    }
-
-    /// Replaces the whole text of `uri` by `text`, as `version`.
-    pub fn change(&mut self, uri: &str, version: i64, text: &str) {
-        self.notify(
-            "textDocument/didChange",
-            json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": text}]}),
         );
     }
 
@@ -252,15 +195,4 @@ fn read_message(reader: &mut impl BufRead) -> Option<Value> {
     let mut body = vec![0; length?];
     reader.read_exact(&mut body).ok()?;
     serde_json::from_slice(&body).ok()
-}
-
-/// Splits a fixture at its `$0` marker: the text without it, and the marker's line and
-/// UTF-16 column.
-pub fn cursor(fixture: &str) -> (String, u32, u32) {
-    let offset = fixture.find("$0").expect("a $0 marker");
-    let text = fixture.replacen("$0", "", 1);
-    let before = &text[..offset];
-    let line = before.matches('\n').count() as u32;
-    let column = before.rsplit('\n').next().unwrap().encode_utf16().count() as u32;
-    (text, line, column)
 }

@@ -43,7 +43,7 @@ fn graph_of(
         None => graph_fetch::read_local(&dir.display().to_string())?.1,
     };
     let root = graph_fetch::parse_contract(&label, &text)?.contract;
-    let mut fetcher = GraphFetcher::new(base_dir(dir), registry(settings));
+    let mut fetcher = GraphFetcher::new(base_dir(dir), registry(settings)).with_env(settings.env.clone());
     let graph = graph::resolve_batched(&root, &mut fetcher);
     Ok(DependencyGraphResult {
         json: render::json(&graph),
@@ -62,7 +62,7 @@ fn registry(settings: &Settings) -> Registry {
     if settings.offline {
         return Registry::Offline { reason: "pacto.offline is set".to_owned() };
     }
-    if graph_fetch::offline_from_env() {
+    if settings.env.offline() {
         return Registry::Offline { reason: "PACTO_OFFLINE is set".to_owned() };
     }
     Registry::Online { options: settings.client_options().map_err(|err| err.to_string()), cache: settings.cache() }

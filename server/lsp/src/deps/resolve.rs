@@ -203,10 +203,11 @@ fn build_resolver(settings: &Settings) -> Option<Arc<Resolver>> {
             return None;
         }
     };
-    let offline = settings.offline || pacto_oci::graph_fetch::offline_from_env();
+    let offline = settings.offline || settings.env.offline();
     let tag_ttl = settings.tag_ttl.unwrap_or(pacto_oci::cache::TAG_TTL);
     let resolver_options = ResolverOptions { offline, tag_ttl, trust_stored_tags: true, limits: Limits::DEFAULT };
-    Some(Arc::new(Resolver::new(Client::new(options), settings.cache(), resolver_options)))
+    let client = Client::new(options).with_env(settings.env.clone());
+    Some(Arc::new(Resolver::new(client, settings.cache(), resolver_options)))
 }
 
 /// The `oci://` dependencies of a contract text.

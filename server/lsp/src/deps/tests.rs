@@ -1,6 +1,6 @@
 //! Dependency features on `$0` fixtures before the registry has answered: what hover, completion and diagnostics
-//! say from the text and the bundle alone (the registry's answers are covered through the binary, against a real
-//! registry, in `server/cli/tests/lsp_dependencies.rs`).
+//! say from the text and the bundle alone (the registry's answers are covered against a real registry in
+//! `testing/dependencies.rs`).
 
 use std::collections::BTreeSet;
 

@@ -1,13 +1,16 @@
-//! Commands and requests that read beyond the document (the dependency graph, a local dependency's contract), in process:
-//! none of these tests needs the binary, a registry or the environment.
+//! Commands and requests that read beyond the document (the dependency graph, typed params), in process; the graph's
+//! `oci://` refs from a real registry on 127.0.0.1 through the cache of the server's own environment.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use expect_test::expect;
+use pacto_oci::Env;
+use pacto_testkit::registry::home::Home;
+use pacto_testkit::registry::{Mode, Registry, push};
+use pacto_testkit::{code_actions_at_start, preview_actions_in};
 use serde_json::{Value, json};
 
-use crate::testing::{Client, copy_dir, range_text, uri_of};
+use crate::testing::{Client, copy_dir, uri_of};
 
 fn data() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/graph").canonicalize().unwrap()
@@ -69,58 +72,69 @@ fn lsp_dependency_graph_rejects_bad_arguments_and_unparsable_buffers() {
     );
 }
 
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/data/lsp-deps").join(name)
-}
-
-fn at(text: &str, needle: &str, delta: usize) -> Value {
-    let offset = text.find(needle).unwrap_or_else(|| panic!("{needle:?} not in the text")) + delta;
-    crate::testing::position_of(text, offset)
-}
-
-fn hover(client: &mut Client, uri: &str, position: Value) -> String {
-    let result = client.request("textDocument/hover", json!({"textDocument": {"uri": uri}, "position": position}));
-    if result.is_null() {
-        return "null".to_owned();
+/// `oci://` dependencies come from the registry (a tag-less one within its `compatibility`) through the
+/// cache of the server's environment.
+#[test]
+fn lsp_dependency_graph_resolves_through_the_registry() {
+    let registry = Registry::start(Mode::Plain);
+    let home = Home::new();
+    for (name, version, deps) in [
+        ("ledger", "1.0.0", String::new()),
+        ("ledger", "2.0.0", String::new()),
+        (
+            "payments",
+            "1.0.0",
+            format!(
+                "dependencies:\n  - {{ref: \"oci://{}/acme/ledger:2.0.0\", compatibility: \"^2\"}}\n",
+                registry.addr
+            ),
+        ),
+    ] {
+        let dir = home.path().join(format!("src/{name}-{version}"));
+        fs::create_dir_all(&dir).unwrap();
+        let text = format!("pactoVersion: \"1.0\"\nservice: {{name: {name}, version: {version}}}\n{deps}");
+        fs::write(dir.join("pacto.yaml"), text).unwrap();
+        let target = format!("oci://{}/acme/{name}:{version}", registry.addr);
+        push(&dir, &target, &[], Some(&home.path().join("cache/pacto")));
     }
-    format!("{}\n{}", range_text(&result["range"]), result["contents"]["value"].as_str().unwrap())
+    let cache = home.path().join("lsp-cache");
+    let env = Env::fixed([("XDG_CACHE_HOME", cache.clone())]);
+    let (mut client, _) = Client::start_with_env(env, None, json!({}), Value::Null);
+    let file = home.path().join("app/pacto.yaml");
+    let uri = uri_of(&file);
+    let addr = &registry.addr;
+    client.open(
+        &uri,
+        &format!(
+            "pactoVersion: \"1.0\"\nservice: {{name: app, version: 1.0.0}}\ndependencies:\n  - {{ref: \
+             \"oci://{addr}/acme/payments\", compatibility: \"^1.0.0\"}}\n  - {{ref: \"oci://{addr}/acme/ledger\", \
+             compatibility: \"~1.0\"}}\n"
+        ),
+    );
+    let response = dependency_graph(&mut client, json!([uri]));
+    assert_eq!(
+        response["result"]["text"].as_str().map(|it| it.replace(addr, "<registry>")).as_deref(),
+        Some(
+            "app@1.0.0\n├─ payments@1.0.0\n│  └─ ledger@2.0.0\n└─ ledger@1.0.0\n\nConflicts (1):\n  ledger: \
+             [ledger@1.0.0 ledger@2.0.0]\n"
+        ),
+        "{response}"
+    );
+    assert!(cache.join("pacto").is_dir(), "the pulls went through the server's cache");
+}
+
+fn preview_actions(client: &mut Client, uri: &str) -> Vec<Value> {
+    preview_actions_in(&client.request("textDocument/codeAction", code_actions_at_start(uri)))
 }
 
 #[test]
-fn hover_on_a_local_ref_summarises_its_contract() {
-    let home = tempfile::tempdir().unwrap();
-    copy_dir(&fixture("ledger"), &home.path().join("ledger"));
-    let text = "pactoVersion: \"1.0\"\nservice:\n  name: app\n  version: 1.0.0\ndependencies:\n  - ref: ../ledger\n    compatibility: \"^1.0.0\"\n  - ref: file://../nowhere\n    compatibility: \"^1.0.0\"\n";
-    let path = home.path().join("app/pacto.yaml");
-    fs::create_dir_all(path.parent().unwrap()).unwrap();
-    fs::write(&path, text).unwrap();
-    let uri = uri_of(&path);
+fn an_invalid_contract_is_not_offered_a_preview() {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&pacto_testkit::example(), dir.path());
+    let uri = uri_of(&dir.path().join("pacto.yaml"));
     let mut client = Client::start_default();
-    client.open(&uri, text);
-    let root = home.path().canonicalize().unwrap().display().to_string();
-    let answer = |client: &mut Client, needle| {
-        hover(client, &uri, at(text, needle, 0))
-            .replace(&root, "HOME")
-            .replace(&home.path().display().to_string(), "HOME")
-    };
-    expect![[r#"
-        6:10-6:19
-        **`../ledger`**
-
-        Local bundle: `HOME/ledger/pacto.yaml`
-
-        **ledger** 1.0.0 · owner `team/ledger`
-
-        - interfaces: `rpc` grpc port 9090
-        - runtime: service, stateful
-        - dependencies: 0"#]]
-    .assert_eq(&answer(&mut client, "../ledger"));
-    expect![[r#"
-        8:10-8:27
-        **`file://../nowhere`**
-
-        No readable `pacto.yaml` at `HOME/nowhere/pacto.yaml`."#]]
-    .assert_eq(&answer(&mut client, "file://"));
+    client.open(&uri, "pactoVersion: \"1.0\"\nservice:\n  version: 1.0.0\n");
+    assert_eq!(preview_actions(&mut client, &uri), Vec::<Value>::new());
     client.shutdown();
 }
 

@@ -1,7 +1,8 @@
 //! The real server in the test's process: the `Backend` that `run_stdio` serves, driven through its `LspService` with
 //! JSON-RPC messages as JSON values, and what it sends the client read from its `ClientSocket`. It speaks the same
 //! JSON as `server/cli/tests/support` so that a test reads the same in either place; only what needs a process (stdio
-//! framing, the panic hook, the environment of the registry and its cache) is left to those.
+//! framing, the panic hook, plugins and the commands that run the binary) is left to those. Each server reads its own
+//! environment (`pacto_oci::Env`): a scratch HOME, cache and credentials never touch the process's.
 
 use std::path::Path;
 use std::sync::mpsc::channel;
@@ -12,8 +13,13 @@ use tower::{Service, ServiceExt};
 use tower_lsp_server::LspService;
 use tower_lsp_server::jsonrpc::{Request, Response};
 
+use pacto_oci::Env;
+use pacto_testkit::registry::home::Home;
 use pacto_testkit::{Inbox, WAIT, migration_hint_off};
-pub use pacto_testkit::{contract_bundle, copy_dir, position_of, range_text, render_diagnostics, uri_of};
+pub use pacto_testkit::{
+    contract_bundle, copy_dir, diagnostic_lines, position_of, range_text, render_diagnostics, render_diagnostics_with,
+    uri_of,
+};
 
 use crate::fixture;
 use crate::server::Backend;
@@ -44,6 +50,27 @@ impl Client {
     /// As [`Client::start_configured`], with `root` as the one workspace folder when given (the folder the
     /// workspace index scans).
     pub fn start_in(root: Option<&Path>, capabilities: Value, options: Value) -> (Client, Value) {
+        Client::start_with_env(Env::process(), root, capabilities, options)
+    }
+
+    /// Starts the server in the scratch `home`: its HOME, with its cache in `home/<cache>`, and `envs`, and nothing
+    /// else of the environment, so that nothing of the machine's (a login, an old cache, `PACTO_OFFLINE`) takes part;
+    /// `root`, when given, is the one workspace folder.
+    pub fn start_at_home(
+        home: &Path,
+        cache: &str,
+        root: Option<&Path>,
+        capabilities: Value,
+        options: Value,
+        envs: &[(&str, &str)],
+    ) -> Client {
+        let home_vars = Home::vars_of(home, cache).map(|(name, value)| (name.to_owned(), value.into_os_string()));
+        let envs = envs.iter().map(|(name, value)| ((*name).to_owned(), (*value).into()));
+        Client::start_with_env(Env::fixed(home_vars.into_iter().chain(envs)), root, capabilities, options).0
+    }
+
+    /// As [`Client::start_in`], the server reading `env` rather than the process's environment.
+    pub fn start_with_env(env: Env, root: Option<&Path>, capabilities: Value, options: Value) -> (Client, Value) {
         let mut options = if options.is_object() { options } else { json!({}) };
         match options.get_mut("pacto") {
             Some(section) => migration_hint_off(section),
@@ -55,7 +82,7 @@ impl Client {
             .enable_all()
             .build()
             .expect("a runtime");
-        let (service, socket) = runtime.block_on(async { crate::service(|_| {}).finish() });
+        let (service, socket) = runtime.block_on(async { crate::service(env, |_| {}).finish() });
         let (tx, incoming) = channel();
         // Answers the server's own requests (registerCapability, configuration, refreshes) at once, as a client
         // that accepts them does, and hands every message to the test.
@@ -88,6 +115,11 @@ impl Client {
     }
 
     fn call(&mut self, message: Value) -> Option<Value> {
+        self.answer(message).unwrap_or_else(|err| panic!("{err}"))
+    }
+
+    /// The server's answer to `message` (none for a notification), or why there was none within [`WAIT`].
+    fn answer(&mut self, message: Value) -> Result<Option<Value>, String> {
         let request: Request = serde_json::from_value(message).expect("a JSON-RPC message");
         let service = &mut self.service;
         let runtime = self.runtime.as_ref().expect("a running server");
@@ -95,8 +127,17 @@ impl Client {
             let call = async { service.ready().await?.call(request).await };
             tokio::time::timeout(WAIT, call).await
         });
-        let response = response.unwrap_or_else(|_| panic!("no answer within {WAIT:?}")).expect("the server runs");
-        response.map(|it| serde_json::to_value(it).expect("a response as JSON"))
+        let response = response.map_err(|_| format!("no answer within {WAIT:?}"))?.map_err(|err| err.to_string())?;
+        Ok(response.map(|it| serde_json::to_value(it).expect("a response as JSON")))
+    }
+
+    /// Whether the server still answers a request: in process no exit can be seen, only a server that stopped
+    /// serving.
+    pub fn is_alive(&mut self) -> bool {
+        self.next_id += 1;
+        let probe =
+            json!({"jsonrpc": "2.0", "id": self.next_id, "method": "workspace/symbol", "params": {"query": ""}});
+        self.answer(probe).is_ok_and(|it| it.is_some())
     }
 
     /// Sends a notification and returns once the server has handled it, so that notifications keep their order.
@@ -146,6 +187,21 @@ impl Client {
             "textDocument/didOpen",
             json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}}),
         );
+    }
+
+    /// Writes `text` to `path` (creating its directory) and opens it; returns its URI.
+    pub fn open_path(&mut self, path: &Path, text: &str) -> String {
+        std::fs::create_dir_all(path.parent().expect("a file in a directory")).expect("the directory");
+        std::fs::write(path, text).expect("the file written");
+        let uri = uri_of(path);
+        self.open(&uri, text);
+        uri
+    }
+
+    /// Replaces the whole text of `uri` by `text`, as `version`.
+    pub fn change(&mut self, uri: &str, version: i64, text: &str) {
+        let change = json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"text": text}]});
+        self.notify("textDocument/didChange", change);
     }
 
     /// Writes the fixture's bundle (see `fixture.rs`) and opens its contract; the bundle lives as long as `Opened`.
@@ -198,6 +254,10 @@ impl Opened {
 }
 
 mod commands;
+mod dependencies;
+mod lens;
 mod migrate;
+mod network;
+mod policies;
 mod protocol;
 mod workspace;

@@ -1,19 +1,16 @@
-//! Lenses, diff diagnostics, the bump quick fix and the diff document of the language server (issue #5),
-//! through the built `pacto lsp`, against a real registry on 127.0.0.1 and a real git repository.
-
-mod common;
-mod support;
-mod support_registry;
+//! Lenses, diff diagnostics, the bump quick fix and the diff document of the language server (issue #5), in process,
+//! against a real registry on 127.0.0.1 and a real git repository; each server in its own scratch HOME and cache.
 
 use std::fs;
 use std::path::Path;
 use std::process::Command;
 
 use expect_test::{Expect, expect};
+use pacto_testkit::registry::home::Home;
+use pacto_testkit::registry::{Mode, Registry, pull, push};
 use serde_json::{Value, json};
-use support::{Client, range_text, uri_of};
-use support_registry::home::{Home, ok};
-use support_registry::{Mode, Registry};
+
+use crate::testing::{Client, range_text, render_diagnostics_with, uri_of};
 
 /// A client that is asked to refresh lenses, so a test can wait for the registry's answer.
 fn capabilities() -> Value {
@@ -28,7 +25,7 @@ fn start(home: &Path, options: Value) -> Client {
 /// Pushes the example (`payments-api` 2.1.0) as the published version and returns its repository.
 fn publish_example(registry: &Registry, home: &Home) -> String {
     let repository = format!("oci://{}/acme/payments-api", registry.addr);
-    ok(&home.pacto(&["push", &repository, "-p", "payments-api"], &[]));
+    push(&home.path().join("payments-api"), &repository, &[], Some(&home.path().join("cache/pacto")));
     repository
 }
 
@@ -91,28 +88,12 @@ fn diff_diagnostics(client: &mut Client, uri: &str, version: i64, diff_expected:
 
 /// One line per diagnostic, the related location's path made relative to `home` and the digest hidden.
 fn render_diagnostics(diagnostics: &[Value], home: &Path) -> String {
-    let mut out = String::new();
-    for it in diagnostics {
-        out.push_str(&format!(
-            "{} {} {} {}: {}\n",
-            range_text(&it["range"]),
-            it["severity"],
-            it["source"].as_str().unwrap_or("?"),
-            it["code"].as_str().unwrap_or("?"),
-            it["message"].as_str().unwrap_or("?")
-        ));
-        for related in it["relatedInformation"].as_array().into_iter().flatten() {
-            let uri = related["location"]["uri"].as_str().unwrap_or("?");
-            let uri = uri.replace(&uri_of(home), "$HOME");
-            let uri = hide_digest(&uri);
-            out.push_str(&format!(
-                "  related {uri} {}: {}\n",
-                range_text(&related["location"]["range"]),
-                related["message"].as_str().unwrap_or("?")
-            ));
-        }
-    }
-    out
+    render_diagnostics_with(diagnostics, |related| {
+        let uri = related["location"]["uri"].as_str().unwrap_or("?");
+        let uri = hide_digest(&uri.replace(&uri_of(home), "$HOME"));
+        let message = related["message"].as_str().unwrap_or("?");
+        format!("{uri} {}: {message}", range_text(&related["location"]["range"]))
+    })
 }
 
 /// `…/bundles/<64 hex>/…` → `…/bundles/<digest>/…`.
@@ -356,7 +337,7 @@ fn lens_repository_from_where_the_bundle_was_pulled() {
     let registry = Registry::start(Mode::Plain);
     let home = home();
     let repository = publish_example(&registry, &home);
-    ok(&home.pacto(&["pull", &format!("{repository}:2.1.0"), "-o", "pulled"], &[]));
+    pull(&format!("{repository}:2.1.0"), &home.path().join("pulled"), &home.path().join("cache/pacto"));
     let mut client = start(home.path(), json!({}));
     let path = home.path().join("pulled/pacto.yaml");
     let uri = uri_of(&path);
@@ -509,7 +490,7 @@ fn lens_vs_git_head_when_the_buffer_differs_from_the_commit() {
 /// The 2.0 example in `<home>/payments-v2/`, without its registry dependencies and its platform
 /// configuration (they would reach ghcr.io): the tests reach no registry but their own.
 fn add_v2_bundle(home: &Home) -> std::path::PathBuf {
-    let source = common::example().with_file_name("payments-api-v2");
+    let source = pacto_testkit::example().with_file_name("payments-api-v2");
     let dest = home.path().join("payments-v2");
     for rel in [
         "pacto.yaml",
@@ -548,7 +529,7 @@ fn lens_on_2_0_vs_published_2_0_with_diagnostics_and_bump() {
     let home = home();
     let dir = add_v2_bundle(&home);
     let repository = format!("oci://{}/acme/payments-v2", registry.addr);
-    ok(&home.pacto(&["push", &repository, "-p", "payments-v2"], &[]));
+    push(&dir, &repository, &[], Some(&home.path().join("cache/pacto")));
     // The working copy's spec also loses `GET /health`: BREAKING, shown on the `ref` naming the file.
     let spec = dir.join("interfaces/openapi.yaml");
     let health = "  /health:\n    get:\n      summary: Health check\n      operationId: getHealth\n      responses:\n        \"200\":\n          description: The service is ready to take traffic.\n";

@@ -1,14 +1,13 @@
 //! Publishes never wait on the registry (issue #15): a contract with many `oci://` dependencies on a registry that
 //! never answers, or that refuses every connection, gets the diagnostics of each version from its local analysis at
-//! once, through the built `pacto lsp`; the registry's findings follow when they land.
-
-mod support;
+//! once, in process; the registry's findings follow when they land.
 
 use std::net::TcpListener;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use support::Client;
+
+use crate::testing::Client;
 
 /// Dependencies of the contract: far more than the resolutions the server runs at once.
 const N_DEPENDENCIES: usize = 100;

@@ -1,19 +1,16 @@
 //! `oci://` policy refs of 2.0 contracts in the language server (issue #14): fetched off the request
 //! path through the registry resolver and its cache, enforced once they land, and a registry failure
-//! said in the finding; against a real registry on 127.0.0.1.
-
-mod common;
-mod support;
-mod support_registry;
+//! said in the finding; against a real registry on 127.0.0.1, in process.
 
 use std::fs;
 use std::path::Path;
 
 use expect_test::expect;
+use pacto_testkit::registry::home::Home;
+use pacto_testkit::registry::{Mode, Registry, push};
 use serde_json::{Value, json};
-use support::{Client, range_text, uri_of};
-use support_registry::home::{Home, ok};
-use support_registry::{Mode, Registry};
+
+use crate::testing::{Client, diagnostic_lines, range_text, uri_of};
 
 fn start(home: &Path) -> Client {
     Client::start_at_home(home, "cache", None, json!({}), json!({}), &[("PACTO_OFFLINE", "")])
@@ -33,17 +30,7 @@ fn diagnostics_with(client: &mut Client, uri: &str, code: &str) -> String {
             && it["params"]["uri"] == uri
             && it["params"]["diagnostics"].as_array().is_some_and(|all| all.iter().any(|d| d["code"] == code))
     });
-    let mut out = String::new();
-    for it in message["params"]["diagnostics"].as_array().into_iter().flatten() {
-        out.push_str(&format!(
-            "{} {} {}: {}\n",
-            range_text(&it["range"]),
-            it["severity"],
-            it["code"].as_str().unwrap_or("?"),
-            it["message"].as_str().unwrap_or("?")
-        ));
-    }
-    out
+    diagnostic_lines(message["params"]["diagnostics"].as_array().map_or(&[], Vec::as_slice))
 }
 
 #[test]
@@ -56,7 +43,7 @@ fn oci_policy_ref_is_fetched_then_enforced_on_the_offending_node() {
         .unwrap();
     fs::write(provider.join("policy/schema.json"), r#"{"properties": {"workload": {"const": "service"}}}"#).unwrap();
     let repository = format!("oci://{}/acme/org-policy", registry.addr);
-    ok(&home.pacto(&["push", &repository, "-p", "src/org-policy"], &[]));
+    push(&provider, &repository, &[], Some(&home.path().join("cache/pacto")));
     let dir = home.path().join("svc");
     fs::create_dir_all(&dir).unwrap();
     let text = contract(&format!("{repository}:1.0.0"));

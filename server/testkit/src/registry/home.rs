@@ -1,10 +1,11 @@
-//! A scratch home for one CLI run against a registry, and the checks every registry test makes on a run.
+//! A scratch home for runs against a registry (of the CLI, or of a language server in process), and the checks
+//! every registry test makes on a CLI run.
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use crate::common::{EXAMPLE_FILES, example, stderr, stdout};
+use crate::{EXAMPLE_FILES, example, stderr, stdout};
 
 /// A scratch home: the example copied to `payments-api/`, and its own cache and config directories so
 /// nothing of the machine's (a Docker login, an old cache) takes part.
@@ -13,6 +14,7 @@ pub struct Home {
 }
 
 impl Home {
+    #[allow(clippy::new_without_default, reason = "it writes a directory tree: not what a `Default` is expected to do")]
     pub fn new() -> Home {
         let dir = tempfile::tempdir().unwrap();
         for rel in EXAMPLE_FILES {
@@ -47,7 +49,7 @@ impl Home {
 
     /// The `pacto` command [`Home::pacto`] runs, for a test that must change how it runs.
     pub fn command(&self, args: &[&str], envs: &[(&str, &str)]) -> Command {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_pacto"));
+        let mut command = Command::new(pacto_binary());
         for name in [
             "PACTO_REGISTRY_TOKEN",
             "PACTO_REGISTRY_USERNAME",
@@ -67,13 +69,31 @@ impl Home {
         command
             .args(args)
             .current_dir(self.path())
-            .env("HOME", self.path())
-            .env("XDG_CACHE_HOME", self.path().join("cache"))
-            .env("XDG_CONFIG_HOME", self.path().join("config"))
+            .envs(self.vars("cache"))
             .env("NO_COLOR", "1")
             .envs(envs.iter().copied());
         command
     }
+
+    /// The variables that make this the home of a run: HOME, its cache in `<home>/<cache>` and its config.
+    pub fn vars(&self, cache: &str) -> [(&'static str, PathBuf); 3] {
+        Home::vars_of(self.path(), cache)
+    }
+
+    /// [`Home::vars`] of the directory `home`.
+    pub fn vars_of(home: &Path, cache: &str) -> [(&'static str, PathBuf); 3] {
+        [("HOME", home.to_path_buf()), ("XDG_CACHE_HOME", home.join(cache)), ("XDG_CONFIG_HOME", home.join("config"))]
+    }
+}
+
+/// The `pacto` binary built beside the running test (`target/<profile>/deps/<test>`): cargo builds it for the CLI's
+/// tests, whose compile-time `CARGO_BIN_EXE_pacto` a shared crate cannot read.
+fn pacto_binary() -> PathBuf {
+    let test = std::env::current_exe().expect("the test's own path");
+    let binary = test.parent().and_then(Path::parent).expect("a test in target/<profile>/deps").join("pacto");
+    let binary = binary.with_extension(std::env::consts::EXE_EXTENSION);
+    assert!(binary.is_file(), "{} is not built (cargo build -p pacto)", binary.display());
+    binary
 }
 
 #[track_caller]

@@ -1,21 +1,18 @@
-//! Dependencies in the editor (issue #7) through the built `pacto lsp` against a real registry on
-//! 127.0.0.1: hover, completion, inlay hints, diagnostics, code actions and definition with exact
-//! expectations; a registry stopped mid-session; a registry that never answers; one behind basic auth.
+//! Dependencies in the editor (issue #7) against a real registry on 127.0.0.1, in process: hover, completion, inlay
+//! hints, diagnostics, code actions and definition with exact expectations; a registry stopped mid-session; a registry
+//! that never answers; one behind basic auth; a local ref. Each server has its own scratch HOME and cache
+//! (`Client::start_at_home`).
 
-mod common;
-mod support;
-mod support_registry;
-
-use common::copy_dir;
 use std::fs;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 
 use expect_test::{Expect, expect};
+use pacto_testkit::registry::home::Home;
+use pacto_testkit::registry::{Mode, PASSWORD, Registry, USER};
 use serde_json::{Value, json};
-use support::{Client, range_text, uri_of};
-use support_registry::home::{Home, ok};
-use support_registry::{Mode, PASSWORD, Registry, USER};
+
+use crate::testing::{Client, copy_dir, diagnostic_lines, range_text, uri_of};
 
 /// Versions of `billing` pushed to the registry; `latest` is pushed too, with 2.1.0's content.
 const BILLING_VERSIONS: &[&str] = &["1.0.0", "1.1.0", "2.0.0", "2.1.0", "3.0.0-rc.1"];
@@ -69,9 +66,7 @@ fn push(home: &Home, registry: &str, service: &str, version: &str, tag: &str, en
     let contract = fs::read_to_string(dir.join("pacto.yaml")).unwrap();
     fs::write(dir.join("pacto.yaml"), contract.replace("version: 1.0.0", &format!("version: {version}"))).unwrap();
     let target = format!("oci://{registry}/acme/{service}:{tag}");
-    let out = ok(&home.pacto(&["push", &target, "-p", &dir.display().to_string()], envs));
-    let digest = out.lines().find_map(|it| it.strip_prefix("Digest: ")).expect("push prints the digest");
-    digest.to_owned()
+    pacto_testkit::registry::push(&dir, &target, envs, Some(&home.path().join("cache/pacto")))
 }
 
 fn billing_world() -> World {
@@ -107,9 +102,7 @@ fn wait_resolved(client: &mut Client) -> Vec<Value> {
 
 fn at(text: &str, needle: &str, delta: usize) -> Value {
     let offset = text.find(needle).unwrap_or_else(|| panic!("{needle:?} not in the text")) + delta;
-    let line = text[..offset].matches('\n').count();
-    let character = offset - text[..offset].rfind('\n').map_or(0, |it| it + 1);
-    json!({"line": line, "character": character})
+    crate::testing::position_of(text, offset)
 }
 
 fn hover(client: &mut Client, uri: &str, position: Value) -> String {
@@ -123,17 +116,7 @@ fn hover(client: &mut Client, uri: &str, position: Value) -> String {
 
 fn pulled_diagnostics(client: &mut Client, uri: &str) -> String {
     let result = client.request("textDocument/diagnostic", json!({"textDocument": {"uri": uri}}));
-    let mut out = String::new();
-    for it in result["items"].as_array().unwrap() {
-        out.push_str(&format!(
-            "{} {} {}: {}\n",
-            range_text(&it["range"]),
-            it["severity"],
-            it["code"].as_str().unwrap(),
-            it["message"].as_str().unwrap()
-        ));
-    }
-    out
+    diagnostic_lines(result["items"].as_array().unwrap())
 }
 
 fn completion(client: &mut Client, uri: &str, position: Value) -> (bool, Vec<Value>) {
@@ -781,5 +764,43 @@ dependencies:
         latest [300005] not a version 7:45-7:45 → latest
     "#]],
     );
+    client.shutdown();
+}
+
+#[test]
+fn hover_on_a_local_ref_summarises_its_contract() {
+    let home = tempfile::tempdir().unwrap();
+    copy_dir(&fixture("ledger"), &home.path().join("ledger"));
+    let text = "pactoVersion: \"1.0\"\nservice:\n  name: app\n  version: 1.0.0\ndependencies:\n  - ref: ../ledger\n    compatibility: \"^1.0.0\"\n  - ref: file://../nowhere\n    compatibility: \"^1.0.0\"\n";
+    let path = home.path().join("app/pacto.yaml");
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    fs::write(&path, text).unwrap();
+    let uri = uri_of(&path);
+    let mut client = Client::start_default();
+    client.open(&uri, text);
+    let root = home.path().canonicalize().unwrap().display().to_string();
+    let answer = |client: &mut Client, needle| {
+        hover(client, &uri, at(text, needle, 0))
+            .replace(&root, "HOME")
+            .replace(&home.path().display().to_string(), "HOME")
+    };
+    expect![[r#"
+        6:10-6:19
+        **`../ledger`**
+
+        Local bundle: `HOME/ledger/pacto.yaml`
+
+        **ledger** 1.0.0 · owner `team/ledger`
+
+        - interfaces: `rpc` grpc port 9090
+        - runtime: service, stateful
+        - dependencies: 0"#]]
+    .assert_eq(&answer(&mut client, "../ledger"));
+    expect![[r#"
+        8:10-8:27
+        **`file://../nowhere`**
+
+        No readable `pacto.yaml` at `HOME/nowhere/pacto.yaml`."#]]
+    .assert_eq(&answer(&mut client, "file://"));
     client.shutdown();
 }

@@ -171,7 +171,7 @@ fn reason(status: u16) -> &'static str {
 
 /// Routes serving the example as pacto pushes it: its manifest under `repository:tag`, and its blobs.
 pub fn example_routes(repository: &str, tag: &str) -> (HashMap<String, Reply>, pacto_oci::layout::Artifact) {
-    let example = crate::common::example();
+    let example = crate::example();
     let archive = pacto_oci::pack(&example, &pacto_oci::PackOptions::DEFAULT).unwrap();
     let labels =
         pacto_oci::layout::Labels { name: "payments-api".into(), version: "2.1.0".into(), pacto_version: "1.0".into() };

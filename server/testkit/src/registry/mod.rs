@@ -1,8 +1,8 @@
 //! A real registry for tests: Debian's `docker-registry` (Distribution 2.8) on a free 127.0.0.1 port, plain,
 //! with htpasswd basic auth, or with TLS from a CA generated per test; stopped by PID when dropped.
-//! Debian's default config is broken (its htpasswd path is a directory), so every start writes its own.
-
-#![allow(dead_code, reason = "each test crate uses its own part of the support")]
+//! Debian's default config is broken (its htpasswd path is a directory), so every start writes its own. Shared by
+//! the CLI's tests and the language server's in-process ones. Without `docker-registry` a test that starts one fails
+//! and says how to install it (scripts/test does): a registry test never passes by skipping.
 
 pub mod fake;
 pub mod home;
@@ -210,4 +210,51 @@ fn make_certs(dir: &Path) {
 fn http_get(addr: &str, path: &str, accept: Option<&str>) -> Option<(u16, Vec<u8>)> {
     let accept: Vec<(&str, &str)> = accept.map(|it| ("Accept", it)).into_iter().collect();
     raw::request(addr, "GET", path, &accept, b"").map(|it| (it.status, it.body))
+}
+
+/// Pushes the bundle in `dir` to `target` (`oci://host/repository[:tag]`, the contract's version when no tag) in this
+/// process, as `pacto push` does,
+/// reading only `vars` (credentials, CA) of the environment; the manifest, layer and tag go into `cache` (a cache
+/// root, `<XDG_CACHE_HOME>/pacto`) too, as `pacto push` stores them. Returns the manifest's digest.
+pub fn push(dir: &Path, target: &str, vars: &[(&str, &str)], cache: Option<&Path>) -> String {
+    use pacto_oci::graph_fetch::{parse_contract, read_local};
+    use pacto_oci::layout::{Artifact, Labels};
+
+    let env = pacto_oci::Env::fixed(vars.iter().copied());
+    let (file, text) = read_local(&dir.display().to_string()).expect("a bundle to push");
+    let contract = parse_contract(&file, &text).expect("a contract to push").contract;
+    let mut labels = Labels::from_contract(&contract);
+    // A 2.0 contract parses as its 1.0 projection; its label keeps the version it was written in.
+    if text.contains("pactoVersion: \"2.0\"") {
+        labels.pacto_version = "2.0".to_owned();
+    }
+    let archive = pacto_oci::pack(dir, &pacto_oci::PackOptions::DEFAULT).expect("the bundle packed");
+    let artifact = Artifact::new(archive, &labels);
+    let mut reference = pacto_oci::Reference::parse(target.trim_start_matches("oci://")).expect("a reference");
+    reference.tag = reference.tag.or(Some(labels.version.clone()));
+    let options = pacto_oci::ClientOptions::from_vars(|name| env.var(name)).expect("transport options");
+    let client = pacto_oci::Client::new(options).with_env(env);
+    let digest = pacto_oci::block_on(client.push(&reference, &artifact)).unwrap_or_else(|err| panic!("push: {err}"));
+    if let Some(cache) = cache.map(|it| pacto_oci::Cache::new(it.to_path_buf())) {
+        cache.put(&artifact.manifest.bytes).expect("the manifest cached");
+        cache.put(&artifact.layer.bytes).expect("the layer cached");
+        cache.put_tag(&reference.to_string(), &digest).expect("the tag cached");
+    }
+    digest.to_string()
+}
+
+/// Pulls `target` (`oci://host/repository:tag`) into `output` in this process, as `pacto pull -o` does: through the
+/// cache at `cache` (a cache root), where it records where the bundle came from.
+pub fn pull(target: &str, output: &Path, cache: &Path) {
+    let reference = pacto_oci::Reference::parse(target.trim_start_matches("oci://")).expect("a reference");
+    let client =
+        pacto_oci::Client::new(pacto_oci::ClientOptions::DEFAULT).with_env(pacto_oci::Env::fixed::<&str, &str>([]));
+    let cache = pacto_oci::Cache::new(cache.to_path_buf());
+    let fetched = pacto_oci::block_on(async {
+        let resolved = pacto_oci::resolve(&client, &reference).await?;
+        pacto_oci::fetch(&client, Some(&cache), &resolved, &pacto_oci::Limits::DEFAULT).await
+    })
+    .unwrap_or_else(|err| panic!("pull: {err}"));
+    fetched.bundle.write_to(output).expect("the bundle written");
+    pacto_oci::origin::record(&cache, output, &reference).expect("the origin recorded");
 }
