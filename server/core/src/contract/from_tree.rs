@@ -143,11 +143,23 @@ pub(crate) struct Fields<'a> {
 }
 
 impl<'a> Fields<'a> {
-    pub(crate) fn get(&self, name: &str) -> Option<(&'a Node, FieldPath)> {
-        self.entries
-            .iter()
-            .find(|it| it.key.scalar_text() == Some(name))
-            .map(|it| (&it.value, self.path.clone().key(name)))
+    pub(crate) fn get<'f>(&'f self, name: &'f str) -> Option<(&'a Node, Field<'f>)> {
+        let entry = self.entries.iter().find(|it| it.key.scalar_text() == Some(name))?;
+        Some((&entry.value, Field { parent: &self.path, key: name }))
+    }
+}
+
+/// Where a field read from [`Fields`] is: its path is built only when something is reported on it or it is
+/// read as a struct or a list. Building it for every field was a fifth of a big contract's allocations.
+#[derive(Clone, Copy)]
+pub(crate) struct Field<'a> {
+    parent: &'a FieldPath,
+    key: &'a str,
+}
+
+impl From<Field<'_>> for FieldPath {
+    fn from(field: Field<'_>) -> FieldPath {
+        field.parent.clone().key(field.key)
     }
 }
 
@@ -156,14 +168,14 @@ impl Decoder {
         self.errors.push(DecodeError { span, path: path.clone(), message, suggestion: None });
     }
 
-    pub(crate) fn cannot_unmarshal(&mut self, node: &Node, path: &FieldPath, into: &str) {
+    pub(crate) fn cannot_unmarshal(&mut self, node: &Node, path: impl Into<FieldPath>, into: &str) {
         let (what, span) = match &node.kind {
             NodeKind::Scalar(scalar) => {
                 (format!("{} `{}`", scalar.value.tag_name(), shortened(&scalar.text)), node.span)
             }
             _ => (node.tag_name().to_owned(), node.head_span()),
         };
-        self.error(span, path, format!("cannot unmarshal {what} into {into}"));
+        self.error(span, &path.into(), format!("cannot unmarshal {what} into {into}"));
     }
 
     /// Reads a mapping as a struct: `None` for null, an error for anything else that is not a
@@ -171,15 +183,16 @@ impl Decoder {
     pub(crate) fn fields<'a>(
         &mut self,
         node: &'a Node,
-        path: FieldPath,
+        path: impl Into<FieldPath>,
         type_name: &str,
         known: &[&str],
     ) -> Option<Fields<'a>> {
+        let path = path.into();
         let entries = match &node.kind {
             NodeKind::Mapping(entries) => entries,
             _ if node.is_null() => return None,
             _ => {
-                self.cannot_unmarshal(node, &path, type_name);
+                self.cannot_unmarshal(node, path, type_name);
                 return None;
             }
         };
@@ -200,19 +213,19 @@ impl Decoder {
         Some(Fields { entries, path })
     }
 
-    pub(crate) fn string(&mut self, field: Option<(&Node, FieldPath)>) -> Text {
+    pub(crate) fn string(&mut self, field: Option<(&Node, Field<'_>)>) -> Text {
         let (node, path) = field?;
         match &node.kind {
             NodeKind::Scalar(scalar) if scalar.value == ScalarValue::Null => None,
             NodeKind::Scalar(scalar) => Some(Spanned { value: scalar.text.clone(), span: node.span }),
             _ => {
-                self.cannot_unmarshal(node, &path, "string");
+                self.cannot_unmarshal(node, path, "string");
                 None
             }
         }
     }
 
-    pub(crate) fn int(&mut self, field: Option<(&Node, FieldPath)>) -> Option<Spanned<i64>> {
+    pub(crate) fn int(&mut self, field: Option<(&Node, Field<'_>)>) -> Option<Spanned<i64>> {
         let (node, path) = field?;
         let value = match node.as_scalar().map(|it| &it.value) {
             Some(ScalarValue::Null) => return None,
@@ -221,14 +234,14 @@ impl Decoder {
             // beyond the int range is refused at parse time, as yaml.v3 refuses it.
             Some(ScalarValue::Float(it)) if it.is_finite() && *it <= MAX_INT_AS_FLOAT => it.trunc() as i64,
             _ => {
-                self.cannot_unmarshal(node, &path, "int");
+                self.cannot_unmarshal(node, path, "int");
                 return None;
             }
         };
         Some(Spanned { value, span: node.span })
     }
 
-    pub(crate) fn bool(&mut self, field: Option<(&Node, FieldPath)>) -> Option<Spanned<bool>> {
+    pub(crate) fn bool(&mut self, field: Option<(&Node, Field<'_>)>) -> Option<Spanned<bool>> {
         let (node, path) = field?;
         let scalar = node.as_scalar();
         let value = match scalar.map(|it| (&it.value, it.text.as_str())) {
@@ -238,7 +251,7 @@ impl Decoder {
             Some((ScalarValue::String, "y" | "Y" | "yes" | "Yes" | "YES" | "on" | "On" | "ON")) => true,
             Some((ScalarValue::String, "n" | "N" | "no" | "No" | "NO" | "off" | "Off" | "OFF")) => false,
             _ => {
-                self.cannot_unmarshal(node, &path, "bool");
+                self.cannot_unmarshal(node, path, "bool");
                 return None;
             }
         };
@@ -247,15 +260,15 @@ impl Decoder {
 
     pub(crate) fn list<'a>(
         &mut self,
-        field: Option<(&'a Node, FieldPath)>,
+        field: Option<(&'a Node, Field<'_>)>,
         type_name: &str,
     ) -> Option<(&'a [Node], FieldPath)> {
         let (node, path) = field?;
         match &node.kind {
-            NodeKind::Sequence(items) => Some((items, path)),
+            NodeKind::Sequence(items) => Some((items, path.into())),
             _ if node.is_null() => None,
             _ => {
-                self.cannot_unmarshal(node, &path, type_name);
+                self.cannot_unmarshal(node, path, type_name);
                 None
             }
         }
@@ -283,7 +296,7 @@ impl Decoder {
             NodeKind::Mapping(_) => Some(node.span),
             _ if node.is_null() => None,
             _ => {
-                self.cannot_unmarshal(node, &path, "map[string]interface {}");
+                self.cannot_unmarshal(node, path, "map[string]interface {}");
                 None
             }
         });
@@ -300,7 +313,7 @@ impl Decoder {
         }
     }
 
-    fn service(&mut self, (node, path): (&Node, FieldPath)) -> Service {
+    fn service(&mut self, (node, path): (&Node, Field<'_>)) -> Service {
         let Some(fields) = self.fields(node, path, "contract.ServiceIdentity", SERVICE_FIELDS) else {
             return Service::default();
         };
@@ -343,7 +356,7 @@ impl Decoder {
         }
     }
 
-    fn runtime(&mut self, (node, path): (&Node, FieldPath)) -> Option<Runtime> {
+    fn runtime(&mut self, (node, path): (&Node, Field<'_>)) -> Option<Runtime> {
         let fields = self.fields(node, path, "contract.Runtime", RUNTIME_FIELDS)?;
         let state = fields
             .get("state")
@@ -384,7 +397,7 @@ impl Decoder {
         Some(Runtime { workload: self.string(fields.get("workload")), state, lifecycle, health })
     }
 
-    fn scaling(&mut self, (node, path): (&Node, FieldPath)) -> Option<Scaling> {
+    fn scaling(&mut self, (node, path): (&Node, Field<'_>)) -> Option<Scaling> {
         let fields = self.fields(node, path, "contract.Scaling", SCALING_FIELDS)?;
         let replicas = self.int(fields.get("replicas"));
         let mut min = self.int(fields.get("min")).map_or(0, |it| it.value);

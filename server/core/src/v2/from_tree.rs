@@ -2,7 +2,7 @@
 //! inside `metadata`, `extensions` and `configurations[].values`; coercions are yaml.v3's, through
 //! the decoder the 1.0 model uses, with the reference's 2.0 Go type names in the messages.
 
-use crate::contract::from_tree::{Decoder, Fields, missing_service_fields};
+use crate::contract::from_tree::{Decoder, Field, Fields, missing_service_fields};
 use crate::contract::{DecodeError, Spanned};
 use crate::syntax::{FieldPath, Node, NodeKind, ScalarValue, Span};
 
@@ -82,7 +82,7 @@ pub fn from_tree(root: Option<&Node>) -> Decoded {
 
 fn items<'a, T>(
     decoder: &mut Decoder,
-    field: Option<(&'a Node, FieldPath)>,
+    field: Option<(&'a Node, Field<'_>)>,
     type_name: &str,
     mut item: impl FnMut(&mut Decoder, &'a Node, FieldPath) -> T,
 ) -> Vec<T> {
@@ -93,27 +93,27 @@ fn items<'a, T>(
 }
 
 /// A free-form `map[string]any`: its span, and whether it holds any entry.
-fn free_form(decoder: &mut Decoder, field: Option<(&Node, FieldPath)>) -> Option<(Span, bool)> {
+fn free_form(decoder: &mut Decoder, field: Option<(&Node, Field<'_>)>) -> Option<(Span, bool)> {
     let (node, path) = field?;
     match &node.kind {
         NodeKind::Mapping(entries) => Some((node.span, !entries.is_empty())),
         _ if node.is_null() => None,
         _ => {
-            decoder.cannot_unmarshal(node, &path, "map[string]interface {}");
+            decoder.cannot_unmarshal(node, path, "map[string]interface {}");
             None
         }
     }
 }
 
 /// A `float64` field: integers and floats are taken, anything else is refused as yaml.v3 does.
-fn float(decoder: &mut Decoder, field: Option<(&Node, FieldPath)>) -> Option<Spanned<f64>> {
+fn float(decoder: &mut Decoder, field: Option<(&Node, Field<'_>)>) -> Option<Spanned<f64>> {
     let (node, path) = field?;
     let value = match node.as_scalar().map(|it| &it.value) {
         Some(ScalarValue::Null) => return None,
         Some(ScalarValue::Int(it)) => *it as f64,
         Some(ScalarValue::Float(it)) => *it,
         _ => {
-            decoder.cannot_unmarshal(node, &path, "float64");
+            decoder.cannot_unmarshal(node, path, "float64");
             return None;
         }
     };
@@ -123,7 +123,7 @@ fn float(decoder: &mut Decoder, field: Option<(&Node, FieldPath)>) -> Option<Spa
 fn struct_fields<'a>(
     decoder: &mut Decoder,
     node: &'a Node,
-    path: FieldPath,
+    path: impl Into<FieldPath>,
     type_name: &str,
     known: &[&str],
 ) -> Option<Fields<'a>> {
@@ -162,7 +162,7 @@ fn contract(decoder: &mut Decoder, root: &Node) -> Contract {
     }
 }
 
-fn service(decoder: &mut Decoder, (node, path): (&Node, FieldPath)) -> Service {
+fn service(decoder: &mut Decoder, (node, path): (&Node, Field<'_>)) -> Service {
     let Some(fields) = struct_fields(decoder, node, path, "contract.Service", SERVICE_FIELDS) else {
         return Service::default();
     };
@@ -240,7 +240,7 @@ fn dependency(decoder: &mut Decoder, node: &Node, path: FieldPath) -> Dependency
     }
 }
 
-fn state(decoder: &mut Decoder, (node, path): (&Node, FieldPath)) -> Option<State> {
+fn state(decoder: &mut Decoder, (node, path): (&Node, Field<'_>)) -> Option<State> {
     let fields = struct_fields(decoder, node, path, "contract.State", STATE_FIELDS)?;
     let mut state = State { kind: decoder.string(fields.get("type")), ..State::default() };
     let persistence = fields
@@ -271,7 +271,7 @@ fn capability(decoder: &mut Decoder, node: &Node, path: FieldPath) -> Capability
     Capability { kind, reference, binding }
 }
 
-fn readiness(decoder: &mut Decoder, (node, path): (&Node, FieldPath)) -> Option<Readiness> {
+fn readiness(decoder: &mut Decoder, (node, path): (&Node, Field<'_>)) -> Option<Readiness> {
     let fields = struct_fields(decoder, node, path, "contract.Readiness", READINESS_FIELDS)?;
     Some(Readiness {
         min_score: decoder.int(fields.get("minScore")),
