@@ -7,6 +7,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt, DuplexStream};
 use tokio::sync::mpsc;
+use tower_lsp_server::ls_types::{Diagnostic, Uri};
 
 /// Refused beyond this: a client cannot make the server allocate gigabytes with one header.
 pub const MAX_MESSAGE_BYTES: usize = 64 * 1024 * 1024;
@@ -17,19 +18,30 @@ const OUTPUT_BUFFER_BYTES: usize = 1 << 20;
 /// Chunks read from that buffer at a time.
 const OUTPUT_CHUNK_BYTES: usize = 64 * 1024;
 
-/// The server's output: what is written to the returned stream goes to `output` from a plain thread.
+/// Whole frames for the stdout thread, written beside tower-lsp-server's own output (see [`diagnostics_frame`]).
+pub type FrameSender = mpsc::Sender<Vec<u8>>;
+
+/// The server's output: what is written to the returned stream goes to `output` from a plain thread, and so do the
+/// frames sent on the returned sender, each between two of the stream's frames, never inside one.
 ///
 /// Not `tokio::io::stdout()`: it writes on the runtime's blocking pool, where the registry client's host-name
 /// lookups wait as long as an unanswering resolver takes (issue #15); every publish and every answer then waited
 /// behind them, ~5 s each with many `oci://` dependencies on an unreachable registry.
-pub fn spawn_writer<W: Write + Send + 'static>(mut output: W) -> DuplexStream {
+pub fn spawn_writer<W: Write + Send + 'static>(mut output: W) -> (DuplexStream, FrameSender) {
     let (server_end, mut reader) = tokio::io::duplex(OUTPUT_BUFFER_BYTES);
     let (tx, mut rx) = mpsc::channel::<Vec<u8>>(16);
+    let frames_tx = tx.clone();
     tokio::spawn(async move {
         let mut chunk = vec![0; OUTPUT_CHUNK_BYTES];
+        let mut splitter = FrameSplitter::default();
         while let Ok(n) = reader.read(&mut chunk).await {
-            if n == 0 || tx.send(chunk[..n].to_vec()).await.is_err() {
+            if n == 0 {
                 return;
+            }
+            for frame in splitter.push(&chunk[..n]) {
+                if tx.send(frame).await.is_err() {
+                    return;
+                }
             }
         }
     });
@@ -43,7 +55,82 @@ pub fn spawn_writer<W: Write + Send + 'static>(mut output: W) -> DuplexStream {
             }
         })
         .expect("the stdout thread starts");
-    server_end
+    (server_end, frames_tx)
+}
+
+/// Cuts the byte stream tower-lsp-server writes (`Content-Length` header, body) back into whole frames.
+#[derive(Default)]
+struct FrameSplitter {
+    buffer: Vec<u8>,
+    /// The length of the frame at the start of `buffer` (header included), once its header is complete.
+    frame_len: Option<usize>,
+}
+
+impl FrameSplitter {
+    fn push(&mut self, bytes: &[u8]) -> Vec<Vec<u8>> {
+        self.buffer.extend_from_slice(bytes);
+        let mut frames = Vec::new();
+        let mut start = 0;
+        loop {
+            let rest = &self.buffer[start..];
+            let frame_len = match self.frame_len {
+                Some(it) => it,
+                None => {
+                    let Some(end) = rest.windows(4).position(|it| it == b"\r\n\r\n") else {
+                        break;
+                    };
+                    // tower-lsp-server always writes the header; without one the bytes go on as they are.
+                    end + 4 + content_length(&rest[..end]).unwrap_or(0)
+                }
+            };
+            if rest.len() < frame_len {
+                self.frame_len = Some(frame_len);
+                break;
+            }
+            self.frame_len = None;
+            if start == 0 && frame_len == self.buffer.len() {
+                frames.push(std::mem::take(&mut self.buffer));
+                return frames;
+            }
+            frames.push(rest[..frame_len].to_vec());
+            start += frame_len;
+        }
+        self.buffer.drain(..start);
+        frames
+    }
+}
+
+fn content_length(header: &[u8]) -> Option<usize> {
+    let header = std::str::from_utf8(header).ok()?;
+    header.split("\r\n").find_map(|line| {
+        let (name, value) = line.split_once(':')?;
+        name.trim().eq_ignore_ascii_case("content-length").then(|| value.trim().parse().ok())?
+    })
+}
+
+/// `textDocument/publishDiagnostics` as one frame, serialized straight from the diagnostics: through
+/// tower-lsp-server's client each publish became a `serde_json::Value` first (a map per diagnostic, range and
+/// position), a quarter of the CPU of an edit of a big contract with many findings (issue #15).
+pub fn diagnostics_frame(uri: &Uri, diagnostics: &[Diagnostic], version: Option<i32>) -> Vec<u8> {
+    #[derive(serde::Serialize)]
+    struct Notification<'a> {
+        jsonrpc: &'static str,
+        method: &'static str,
+        params: Params<'a>,
+    }
+    #[derive(serde::Serialize)]
+    struct Params<'a> {
+        uri: &'a Uri,
+        diagnostics: &'a [Diagnostic],
+        #[serde(skip_serializing_if = "Option::is_none")]
+        version: Option<i32>,
+    }
+    let params = Params { uri, diagnostics, version };
+    let notification = Notification { jsonrpc: "2.0", method: "textDocument/publishDiagnostics", params };
+    let body = serde_json::to_vec(&notification).expect("diagnostics serialize to JSON");
+    let mut frame = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
+    frame.extend_from_slice(&body);
+    frame
 }
 
 /// Reads frames from `input` on a plain thread (stdin reads block) and forwards clean frames.
@@ -178,7 +265,7 @@ mod tests {
         }
         let (sent, received) = std::sync::mpsc::channel();
         runtime.block_on(async {
-            let mut output = spawn_writer(Sink(sent));
+            let (mut output, _) = spawn_writer(Sink(sent));
             output.write_all(b"Content-Length: 2\r\n\r\n{}").await.unwrap();
         });
         let written = received.recv_timeout(Duration::from_secs(10));
@@ -196,5 +283,45 @@ mod tests {
         let mut reader = std::io::Cursor::new(input.into_bytes());
         assert_eq!(next_frame(&mut reader).map(String::from_utf8), Some(Ok(good.to_owned())));
         assert_eq!(next_frame(&mut reader), None);
+    }
+
+    /// However the stream is cut into reads, the same whole frames come out, in order: a frame written beside them
+    /// can only land between two.
+    #[test]
+    fn the_output_is_cut_into_whole_frames_whatever_the_reads() {
+        let bodies = [r#"{"jsonrpc":"2.0","id":1,"result":null}"#, "{}", r#"{"a":"é\r\n\r\n"}"#, ""];
+        let stream: Vec<u8> =
+            bodies.iter().flat_map(|it| format!("Content-Length: {}\r\n\r\n{it}", it.len()).into_bytes()).collect();
+        let expected: Vec<Vec<u8>> =
+            bodies.iter().map(|it| format!("Content-Length: {}\r\n\r\n{it}", it.len()).into_bytes()).collect();
+        for size in 1..=stream.len() {
+            let mut splitter = FrameSplitter::default();
+            let frames: Vec<Vec<u8>> = stream.chunks(size).flat_map(|it| splitter.push(it)).collect();
+            assert_eq!(frames, expected, "reads of {size} bytes");
+            assert!(splitter.buffer.is_empty() && splitter.frame_len.is_none());
+        }
+    }
+
+    /// A publish written as its own frame reads as the notification tower-lsp-server would have sent.
+    #[test]
+    fn a_diagnostics_frame_is_the_notification_tower_lsp_sends() {
+        use tower_lsp_server::ls_types::{Position, Range};
+        let uri: Uri = "file:///tmp/caf%C3%A9/pacto.yaml".parse().unwrap();
+        let range = Range::new(Position::new(1, 2), Position::new(1, 9));
+        let diagnostics = vec![Diagnostic::new_simple(range, "port must be ≤ 65535 — \"x\"".to_owned())];
+        let frame = diagnostics_frame(&uri, &diagnostics, Some(7));
+        let header_end = frame.windows(4).position(|it| it == b"\r\n\r\n").unwrap();
+        let header = std::str::from_utf8(&frame[..header_end]).unwrap();
+        assert_eq!(header, format!("Content-Length: {}", frame.len() - header_end - 4));
+        let params =
+            tower_lsp_server::ls_types::PublishDiagnosticsParams::new(uri.clone(), diagnostics.clone(), Some(7));
+        let expected = serde_json::json!({
+            "jsonrpc": "2.0", "method": "textDocument/publishDiagnostics", "params": serde_json::to_value(params).unwrap()
+        });
+        assert_eq!(serde_json::from_slice::<Value>(&frame[header_end + 4..]).unwrap(), expected);
+        let unversioned = diagnostics_frame(&uri, &[], None);
+        let start = unversioned.windows(4).position(|it| it == b"\r\n\r\n").unwrap() + 4;
+        let body: Value = serde_json::from_slice(&unversioned[start..]).unwrap();
+        assert_eq!(body["params"], serde_json::json!({"uri": uri.as_str(), "diagnostics": []}));
     }
 }

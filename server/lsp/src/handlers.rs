@@ -114,9 +114,19 @@ async fn publish_diagnostics(backend: &Backend, uri: Uri, version: i32) {
     if session.current_version(&uri) != Some(version) {
         return;
     }
-    backend.client.publish_diagnostics(uri.clone(), diagnostics, Some(version)).await;
+    publish(backend, uri.clone(), diagnostics, Some(version)).await;
     if let Some(analysis) = analysis.filter(|it| migrate::hints_carried(&session, &uri, it)) {
         recompute_migration_hints(backend, uri, analysis);
+    }
+}
+
+/// Every publish goes one way, so that they reach the client in the order they were made.
+pub async fn publish(backend: &Backend, uri: Uri, diagnostics: Vec<Diagnostic>, version: Option<i32>) {
+    match &backend.frames {
+        Some(frames) => {
+            let _ = frames.send(crate::framing::diagnostics_frame(&uri, &diagnostics, version)).await;
+        }
+        None => backend.client.publish_diagnostics(uri, diagnostics, version).await,
     }
 }
 
@@ -141,7 +151,7 @@ fn recompute_migration_hints(backend: &Backend, uri: Uri, analysis: Arc<Analysis
         // A newer version publishes its own.
         match diagnostics.await {
             Ok(_) if session.current_version(&uri) != Some(version) => {}
-            Ok(Some(diagnostics)) => backend.client.publish_diagnostics(uri, diagnostics, Some(version)).await,
+            Ok(Some(diagnostics)) => publish(&backend, uri, diagnostics, Some(version)).await,
             Ok(None) => refresh_diagnostics(&backend),
             Err(_) => {}
         }

@@ -61,14 +61,15 @@ pub fn run_stdio(log_level: Option<&str>) -> std::io::Result<()> {
         let (client_end, server_end) = tokio::io::duplex(1 << 20);
         let frames = framing::spawn_reader(std::io::stdin());
         tokio::spawn(framing::pump(frames, client_end));
-        let mut builder = service(pacto_oci::Env::process(), |client| {
+        let (output, diagnostics) = framing::spawn_writer(std::io::stdout());
+        let mut builder = service(pacto_oci::Env::process(), Some(diagnostics), |client| {
             tokio::spawn(logging::forward(log_messages, client.clone()));
         });
         if std::env::var_os("PACTO_LSP_TEST_HOOKS").is_some() {
             builder = builder.custom_method(lsp_ext::TestPanic::METHOD, server::Backend::test_panic);
         }
         let (service, socket) = builder.finish();
-        Server::new(server_end, framing::spawn_writer(std::io::stdout()), socket).serve(service).await;
+        Server::new(server_end, output, socket).serve(service).await;
     });
     // The stdin thread may still be blocked in a read: leave without waiting for it.
     runtime.shutdown_background();
@@ -79,11 +80,12 @@ pub fn run_stdio(log_level: Option<&str>) -> std::io::Result<()> {
 /// The service `run_stdio` serves; the in-crate tests (`testing/`) build the same one, each with its own `env`.
 fn service(
     env: pacto_oci::Env,
+    frames: Option<framing::FrameSender>,
     on_client: impl FnOnce(&tower_lsp_server::Client),
 ) -> tower_lsp_server::LspServiceBuilder<server::Backend> {
     LspService::build(|client| {
         on_client(&client);
-        server::Backend { client, session: Arc::new(session::Session::with_env(env)) }
+        server::Backend { client, session: Arc::new(session::Session::with_env(env)), frames }
     })
     .custom_method(lsp_ext::DiffDocument::METHOD, server::Backend::diff_document)
 }

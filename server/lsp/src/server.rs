@@ -16,6 +16,9 @@ use crate::{commands, deps, handlers, lens, lsp_ext, workspace};
 pub struct Backend {
     pub client: Client,
     pub session: Arc<Session>,
+    /// Where diagnostics are written as frames of their own ([`crate::framing::diagnostics_frame`]); without it
+    /// they go through `client`.
+    pub frames: Option<crate::framing::FrameSender>,
 }
 
 impl Backend {
@@ -145,7 +148,7 @@ impl LanguageServer for Backend {
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         self.session.close(&params.text_document.uri);
         workspace::document_closed(self, &params.text_document.uri);
-        self.client.publish_diagnostics(params.text_document.uri, Vec::new(), None).await;
+        handlers::publish(self, params.text_document.uri, Vec::new(), None).await;
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {

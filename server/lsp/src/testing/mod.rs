@@ -82,8 +82,18 @@ impl Client {
             .enable_all()
             .build()
             .expect("a runtime");
-        let (service, socket) = runtime.block_on(async { crate::service(env, |_| {}).finish() });
+        let (frames, mut diagnostics) = tokio::sync::mpsc::channel::<Vec<u8>>(16);
+        let (service, socket) = runtime.block_on(async { crate::service(env, Some(frames), |_| {}).finish() });
         let (tx, incoming) = channel();
+        // Diagnostics come as the frames run_stdio writes to stdout: read the way a client reads them.
+        let diagnostics_tx = tx.clone();
+        runtime.spawn(async move {
+            while let Some(frame) = diagnostics.recv().await {
+                if diagnostics_tx.send(body_of(&frame)).is_err() {
+                    return;
+                }
+            }
+        });
         // Answers the server's own requests (registerCapability, configuration, refreshes) at once, as a client
         // that accepts them does, and hands every message to the test.
         runtime.spawn(async move {
@@ -261,3 +271,13 @@ mod network;
 mod policies;
 mod protocol;
 mod workspace;
+
+/// The JSON body of a whole frame, its `Content-Length` checked.
+fn body_of(frame: &[u8]) -> Value {
+    let end = frame.windows(4).position(|it| it == b"\r\n\r\n").expect("a frame's header");
+    let header = std::str::from_utf8(&frame[..end]).expect("an ASCII header");
+    let length: usize = header.strip_prefix("Content-Length: ").and_then(|it| it.parse().ok()).expect("Content-Length");
+    let body = &frame[end + 4..];
+    assert_eq!(body.len(), length, "the frame's body is as long as its header says");
+    serde_json::from_slice(body).expect("a frame's body as JSON")
+}
