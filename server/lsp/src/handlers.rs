@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use pacto_core::syntax::Span;
 use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::*;
 
@@ -11,7 +12,11 @@ use crate::document::is_contract;
 use crate::features::completion::{CompletionEntry, EntryKind};
 use crate::features::definition::Target;
 use crate::features::symbols::Symbol;
-use crate::features::{code_action, completion, definition, hover, migrate, references, structure, symbols};
+use crate::features::{
+    Known, code_action, code_lens, completion, definition, hover, inlay_hint, migrate, references, rename, structure,
+    symbols,
+};
+use crate::lsp_ext::{self, DiffAgainst, ShowDiff};
 use crate::proto::{self, Encoding};
 use crate::server::Backend;
 use crate::session::Session;
@@ -311,6 +316,11 @@ pub fn files_changed(backend: &Backend) {
     refresh_diagnostics(backend);
 }
 
+/// What the providers already know, for a feature to read.
+fn known(session: &Session) -> Known<'_> {
+    Known { registry: &session.deps, policies: &session.policy_refs }
+}
+
 fn position_params(backend: &Backend, params: &TextDocumentPositionParams) -> (Uri, Position, Encoding) {
     (params.text_document.uri.clone(), params.position, backend.session.encoding())
 }
@@ -324,7 +334,7 @@ pub async fn hover(backend: &Backend, params: HoverParams) -> Result<Option<Hove
     run_blocking("hover", move || {
         let rope = &analysis.rope;
         let offset = proto::offset(rope, encoding, position);
-        let info = deps::hover(&session, &analysis, offset).or_else(|| hover::hover(&analysis, offset));
+        let info = hover::hover(&analysis, &known(&session), offset);
         info.map(|it| Hover {
             contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value: it.markdown }),
             range: Some(proto::range(rope, encoding, it.span)),
@@ -548,7 +558,7 @@ pub async fn prepare_rename(
         if workspace::references::service_at(&analysis, offset).is_some() {
             return Err(service_not_renamed());
         }
-        let span = references::prepare_rename(&analysis, offset);
+        let span = rename::prepare_rename(&analysis, offset);
         Ok(span.map(|span| PrepareRenameResponse::Range(proto::range(rope, encoding, span))))
     })
     .await?
@@ -577,7 +587,7 @@ pub async fn rename(backend: &Backend, params: RenameParams) -> Result<Option<Wo
         if workspace::references::service_at(&analysis, offset).is_some() {
             return Err(workspace::references::NOT_RENAMED.to_owned());
         }
-        references::rename(&analysis, offset, &new_name).map(|edits| {
+        rename::rename(&analysis, offset, &new_name).map(|edits| {
             edits
                 .into_iter()
                 .map(|(span, new_text)| TextEdit { range: proto::range(rope, encoding, span), new_text })
@@ -691,6 +701,64 @@ pub async fn code_action(backend: &Backend, params: CodeActionParams) -> Result<
             actions.push(generate::preview_action(&uri));
         }
         Some(actions)
+    })
+    .await
+}
+
+pub async fn inlay_hint(backend: &Backend, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+    let uri = params.text_document.uri;
+    let encoding = backend.session.encoding();
+    let Some(analysis) = analysis(backend, &uri).await? else {
+        return Ok(None);
+    };
+    let session = backend.session.clone();
+    run_blocking("inlayHint", move || {
+        let rope = &analysis.rope;
+        let range = params.range;
+        let within = Span::new(proto::offset(rope, encoding, range.start), proto::offset(rope, encoding, range.end));
+        let hints = inlay_hint::inlay_hints(&analysis, &known(&session), within)
+            .into_iter()
+            .map(|it| InlayHint {
+                position: proto::position(rope, encoding, it.offset),
+                label: InlayHintLabel::String(it.label),
+                kind: None,
+                text_edits: None,
+                tooltip: Some(InlayHintTooltip::String(it.tooltip)),
+                padding_left: Some(true),
+                padding_right: None,
+                data: None,
+            })
+            .collect();
+        Some(hints)
+    })
+    .await
+}
+
+pub async fn code_lens(backend: &Backend, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+    let uri = params.text_document.uri;
+    let Some(analysis) = analysis(backend, &uri).await? else {
+        return Ok(None);
+    };
+    // Idempotent: a lens asked for before any edit (a restored editor) still starts the fetches.
+    lens::document_changed(backend, &uri, &analysis);
+    let session = backend.session.clone();
+    let encoding = session.encoding();
+    run_blocking("codeLens", move || {
+        let rope = &analysis.rope;
+        let lenses = code_lens::code_lenses(&analysis, &session, &uri).into_iter().map(|it| {
+            let against = match it.against {
+                code_lens::Against::Published => DiffAgainst::Published,
+                code_lens::Against::Head => DiffAgainst::Head,
+            };
+            CodeLens {
+                range: proto::range(rope, encoding, it.span),
+                command: Some(lsp_ext::command::<ShowDiff>(it.title, &(uri.clone(), against))),
+                data: None,
+            }
+        });
+        let mut out: Vec<CodeLens> = lenses.collect();
+        out.extend(workspace::lens(&session, &uri, &analysis, encoding));
+        Some(out)
     })
     .await
 }

@@ -9,7 +9,7 @@ use tower_lsp_server::{Client, LanguageServer};
 use crate::lsp_ext::{DiffDocumentParams, DiffDocumentResult, InitializationOptions};
 use crate::proto::Encoding;
 use crate::session::{ClientSupport, Session};
-use crate::{commands, deps, handlers, lens, lsp_ext, workspace};
+use crate::{commands, handlers, lens, lsp_ext, workspace};
 
 /// Cheap to clone: background work (registry lookups) holds its own copy to publish results.
 #[derive(Clone)]
@@ -209,11 +209,11 @@ impl LanguageServer for Backend {
     }
 
     async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
-        lens::code_lens(self, params).await
+        handlers::code_lens(self, params).await
     }
 
     async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
-        deps::inlay_hint(self, params).await
+        handlers::inlay_hint(self, params).await
     }
 
     async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {

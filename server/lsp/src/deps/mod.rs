@@ -8,8 +8,8 @@ mod completion;
 mod definition;
 mod diagnostics;
 pub mod graph;
-mod hover;
-mod inlay;
+pub mod hover;
+pub mod inlay;
 pub mod policy_refs;
 mod resolve;
 #[cfg(test)]
@@ -23,15 +23,12 @@ use pacto_core::contract::oci_ref::{DependencyRef, OciRef, classify};
 use pacto_core::contract::{Dependency, text};
 use pacto_core::syntax::Span;
 use pacto_oci::Reference;
-use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 
 use resolve::Key;
 pub use resolve::State;
 
 use crate::analysis::Analysis;
-use crate::features::hover::HoverInfo;
-use crate::handlers;
 use crate::proto::{self, Encoding};
 use crate::server::Backend;
 use crate::session::Session;
@@ -40,11 +37,6 @@ use crate::session::Session;
 pub fn document_changed(backend: &Backend, uri: &Uri, analysis: &Analysis) {
     resolve::document_changed(backend, uri, analysis);
     policy_refs::document_changed(backend, analysis);
-}
-
-/// Hover on a dependency's `ref` or `compatibility`, from what is known (never the network).
-pub fn hover(session: &Session, analysis: &Analysis, offset: usize) -> Option<HoverInfo> {
-    hover::hover(analysis, &session.deps, offset).or_else(|| policy_refs::hover(&session.policy_refs, analysis, offset))
 }
 
 /// Tags, digests, repositories and constraints in `dependencies[]`: `None` elsewhere. What the
@@ -145,35 +137,6 @@ pub fn code_actions(
             proto::quick_fix(rope, encoding, uri, action.title, action.edits, fixed, false)
         })
         .collect()
-}
-
-pub async fn inlay_hint(backend: &Backend, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
-    let uri = params.text_document.uri;
-    let encoding = backend.session.encoding();
-    let Some(analysis) = handlers::analysis(backend, &uri).await? else {
-        return Ok(None);
-    };
-    let session = backend.session.clone();
-    handlers::run_blocking("inlayHint", move || {
-        let rope = &analysis.rope;
-        let range = params.range;
-        let within = Span::new(proto::offset(rope, encoding, range.start), proto::offset(rope, encoding, range.end));
-        let hints = inlay::hints(&analysis, &session.deps, within)
-            .into_iter()
-            .map(|it| InlayHint {
-                position: proto::position(rope, encoding, it.offset),
-                label: InlayHintLabel::String(it.label),
-                kind: None,
-                text_edits: None,
-                tooltip: Some(InlayHintTooltip::String(it.tooltip)),
-                padding_left: Some(true),
-                padding_right: None,
-                data: None,
-            })
-            .collect();
-        Some(hints)
-    })
-    .await
 }
 
 /// Which field of which dependency is under the cursor.

@@ -12,21 +12,18 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use pacto_core::diff::{BundleReader, Classification};
+use pacto_core::diff::BundleReader;
 use pacto_core::syntax::limits::MAX_CONTRACT_BYTES;
 use pacto_core::validate::Format;
 use pacto_core::validate::bundle::valid_path;
-use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 
-pub use baseline::State;
-use baseline::{Published, ensure_head, ensure_published};
+pub use baseline::{Published, State};
+use baseline::{ensure_head, ensure_published};
 use compute::{Against, Buffer, Comparison, Side};
 pub use document::{diff_document, show_diff};
 
 use crate::analysis::Analysis;
-use crate::handlers;
-use crate::lsp_ext::{self, DiffAgainst, ShowDiff};
 use crate::proto::{self, Encoding};
 use crate::server::Backend;
 use crate::session::Session;
@@ -96,65 +93,6 @@ pub fn code_actions(
     vec![proto::quick_fix(rope, encoding, uri, format!("Bump to {}", finding.suggested), edits, fixes, true)]
 }
 
-pub async fn code_lens(backend: &Backend, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
-    let uri = params.text_document.uri;
-    let Some(analysis) = handlers::analysis(backend, &uri).await? else {
-        return Ok(None);
-    };
-    // Idempotent: a lens asked for before any edit (a restored editor) still starts the fetches.
-    document_changed(backend, &uri, &analysis);
-    let session = backend.session.clone();
-    let encoding = session.encoding();
-    handlers::run_blocking("codeLens", move || {
-        let mut out = lenses(&session, &uri, &analysis, encoding);
-        out.extend(crate::workspace::lens(&session, &uri, &analysis, encoding));
-        Some(out)
-    })
-    .await
-}
-
-fn lenses(session: &Session, uri: &Uri, analysis: &Analysis, encoding: Encoding) -> Vec<CodeLens> {
-    let range = proto::range(&analysis.rope, encoding, compute::lens_span(analysis.root()));
-    let lens = |title: String, against: DiffAgainst| CodeLens {
-        range,
-        command: Some(lsp_ext::command::<ShowDiff>(title, &(uri.clone(), against))),
-        data: None,
-    };
-    let path = uri.to_file_path();
-    let published = match repository(session, analysis, path.as_deref()) {
-        None => SET_REPOSITORY.to_owned(),
-        Some(repository) => match session.lens.published(&repository) {
-            None => RESOLVING.to_owned(),
-            Some(Published::Unavailable(cause)) => format!("published version unavailable: {cause}"),
-            Some(Published::Ready(side)) => title(session, uri, analysis, &side, Against::Published),
-        },
-    };
-    let mut out = vec![lens(published, DiffAgainst::Published)];
-    if let Some(side) = path.as_deref().and_then(|it| session.lens.head(it)) {
-        // Only a file that differs from HEAD: an unmodified one has nothing to say.
-        if side.text != analysis.text {
-            out.push(lens(title(session, uri, analysis, &side, Against::Head), DiffAgainst::Head));
-        }
-    }
-    out
-}
-
-/// The counts against `side`, or why a pair of formats is not compared; with breaking changes against
-/// the published version, how many services of the workspace depend on this one (issue #18).
-fn title(session: &Session, uri: &Uri, analysis: &Analysis, side: &Arc<Side>, against: Against) -> String {
-    let comparison = comparison(session, uri, analysis, side, against);
-    let title = compute::lens_title(&side.label, &comparison.result);
-    let breaking = comparison.result.changes.iter().any(|it| it.classification == Classification::Breaking);
-    if against != Against::Published || !breaking {
-        return title;
-    }
-    match crate::workspace::n_dependents(session, uri, analysis) {
-        Some(1) => format!("{title} · 1 dependent affected"),
-        Some(n) if n > 1 => format!("{title} · {n} dependents affected"),
-        _ => title,
-    }
-}
-
 /// The publish repository of a document, from its text, its path and the settings, else where
 /// `pacto pull` extracted it from.
 pub fn repository(session: &Session, analysis: &Analysis, path: Option<&Path>) -> Option<String> {
@@ -173,7 +111,7 @@ fn published_comparison(session: &Session, uri: &Uri, analysis: &Analysis) -> Op
     Some((side, comparison))
 }
 
-fn comparison(
+pub fn comparison(
     session: &Session,
     uri: &Uri,
     analysis: &Analysis,
@@ -237,31 +175,5 @@ impl BundleReader for DiskFiles {
             .collect();
         names.sort();
         names
-    }
-}
-
-#[cfg(test)]
-mod format_tests {
-    use super::*;
-
-    #[test]
-    fn lenses_on_both_formats() {
-        let session = Session::default();
-        let uri: Uri = "file:///bundle/pacto.yaml".parse().unwrap();
-        let analysis = |text: &str| Analysis::new(ropey::Rope::from_str(text), 1, None);
-        let v1 = analysis("pactoVersion: \"1.0\"\nservice: {name: a, version: 1.0.0}\n");
-        let titles: Vec<String> = lenses(&session, &uri, &v1, Encoding::Utf16)
-            .into_iter()
-            .filter_map(|it| it.command.map(|it| it.title))
-            .collect();
-        assert_eq!(titles, [SET_REPOSITORY]);
-        // A 2.0 document has the same lens; without a baseline, no diff diagnostics.
-        let v2 = analysis("pactoVersion: \"2.0\"\nservice: {name: a, version: 1.0.0}\n");
-        let titles: Vec<String> = lenses(&session, &uri, &v2, Encoding::Utf16)
-            .into_iter()
-            .filter_map(|it| it.command.map(|it| it.title))
-            .collect();
-        assert_eq!(titles, [SET_REPOSITORY]);
-        assert_eq!(diagnostics(&session, &uri, &v2, Encoding::Utf16), Vec::new());
     }
 }
