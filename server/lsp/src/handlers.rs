@@ -1,11 +1,14 @@
 //! Params in, (analysis, offset) to a feature, LSP value out: the only place both worlds meet.
 //! Feature work runs on the blocking pool; a panic there becomes an internal error, not a crash.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use pacto_core::syntax::Span;
+use tokio::sync::mpsc::UnboundedReceiver;
 use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::*;
+use tower_lsp_server::{Bounded, NotCancellable, OngoingProgress};
 
 use crate::analysis::Analysis;
 use crate::document::is_contract;
@@ -16,11 +19,17 @@ use crate::features::{
     Known, code_action, code_lens, completion, definition, hover, inlay_hint, migrate, references, rename, structure,
     symbols,
 };
+use crate::learned::{Learned, Progress};
 use crate::lsp_ext::{self, DiffAgainst, ShowDiff};
 use crate::proto::{self, Encoding};
 use crate::server::Backend;
 use crate::session::Session;
 use crate::{deps, generate, lens, workspace};
+
+mod dependency_graph;
+mod diff_document;
+pub use dependency_graph::dependency_graph;
+pub use diff_document::{diff_document, show_diff};
 
 /// The analysis of the document's current version: built once per version, off the async threads, by whoever asks
 /// first; everyone asking meanwhile awaits that one build. `None` for documents that are not open or not contracts.
@@ -189,8 +198,8 @@ pub fn document_changed(backend: &Backend, uri: Uri) {
             Err(_) => return,
             Ok(Some(analysis)) if analysis.version != version => return,
             Ok(Some(analysis)) => {
-                deps::document_changed(&backend, &uri, &analysis);
-                lens::document_changed(&backend, &uri, &analysis);
+                deps::document_changed(&backend.ctx(), &uri, &analysis);
+                lens::document_changed(&backend.ctx(), &uri, &analysis);
                 workspace::document_changed(&backend, &uri, &analysis).await;
             }
             Ok(None) => {}
@@ -201,8 +210,64 @@ pub fn document_changed(backend: &Backend, uri: Uri) {
     });
 }
 
+/// The one reader of what the providers learn: it decides what the client is asked to fetch again, and shows how
+/// far dependency resolutions have come. Progress is shown in order, before the refresh that follows it; a client
+/// slow to accept a progress token delays the refreshes, never the resolutions.
+pub async fn on_learned(backend: Backend, mut news: UnboundedReceiver<Learned>) {
+    let mut shown = HashMap::new();
+    while let Some(learned) = news.recv().await {
+        match learned {
+            Learned::Registry | Learned::Baseline => refresh_from_network(&backend),
+            Learned::Policies => {
+                // The policy layer is part of validation: the analyses that asked are made again.
+                backend.session.invalidate_all();
+                refresh_from_network(&backend);
+            }
+            Learned::Progress(step) => show_progress(&backend, &mut shown, step).await,
+        }
+    }
+}
+
+async fn show_progress(
+    backend: &Backend,
+    shown: &mut HashMap<u64, OngoingProgress<Bounded, NotCancellable>>,
+    step: Progress,
+) {
+    match step {
+        Progress::Begin { id, n_total } => {
+            if !backend.session.client().work_done_progress {
+                return;
+            }
+            let token = ProgressToken::String(format!("pacto/dependencies/{id}"));
+            if let Err(err) = backend.client.create_work_done_progress(token.clone()).await {
+                tracing::debug!("the client refused a progress token: {err}");
+                return;
+            }
+            let progress = backend
+                .client
+                .progress(token, "Resolving dependencies")
+                .with_percentage(0)
+                .with_message(format!("0/{n_total}"))
+                .begin()
+                .await;
+            shown.insert(id, progress);
+        }
+        Progress::Report { id, n_done, n_total } => {
+            if let Some(progress) = shown.get(&id) {
+                let percentage = (n_done * 100 / n_total) as u32;
+                progress.report_with_message(format!("{n_done}/{n_total}"), percentage).await;
+            }
+        }
+        Progress::End { id } => {
+            if let Some(progress) = shown.remove(&id) {
+                progress.finish().await;
+            }
+        }
+    }
+}
+
 /// The network answered: every open document's diagnostics, inlay hints and lenses are brought up to date.
-pub fn refresh_from_network(backend: &Backend) {
+fn refresh_from_network(backend: &Backend) {
     refresh_views(backend, true);
 }
 
@@ -348,11 +413,11 @@ pub async fn completion(backend: &Backend, params: CompletionParams) -> Result<O
     let Some(analysis) = analysis_for_line(backend, &uri, position.line).await? else {
         return Ok(None);
     };
-    let backend = backend.clone();
+    let ctx = backend.ctx();
     run_blocking("completion", move || {
         let rope = &analysis.rope;
         let offset = proto::offset(rope, encoding, position);
-        let from_registry = deps::completion(&backend, &analysis, offset, encoding);
+        let from_registry = deps::completion(&ctx, &analysis, offset, encoding);
         let mut items: Vec<CompletionItem> = match &from_registry {
             Some(it) if it.exclusive => Vec::new(),
             _ => completion::completion(&analysis, offset)
@@ -740,7 +805,7 @@ pub async fn code_lens(backend: &Backend, params: CodeLensParams) -> Result<Opti
         return Ok(None);
     };
     // Idempotent: a lens asked for before any edit (a restored editor) still starts the fetches.
-    lens::document_changed(backend, &uri, &analysis);
+    lens::document_changed(&backend.ctx(), &uri, &analysis);
     let session = backend.session.clone();
     let encoding = session.encoding();
     run_blocking("codeLens", move || {

@@ -7,7 +7,6 @@ mod actions;
 mod completion;
 mod definition;
 mod diagnostics;
-pub mod graph;
 pub mod hover;
 pub mod inlay;
 pub mod policy_refs;
@@ -29,27 +28,27 @@ use resolve::Key;
 pub use resolve::State;
 
 use crate::analysis::Analysis;
+use crate::learned::Ctx;
 use crate::proto::{self, Encoding};
-use crate::server::Backend;
 use crate::session::Session;
 
 /// A new version was analysed: start resolving what it references (never awaited by the caller).
-pub fn document_changed(backend: &Backend, uri: &Uri, analysis: &Analysis) {
-    resolve::document_changed(backend, uri, analysis);
-    policy_refs::document_changed(backend, analysis);
+pub fn document_changed(ctx: &Ctx, uri: &Uri, analysis: &Analysis) {
+    resolve::document_changed(ctx, uri, analysis);
+    policy_refs::document_changed(ctx, analysis);
 }
 
 /// Tags, digests, repositories and constraints in `dependencies[]`: `None` elsewhere. What the
 /// registry has not told yet is asked for in the background, and the list says it is incomplete.
-pub fn completion(backend: &Backend, analysis: &Analysis, offset: usize, encoding: Encoding) -> Option<DepsCompletion> {
-    let session = &backend.session;
+pub fn completion(ctx: &Ctx, analysis: &Analysis, offset: usize, encoding: Encoding) -> Option<DepsCompletion> {
+    let session = &ctx.session;
     let repositories = referenced_repositories(session);
     let found = completion::completion(&analysis.text, offset, &session.deps, &repositories)?;
     if let Some(reference) = found.list_tags {
-        resolve::request_tags(backend, reference);
+        resolve::request_tags(ctx, reference);
     }
     if let Some(key) = found.resolve {
-        resolve::request_resolution(backend, key);
+        resolve::request_resolution(ctx, key);
     }
     let rope = &analysis.rope;
     let items = found

@@ -4,8 +4,7 @@
 
 mod baseline;
 pub mod compute;
-mod document;
-mod head;
+pub mod head;
 pub mod publish;
 
 use std::fs;
@@ -18,14 +17,12 @@ use pacto_core::validate::Format;
 use pacto_core::validate::bundle::valid_path;
 use tower_lsp_server::ls_types::*;
 
-pub use baseline::{Published, State};
-use baseline::{ensure_head, ensure_published};
+pub use baseline::{Published, State, ensure_head, ensure_published};
 use compute::{Against, Buffer, Comparison, Side};
-pub use document::{diff_document, show_diff};
 
 use crate::analysis::Analysis;
+use crate::learned::Ctx;
 use crate::proto::{self, Encoding};
-use crate::server::Backend;
 use crate::session::Session;
 
 /// The title of the lens while the first resolution of the published version is under way.
@@ -34,15 +31,15 @@ pub const RESOLVING: &str = "vs published: resolving…";
 pub const SET_REPOSITORY: &str = "Set publish repository…";
 
 /// A new version was analysed: fetch its baselines if they are not known (never awaited by the caller).
-pub fn document_changed(backend: &Backend, uri: &Uri, analysis: &Analysis) {
-    let session = &backend.session;
+pub fn document_changed(ctx: &Ctx, uri: &Uri, analysis: &Analysis) {
+    let session = &ctx.session;
     forget_closed(session);
     let path = uri.to_file_path();
     if let Some(repository) = repository(session, analysis, path.as_deref()) {
-        ensure_published(backend, &repository);
+        ensure_published(ctx, &repository);
     }
     if let Some(path) = &path {
-        ensure_head(backend, path);
+        ensure_head(ctx, path);
     }
 }
 
