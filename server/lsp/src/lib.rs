@@ -1,6 +1,8 @@
 //! The Pacto language server: documents, scheduling and LSP features over the pure core.
 
 mod analysis;
+#[cfg(test)]
+mod arrows;
 mod commands;
 mod cursor;
 mod deps;

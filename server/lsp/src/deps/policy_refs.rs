@@ -14,8 +14,8 @@ use pacto_core::v2::ResolvedBundle;
 use pacto_core::validate::{BundleFiles, DirResolver, RefResolver};
 use pacto_oci::{Bundle, Digest};
 
+use super::hover::RegistryHover;
 use crate::analysis::Analysis;
-use crate::features::hover::HoverInfo;
 use crate::learned::{Ctx, Learned};
 
 /// A failed fetch is tried again, on the next edit, once this much time has passed.
@@ -206,7 +206,7 @@ fn nested_refs(bundle: &Bundle) -> Vec<String> {
 }
 
 /// Hover on an `oci://` `policies[].ref`: what the editor holds of it (never the network).
-pub fn hover(state: &State, analysis: &Analysis, offset: usize) -> Option<HoverInfo> {
+pub fn hover(state: &State, analysis: &Analysis, offset: usize) -> Option<RegistryHover> {
     let policies = &analysis.v2()?.policies;
     let field = policies.iter().filter_map(|it| it.reference.as_ref()).find(|it| it.span.touches(offset))?;
     if !field.value.starts_with("oci://") {
@@ -217,5 +217,5 @@ pub fn hover(state: &State, analysis: &Analysis, offset: usize) -> Option<HoverI
         Some(Ok((digest, _))) => format!("Policy bundle `{digest}`, enforced on this contract."),
         Some(Err(cause)) => format!("Policy bundle not resolved: {cause}"),
     };
-    Some(HoverInfo { span: field.span, markdown: format!("**`{}`**\n\n{status}", field.value) })
+    Some(RegistryHover { span: field.span, markdown: format!("**`{}`**\n\n{status}", field.value) })
 }

@@ -24,6 +24,7 @@ pub struct HoverInfo {
 pub fn hover(analysis: &Analysis, known: &Known<'_>, offset: usize) -> Option<HoverInfo> {
     deps::hover::hover(analysis, known.registry, offset)
         .or_else(|| deps::policy_refs::hover(known.policies, analysis, offset))
+        .map(|it| HoverInfo { span: it.span, markdown: it.markdown })
         .or_else(|| contract_hover(analysis, offset))
 }
 

@@ -1,6 +1,7 @@
-//! The contract against its published version and against git HEAD (issue #5): code lenses, the
-//! diff document, diagnostics on changed nodes and the version-bump check. Baselines are fetched
-//! once per digest off the request path; every lens is recomputed from them in memory.
+//! The baselines provider: the contract against its published version and against git HEAD (issue #5), read by
+//! the code lens feature, the diff document, the diagnostics on changed nodes and the version-bump check.
+//! Baselines are fetched once per digest off the request path, and their arrival is said on the `Learned`
+//! channel; every comparison is recomputed from them in memory.
 
 mod baseline;
 pub mod compute;
