@@ -417,21 +417,40 @@ pub async fn completion(backend: &Backend, params: CompletionParams) -> Result<O
     run_blocking("completion", move || {
         let rope = &analysis.rope;
         let offset = proto::offset(rope, encoding, position);
-        let from_registry = deps::completion(&ctx, &analysis, offset, encoding);
-        let mut items: Vec<CompletionItem> = match &from_registry {
-            Some(it) if it.exclusive => Vec::new(),
-            _ => completion::completion(&analysis, offset)
-                .into_iter()
-                .map(|it| completion_item(rope, encoding, it))
-                .collect(),
-        };
-        let Some(from_registry) = from_registry else {
+        let session = &ctx.session;
+        let repositories = deps::referenced_repositories(session);
+        let found = completion::completion(&analysis, &known(session), offset, &repositories);
+        let mut items: Vec<CompletionItem> =
+            found.entries.into_iter().map(|it| completion_item(rope, encoding, it)).collect();
+        let Some(registry) = found.registry else {
             return Some(CompletionResponse::Array(items));
         };
-        items.extend(from_registry.items);
-        Some(CompletionResponse::List(CompletionList { is_incomplete: from_registry.incomplete, items }))
+        if let Some(reference) = registry.list_tags {
+            deps::request_tags(&ctx, reference);
+        }
+        if let Some(key) = registry.resolve {
+            deps::request_resolution(&ctx, key);
+        }
+        items.extend(registry.items.into_iter().map(|it| registry_item(rope, encoding, it)));
+        Some(CompletionResponse::List(CompletionList { is_incomplete: registry.incomplete, items }))
     })
     .await
+}
+
+/// A tag, digest, repository or constraint: sorted and filtered as the registry part orders them.
+fn registry_item(rope: &ropey::Rope, encoding: Encoding, it: deps::completion::Item) -> CompletionItem {
+    CompletionItem {
+        label: it.label.clone(),
+        kind: Some(CompletionItemKind::VALUE),
+        detail: Some(it.detail),
+        sort_text: Some(it.sort_text),
+        filter_text: Some(it.label.clone()),
+        text_edit: Some(CompletionTextEdit::Edit(TextEdit {
+            range: proto::range(rope, encoding, it.replace),
+            new_text: it.label,
+        })),
+        ..Default::default()
+    }
 }
 
 fn completion_item(rope: &ropey::Rope, encoding: Encoding, it: CompletionEntry) -> CompletionItem {

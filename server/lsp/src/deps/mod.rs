@@ -6,7 +6,7 @@
 // `handlers.rs`, their merge with the contract's in `features/`.
 
 mod actions;
-mod completion;
+pub mod completion;
 mod definition;
 mod diagnostics;
 pub mod hover;
@@ -27,7 +27,7 @@ use pacto_oci::Reference;
 use tower_lsp_server::ls_types::*;
 
 use resolve::Key;
-pub use resolve::State;
+pub use resolve::{State, request_resolution, request_tags};
 
 use crate::analysis::Analysis;
 use crate::learned::Ctx;
@@ -38,46 +38,6 @@ use crate::session::Session;
 pub fn document_changed(ctx: &Ctx, uri: &Uri, analysis: &Analysis) {
     resolve::document_changed(ctx, uri, analysis);
     policy_refs::document_changed(ctx, analysis);
-}
-
-/// Tags, digests, repositories and constraints in `dependencies[]`: `None` elsewhere. What the
-/// registry has not told yet is asked for in the background, and the list says it is incomplete.
-pub fn completion(ctx: &Ctx, analysis: &Analysis, offset: usize, encoding: Encoding) -> Option<DepsCompletion> {
-    let session = &ctx.session;
-    let repositories = referenced_repositories(session);
-    let found = completion::completion(&analysis.text, offset, &session.deps, &repositories)?;
-    if let Some(reference) = found.list_tags {
-        resolve::request_tags(ctx, reference);
-    }
-    if let Some(key) = found.resolve {
-        resolve::request_resolution(ctx, key);
-    }
-    let rope = &analysis.rope;
-    let items = found
-        .items
-        .into_iter()
-        .map(|it| CompletionItem {
-            label: it.label.clone(),
-            kind: Some(CompletionItemKind::VALUE),
-            detail: Some(it.detail),
-            sort_text: Some(it.sort_text),
-            filter_text: Some(it.label.clone()),
-            text_edit: Some(CompletionTextEdit::Edit(TextEdit {
-                range: proto::range(rope, encoding, it.replace),
-                new_text: it.label,
-            })),
-            ..Default::default()
-        })
-        .collect();
-    Some(DepsCompletion { items, incomplete: found.incomplete, exclusive: found.exclusive })
-}
-
-/// Completion items for dependencies, and how they combine with the others.
-pub struct DepsCompletion {
-    pub items: Vec<CompletionItem>,
-    pub incomplete: bool,
-    /// The only items that make sense at the cursor.
-    pub exclusive: bool,
 }
 
 /// The `pacto.yaml` of the bundle an `oci://` ref resolved to, extracted under the cache.
@@ -211,7 +171,7 @@ pub fn value_span(text: &str, span: Span) -> Span {
 }
 
 /// `oci://registry/repository` of every `oci://` ref in the open documents, for completion.
-fn referenced_repositories(session: &Session) -> BTreeSet<String> {
+pub fn referenced_repositories(session: &Session) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     for document in session.documents.iter() {
         for line in document.rope.lines() {
