@@ -13,7 +13,7 @@ use tower_lsp_server::{Bounded, NotCancellable, OngoingProgress};
 use crate::analysis::Analysis;
 use crate::document::is_contract;
 use crate::features::completion::{CompletionEntry, EntryKind};
-use crate::features::definition::Target;
+use crate::features::definition::{Definition, Target};
 use crate::features::symbols::Symbol;
 use crate::features::{
     Known, code_action, code_lens, completion, definition, hover, inlay_hint, migrate, references, rename, structure,
@@ -496,23 +496,17 @@ pub async fn definition(backend: &Backend, params: GotoDefinitionParams) -> Resu
             ),
             None => Vec::new(),
         };
-        let pulled = deps::definition(&session, &analysis, offset);
-        if !sources.is_empty() {
-            let files = sources.into_iter().chain(pulled);
-            let locations =
-                files.filter_map(|it| Some(Location { uri: Uri::from_file_path(it)?, range: Range::default() }));
-            return Some(GotoDefinitionResponse::Array(locations.collect()));
-        }
-        if let Some(contract) = pulled {
-            let location = Location { uri: Uri::from_file_path(contract)?, range: Range::default() };
-            return Some(GotoDefinitionResponse::Scalar(location));
-        }
-        let (_, target) = definition::definition(&analysis, offset)?;
-        let location = match target {
-            Target::Here(span) => Location { uri, range: proto::range(rope, encoding, span) },
-            Target::File(path) => Location { uri: Uri::from_file_path(path)?, range: Range::default() },
+        let location = |target: Target| match target {
+            Target::Here(span) => Some(Location { uri: uri.clone(), range: proto::range(rope, encoding, span) }),
+            Target::File(path) => Some(Location { uri: Uri::from_file_path(path)?, range: Range::default() }),
         };
-        Some(GotoDefinitionResponse::Scalar(location))
+        match definition::definition(&analysis, &known(&session), offset, sources)? {
+            Definition::One(target) => Some(GotoDefinitionResponse::Scalar(location(target)?)),
+            Definition::Files(files) => {
+                let locations = files.into_iter().filter_map(|it| location(Target::File(it)));
+                Some(GotoDefinitionResponse::Array(locations.collect()))
+            }
+        }
     })
     .await
 }

@@ -7,7 +7,7 @@
 
 mod actions;
 pub mod completion;
-mod definition;
+pub mod definition;
 mod diagnostics;
 pub mod hover;
 pub mod inlay;
@@ -18,7 +18,6 @@ mod tests;
 mod words;
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
 
 use pacto_core::contract::oci_ref::{DependencyRef, OciRef, classify};
 use pacto_core::contract::{Dependency, text};
@@ -38,11 +37,6 @@ use crate::session::Session;
 pub fn document_changed(ctx: &Ctx, uri: &Uri, analysis: &Analysis) {
     resolve::document_changed(ctx, uri, analysis);
     policy_refs::document_changed(ctx, analysis);
-}
-
-/// The `pacto.yaml` of the bundle an `oci://` ref resolved to, extracted under the cache.
-pub fn definition(session: &Session, analysis: &Analysis, offset: usize) -> Option<PathBuf> {
-    definition::definition(analysis, &session.deps, offset)
 }
 
 /// Diagnostics about the registry, from what is already known (pure; never touches the network).
