@@ -16,8 +16,8 @@ use crate::features::completion::{CompletionEntry, EntryKind};
 use crate::features::definition::{Definition, Target};
 use crate::features::symbols::Symbol;
 use crate::features::{
-    Known, code_action, code_lens, completion, definition, hover, inlay_hint, migrate, references, rename, structure,
-    symbols,
+    Known, code_action, code_lens, completion, definition, hover, inlay_hint, links, migrate, references, rename,
+    structure, symbols,
 };
 use crate::learned::{Learned, Progress};
 use crate::lsp_ext::{self, DiffAgainst, ShowDiff};
@@ -731,7 +731,7 @@ pub async fn document_link(backend: &Backend, params: DocumentLinkParams) -> Res
     };
     run_blocking("documentLink", move || {
         let rope = &analysis.rope;
-        let links = structure::links(&analysis)
+        let links = links::links(&analysis)
             .into_iter()
             .filter_map(|(span, path)| {
                 Some(DocumentLink {

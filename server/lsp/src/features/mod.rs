@@ -7,6 +7,7 @@ pub mod completion;
 pub mod definition;
 pub mod hover;
 pub mod inlay_hint;
+pub mod links;
 pub mod migrate;
 pub mod references;
 pub mod rename;
