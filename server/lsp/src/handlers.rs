@@ -383,7 +383,7 @@ pub fn files_changed(backend: &Backend) {
 
 /// What the providers already know, for a feature to read.
 fn known(session: &Session) -> Known<'_> {
-    Known { registry: &session.deps, policies: &session.policy_refs }
+    Known { registry: &session.deps, policies: &session.policy_refs, baselines: &session.lens }
 }
 
 fn position_params(backend: &Backend, params: &TextDocumentPositionParams) -> (Uri, Position, Encoding) {
@@ -823,7 +823,14 @@ pub async fn code_lens(backend: &Backend, params: CodeLensParams) -> Result<Opti
     let encoding = session.encoding();
     run_blocking("codeLens", move || {
         let rope = &analysis.rope;
-        let lenses = code_lens::code_lenses(&analysis, &session, &uri).into_iter().map(|it| {
+        let path = uri.to_file_path();
+        let document = code_lens::Document {
+            key: uri.as_str(),
+            path: path.as_deref(),
+            repository: lens::repository(&session, &analysis, path.as_deref()),
+            n_dependents: workspace::n_dependents(&session, &uri, &analysis),
+        };
+        let lenses = code_lens::code_lenses(&analysis, &known(&session), &document).into_iter().map(|it| {
             let against = match it.against {
                 code_lens::Against::Published => DiffAgainst::Published,
                 code_lens::Against::Head => DiffAgainst::Head,

@@ -17,12 +17,13 @@ pub mod symbols;
 #[cfg(test)]
 mod tests;
 
-use crate::deps;
+use crate::{deps, lens};
 
-/// What the registry has already answered, read-only: a feature reads it and never waits for the network.
+/// What the registry and the baselines have already answered, read-only: a feature reads it and never waits for the network.
 /// The handler builds one per request from the session's stores.
 #[derive(Clone, Copy)]
 pub struct Known<'a> {
     pub registry: &'a deps::State,
     pub policies: &'a deps::policy_refs::State,
+    pub baselines: &'a lens::State,
 }

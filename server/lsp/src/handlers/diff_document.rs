@@ -177,7 +177,7 @@ fn render(
     side: &Arc<Side>,
     against: Against,
 ) -> Diff {
-    let comparison = comparison(session, uri, analysis, side, against);
+    let comparison = comparison(&session.lens, uri.as_str(), analysis, side, against);
     let (name, version) = match analysis.v2() {
         Some(v2) => (&v2.service.name, &v2.service.version),
         None => {

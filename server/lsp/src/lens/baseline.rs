@@ -11,7 +11,6 @@ use std::time::{Duration, Instant};
 use pacto_core::diff::BundleReader;
 use pacto_oci::extracted::extracted_bundle;
 use pacto_oci::{Bundle, Cache, Digest, Entry, RegistryError};
-use tower_lsp_server::ls_types::Uri;
 
 use super::compute::{Against, Comparison, Side};
 use super::head;
@@ -64,7 +63,8 @@ pub struct State {
     in_flight: Mutex<HashSet<String>>,
     pub(super) heads: Mutex<HashMap<PathBuf, HeadEntry>>,
     pub(super) heads_in_flight: Mutex<HashSet<PathBuf>>,
-    memo: Mutex<HashMap<(Uri, Against), Memo>>,
+    /// Keyed by the document's URI, as text.
+    memo: Mutex<HashMap<(String, Against), Memo>>,
     /// Where `pacto pull` extracted each directory from, as last read from the cache.
     origins: Mutex<HashMap<PathBuf, (Option<String>, Instant)>>,
     /// Bumped when the settings change: a fetch started before does not store its answer.
@@ -115,7 +115,7 @@ impl State {
     /// The comparison of `version` against `side`, computed once.
     pub fn comparison(
         &self,
-        key: (Uri, Against),
+        key: (String, Against),
         analysis: &Analysis,
         side: &Arc<Side>,
         compute: impl FnOnce() -> Comparison,
@@ -133,12 +133,12 @@ impl State {
     }
 
     /// The last comparison of `key` against `side`, whatever version of the document it was for.
-    pub fn last_comparison(&self, key: &(Uri, Against), side: &Arc<Side>) -> Option<Arc<Comparison>> {
+    pub fn last_comparison(&self, key: &(String, Against), side: &Arc<Side>) -> Option<Arc<Comparison>> {
         lock(&self.memo).get(key).filter(|it| Arc::ptr_eq(&it.side, side)).map(|it| it.comparison.clone())
     }
 
     /// Drops what is kept for documents that are no longer open.
-    pub fn retain_open(&self, is_open: impl Fn(&Uri) -> bool, open_paths: &[PathBuf]) {
+    pub fn retain_open(&self, is_open: impl Fn(&str) -> bool, open_paths: &[PathBuf]) {
         lock(&self.memo).retain(|(uri, _), _| is_open(uri));
         lock(&self.heads).retain(|path, _| open_paths.contains(path));
         lock(&self.origins).retain(|dir, _| open_paths.iter().any(|it| it.parent() == Some(dir.as_path())));

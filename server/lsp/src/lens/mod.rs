@@ -47,7 +47,7 @@ pub fn document_changed(ctx: &Ctx, uri: &Uri, analysis: &Analysis) {
 /// Comparisons and HEAD texts are kept for open documents only.
 fn forget_closed(session: &Session) {
     let open_paths: Vec<PathBuf> = session.documents.iter().filter_map(|it| it.path.clone()).collect();
-    session.lens.retain_open(|uri| session.documents.contains_key(uri), &open_paths);
+    session.lens.retain_open(|key| session.documents.iter().any(|it| it.key().as_str() == key), &open_paths);
 }
 
 /// Changes against the published version as diagnostics, and the version-bump check (pure).
@@ -105,24 +105,25 @@ fn published_comparison(session: &Session, uri: &Uri, analysis: &Analysis) -> Op
     let Published::Ready(side) = session.lens.published(&repository)? else {
         return None;
     };
-    let comparison = comparison(session, uri, analysis, &side, Against::Published);
+    let comparison = comparison(&session.lens, uri.as_str(), analysis, &side, Against::Published);
     Some((side, comparison))
 }
 
+/// The comparison of `analysis` against `side`, kept per document (`document`: its URI) and side.
 pub fn comparison(
-    session: &Session,
-    uri: &Uri,
+    state: &State,
+    document: &str,
     analysis: &Analysis,
     side: &Arc<Side>,
     against: Against,
 ) -> Arc<Comparison> {
-    let key = (uri.clone(), against);
+    let key = (document.to_owned(), against);
     if broken(analysis) {
-        if let Some(last) = session.lens.last_comparison(&key, side) {
+        if let Some(last) = state.last_comparison(&key, side) {
             return last;
         }
     }
-    session.lens.comparison(key, analysis, side, || {
+    state.comparison(key, analysis, side, || {
         let files = DiskFiles { root: analysis.bundle_dir.clone() };
         match analysis.format() {
             Format::V1 => compute::compare(side, &analysis.validation.decoded.contract, &files, against),
