@@ -35,7 +35,7 @@ use crate::session::Session;
 
 /// A new version was analysed: start resolving what it references (never awaited by the caller).
 pub fn document_changed(ctx: &Ctx, uri: &Uri, analysis: &Analysis) {
-    resolve::document_changed(ctx, uri, analysis);
+    resolve::document_changed(ctx, uri.as_str(), analysis);
     policy_refs::document_changed(ctx, analysis);
 }
 

@@ -12,7 +12,6 @@ use pacto_core::contract::{Dependency, from_tree, text};
 use pacto_oci::resolver::{Failure, Resolved, Resolver, ResolverOptions, TagList};
 use pacto_oci::{Client, Limits, Reference};
 use tokio::sync::Semaphore;
-use tower_lsp_server::ls_types::Uri;
 
 use crate::analysis::Analysis;
 use crate::learned::{Ctx, Learned, Progress};
@@ -82,7 +81,7 @@ struct Inner {
     workspace: Option<BTreeSet<String>>,
     /// The dependencies of each document's last analysed version: a queued resolution none of the open ones
     /// references any more (a ref being typed) is not started.
-    referenced: HashMap<Uri, HashSet<Key>>,
+    referenced: HashMap<String, HashSet<Key>>,
 }
 
 impl State {
@@ -173,7 +172,7 @@ impl State {
     /// Gives the claim on `key` up, without a result, when no open document's last analysed version references it;
     /// the next version that does claims it again. Checked and released under one lock, so a version that starts
     /// referencing the key meanwhile either finds it still claimed (and this resolution goes on) or claims it anew.
-    fn release_unreferenced(&self, generation: u64, key: &Key, is_open: impl Fn(&Uri) -> bool) -> bool {
+    fn release_unreferenced(&self, generation: u64, key: &Key, is_open: impl Fn(&str) -> bool) -> bool {
         let mut inner = self.lock();
         if inner.referenced.iter().any(|(uri, keys)| keys.contains(key) && is_open(uri)) {
             return false;
@@ -235,10 +234,11 @@ fn file_dependency_keys(source: &str) -> Vec<Key> {
 }
 
 /// Starts resolving the dependencies of an analysed version (never awaited by the caller).
-pub fn document_changed(ctx: &Ctx, uri: &Uri, analysis: &Analysis) {
+/// `document` is the document's URI, as text.
+pub fn document_changed(ctx: &Ctx, document: &str, analysis: &Analysis) {
     scan_workspace(ctx);
     let keys = dependency_keys(&analysis.dependencies());
-    ctx.session.deps.lock().referenced.insert(uri.clone(), keys.iter().cloned().collect());
+    ctx.session.deps.lock().referenced.insert(document.to_owned(), keys.iter().cloned().collect());
     if keys.is_empty() {
         return;
     }
@@ -276,7 +276,7 @@ async fn resolve_keys(ctx: &Ctx, keys: Vec<Key>, requested: Requested) {
             // The semaphore is never closed; were it, the resolution would simply run uncapped.
             let _permit = permits.acquire_owned().await.ok();
             let session = &task_ctx.session;
-            let is_open = |uri: &Uri| session.documents.contains_key(uri);
+            let is_open = |document: &str| session.documents.iter().any(|it| it.key().as_str() == document);
             if requested == Requested::ByDocument && session.deps.release_unreferenced(generation, &task_key, is_open) {
                 return None;
             }
