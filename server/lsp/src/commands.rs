@@ -7,18 +7,18 @@ use tower_lsp_server::ls_types::{ExecuteCommandParams, LSPAny};
 
 use crate::lsp_ext::{self, Command, DependencyGraph, Generate, SERVER_COMMANDS, ShowDiff};
 use crate::server::Backend;
-use crate::{deps, generate, lens};
+use crate::{generate, handlers};
 
 pub async fn execute(backend: &Backend, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {
     match params.command.as_str() {
         ShowDiff::NAME => {
             let (uri, against) = lsp_ext::arguments::<ShowDiff>(params.arguments)?;
-            lens::show_diff(backend, uri, against).await?;
+            handlers::show_diff(backend, uri, against).await?;
             lsp_ext::result::<ShowDiff>(&())
         }
         DependencyGraph::NAME => {
             let (uri,) = lsp_ext::arguments::<DependencyGraph>(params.arguments)?;
-            lsp_ext::result::<DependencyGraph>(&deps::graph::dependency_graph(backend, uri).await?)
+            lsp_ext::result::<DependencyGraph>(&handlers::dependency_graph(backend, uri).await?)
         }
         Generate::NAME => {
             let (args,) = lsp_ext::arguments::<Generate>(params.arguments)?;

@@ -1,21 +1,35 @@
 //! Params in, (analysis, offset) to a feature, LSP value out: the only place both worlds meet.
 //! Feature work runs on the blocking pool; a panic there becomes an internal error, not a crash.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
+use pacto_core::syntax::Span;
+use tokio::sync::mpsc::UnboundedReceiver;
 use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::*;
+use tower_lsp_server::{Bounded, NotCancellable, OngoingProgress};
 
 use crate::analysis::Analysis;
 use crate::document::is_contract;
 use crate::features::completion::{CompletionEntry, EntryKind};
-use crate::features::definition::Target;
+use crate::features::definition::{Definition, Target};
 use crate::features::symbols::Symbol;
-use crate::features::{code_action, completion, definition, hover, migrate, references, structure, symbols};
+use crate::features::{
+    Known, code_action, code_lens, completion, definition, hover, inlay_hint, links, migrate, references, rename,
+    structure, symbols,
+};
+use crate::learned::{Learned, Progress};
+use crate::lsp_ext::{self, DiffAgainst, ShowDiff};
 use crate::proto::{self, Encoding};
 use crate::server::Backend;
 use crate::session::Session;
 use crate::{deps, generate, lens, workspace};
+
+mod dependency_graph;
+mod diff_document;
+pub use dependency_graph::dependency_graph;
+pub use diff_document::{diff_document, show_diff};
 
 /// The analysis of the document's current version: built once per version, off the async threads, by whoever asks
 /// first; everyone asking meanwhile awaits that one build. `None` for documents that are not open or not contracts.
@@ -184,8 +198,8 @@ pub fn document_changed(backend: &Backend, uri: Uri) {
             Err(_) => return,
             Ok(Some(analysis)) if analysis.version != version => return,
             Ok(Some(analysis)) => {
-                deps::document_changed(&backend, &uri, &analysis);
-                lens::document_changed(&backend, &uri, &analysis);
+                deps::document_changed(&backend.ctx(), &uri, &analysis);
+                lens::document_changed(&backend.ctx(), &uri, &analysis);
                 workspace::document_changed(&backend, &uri, &analysis).await;
             }
             Ok(None) => {}
@@ -196,8 +210,64 @@ pub fn document_changed(backend: &Backend, uri: Uri) {
     });
 }
 
+/// The one reader of what the providers learn: it decides what the client is asked to fetch again, and shows how
+/// far dependency resolutions have come. Progress is shown in order, before the refresh that follows it; a client
+/// slow to accept a progress token delays the refreshes, never the resolutions.
+pub async fn on_learned(backend: Backend, mut news: UnboundedReceiver<Learned>) {
+    let mut shown = HashMap::new();
+    while let Some(learned) = news.recv().await {
+        match learned {
+            Learned::Registry | Learned::Baseline => refresh_from_network(&backend),
+            Learned::Policies => {
+                // The policy layer is part of validation: the analyses that asked are made again.
+                backend.session.invalidate_all();
+                refresh_from_network(&backend);
+            }
+            Learned::Progress(step) => show_progress(&backend, &mut shown, step).await,
+        }
+    }
+}
+
+async fn show_progress(
+    backend: &Backend,
+    shown: &mut HashMap<u64, OngoingProgress<Bounded, NotCancellable>>,
+    step: Progress,
+) {
+    match step {
+        Progress::Begin { id, n_total } => {
+            if !backend.session.client().work_done_progress {
+                return;
+            }
+            let token = ProgressToken::String(format!("pacto/dependencies/{id}"));
+            if let Err(err) = backend.client.create_work_done_progress(token.clone()).await {
+                tracing::debug!("the client refused a progress token: {err}");
+                return;
+            }
+            let progress = backend
+                .client
+                .progress(token, "Resolving dependencies")
+                .with_percentage(0)
+                .with_message(format!("0/{n_total}"))
+                .begin()
+                .await;
+            shown.insert(id, progress);
+        }
+        Progress::Report { id, n_done, n_total } => {
+            if let Some(progress) = shown.get(&id) {
+                let percentage = (n_done * 100 / n_total) as u32;
+                progress.report_with_message(format!("{n_done}/{n_total}"), percentage).await;
+            }
+        }
+        Progress::End { id } => {
+            if let Some(progress) = shown.remove(&id) {
+                progress.finish().await;
+            }
+        }
+    }
+}
+
 /// The network answered: every open document's diagnostics, inlay hints and lenses are brought up to date.
-pub fn refresh_from_network(backend: &Backend) {
+fn refresh_from_network(backend: &Backend) {
     refresh_views(backend, true);
 }
 
@@ -311,6 +381,11 @@ pub fn files_changed(backend: &Backend) {
     refresh_diagnostics(backend);
 }
 
+/// What the providers already know, for a feature to read.
+fn known(session: &Session) -> Known<'_> {
+    Known { registry: &session.deps, policies: &session.policy_refs, baselines: &session.lens }
+}
+
 fn position_params(backend: &Backend, params: &TextDocumentPositionParams) -> (Uri, Position, Encoding) {
     (params.text_document.uri.clone(), params.position, backend.session.encoding())
 }
@@ -324,7 +399,7 @@ pub async fn hover(backend: &Backend, params: HoverParams) -> Result<Option<Hove
     run_blocking("hover", move || {
         let rope = &analysis.rope;
         let offset = proto::offset(rope, encoding, position);
-        let info = deps::hover(&session, &analysis, offset).or_else(|| hover::hover(&analysis, offset));
+        let info = hover::hover(&analysis, &known(&session), offset);
         info.map(|it| Hover {
             contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value: it.markdown }),
             range: Some(proto::range(rope, encoding, it.span)),
@@ -338,25 +413,44 @@ pub async fn completion(backend: &Backend, params: CompletionParams) -> Result<O
     let Some(analysis) = analysis_for_line(backend, &uri, position.line).await? else {
         return Ok(None);
     };
-    let backend = backend.clone();
+    let ctx = backend.ctx();
     run_blocking("completion", move || {
         let rope = &analysis.rope;
         let offset = proto::offset(rope, encoding, position);
-        let from_registry = deps::completion(&backend, &analysis, offset, encoding);
-        let mut items: Vec<CompletionItem> = match &from_registry {
-            Some(it) if it.exclusive => Vec::new(),
-            _ => completion::completion(&analysis, offset)
-                .into_iter()
-                .map(|it| completion_item(rope, encoding, it))
-                .collect(),
-        };
-        let Some(from_registry) = from_registry else {
+        let session = &ctx.session;
+        let repositories = deps::referenced_repositories(session);
+        let found = completion::completion(&analysis, &known(session), offset, &repositories);
+        let mut items: Vec<CompletionItem> =
+            found.entries.into_iter().map(|it| completion_item(rope, encoding, it)).collect();
+        let Some(registry) = found.registry else {
             return Some(CompletionResponse::Array(items));
         };
-        items.extend(from_registry.items);
-        Some(CompletionResponse::List(CompletionList { is_incomplete: from_registry.incomplete, items }))
+        if let Some(reference) = registry.list_tags {
+            deps::request_tags(&ctx, reference);
+        }
+        if let Some(key) = registry.resolve {
+            deps::request_resolution(&ctx, key);
+        }
+        items.extend(registry.items.into_iter().map(|it| registry_item(rope, encoding, it)));
+        Some(CompletionResponse::List(CompletionList { is_incomplete: registry.incomplete, items }))
     })
     .await
+}
+
+/// A tag, digest, repository or constraint: sorted and filtered as the registry part orders them.
+fn registry_item(rope: &ropey::Rope, encoding: Encoding, it: deps::completion::Item) -> CompletionItem {
+    CompletionItem {
+        label: it.label.clone(),
+        kind: Some(CompletionItemKind::VALUE),
+        detail: Some(it.detail),
+        sort_text: Some(it.sort_text),
+        filter_text: Some(it.label.clone()),
+        text_edit: Some(CompletionTextEdit::Edit(TextEdit {
+            range: proto::range(rope, encoding, it.replace),
+            new_text: it.label,
+        })),
+        ..Default::default()
+    }
 }
 
 fn completion_item(rope: &ropey::Rope, encoding: Encoding, it: CompletionEntry) -> CompletionItem {
@@ -402,23 +496,17 @@ pub async fn definition(backend: &Backend, params: GotoDefinitionParams) -> Resu
             ),
             None => Vec::new(),
         };
-        let pulled = deps::definition(&session, &analysis, offset);
-        if !sources.is_empty() {
-            let files = sources.into_iter().chain(pulled);
-            let locations =
-                files.filter_map(|it| Some(Location { uri: Uri::from_file_path(it)?, range: Range::default() }));
-            return Some(GotoDefinitionResponse::Array(locations.collect()));
-        }
-        if let Some(contract) = pulled {
-            let location = Location { uri: Uri::from_file_path(contract)?, range: Range::default() };
-            return Some(GotoDefinitionResponse::Scalar(location));
-        }
-        let (_, target) = definition::definition(&analysis, offset)?;
-        let location = match target {
-            Target::Here(span) => Location { uri, range: proto::range(rope, encoding, span) },
-            Target::File(path) => Location { uri: Uri::from_file_path(path)?, range: Range::default() },
+        let location = |target: Target| match target {
+            Target::Here(span) => Some(Location { uri: uri.clone(), range: proto::range(rope, encoding, span) }),
+            Target::File(path) => Some(Location { uri: Uri::from_file_path(path)?, range: Range::default() }),
         };
-        Some(GotoDefinitionResponse::Scalar(location))
+        match definition::definition(&analysis, &known(&session), offset, sources)? {
+            Definition::One(target) => Some(GotoDefinitionResponse::Scalar(location(target)?)),
+            Definition::Files(files) => {
+                let locations = files.into_iter().filter_map(|it| location(Target::File(it)));
+                Some(GotoDefinitionResponse::Array(locations.collect()))
+            }
+        }
     })
     .await
 }
@@ -548,7 +636,7 @@ pub async fn prepare_rename(
         if workspace::references::service_at(&analysis, offset).is_some() {
             return Err(service_not_renamed());
         }
-        let span = references::prepare_rename(&analysis, offset);
+        let span = rename::prepare_rename(&analysis, offset);
         Ok(span.map(|span| PrepareRenameResponse::Range(proto::range(rope, encoding, span))))
     })
     .await?
@@ -577,7 +665,7 @@ pub async fn rename(backend: &Backend, params: RenameParams) -> Result<Option<Wo
         if workspace::references::service_at(&analysis, offset).is_some() {
             return Err(workspace::references::NOT_RENAMED.to_owned());
         }
-        references::rename(&analysis, offset, &new_name).map(|edits| {
+        rename::rename(&analysis, offset, &new_name).map(|edits| {
             edits
                 .into_iter()
                 .map(|(span, new_text)| TextEdit { range: proto::range(rope, encoding, span), new_text })
@@ -643,7 +731,7 @@ pub async fn document_link(backend: &Backend, params: DocumentLinkParams) -> Res
     };
     run_blocking("documentLink", move || {
         let rope = &analysis.rope;
-        let links = structure::links(&analysis)
+        let links = links::links(&analysis)
             .into_iter()
             .filter_map(|(span, path)| {
                 Some(DocumentLink {
@@ -691,6 +779,71 @@ pub async fn code_action(backend: &Backend, params: CodeActionParams) -> Result<
             actions.push(generate::preview_action(&uri));
         }
         Some(actions)
+    })
+    .await
+}
+
+pub async fn inlay_hint(backend: &Backend, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+    let uri = params.text_document.uri;
+    let encoding = backend.session.encoding();
+    let Some(analysis) = analysis(backend, &uri).await? else {
+        return Ok(None);
+    };
+    let session = backend.session.clone();
+    run_blocking("inlayHint", move || {
+        let rope = &analysis.rope;
+        let range = params.range;
+        let within = Span::new(proto::offset(rope, encoding, range.start), proto::offset(rope, encoding, range.end));
+        let hints = inlay_hint::inlay_hints(&analysis, &known(&session), within)
+            .into_iter()
+            .map(|it| InlayHint {
+                position: proto::position(rope, encoding, it.offset),
+                label: InlayHintLabel::String(it.label),
+                kind: None,
+                text_edits: None,
+                tooltip: Some(InlayHintTooltip::String(it.tooltip)),
+                padding_left: Some(true),
+                padding_right: None,
+                data: None,
+            })
+            .collect();
+        Some(hints)
+    })
+    .await
+}
+
+pub async fn code_lens(backend: &Backend, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+    let uri = params.text_document.uri;
+    let Some(analysis) = analysis(backend, &uri).await? else {
+        return Ok(None);
+    };
+    // Idempotent: a lens asked for before any edit (a restored editor) still starts the fetches.
+    lens::document_changed(&backend.ctx(), &uri, &analysis);
+    let session = backend.session.clone();
+    let encoding = session.encoding();
+    run_blocking("codeLens", move || {
+        let rope = &analysis.rope;
+        let path = uri.to_file_path();
+        let document = code_lens::Document {
+            key: uri.as_str(),
+            path: path.as_deref(),
+            repository: lens::repository(&session, &analysis, path.as_deref()),
+            n_dependents: workspace::n_dependents(&session, &uri, &analysis),
+        };
+        let lenses = code_lens::code_lenses(&analysis, &known(&session), &document).into_iter().map(|it| {
+            let against = match it.against {
+                code_lens::Against::Published => DiffAgainst::Published,
+                code_lens::Against::Head => DiffAgainst::Head,
+            };
+            CodeLens {
+                range: proto::range(rope, encoding, it.span),
+                command: Some(lsp_ext::command::<ShowDiff>(it.title, &(uri.clone(), against))),
+                data: None,
+            }
+        });
+        let mut out: Vec<CodeLens> = lenses.collect();
+        out.extend(workspace::lens(&session, &uri, &analysis, encoding));
+        Some(out)
     })
     .await
 }

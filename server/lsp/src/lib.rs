@@ -1,6 +1,8 @@
 //! The Pacto language server: documents, scheduling and LSP features over the pure core.
 
 mod analysis;
+#[cfg(test)]
+mod arrows;
 mod commands;
 mod cursor;
 mod deps;
@@ -11,6 +13,7 @@ mod fixture;
 mod framing;
 mod generate;
 mod handlers;
+mod learned;
 mod lens;
 mod logging;
 mod lsp_ext;
@@ -85,7 +88,10 @@ fn service(
 ) -> tower_lsp_server::LspServiceBuilder<server::Backend> {
     LspService::build(|client| {
         on_client(&client);
-        server::Backend { client, session: Arc::new(session::Session::with_env(env)), frames }
+        let (learned, news) = tokio::sync::mpsc::unbounded_channel();
+        let backend = server::Backend { client, session: Arc::new(session::Session::with_env(env)), frames, learned };
+        tokio::spawn(handlers::on_learned(backend.clone(), news));
+        backend
     })
     .custom_method(lsp_ext::DiffDocument::METHOD, server::Backend::diff_document)
 }

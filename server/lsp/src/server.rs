@@ -2,14 +2,16 @@
 
 use std::sync::Arc;
 
+use tokio::sync::mpsc::UnboundedSender;
 use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
+use crate::learned::{Ctx, Learned};
 use crate::lsp_ext::{DiffDocumentParams, DiffDocumentResult, InitializationOptions};
 use crate::proto::Encoding;
 use crate::session::{ClientSupport, Session};
-use crate::{commands, deps, handlers, lens, lsp_ext, workspace};
+use crate::{commands, handlers, lsp_ext, workspace};
 
 /// Cheap to clone: background work (registry lookups) holds its own copy to publish results.
 #[derive(Clone)]
@@ -19,9 +21,16 @@ pub struct Backend {
     /// Where diagnostics are written as frames of their own ([`crate::framing::diagnostics_frame`]); without it
     /// they go through `client`.
     pub frames: Option<crate::framing::FrameSender>,
+    /// Where the providers say what they learned; `handlers::on_learned` reads it.
+    pub learned: UnboundedSender<Learned>,
 }
 
 impl Backend {
+    /// What a provider works with.
+    pub fn ctx(&self) -> Ctx {
+        Ctx::new(self.session.clone(), self.learned.clone())
+    }
+
     /// A handler that panics, registered only under `PACTO_LSP_TEST_HOOKS`: the tests prove a
     /// panic in feature work is answered as an internal error and the server lives on.
     pub async fn test_panic(&self, _: serde_json::Value) -> Result<serde_json::Value> {
@@ -30,7 +39,7 @@ impl Backend {
 
     /// `pacto/diffDocument`: the Markdown diff behind a `pacto-diff:` document.
     pub async fn diff_document(&self, params: DiffDocumentParams) -> Result<DiffDocumentResult> {
-        lens::diff_document(self, params).await
+        handlers::diff_document(self, params).await
     }
 }
 
@@ -209,11 +218,11 @@ impl LanguageServer for Backend {
     }
 
     async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
-        lens::code_lens(self, params).await
+        handlers::code_lens(self, params).await
     }
 
     async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
-        deps::inlay_hint(self, params).await
+        handlers::inlay_hint(self, params).await
     }
 
     async fn execute_command(&self, params: ExecuteCommandParams) -> Result<Option<LSPAny>> {

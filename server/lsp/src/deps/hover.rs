@@ -16,12 +16,18 @@ use super::resolve::{Found, Key, State, Summary, summary};
 use super::words::describe;
 use super::{At, Field, at, is_tag_less, reference_of};
 use crate::analysis::Analysis;
-use crate::features::hover::HoverInfo;
+
+/// What the registry (or a local bundle) says of a dependency field, in Markdown; `features::hover` shows it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RegistryHover {
+    pub span: pacto_core::syntax::Span,
+    pub markdown: String,
+}
 
 /// What hover says while the first resolution of a ref is under way.
 pub const RESOLVING: &str = "resolving…";
 
-pub fn hover(analysis: &Analysis, state: &State, offset: usize) -> Option<HoverInfo> {
+pub fn hover(analysis: &Analysis, state: &State, offset: usize) -> Option<RegistryHover> {
     let at = at(analysis, offset)?;
     match at.field {
         Field::Ref if at.key.is_none() => local_ref_hover(analysis, &at),
@@ -30,7 +36,7 @@ pub fn hover(analysis: &Analysis, state: &State, offset: usize) -> Option<HoverI
     }
 }
 
-fn ref_hover(state: &State, at: &At) -> Option<HoverInfo> {
+fn ref_hover(state: &State, at: &At) -> Option<RegistryHover> {
     let key = at.key.as_ref()?;
     let mut out = format!("**`{}`**\n\n", key.reference);
     match state.outcome(key) {
@@ -43,7 +49,7 @@ fn ref_hover(state: &State, at: &At) -> Option<HoverInfo> {
             Err(failure) => out.push_str(&format!("Not resolved: {failure}")),
         },
     }
-    Some(HoverInfo { span: at.span, markdown: out })
+    Some(RegistryHover { span: at.span, markdown: out })
 }
 
 fn found_markdown(found: &Found, key: &Key, tag_less: bool, origin: &str) -> String {
@@ -105,7 +111,7 @@ pub fn provenance(state: &State, found: &Found, since: Duration) -> String {
 }
 
 /// A local bundle's contract, read from disk: where it is and what it declares.
-fn local_ref_hover(analysis: &Analysis, at: &At) -> Option<HoverInfo> {
+fn local_ref_hover(analysis: &Analysis, at: &At) -> Option<RegistryHover> {
     let DependencyRef::Local(location) = classify(&at.reference) else {
         return None;
     };
@@ -127,7 +133,7 @@ fn local_ref_hover(analysis: &Analysis, at: &At) -> Option<HoverInfo> {
             out.push_str(&format!("No readable `pacto.yaml` at `{}`.", shown.display()));
         }
     }
-    Some(HoverInfo { span: at.span, markdown: out })
+    Some(RegistryHover { span: at.span, markdown: out })
 }
 
 fn summary_markdown(summary: &Summary) -> String {
@@ -156,7 +162,7 @@ fn summary_markdown(summary: &Summary) -> String {
     out
 }
 
-fn compatibility_hover(state: &State, at: &At) -> Option<HoverInfo> {
+fn compatibility_hover(state: &State, at: &At) -> Option<RegistryHover> {
     let compatibility = at.compatibility.trim();
     if compatibility.is_empty() {
         return None;
@@ -182,7 +188,7 @@ fn compatibility_hover(state: &State, at: &At) -> Option<HoverInfo> {
             }
         }
     }
-    Some(HoverInfo { span: at.span, markdown: out })
+    Some(RegistryHover { span: at.span, markdown: out })
 }
 
 /// `sha256:` and the first 12 hex digits: enough to tell artifacts apart at a glance.

@@ -1,15 +1,16 @@
 //! Dependencies resolved against their registries (issue #7): state shared by hover, completion,
 //! inlay hints, diagnostics, code actions and definition on `dependencies[]`, refreshed off the
-//! request path so that nothing waits for the network. The features take an analysis, an offset and
-//! the [`State`]; this module turns their answers into LSP values.
+//! request path so that nothing waits for the network; what lands is said on the `Learned` channel. The
+//! features take an analysis, an offset and the [`State`].
+// FIXME: diagnostics and code actions are still turned into LSP values here; that belongs in `handlers.rs`, their
+// merge with the contract's in `features/`.
 
 mod actions;
-mod completion;
-mod definition;
+pub mod completion;
+pub mod definition;
 mod diagnostics;
-pub mod graph;
-mod hover;
-mod inlay;
+pub mod hover;
+pub mod inlay;
 pub mod policy_refs;
 mod resolve;
 #[cfg(test)]
@@ -17,79 +18,25 @@ mod tests;
 mod words;
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
 
 use pacto_core::contract::oci_ref::{DependencyRef, OciRef, classify};
 use pacto_core::contract::{Dependency, text};
 use pacto_core::syntax::Span;
 use pacto_oci::Reference;
-use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 
 use resolve::Key;
-pub use resolve::State;
+pub use resolve::{State, request_resolution, request_tags};
 
 use crate::analysis::Analysis;
-use crate::features::hover::HoverInfo;
-use crate::handlers;
+use crate::learned::Ctx;
 use crate::proto::{self, Encoding};
-use crate::server::Backend;
 use crate::session::Session;
 
 /// A new version was analysed: start resolving what it references (never awaited by the caller).
-pub fn document_changed(backend: &Backend, uri: &Uri, analysis: &Analysis) {
-    resolve::document_changed(backend, uri, analysis);
-    policy_refs::document_changed(backend, analysis);
-}
-
-/// Hover on a dependency's `ref` or `compatibility`, from what is known (never the network).
-pub fn hover(session: &Session, analysis: &Analysis, offset: usize) -> Option<HoverInfo> {
-    hover::hover(analysis, &session.deps, offset).or_else(|| policy_refs::hover(&session.policy_refs, analysis, offset))
-}
-
-/// Tags, digests, repositories and constraints in `dependencies[]`: `None` elsewhere. What the
-/// registry has not told yet is asked for in the background, and the list says it is incomplete.
-pub fn completion(backend: &Backend, analysis: &Analysis, offset: usize, encoding: Encoding) -> Option<DepsCompletion> {
-    let session = &backend.session;
-    let repositories = referenced_repositories(session);
-    let found = completion::completion(&analysis.text, offset, &session.deps, &repositories)?;
-    if let Some(reference) = found.list_tags {
-        resolve::request_tags(backend, reference);
-    }
-    if let Some(key) = found.resolve {
-        resolve::request_resolution(backend, key);
-    }
-    let rope = &analysis.rope;
-    let items = found
-        .items
-        .into_iter()
-        .map(|it| CompletionItem {
-            label: it.label.clone(),
-            kind: Some(CompletionItemKind::VALUE),
-            detail: Some(it.detail),
-            sort_text: Some(it.sort_text),
-            filter_text: Some(it.label.clone()),
-            text_edit: Some(CompletionTextEdit::Edit(TextEdit {
-                range: proto::range(rope, encoding, it.replace),
-                new_text: it.label,
-            })),
-            ..Default::default()
-        })
-        .collect();
-    Some(DepsCompletion { items, incomplete: found.incomplete, exclusive: found.exclusive })
-}
-
-/// Completion items for dependencies, and how they combine with the others.
-pub struct DepsCompletion {
-    pub items: Vec<CompletionItem>,
-    pub incomplete: bool,
-    /// The only items that make sense at the cursor.
-    pub exclusive: bool,
-}
-
-/// The `pacto.yaml` of the bundle an `oci://` ref resolved to, extracted under the cache.
-pub fn definition(session: &Session, analysis: &Analysis, offset: usize) -> Option<PathBuf> {
-    definition::definition(analysis, &session.deps, offset)
+pub fn document_changed(ctx: &Ctx, uri: &Uri, analysis: &Analysis) {
+    resolve::document_changed(ctx, uri.as_str(), analysis);
+    policy_refs::document_changed(ctx, analysis);
 }
 
 /// Diagnostics about the registry, from what is already known (pure; never touches the network).
@@ -145,35 +92,6 @@ pub fn code_actions(
             proto::quick_fix(rope, encoding, uri, action.title, action.edits, fixed, false)
         })
         .collect()
-}
-
-pub async fn inlay_hint(backend: &Backend, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
-    let uri = params.text_document.uri;
-    let encoding = backend.session.encoding();
-    let Some(analysis) = handlers::analysis(backend, &uri).await? else {
-        return Ok(None);
-    };
-    let session = backend.session.clone();
-    handlers::run_blocking("inlayHint", move || {
-        let rope = &analysis.rope;
-        let range = params.range;
-        let within = Span::new(proto::offset(rope, encoding, range.start), proto::offset(rope, encoding, range.end));
-        let hints = inlay::hints(&analysis, &session.deps, within)
-            .into_iter()
-            .map(|it| InlayHint {
-                position: proto::position(rope, encoding, it.offset),
-                label: InlayHintLabel::String(it.label),
-                kind: None,
-                text_edits: None,
-                tooltip: Some(InlayHintTooltip::String(it.tooltip)),
-                padding_left: Some(true),
-                padding_right: None,
-                data: None,
-            })
-            .collect();
-        Some(hints)
-    })
-    .await
 }
 
 /// Which field of which dependency is under the cursor.
@@ -247,7 +165,7 @@ pub fn value_span(text: &str, span: Span) -> Span {
 }
 
 /// `oci://registry/repository` of every `oci://` ref in the open documents, for completion.
-fn referenced_repositories(session: &Session) -> BTreeSet<String> {
+pub fn referenced_repositories(session: &Session) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
     for document in session.documents.iter() {
         for line in document.rope.lines() {

@@ -14,10 +14,9 @@ use pacto_core::v2::ResolvedBundle;
 use pacto_core::validate::{BundleFiles, DirResolver, RefResolver};
 use pacto_oci::{Bundle, Digest};
 
+use super::hover::RegistryHover;
 use crate::analysis::Analysis;
-use crate::features::hover::HoverInfo;
-use crate::handlers;
-use crate::server::Backend;
+use crate::learned::{Ctx, Learned};
 
 /// A failed fetch is tried again, on the next edit, once this much time has passed.
 pub const RETRY_AFTER: Duration = Duration::from_secs(30);
@@ -130,14 +129,14 @@ impl BundleFiles for Shared {
 
 /// A new version was analysed: fetch the `oci://` policy refs its validation asked for, unless known
 /// and recent (never awaited by the caller).
-pub fn document_changed(backend: &Backend, analysis: &Analysis) {
+pub fn document_changed(ctx: &Ctx, analysis: &Analysis) {
     for reference in &analysis.policy_refs {
-        ensure(backend, reference);
+        ensure(ctx, reference);
     }
 }
 
-fn ensure(backend: &Backend, reference: &str) {
-    let state = &backend.session.policy_refs;
+fn ensure(ctx: &Ctx, reference: &str) {
+    let state = &ctx.session.policy_refs;
     let generation = {
         let mut inner = state.lock();
         if let Some(known) = inner.known.get(reference) {
@@ -151,11 +150,11 @@ fn ensure(backend: &Backend, reference: &str) {
         }
         inner.generation
     };
-    let backend = backend.clone();
+    let ctx = ctx.clone();
     let reference = reference.to_owned();
     tokio::spawn(async move {
-        let answer = fetch(&backend, &reference).await;
-        let state = &backend.session.policy_refs;
+        let answer = fetch(&ctx, &reference).await;
+        let state = &ctx.session.policy_refs;
         let nested = answer.as_ref().map(|(_, bundle)| nested_refs(bundle)).unwrap_or_default();
         let changed = {
             let mut inner = state.lock();
@@ -170,12 +169,11 @@ fn ensure(backend: &Backend, reference: &str) {
         };
         // A provider's own `oci://` refs are needed by the next validation: fetched now, not after it.
         for it in nested {
-            ensure(&backend, &it);
+            ensure(&ctx, &it);
         }
         if changed {
-            // The policy layer is part of validation: the analyses that asked are made again.
-            backend.session.invalidate_all();
-            handlers::refresh_from_network(&backend);
+            // The policy layer is part of validation: the server has the analyses that asked made again.
+            ctx.say(Learned::Policies);
         }
     });
 }
@@ -186,10 +184,10 @@ fn summary(answer: &Answer) -> Result<Digest, String> {
 }
 
 /// The bundle a ref names, through the session's resolver and cache; a failure in `pacto validate`'s words.
-async fn fetch(backend: &Backend, reference: &str) -> Answer {
-    let settings = backend.session.settings();
+async fn fetch(ctx: &Ctx, reference: &str) -> Answer {
+    let settings = ctx.session.settings();
     let location = reference.strip_prefix("oci://").unwrap_or(reference);
-    let Some(resolver) = backend.session.deps.shared_resolver(&settings) else {
+    let Some(resolver) = ctx.session.deps.shared_resolver(&settings) else {
         return Err("the registry settings are not usable (see the server's log)".to_owned());
     };
     let resolved = pacto_oci::graph_fetch::pull_resolved(&resolver, location, "").await?;
@@ -208,7 +206,7 @@ fn nested_refs(bundle: &Bundle) -> Vec<String> {
 }
 
 /// Hover on an `oci://` `policies[].ref`: what the editor holds of it (never the network).
-pub fn hover(state: &State, analysis: &Analysis, offset: usize) -> Option<HoverInfo> {
+pub fn hover(state: &State, analysis: &Analysis, offset: usize) -> Option<RegistryHover> {
     let policies = &analysis.v2()?.policies;
     let field = policies.iter().filter_map(|it| it.reference.as_ref()).find(|it| it.span.touches(offset))?;
     if !field.value.starts_with("oci://") {
@@ -219,5 +217,5 @@ pub fn hover(state: &State, analysis: &Analysis, offset: usize) -> Option<HoverI
         Some(Ok((digest, _))) => format!("Policy bundle `{digest}`, enforced on this contract."),
         Some(Err(cause)) => format!("Policy bundle not resolved: {cause}"),
     };
-    Some(HoverInfo { span: field.span, markdown: format!("**`{}`**\n\n{status}", field.value) })
+    Some(RegistryHover { span: field.span, markdown: format!("**`{}`**\n\n{status}", field.value) })
 }

@@ -1,5 +1,5 @@
 //! What is known of each `oci://` dependency: resolutions run in the background, one per (ref,
-//! compatibility), kept until their time to live runs out; the client is refreshed when a batch lands.
+//! compatibility), kept until their time to live runs out; when a batch lands it says so (`Learned::Registry`).
 //! Requests read this state and never wait for it.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -12,12 +12,9 @@ use pacto_core::contract::{Dependency, from_tree, text};
 use pacto_oci::resolver::{Failure, Resolved, Resolver, ResolverOptions, TagList};
 use pacto_oci::{Client, Limits, Reference};
 use tokio::sync::Semaphore;
-use tower_lsp_server::ls_types::{ProgressToken, Uri};
-use tower_lsp_server::{Bounded, NotCancellable, OngoingProgress};
 
 use crate::analysis::Analysis;
-use crate::handlers;
-use crate::server::Backend;
+use crate::learned::{Ctx, Learned, Progress};
 use crate::settings::Settings;
 
 /// A dependency as written: its `ref` (with `oci://`) and its `compatibility` (empty when absent).
@@ -84,7 +81,7 @@ struct Inner {
     workspace: Option<BTreeSet<String>>,
     /// The dependencies of each document's last analysed version: a queued resolution none of the open ones
     /// references any more (a ref being typed) is not started.
-    referenced: HashMap<Uri, HashSet<Key>>,
+    referenced: HashMap<String, HashSet<Key>>,
 }
 
 impl State {
@@ -175,7 +172,7 @@ impl State {
     /// Gives the claim on `key` up, without a result, when no open document's last analysed version references it;
     /// the next version that does claims it again. Checked and released under one lock, so a version that starts
     /// referencing the key meanwhile either finds it still claimed (and this resolution goes on) or claims it anew.
-    fn release_unreferenced(&self, generation: u64, key: &Key, is_open: impl Fn(&Uri) -> bool) -> bool {
+    fn release_unreferenced(&self, generation: u64, key: &Key, is_open: impl Fn(&str) -> bool) -> bool {
         let mut inner = self.lock();
         if inner.referenced.iter().any(|(uri, keys)| keys.contains(key) && is_open(uri)) {
             return false;
@@ -237,15 +234,16 @@ fn file_dependency_keys(source: &str) -> Vec<Key> {
 }
 
 /// Starts resolving the dependencies of an analysed version (never awaited by the caller).
-pub fn document_changed(backend: &Backend, uri: &Uri, analysis: &Analysis) {
-    scan_workspace(backend);
+/// `document` is the document's URI, as text.
+pub fn document_changed(ctx: &Ctx, document: &str, analysis: &Analysis) {
+    scan_workspace(ctx);
     let keys = dependency_keys(&analysis.dependencies());
-    backend.session.deps.lock().referenced.insert(uri.clone(), keys.iter().cloned().collect());
+    ctx.session.deps.lock().referenced.insert(document.to_owned(), keys.iter().cloned().collect());
     if keys.is_empty() {
         return;
     }
-    let backend = backend.clone();
-    tokio::spawn(async move { resolve_keys(&backend, keys, Requested::ByDocument).await });
+    let ctx = ctx.clone();
+    tokio::spawn(async move { resolve_keys(&ctx, keys, Requested::ByDocument).await });
 }
 
 /// Who asked for a resolution: a document's dependencies, or completion at a ref being typed.
@@ -255,11 +253,11 @@ enum Requested {
     ByCompletion,
 }
 
-/// Resolves the keys that need it, [`MAX_RESOLUTIONS_AT_ONCE`] at a time, with `$/progress` when the client shows
-/// it, then refreshes the client once. Nothing here is awaited by a publish.
-async fn resolve_keys(backend: &Backend, keys: Vec<Key>, requested: Requested) {
-    let settings = backend.session.settings();
-    let state = &backend.session.deps;
+/// Resolves the keys that need it, [`MAX_RESOLUTIONS_AT_ONCE`] at a time, saying how far it has come, then that the
+/// registry answered, once. Nothing here is awaited by a publish.
+async fn resolve_keys(ctx: &Ctx, keys: Vec<Key>, requested: Requested) {
+    let settings = ctx.session.settings();
+    let state = &ctx.session.deps;
     let Some((resolver, generation)) = state.resolver(&settings) else {
         return;
     };
@@ -273,12 +271,12 @@ async fn resolve_keys(backend: &Backend, keys: Vec<Key>, requested: Requested) {
     for key in claimed {
         let resolver = resolver.clone();
         let task_key = key.clone();
-        let (permits, task_backend) = (state.resolutions.clone(), backend.clone());
+        let (permits, task_ctx) = (state.resolutions.clone(), ctx.clone());
         let handle = tasks.spawn(async move {
             // The semaphore is never closed; were it, the resolution would simply run uncapped.
             let _permit = permits.acquire_owned().await.ok();
-            let session = &task_backend.session;
-            let is_open = |uri: &Uri| session.documents.contains_key(uri);
+            let session = &task_ctx.session;
+            let is_open = |document: &str| session.documents.iter().any(|it| it.key().as_str() == document);
             if requested == Requested::ByDocument && session.deps.release_unreferenced(generation, &task_key, is_open) {
                 return None;
             }
@@ -286,8 +284,12 @@ async fn resolve_keys(backend: &Backend, keys: Vec<Key>, requested: Requested) {
         });
         keys_of_tasks.insert(handle.id(), key);
     }
-    // Resolution is already under way: a client slow to accept the progress token delays nothing.
-    let progress = begin_progress(backend, n_total).await;
+    let batch = {
+        let mut inner = state.lock();
+        inner.n_progress += 1;
+        inner.n_progress
+    };
+    ctx.say(Learned::Progress(Progress::Begin { id: batch, n_total }));
     let mut n_done = 0;
     while let Some(joined) = tasks.join_next_with_id().await {
         let (id, result) = match joined {
@@ -309,15 +311,10 @@ async fn resolve_keys(backend: &Backend, keys: Vec<Key>, requested: Requested) {
         };
         state.store(generation, key, Outcome { result, at: Instant::now() });
         n_done += 1;
-        if let Some(progress) = &progress {
-            let percentage = (n_done * 100 / n_total) as u32;
-            progress.report_with_message(format!("{n_done}/{n_total}"), percentage).await;
-        }
+        ctx.say(Learned::Progress(Progress::Report { id: batch, n_done, n_total }));
     }
-    if let Some(progress) = progress {
-        progress.finish().await;
-    }
-    handlers::refresh_from_network(backend);
+    ctx.say(Learned::Progress(Progress::End { id: batch }));
+    ctx.say(Learned::Registry);
 }
 
 async fn resolve_one(resolver: &Resolver, key: &Key) -> Result<Found, Failure> {
@@ -377,50 +374,26 @@ fn summary_v2(contract: &pacto_core::v2::Contract) -> Summary {
 }
 
 /// Lists a repository's tags in the background (completion asked for a repository nothing resolved yet).
-pub fn request_tags(backend: &Backend, reference: Reference) {
-    let settings = backend.session.settings();
-    let state = &backend.session.deps;
+pub fn request_tags(ctx: &Ctx, reference: Reference) {
+    let settings = ctx.session.settings();
+    let state = &ctx.session.deps;
     let Some((resolver, _)) = state.resolver(&settings) else {
         return;
     };
     if !state.lock().listing.insert(reference.repository_path()) {
         return;
     }
-    let backend = backend.clone();
+    let ctx = ctx.clone();
     tokio::spawn(async move {
         let _ = resolver.tags(&reference).await;
-        backend.session.deps.lock().listing.remove(&reference.repository_path());
+        ctx.session.deps.lock().listing.remove(&reference.repository_path());
     });
 }
 
-async fn begin_progress(backend: &Backend, n_total: usize) -> Option<OngoingProgress<Bounded, NotCancellable>> {
-    if !backend.session.client().work_done_progress {
-        return None;
-    }
-    let n = {
-        let mut inner = backend.session.deps.lock();
-        inner.n_progress += 1;
-        inner.n_progress
-    };
-    let token = ProgressToken::String(format!("pacto/dependencies/{n}"));
-    if let Err(err) = backend.client.create_work_done_progress(token.clone()).await {
-        tracing::debug!("the client refused a progress token: {err}");
-        return None;
-    }
-    let progress = backend
-        .client
-        .progress(token, "Resolving dependencies")
-        .with_percentage(0)
-        .with_message(format!("0/{n_total}"))
-        .begin()
-        .await;
-    Some(progress)
-}
-
 /// Resolves one dependency in the background (completion asked for its digest).
-pub fn request_resolution(backend: &Backend, key: Key) {
-    let backend = backend.clone();
-    tokio::spawn(async move { resolve_keys(&backend, vec![key], Requested::ByCompletion).await });
+pub fn request_resolution(ctx: &Ctx, key: Key) {
+    let ctx = ctx.clone();
+    tokio::spawn(async move { resolve_keys(&ctx, vec![key], Requested::ByCompletion).await });
 }
 
 /// Contract files read at most by the workspace scan, and how deep it goes: a monorepo's contracts are
@@ -429,16 +402,16 @@ const MAX_SCANNED_ENTRIES: usize = 5_000;
 const MAX_SCAN_DEPTH: usize = 6;
 
 /// Collects the `oci://` repositories of the workspace's contracts once, for repository completion.
-fn scan_workspace(backend: &Backend) {
+fn scan_workspace(ctx: &Ctx) {
     {
-        let mut inner = backend.session.deps.lock();
+        let mut inner = ctx.session.deps.lock();
         if inner.workspace.is_some() {
             return;
         }
         inner.workspace = Some(BTreeSet::new());
     }
-    let folders = backend.session.workspace_folders();
-    let session = backend.session.clone();
+    let folders = ctx.session.workspace_folders();
+    let session = ctx.session.clone();
     tokio::task::spawn_blocking(move || {
         let mut files = Vec::new();
         let mut n_entries = 0;

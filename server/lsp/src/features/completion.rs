@@ -3,6 +3,7 @@
 //! interface names, bundle file paths, the format version, ref schemes, and a whole contract in an
 //! empty file. Fields and values come from the schema of the document's format (pacto-v2.md §2.2).
 
+use std::collections::BTreeSet;
 use std::path::Path;
 
 use pacto_core::contract::text;
@@ -10,9 +11,10 @@ use pacto_core::syntax::{FieldPath, Node, Span};
 use pacto_core::validate::Format;
 use serde_json::Value;
 
+use super::Known;
 use crate::analysis::Analysis;
 use crate::cursor::{Place, context};
-use crate::schema_docs;
+use crate::{deps, schema_docs};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum EntryKind {
@@ -34,11 +36,38 @@ pub struct CompletionEntry {
     pub replace: Span,
 }
 
+/// What completion offers at an offset.
+pub struct Completions {
+    /// The contract's entries; none where only the registry's make sense.
+    pub entries: Vec<CompletionEntry>,
+    /// In `dependencies[]`, the registry's items, and what it should be asked in the background so that the next
+    /// keystroke offers more.
+    pub registry: Option<deps::completion::Completion>,
+}
+
+/// Completion at `offset`: in `dependencies[]`, tags, digests, repositories (the open documents' and the
+/// workspace's `repositories`) and constraints from what the registry already answered, alone or beside the
+/// contract's entries.
+pub fn completion(
+    analysis: &Analysis,
+    known: &Known<'_>,
+    offset: usize,
+    repositories: &BTreeSet<String>,
+) -> Completions {
+    let registry = deps::completion::completion(&analysis.text, offset, known.registry, repositories);
+    let entries = match &registry {
+        Some(it) if it.exclusive => Vec::new(),
+        _ => contract_completion(analysis, offset),
+    };
+    Completions { entries, registry }
+}
+
 /// Bundle files offered for `contract` and `configuration.schema`, at most.
 const MAX_FILE_ENTRIES: usize = 500;
 const MAX_FILE_DEPTH: usize = 6;
 
-pub fn completion(analysis: &Analysis, offset: usize) -> Vec<CompletionEntry> {
+/// The contract's own entries: keys, values, files and skeletons.
+pub fn contract_completion(analysis: &Analysis, offset: usize) -> Vec<CompletionEntry> {
     let text = analysis.text.as_str();
     let offset = offset.min(text.len());
     if text.lines().all(|it| it.trim().is_empty() || it.trim_start().starts_with('#')) {

@@ -1,19 +1,31 @@
 //! Hover: what a key means (from the schema of the document's format), what an enum value means,
 //! what an interface name, `health.interface` (1.0) or `capabilities[].binding.interface` (2.0)
-//! points at, and whether a referenced file exists.
+//! points at, and whether a referenced file exists; on a dependency or a policy ref, what the registry
+//! answered, which comes first.
 
 use pacto_core::contract::{Interface, text};
 use pacto_core::syntax::{FieldPath, Segment, Span};
 use pacto_core::validate::Format;
 
+use super::Known;
 use crate::analysis::Analysis;
 use crate::cursor::{Hit, node_at};
+use crate::deps;
 use crate::schema_docs::{self, FieldDoc};
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct HoverInfo {
     pub span: Span,
     pub markdown: String,
+}
+
+/// Hover at `offset`: on a dependency or an `oci://` policy ref, what the registry answered (a ref still being
+/// resolved says so), which is more than its schema text; elsewhere, the contract's own.
+pub fn hover(analysis: &Analysis, known: &Known<'_>, offset: usize) -> Option<HoverInfo> {
+    deps::hover::hover(analysis, known.registry, offset)
+        .or_else(|| deps::policy_refs::hover(known.policies, analysis, offset))
+        .map(|it| HoverInfo { span: it.span, markdown: it.markdown })
+        .or_else(|| contract_hover(analysis, offset))
 }
 
 /// The codes that can fire on a field, by its path without list indexes.
@@ -69,7 +81,8 @@ const RULES_V2: &[(&str, &[&str])] = &[
     ("readiness.claims.description", &["EMPTY_READINESS_DESCRIPTION"]),
 ];
 
-pub fn hover(analysis: &Analysis, offset: usize) -> Option<HoverInfo> {
+/// The contract's own hover: keys, values, names and files.
+pub fn contract_hover(analysis: &Analysis, offset: usize) -> Option<HoverInfo> {
     let root = analysis.root()?;
     let format = analysis.format();
     let (path, hit) = node_at(root, offset)?;

@@ -1,13 +1,29 @@
-//! One module per LSP feature: each takes an analysis and a byte offset, returns plain data.
+//! One module per LSP capability: each takes an analysis, what the registry and the baselines already know
+//! ([`Known`]) and a byte offset, merges the contract's answer with theirs, and returns plain data with byte spans.
 
 pub mod code_action;
+pub mod code_lens;
 pub mod completion;
 pub mod definition;
 pub mod hover;
+pub mod inlay_hint;
+pub mod links;
 pub mod migrate;
 pub mod references;
+pub mod rename;
 pub mod structure;
 pub mod symbols;
 
 #[cfg(test)]
 mod tests;
+
+use crate::{deps, lens};
+
+/// What the registry and the baselines have already answered, read-only: a feature reads it and never waits for the network.
+/// The handler builds one per request from the session's stores.
+#[derive(Clone, Copy)]
+pub struct Known<'a> {
+    pub registry: &'a deps::State,
+    pub policies: &'a deps::policy_refs::State,
+    pub baselines: &'a lens::State,
+}

@@ -11,13 +11,11 @@ use std::time::{Duration, Instant};
 use pacto_core::diff::BundleReader;
 use pacto_oci::extracted::extracted_bundle;
 use pacto_oci::{Bundle, Cache, Digest, Entry, RegistryError};
-use tower_lsp_server::ls_types::Uri;
 
 use super::compute::{Against, Comparison, Side};
 use super::head;
 use crate::analysis::Analysis;
-use crate::handlers;
-use crate::server::Backend;
+use crate::learned::{Ctx, Learned};
 use crate::settings::Settings;
 
 /// After registry trouble, the next edit tries again once this much time has passed.
@@ -65,7 +63,8 @@ pub struct State {
     in_flight: Mutex<HashSet<String>>,
     pub(super) heads: Mutex<HashMap<PathBuf, HeadEntry>>,
     pub(super) heads_in_flight: Mutex<HashSet<PathBuf>>,
-    memo: Mutex<HashMap<(Uri, Against), Memo>>,
+    /// Keyed by the document's URI, as text.
+    memo: Mutex<HashMap<(String, Against), Memo>>,
     /// Where `pacto pull` extracted each directory from, as last read from the cache.
     origins: Mutex<HashMap<PathBuf, (Option<String>, Instant)>>,
     /// Bumped when the settings change: a fetch started before does not store its answer.
@@ -116,7 +115,7 @@ impl State {
     /// The comparison of `version` against `side`, computed once.
     pub fn comparison(
         &self,
-        key: (Uri, Against),
+        key: (String, Against),
         analysis: &Analysis,
         side: &Arc<Side>,
         compute: impl FnOnce() -> Comparison,
@@ -134,12 +133,12 @@ impl State {
     }
 
     /// The last comparison of `key` against `side`, whatever version of the document it was for.
-    pub fn last_comparison(&self, key: &(Uri, Against), side: &Arc<Side>) -> Option<Arc<Comparison>> {
+    pub fn last_comparison(&self, key: &(String, Against), side: &Arc<Side>) -> Option<Arc<Comparison>> {
         lock(&self.memo).get(key).filter(|it| Arc::ptr_eq(&it.side, side)).map(|it| it.comparison.clone())
     }
 
     /// Drops what is kept for documents that are no longer open.
-    pub fn retain_open(&self, is_open: impl Fn(&Uri) -> bool, open_paths: &[PathBuf]) {
+    pub fn retain_open(&self, is_open: impl Fn(&str) -> bool, open_paths: &[PathBuf]) {
         lock(&self.memo).retain(|(uri, _), _| is_open(uri));
         lock(&self.heads).retain(|path, _| open_paths.contains(path));
         lock(&self.origins).retain(|dir, _| open_paths.iter().any(|it| it.parent() == Some(dir.as_path())));
@@ -148,9 +147,9 @@ impl State {
 
 /// Starts resolving `repository` unless that is under way or its answer is recent: a published
 /// version is looked at again after the tag time to live, registry trouble after [`RETRY_AFTER`].
-pub fn ensure_published(backend: &Backend, repository: &str) {
-    let state = &backend.session.lens;
-    let settings = backend.session.settings();
+pub fn ensure_published(ctx: &Ctx, repository: &str) {
+    let state = &ctx.session.lens;
+    let settings = ctx.session.settings();
     let tag_ttl = settings.tag_ttl.unwrap_or(pacto_oci::cache::TAG_TTL).max(MIN_RECHECK);
     if let Some(entry) = lock(&state.published).get(repository) {
         let fresh_for = if entry.digest.is_some() { tag_ttl } else { RETRY_AFTER };
@@ -162,12 +161,12 @@ pub fn ensure_published(backend: &Backend, repository: &str) {
         return;
     }
     let generation = state.generation.load(Ordering::SeqCst);
-    let backend = backend.clone();
+    let ctx = ctx.clone();
     let repository = repository.to_owned();
     tokio::spawn(async move {
-        let state = &backend.session.lens;
+        let state = &ctx.session.lens;
         let known = lock(&state.published).get(&repository).and_then(|it| it.digest.clone().zip(ready(&it.status)));
-        let outcome = fetch_published(&backend, &repository, known).await;
+        let outcome = fetch_published(&ctx, &repository, known).await;
         if state.generation.load(Ordering::SeqCst) != generation {
             return;
         }
@@ -190,7 +189,7 @@ pub fn ensure_published(backend: &Backend, repository: &str) {
         };
         published.insert(repository, PublishedEntry { status, digest, checked: Instant::now() });
         drop(published);
-        handlers::refresh_from_network(&backend);
+        ctx.say(Learned::Baseline);
     });
 }
 
@@ -208,14 +207,10 @@ enum Fetched {
 }
 
 /// Registry errors are worded for the lens: lowercase, the cause as the registry client gives it.
-async fn fetch_published(
-    backend: &Backend,
-    repository: &str,
-    known: Option<(Digest, Arc<Side>)>,
-) -> Result<Fetched, String> {
-    let settings = backend.session.settings();
+async fn fetch_published(ctx: &Ctx, repository: &str, known: Option<(Digest, Arc<Side>)>) -> Result<Fetched, String> {
+    let settings = ctx.session.settings();
     let target = repository.strip_prefix("oci://").ok_or_else(|| format!("{repository} is not an oci:// reference"))?;
-    let resolver = backend
+    let resolver = ctx
         .session
         .deps
         .shared_resolver(&settings)
@@ -231,11 +226,12 @@ async fn fetch_published(
     }
     let label = fetched.tag.clone().unwrap_or_else(|| fetched.digest.to_string());
     let digest = fetched.digest.clone();
-    let side = handlers::run_blocking("published baseline", move || {
-        published_side(label, &fetched.digest, fetched.bundle, cache.as_ref())
-    })
-    .await
-    .map_err(|_| "the published bundle could not be read".to_owned())??;
+    let side = crate::pool::spawn(move || published_side(label, &fetched.digest, fetched.bundle, cache.as_ref()))
+        .await
+        .map_err(|err| {
+            tracing::error!("published baseline failed: {err}");
+            "the published bundle could not be read".to_owned()
+        })??;
     Ok(Fetched::New(digest, Arc::new(side)))
 }
 
@@ -287,18 +283,18 @@ impl BundleReader for BundleFiles {
 }
 
 /// Starts reading the file at HEAD unless that was done within [`head::RECHECK_AFTER`].
-pub fn ensure_head(backend: &Backend, path: &Path) {
-    let state = &backend.session.lens;
+pub fn ensure_head(ctx: &Ctx, path: &Path) {
+    let state = &ctx.session.lens;
     if lock(&state.heads).get(path).is_some_and(|it| it.checked.elapsed() < head::RECHECK_AFTER) {
         return;
     }
     if !lock(&state.heads_in_flight).insert(path.to_path_buf()) {
         return;
     }
-    let backend = backend.clone();
+    let ctx = ctx.clone();
     let path = path.to_path_buf();
     tokio::spawn(async move {
-        let state = &backend.session.lens;
+        let state = &ctx.session.lens;
         let known = lock(&state.heads).get(&path).and_then(|it| it.commit.clone());
         let outcome = head::read_head(&path, known.as_deref()).await;
         lock(&state.heads_in_flight).remove(&path);
@@ -320,7 +316,7 @@ pub fn ensure_head(backend: &Backend, path: &Path) {
             }
         };
         if changed {
-            handlers::refresh_from_network(&backend);
+            ctx.say(Learned::Baseline);
         }
     });
 }

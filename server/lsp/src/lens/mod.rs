@@ -1,34 +1,29 @@
-//! The contract against its published version and against git HEAD (issue #5): code lenses, the
-//! diff document, diagnostics on changed nodes and the version-bump check. Baselines are fetched
-//! once per digest off the request path; every lens is recomputed from them in memory.
+//! The baselines provider: the contract against its published version and against git HEAD (issue #5), read by
+//! the code lens feature, the diff document, the diagnostics on changed nodes and the version-bump check.
+//! Baselines are fetched once per digest off the request path, and their arrival is said on the `Learned`
+//! channel; every comparison is recomputed from them in memory.
 
 mod baseline;
 pub mod compute;
-mod document;
-mod head;
+pub mod head;
 pub mod publish;
 
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use pacto_core::diff::{BundleReader, Classification};
+use pacto_core::diff::BundleReader;
 use pacto_core::syntax::limits::MAX_CONTRACT_BYTES;
 use pacto_core::validate::Format;
 use pacto_core::validate::bundle::valid_path;
-use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 
-pub use baseline::State;
-use baseline::{Published, ensure_head, ensure_published};
+pub use baseline::{Published, State, ensure_head, ensure_published};
 use compute::{Against, Buffer, Comparison, Side};
-pub use document::{diff_document, show_diff};
 
 use crate::analysis::Analysis;
-use crate::handlers;
-use crate::lsp_ext::{self, DiffAgainst, ShowDiff};
+use crate::learned::Ctx;
 use crate::proto::{self, Encoding};
-use crate::server::Backend;
 use crate::session::Session;
 
 /// The title of the lens while the first resolution of the published version is under way.
@@ -37,22 +32,22 @@ pub const RESOLVING: &str = "vs published: resolving…";
 pub const SET_REPOSITORY: &str = "Set publish repository…";
 
 /// A new version was analysed: fetch its baselines if they are not known (never awaited by the caller).
-pub fn document_changed(backend: &Backend, uri: &Uri, analysis: &Analysis) {
-    let session = &backend.session;
+pub fn document_changed(ctx: &Ctx, uri: &Uri, analysis: &Analysis) {
+    let session = &ctx.session;
     forget_closed(session);
     let path = uri.to_file_path();
     if let Some(repository) = repository(session, analysis, path.as_deref()) {
-        ensure_published(backend, &repository);
+        ensure_published(ctx, &repository);
     }
     if let Some(path) = &path {
-        ensure_head(backend, path);
+        ensure_head(ctx, path);
     }
 }
 
 /// Comparisons and HEAD texts are kept for open documents only.
 fn forget_closed(session: &Session) {
     let open_paths: Vec<PathBuf> = session.documents.iter().filter_map(|it| it.path.clone()).collect();
-    session.lens.retain_open(|uri| session.documents.contains_key(uri), &open_paths);
+    session.lens.retain_open(|key| session.documents.iter().any(|it| it.key().as_str() == key), &open_paths);
 }
 
 /// Changes against the published version as diagnostics, and the version-bump check (pure).
@@ -96,65 +91,6 @@ pub fn code_actions(
     vec![proto::quick_fix(rope, encoding, uri, format!("Bump to {}", finding.suggested), edits, fixes, true)]
 }
 
-pub async fn code_lens(backend: &Backend, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
-    let uri = params.text_document.uri;
-    let Some(analysis) = handlers::analysis(backend, &uri).await? else {
-        return Ok(None);
-    };
-    // Idempotent: a lens asked for before any edit (a restored editor) still starts the fetches.
-    document_changed(backend, &uri, &analysis);
-    let session = backend.session.clone();
-    let encoding = session.encoding();
-    handlers::run_blocking("codeLens", move || {
-        let mut out = lenses(&session, &uri, &analysis, encoding);
-        out.extend(crate::workspace::lens(&session, &uri, &analysis, encoding));
-        Some(out)
-    })
-    .await
-}
-
-fn lenses(session: &Session, uri: &Uri, analysis: &Analysis, encoding: Encoding) -> Vec<CodeLens> {
-    let range = proto::range(&analysis.rope, encoding, compute::lens_span(analysis.root()));
-    let lens = |title: String, against: DiffAgainst| CodeLens {
-        range,
-        command: Some(lsp_ext::command::<ShowDiff>(title, &(uri.clone(), against))),
-        data: None,
-    };
-    let path = uri.to_file_path();
-    let published = match repository(session, analysis, path.as_deref()) {
-        None => SET_REPOSITORY.to_owned(),
-        Some(repository) => match session.lens.published(&repository) {
-            None => RESOLVING.to_owned(),
-            Some(Published::Unavailable(cause)) => format!("published version unavailable: {cause}"),
-            Some(Published::Ready(side)) => title(session, uri, analysis, &side, Against::Published),
-        },
-    };
-    let mut out = vec![lens(published, DiffAgainst::Published)];
-    if let Some(side) = path.as_deref().and_then(|it| session.lens.head(it)) {
-        // Only a file that differs from HEAD: an unmodified one has nothing to say.
-        if side.text != analysis.text {
-            out.push(lens(title(session, uri, analysis, &side, Against::Head), DiffAgainst::Head));
-        }
-    }
-    out
-}
-
-/// The counts against `side`, or why a pair of formats is not compared; with breaking changes against
-/// the published version, how many services of the workspace depend on this one (issue #18).
-fn title(session: &Session, uri: &Uri, analysis: &Analysis, side: &Arc<Side>, against: Against) -> String {
-    let comparison = comparison(session, uri, analysis, side, against);
-    let title = compute::lens_title(&side.label, &comparison.result);
-    let breaking = comparison.result.changes.iter().any(|it| it.classification == Classification::Breaking);
-    if against != Against::Published || !breaking {
-        return title;
-    }
-    match crate::workspace::n_dependents(session, uri, analysis) {
-        Some(1) => format!("{title} · 1 dependent affected"),
-        Some(n) if n > 1 => format!("{title} · {n} dependents affected"),
-        _ => title,
-    }
-}
-
 /// The publish repository of a document, from its text, its path and the settings, else where
 /// `pacto pull` extracted it from.
 pub fn repository(session: &Session, analysis: &Analysis, path: Option<&Path>) -> Option<String> {
@@ -169,24 +105,25 @@ fn published_comparison(session: &Session, uri: &Uri, analysis: &Analysis) -> Op
     let Published::Ready(side) = session.lens.published(&repository)? else {
         return None;
     };
-    let comparison = comparison(session, uri, analysis, &side, Against::Published);
+    let comparison = comparison(&session.lens, uri.as_str(), analysis, &side, Against::Published);
     Some((side, comparison))
 }
 
-fn comparison(
-    session: &Session,
-    uri: &Uri,
+/// The comparison of `analysis` against `side`, kept per document (`document`: its URI) and side.
+pub fn comparison(
+    state: &State,
+    document: &str,
     analysis: &Analysis,
     side: &Arc<Side>,
     against: Against,
 ) -> Arc<Comparison> {
-    let key = (uri.clone(), against);
+    let key = (document.to_owned(), against);
     if broken(analysis) {
-        if let Some(last) = session.lens.last_comparison(&key, side) {
+        if let Some(last) = state.last_comparison(&key, side) {
             return last;
         }
     }
-    session.lens.comparison(key, analysis, side, || {
+    state.comparison(key, analysis, side, || {
         let files = DiskFiles { root: analysis.bundle_dir.clone() };
         match analysis.format() {
             Format::V1 => compute::compare(side, &analysis.validation.decoded.contract, &files, against),
@@ -237,31 +174,5 @@ impl BundleReader for DiskFiles {
             .collect();
         names.sort();
         names
-    }
-}
-
-#[cfg(test)]
-mod format_tests {
-    use super::*;
-
-    #[test]
-    fn lenses_on_both_formats() {
-        let session = Session::default();
-        let uri: Uri = "file:///bundle/pacto.yaml".parse().unwrap();
-        let analysis = |text: &str| Analysis::new(ropey::Rope::from_str(text), 1, None);
-        let v1 = analysis("pactoVersion: \"1.0\"\nservice: {name: a, version: 1.0.0}\n");
-        let titles: Vec<String> = lenses(&session, &uri, &v1, Encoding::Utf16)
-            .into_iter()
-            .filter_map(|it| it.command.map(|it| it.title))
-            .collect();
-        assert_eq!(titles, [SET_REPOSITORY]);
-        // A 2.0 document has the same lens; without a baseline, no diff diagnostics.
-        let v2 = analysis("pactoVersion: \"2.0\"\nservice: {name: a, version: 1.0.0}\n");
-        let titles: Vec<String> = lenses(&session, &uri, &v2, Encoding::Utf16)
-            .into_iter()
-            .filter_map(|it| it.command.map(|it| it.title))
-            .collect();
-        assert_eq!(titles, [SET_REPOSITORY]);
-        assert_eq!(diagnostics(&session, &uri, &v2, Encoding::Utf16), Vec::new());
     }
 }

@@ -3,7 +3,7 @@
 use expect_test::expect;
 
 use super::check_cases;
-use crate::features::completion::{SKELETON_V1, SKELETON_V2, completion};
+use crate::features::completion::{SKELETON_V1, SKELETON_V2, contract_completion as completion};
 use crate::fixture::fixture;
 
 /// `label [kind] replace → insert` per entry, in the server's order.

@@ -4,7 +4,7 @@
 use expect_test::expect;
 
 use super::{base_at, check_cases};
-use crate::features::definition::{Target, definition};
+use crate::features::definition::{Target, contract_definition as definition};
 use crate::fixture::fixture;
 
 /// `origin → target`, the target a span of the same document or a file; `none` for no definition.

@@ -3,7 +3,7 @@
 use expect_test::{Expect, expect};
 
 use super::{base_at, check_cases};
-use crate::features::hover::hover;
+use crate::features::hover::contract_hover as hover;
 use crate::fixture::fixture;
 
 /// The hovered span, then the markdown; `none` for no hover.

@@ -3,7 +3,8 @@
 use expect_test::{Expect, expect};
 
 use super::base_at;
-use crate::features::references::{prepare_rename, references, rename};
+use crate::features::references::references;
+use crate::features::rename::{prepare_rename, rename};
 use crate::fixture::fixture;
 
 fn check_references(fixture_text: &str, expect: Expect) {

@@ -3,7 +3,8 @@
 use expect_test::{Expect, expect};
 
 use super::{BASE, base_at};
-use crate::features::structure::{folding_ranges, links, selection_spans};
+use crate::features::links::links;
+use crate::features::structure::{folding_ranges, selection_spans};
 use crate::fixture::{fixture, render_span};
 
 /// `start..end` per range, 0-based lines as the protocol has them.

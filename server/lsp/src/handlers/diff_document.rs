@@ -13,11 +13,10 @@ use ropey::Rope;
 use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::*;
 
-use super::baseline::{Published, ensure_head, ensure_published};
-use super::compute::{self, Against, Side};
-use super::{comparison, head, publish, repository};
 use crate::analysis::Analysis;
 use crate::handlers;
+use crate::lens::compute::{self, Against, Side};
+use crate::lens::{Published, comparison, ensure_head, ensure_published, head, publish, repository};
 use crate::lsp_ext::{DiffAgainst, DiffDocumentParams, DiffDocumentResult};
 use crate::server::Backend;
 
@@ -149,7 +148,7 @@ const SETTLE_POLL: Duration = Duration::from_millis(20);
 /// The user asked for this diff: a baseline still being read is waited for (within the registry's
 /// timeout), rather than answered "not yet" because the file was opened a moment ago.
 async fn settled_published(backend: &Backend, repository: &str) -> Option<Published> {
-    ensure_published(backend, repository);
+    ensure_published(&backend.ctx(), repository);
     let deadline = Instant::now() + backend.session.settings().timeout * 2 + Duration::from_secs(1);
     loop {
         let known = backend.session.lens.published(repository);
@@ -163,7 +162,7 @@ async fn settled_published(backend: &Backend, repository: &str) -> Option<Publis
 /// As [`settled_published`], for the file at git HEAD.
 async fn settled_head(backend: &Backend, path: Option<&Path>) -> Option<Arc<Side>> {
     let path = path?;
-    ensure_head(backend, path);
+    ensure_head(&backend.ctx(), path);
     let deadline = Instant::now() + head::GIT_TIMEOUT + Duration::from_secs(1);
     while !backend.session.lens.head_checked(path) && Instant::now() < deadline {
         tokio::time::sleep(SETTLE_POLL).await;
@@ -178,7 +177,7 @@ fn render(
     side: &Arc<Side>,
     against: Against,
 ) -> Diff {
-    let comparison = comparison(session, uri, analysis, side, against);
+    let comparison = comparison(&session.lens, uri.as_str(), analysis, side, against);
     let (name, version) = match analysis.v2() {
         Some(v2) => (&v2.service.name, &v2.service.version),
         None => {
@@ -233,7 +232,6 @@ fn write_diff(dir: &Path, uri: &Uri, title: &str, markdown: &str) -> std::io::Re
 
 #[cfg(test)]
 mod tests {
-    use super::super::head;
     use super::*;
 
     #[test]
