@@ -268,7 +268,7 @@ async fn resolve_keys(ctx: &Ctx, keys: Vec<Key>, requested: Requested) {
     let n_total = claimed.len();
     let mut tasks = tokio::task::JoinSet::new();
     let mut keys_of_tasks = HashMap::new();
-    for key in claimed {
+    let start = |tasks: &mut tokio::task::JoinSet<_>, keys_of_tasks: &mut HashMap<_, _>, key: Key| {
         let resolver = resolver.clone();
         let task_key = key.clone();
         let (permits, task_ctx) = (state.resolutions.clone(), ctx.clone());
@@ -283,6 +283,12 @@ async fn resolve_keys(ctx: &Ctx, keys: Vec<Key>, requested: Requested) {
             Some(resolve_one(&resolver, &task_key).await)
         });
         keys_of_tasks.insert(handle.id(), key);
+    };
+    // A resolution's task is ~14 KB before it runs: the rest of a contract's hundreds of keys wait as keys, and
+    // each one that ends starts the next (250 keys spawned at once held 3.5 MB at open).
+    let mut waiting = claimed.into_iter();
+    for key in waiting.by_ref().take(MAX_RESOLUTIONS_AT_ONCE) {
+        start(&mut tasks, &mut keys_of_tasks, key);
     }
     let batch = {
         let mut inner = state.lock();
@@ -292,6 +298,9 @@ async fn resolve_keys(ctx: &Ctx, keys: Vec<Key>, requested: Requested) {
     ctx.say(Learned::Progress(Progress::Begin { id: batch, n_total }));
     let mut n_done = 0;
     while let Some(joined) = tasks.join_next_with_id().await {
+        if let Some(key) = waiting.next() {
+            start(&mut tasks, &mut keys_of_tasks, key);
+        }
         let (id, result) = match joined {
             Ok((id, Some(result))) => (id, result),
             Ok((id, None)) => {
