@@ -86,7 +86,11 @@ fn every_program_the_tests_run_is_installed_by_the_test_command() {
     let mut texts = Vec::new();
     for file in &files {
         let text = std::fs::read_to_string(file).unwrap();
-        let is_test = file.components().any(|it| it.as_os_str() == "tests") || file.ends_with("tests.rs");
+        // Test code: tests/ directories, tests.rs modules, the LSP's in-process tests and the shared test kit.
+        let is_test = file
+            .components()
+            .any(|it| ["tests", "testing", "testkit"].contains(&it.as_os_str().to_str().unwrap_or_default()))
+            || file.ends_with("tests.rs");
         if is_test {
             texts.push(text);
         }
