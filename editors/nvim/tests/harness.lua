@@ -141,6 +141,14 @@ function M.run(files)
     vim.fn.setqflist({}, 'r')
   end
   out('# done')
+  -- Servers stopped and gone before quitting: Neovim's own stop at exit could write to a server that had already
+  -- left, and die of SIGPIPE (exit 141) after a fully passing run.
+  for _, client in ipairs(vim.lsp.get_clients()) do
+    client:stop()
+  end
+  vim.wait(5000, function()
+    return #vim.lsp.get_clients() == 0
+  end, 20)
   vim.cmd(n_failed == 0 and 'qall!' or 'cquit! 1')
 end
 
