@@ -8,7 +8,7 @@ use pacto_core::syntax::Span;
 use tokio::sync::mpsc::UnboundedReceiver;
 use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::*;
-use tower_lsp_server::{Bounded, NotCancellable, OngoingProgress};
+use tower_lsp_server::{Bounded, NotCancellable, OngoingProgress, Unbounded};
 
 use crate::analysis::Analysis;
 use crate::document::is_contract;
@@ -19,7 +19,7 @@ use crate::features::{
     Known, code_action, code_lens, completion, definition, hover, inlay_hint, links, migrate, references, rename,
     structure, symbols,
 };
-use crate::learned::{Learned, Progress};
+use crate::learned::{Indexing, Learned, Progress};
 use crate::lsp_ext::{self, DiffAgainst, ShowDiff};
 use crate::proto::{self, Encoding};
 use crate::server::Backend;
@@ -200,7 +200,7 @@ pub fn document_changed(backend: &Backend, uri: Uri) {
             Ok(Some(analysis)) => {
                 deps::document_changed(&backend.ctx(), &uri, &analysis);
                 lens::document_changed(&backend.ctx(), &uri, &analysis);
-                workspace::document_changed(&backend, &uri, &analysis).await;
+                workspace::document_changed(&backend.ctx(), &uri, &analysis).await;
             }
             Ok(None) => {}
         }
@@ -215,6 +215,7 @@ pub fn document_changed(backend: &Backend, uri: Uri) {
 /// slow to accept a progress token delays the refreshes, never the resolutions.
 pub async fn on_learned(backend: Backend, mut news: UnboundedReceiver<Learned>) {
     let mut shown = HashMap::new();
+    let mut indexing = HashMap::new();
     while let Some(learned) = news.recv().await {
         match learned {
             Learned::Registry | Learned::Baseline => refresh_from_network(&backend),
@@ -224,6 +225,41 @@ pub async fn on_learned(backend: Backend, mut news: UnboundedReceiver<Learned>) 
                 refresh_from_network(&backend);
             }
             Learned::Progress(step) => show_progress(&backend, &mut shown, step).await,
+            // Without a workspace folder the index is the open documents, each answered as it is edited.
+            Learned::Workspace if backend.session.workspace_folders().is_empty() => {}
+            // The impact findings and used-by lenses of every open contract may have changed with another one;
+            // inlay hints show nothing of other contracts.
+            Learned::Workspace => refresh_views(&backend, false),
+            Learned::Indexing(step) => show_indexing(&backend, &mut indexing, step).await,
+        }
+    }
+}
+
+async fn show_indexing(
+    backend: &Backend,
+    shown: &mut HashMap<u64, OngoingProgress<Unbounded, NotCancellable>>,
+    step: Indexing,
+) {
+    match step {
+        Indexing::Begin { generation } => {
+            if !backend.session.client().work_done_progress {
+                return;
+            }
+            let token = ProgressToken::String(workspace::PROGRESS_TOKEN.to_owned());
+            if let Err(err) = backend.client.create_work_done_progress(token.clone()).await {
+                tracing::debug!("the client refused a progress token: {err}");
+                return;
+            }
+            shown.insert(generation, backend.client.progress(token, "Indexing contracts").begin().await);
+        }
+        Indexing::End { generation, n_contracts } => {
+            if let Some(progress) = shown.remove(&generation) {
+                let message = match n_contracts {
+                    Some(n) => format!("{n} contracts"),
+                    None => "failed".to_owned(),
+                };
+                progress.finish_with_message(message).await;
+            }
         }
     }
 }
@@ -349,7 +385,7 @@ pub async fn load_settings(backend: &Backend, pushed: Option<LSPAny>) {
     backend.session.policy_refs.reset();
     // Where contracts are published can come from the settings: the index is read again.
     if backend.session.workspace.is_started() {
-        workspace::start(backend);
+        workspace::start(&backend.ctx());
     }
     let uris: Vec<Uri> = backend.session.documents.iter().map(|it| it.key().clone()).collect();
     for uri in uris {

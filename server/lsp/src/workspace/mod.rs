@@ -1,7 +1,8 @@
 //! The workspace index in the server (issue #18): every contract under the workspace folders, built by
 //! the core scanner in the background after `initialized` and kept current from open documents and
 //! watched-file events. Requests read it as it is and never wait for it: until the first scan ends
-//! they see the open documents only, and the code lens says it is indexing.
+//! they see the open documents only, and the code lens says it is indexing. A provider: it says what it
+//! learned (`Learned::Workspace`, `Learned::Indexing`) and the server decides what to refresh.
 
 pub mod definition;
 pub mod impact;
@@ -21,15 +22,14 @@ use pacto_core::workspace::{
 };
 use tower_lsp_server::ls_types::{
     CodeLens, Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, FileChangeType, FileEvent, Location,
-    NumberOrString, ProgressToken, Range, Uri,
+    NumberOrString, Range, Uri,
 };
-use tower_lsp_server::{NotCancellable, OngoingProgress, Unbounded};
 
 use crate::analysis::Analysis;
+use crate::learned::{Ctx, Indexing, Learned};
 use crate::lens::publish;
 use crate::lsp_ext::{self, ShowReferences};
 use crate::proto::{self, Encoding};
-use crate::server::Backend;
 use crate::session::Session;
 
 /// The `$/progress` token of the workspace scan; a client shows "Indexing contracts" meanwhile.
@@ -142,17 +142,17 @@ pub fn canonical(path: &Path) -> PathBuf {
 
 /// Starts a scan of the workspace folders in the background (after `initialized`, and again when the
 /// settings that place contracts change); lenses are refreshed when it ends.
-pub fn start(backend: &Backend) {
-    let generation = backend.session.workspace.generation.fetch_add(1, Ordering::SeqCst) + 1;
-    if backend.session.workspace_folders().is_empty() {
+pub fn start(ctx: &Ctx) {
+    let generation = ctx.session.workspace.generation.fetch_add(1, Ordering::SeqCst) + 1;
+    if ctx.session.workspace_folders().is_empty() {
         // Nothing to scan (a single file opened): the open documents are the workspace.
-        backend.session.workspace.ready.store(true, Ordering::SeqCst);
+        ctx.session.workspace.ready.store(true, Ordering::SeqCst);
         return;
     }
-    let backend = backend.clone();
+    let ctx = ctx.clone();
     tokio::spawn(async move {
-        let progress = begin_progress(&backend).await;
-        let session = backend.session.clone();
+        ctx.say(Learned::Indexing(Indexing::Begin { generation }));
+        let session = ctx.session.clone();
         let scanned = tokio::task::spawn_blocking(move || {
             let started = std::time::Instant::now();
             let mut index = Index::new();
@@ -182,17 +182,11 @@ pub fn start(backend: &Backend) {
             session.workspace.read().len()
         })
         .await;
-        if let Some(progress) = progress {
-            let message = match &scanned {
-                Ok(n) => format!("{n} contracts"),
-                Err(_) => "failed".to_owned(),
-            };
-            progress.finish_with_message(message).await;
-        }
-        if let Err(err) = scanned {
+        if let Err(err) = &scanned {
             tracing::error!("the workspace scan failed: {err}");
         }
-        refresh(&backend);
+        ctx.say(Learned::Indexing(Indexing::End { generation, n_contracts: scanned.ok() }));
+        ctx.say(Learned::Workspace);
     });
 }
 
@@ -208,58 +202,48 @@ fn with_published_elsewhere(session: &Session, mut entry: Entry) -> Entry {
     entry
 }
 
-async fn begin_progress(backend: &Backend) -> Option<OngoingProgress<Unbounded, NotCancellable>> {
-    if !backend.session.client().work_done_progress {
-        return None;
-    }
-    let token = ProgressToken::String(PROGRESS_TOKEN.to_owned());
-    if let Err(err) = backend.client.create_work_done_progress(token.clone()).await {
-        tracing::debug!("the client refused a progress token: {err}");
-        return None;
-    }
-    Some(backend.client.progress(token, "Indexing contracts").begin().await)
-}
-
 /// A document's new version is indexed (its buffer, saved or not); awaited by the pipeline so that
 /// the diagnostics published for a version come after the index knows it.
-pub async fn document_changed(backend: &Backend, uri: &Uri, analysis: &Arc<Analysis>) {
+pub async fn document_changed(ctx: &Ctx, uri: &Uri, analysis: &Arc<Analysis>) {
     // Without a workspace folder there is no index: an edit costs no second parse.
-    if backend.session.workspace_folders().is_empty() {
+    if ctx.session.workspace_folders().is_empty() {
         return;
     }
     let Some(path) = uri.to_file_path().map(|it| it.into_owned()) else {
         return;
     };
-    let session = backend.session.clone();
+    let session = ctx.session.clone();
     let analysis = analysis.clone();
-    let changed = crate::handlers::run_blocking("workspace index", move || {
+    let changed = crate::pool::spawn(move || {
         let entry = entry_of_validation(&canonical(&path), &analysis.text, &analysis.validation);
         session.workspace.update(with_published_elsewhere(&session, entry))
     })
     .await;
-    if changed.unwrap_or(false) {
-        refresh(backend);
+    match changed {
+        Ok(true) => ctx.say(Learned::Workspace),
+        Ok(false) => {}
+        Err(err) => tracing::error!("workspace index failed: {err}"),
     }
 }
 
 /// A closed document is indexed from disk again: its unsaved edits are gone with it.
-pub fn document_closed(backend: &Backend, uri: &Uri) {
+pub fn document_closed(ctx: &Ctx, uri: &Uri) {
     let Some(path) = uri.to_file_path().map(|it| it.into_owned()) else {
         return;
     };
-    files_changed(backend, vec![(path, FileChangeType::CHANGED)]);
+    files_changed(ctx, vec![(path, FileChangeType::CHANGED)]);
 }
 
 /// `workspace/didChangeWatchedFiles`: the contracts among the changed files are read again.
-pub fn watched_files_changed(backend: &Backend, events: Vec<FileEvent>) {
+pub fn watched_files_changed(ctx: &Ctx, events: Vec<FileEvent>) {
     let changes = events.into_iter().filter_map(|it| Some((it.uri.to_file_path()?.into_owned(), it.typ))).collect();
-    files_changed(backend, changes);
+    files_changed(ctx, changes);
 }
 
-fn files_changed(backend: &Backend, changes: Vec<(PathBuf, FileChangeType)>) {
-    let backend = backend.clone();
+fn files_changed(ctx: &Ctx, changes: Vec<(PathBuf, FileChangeType)>) {
+    let ctx = ctx.clone();
     tokio::spawn(async move {
-        let session = backend.session.clone();
+        let session = ctx.session.clone();
         let changed = tokio::task::spawn_blocking(move || {
             let open: HashSet<PathBuf> =
                 session.documents.iter().filter_map(|it| it.path.as_deref().map(canonical)).collect();
@@ -285,7 +269,7 @@ fn files_changed(backend: &Backend, changes: Vec<(PathBuf, FileChangeType)>) {
         })
         .await;
         if changed.unwrap_or(false) {
-            refresh(&backend);
+            ctx.say(Learned::Workspace);
         }
     });
 }
@@ -456,16 +440,6 @@ fn finding(
         related_information: (!related.is_empty()).then_some(related),
         ..Default::default()
     }
-}
-
-/// What depends on other contracts was answered from the old index: lenses are asked for again.
-fn refresh(backend: &Backend) {
-    // Without a workspace folder the index is the open documents, each answered as it is edited.
-    if backend.session.workspace_folders().is_empty() {
-        return;
-    }
-    // The impact findings and used-by lenses of every open contract may have changed with another one.
-    crate::handlers::refresh_views(backend, false);
 }
 
 #[cfg(test)]
