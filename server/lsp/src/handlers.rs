@@ -419,7 +419,12 @@ pub fn files_changed(backend: &Backend) {
 
 /// What the providers already know, for a feature to read.
 fn known(session: &Session) -> Known<'_> {
-    Known { registry: &session.deps, policies: &session.policy_refs, baselines: &session.lens }
+    Known {
+        registry: &session.deps,
+        policies: &session.policy_refs,
+        baselines: &session.lens,
+        workspace: &session.workspace,
+    }
 }
 
 fn position_params(backend: &Backend, params: &TextDocumentPositionParams) -> (Uri, Position, Encoding) {
@@ -614,20 +619,17 @@ pub async fn references(backend: &Backend, params: ReferenceParams) -> Result<Op
     run_blocking("references", move || {
         let rope = &analysis.rope;
         let offset = proto::offset(rope, encoding, position);
-        if let Some(declaration) = workspace::references::service_at(&analysis, offset) {
+        let buffer = || {
             let path = workspace::canonical(&uri.to_file_path()?);
-            let entry = workspace::buffer_entry(&session, &path, &analysis);
-            let sites = workspace::references::dependents(&session.workspace.read(), &entry);
-            let declaration = Location { uri: uri.clone(), range: proto::range(rope, encoding, declaration) };
-            let sites = sites.into_iter().filter_map(|it| proto::line_location(&it.path, it.line));
-            return Some(include_declaration.then_some(declaration).into_iter().chain(sites).collect());
-        }
-        let spans = references::references(&analysis, offset);
-        (!spans.is_empty()).then(|| {
-            spans
-                .into_iter()
-                .map(|span| Location { uri: uri.clone(), range: proto::range(rope, encoding, span) })
-                .collect()
+            Some(workspace::buffer_entry(&session, &path, &analysis))
+        };
+        let location = |span| Location { uri: uri.clone(), range: proto::range(rope, encoding, span) };
+        Some(match references::find(&analysis, &known(&session), buffer, offset)? {
+            references::Found::Names(spans) => spans.into_iter().map(location).collect(),
+            references::Found::Service { declaration, dependents } => {
+                let sites = dependents.into_iter().filter_map(|it| proto::line_location(&it.path, it.line));
+                include_declaration.then(|| location(declaration)).into_iter().chain(sites).collect()
+            }
         })
     })
     .await
