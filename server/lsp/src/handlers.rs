@@ -799,7 +799,13 @@ pub async fn code_action(backend: &Backend, params: CodeActionParams) -> Result<
             proto::offset(rope, encoding, range.start),
             proto::offset(rope, encoding, range.end),
         );
-        let actions = code_action::code_actions(&analysis, span).into_iter().map(|fix| {
+        let path = uri.to_file_path();
+        let document = code_action::Document {
+            key: uri.as_str(),
+            repository: lens::repository(&session, &analysis, path.as_deref()),
+        };
+        let found = code_action::actions(&analysis, &known(&session), &document, span);
+        let actions = found.contract.into_iter().map(|fix| {
             let diagnostics: Vec<Diagnostic> = analysis
                 .validation
                 .diagnostics
@@ -810,10 +816,12 @@ pub async fn code_action(backend: &Backend, params: CodeActionParams) -> Result<
             proto::quick_fix(rope, encoding, &uri, fix.title, fix.edits, diagnostics, fix.preferred)
         });
         let mut actions: Vec<CodeActionOrCommand> = actions.collect();
-        actions.extend(deps::code_actions(&session, &uri, &analysis, range, encoding));
-        actions.extend(lens::code_actions(&session, &uri, &analysis, range, encoding));
-        actions.extend(migrate::code_actions(&uri, &analysis, span, encoding));
-        if analysis.validation.errors().next().is_none() && uri.to_file_path().is_some() {
+        actions.extend(deps::code_actions(&session, &uri, &analysis, found.registry, encoding));
+        actions.extend(found.bump.map(|it| lens::code_action(&uri, &analysis, &it, encoding)));
+        if let Some(migration) = found.migration {
+            actions.extend(migrate::code_actions(&uri, &analysis, migration, encoding));
+        }
+        if analysis.validation.errors().next().is_none() && path.is_some() {
             actions.push(generate::preview_action(&uri));
         }
         Some(actions)

@@ -5,7 +5,7 @@
 // FIXME: diagnostics and code actions are still turned into LSP values here; that belongs in `handlers.rs`, their
 // merge with the contract's in `features/`.
 
-mod actions;
+pub mod actions;
 pub mod completion;
 pub mod definition;
 mod diagnostics;
@@ -45,7 +45,7 @@ pub fn diagnostics(session: &Session, _uri: &Uri, analysis: &Analysis, encoding:
     diagnostics::findings(analysis, &session.deps).iter().map(|it| diagnostic(rope, encoding, it)).collect()
 }
 
-fn diagnostic(rope: &ropey::Rope, encoding: Encoding, it: &diagnostics::Finding) -> Diagnostic {
+pub fn diagnostic(rope: &ropey::Rope, encoding: Encoding, it: &diagnostics::Finding) -> Diagnostic {
     Diagnostic {
         range: proto::range(rope, encoding, it.span),
         severity: Some(match it.code.level() {
@@ -60,18 +60,17 @@ fn diagnostic(rope: &ropey::Rope, encoding: Encoding, it: &diagnostics::Finding)
     }
 }
 
-/// Actions on dependencies within `range`, each with its edit.
+/// The registry's actions as the client takes them, each with the finding it resolves.
 pub fn code_actions(
     session: &Session,
     uri: &Uri,
     analysis: &Analysis,
-    range: Range,
+    actions: Vec<actions::Action>,
     encoding: Encoding,
 ) -> Vec<CodeActionOrCommand> {
     let rope = &analysis.rope;
-    let within = Span::new(proto::offset(rope, encoding, range.start), proto::offset(rope, encoding, range.end));
     let findings = diagnostics::findings(analysis, &session.deps);
-    actions::actions(analysis, &session.deps, within)
+    actions
         .into_iter()
         .map(|action| {
             let fixed: Vec<Diagnostic> = match action.fixes {

@@ -3,13 +3,19 @@
 //! health interface, a missing health path, and an unquoted `pactoVersion`; on 2.0 contracts also
 //! a capability bound to an unknown interface and a readiness date not written `YYYY-MM-DD`.
 //! Only fixes whose result is clear are offered: duplicates, unsafe paths and refs have none.
+//! [`actions`] adds what the registry, the published version and the 2.0 migration offer on the range.
 
 use pacto_core::contract::suggest::closest;
+use pacto_core::diff::BumpFinding;
 use pacto_core::syntax::{FieldPath, Node, Span, find};
 use pacto_core::validate::Format;
 use pacto_core::{Code, Diagnostic, SchemaRule};
 
+use super::{Known, migrate};
 use crate::analysis::Analysis;
+use crate::deps::actions::Action;
+use crate::lens::compute::Against;
+use crate::lens::{self, Published};
 use crate::schema_docs;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -20,6 +26,50 @@ pub struct Fix {
     pub fixes: Span,
     pub edits: Vec<(Span, String)>,
     pub preferred: bool,
+}
+
+/// Every action on a range, by where it comes from, in the order the client lists them.
+#[derive(Debug, Default)]
+pub struct Actions {
+    /// Fixes of the contract's own findings ([`code_actions`]).
+    pub contract: Vec<Fix>,
+    /// What the registry's answers offer on dependency refs.
+    pub registry: Vec<Action>,
+    /// The version the published one asks for, when the range touches `service.version`.
+    pub bump: Option<BumpFinding>,
+    /// A 1.0 contract rewritten as 2.0, on `pactoVersion`.
+    pub migration: Option<migrate::Action>,
+}
+
+/// The document the actions are for, as the handler found it.
+pub struct Document<'a> {
+    /// Its URI as text: the comparisons with the published version are kept under it.
+    pub key: &'a str,
+    /// Where it is published (`lens::repository`).
+    pub repository: Option<String>,
+}
+
+pub fn actions(analysis: &Analysis, known: &Known<'_>, document: &Document<'_>, range: Span) -> Actions {
+    Actions {
+        contract: code_actions(analysis, range),
+        registry: crate::deps::actions::actions(analysis, known.registry, range),
+        bump: bump(analysis, known, document, range),
+        migration: migrate::action(analysis, range),
+    }
+}
+
+/// From the comparison the lens already made; none while the text does not parse, since what the parser
+/// skipped would read as removed.
+fn bump(analysis: &Analysis, known: &Known<'_>, document: &Document<'_>, range: Span) -> Option<BumpFinding> {
+    if lens::broken(analysis) {
+        return None;
+    }
+    let Published::Ready(side) = known.baselines.published(document.repository.as_deref()?)? else {
+        return None;
+    };
+    let comparison = lens::comparison(known.baselines, document.key, analysis, &side, Against::Published);
+    let finding = comparison.bump.as_ref()?;
+    (range.start <= finding.span.end && finding.span.start <= range.end).then(|| finding.clone())
 }
 
 /// Fixes for the findings that touch `range`.

@@ -259,10 +259,7 @@ fn diagnostic(rope: &Rope, encoding: Encoding, hint: Hint) -> Diagnostic {
 
 /// The action as a workspace edit: each placeholder created (never over an existing file) and
 /// filled, then the contract rewritten at the version the action was computed for.
-pub fn code_actions(uri: &Uri, analysis: &Analysis, range: Span, encoding: Encoding) -> Vec<CodeActionOrCommand> {
-    let Some(action) = action(analysis, range) else {
-        return Vec::new();
-    };
+pub fn code_actions(uri: &Uri, analysis: &Analysis, action: Action, encoding: Encoding) -> Vec<CodeActionOrCommand> {
     let rope = &analysis.rope;
     let mut operations = Vec::new();
     for (path, content) in action.files {
