@@ -20,7 +20,7 @@ use crate::features::{
     structure, symbols,
 };
 use crate::learned::{Indexing, Learned, Progress};
-use crate::lsp_ext::{self, DiffAgainst, ShowDiff};
+use crate::lsp_ext::{self, DiffAgainst, ShowDiff, ShowReferences};
 use crate::proto::{self, Encoding};
 use crate::server::Backend;
 use crate::session::Session;
@@ -181,8 +181,31 @@ fn all_diagnostics(session: &Session, uri: &Uri, analysis: &Analysis, encoding: 
     out.extend(deps::diagnostics(session, uri, analysis, encoding));
     out.extend(lens::diagnostics(session, uri, analysis, encoding));
     out.extend(migrate::diagnostics(session, uri, analysis, encoding));
-    out.extend(workspace::diagnostics(session, uri, analysis, encoding));
+    if let Some(path) = uri.to_file_path() {
+        let findings = workspace::findings(session, &path, analysis);
+        out.extend(findings.into_iter().map(|it| workspace_diagnostic(rope, encoding, it)));
+    }
     out
+}
+
+fn workspace_diagnostic(rope: &ropey::Rope, encoding: Encoding, it: workspace::Finding) -> Diagnostic {
+    let related: Vec<DiagnosticRelatedInformation> = (it.related.into_iter())
+        .filter_map(|(site, message)| {
+            Some(DiagnosticRelatedInformation { location: proto::line_location(&site.path, site.line)?, message })
+        })
+        .collect();
+    Diagnostic {
+        range: proto::range(rope, encoding, it.span),
+        severity: Some(match it.level {
+            workspace::Level::Hint => DiagnosticSeverity::HINT,
+            workspace::Level::Warning => DiagnosticSeverity::WARNING,
+        }),
+        code: Some(NumberOrString::String(it.code.to_owned())),
+        source: Some("pacto-workspace".to_owned()),
+        message: it.message,
+        related_information: (!related.is_empty()).then_some(related),
+        ..Default::default()
+    }
 }
 
 /// A document was opened or edited: one pipeline per version, in the background. Its analysis is built once and
@@ -200,7 +223,8 @@ pub fn document_changed(backend: &Backend, uri: Uri) {
             Ok(Some(analysis)) => {
                 deps::document_changed(&backend.ctx(), &uri, &analysis);
                 lens::document_changed(&backend.ctx(), &uri, &analysis);
-                workspace::document_changed(&backend.ctx(), &uri, &analysis).await;
+                let path = uri.to_file_path().map(|it| it.into_owned());
+                workspace::document_changed(&backend.ctx(), path, &analysis).await;
             }
             Ok(None) => {}
         }
@@ -411,8 +435,29 @@ pub async fn register_file_watcher(backend: &Backend) {
     }
 }
 
+/// A closed document is indexed from disk again: its unsaved edits are gone with it.
+pub fn document_closed(backend: &Backend, uri: &Uri) {
+    if let Some(path) = uri.to_file_path() {
+        workspace::document_closed(&backend.ctx(), path.into_owned());
+    }
+}
+
+/// `workspace/didChangeWatchedFiles`: the index reads the changed contracts again, and every open contract is
+/// checked again (a file it refers to may be among them).
+pub fn watched_files_changed(backend: &Backend, events: Vec<FileEvent>) {
+    let changes = events.into_iter().filter_map(|it| {
+        let change = match it.typ {
+            FileChangeType::DELETED => workspace::FileChange::Deleted,
+            _ => workspace::FileChange::Changed,
+        };
+        Some((it.uri.to_file_path()?.into_owned(), change))
+    });
+    workspace::files_changed(&backend.ctx(), changes.collect());
+    files_changed(backend);
+}
+
 /// A referenced file appeared or disappeared: every open contract is checked again.
-pub fn files_changed(backend: &Backend) {
+fn files_changed(backend: &Backend) {
     backend.session.invalidate_all();
     refresh_diagnostics(backend);
 }
@@ -874,7 +919,7 @@ pub async fn code_lens(backend: &Backend, params: CodeLensParams) -> Result<Opti
             key: uri.as_str(),
             path: path.as_deref(),
             repository: lens::repository(&session, &analysis, path.as_deref()),
-            n_dependents: workspace::n_dependents(&session, &uri, &analysis),
+            n_dependents: path.as_deref().and_then(|it| workspace::n_dependents(&session, it, &analysis)),
         };
         let lenses = code_lens::code_lenses(&analysis, &known(&session), &document).into_iter().map(|it| {
             let against = match it.against {
@@ -888,7 +933,16 @@ pub async fn code_lens(backend: &Backend, params: CodeLensParams) -> Result<Opti
             }
         });
         let mut out: Vec<CodeLens> = lenses.collect();
-        out.extend(workspace::lens(&session, &uri, &analysis, encoding));
+        if let Some(it) = path.as_deref().and_then(|it| workspace::used_by(&session, it, &analysis)) {
+            let locations: Vec<Location> =
+                it.sites.iter().filter_map(|site| proto::line_location(&site.path, site.line)).collect();
+            let position = proto::range(rope, encoding, it.at).start;
+            out.push(CodeLens {
+                range: proto::range(rope, encoding, it.span),
+                command: Some(lsp_ext::command::<ShowReferences>(it.title, &(uri.clone(), position, locations))),
+                data: None,
+            });
+        }
         Some(out)
     })
     .await
