@@ -180,12 +180,66 @@ fn all_diagnostics(session: &Session, uri: &Uri, analysis: &Analysis, encoding: 
         analysis.validation.diagnostics.iter().map(|it| proto::diagnostic(rope, encoding, uri, it)).collect();
     out.extend(deps::diagnostics(session, uri, analysis, encoding));
     out.extend(lens::diagnostics(session, uri, analysis, encoding));
-    out.extend(migrate::diagnostics(session, uri, analysis, encoding));
+    out.extend(
+        migrate::hints_to_publish(session, uri, analysis).into_iter().map(|it| migration_hint(rope, encoding, it)),
+    );
     if let Some(path) = uri.to_file_path() {
         let findings = workspace::findings(session, &path, analysis);
         out.extend(findings.into_iter().map(|it| workspace_diagnostic(rope, encoding, it)));
     }
     out
+}
+
+fn migration_hint(rope: &ropey::Rope, encoding: Encoding, hint: migrate::Hint) -> Diagnostic {
+    Diagnostic {
+        range: proto::range(rope, encoding, hint.span),
+        severity: Some(if hint.information { DiagnosticSeverity::INFORMATION } else { DiagnosticSeverity::HINT }),
+        code: Some(NumberOrString::String(hint.code.to_owned())),
+        source: Some(migrate::SOURCE.to_owned()),
+        message: hint.message,
+        ..Default::default()
+    }
+}
+
+/// The migration as a workspace edit: each placeholder created (never over an existing file) and filled, then the
+/// contract rewritten at the version the action was computed for.
+fn migration_action(
+    uri: &Uri,
+    analysis: &Analysis,
+    action: migrate::Action,
+    encoding: Encoding,
+) -> Option<CodeActionOrCommand> {
+    let rope = &analysis.rope;
+    let mut operations = Vec::new();
+    for (path, content) in action.files {
+        let file_uri = Uri::from_file_path(&path)?;
+        let options = CreateFileOptions { overwrite: Some(false), ignore_if_exists: Some(false) };
+        operations.push(DocumentChangeOperation::Op(ResourceOp::Create(CreateFile {
+            uri: file_uri.clone(),
+            options: Some(options),
+            annotation_id: None,
+        })));
+        let start = Position::new(0, 0);
+        operations.push(DocumentChangeOperation::Edit(TextDocumentEdit {
+            text_document: OptionalVersionedTextDocumentIdentifier { uri: file_uri, version: None },
+            edits: vec![OneOf::Left(TextEdit { range: Range::new(start, start), new_text: content })],
+        }));
+    }
+    let (span, new_text) = action.edit;
+    operations.push(DocumentChangeOperation::Edit(TextDocumentEdit {
+        text_document: OptionalVersionedTextDocumentIdentifier { uri: uri.clone(), version: Some(analysis.version) },
+        edits: vec![OneOf::Left(TextEdit { range: proto::range(rope, encoding, span), new_text })],
+    }));
+    Some(CodeActionOrCommand::CodeAction(CodeAction {
+        title: migrate::ACTION_TITLE.to_owned(),
+        kind: Some(CodeActionKind::REFACTOR_REWRITE),
+        diagnostics: Some(vec![migration_hint(rope, encoding, action.hint)]),
+        edit: Some(WorkspaceEdit {
+            document_changes: Some(DocumentChanges::Operations(operations)),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }))
 }
 
 fn workspace_diagnostic(rope: &ropey::Rope, encoding: Encoding, it: workspace::Finding) -> Diagnostic {
@@ -864,7 +918,7 @@ pub async fn code_action(backend: &Backend, params: CodeActionParams) -> Result<
         actions.extend(deps::code_actions(&session, &uri, &analysis, found.registry, encoding));
         actions.extend(found.bump.map(|it| lens::code_action(&uri, &analysis, &it, encoding)));
         if let Some(migration) = found.migration {
-            actions.extend(migrate::code_actions(&uri, &analysis, migration, encoding));
+            actions.extend(migration_action(&uri, &analysis, migration, encoding));
         }
         if analysis.validation.errors().next().is_none() && path.is_some() {
             actions.push(generate::preview_action(&uri));
