@@ -178,7 +178,8 @@ fn all_diagnostics(session: &Session, uri: &Uri, analysis: &Analysis, encoding: 
     let rope = &analysis.rope;
     let mut out: Vec<Diagnostic> =
         analysis.validation.diagnostics.iter().map(|it| proto::diagnostic(rope, encoding, uri, it)).collect();
-    out.extend(deps::diagnostics(session, uri, analysis, encoding));
+    let registry = deps::diagnostics::findings(analysis, &session.deps);
+    out.extend(registry.iter().map(|it| registry_diagnostic(rope, encoding, it)));
     out.extend(lens::diagnostics(session, uri, analysis, encoding));
     out.extend(
         migrate::hints_to_publish(session, uri, analysis).into_iter().map(|it| migration_hint(rope, encoding, it)),
@@ -188,6 +189,49 @@ fn all_diagnostics(session: &Session, uri: &Uri, analysis: &Analysis, encoding: 
         out.extend(findings.into_iter().map(|it| workspace_diagnostic(rope, encoding, it)));
     }
     out
+}
+
+fn registry_diagnostic(rope: &ropey::Rope, encoding: Encoding, it: &deps::diagnostics::Finding) -> Diagnostic {
+    Diagnostic {
+        range: proto::range(rope, encoding, it.span),
+        severity: Some(match it.code.level() {
+            deps::diagnostics::Level::Warning => DiagnosticSeverity::WARNING,
+            deps::diagnostics::Level::Information => DiagnosticSeverity::INFORMATION,
+            deps::diagnostics::Level::Hint => DiagnosticSeverity::HINT,
+        }),
+        code: Some(NumberOrString::String(it.code.as_str().to_owned())),
+        source: Some("pacto".to_owned()),
+        message: it.message.clone(),
+        ..Default::default()
+    }
+}
+
+/// The registry's actions, each with the finding it resolves: the registry's own, or the contract's.
+fn registry_actions(
+    session: &Session,
+    uri: &Uri,
+    analysis: &Analysis,
+    actions: Vec<deps::actions::Action>,
+    encoding: Encoding,
+) -> Vec<CodeActionOrCommand> {
+    let rope = &analysis.rope;
+    let findings = deps::diagnostics::findings(analysis, &session.deps);
+    let fixed = |fixes: Option<deps::actions::Fixes>| -> Vec<Diagnostic> {
+        match fixes {
+            Some(deps::actions::Fixes::Registry(code, span)) => (findings.iter())
+                .filter(|it| it.code == code && it.span == span)
+                .map(|it| registry_diagnostic(rope, encoding, it))
+                .collect(),
+            Some(deps::actions::Fixes::Contract(code, span)) => (analysis.validation.diagnostics.iter())
+                .filter(|it| it.code == code && it.span == span)
+                .map(|it| proto::diagnostic(rope, encoding, uri, it))
+                .collect(),
+            None => Vec::new(),
+        }
+    };
+    (actions.into_iter())
+        .map(|it| proto::quick_fix(rope, encoding, uri, it.title, it.edits, fixed(it.fixes), false))
+        .collect()
 }
 
 fn migration_hint(rope: &ropey::Rope, encoding: Encoding, hint: migrate::Hint) -> Diagnostic {
@@ -275,7 +319,7 @@ pub fn document_changed(backend: &Backend, uri: Uri) {
             Err(_) => return,
             Ok(Some(analysis)) if analysis.version != version => return,
             Ok(Some(analysis)) => {
-                deps::document_changed(&backend.ctx(), &uri, &analysis);
+                deps::document_changed(&backend.ctx(), uri.as_str(), &analysis);
                 lens::document_changed(&backend.ctx(), &uri, &analysis);
                 let path = uri.to_file_path().map(|it| it.into_owned());
                 workspace::document_changed(&backend.ctx(), path, &analysis).await;
@@ -915,7 +959,7 @@ pub async fn code_action(backend: &Backend, params: CodeActionParams) -> Result<
             proto::quick_fix(rope, encoding, &uri, fix.title, fix.edits, diagnostics, fix.preferred)
         });
         let mut actions: Vec<CodeActionOrCommand> = actions.collect();
-        actions.extend(deps::code_actions(&session, &uri, &analysis, found.registry, encoding));
+        actions.extend(registry_actions(&session, &uri, &analysis, found.registry, encoding));
         actions.extend(found.bump.map(|it| lens::code_action(&uri, &analysis, &it, encoding)));
         if let Some(migration) = found.migration {
             actions.extend(migration_action(&uri, &analysis, migration, encoding));
