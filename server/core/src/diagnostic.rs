@@ -239,6 +239,27 @@ pub struct Diagnostic {
     pub span: Span,
     pub message: String,
     pub related: Vec<Related>,
+    /// The schema keyword a layer-1 finding broke; `None` for every other finding. Fixes match on
+    /// it, never on the message, which keeps the reference's wording and may change with it. No
+    /// output shows it. Boxed: most findings have none, and a `Diagnostic` travels in `Result`s.
+    pub rule: Option<Box<SchemaRule>>,
+}
+
+/// What a layer-1 (schema) finding broke, with the data a fix needs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SchemaRule {
+    /// `type`: the value's JSON type and the types the schema allows.
+    Type { got: &'static str, want: Vec<String> },
+    /// `const`: the one value allowed.
+    Const { value: serde_json::Value },
+    /// `enum`: the values allowed, in the schema's order.
+    Enum { values: Vec<serde_json::Value> },
+    /// `required`: the properties missing from one object, grouped as the reference reports them.
+    Required { missing: Vec<String> },
+    /// `additionalProperties`: the keys the schema does not declare.
+    AdditionalProperty { names: Vec<String> },
+    /// Any other keyword (pattern, bounds, `not`, …): no fix needs more than the code.
+    Other,
 }
 
 impl Diagnostic {

@@ -14,4 +14,4 @@ pub mod v2;
 pub mod validate;
 pub mod workspace;
 
-pub use diagnostic::{Code, Diagnostic, Layer, Related, Severity};
+pub use diagnostic::{Code, Diagnostic, Layer, Related, SchemaRule, Severity};

@@ -21,6 +21,10 @@ pub const MAX_PREVIEW_BYTES: u64 = 16 << 20;
 pub const OPTIONS_HINT: &str = "; in the editor, set them in the setting `pacto.generate.options`, for example \
 { \"image\": \"ghcr.io/acme/api:1.0.0\", \"port.api\": \"8080\", \"replicas\": \"2\" }";
 
+// The plugin's wording is matched because it is all that reaches here: a plugin answers a fault with stderr and
+// a non-zero status (the reference's protocol, which other plugins follow too), and `pacto generate` prints that
+// text and exits 1 for every failure, as the reference does. A typed signal would need a new exit code or field
+// on both, which scripts and other plugins would see.
 fn with_settings_hint(message: String) -> String {
     if message.contains("missing option(s)") || message.contains("invalid option(s)") {
         format!("{message}{OPTIONS_HINT}")

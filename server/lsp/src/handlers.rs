@@ -8,7 +8,7 @@ use pacto_core::syntax::Span;
 use tokio::sync::mpsc::UnboundedReceiver;
 use tower_lsp_server::jsonrpc::{Error, Result};
 use tower_lsp_server::ls_types::*;
-use tower_lsp_server::{Bounded, NotCancellable, OngoingProgress};
+use tower_lsp_server::{Bounded, NotCancellable, OngoingProgress, Unbounded};
 
 use crate::analysis::Analysis;
 use crate::document::is_contract;
@@ -19,8 +19,8 @@ use crate::features::{
     Known, code_action, code_lens, completion, definition, hover, inlay_hint, links, migrate, references, rename,
     structure, symbols,
 };
-use crate::learned::{Learned, Progress};
-use crate::lsp_ext::{self, DiffAgainst, ShowDiff};
+use crate::learned::{Indexing, Learned, Progress};
+use crate::lsp_ext::{self, DiffAgainst, ShowDiff, ShowReferences};
 use crate::proto::{self, Encoding};
 use crate::server::Backend;
 use crate::session::Session;
@@ -178,11 +178,132 @@ fn all_diagnostics(session: &Session, uri: &Uri, analysis: &Analysis, encoding: 
     let rope = &analysis.rope;
     let mut out: Vec<Diagnostic> =
         analysis.validation.diagnostics.iter().map(|it| proto::diagnostic(rope, encoding, uri, it)).collect();
-    out.extend(deps::diagnostics(session, uri, analysis, encoding));
+    let registry = deps::diagnostics::findings(analysis, &session.deps);
+    out.extend(registry.iter().map(|it| registry_diagnostic(rope, encoding, it)));
     out.extend(lens::diagnostics(session, uri, analysis, encoding));
-    out.extend(migrate::diagnostics(session, uri, analysis, encoding));
-    out.extend(workspace::diagnostics(session, uri, analysis, encoding));
+    out.extend(
+        migrate::hints_to_publish(session, uri, analysis).into_iter().map(|it| migration_hint(rope, encoding, it)),
+    );
+    if let Some(path) = uri.to_file_path() {
+        let findings = workspace::findings(session, &path, analysis);
+        out.extend(findings.into_iter().map(|it| workspace_diagnostic(rope, encoding, it)));
+    }
     out
+}
+
+fn registry_diagnostic(rope: &ropey::Rope, encoding: Encoding, it: &deps::diagnostics::Finding) -> Diagnostic {
+    Diagnostic {
+        range: proto::range(rope, encoding, it.span),
+        severity: Some(match it.code.level() {
+            deps::diagnostics::Level::Warning => DiagnosticSeverity::WARNING,
+            deps::diagnostics::Level::Information => DiagnosticSeverity::INFORMATION,
+            deps::diagnostics::Level::Hint => DiagnosticSeverity::HINT,
+        }),
+        code: Some(NumberOrString::String(it.code.as_str().to_owned())),
+        source: Some("pacto".to_owned()),
+        message: it.message.clone(),
+        ..Default::default()
+    }
+}
+
+/// The registry's actions, each with the finding it resolves: the registry's own, or the contract's.
+fn registry_actions(
+    session: &Session,
+    uri: &Uri,
+    analysis: &Analysis,
+    actions: Vec<deps::actions::Action>,
+    encoding: Encoding,
+) -> Vec<CodeActionOrCommand> {
+    let rope = &analysis.rope;
+    let findings = deps::diagnostics::findings(analysis, &session.deps);
+    let fixed = |fixes: Option<deps::actions::Fixes>| -> Vec<Diagnostic> {
+        match fixes {
+            Some(deps::actions::Fixes::Registry(code, span)) => (findings.iter())
+                .filter(|it| it.code == code && it.span == span)
+                .map(|it| registry_diagnostic(rope, encoding, it))
+                .collect(),
+            Some(deps::actions::Fixes::Contract(code, span)) => (analysis.validation.diagnostics.iter())
+                .filter(|it| it.code == code && it.span == span)
+                .map(|it| proto::diagnostic(rope, encoding, uri, it))
+                .collect(),
+            None => Vec::new(),
+        }
+    };
+    (actions.into_iter())
+        .map(|it| proto::quick_fix(rope, encoding, uri, it.title, it.edits, fixed(it.fixes), false))
+        .collect()
+}
+
+fn migration_hint(rope: &ropey::Rope, encoding: Encoding, hint: migrate::Hint) -> Diagnostic {
+    Diagnostic {
+        range: proto::range(rope, encoding, hint.span),
+        severity: Some(if hint.information { DiagnosticSeverity::INFORMATION } else { DiagnosticSeverity::HINT }),
+        code: Some(NumberOrString::String(hint.code.to_owned())),
+        source: Some(migrate::SOURCE.to_owned()),
+        message: hint.message,
+        ..Default::default()
+    }
+}
+
+/// The migration as a workspace edit: each placeholder created (never over an existing file) and filled, then the
+/// contract rewritten at the version the action was computed for.
+fn migration_action(
+    uri: &Uri,
+    analysis: &Analysis,
+    action: migrate::Action,
+    encoding: Encoding,
+) -> Option<CodeActionOrCommand> {
+    let rope = &analysis.rope;
+    let mut operations = Vec::new();
+    for (path, content) in action.files {
+        let file_uri = Uri::from_file_path(&path)?;
+        let options = CreateFileOptions { overwrite: Some(false), ignore_if_exists: Some(false) };
+        operations.push(DocumentChangeOperation::Op(ResourceOp::Create(CreateFile {
+            uri: file_uri.clone(),
+            options: Some(options),
+            annotation_id: None,
+        })));
+        let start = Position::new(0, 0);
+        operations.push(DocumentChangeOperation::Edit(TextDocumentEdit {
+            text_document: OptionalVersionedTextDocumentIdentifier { uri: file_uri, version: None },
+            edits: vec![OneOf::Left(TextEdit { range: Range::new(start, start), new_text: content })],
+        }));
+    }
+    let (span, new_text) = action.edit;
+    operations.push(DocumentChangeOperation::Edit(TextDocumentEdit {
+        text_document: OptionalVersionedTextDocumentIdentifier { uri: uri.clone(), version: Some(analysis.version) },
+        edits: vec![OneOf::Left(TextEdit { range: proto::range(rope, encoding, span), new_text })],
+    }));
+    Some(CodeActionOrCommand::CodeAction(CodeAction {
+        title: migrate::ACTION_TITLE.to_owned(),
+        kind: Some(CodeActionKind::REFACTOR_REWRITE),
+        diagnostics: Some(vec![migration_hint(rope, encoding, action.hint)]),
+        edit: Some(WorkspaceEdit {
+            document_changes: Some(DocumentChanges::Operations(operations)),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }))
+}
+
+fn workspace_diagnostic(rope: &ropey::Rope, encoding: Encoding, it: workspace::Finding) -> Diagnostic {
+    let related: Vec<DiagnosticRelatedInformation> = (it.related.into_iter())
+        .filter_map(|(site, message)| {
+            Some(DiagnosticRelatedInformation { location: proto::line_location(&site.path, site.line)?, message })
+        })
+        .collect();
+    Diagnostic {
+        range: proto::range(rope, encoding, it.span),
+        severity: Some(match it.level {
+            workspace::Level::Hint => DiagnosticSeverity::HINT,
+            workspace::Level::Warning => DiagnosticSeverity::WARNING,
+        }),
+        code: Some(NumberOrString::String(it.code.to_owned())),
+        source: Some("pacto-workspace".to_owned()),
+        message: it.message,
+        related_information: (!related.is_empty()).then_some(related),
+        ..Default::default()
+    }
 }
 
 /// A document was opened or edited: one pipeline per version, in the background. Its analysis is built once and
@@ -198,9 +319,10 @@ pub fn document_changed(backend: &Backend, uri: Uri) {
             Err(_) => return,
             Ok(Some(analysis)) if analysis.version != version => return,
             Ok(Some(analysis)) => {
-                deps::document_changed(&backend.ctx(), &uri, &analysis);
+                deps::document_changed(&backend.ctx(), uri.as_str(), &analysis);
                 lens::document_changed(&backend.ctx(), &uri, &analysis);
-                workspace::document_changed(&backend, &uri, &analysis).await;
+                let path = uri.to_file_path().map(|it| it.into_owned());
+                workspace::document_changed(&backend.ctx(), path, &analysis).await;
             }
             Ok(None) => {}
         }
@@ -215,6 +337,7 @@ pub fn document_changed(backend: &Backend, uri: Uri) {
 /// slow to accept a progress token delays the refreshes, never the resolutions.
 pub async fn on_learned(backend: Backend, mut news: UnboundedReceiver<Learned>) {
     let mut shown = HashMap::new();
+    let mut indexing = HashMap::new();
     while let Some(learned) = news.recv().await {
         match learned {
             Learned::Registry | Learned::Baseline => refresh_from_network(&backend),
@@ -224,6 +347,41 @@ pub async fn on_learned(backend: Backend, mut news: UnboundedReceiver<Learned>) 
                 refresh_from_network(&backend);
             }
             Learned::Progress(step) => show_progress(&backend, &mut shown, step).await,
+            // Without a workspace folder the index is the open documents, each answered as it is edited.
+            Learned::Workspace if backend.session.workspace_folders().is_empty() => {}
+            // The impact findings and used-by lenses of every open contract may have changed with another one;
+            // inlay hints show nothing of other contracts.
+            Learned::Workspace => refresh_views(&backend, false),
+            Learned::Indexing(step) => show_indexing(&backend, &mut indexing, step).await,
+        }
+    }
+}
+
+async fn show_indexing(
+    backend: &Backend,
+    shown: &mut HashMap<u64, OngoingProgress<Unbounded, NotCancellable>>,
+    step: Indexing,
+) {
+    match step {
+        Indexing::Begin { generation } => {
+            if !backend.session.client().work_done_progress {
+                return;
+            }
+            let token = ProgressToken::String(workspace::PROGRESS_TOKEN.to_owned());
+            if let Err(err) = backend.client.create_work_done_progress(token.clone()).await {
+                tracing::debug!("the client refused a progress token: {err}");
+                return;
+            }
+            shown.insert(generation, backend.client.progress(token, "Indexing contracts").begin().await);
+        }
+        Indexing::End { generation, n_contracts } => {
+            if let Some(progress) = shown.remove(&generation) {
+                let message = match n_contracts {
+                    Some(n) => format!("{n} contracts"),
+                    None => "failed".to_owned(),
+                };
+                progress.finish_with_message(message).await;
+            }
         }
     }
 }
@@ -349,7 +507,7 @@ pub async fn load_settings(backend: &Backend, pushed: Option<LSPAny>) {
     backend.session.policy_refs.reset();
     // Where contracts are published can come from the settings: the index is read again.
     if backend.session.workspace.is_started() {
-        workspace::start(backend);
+        workspace::start(&backend.ctx());
     }
     let uris: Vec<Uri> = backend.session.documents.iter().map(|it| it.key().clone()).collect();
     for uri in uris {
@@ -375,15 +533,41 @@ pub async fn register_file_watcher(backend: &Backend) {
     }
 }
 
+/// A closed document is indexed from disk again: its unsaved edits are gone with it.
+pub fn document_closed(backend: &Backend, uri: &Uri) {
+    if let Some(path) = uri.to_file_path() {
+        workspace::document_closed(&backend.ctx(), path.into_owned());
+    }
+}
+
+/// `workspace/didChangeWatchedFiles`: the index reads the changed contracts again, and every open contract is
+/// checked again (a file it refers to may be among them).
+pub fn watched_files_changed(backend: &Backend, events: Vec<FileEvent>) {
+    let changes = events.into_iter().filter_map(|it| {
+        let change = match it.typ {
+            FileChangeType::DELETED => workspace::FileChange::Deleted,
+            _ => workspace::FileChange::Changed,
+        };
+        Some((it.uri.to_file_path()?.into_owned(), change))
+    });
+    workspace::files_changed(&backend.ctx(), changes.collect());
+    files_changed(backend);
+}
+
 /// A referenced file appeared or disappeared: every open contract is checked again.
-pub fn files_changed(backend: &Backend) {
+fn files_changed(backend: &Backend) {
     backend.session.invalidate_all();
     refresh_diagnostics(backend);
 }
 
 /// What the providers already know, for a feature to read.
 fn known(session: &Session) -> Known<'_> {
-    Known { registry: &session.deps, policies: &session.policy_refs, baselines: &session.lens }
+    Known {
+        registry: &session.deps,
+        policies: &session.policy_refs,
+        baselines: &session.lens,
+        workspace: &session.workspace,
+    }
 }
 
 fn position_params(backend: &Backend, params: &TextDocumentPositionParams) -> (Uri, Position, Encoding) {
@@ -578,20 +762,17 @@ pub async fn references(backend: &Backend, params: ReferenceParams) -> Result<Op
     run_blocking("references", move || {
         let rope = &analysis.rope;
         let offset = proto::offset(rope, encoding, position);
-        if let Some(declaration) = workspace::references::service_at(&analysis, offset) {
+        let buffer = || {
             let path = workspace::canonical(&uri.to_file_path()?);
-            let entry = workspace::buffer_entry(&session, &path, &analysis);
-            let sites = workspace::references::dependents(&session.workspace.read(), &entry);
-            let declaration = Location { uri: uri.clone(), range: proto::range(rope, encoding, declaration) };
-            let sites = sites.into_iter().filter_map(|it| proto::line_location(&it.path, it.line));
-            return Some(include_declaration.then_some(declaration).into_iter().chain(sites).collect());
-        }
-        let spans = references::references(&analysis, offset);
-        (!spans.is_empty()).then(|| {
-            spans
-                .into_iter()
-                .map(|span| Location { uri: uri.clone(), range: proto::range(rope, encoding, span) })
-                .collect()
+            Some(workspace::buffer_entry(&session, &path, &analysis))
+        };
+        let location = |span| Location { uri: uri.clone(), range: proto::range(rope, encoding, span) };
+        Some(match references::find(&analysis, &known(&session), buffer, offset)? {
+            references::Found::Names(spans) => spans.into_iter().map(location).collect(),
+            references::Found::Service { declaration, dependents } => {
+                let sites = dependents.into_iter().filter_map(|it| proto::line_location(&it.path, it.line));
+                include_declaration.then(|| location(declaration)).into_iter().chain(sites).collect()
+            }
         })
     })
     .await
@@ -761,7 +942,13 @@ pub async fn code_action(backend: &Backend, params: CodeActionParams) -> Result<
             proto::offset(rope, encoding, range.start),
             proto::offset(rope, encoding, range.end),
         );
-        let actions = code_action::code_actions(&analysis, span).into_iter().map(|fix| {
+        let path = uri.to_file_path();
+        let document = code_action::Document {
+            key: uri.as_str(),
+            repository: lens::repository(&session, &analysis, path.as_deref()),
+        };
+        let found = code_action::actions(&analysis, &known(&session), &document, span);
+        let actions = found.contract.into_iter().map(|fix| {
             let diagnostics: Vec<Diagnostic> = analysis
                 .validation
                 .diagnostics
@@ -772,10 +959,12 @@ pub async fn code_action(backend: &Backend, params: CodeActionParams) -> Result<
             proto::quick_fix(rope, encoding, &uri, fix.title, fix.edits, diagnostics, fix.preferred)
         });
         let mut actions: Vec<CodeActionOrCommand> = actions.collect();
-        actions.extend(deps::code_actions(&session, &uri, &analysis, range, encoding));
-        actions.extend(lens::code_actions(&session, &uri, &analysis, range, encoding));
-        actions.extend(migrate::code_actions(&uri, &analysis, span, encoding));
-        if analysis.validation.errors().next().is_none() && uri.to_file_path().is_some() {
+        actions.extend(registry_actions(&session, &uri, &analysis, found.registry, encoding));
+        actions.extend(found.bump.map(|it| lens::code_action(&uri, &analysis, &it, encoding)));
+        if let Some(migration) = found.migration {
+            actions.extend(migration_action(&uri, &analysis, migration, encoding));
+        }
+        if analysis.validation.errors().next().is_none() && path.is_some() {
             actions.push(generate::preview_action(&uri));
         }
         Some(actions)
@@ -828,7 +1017,7 @@ pub async fn code_lens(backend: &Backend, params: CodeLensParams) -> Result<Opti
             key: uri.as_str(),
             path: path.as_deref(),
             repository: lens::repository(&session, &analysis, path.as_deref()),
-            n_dependents: workspace::n_dependents(&session, &uri, &analysis),
+            n_dependents: path.as_deref().and_then(|it| workspace::n_dependents(&session, it, &analysis)),
         };
         let lenses = code_lens::code_lenses(&analysis, &known(&session), &document).into_iter().map(|it| {
             let against = match it.against {
@@ -842,7 +1031,16 @@ pub async fn code_lens(backend: &Backend, params: CodeLensParams) -> Result<Opti
             }
         });
         let mut out: Vec<CodeLens> = lenses.collect();
-        out.extend(workspace::lens(&session, &uri, &analysis, encoding));
+        if let Some(it) = path.as_deref().and_then(|it| workspace::used_by(&session, it, &analysis)) {
+            let locations: Vec<Location> =
+                it.sites.iter().filter_map(|site| proto::line_location(&site.path, site.line)).collect();
+            let position = proto::range(rope, encoding, it.at).start;
+            out.push(CodeLens {
+                range: proto::range(rope, encoding, it.span),
+                command: Some(lsp_ext::command::<ShowReferences>(it.title, &(uri.clone(), position, locations))),
+                data: None,
+            });
+        }
         Some(out)
     })
     .await

@@ -1,4 +1,4 @@
-//! What the providers (the registry resolver, the `oci://` policy bundles, the baselines) say when they learn
+//! What the providers (the registry resolver, the `oci://` policy bundles, the baselines, the workspace index) say when they learn
 //! something. They fetch in the background and know neither the client nor the handlers: the server reads these
 //! messages in one task and decides what to refresh.
 
@@ -19,6 +19,24 @@ pub enum Learned {
     Baseline,
     /// How far a batch of dependency resolutions has come, for `$/progress`.
     Progress(Progress),
+    /// The workspace index took in a scan or a file: what one contract shows of the others (the used-by lenses,
+    /// the impact findings) may have changed.
+    Workspace,
+    /// How far a scan of the workspace folders has come, for `$/progress`.
+    Indexing(Indexing),
+}
+
+/// The two steps of one workspace scan, under the scan's generation: a scan has no known total.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Indexing {
+    Begin {
+        generation: u64,
+    },
+    /// `n_contracts` now indexed, or `None` when the scan failed.
+    End {
+        generation: u64,
+        n_contracts: Option<usize>,
+    },
 }
 
 /// The steps of one batch's progress, in order, under the batch's own id.

@@ -124,7 +124,7 @@ impl LanguageServer for Backend {
     async fn initialized(&self, _: InitializedParams) {
         handlers::register_file_watcher(self).await;
         handlers::load_settings(self, None).await;
-        workspace::start(self);
+        workspace::start(&self.ctx());
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -156,13 +156,12 @@ impl LanguageServer for Backend {
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         self.session.close(&params.text_document.uri);
-        workspace::document_closed(self, &params.text_document.uri);
+        handlers::document_closed(self, &params.text_document.uri);
         handlers::publish(self, params.text_document.uri, Vec::new(), None).await;
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
-        workspace::watched_files_changed(self, params.changes);
-        handlers::files_changed(self);
+        handlers::watched_files_changed(self, params.changes);
     }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {

@@ -308,5 +308,6 @@ fn finding(code: Code, severity: Severity, span: Span, message: String) -> Diagn
         span,
         message,
         related: Vec::new(),
+        rule: None,
     }
 }

@@ -121,5 +121,6 @@ pub fn gate(root: &Node, readiness: Option<&Readiness>, now_unix_seconds: i64) -
             eval.score, eval.min_score, eval.n_done, eval.n_partial, eval.n_not_done, eval.n_deferred
         ),
         related: Vec::new(),
+        rule: None,
     })
 }

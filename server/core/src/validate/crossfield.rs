@@ -69,6 +69,7 @@ impl Ctx<'_> {
             path_style: PathStyle::Bracketed,
             message,
             related: Vec::new(),
+            rule: None,
         });
         self.out.last_mut().expect("just pushed")
     }

@@ -13,7 +13,7 @@ mod v2;
 use std::collections::HashMap;
 
 use crate::contract::{self, DecodeError, Decoded};
-use crate::diagnostic::{Code, Diagnostic, Layer, Severity};
+use crate::diagnostic::{Code, Diagnostic, Layer, SchemaRule, Severity};
 use crate::syntax::{self, FieldPath, LineIndex, Node, NodeKind, Parse, PathStyle, Span, SyntaxErrorKind};
 
 pub use bundle::{BundleFiles, DirBundle, MemoDirBundle};
@@ -155,6 +155,7 @@ pub(crate) fn parse_error(span: Span, path: FieldPath, message: String) -> Diagn
         span,
         message,
         related: Vec::new(),
+        rule: None,
     }
 }
 
@@ -300,6 +301,8 @@ fn list_supported_versions(mut diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> 
         if it.message == only_one {
             let quoted: Vec<String> = SUPPORTED_VERSIONS.iter().map(|version| format!("'{version}'")).collect();
             it.message = format!("at '/pactoVersion': value must be one of {}", quoted.join(", "));
+            it.rule =
+                Some(Box::new(SchemaRule::Enum { values: SUPPORTED_VERSIONS.map(serde_json::Value::from).to_vec() }));
         }
     }
     diagnostics
@@ -319,6 +322,8 @@ fn explain_scaling_shape(diagnostics: Vec<Diagnostic>) -> Vec<Diagnostic> {
         message:
             "at '/scaling': scaling takes either `replicas` alone (a fixed count) or both `min` and `max` (a range)"
                 .to_owned(),
+        // The shapes it names are not one keyword's, so no fix can take them from it.
+        rule: Some(Box::new(SchemaRule::Other)),
         ..first
     });
     out

@@ -26,6 +26,7 @@ pub fn check(root: &Node, contract: &Contract) -> Vec<Diagnostic> {
             message: "ordered upgrade strategy is typically used with stateful services, but state is stateless"
                 .to_owned(),
             related: Vec::new(),
+            rule: None,
         });
     }
     out

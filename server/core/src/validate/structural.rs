@@ -8,7 +8,7 @@ use jsonschema::error::{TypeKind, ValidationErrorKind};
 use jsonschema::{ValidationError, Validator};
 use serde_json::{Map, Value};
 
-use crate::diagnostic::{Code, Diagnostic, Layer, Severity};
+use crate::diagnostic::{Code, Diagnostic, Layer, SchemaRule, Severity};
 use crate::syntax::{FieldPath, Node, PathStyle, Segment};
 
 use super::anchor_span;
@@ -56,8 +56,7 @@ pub(crate) struct Leaf {
     pub(crate) path: Vec<Segment>,
     pub(crate) pointer: String,
     pub(crate) detail: String,
-    is_type: bool,
-    pub(crate) is_additional: bool,
+    rule: SchemaRule,
     required: Option<(String, String)>,
 }
 
@@ -76,7 +75,7 @@ pub(crate) fn check_against(
 ) -> Vec<Diagnostic> {
     leaves(validator, json)
         .into_iter()
-        .filter(|it| keep_additional || !it.is_additional)
+        .filter(|it| keep_additional || !matches!(it.rule, SchemaRule::AdditionalProperty { .. }))
         .map(|leaf| {
             let mut path = FieldPath::root();
             for segment in leaf.path {
@@ -91,6 +90,7 @@ pub(crate) fn check_against(
                 path_style: PathStyle::Dotted,
                 message: format!("at '{}': {}", leaf.pointer, leaf.detail),
                 related: Vec::new(),
+                rule: Some(Box::new(leaf.rule)),
             }
         })
         .collect()
@@ -106,8 +106,9 @@ pub(crate) fn leaves(validator: &Validator, json: &Value) -> Vec<Leaf> {
     let leaves = group_required(leaves);
     // jsonschema v6 stops checking a schema object at its first failed `type`: drop what else
     // was reported for the same instance, so counts match the reference.
-    let typed: HashSet<Vec<Segment>> = leaves.iter().filter(|it| it.is_type).map(|it| it.path.clone()).collect();
-    leaves.into_iter().filter(|it| it.is_type || !typed.contains(&it.path)).collect()
+    let is_type = |it: &Leaf| matches!(it.rule, SchemaRule::Type { .. });
+    let typed: HashSet<Vec<Segment>> = leaves.iter().filter(|it| is_type(it)).map(|it| it.path.clone()).collect();
+    leaves.into_iter().filter(|it| is_type(it) || !typed.contains(&it.path)).collect()
 }
 
 fn collect(error: &ValidationError<'_>, out: &mut Vec<Leaf>) {
@@ -122,12 +123,11 @@ fn collect(error: &ValidationError<'_>, out: &mut Vec<Leaf>) {
     let pointer = error.instance_path().as_str().to_owned();
     let schema_path = error.schema_path().as_str().to_owned();
     let instance = error.instance().clone().into_owned();
-    let leaf = |detail: String| Leaf {
+    let leaf = |detail: String, rule: SchemaRule| Leaf {
         path: path.clone(),
         pointer: pointer.clone(),
         detail,
-        is_type: false,
-        is_additional: false,
+        rule,
         required: None,
     };
     match error.kind() {
@@ -137,74 +137,83 @@ fn collect(error: &ValidationError<'_>, out: &mut Vec<Leaf>) {
             }
         }
         ValidationErrorKind::Type { kind } => {
-            let want = match kind {
-                TypeKind::Single(it) => it.to_string(),
-                TypeKind::Multiple(set) => set.iter().map(|it| it.to_string()).collect::<Vec<_>>().join(" or "),
+            let want: Vec<String> = match kind {
+                TypeKind::Single(it) => vec![it.to_string()],
+                TypeKind::Multiple(set) => set.iter().map(|it| it.to_string()).collect(),
             };
-            out.push(Leaf { is_type: true, ..leaf(format!("got {}, want {want}", json_type(&instance))) });
+            let got = json_type(&instance);
+            let detail = format!("got {got}, want {}", want.join(" or "));
+            out.push(leaf(detail, SchemaRule::Type { got, want }));
         }
         ValidationErrorKind::Required { property } => {
             let name = property.as_str().unwrap_or_default().to_owned();
-            out.push(Leaf { required: Some((schema_path, name)), ..leaf(String::new()) });
+            // The names are gathered into `SchemaRule::Required` once grouped (`group_required`).
+            out.push(Leaf { required: Some((schema_path, name)), ..leaf(String::new(), SchemaRule::Other) });
         }
         ValidationErrorKind::Enum { options } => {
-            let values: Vec<String> =
-                options.as_array().map(|it| it.iter().map(quote_value).collect()).unwrap_or_default();
+            let allowed: Vec<Value> = options.as_array().cloned().unwrap_or_default();
+            let values: Vec<String> = allowed.iter().map(quote_value).collect();
             let detail = match values.as_slice() {
                 [one] => format!("value must be {one}"),
                 _ => format!("value must be one of {}", values.join(", ")),
             };
-            out.push(leaf(detail));
+            out.push(leaf(detail, SchemaRule::Enum { values: allowed }));
         }
         ValidationErrorKind::Constant { expected_value } => {
-            out.push(leaf(format!("value must be {}", quote_value(expected_value))));
+            let detail = format!("value must be {}", quote_value(expected_value));
+            out.push(leaf(detail, SchemaRule::Const { value: Value::clone(expected_value) }));
         }
         ValidationErrorKind::Pattern { pattern } => {
             let text = instance.as_str().unwrap_or_default();
-            out.push(leaf(format!("'{text}' does not match pattern '{pattern}'")));
+            out.push(leaf(format!("'{text}' does not match pattern '{pattern}'"), SchemaRule::Other));
         }
         ValidationErrorKind::MinLength { limit } => {
             let got = instance.as_str().map_or(0, |it| it.chars().count());
-            out.push(leaf(format!("minLength: got {got}, want {limit}")));
+            out.push(leaf(format!("minLength: got {got}, want {limit}"), SchemaRule::Other));
         }
         ValidationErrorKind::Minimum { limit } => {
-            out.push(leaf(format!("minimum: got {}, want {}", go_number(&instance), go_number(limit))));
+            out.push(leaf(
+                format!("minimum: got {}, want {}", go_number(&instance), go_number(limit)),
+                SchemaRule::Other,
+            ));
         }
         ValidationErrorKind::Maximum { limit } => {
-            out.push(leaf(format!("maximum: got {}, want {}", go_number(&instance), go_number(limit))));
+            out.push(leaf(
+                format!("maximum: got {}, want {}", go_number(&instance), go_number(limit)),
+                SchemaRule::Other,
+            ));
         }
         ValidationErrorKind::AdditionalProperties { unexpected } => {
             let names: Vec<String> = unexpected.iter().map(|it| format!("'{it}'")).collect();
             let noun = if names.len() == 1 { "property" } else { "properties" };
-            out.push(Leaf {
-                is_additional: true,
-                ..leaf(format!("additional {noun} {} not allowed", names.join(", ")))
-            });
+            let detail = format!("additional {noun} {} not allowed", names.join(", "));
+            let rule = SchemaRule::AdditionalProperty { names: unexpected.iter().map(|it| it.to_string()).collect() };
+            out.push(leaf(detail, rule));
         }
-        ValidationErrorKind::Not { .. } => out.push(leaf("not failed".to_owned())),
+        ValidationErrorKind::Not { .. } => out.push(leaf("not failed".to_owned(), SchemaRule::Other)),
         // Keywords only the 2.0 schema and user schemas use; the 1.0 schema has none of them.
         ValidationErrorKind::MinItems { limit } => {
             let got = instance.as_array().map_or(0, Vec::len);
-            out.push(leaf(format!("minItems: got {got}, want {limit}")));
+            out.push(leaf(format!("minItems: got {got}, want {limit}"), SchemaRule::Other));
         }
         ValidationErrorKind::MaxItems { limit } => {
             let got = instance.as_array().map_or(0, Vec::len);
-            out.push(leaf(format!("maxItems: got {got}, want {limit}")));
+            out.push(leaf(format!("maxItems: got {got}, want {limit}"), SchemaRule::Other));
         }
         ValidationErrorKind::MaxLength { limit } => {
             let got = instance.as_str().map_or(0, |it| it.chars().count());
-            out.push(leaf(format!("maxLength: got {got}, want {limit}")));
+            out.push(leaf(format!("maxLength: got {got}, want {limit}"), SchemaRule::Other));
         }
         ValidationErrorKind::MinProperties { limit } => {
             let got = instance.as_object().map_or(0, |it| it.len());
-            out.push(leaf(format!("minProperties: got {got}, want {limit}")));
+            out.push(leaf(format!("minProperties: got {got}, want {limit}"), SchemaRule::Other));
         }
         ValidationErrorKind::MaxProperties { limit } => {
             let got = instance.as_object().map_or(0, |it| it.len());
-            out.push(leaf(format!("maxProperties: got {got}, want {limit}")));
+            out.push(leaf(format!("maxProperties: got {got}, want {limit}"), SchemaRule::Other));
         }
-        ValidationErrorKind::FalseSchema => out.push(leaf("false schema".to_owned())),
-        _ => out.push(leaf(error.to_string())),
+        ValidationErrorKind::FalseSchema => out.push(leaf("false schema".to_owned(), SchemaRule::Other)),
+        _ => out.push(leaf(error.to_string(), SchemaRule::Other)),
     }
 }
 
@@ -232,6 +241,7 @@ fn group_required(leaves: Vec<Leaf>) -> Vec<Leaf> {
             let quoted: Vec<String> = names.iter().map(|it| format!("'{it}'")).collect();
             let noun = if quoted.len() == 1 { "property" } else { "properties" };
             leaf.detail = format!("missing {noun} {}", quoted.join(", "));
+            leaf.rule = SchemaRule::Required { missing: names };
         }
     }
     out
@@ -307,6 +317,30 @@ mod tests {
         assert_eq!(schema()["$id"], "https://pacto.trianalab.com/schema/v1.0");
         assert!(
             validator().is_valid(&serde_json::json!({"pactoVersion": "1.0", "service": {"name": "a", "version": "1"}}))
+        );
+    }
+
+    #[test]
+    fn each_finding_carries_its_rule_with_what_a_fix_needs() {
+        let text = "pactoVersion: 1.0\nservice: {name: a}\nruntime: {workload: daemon}\nextra: 1\n";
+        let root = crate::syntax::parse(text).root.unwrap();
+        let found: Vec<(String, Option<SchemaRule>)> = check(&root, &instance(&root).unwrap(), true)
+            .into_iter()
+            .map(|it| (it.path_text(), it.rule.map(|rule| *rule)))
+            .collect();
+        let names = |names: &[&str]| names.iter().map(|it| (*it).to_owned()).collect::<Vec<_>>();
+        assert_eq!(
+            found,
+            vec![
+                ("pactoVersion".to_owned(), Some(SchemaRule::Type { got: "number", want: names(&["string"]) })),
+                ("service".to_owned(), Some(SchemaRule::Required { missing: names(&["version"]) })),
+                ("runtime".to_owned(), Some(SchemaRule::Required { missing: names(&["state"]) })),
+                (
+                    "runtime.workload".to_owned(),
+                    Some(SchemaRule::Enum { values: vec!["service".into(), "job".into(), "scheduled".into()] })
+                ),
+                (String::new(), Some(SchemaRule::AdditionalProperty { names: names(&["extra"]) })),
+            ]
         );
     }
 }

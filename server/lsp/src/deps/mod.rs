@@ -5,10 +5,10 @@
 // FIXME: diagnostics and code actions are still turned into LSP values here; that belongs in `handlers.rs`, their
 // merge with the contract's in `features/`.
 
-mod actions;
+pub mod actions;
 pub mod completion;
 pub mod definition;
-mod diagnostics;
+pub mod diagnostics;
 pub mod hover;
 pub mod inlay;
 pub mod policy_refs;
@@ -23,75 +23,19 @@ use pacto_core::contract::oci_ref::{DependencyRef, OciRef, classify};
 use pacto_core::contract::{Dependency, text};
 use pacto_core::syntax::Span;
 use pacto_oci::Reference;
-use tower_lsp_server::ls_types::*;
 
 use resolve::Key;
 pub use resolve::{State, request_resolution, request_tags};
 
 use crate::analysis::Analysis;
 use crate::learned::Ctx;
-use crate::proto::{self, Encoding};
 use crate::session::Session;
 
-/// A new version was analysed: start resolving what it references (never awaited by the caller).
-pub fn document_changed(ctx: &Ctx, uri: &Uri, analysis: &Analysis) {
-    resolve::document_changed(ctx, uri.as_str(), analysis);
+/// A new version was analysed: start resolving what it references (never awaited by the caller). `document` is
+/// its URI's text.
+pub fn document_changed(ctx: &Ctx, document: &str, analysis: &Analysis) {
+    resolve::document_changed(ctx, document, analysis);
     policy_refs::document_changed(ctx, analysis);
-}
-
-/// Diagnostics about the registry, from what is already known (pure; never touches the network).
-pub fn diagnostics(session: &Session, _uri: &Uri, analysis: &Analysis, encoding: Encoding) -> Vec<Diagnostic> {
-    let rope = &analysis.rope;
-    diagnostics::findings(analysis, &session.deps).iter().map(|it| diagnostic(rope, encoding, it)).collect()
-}
-
-fn diagnostic(rope: &ropey::Rope, encoding: Encoding, it: &diagnostics::Finding) -> Diagnostic {
-    Diagnostic {
-        range: proto::range(rope, encoding, it.span),
-        severity: Some(match it.code.level() {
-            diagnostics::Level::Warning => DiagnosticSeverity::WARNING,
-            diagnostics::Level::Information => DiagnosticSeverity::INFORMATION,
-            diagnostics::Level::Hint => DiagnosticSeverity::HINT,
-        }),
-        code: Some(NumberOrString::String(it.code.as_str().to_owned())),
-        source: Some("pacto".to_owned()),
-        message: it.message.clone(),
-        ..Default::default()
-    }
-}
-
-/// Actions on dependencies within `range`, each with its edit.
-pub fn code_actions(
-    session: &Session,
-    uri: &Uri,
-    analysis: &Analysis,
-    range: Range,
-    encoding: Encoding,
-) -> Vec<CodeActionOrCommand> {
-    let rope = &analysis.rope;
-    let within = Span::new(proto::offset(rope, encoding, range.start), proto::offset(rope, encoding, range.end));
-    let findings = diagnostics::findings(analysis, &session.deps);
-    actions::actions(analysis, &session.deps, within)
-        .into_iter()
-        .map(|action| {
-            let fixed: Vec<Diagnostic> = match action.fixes {
-                Some(actions::Fixes::Registry(code, span)) => findings
-                    .iter()
-                    .filter(|it| it.code == code && it.span == span)
-                    .map(|it| diagnostic(rope, encoding, it))
-                    .collect(),
-                Some(actions::Fixes::Contract(code, span)) => analysis
-                    .validation
-                    .diagnostics
-                    .iter()
-                    .filter(|it| it.code == code && it.span == span)
-                    .map(|it| proto::diagnostic(rope, encoding, uri, it))
-                    .collect(),
-                None => Vec::new(),
-            };
-            proto::quick_fix(rope, encoding, uri, action.title, action.edits, fixed, false)
-        })
-        .collect()
 }
 
 /// Which field of which dependency is under the cursor.

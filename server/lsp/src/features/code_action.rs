@@ -3,13 +3,19 @@
 //! health interface, a missing health path, and an unquoted `pactoVersion`; on 2.0 contracts also
 //! a capability bound to an unknown interface and a readiness date not written `YYYY-MM-DD`.
 //! Only fixes whose result is clear are offered: duplicates, unsafe paths and refs have none.
+//! [`actions`] adds what the registry, the published version and the 2.0 migration offer on the range.
 
 use pacto_core::contract::suggest::closest;
+use pacto_core::diff::BumpFinding;
 use pacto_core::syntax::{FieldPath, Node, Span, find};
 use pacto_core::validate::Format;
-use pacto_core::{Code, Diagnostic};
+use pacto_core::{Code, Diagnostic, SchemaRule};
 
+use super::{Known, migrate};
 use crate::analysis::Analysis;
+use crate::deps::actions::Action;
+use crate::lens::compute::Against;
+use crate::lens::{self, Published};
 use crate::schema_docs;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -20,6 +26,50 @@ pub struct Fix {
     pub fixes: Span,
     pub edits: Vec<(Span, String)>,
     pub preferred: bool,
+}
+
+/// Every action on a range, by where it comes from, in the order the client lists them.
+#[derive(Debug, Default)]
+pub struct Actions {
+    /// Fixes of the contract's own findings ([`code_actions`]).
+    pub contract: Vec<Fix>,
+    /// What the registry's answers offer on dependency refs.
+    pub registry: Vec<Action>,
+    /// The version the published one asks for, when the range touches `service.version`.
+    pub bump: Option<BumpFinding>,
+    /// A 1.0 contract rewritten as 2.0, on `pactoVersion`.
+    pub migration: Option<migrate::Action>,
+}
+
+/// The document the actions are for, as the handler found it.
+pub struct Document<'a> {
+    /// Its URI as text: the comparisons with the published version are kept under it.
+    pub key: &'a str,
+    /// Where it is published (`lens::repository`).
+    pub repository: Option<String>,
+}
+
+pub fn actions(analysis: &Analysis, known: &Known<'_>, document: &Document<'_>, range: Span) -> Actions {
+    Actions {
+        contract: code_actions(analysis, range),
+        registry: crate::deps::actions::actions(analysis, known.registry, range),
+        bump: bump(analysis, known, document, range),
+        migration: migrate::action(analysis, range),
+    }
+}
+
+/// From the comparison the lens already made; none while the text does not parse, since what the parser
+/// skipped would read as removed.
+fn bump(analysis: &Analysis, known: &Known<'_>, document: &Document<'_>, range: Span) -> Option<BumpFinding> {
+    if lens::broken(analysis) {
+        return None;
+    }
+    let Published::Ready(side) = known.baselines.published(document.repository.as_deref()?)? else {
+        return None;
+    };
+    let comparison = lens::comparison(known.baselines, document.key, analysis, &side, Against::Published);
+    let finding = comparison.bump.as_ref()?;
+    (range.start <= finding.span.end && finding.span.start <= range.end).then(|| finding.clone())
 }
 
 /// Fixes for the findings that touch `range`.
@@ -95,73 +145,82 @@ fn quoted_version(format: Format) -> &'static str {
 }
 
 fn schema_fixes(format: Format, text: &str, root: &Node, diagnostic: &Diagnostic, out: &mut Vec<Fix>) {
-    let message = diagnostic.message.as_str();
     let path = &diagnostic.path;
-    if message.ends_with("got number, want string")
-        && path.render(pacto_core::syntax::PathStyle::Dotted) == "pactoVersion"
-    {
-        let version = quoted_version(format);
-        out.push(Fix {
-            title: format!("Quote the version: {version}"),
-            code: diagnostic.code,
-            fixes: diagnostic.span,
-            edits: vec![(diagnostic.span, version.to_owned())],
-            preferred: true,
-        });
+    let Some(rule) = &diagnostic.rule else {
         return;
-    }
-    if message.contains("value must be 'ephemeral'") {
-        out.push(Fix {
-            title: "Use ephemeral durability".to_owned(),
-            code: diagnostic.code,
-            fixes: diagnostic.span,
-            edits: vec![(diagnostic.span, "ephemeral".to_owned())],
-            preferred: true,
-        });
-        let state = match format {
-            Format::V1 => FieldPath::root().key("runtime").key("state"),
-            Format::V2 => FieldPath::root().key("state"),
-        };
-        if let Some(kind) = find(root, &state.key("type")) {
+    };
+    match rule.as_ref() {
+        SchemaRule::Type { got, want }
+            if *got == "number" && want == &["string"] && path == &FieldPath::root().key("pactoVersion") =>
+        {
+            let version = quoted_version(format);
             out.push(Fix {
-                title: "Make the service stateful".to_owned(),
+                title: format!("Quote the version: {version}"),
                 code: diagnostic.code,
                 fixes: diagnostic.span,
-                edits: vec![(kind.span, "stateful".to_owned())],
-                preferred: false,
+                edits: vec![(diagnostic.span, version.to_owned())],
+                preferred: true,
             });
         }
-        return;
-    }
-    if message.contains("value must be one of") {
-        let Some(doc) = schema_docs::field(format, path) else {
-            return;
-        };
-        let current = &text[diagnostic.span.start..diagnostic.span.end];
-        let values: Vec<&str> = doc.values.iter().map(|it| it.0.as_str()).collect();
-        match closest(current.trim_matches(['"', '\'']), &values) {
-            Some(best) => out.push(Fix {
-                title: format!("Replace with `{best}`"),
-                code: diagnostic.code,
-                fixes: diagnostic.span,
-                edits: vec![(diagnostic.span, best.to_owned())],
-                preferred: true,
-            }),
-            None => out.extend(values.iter().map(|value| Fix {
-                title: format!("Replace with `{value}`"),
-                code: diagnostic.code,
-                fixes: diagnostic.span,
-                edits: vec![(diagnostic.span, (*value).to_owned())],
-                preferred: false,
-            })),
+        // A one-value `enum` reads as a `const`, and both ask for the only durability a stateless
+        // service may have.
+        SchemaRule::Const { value } if value == "ephemeral" => ephemeral_fixes(format, root, diagnostic, out),
+        SchemaRule::Enum { values } if values.len() == 1 && values[0] == "ephemeral" => {
+            ephemeral_fixes(format, root, diagnostic, out)
         }
-        return;
-    }
-    if let Some(names) = message.split("missing propert").nth(1) {
-        let names: Vec<&str> = names.split('\'').skip(1).step_by(2).collect();
-        if let Some(object) = find(root, path) {
-            add_fields(format, text, object, path, &names, diagnostic, out);
+        SchemaRule::Enum { values } if values.len() > 1 => {
+            let Some(doc) = schema_docs::field(format, path) else {
+                return;
+            };
+            let current = &text[diagnostic.span.start..diagnostic.span.end];
+            let values: Vec<&str> = doc.values.iter().map(|it| it.0.as_str()).collect();
+            match closest(current.trim_matches(['"', '\'']), &values) {
+                Some(best) => out.push(Fix {
+                    title: format!("Replace with `{best}`"),
+                    code: diagnostic.code,
+                    fixes: diagnostic.span,
+                    edits: vec![(diagnostic.span, best.to_owned())],
+                    preferred: true,
+                }),
+                None => out.extend(values.iter().map(|value| Fix {
+                    title: format!("Replace with `{value}`"),
+                    code: diagnostic.code,
+                    fixes: diagnostic.span,
+                    edits: vec![(diagnostic.span, (*value).to_owned())],
+                    preferred: false,
+                })),
+            }
         }
+        SchemaRule::Required { missing } => {
+            let names: Vec<&str> = missing.iter().map(String::as_str).collect();
+            if let Some(object) = find(root, path) {
+                add_fields(format, text, object, path, &names, diagnostic, out);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn ephemeral_fixes(format: Format, root: &Node, diagnostic: &Diagnostic, out: &mut Vec<Fix>) {
+    out.push(Fix {
+        title: "Use ephemeral durability".to_owned(),
+        code: diagnostic.code,
+        fixes: diagnostic.span,
+        edits: vec![(diagnostic.span, "ephemeral".to_owned())],
+        preferred: true,
+    });
+    let state = match format {
+        Format::V1 => FieldPath::root().key("runtime").key("state"),
+        Format::V2 => FieldPath::root().key("state"),
+    };
+    if let Some(kind) = find(root, &state.key("type")) {
+        out.push(Fix {
+            title: "Make the service stateful".to_owned(),
+            code: diagnostic.code,
+            fixes: diagnostic.span,
+            edits: vec![(kind.span, "stateful".to_owned())],
+            preferred: false,
+        });
     }
 }
 

@@ -86,7 +86,12 @@ mod tests {
     #[test]
     fn lenses_on_both_formats() {
         let session = Session::default();
-        let known = Known { registry: &session.deps, policies: &session.policy_refs, baselines: &session.lens };
+        let known = Known {
+            registry: &session.deps,
+            policies: &session.policy_refs,
+            baselines: &session.lens,
+            workspace: &session.workspace,
+        };
         let path = Path::new("/bundle/pacto.yaml");
         let document = |analysis: &Analysis| Document {
             key: "file:///bundle/pacto.yaml",

@@ -9,15 +9,9 @@ use std::time::Duration;
 use pacto_core::migrate::{Migration, NoteKind, migrate_validated};
 use pacto_core::syntax::Span;
 use pacto_core::validate::Format;
-use ropey::Rope;
-use tower_lsp_server::ls_types::{
-    CodeAction, CodeActionKind, CodeActionOrCommand, CreateFile, CreateFileOptions, Diagnostic, DiagnosticSeverity,
-    DocumentChangeOperation, DocumentChanges, NumberOrString, OneOf, OptionalVersionedTextDocumentIdentifier, Position,
-    Range, ResourceOp, TextDocumentEdit, TextEdit, Uri, WorkspaceEdit,
-};
+use tower_lsp_server::ls_types::Uri;
 
 use crate::analysis::Analysis;
-use crate::proto::{self, Encoding};
 use crate::session::Session;
 
 /// The `source` of the migration's diagnostics, so editors can tell them from findings.
@@ -238,65 +232,12 @@ fn changed_region(old: &str, new: &str) -> (Span, Span) {
     (Span::new(prefix, old.len() - suffix), Span::new(prefix, new.len() - suffix))
 }
 
-/// The hints as LSP diagnostics, unless `pacto.migration.hint` is off.
-pub fn diagnostics(session: &Session, uri: &Uri, analysis: &Analysis, encoding: Encoding) -> Vec<Diagnostic> {
+/// The hints to publish with a version, unless `pacto.migration.hint` is off.
+pub fn hints_to_publish(session: &Session, uri: &Uri, analysis: &Analysis) -> Vec<Hint> {
     if !session.settings().migration_hint {
         return Vec::new();
     }
-    hints_for_publish(session, uri, analysis).into_iter().map(|it| diagnostic(&analysis.rope, encoding, it)).collect()
-}
-
-fn diagnostic(rope: &Rope, encoding: Encoding, hint: Hint) -> Diagnostic {
-    Diagnostic {
-        range: proto::range(rope, encoding, hint.span),
-        severity: Some(if hint.information { DiagnosticSeverity::INFORMATION } else { DiagnosticSeverity::HINT }),
-        code: Some(NumberOrString::String(hint.code.to_owned())),
-        source: Some(SOURCE.to_owned()),
-        message: hint.message,
-        ..Default::default()
-    }
-}
-
-/// The action as a workspace edit: each placeholder created (never over an existing file) and
-/// filled, then the contract rewritten at the version the action was computed for.
-pub fn code_actions(uri: &Uri, analysis: &Analysis, range: Span, encoding: Encoding) -> Vec<CodeActionOrCommand> {
-    let Some(action) = action(analysis, range) else {
-        return Vec::new();
-    };
-    let rope = &analysis.rope;
-    let mut operations = Vec::new();
-    for (path, content) in action.files {
-        let Some(file_uri) = Uri::from_file_path(&path) else {
-            return Vec::new();
-        };
-        let options = CreateFileOptions { overwrite: Some(false), ignore_if_exists: Some(false) };
-        operations.push(DocumentChangeOperation::Op(ResourceOp::Create(CreateFile {
-            uri: file_uri.clone(),
-            options: Some(options),
-            annotation_id: None,
-        })));
-        let start = Position::new(0, 0);
-        operations.push(DocumentChangeOperation::Edit(TextDocumentEdit {
-            text_document: OptionalVersionedTextDocumentIdentifier { uri: file_uri, version: None },
-            edits: vec![OneOf::Left(TextEdit { range: Range::new(start, start), new_text: content })],
-        }));
-    }
-    let (span, new_text) = action.edit;
-    operations.push(DocumentChangeOperation::Edit(TextDocumentEdit {
-        text_document: OptionalVersionedTextDocumentIdentifier { uri: uri.clone(), version: Some(analysis.version) },
-        edits: vec![OneOf::Left(TextEdit { range: proto::range(rope, encoding, span), new_text })],
-    }));
-    let hint = diagnostic(rope, encoding, action.hint);
-    vec![CodeActionOrCommand::CodeAction(CodeAction {
-        title: ACTION_TITLE.to_owned(),
-        kind: Some(CodeActionKind::REFACTOR_REWRITE),
-        diagnostics: Some(vec![hint]),
-        edit: Some(WorkspaceEdit {
-            document_changes: Some(DocumentChanges::Operations(operations)),
-            ..Default::default()
-        }),
-        ..Default::default()
-    })]
+    hints_for_publish(session, uri, analysis)
 }
 
 #[cfg(test)]

@@ -17,13 +17,15 @@ pub mod symbols;
 #[cfg(test)]
 mod tests;
 
-use crate::{deps, lens};
+use crate::{deps, lens, workspace};
 
-/// What the registry and the baselines have already answered, read-only: a feature reads it and never waits for the network.
+/// What the registry, the baselines and the workspace index have already answered, read-only: a feature reads it and
+/// never waits for the network or a scan.
 /// The handler builds one per request from the session's stores.
 #[derive(Clone, Copy)]
 pub struct Known<'a> {
     pub registry: &'a deps::State,
     pub policies: &'a deps::policy_refs::State,
     pub baselines: &'a lens::State,
+    pub workspace: &'a workspace::State,
 }

@@ -3,13 +3,19 @@
 //! `capabilities[].binding.interface`, the only field naming another entry; configuration, policy
 //! and dependency names, each its own namespace and referenced nowhere else in the contract, so
 //! their references are their declarations (repeats included, as `DUPLICATE_*_NAME` reports them).
+//! On `service` or its name, the references are in other contracts: the workspace's dependency entries
+//! pointing at this one (issue #18), read from the index as it is.
 
 use pacto_core::contract::{Text, text};
 use pacto_core::syntax::Span;
 use pacto_core::validate::Format;
+use pacto_core::workspace::Entry;
 
+use super::Known;
 use crate::analysis::Analysis;
 use crate::cursor::{Hit, node_at};
+pub use crate::workspace::references::Site;
+use crate::workspace::references::{dependents, service_at};
 
 /// The kinds of names that can be renamed; each is a namespace of its own.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -38,6 +44,34 @@ pub fn name_at(analysis: &Analysis, offset: usize) -> Option<(Namespace, String,
     Some((namespace, node.scalar_text().unwrap_or_default().to_owned(), node.span))
 }
 
+/// What a references request finds: names in the contract, or the service and who depends on it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Found {
+    /// The declarations of the name under the cursor and the fields naming it, sorted.
+    Names(Vec<Span>),
+    /// The service's declaration (its name's value, else the `service` key) and the dependency entries of the
+    /// workspace pointing at the contract.
+    Service { declaration: Span, dependents: Vec<Site> },
+}
+
+/// The references at `offset`, the workspace's included. `buffer` reads the contract as the index would (its
+/// canonical path, name, version and publish repository); it is asked only on the service, since working out
+/// where a contract is published may read the cache, and a document without a file has none.
+pub fn find(
+    analysis: &Analysis,
+    known: &Known<'_>,
+    buffer: impl FnOnce() -> Option<Entry>,
+    offset: usize,
+) -> Option<Found> {
+    if let Some(declaration) = service_at(analysis, offset) {
+        let entry = buffer()?;
+        return Some(Found::Service { declaration, dependents: dependents(&known.workspace.read(), &entry) });
+    }
+    let spans = references(analysis, offset);
+    (!spans.is_empty()).then_some(Found::Names(spans))
+}
+
+/// The references to the name at `offset` within the contract.
 pub fn references(analysis: &Analysis, offset: usize) -> Vec<Span> {
     let Some((namespace, name, _)) = name_at(analysis, offset) else {
         return Vec::new();

@@ -12,7 +12,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use pacto_core::diff::BundleReader;
+use pacto_core::diff::{BumpFinding, BundleReader};
 use pacto_core::syntax::limits::MAX_CONTRACT_BYTES;
 use pacto_core::validate::Format;
 use pacto_core::validate::bundle::valid_path;
@@ -64,31 +64,12 @@ pub fn diagnostics(session: &Session, uri: &Uri, analysis: &Analysis, encoding: 
     out
 }
 
-/// The bump quick fix within `range`, with its edit.
-pub fn code_actions(
-    session: &Session,
-    uri: &Uri,
-    analysis: &Analysis,
-    range: Range,
-    encoding: Encoding,
-) -> Vec<CodeActionOrCommand> {
-    if broken(analysis) {
-        return Vec::new();
-    }
-    let Some((_, comparison)) = published_comparison(session, uri, analysis) else {
-        return Vec::new();
-    };
-    let Some(finding) = &comparison.bump else {
-        return Vec::new();
-    };
+/// The bump quick fix as the client takes it, with the finding it resolves.
+pub fn code_action(uri: &Uri, analysis: &Analysis, finding: &BumpFinding, encoding: Encoding) -> CodeActionOrCommand {
     let rope = &analysis.rope;
-    let (start, end) = (proto::offset(rope, encoding, range.start), proto::offset(rope, encoding, range.end));
-    if start > finding.span.end || end < finding.span.start {
-        return Vec::new();
-    }
     let fixes = vec![compute::bump_diagnostic(finding, rope, encoding)];
     let edits = vec![(finding.span, finding.suggested.clone())];
-    vec![proto::quick_fix(rope, encoding, uri, format!("Bump to {}", finding.suggested), edits, fixes, true)]
+    proto::quick_fix(rope, encoding, uri, format!("Bump to {}", finding.suggested), edits, fixes, true)
 }
 
 /// The publish repository of a document, from its text, its path and the settings, else where
@@ -135,7 +116,7 @@ pub fn comparison(
 
 /// YAML that does not parse, as while typing: what the parser skipped would read as removed, so the
 /// lens keeps its last comparison and changed-node diagnostics wait for the next readable version.
-fn broken(analysis: &Analysis) -> bool {
+pub fn broken(analysis: &Analysis) -> bool {
     !analysis.validation.parse.errors.is_empty()
 }
 

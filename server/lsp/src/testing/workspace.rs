@@ -88,6 +88,17 @@ fn references(client: &mut Client, uri: &str, position: Value, include_declarati
 /// Every entry pointing at payments, by path (checkout, the broken contract, the first-key contract)
 /// or by its repository with or without a tag (billing, web's second entry), each at its `ref` line;
 /// the same from the `service` key; the declaration first when asked for.
+/// The scan reports its end through the server's reader of what providers learn, with the count it indexed.
+#[test]
+fn lsp_index_progress_ends_with_the_number_of_contracts() {
+    let dir = workspace();
+    let root = root_of(&dir);
+    let capabilities = json!({"window": {"workDoneProgress": true}});
+    let (mut client, _) = Client::start_in_workspace(&root, capabilities, json!({"offline": true}));
+    let end = client.wait_progress_end(INDEXED);
+    assert_eq!(end["params"]["value"], json!({"kind": "end", "message": "8 contracts"}));
+}
+
 #[test]
 fn lsp_references_on_service_name_list_dependents() {
     let dir = workspace();

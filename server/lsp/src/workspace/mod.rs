@@ -1,7 +1,8 @@
 //! The workspace index in the server (issue #18): every contract under the workspace folders, built by
 //! the core scanner in the background after `initialized` and kept current from open documents and
 //! watched-file events. Requests read it as it is and never wait for it: until the first scan ends
-//! they see the open documents only, and the code lens says it is indexing.
+//! they see the open documents only, and the code lens says it is indexing. A provider: it says what it
+//! learned (`Learned::Workspace`, `Learned::Indexing`) and the server decides what to refresh.
 
 pub mod definition;
 pub mod impact;
@@ -14,22 +15,16 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, RwLock, RwLockReadGuard};
 
+use pacto_core::syntax::Span;
 use pacto_core::syntax::limits::MAX_CONTRACT_BYTES;
 use pacto_core::workspace::scan::{SKIPPED_DIRS, scan};
 use pacto_core::workspace::{
     Entry, Index, entry_of_validation, is_bundle_file, looks_like_contract, read_entry, repository_key,
 };
-use tower_lsp_server::ls_types::{
-    CodeLens, Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, FileChangeType, FileEvent, Location,
-    NumberOrString, ProgressToken, Range, Uri,
-};
-use tower_lsp_server::{NotCancellable, OngoingProgress, Unbounded};
 
 use crate::analysis::Analysis;
+use crate::learned::{Ctx, Indexing, Learned};
 use crate::lens::publish;
-use crate::lsp_ext::{self, ShowReferences};
-use crate::proto::{self, Encoding};
-use crate::server::Backend;
 use crate::session::Session;
 
 /// The `$/progress` token of the workspace scan; a client shows "Indexing contracts" meanwhile.
@@ -142,17 +137,17 @@ pub fn canonical(path: &Path) -> PathBuf {
 
 /// Starts a scan of the workspace folders in the background (after `initialized`, and again when the
 /// settings that place contracts change); lenses are refreshed when it ends.
-pub fn start(backend: &Backend) {
-    let generation = backend.session.workspace.generation.fetch_add(1, Ordering::SeqCst) + 1;
-    if backend.session.workspace_folders().is_empty() {
+pub fn start(ctx: &Ctx) {
+    let generation = ctx.session.workspace.generation.fetch_add(1, Ordering::SeqCst) + 1;
+    if ctx.session.workspace_folders().is_empty() {
         // Nothing to scan (a single file opened): the open documents are the workspace.
-        backend.session.workspace.ready.store(true, Ordering::SeqCst);
+        ctx.session.workspace.ready.store(true, Ordering::SeqCst);
         return;
     }
-    let backend = backend.clone();
+    let ctx = ctx.clone();
     tokio::spawn(async move {
-        let progress = begin_progress(&backend).await;
-        let session = backend.session.clone();
+        ctx.say(Learned::Indexing(Indexing::Begin { generation }));
+        let session = ctx.session.clone();
         let scanned = tokio::task::spawn_blocking(move || {
             let started = std::time::Instant::now();
             let mut index = Index::new();
@@ -182,17 +177,11 @@ pub fn start(backend: &Backend) {
             session.workspace.read().len()
         })
         .await;
-        if let Some(progress) = progress {
-            let message = match &scanned {
-                Ok(n) => format!("{n} contracts"),
-                Err(_) => "failed".to_owned(),
-            };
-            progress.finish_with_message(message).await;
-        }
-        if let Err(err) = scanned {
+        if let Err(err) = &scanned {
             tracing::error!("the workspace scan failed: {err}");
         }
-        refresh(&backend);
+        ctx.say(Learned::Indexing(Indexing::End { generation, n_contracts: scanned.ok() }));
+        ctx.say(Learned::Workspace);
     });
 }
 
@@ -208,58 +197,47 @@ fn with_published_elsewhere(session: &Session, mut entry: Entry) -> Entry {
     entry
 }
 
-async fn begin_progress(backend: &Backend) -> Option<OngoingProgress<Unbounded, NotCancellable>> {
-    if !backend.session.client().work_done_progress {
-        return None;
-    }
-    let token = ProgressToken::String(PROGRESS_TOKEN.to_owned());
-    if let Err(err) = backend.client.create_work_done_progress(token.clone()).await {
-        tracing::debug!("the client refused a progress token: {err}");
-        return None;
-    }
-    Some(backend.client.progress(token, "Indexing contracts").begin().await)
-}
-
 /// A document's new version is indexed (its buffer, saved or not); awaited by the pipeline so that
 /// the diagnostics published for a version come after the index knows it.
-pub async fn document_changed(backend: &Backend, uri: &Uri, analysis: &Arc<Analysis>) {
+pub async fn document_changed(ctx: &Ctx, path: Option<PathBuf>, analysis: &Arc<Analysis>) {
     // Without a workspace folder there is no index: an edit costs no second parse.
-    if backend.session.workspace_folders().is_empty() {
+    if ctx.session.workspace_folders().is_empty() {
         return;
     }
-    let Some(path) = uri.to_file_path().map(|it| it.into_owned()) else {
+    let Some(path) = path else {
         return;
     };
-    let session = backend.session.clone();
+    let session = ctx.session.clone();
     let analysis = analysis.clone();
-    let changed = crate::handlers::run_blocking("workspace index", move || {
+    let changed = crate::pool::spawn(move || {
         let entry = entry_of_validation(&canonical(&path), &analysis.text, &analysis.validation);
         session.workspace.update(with_published_elsewhere(&session, entry))
     })
     .await;
-    if changed.unwrap_or(false) {
-        refresh(backend);
+    match changed {
+        Ok(true) => ctx.say(Learned::Workspace),
+        Ok(false) => {}
+        Err(err) => tracing::error!("workspace index failed: {err}"),
     }
 }
 
 /// A closed document is indexed from disk again: its unsaved edits are gone with it.
-pub fn document_closed(backend: &Backend, uri: &Uri) {
-    let Some(path) = uri.to_file_path().map(|it| it.into_owned()) else {
-        return;
-    };
-    files_changed(backend, vec![(path, FileChangeType::CHANGED)]);
+pub fn document_closed(ctx: &Ctx, path: PathBuf) {
+    files_changed(ctx, vec![(path, FileChange::Changed)]);
+}
+
+/// What a watched-file event says of a file; a created file is read as a changed one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileChange {
+    Changed,
+    Deleted,
 }
 
 /// `workspace/didChangeWatchedFiles`: the contracts among the changed files are read again.
-pub fn watched_files_changed(backend: &Backend, events: Vec<FileEvent>) {
-    let changes = events.into_iter().filter_map(|it| Some((it.uri.to_file_path()?.into_owned(), it.typ))).collect();
-    files_changed(backend, changes);
-}
-
-fn files_changed(backend: &Backend, changes: Vec<(PathBuf, FileChangeType)>) {
-    let backend = backend.clone();
+pub fn files_changed(ctx: &Ctx, changes: Vec<(PathBuf, FileChange)>) {
+    let ctx = ctx.clone();
     tokio::spawn(async move {
-        let session = backend.session.clone();
+        let session = ctx.session.clone();
         let changed = tokio::task::spawn_blocking(move || {
             let open: HashSet<PathBuf> =
                 session.documents.iter().filter_map(|it| it.path.as_deref().map(canonical)).collect();
@@ -277,15 +255,15 @@ fn files_changed(backend: &Backend, changes: Vec<(PathBuf, FileChangeType)>) {
                     continue;
                 }
                 changed |= match typ {
-                    FileChangeType::DELETED => session.workspace.remove(&path),
-                    _ => read_again(&session, &path),
+                    FileChange::Deleted => session.workspace.remove(&path),
+                    FileChange::Changed => read_again(&session, &path),
                 };
             }
             changed
         })
         .await;
         if changed.unwrap_or(false) {
-            refresh(&backend);
+            ctx.say(Learned::Workspace);
         }
     });
 }
@@ -327,52 +305,69 @@ fn read_again(session: &Session, path: &Path) -> bool {
 }
 
 /// How many services of the workspace depend on the buffer's contract; `None` without an index.
-pub fn n_dependents(session: &Session, uri: &Uri, analysis: &Analysis) -> Option<usize> {
+pub fn n_dependents(session: &Session, path: &Path, analysis: &Analysis) -> Option<usize> {
     if session.workspace_folders().is_empty() {
         return None;
     }
-    let path = canonical(&uri.to_file_path()?);
-    let entry = buffer_entry(session, &path, analysis);
+    let entry = buffer_entry(session, &canonical(path), analysis);
     Some(references::n_services(&references::dependents(&session.workspace.read(), &entry)))
 }
 
-/// The "used by N services" lens on `service`, which lists them (through the client's reference view,
-/// with [`ShowReferences`]); for contracts with a file only.
-pub fn lens(session: &Session, uri: &Uri, analysis: &Analysis, encoding: Encoding) -> Option<CodeLens> {
+/// The "used by N services" lens on `service`, which lists them in the client's reference view.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UsedBy {
+    /// The `service` key, where the lens sits.
+    pub span: Span,
+    /// The service's name (else its key): where the reference view opens.
+    pub at: Span,
+    pub title: String,
+    pub sites: Vec<references::Site>,
+}
+
+/// The used-by lens of a contract with a file.
+pub fn used_by(session: &Session, path: &Path, analysis: &Analysis) -> Option<UsedBy> {
     // Without a workspace folder the open documents are all the server sees: "used by 0" would mislead.
     if session.workspace_folders().is_empty() {
         return None;
     }
-    let path = canonical(&uri.to_file_path()?);
+    let path = canonical(path);
     let root = analysis.root()?;
     let service = root.entry("service")?;
     let entry = buffer_entry(session, &path, analysis);
     let sites = references::dependents(&session.workspace.read(), &entry);
     let ready = session.workspace.is_ready();
     let title = references::lens_title(ready.then(|| references::n_services(&sites)));
-    let rope = &analysis.rope;
     let at = service.value.get("name").map_or(service.key.span, |it| it.span);
-    let locations: Vec<Location> = sites.iter().filter_map(|it| proto::line_location(&it.path, it.line)).collect();
-    let position = proto::range(rope, encoding, at).start;
-    Some(CodeLens {
-        range: proto::range(rope, encoding, service.key.span),
-        command: Some(lsp_ext::command::<ShowReferences>(title, &(uri.clone(), position, locations))),
-        data: None,
-    })
+    Some(UsedBy { span: service.key.span, at, title, sites })
+}
+
+/// An impact finding: what this contract and the others of the workspace disagree on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    pub span: Span,
+    pub level: Level,
+    pub code: &'static str,
+    pub message: String,
+    /// The other contracts' lines involved, each with what it says there.
+    pub related: Vec<(references::Site, String)>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Level {
+    Hint,
+    Warning,
 }
 
 /// The impact findings of a buffer: a hint on `service.version` naming the dependents it no longer
 /// satisfies, and a warning on each dependency no workspace contract it points at satisfies.
-pub fn diagnostics(session: &Session, uri: &Uri, analysis: &Analysis, encoding: Encoding) -> Vec<Diagnostic> {
+pub fn findings(session: &Session, path: &Path, analysis: &Analysis) -> Vec<Finding> {
     // Without a workspace folder nothing is indexed: no other contract to compare with.
     if session.workspace_folders().is_empty() {
         return Vec::new();
     }
-    let Some(path) = uri.to_file_path().map(|it| canonical(&it)) else {
-        return Vec::new();
-    };
-    let rope = &analysis.rope;
+    let path = canonical(path);
     let index = session.workspace.read();
+    let site = |path: &Path, line: usize| references::Site { path: path.to_path_buf(), line };
     let mut out = Vec::new();
     let version = analysis.root().and_then(|it| it.get("service")).and_then(|it| it.get("version"));
     let entry = buffer_entry(session, &path, analysis);
@@ -381,91 +376,53 @@ pub fn diagnostics(session: &Session, uri: &Uri, analysis: &Analysis, encoding: 
         if !dependents.is_empty() {
             let names: Vec<String> =
                 dependents.iter().map(|it| format!("{} requires {}", it.name, it.compatibility)).collect();
-            let related = dependents.iter().filter_map(|it| {
-                Some(DiagnosticRelatedInformation {
-                    location: proto::line_location(&it.path, it.line)?,
-                    message: format!("{} requires {} {}", it.name, entry.name, it.compatibility),
-                })
+            let related = dependents.iter().map(|it| {
+                (site(&it.path, it.line), format!("{} requires {} {}", it.name, entry.name, it.compatibility))
             });
-            out.push(finding(
-                proto::range(rope, encoding, version.span),
-                DiagnosticSeverity::HINT,
-                impact::DEPENDENT_NOT_SATISFIED,
-                format!("{} {} does not satisfy {}", entry.name, entry.version, names.join(", ")),
-                related.collect(),
-            ));
+            out.push(Finding {
+                span: version.span,
+                level: Level::Hint,
+                code: impact::DEPENDENT_NOT_SATISFIED,
+                message: format!("{} {} does not satisfy {}", entry.name, entry.version, names.join(", ")),
+                related: related.collect(),
+            });
         }
     }
     let others = impact::other_publishers(&index, &entry);
     let claim = impact::publish_comment_span(&analysis.text)
         .or_else(|| analysis.root().and_then(|it| it.entry("service")).map(|it| it.key.span));
     if let (false, Some(span), Some(repository)) = (others.is_empty(), claim, &entry.published) {
-        let related = others.iter().filter_map(|it| {
-            Some(DiagnosticRelatedInformation {
-                location: proto::line_location(it, index.get(it).map_or(1, |it| it.name_line.max(1)))?,
-                message: format!("also published to oci://{repository}"),
-            })
+        let related = others.iter().map(|it| {
+            let line = index.get(it).map_or(1, |it| it.name_line.max(1));
+            (site(it, line), format!("also published to oci://{repository}"))
         });
         let n_claims = others.len() + 1;
-        out.push(finding(
-            proto::range(rope, encoding, span),
-            DiagnosticSeverity::WARNING,
-            impact::DUPLICATE_PUBLISHER,
-            format!(
+        out.push(Finding {
+            span,
+            level: Level::Warning,
+            code: impact::DUPLICATE_PUBLISHER,
+            message: format!(
                 "oci://{repository} is claimed by {n_claims} contracts of the workspace: dependencies on it point at all of them"
             ),
-            related.collect(),
-        ));
+            related: related.collect(),
+        });
     }
     for unmet in impact::unmet_dependencies(&index, analysis, &path) {
         let versions: Vec<String> = unmet.pointees.iter().map(|it| format!("{} is {}", it.name, it.version)).collect();
-        let related = unmet.pointees.iter().filter_map(|it| {
-            Some(DiagnosticRelatedInformation {
-                location: proto::line_location(&it.path, it.line)?,
-                message: format!("{} {}", it.name, it.version),
-            })
-        });
-        out.push(finding(
-            proto::range(rope, encoding, unmet.span),
-            DiagnosticSeverity::WARNING,
-            impact::WORKSPACE_VERSION_NOT_SATISFIED,
-            format!(
+        let related = unmet.pointees.iter().map(|it| (site(&it.path, it.line), format!("{} {}", it.name, it.version)));
+        out.push(Finding {
+            span: unmet.span,
+            level: Level::Warning,
+            code: impact::WORKSPACE_VERSION_NOT_SATISFIED,
+            message: format!(
                 "no contract of the workspace it points at satisfies {}: {}",
                 unmet.compatibility,
                 versions.join(", ")
             ),
-            related.collect(),
-        ));
+            related: related.collect(),
+        });
     }
     out
-}
-
-fn finding(
-    range: Range,
-    severity: DiagnosticSeverity,
-    code: &str,
-    message: String,
-    related: Vec<DiagnosticRelatedInformation>,
-) -> Diagnostic {
-    Diagnostic {
-        range,
-        severity: Some(severity),
-        code: Some(NumberOrString::String(code.to_owned())),
-        source: Some("pacto-workspace".to_owned()),
-        message,
-        related_information: (!related.is_empty()).then_some(related),
-        ..Default::default()
-    }
-}
-
-/// What depends on other contracts was answered from the old index: lenses are asked for again.
-fn refresh(backend: &Backend) {
-    // Without a workspace folder the index is the open documents, each answered as it is edited.
-    if backend.session.workspace_folders().is_empty() {
-        return;
-    }
-    // The impact findings and used-by lenses of every open contract may have changed with another one.
-    crate::handlers::refresh_views(backend, false);
 }
 
 #[cfg(test)]

@@ -204,3 +204,37 @@ fn code_action_v2_fixes() {
         "#]],
     );
 }
+
+/// All sources together: the contract's fixes and, on the `pactoVersion` of a valid 1.0 contract, the migration;
+/// nothing from the registry (no dependency) or the published version (no repository).
+#[test]
+fn code_action_sources_merged() {
+    use crate::features::Known;
+    use crate::features::code_action::{Document, actions};
+    use crate::session::Session;
+
+    let session = Session::default();
+    let known = Known {
+        registry: &session.deps,
+        policies: &session.policy_refs,
+        baselines: &session.lens,
+        workspace: &session.workspace,
+    };
+    let document = Document { key: "file:///bundle/pacto.yaml", repository: None };
+    let render = |fixture_text: &str| {
+        let it = fixture(fixture_text);
+        let found = actions(&it.analysis, &known, &document, it.range);
+        assert_eq!(found.contract, code_actions(&it.analysis, it.range));
+        assert!(found.registry.is_empty());
+        assert_eq!(found.bump, None);
+        let titles: Vec<&str> = found.contract.iter().map(|fix| fix.title.as_str()).collect();
+        format!("{titles:?} migration on {:?}\n", found.migration.map(|action| it.span(action.on)))
+    };
+    let valid = "pactoVersion: \"1.0\"$0$0\nservice: {name: a, version: 1.0.0}\nruntime:\n  workload: service\n  state:\n    type: stateless\n    persistence: {scope: local, durability: ephemeral}\n    dataCriticality: low\n";
+    let actual = render("pactoVersion: 1.0$0$0\nservice: {name: a, version: 1.0.0}\n") + &render(valid);
+    expect![[r#"
+        ["Quote the version: \"1.0\""] migration on None
+        [] migration on Some("1:1-1:13")
+    "#]]
+    .assert_eq(&actual);
+}

@@ -189,3 +189,36 @@ fn rename_v2_refuses_other_values() {
     "#]],
     );
 }
+
+/// On the service's name the references are the workspace's dependency entries on the contract, read from the
+/// index; a document without a file has no place in the workspace, so nothing.
+#[test]
+fn references_on_the_service_name_come_from_the_workspace() {
+    use std::path::Path;
+
+    use pacto_core::workspace::{read_entry, repository_key};
+
+    use crate::features::Known;
+    use crate::features::references::{Found, Site, find};
+    use crate::session::Session;
+
+    let it = fixture("pactoVersion: \"2.0\"\nservice:\n  name: pay$0ments\n  version: 1.4.2\n");
+    let session = Session::default();
+    let web = "pactoVersion: \"2.0\"\nservice: {name: web, version: 3.0.0}\ndependencies:\n  - name: payments\n    ref: oci://ghcr.io/acme/payments\n    compatibility: ~1.4.0\n";
+    session.workspace.update(read_entry(Path::new("/w/web/pacto.yaml"), web));
+    let known = Known {
+        registry: &session.deps,
+        policies: &session.policy_refs,
+        baselines: &session.lens,
+        workspace: &session.workspace,
+    };
+    let buffer = || {
+        let entry = read_entry(Path::new("/w/payments/pacto.yaml"), it.text());
+        Some(pacto_core::workspace::Entry { published: Some(repository_key("oci://ghcr.io/acme/payments")), ..entry })
+    };
+    let found = find(&it.analysis, &known, buffer, it.offset);
+    let declaration = it.text().find("payments").map(|at| pacto_core::syntax::Span::new(at, at + 8)).unwrap();
+    let dependents = vec![Site { path: "/w/web/pacto.yaml".into(), line: 5 }];
+    assert_eq!(found, Some(Found::Service { declaration, dependents }));
+    assert_eq!(find(&it.analysis, &known, || None, it.offset), None);
+}
