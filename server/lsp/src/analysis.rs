@@ -15,6 +15,9 @@ use crate::deps;
 
 pub struct Analysis {
     pub version: i32,
+    /// Unique in the process: a version can be analysed again (a referenced file changed on disk), and what is
+    /// cached from one analysis must not be taken for the other's — an address could be reused once it is freed.
+    pub id: u64,
     /// The text twice: the rope for positions (chunks shared with the document), the string
     /// for the core, built once per version.
     pub rope: Rope,
@@ -78,7 +81,9 @@ impl Analysis {
         let policy_refs = resolver.map(|it| it.into_asked()).unwrap_or_default();
         let publish_comment = pacto_core::workspace::publish_comment(&text);
         let migration = OnceLock::new();
-        Analysis { version, rope, text, validation, bundle_dir, files, policy_refs, publish_comment, migration }
+        static NEXT_ID: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let id = NEXT_ID.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        Analysis { version, id, rope, text, validation, bundle_dir, files, policy_refs, publish_comment, migration }
     }
 
     pub fn root(&self) -> Option<&pacto_core::syntax::Node> {

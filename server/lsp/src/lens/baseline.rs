@@ -50,9 +50,9 @@ pub(super) struct HeadEntry {
 /// (the diagnostics, the lens and the code actions of one version ask for the same one).
 struct Memo {
     version: i32,
-    /// The analysis the comparison was made from: a referenced file that changed on disk gives a new
-    /// analysis of the same version.
-    analysis: usize,
+    /// The analysis the comparison was made from ([`Analysis::id`]): a referenced file that changed on disk gives a
+    /// new analysis of the same version.
+    analysis: u64,
     side: Arc<Side>,
     comparison: Arc<Comparison>,
 }
@@ -120,7 +120,7 @@ impl State {
         side: &Arc<Side>,
         compute: impl FnOnce() -> Comparison,
     ) -> Arc<Comparison> {
-        let (version, identity) = (analysis.version, analysis as *const Analysis as usize);
+        let (version, identity) = (analysis.version, analysis.id);
         if let Some(memo) = lock(&self.memo).get(&key) {
             if memo.version == version && memo.analysis == identity && Arc::ptr_eq(&memo.side, side) {
                 return memo.comparison.clone();
