@@ -129,7 +129,7 @@ async fn publish_diagnostics(backend: &Backend, uri: Uri, version: i32) {
         return;
     }
     publish(backend, uri.clone(), diagnostics, Some(version)).await;
-    if let Some(analysis) = analysis.filter(|it| migrate::hints_carried(&session, &uri, it)) {
+    if let Some(analysis) = analysis.filter(|it| migrate::hints_carried(&session, uri.as_str(), it)) {
         recompute_migration_hints(backend, uri, analysis);
     }
 }
@@ -159,7 +159,7 @@ fn recompute_migration_hints(backend: &Backend, uri: Uri, analysis: Arc<Analysis
         let pull = session.client().pull_diagnostics;
         let (task_session, task_uri, encoding) = (session.clone(), uri.clone(), session.encoding());
         let diagnostics = run_blocking("migration hints", move || {
-            migrate::compute_hints(&task_session, &task_uri, &analysis);
+            migrate::compute_hints(&task_session, task_uri.as_str(), &analysis);
             (!pull).then(|| all_diagnostics(&task_session, &task_uri, &analysis, encoding))
         });
         // A newer version publishes its own.
@@ -182,7 +182,9 @@ fn all_diagnostics(session: &Session, uri: &Uri, analysis: &Analysis, encoding: 
     out.extend(registry.iter().map(|it| registry_diagnostic(rope, encoding, it)));
     out.extend(lens::diagnostics(session, uri, analysis, encoding));
     out.extend(
-        migrate::hints_to_publish(session, uri, analysis).into_iter().map(|it| migration_hint(rope, encoding, it)),
+        migrate::hints_to_publish(session, uri.as_str(), analysis)
+            .into_iter()
+            .map(|it| migration_hint(rope, encoding, it)),
     );
     if let Some(path) = uri.to_file_path() {
         let findings = workspace::findings(session, &path, analysis);
@@ -740,7 +742,7 @@ pub async fn pull_diagnostics(
             let items =
                 run_blocking("diagnostic", move || all_diagnostics(&session, &task_uri, &task_analysis, encoding));
             let items = items.await?;
-            if migrate::hints_carried(&backend.session, &uri, &analysis) {
+            if migrate::hints_carried(&backend.session, uri.as_str(), &analysis) {
                 recompute_migration_hints(backend, uri.clone(), analysis);
             }
             items
