@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use pacto_core::diff::BumpFinding;
 use pacto_core::syntax::Span;
 use tokio::sync::mpsc::UnboundedReceiver;
 use tower_lsp_server::jsonrpc::{Error, Result};
@@ -180,7 +181,10 @@ fn all_diagnostics(session: &Session, uri: &Uri, analysis: &Analysis, encoding: 
         analysis.validation.diagnostics.iter().map(|it| proto::diagnostic(rope, encoding, uri, it)).collect();
     let registry = deps::diagnostics::findings(analysis, &session.deps);
     out.extend(registry.iter().map(|it| registry_diagnostic(rope, encoding, it)));
-    out.extend(lens::diagnostics(session, uri, analysis, encoding));
+    let path = uri.to_file_path();
+    let repository = lens::repository(session, analysis, path.as_deref());
+    let baselines = lens::diagnostics(&session.lens, uri.as_str(), repository.as_deref(), analysis);
+    out.extend(baselines.iter().map(|it| proto::lens_diagnostic(rope, encoding, it)));
     out.extend(
         migrate::hints_to_publish(session, uri.as_str(), analysis)
             .into_iter()
@@ -234,6 +238,14 @@ fn registry_actions(
     (actions.into_iter())
         .map(|it| proto::quick_fix(rope, encoding, uri, it.title, it.edits, fixed(it.fixes), false))
         .collect()
+}
+
+/// The bump quick fix, with the finding it resolves.
+fn bump_action(uri: &Uri, analysis: &Analysis, finding: &BumpFinding, encoding: Encoding) -> CodeActionOrCommand {
+    let rope = &analysis.rope;
+    let fixes = vec![proto::lens_diagnostic(rope, encoding, &lens::compute::bump_diagnostic(finding))];
+    let edits = vec![(finding.span, finding.suggested.clone())];
+    proto::quick_fix(rope, encoding, uri, format!("Bump to {}", finding.suggested), edits, fixes, true)
 }
 
 fn migration_hint(rope: &ropey::Rope, encoding: Encoding, hint: migrate::Hint) -> Diagnostic {
@@ -322,8 +334,8 @@ pub fn document_changed(backend: &Backend, uri: Uri) {
             Ok(Some(analysis)) if analysis.version != version => return,
             Ok(Some(analysis)) => {
                 deps::document_changed(&backend.ctx(), uri.as_str(), &analysis);
-                lens::document_changed(&backend.ctx(), &uri, &analysis);
                 let path = uri.to_file_path().map(|it| it.into_owned());
+                lens::document_changed(&backend.ctx(), path.as_deref(), &analysis);
                 workspace::document_changed(&backend.ctx(), path, &analysis).await;
             }
             Ok(None) => {}
@@ -962,7 +974,7 @@ pub async fn code_action(backend: &Backend, params: CodeActionParams) -> Result<
         });
         let mut actions: Vec<CodeActionOrCommand> = actions.collect();
         actions.extend(registry_actions(&session, &uri, &analysis, found.registry, encoding));
-        actions.extend(found.bump.map(|it| lens::code_action(&uri, &analysis, &it, encoding)));
+        actions.extend(found.bump.map(|it| bump_action(&uri, &analysis, &it, encoding)));
         if let Some(migration) = found.migration {
             actions.extend(migration_action(&uri, &analysis, migration, encoding));
         }
@@ -1009,7 +1021,7 @@ pub async fn code_lens(backend: &Backend, params: CodeLensParams) -> Result<Opti
         return Ok(None);
     };
     // Idempotent: a lens asked for before any edit (a restored editor) still starts the fetches.
-    lens::document_changed(&backend.ctx(), &uri, &analysis);
+    lens::document_changed(&backend.ctx(), uri.to_file_path().as_deref(), &analysis);
     let session = backend.session.clone();
     let encoding = session.encoding();
     run_blocking("codeLens", move || {
