@@ -17,8 +17,8 @@ use crate::features::completion::{CompletionEntry, EntryKind};
 use crate::features::definition::{Definition, Target};
 use crate::features::symbols::Symbol;
 use crate::features::{
-    Known, code_action, code_lens, completion, definition, hover, inlay_hint, links, migrate, references, rename,
-    structure, symbols,
+    Known, code_action, code_lens, completion, definition, diagnostics, hover, inlay_hint, links, migrate, references,
+    rename, structure, symbols,
 };
 use crate::learned::{Indexing, Learned, Progress};
 use crate::lsp_ext::{self, DiffAgainst, ShowDiff, ShowReferences};
@@ -176,25 +176,22 @@ fn recompute_migration_hints(backend: &Backend, uri: Uri, analysis: Arc<Analysis
 /// The contract's findings, then what the registry and the published version add (from what they
 /// already know: never the network).
 fn all_diagnostics(session: &Session, uri: &Uri, analysis: &Analysis, encoding: Encoding) -> Vec<Diagnostic> {
-    let rope = &analysis.rope;
-    let mut out: Vec<Diagnostic> =
-        analysis.validation.diagnostics.iter().map(|it| proto::diagnostic(rope, encoding, uri, it)).collect();
-    let registry = deps::diagnostics::findings(analysis, &session.deps);
-    out.extend(registry.iter().map(|it| registry_diagnostic(rope, encoding, it)));
     let path = uri.to_file_path();
     let repository = lens::repository(session, analysis, path.as_deref());
-    let baselines = lens::diagnostics(&session.lens, uri.as_str(), repository.as_deref(), analysis);
-    out.extend(baselines.iter().map(|it| proto::lens_diagnostic(rope, encoding, it)));
-    out.extend(
-        migrate::hints_to_publish(session, uri.as_str(), analysis)
-            .into_iter()
-            .map(|it| migration_hint(rope, encoding, it)),
-    );
-    if let Some(path) = uri.to_file_path() {
-        let findings = workspace::findings(session, &path, analysis);
-        out.extend(findings.into_iter().map(|it| workspace_diagnostic(rope, encoding, it)));
+    let document =
+        diagnostics::Document { key: uri.as_str(), path: path.as_deref(), repository: repository.as_deref() };
+    let found = diagnostics::diagnostics(analysis, &known(session), &document, session);
+    found.into_iter().map(|it| diagnostic(&analysis.rope, encoding, uri, it)).collect()
+}
+
+fn diagnostic(rope: &ropey::Rope, encoding: Encoding, uri: &Uri, it: diagnostics::Diagnostic<'_>) -> Diagnostic {
+    match it {
+        diagnostics::Diagnostic::Contract(it) => proto::diagnostic(rope, encoding, uri, it),
+        diagnostics::Diagnostic::Registry(it) => registry_diagnostic(rope, encoding, &it),
+        diagnostics::Diagnostic::Baseline(it) => proto::lens_diagnostic(rope, encoding, &it),
+        diagnostics::Diagnostic::Migration(it) => migration_hint(rope, encoding, it),
+        diagnostics::Diagnostic::Workspace(it) => workspace_diagnostic(rope, encoding, it),
     }
-    out
 }
 
 fn registry_diagnostic(rope: &ropey::Rope, encoding: Encoding, it: &deps::diagnostics::Finding) -> Diagnostic {
