@@ -174,8 +174,7 @@ fn recompute_migration_hints(backend: &Backend, uri: Uri, analysis: Arc<Analysis
     });
 }
 
-/// The contract's findings, then what the registry and the published version add (from what they
-/// already know: never the network).
+/// What every source found, from what the providers already know: never the network.
 fn all_diagnostics(session: &Session, uri: &Uri, analysis: &Analysis, encoding: Encoding) -> Vec<Diagnostic> {
     let path = uri.to_file_path();
     let repository = lens::repository(session, analysis, path.as_deref());
