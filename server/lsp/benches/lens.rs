@@ -11,7 +11,7 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use pacto_core::contract::from_tree;
 use pacto_core::syntax::parse;
 use pacto_lsp::lens_compute::{
-    Against, Buffer, Encoding, MemFiles, Side, bump_diagnostic, change_diagnostics, compare, contract_of, lens_title,
+    Against, Buffer, MemFiles, Side, bump_diagnostic, change_diagnostics, compare, contract_of, lens_title,
 };
 use ropey::Rope;
 
@@ -44,8 +44,8 @@ fn lens_refresh(c: &mut Criterion) {
             let comparison = compare(&side, &contract, &files, Against::Published);
             let title = lens_title(&side.label, &comparison.result);
             let buffer = Buffer { root: tree.root.as_ref(), contract: &contract, v2: None, rope: &rope };
-            let mut diagnostics = change_diagnostics(&side, &comparison, &buffer, Encoding::Utf16);
-            diagnostics.extend(comparison.bump.as_ref().map(|it| bump_diagnostic(it, &rope, Encoding::Utf16)));
+            let mut diagnostics = change_diagnostics(&side, &comparison, &buffer);
+            diagnostics.extend(comparison.bump.as_ref().map(bump_diagnostic));
             black_box((title, diagnostics))
         })
     });
@@ -75,8 +75,8 @@ fn lens_refresh_v2(c: &mut Criterion) {
             let title = lens_title(&side.label, &comparison.result);
             let v2 = contract.v2.as_ref().map(|it| &it.contract);
             let buffer = Buffer { root: tree.root.as_ref(), contract: &contract, v2, rope: &rope };
-            let mut diagnostics = change_diagnostics(&side, &comparison, &buffer, Encoding::Utf16);
-            diagnostics.extend(comparison.bump.as_ref().map(|it| bump_diagnostic(it, &rope, Encoding::Utf16)));
+            let mut diagnostics = change_diagnostics(&side, &comparison, &buffer);
+            diagnostics.extend(comparison.bump.as_ref().map(bump_diagnostic));
             black_box((title, diagnostics))
         })
     });

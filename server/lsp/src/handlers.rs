@@ -12,12 +12,10 @@ use tower_lsp_server::{Bounded, NotCancellable, OngoingProgress, Unbounded};
 
 use crate::analysis::Analysis;
 use crate::document::is_contract;
-use crate::features::completion::{CompletionEntry, EntryKind};
 use crate::features::definition::{Definition, Target};
-use crate::features::symbols::Symbol;
 use crate::features::{
-    Known, code_action, code_lens, completion, definition, hover, inlay_hint, links, migrate, references, rename,
-    structure, symbols,
+    Known, code_action, code_lens, completion, definition, diagnostics, hover, inlay_hint, links, migrate, references,
+    rename, structure, symbols,
 };
 use crate::learned::{Indexing, Learned, Progress};
 use crate::lsp_ext::{self, DiffAgainst, ShowDiff, ShowReferences};
@@ -28,8 +26,12 @@ use crate::{deps, generate, lens, workspace};
 
 mod dependency_graph;
 mod diff_document;
+mod to_lsp;
 pub use dependency_graph::dependency_graph;
 pub use diff_document::{diff_document, show_diff};
+use to_lsp::{
+    bump_action, completion_item, diagnostic, document_symbol_of, migration_action, registry_actions, registry_item,
+};
 
 /// The analysis of the document's current version: built once per version, off the async threads, by whoever asks
 /// first; everyone asking meanwhile awaits that one build. `None` for documents that are not open or not contracts.
@@ -129,7 +131,7 @@ async fn publish_diagnostics(backend: &Backend, uri: Uri, version: i32) {
         return;
     }
     publish(backend, uri.clone(), diagnostics, Some(version)).await;
-    if let Some(analysis) = analysis.filter(|it| migrate::hints_carried(&session, &uri, it)) {
+    if let Some(analysis) = analysis.filter(|it| migrate::hints_carried(&session, uri.as_str(), it)) {
         recompute_migration_hints(backend, uri, analysis);
     }
 }
@@ -159,7 +161,7 @@ fn recompute_migration_hints(backend: &Backend, uri: Uri, analysis: Arc<Analysis
         let pull = session.client().pull_diagnostics;
         let (task_session, task_uri, encoding) = (session.clone(), uri.clone(), session.encoding());
         let diagnostics = run_blocking("migration hints", move || {
-            migrate::compute_hints(&task_session, &task_uri, &analysis);
+            migrate::compute_hints(&task_session, task_uri.as_str(), &analysis);
             (!pull).then(|| all_diagnostics(&task_session, &task_uri, &analysis, encoding))
         });
         // A newer version publishes its own.
@@ -172,138 +174,14 @@ fn recompute_migration_hints(backend: &Backend, uri: Uri, analysis: Arc<Analysis
     });
 }
 
-/// The contract's findings, then what the registry and the published version add (from what they
-/// already know: never the network).
+/// What every source found, from what the providers already know: never the network.
 fn all_diagnostics(session: &Session, uri: &Uri, analysis: &Analysis, encoding: Encoding) -> Vec<Diagnostic> {
-    let rope = &analysis.rope;
-    let mut out: Vec<Diagnostic> =
-        analysis.validation.diagnostics.iter().map(|it| proto::diagnostic(rope, encoding, uri, it)).collect();
-    let registry = deps::diagnostics::findings(analysis, &session.deps);
-    out.extend(registry.iter().map(|it| registry_diagnostic(rope, encoding, it)));
-    out.extend(lens::diagnostics(session, uri, analysis, encoding));
-    out.extend(
-        migrate::hints_to_publish(session, uri, analysis).into_iter().map(|it| migration_hint(rope, encoding, it)),
-    );
-    if let Some(path) = uri.to_file_path() {
-        let findings = workspace::findings(session, &path, analysis);
-        out.extend(findings.into_iter().map(|it| workspace_diagnostic(rope, encoding, it)));
-    }
-    out
-}
-
-fn registry_diagnostic(rope: &ropey::Rope, encoding: Encoding, it: &deps::diagnostics::Finding) -> Diagnostic {
-    Diagnostic {
-        range: proto::range(rope, encoding, it.span),
-        severity: Some(match it.code.level() {
-            deps::diagnostics::Level::Warning => DiagnosticSeverity::WARNING,
-            deps::diagnostics::Level::Information => DiagnosticSeverity::INFORMATION,
-            deps::diagnostics::Level::Hint => DiagnosticSeverity::HINT,
-        }),
-        code: Some(NumberOrString::String(it.code.as_str().to_owned())),
-        source: Some("pacto".to_owned()),
-        message: it.message.clone(),
-        ..Default::default()
-    }
-}
-
-/// The registry's actions, each with the finding it resolves: the registry's own, or the contract's.
-fn registry_actions(
-    session: &Session,
-    uri: &Uri,
-    analysis: &Analysis,
-    actions: Vec<deps::actions::Action>,
-    encoding: Encoding,
-) -> Vec<CodeActionOrCommand> {
-    let rope = &analysis.rope;
-    let findings = deps::diagnostics::findings(analysis, &session.deps);
-    let fixed = |fixes: Option<deps::actions::Fixes>| -> Vec<Diagnostic> {
-        match fixes {
-            Some(deps::actions::Fixes::Registry(code, span)) => (findings.iter())
-                .filter(|it| it.code == code && it.span == span)
-                .map(|it| registry_diagnostic(rope, encoding, it))
-                .collect(),
-            Some(deps::actions::Fixes::Contract(code, span)) => (analysis.validation.diagnostics.iter())
-                .filter(|it| it.code == code && it.span == span)
-                .map(|it| proto::diagnostic(rope, encoding, uri, it))
-                .collect(),
-            None => Vec::new(),
-        }
-    };
-    (actions.into_iter())
-        .map(|it| proto::quick_fix(rope, encoding, uri, it.title, it.edits, fixed(it.fixes), false))
-        .collect()
-}
-
-fn migration_hint(rope: &ropey::Rope, encoding: Encoding, hint: migrate::Hint) -> Diagnostic {
-    Diagnostic {
-        range: proto::range(rope, encoding, hint.span),
-        severity: Some(if hint.information { DiagnosticSeverity::INFORMATION } else { DiagnosticSeverity::HINT }),
-        code: Some(NumberOrString::String(hint.code.to_owned())),
-        source: Some(migrate::SOURCE.to_owned()),
-        message: hint.message,
-        ..Default::default()
-    }
-}
-
-/// The migration as a workspace edit: each placeholder created (never over an existing file) and filled, then the
-/// contract rewritten at the version the action was computed for.
-fn migration_action(
-    uri: &Uri,
-    analysis: &Analysis,
-    action: migrate::Action,
-    encoding: Encoding,
-) -> Option<CodeActionOrCommand> {
-    let rope = &analysis.rope;
-    let mut operations = Vec::new();
-    for (path, content) in action.files {
-        let file_uri = Uri::from_file_path(&path)?;
-        let options = CreateFileOptions { overwrite: Some(false), ignore_if_exists: Some(false) };
-        operations.push(DocumentChangeOperation::Op(ResourceOp::Create(CreateFile {
-            uri: file_uri.clone(),
-            options: Some(options),
-            annotation_id: None,
-        })));
-        let start = Position::new(0, 0);
-        operations.push(DocumentChangeOperation::Edit(TextDocumentEdit {
-            text_document: OptionalVersionedTextDocumentIdentifier { uri: file_uri, version: None },
-            edits: vec![OneOf::Left(TextEdit { range: Range::new(start, start), new_text: content })],
-        }));
-    }
-    let (span, new_text) = action.edit;
-    operations.push(DocumentChangeOperation::Edit(TextDocumentEdit {
-        text_document: OptionalVersionedTextDocumentIdentifier { uri: uri.clone(), version: Some(analysis.version) },
-        edits: vec![OneOf::Left(TextEdit { range: proto::range(rope, encoding, span), new_text })],
-    }));
-    Some(CodeActionOrCommand::CodeAction(CodeAction {
-        title: migrate::ACTION_TITLE.to_owned(),
-        kind: Some(CodeActionKind::REFACTOR_REWRITE),
-        diagnostics: Some(vec![migration_hint(rope, encoding, action.hint)]),
-        edit: Some(WorkspaceEdit {
-            document_changes: Some(DocumentChanges::Operations(operations)),
-            ..Default::default()
-        }),
-        ..Default::default()
-    }))
-}
-
-fn workspace_diagnostic(rope: &ropey::Rope, encoding: Encoding, it: workspace::Finding) -> Diagnostic {
-    let related: Vec<DiagnosticRelatedInformation> = (it.related.into_iter())
-        .filter_map(|(site, message)| {
-            Some(DiagnosticRelatedInformation { location: proto::line_location(&site.path, site.line)?, message })
-        })
-        .collect();
-    Diagnostic {
-        range: proto::range(rope, encoding, it.span),
-        severity: Some(match it.level {
-            workspace::Level::Hint => DiagnosticSeverity::HINT,
-            workspace::Level::Warning => DiagnosticSeverity::WARNING,
-        }),
-        code: Some(NumberOrString::String(it.code.to_owned())),
-        source: Some("pacto-workspace".to_owned()),
-        message: it.message,
-        related_information: (!related.is_empty()).then_some(related),
-        ..Default::default()
-    }
+    let path = uri.to_file_path();
+    let repository = lens::repository(session, analysis, path.as_deref());
+    let document =
+        diagnostics::Document { key: uri.as_str(), path: path.as_deref(), repository: repository.as_deref() };
+    let found = diagnostics::diagnostics(analysis, &known(session), &document, session);
+    found.into_iter().map(|it| diagnostic(&analysis.rope, encoding, uri, it)).collect()
 }
 
 /// A document was opened or edited: one pipeline per version, in the background. Its analysis is built once and
@@ -320,8 +198,8 @@ pub fn document_changed(backend: &Backend, uri: Uri) {
             Ok(Some(analysis)) if analysis.version != version => return,
             Ok(Some(analysis)) => {
                 deps::document_changed(&backend.ctx(), uri.as_str(), &analysis);
-                lens::document_changed(&backend.ctx(), &uri, &analysis);
                 let path = uri.to_file_path().map(|it| it.into_owned());
+                lens::document_changed(&backend.ctx(), path.as_deref(), &analysis);
                 workspace::document_changed(&backend.ctx(), path, &analysis).await;
             }
             Ok(None) => {}
@@ -621,47 +499,6 @@ pub async fn completion(backend: &Backend, params: CompletionParams) -> Result<O
     .await
 }
 
-/// A tag, digest, repository or constraint: sorted and filtered as the registry part orders them.
-fn registry_item(rope: &ropey::Rope, encoding: Encoding, it: deps::completion::Item) -> CompletionItem {
-    CompletionItem {
-        label: it.label.clone(),
-        kind: Some(CompletionItemKind::VALUE),
-        detail: Some(it.detail),
-        sort_text: Some(it.sort_text),
-        filter_text: Some(it.label.clone()),
-        text_edit: Some(CompletionTextEdit::Edit(TextEdit {
-            range: proto::range(rope, encoding, it.replace),
-            new_text: it.label,
-        })),
-        ..Default::default()
-    }
-}
-
-fn completion_item(rope: &ropey::Rope, encoding: Encoding, it: CompletionEntry) -> CompletionItem {
-    CompletionItem {
-        label: it.label,
-        kind: Some(match it.kind {
-            EntryKind::Field => CompletionItemKind::PROPERTY,
-            EntryKind::Value => CompletionItemKind::ENUM_MEMBER,
-            EntryKind::File => CompletionItemKind::FILE,
-            EntryKind::Snippet => CompletionItemKind::SNIPPET,
-        }),
-        detail: it.detail,
-        documentation: it
-            .documentation
-            .filter(|it| !it.is_empty())
-            .map(|value| Documentation::MarkupContent(MarkupContent { kind: MarkupKind::Markdown, value })),
-        insert_text_format: Some(if it.snippet { InsertTextFormat::SNIPPET } else { InsertTextFormat::PLAIN_TEXT }),
-        // Snippets carry their own indentation.
-        insert_text_mode: Some(InsertTextMode::AS_IS),
-        text_edit: Some(CompletionTextEdit::Edit(TextEdit {
-            range: proto::range(rope, encoding, it.replace),
-            new_text: it.insert,
-        })),
-        ..Default::default()
-    }
-}
-
 pub async fn definition(backend: &Backend, params: GotoDefinitionParams) -> Result<Option<GotoDefinitionResponse>> {
     let (uri, position, encoding) = position_params(backend, &params.text_document_position_params);
     let Some(analysis) = analysis(backend, &uri).await? else {
@@ -713,20 +550,6 @@ pub async fn document_symbol(
     .await
 }
 
-#[allow(deprecated)] // `deprecated` is a required field of the struct.
-fn document_symbol_of(rope: &ropey::Rope, encoding: Encoding, it: Symbol) -> DocumentSymbol {
-    DocumentSymbol {
-        name: if it.name.is_empty() { "\"\"".to_owned() } else { it.name },
-        detail: it.detail,
-        kind: if it.is_list { SymbolKind::ARRAY } else { SymbolKind::FIELD },
-        tags: None,
-        deprecated: None,
-        range: proto::range(rope, encoding, it.span),
-        selection_range: proto::range(rope, encoding, it.selection),
-        children: Some(it.children.into_iter().map(|child| document_symbol_of(rope, encoding, child)).collect()),
-    }
-}
-
 pub async fn pull_diagnostics(
     backend: &Backend,
     params: DocumentDiagnosticParams,
@@ -740,7 +563,7 @@ pub async fn pull_diagnostics(
             let items =
                 run_blocking("diagnostic", move || all_diagnostics(&session, &task_uri, &task_analysis, encoding));
             let items = items.await?;
-            if migrate::hints_carried(&backend.session, &uri, &analysis) {
+            if migrate::hints_carried(&backend.session, uri.as_str(), &analysis) {
                 recompute_migration_hints(backend, uri.clone(), analysis);
             }
             items
@@ -960,7 +783,7 @@ pub async fn code_action(backend: &Backend, params: CodeActionParams) -> Result<
         });
         let mut actions: Vec<CodeActionOrCommand> = actions.collect();
         actions.extend(registry_actions(&session, &uri, &analysis, found.registry, encoding));
-        actions.extend(found.bump.map(|it| lens::code_action(&uri, &analysis, &it, encoding)));
+        actions.extend(found.bump.map(|it| bump_action(&uri, &analysis, &it, encoding)));
         if let Some(migration) = found.migration {
             actions.extend(migration_action(&uri, &analysis, migration, encoding));
         }
@@ -1007,7 +830,7 @@ pub async fn code_lens(backend: &Backend, params: CodeLensParams) -> Result<Opti
         return Ok(None);
     };
     // Idempotent: a lens asked for before any edit (a restored editor) still starts the fetches.
-    lens::document_changed(&backend.ctx(), &uri, &analysis);
+    lens::document_changed(&backend.ctx(), uri.to_file_path().as_deref(), &analysis);
     let session = backend.session.clone();
     let encoding = session.encoding();
     run_blocking("codeLens", move || {

@@ -113,6 +113,30 @@ pub fn diagnostic(rope: &Rope, encoding: Encoding, uri: &Uri, it: &pacto_core::D
     }
 }
 
+/// A baseline's finding: a BREAKING change as information and a POTENTIAL_BREAKING one as a hint, since the
+/// change may be intended; a version not bumped for them as a warning.
+pub fn lens_diagnostic(rope: &Rope, encoding: Encoding, it: &crate::lens::compute::Finding) -> Diagnostic {
+    use crate::lens::compute::{Code, SOURCE};
+    let related = it.related.as_ref().and_then(|related| {
+        let location =
+            Location { uri: Uri::from_file_path(&related.path)?, range: range(&related.text, encoding, related.span) };
+        Some(DiagnosticRelatedInformation { location, message: related.message.clone() })
+    });
+    Diagnostic {
+        range: range(rope, encoding, it.span),
+        severity: Some(match it.code {
+            Code::Change { breaking: true, .. } => DiagnosticSeverity::INFORMATION,
+            Code::Change { breaking: false, .. } => DiagnosticSeverity::HINT,
+            Code::Bump(_) => DiagnosticSeverity::WARNING,
+        }),
+        code: Some(NumberOrString::String(it.code.as_str().to_owned())),
+        source: Some(SOURCE.to_owned()),
+        message: it.message.clone(),
+        related_information: related.map(|it| vec![it]),
+        ..Default::default()
+    }
+}
+
 fn rule_link(code: Code) -> Option<CodeDescription> {
     let href = format!("{RULES_URL}#{}", code.as_str().to_lowercase()).parse().ok()?;
     Some(CodeDescription { href })

@@ -199,13 +199,15 @@ impl Session {
     }
 
     /// The migration hints last computed for a big version of the document.
-    pub fn carried_hints(&self, uri: &Uri) -> Option<Arc<Carried>> {
-        self.documents.get(uri).and_then(|it| it.carried_hints.clone())
+    pub fn carried_hints(&self, document: &str) -> Option<Arc<Carried>> {
+        let uri = document.parse::<Uri>().ok()?;
+        self.documents.get(&uri).and_then(|it| it.carried_hints.clone())
     }
 
     /// Keeps `hints` for the document, unless hints of a newer version are kept already.
-    pub fn carry_hints(&self, uri: &Uri, hints: Carried) {
-        if let Some(mut document) = self.documents.get_mut(uri) {
+    pub fn carry_hints(&self, document: &str, hints: Carried) {
+        let Ok(uri) = document.parse::<Uri>() else { return };
+        if let Some(mut document) = self.documents.get_mut(&uri) {
             if document.carried_hints.as_ref().is_none_or(|it| it.version <= hints.version) {
                 document.carried_hints = Some(Arc::new(hints));
             }

@@ -2,8 +2,6 @@
 //! inlay hints, diagnostics, code actions and definition on `dependencies[]`, refreshed off the
 //! request path so that nothing waits for the network; what lands is said on the `Learned` channel. The
 //! features take an analysis, an offset and the [`State`].
-// FIXME: diagnostics and code actions are still turned into LSP values here; that belongs in `handlers.rs`, their
-// merge with the contract's in `features/`.
 
 pub mod actions;
 pub mod completion;

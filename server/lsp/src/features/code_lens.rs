@@ -107,7 +107,10 @@ mod tests {
         let v2 = analysis("pactoVersion: \"2.0\"\nservice: {name: a, version: 1.0.0}\n");
         let titles: Vec<String> = code_lenses(&v2, &known, &document(&v2)).into_iter().map(|it| it.title).collect();
         assert_eq!(titles, [SET_REPOSITORY]);
-        let uri = "file:///bundle/pacto.yaml".parse().unwrap();
-        assert_eq!(lens::diagnostics(&session, &uri, &v2, crate::proto::Encoding::Utf16), Vec::new());
+        let repository = lens::repository(&session, &v2, Some(path));
+        assert_eq!(
+            lens::diagnostics(&session.lens, "file:///bundle/pacto.yaml", repository.as_deref(), &v2),
+            Vec::new()
+        );
     }
 }

@@ -9,7 +9,6 @@ use std::time::Duration;
 use pacto_core::migrate::{Migration, NoteKind, migrate_validated};
 use pacto_core::syntax::Span;
 use pacto_core::validate::Format;
-use tower_lsp_server::ls_types::Uri;
 
 use crate::analysis::Analysis;
 use crate::session::Session;
@@ -97,7 +96,7 @@ impl Carried {
 /// Whether the hints published for `analysis` stand in for its own, which are still to be computed: those of an
 /// earlier version moved into it, or on a big document just opened, the hint on `pactoVersion` alone (see
 /// [`HINT_ALONE_ON_OPEN_FROM_BYTES`]).
-pub fn hints_carried(session: &Session, uri: &Uri, analysis: &Analysis) -> bool {
+pub fn hints_carried(session: &Session, document: &str, analysis: &Analysis) -> bool {
     // A client that pulls but cannot be told to pull again would keep the carried hints.
     let told_of_changes = !session.client().pull_diagnostics || session.client().diagnostic_refresh;
     let size = analysis.text.len();
@@ -106,31 +105,36 @@ pub fn hints_carried(session: &Session, uri: &Uri, analysis: &Analysis) -> bool 
         && size <= MAX_HINTED_MIGRATION_BYTES
         && analysis.migration.get().is_none()
         && migratable(analysis).is_some()
-        && (size >= HINT_ALONE_ON_OPEN_FROM_BYTES || session.carried_hints(uri).is_some())
+        && (size >= HINT_ALONE_ON_OPEN_FROM_BYTES || session.carried_hints(document).is_some())
 }
 
 /// The hints of `analysis` for a publish: its own, or those of an earlier version moved into this one.
-fn hints_for_publish(session: &Session, uri: &Uri, analysis: &Analysis) -> Vec<Hint> {
-    if !hints_carried(session, uri, analysis) {
-        return compute_hints(session, uri, analysis);
+fn hints_for_publish(session: &Session, document: &str, analysis: &Analysis) -> Vec<Hint> {
+    if !hints_carried(session, document, analysis) {
+        return compute_hints(session, document, analysis);
     }
-    let Some(carried) = session.carried_hints(uri) else {
+    let Some(carried) = session.carried_hints(document) else {
         // A big document just opened: the opening does not wait for the migration either.
         return hint_alone(analysis);
     };
     let hints = carried.moved_to(&analysis.text);
     // The next version is compared with this one's text, so edits far apart leave the hints between them.
-    session.carry_hints(uri, Carried { version: analysis.version, text: analysis.text.clone(), hints: hints.clone() });
+    session.carry_hints(
+        document,
+        Carried { version: analysis.version, text: analysis.text.clone(), hints: hints.clone() },
+    );
     hints
 }
 
 /// The hints of `analysis` itself (its migration computed now if it was not yet), kept by the session for the next
 /// versions.
-pub fn compute_hints(session: &Session, uri: &Uri, analysis: &Analysis) -> Vec<Hint> {
+pub fn compute_hints(session: &Session, document: &str, analysis: &Analysis) -> Vec<Hint> {
     let hints = hints(analysis);
     if analysis.migration.get().is_some_and(Option::is_some) {
-        session
-            .carry_hints(uri, Carried { version: analysis.version, text: analysis.text.clone(), hints: hints.clone() });
+        session.carry_hints(
+            document,
+            Carried { version: analysis.version, text: analysis.text.clone(), hints: hints.clone() },
+        );
     }
     hints
 }
@@ -233,11 +237,11 @@ fn changed_region(old: &str, new: &str) -> (Span, Span) {
 }
 
 /// The hints to publish with a version, unless `pacto.migration.hint` is off.
-pub fn hints_to_publish(session: &Session, uri: &Uri, analysis: &Analysis) -> Vec<Hint> {
+pub fn hints_to_publish(session: &Session, document: &str, analysis: &Analysis) -> Vec<Hint> {
     if !session.settings().migration_hint {
         return Vec::new();
     }
-    hints_for_publish(session, uri, analysis)
+    hints_for_publish(session, document, analysis)
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ pub mod code_action;
 pub mod code_lens;
 pub mod completion;
 pub mod definition;
+pub mod diagnostics;
 pub mod hover;
 pub mod inlay_hint;
 pub mod links;

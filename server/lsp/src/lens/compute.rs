@@ -9,18 +9,14 @@ use pacto_core::contract::{Contract, from_tree, text as text_of};
 use pacto_core::diff::render::change_values;
 use pacto_core::diff::v2::POLICY_SCHEMA_PATH;
 use pacto_core::diff::{
-    BumpFinding, BundleReader, CONTRACT_FILE, Change, Classification, DiffResult, FileSpan, PairSide, bump,
+    BumpFinding, BumpKind, BundleReader, CONTRACT_FILE, Change, Classification, DiffResult, FileSpan, PairSide, bump,
     compare as diff,
 };
 use pacto_core::syntax::{Node, Span, parse};
 use pacto_core::v2::document::{Document, projection};
 use pacto_core::validate::json::to_json;
 use ropey::Rope;
-use tower_lsp_server::ls_types::{
-    Diagnostic, DiagnosticRelatedInformation, DiagnosticSeverity, Location, NumberOrString, Uri,
-};
 
-use crate::proto;
 pub use crate::proto::Encoding;
 
 /// The diagnostics' `source`: apart from the contract's own findings (`pacto`), so a user can filter them.
@@ -194,45 +190,67 @@ pub fn lens_span(root: Option<&Node>) -> Span {
     root.and_then(|it| it.entry("service")).map_or(Span::new(0, 0), |it| it.key.span)
 }
 
-/// A diagnostic per BREAKING (information) or POTENTIAL_BREAKING (hint) change, on its node in the
-/// buffer, with the old value in the message and, when the baseline is on disk, a pointer to its node.
-pub fn change_diagnostics(
-    base: &Side,
-    comparison: &Comparison,
-    buffer: &Buffer<'_>,
-    encoding: Encoding,
-) -> Vec<Diagnostic> {
+/// A change against a baseline, or the version-bump check, on its node in the buffer.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Finding {
+    pub span: Span,
+    pub code: Code,
+    pub message: String,
+    pub related: Option<Related>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Code {
+    /// A BREAKING (`breaking: true`) or POTENTIAL_BREAKING change, by the rule-table key that classified it.
+    Change {
+        rule: &'static str,
+        breaking: bool,
+    },
+    Bump(BumpKind),
+}
+
+impl Code {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::Change { rule, .. } => rule,
+            Code::Bump(kind) => kind.as_str(),
+        }
+    }
+}
+
+/// The old node of a change in the baseline extracted on disk; the text is kept because the client counts its
+/// columns in its own encoding.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Related {
+    pub path: PathBuf,
+    pub text: Rope,
+    pub span: Span,
+    pub message: String,
+}
+
+/// A finding per BREAKING or POTENTIAL_BREAKING change, on its node in the buffer, with the old value in the
+/// message and, when the baseline is on disk, its node there.
+pub fn change_diagnostics(base: &Side, comparison: &Comparison, buffer: &Buffer<'_>) -> Vec<Finding> {
     let mut out = Vec::new();
     for change in &comparison.result.changes {
-        let (severity, what) = match change.classification {
-            Classification::Breaking => (DiagnosticSeverity::INFORMATION, "breaking"),
-            Classification::PotentialBreaking => (DiagnosticSeverity::HINT, "potentially breaking"),
+        let (breaking, what) = match change.classification {
+            Classification::Breaking => (true, "breaking"),
+            Classification::PotentialBreaking => (false, "potentially breaking"),
             Classification::NonBreaking => continue,
         };
-        let span = anchor(change, buffer);
-        out.push(Diagnostic {
-            range: proto::range(buffer.rope, encoding, span),
-            severity: Some(severity),
-            code: Some(NumberOrString::String(change.rule.to_owned())),
-            source: Some(SOURCE.to_owned()),
+        out.push(Finding {
+            span: anchor(change, buffer),
+            code: Code::Change { rule: change.rule, breaking },
             message: format!("{what} vs {}: {}{}", base.label, change.reason, change_values(change)),
-            related_information: related(base, change, encoding).map(|it| vec![it]),
-            ..Default::default()
+            related: related(base, change),
         });
     }
     out
 }
 
-/// The version-bump finding as a warning on `service.version`.
-pub fn bump_diagnostic(finding: &BumpFinding, rope: &Rope, encoding: Encoding) -> Diagnostic {
-    Diagnostic {
-        range: proto::range(rope, encoding, finding.span),
-        severity: Some(DiagnosticSeverity::WARNING),
-        code: Some(NumberOrString::String(finding.kind.as_str().to_owned())),
-        source: Some(SOURCE.to_owned()),
-        message: finding.to_string(),
-        ..Default::default()
-    }
+/// The version-bump finding, on `service.version`.
+pub fn bump_diagnostic(finding: &BumpFinding) -> Finding {
+    Finding { span: finding.span, code: Code::Bump(finding.kind), message: finding.to_string(), related: None }
 }
 
 /// Where a change is shown in the buffer: its new node; for a change inside another bundle file, the
@@ -285,17 +303,12 @@ fn naming_field_v2(contract: &pacto_core::v2::Contract, file: &str) -> Option<Sp
 }
 
 /// The old node in the extracted baseline, when there is one on disk.
-fn related(base: &Side, change: &Change, encoding: Encoding) -> Option<DiagnosticRelatedInformation> {
+fn related(base: &Side, change: &Change) -> Option<Related> {
     let FileSpan { file, span } = change.old_span.as_ref()?;
     let dir = base.dir.as_ref()?;
-    let uri = Uri::from_file_path(dir.join(file))?;
-    let range = if file == CONTRACT_FILE {
-        proto::range(&base.rope, encoding, *span)
-    } else {
-        proto::range(&Rope::from_str(&base.files.read(file)?), encoding, *span)
-    };
+    let text = if file == CONTRACT_FILE { base.rope.clone() } else { Rope::from_str(&base.files.read(file)?) };
     let old = change.old_value.as_ref().map(|it| format!(": {it}")).unwrap_or_default();
-    Some(DiagnosticRelatedInformation { location: Location { uri, range }, message: format!("in {}{old}", base.label) })
+    Some(Related { path: dir.join(file), text, span: *span, message: format!("in {}{old}", base.label) })
 }
 
 #[cfg(test)]
@@ -320,10 +333,10 @@ mod tests {
         let mut out = lens_title(&side.label, &comparison.result);
         let v2 = contract.v2.as_ref().map(|it| &it.contract);
         let view = Buffer { root: tree.root.as_ref(), contract: &contract, v2, rope: &rope };
-        let mut diagnostics = change_diagnostics(&side, &comparison, &view, Encoding::Utf8);
-        diagnostics.extend(comparison.bump.as_ref().map(|it| bump_diagnostic(it, &rope, Encoding::Utf8)));
-        for it in diagnostics {
-            let NumberOrString::String(code) = it.code.unwrap() else { unreachable!() };
+        let mut findings = change_diagnostics(&side, &comparison, &view);
+        findings.extend(comparison.bump.as_ref().map(bump_diagnostic));
+        for finding in &findings {
+            let (it, code) = (crate::proto::lens_diagnostic(&rope, Encoding::Utf8, finding), finding.code.as_str());
             let (start, end) = (it.range.start, it.range.end);
             out.push_str(&format!(
                 "\n{}:{}-{}:{} {:?} {code}: {}",

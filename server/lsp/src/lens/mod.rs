@@ -12,18 +12,16 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use pacto_core::diff::{BumpFinding, BundleReader};
+use pacto_core::diff::BundleReader;
 use pacto_core::syntax::limits::MAX_CONTRACT_BYTES;
 use pacto_core::validate::Format;
 use pacto_core::validate::bundle::valid_path;
-use tower_lsp_server::ls_types::*;
 
 pub use baseline::{Published, State, ensure_head, ensure_published};
-use compute::{Against, Buffer, Comparison, Side};
+use compute::{Against, Buffer, Comparison, Finding, Side};
 
 use crate::analysis::Analysis;
 use crate::learned::Ctx;
-use crate::proto::{self, Encoding};
 use crate::session::Session;
 
 /// The title of the lens while the first resolution of the published version is under way.
@@ -32,14 +30,13 @@ pub const RESOLVING: &str = "vs published: resolving…";
 pub const SET_REPOSITORY: &str = "Set publish repository…";
 
 /// A new version was analysed: fetch its baselines if they are not known (never awaited by the caller).
-pub fn document_changed(ctx: &Ctx, uri: &Uri, analysis: &Analysis) {
+pub fn document_changed(ctx: &Ctx, path: Option<&Path>, analysis: &Analysis) {
     let session = &ctx.session;
     forget_closed(session);
-    let path = uri.to_file_path();
-    if let Some(repository) = repository(session, analysis, path.as_deref()) {
+    if let Some(repository) = repository(session, analysis, path) {
         ensure_published(ctx, &repository);
     }
-    if let Some(path) = &path {
+    if let Some(path) = path {
         ensure_head(ctx, path);
     }
 }
@@ -50,26 +47,19 @@ fn forget_closed(session: &Session) {
     session.lens.retain_open(|key| session.documents.iter().any(|it| it.key().as_str() == key), &open_paths);
 }
 
-/// Changes against the published version as diagnostics, and the version-bump check (pure).
-pub fn diagnostics(session: &Session, uri: &Uri, analysis: &Analysis, encoding: Encoding) -> Vec<Diagnostic> {
+/// Changes against the published version of `document` (its URI), published to `repository`, and the version-bump
+/// check (pure).
+pub fn diagnostics(state: &State, document: &str, repository: Option<&str>, analysis: &Analysis) -> Vec<Finding> {
     if broken(analysis) {
         return Vec::new();
     }
-    let Some((side, comparison)) = published_comparison(session, uri, analysis) else {
+    let Some(Published::Ready(side)) = repository.and_then(|it| state.published(it)) else {
         return Vec::new();
     };
-    let buffer = buffer(analysis);
-    let mut out = compute::change_diagnostics(&side, &comparison, &buffer, encoding);
-    out.extend(comparison.bump.as_ref().map(|it| compute::bump_diagnostic(it, &analysis.rope, encoding)));
+    let comparison = comparison(state, document, analysis, &side, Against::Published);
+    let mut out = compute::change_diagnostics(&side, &comparison, &buffer(analysis));
+    out.extend(comparison.bump.as_ref().map(compute::bump_diagnostic));
     out
-}
-
-/// The bump quick fix as the client takes it, with the finding it resolves.
-pub fn code_action(uri: &Uri, analysis: &Analysis, finding: &BumpFinding, encoding: Encoding) -> CodeActionOrCommand {
-    let rope = &analysis.rope;
-    let fixes = vec![compute::bump_diagnostic(finding, rope, encoding)];
-    let edits = vec![(finding.span, finding.suggested.clone())];
-    proto::quick_fix(rope, encoding, uri, format!("Bump to {}", finding.suggested), edits, fixes, true)
 }
 
 /// The publish repository of a document, from its text, its path and the settings, else where
@@ -78,16 +68,6 @@ pub fn repository(session: &Session, analysis: &Analysis, path: Option<&Path>) -
     let settings = session.settings();
     publish::repository(analysis.publish_comment.as_deref(), path, &settings, &session.workspace_folders())
         .or_else(|| session.lens.origin(path?.parent()?, &settings))
-}
-
-fn published_comparison(session: &Session, uri: &Uri, analysis: &Analysis) -> Option<(Arc<Side>, Arc<Comparison>)> {
-    let path = uri.to_file_path();
-    let repository = repository(session, analysis, path.as_deref())?;
-    let Published::Ready(side) = session.lens.published(&repository)? else {
-        return None;
-    };
-    let comparison = comparison(&session.lens, uri.as_str(), analysis, &side, Against::Published);
-    Some((side, comparison))
 }
 
 /// The comparison of `analysis` against `side`, kept per document (`document`: its URI) and side.
