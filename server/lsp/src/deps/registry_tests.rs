@@ -1,0 +1,197 @@
+//! Dependency features on `$0` fixtures once the registry has answered, through a `fixture::RegistryView` that
+//! holds what the resolutions of `testing/dependencies.rs`'s `billing` world would have stored: the same tags, the
+//! same pushed contract, the same failures, so that both suites expect the same answers (digests and ages aside).
+
+use expect_test::expect;
+use pacto_oci::resolver::Failure;
+
+use super::{diagnostics, hover};
+use crate::fixture::{Registry, RegistryView, fixture};
+
+/// The billing fixture the real-registry tests push, at `version`.
+fn billing(version: &str) -> String {
+    include_str!("../../../../tests/data/lsp-deps/billing/pacto.yaml")
+        .replace("version: 1.0.0", &format!("version: {version}"))
+}
+
+/// The registry as `testing/dependencies.rs`'s `app` leaves it after its seven resolutions.
+fn world() -> Registry {
+    let billing_ref = "oci://r.example/acme/billing";
+    RegistryView::new()
+        .repository(billing_ref, &["1.0.0", "1.1.0", "2.0.0", "2.1.0", "3.0.0-rc.1", "latest"])
+        .resolved("oci://r.example/acme/billing:2.0.0", "^2.0.0", "2.0.0", &billing("2.0.0"))
+        .resolved(billing_ref, "~1.0.0", "1.0.0", &billing("1.0.0"))
+        .resolved("oci://r.example/acme/billing:1.1.0", "^2.0.0", "1.1.0", &billing("1.1.0"))
+        .resolved("oci://r.example/acme/billing:1.0.0", "", "1.0.0", &billing("1.0.0"))
+        .failed(
+            "oci://r.example/acme/billing:9.9.9",
+            "^9.0.0",
+            Failure::TagNotFound { reference: "r.example/acme/billing:9.9.9".to_owned() },
+        )
+        .failed(
+            "oci://r.example/acme/missing:1.0.0",
+            "^1.0.0",
+            Failure::RepositoryNotFound { repository: "r.example/acme/missing".to_owned() },
+        )
+        .failed(
+            billing_ref,
+            "^5.0.0",
+            Failure::NoVersionSatisfies {
+                repository: "r.example/acme/billing".to_owned(),
+                constraint: "^5.0.0".to_owned(),
+            },
+        )
+        .state()
+}
+
+/// Digests are of the contract text here, of the manifest there, so both suites show them redacted; ages as there
+/// too, since a slow run makes them more than zero.
+fn redact(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("From the registry, ") {
+        let (before, after) = rest.split_at(at + "From the registry, ".len());
+        out.push_str(before);
+        let ago = after.find(" ago.").unwrap_or(0);
+        out.push_str(if ago > 0 { "N s" } else { "" });
+        rest = &after[ago..];
+    }
+    out.push_str(rest);
+    for version in ["1.0.0", "1.1.0", "2.0.0", "2.1.0"] {
+        let digest = pacto_oci::Digest::of(billing(version).as_bytes());
+        out = out.replace(&digest.to_string(), &format!("sha256:<{version}>"));
+        out = out.replace(&hover::short_digest(&digest), &format!("sha256:<{version}>"));
+    }
+    out
+}
+
+#[test]
+fn hover_once_resolved() {
+    let registry = world();
+    let cases = [
+        // The tag, the short digest, where it came from, the contract's summary.
+        (
+            "pactoVersion: \"1.0\"\ndependencies:\n  - ref: oci://r.example/acme/bil$0ling:2.0.0\n    compatibility: \"^2.0.0\"\n",
+            expect![[r#"
+                3:10-3:44
+                **`oci://r.example/acme/billing:2.0.0`**
+
+                → `2.0.0` · `sha256:<2.0.0>`
+
+                From the registry, N s ago.
+
+                **billing** 2.0.0 · owner `team/billing`
+
+                - interfaces: `api` http port 8080, `invoices` event
+                - runtime: service, stateless
+                - dependencies: 1
+            "#]],
+        ),
+        // A tag-less ref: the highest tag within its compatibility.
+        (
+            "pactoVersion: \"1.0\"\ndependencies:\n  - ref: oci://r.example/acme/bil$0ling\n    compatibility: \"~1.0.0\"\n",
+            expect![[r#"
+                3:10-3:38
+                **`oci://r.example/acme/billing`**
+
+                → `1.0.0` · `sha256:<1.0.0>` (highest tag within `~1.0.0`)
+
+                From the registry, N s ago.
+
+                **billing** 1.0.0 · owner `team/billing`
+
+                - interfaces: `api` http port 8080, `invoices` event
+                - runtime: service, stateless
+                - dependencies: 1
+            "#]],
+        ),
+        (
+            "pactoVersion: \"1.0\"\ndependencies:\n  - ref: oci://r.example/acme/miss$0ing:1.0.0\n    compatibility: \"^1.0.0\"\n",
+            expect![[r#"
+                3:10-3:44
+                **`oci://r.example/acme/missing:1.0.0`**
+
+                Not resolved: repository not found: r.example/acme/missing
+            "#]],
+        ),
+        // The constraint in words and the published versions that satisfy it.
+        (
+            "pactoVersion: \"1.0\"\ndependencies:\n  - ref: oci://r.example/acme/billing:2.0.0\n    compatibility: \"^2.0$0.0\"\n",
+            expect![[r#"
+                4:20-4:28
+                **`^2.0.0`**: ≥ 2.0.0 and < 3.0.0
+
+                Published versions that satisfy it, highest first: `2.1.0`, `2.0.0`
+            "#]],
+        ),
+        (
+            "pactoVersion: \"1.0\"\ndependencies:\n  - ref: oci://r.example/acme/billing\n    compatibility: ^5.0$0.0\n",
+            expect![[r#"
+                4:20-4:26
+                **`^5.0.0`**: ≥ 5.0.0 and < 6.0.0
+
+                No published version satisfies it.
+            "#]],
+        ),
+    ];
+    for (text, expect) in cases {
+        let it = fixture(text);
+        let actual = match hover::hover(&it.analysis, &registry.state, it.offset) {
+            Some(info) => format!("{}\n{}\n", it.span(info.span), info.markdown),
+            None => "none\n".to_owned(),
+        };
+        expect.assert_eq(&redact(&actual));
+    }
+}
+
+#[test]
+fn findings_once_resolved() {
+    let registry = world();
+    let cases = [
+        (
+            "pactoVersion: \"1.0\"\ndependencies:\n  - ref: oci://r.example/acme/billing:2.0.0\n    compatibility: \"^2.0.0\"\n",
+            expect![[r#"
+                3:10-3:44 DEPENDENCY_UPDATE_AVAILABLE: 2.1.0 is published and satisfies "^2.0.0"
+            "#]],
+        ),
+        (
+            "pactoVersion: \"1.0\"\ndependencies:\n  - ref: oci://r.example/acme/billing:1.1.0\n    compatibility: \"^2.0.0\"\n",
+            expect![[r#"
+                3:10-3:44 DEPENDENCY_TAG_OUTSIDE_COMPATIBILITY: tag 1.1.0 does not satisfy compatibility "^2.0.0"
+                3:10-3:44 DEPENDENCY_UPDATE_AVAILABLE: 2.1.0 is published and satisfies "^2.0.0"
+            "#]],
+        ),
+        (
+            "pactoVersion: \"1.0\"\ndependencies:\n  - ref: oci://r.example/acme/billing:1.0.0\n",
+            expect![[r#"
+                3:10-3:44 DEPENDENCY_UPDATE_AVAILABLE: 1.1.0 is published and satisfies "^1.0.0"
+            "#]],
+        ),
+        (
+            "pactoVersion: \"1.0\"\ndependencies:\n  - ref: oci://r.example/acme/billing:9.9.9\n    compatibility: \"^9.0.0\"\n",
+            expect![[r#"
+                3:10-3:44 DEPENDENCY_NOT_FOUND: tag not found: r.example/acme/billing:9.9.9
+            "#]],
+        ),
+        (
+            "pactoVersion: \"1.0\"\ndependencies:\n  - ref: oci://r.example/acme/missing:1.0.0\n    compatibility: \"^1.0.0\"\n",
+            expect![[r#"
+                3:10-3:44 DEPENDENCY_NOT_FOUND: repository not found: r.example/acme/missing
+            "#]],
+        ),
+        (
+            "pactoVersion: \"1.0\"\ndependencies:\n  - ref: oci://r.example/acme/billing\n    compatibility: ^5.0.0\n",
+            expect![[r#"
+                4:20-4:26 DEPENDENCY_NO_MATCHING_VERSION: no published version of r.example/acme/billing satisfies "^5.0.0"
+            "#]],
+        ),
+    ];
+    for (text, expect) in cases {
+        let it = fixture(text);
+        let actual: String = diagnostics::findings(&it.analysis, &registry.state)
+            .into_iter()
+            .map(|finding| format!("{} {}: {}\n", it.span(finding.span), finding.code.as_str(), finding.message))
+            .collect();
+        expect.assert_eq(&actual);
+    }
+}
