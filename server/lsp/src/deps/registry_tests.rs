@@ -3,9 +3,10 @@
 //! same pushed contract, the same failures, so that both suites expect the same answers (digests and ages aside).
 
 use expect_test::expect;
+use pacto_core::syntax::Span;
 use pacto_oci::resolver::Failure;
 
-use super::{diagnostics, hover};
+use super::{completion, diagnostics, hover, inlay};
 use crate::fixture::{Registry, RegistryView, fixture};
 
 /// The billing fixture the real-registry tests push, at `version`.
@@ -145,6 +146,62 @@ fn hover_once_resolved() {
 }
 
 #[test]
+fn completion_once_the_tags_are_known() {
+    let registry = world();
+    let cases = [
+        // Satisfying first, then other releases, then pre-releases, then tags that are not versions.
+        (
+            "pactoVersion: \"1.0\"\ndependencies:\n  - ref: oci://r.example/acme/billing:$0\n    compatibility: \"^1.0.0\"\n",
+            expect![[r#"
+                incomplete=false list_tags=false
+                1.1.0 [000000] satisfies ^1.0.0 3:39-3:39
+                1.0.0 [000001] satisfies ^1.0.0 3:39-3:39
+                2.1.0 [100002] release 3:39-3:39
+                2.0.0 [100003] release 3:39-3:39
+                3.0.0-rc.1 [200004] pre-release 3:39-3:39
+                latest [300005] not a version 3:39-3:39
+            "#]],
+        ),
+        (
+            "pactoVersion: \"1.0\"\ndependencies:\n  - ref: oci://r.example/acme/billing:2.0.0@$0\n",
+            expect![[r#"
+                incomplete=false list_tags=false
+                sha256:<2.0.0> [0] manifest digest of 2.0.0 3:45-3:45
+            "#]],
+        ),
+        // Constraints from the newest release, pre-releases aside.
+        (
+            "pactoVersion: \"1.0\"\ndependencies:\n  - ref: oci://r.example/acme/billing\n    compatibility: $0\n",
+            expect![[r#"
+                incomplete=false list_tags=false
+                ^2.1.0 [0] 2.1.0 and later releases of major 2 4:20-4:20
+                ~2.1.0 [1] 2.1.0 and later patches of 2.1 4:20-4:20
+            "#]],
+        ),
+    ];
+    for (text, expect) in cases {
+        let it = fixture(text);
+        let actual = match completion::completion(it.text(), it.offset, &registry.state, &Default::default()) {
+            None => "none\n".to_owned(),
+            Some(found) => {
+                let mut out = format!("incomplete={} list_tags={}\n", found.incomplete, found.list_tags.is_some());
+                for item in found.items {
+                    out.push_str(&format!(
+                        "{} [{}] {} {}\n",
+                        item.label,
+                        item.sort_text,
+                        item.detail,
+                        it.span(item.replace)
+                    ));
+                }
+                out
+            }
+        };
+        expect.assert_eq(&redact(&actual));
+    }
+}
+
+#[test]
 fn findings_once_resolved() {
     let registry = world();
     let cases = [
@@ -193,5 +250,25 @@ fn findings_once_resolved() {
             .map(|finding| format!("{} {}: {}\n", it.span(finding.span), finding.code.as_str(), finding.message))
             .collect();
         expect.assert_eq(&actual);
+    }
+}
+
+#[test]
+fn inlay_hints_once_resolved() {
+    let registry = world();
+    let cases = [(
+        "pactoVersion: \"1.0\"\ndependencies:\n  - ref: oci://r.example/acme/billing:2.0.0\n    compatibility: \"^2.0.0\"\n  - ref: oci://r.example/acme/billing\n    compatibility: \"~1.0.0\"\n  - ref: oci://r.example/acme/missing:1.0.0\n    compatibility: \"^1.0.0\"\n",
+        expect![[r#"
+                3:44-3:44 → 2.0.0 · sha256:<2.0.0> | From the registry, N s ago.
+                5:38-5:38 → 1.0.0 · sha256:<1.0.0> | From the registry, N s ago.
+            "#]],
+    )];
+    for (text, expect) in cases {
+        let it = fixture(text);
+        let actual: String = inlay::hints(&it.analysis, &registry.state, Span::new(0, it.text().len()))
+            .into_iter()
+            .map(|hint| format!("{} {} | {}\n", it.span(Span::new(hint.offset, hint.offset)), hint.label, hint.tooltip))
+            .collect();
+        expect.assert_eq(&redact(&actual));
     }
 }
