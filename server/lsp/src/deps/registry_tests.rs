@@ -6,7 +6,8 @@ use expect_test::expect;
 use pacto_core::syntax::Span;
 use pacto_oci::resolver::Failure;
 
-use super::{completion, diagnostics, hover, inlay};
+use super::actions::Fixes;
+use super::{actions, completion, diagnostics, hover, inlay};
 use crate::fixture::{Registry, RegistryView, fixture};
 
 /// The billing fixture the real-registry tests push, at `version`.
@@ -15,7 +16,8 @@ fn billing(version: &str) -> String {
         .replace("version: 1.0.0", &format!("version: {version}"))
 }
 
-/// The registry as `testing/dependencies.rs`'s `app` leaves it after its seven resolutions.
+/// The registry as `testing/dependencies.rs`'s `app` leaves it after its seven resolutions, and one of a pin that is
+/// already the newest within its compatibility.
 fn world() -> Registry {
     let billing_ref = "oci://r.example/acme/billing";
     RegistryView::new()
@@ -24,6 +26,7 @@ fn world() -> Registry {
         .resolved(billing_ref, "~1.0.0", "1.0.0", &billing("1.0.0"))
         .resolved("oci://r.example/acme/billing:1.1.0", "^2.0.0", "1.1.0", &billing("1.1.0"))
         .resolved("oci://r.example/acme/billing:1.0.0", "", "1.0.0", &billing("1.0.0"))
+        .resolved("oci://r.example/acme/billing:2.1.0", "^2.0.0", "2.1.0", &billing("2.1.0"))
         .failed(
             "oci://r.example/acme/billing:9.9.9",
             "^9.0.0",
@@ -205,6 +208,11 @@ fn completion_once_the_tags_are_known() {
 fn findings_once_resolved() {
     let registry = world();
     let cases = [
+        // Already the newest within its compatibility.
+        (
+            "pactoVersion: \"1.0\"\ndependencies:\n  - ref: oci://r.example/acme/billing:2.1.0\n    compatibility: \"^2.0.0\"\n",
+            expect![[r#""#]],
+        ),
         (
             "pactoVersion: \"1.0\"\ndependencies:\n  - ref: oci://r.example/acme/billing:2.0.0\n    compatibility: \"^2.0.0\"\n",
             expect![[r#"
@@ -268,6 +276,72 @@ fn inlay_hints_once_resolved() {
         let actual: String = inlay::hints(&it.analysis, &registry.state, Span::new(0, it.text().len()))
             .into_iter()
             .map(|hint| format!("{} {} | {}\n", it.span(Span::new(hint.offset, hint.offset)), hint.label, hint.tooltip))
+            .collect();
+        expect.assert_eq(&redact(&actual));
+    }
+}
+
+#[test]
+fn code_actions_once_resolved() {
+    let registry = world();
+    let cases = [
+        // Pin it, update it.
+        (
+            "pactoVersion: \"1.0\"\ndependencies:\n  - ref: oci://r.example/acme/bil$0ling:2.0.0\n    compatibility: \"^2.0.0\"\n",
+            expect![[r#"
+                Pin 2.0.0 to its digest: 3:10-3:44 "oci://r.example/acme/billing:2.0.0@sha256:<2.0.0>" fixes ["TAG_NOT_DIGEST"]
+                Update to 2.1.0: 3:10-3:44 "oci://r.example/acme/billing:2.1.0" fixes ["DEPENDENCY_UPDATE_AVAILABLE"]
+            "#]],
+        ),
+        // Outside its compatibility: also set compatibility.
+        (
+            "pactoVersion: \"1.0\"\ndependencies:\n  - ref: oci://r.example/acme/bil$0ling:1.1.0\n    compatibility: \"^2.0.0\"\n",
+            expect![[r#"
+                Pin 1.1.0 to its digest: 3:10-3:44 "oci://r.example/acme/billing:1.1.0@sha256:<1.1.0>" fixes ["TAG_NOT_DIGEST"]
+                Update to 2.1.0: 3:10-3:44 "oci://r.example/acme/billing:2.1.0" fixes ["DEPENDENCY_UPDATE_AVAILABLE"]
+                Set compatibility to ^1.1.0: 4:21-4:27 "^1.1.0" fixes ["DEPENDENCY_TAG_OUTSIDE_COMPATIBILITY"]
+            "#]],
+        ),
+        // Already the newest within its compatibility: nothing to update to.
+        (
+            "pactoVersion: \"1.0\"\ndependencies:\n  - ref: oci://r.example/acme/bil$0ling:2.1.0\n    compatibility: \"^2.0.0\"\n",
+            expect![[r#"
+                Pin 2.1.0 to its digest: 3:10-3:44 "oci://r.example/acme/billing:2.1.0@sha256:<2.1.0>" fixes ["TAG_NOT_DIGEST"]
+            "#]],
+        ),
+        // No compatibility: add the key.
+        (
+            "pactoVersion: \"1.0\"\ndependencies:\n  - ref: oci://r.example/acme/bil$0ling:1.0.0\n",
+            expect![[r#"
+                Pin 1.0.0 to its digest: 3:10-3:44 "oci://r.example/acme/billing:1.0.0@sha256:<1.0.0>" fixes ["TAG_NOT_DIGEST"]
+                Update to 1.1.0: 3:10-3:44 "oci://r.example/acme/billing:1.1.0" fixes ["DEPENDENCY_UPDATE_AVAILABLE"]
+                Set compatibility to ^1.0.0: 3:44-3:44 "\n    compatibility: \"^1.0.0\"" fixes []
+            "#]],
+        ),
+    ];
+    for (text, expect) in cases {
+        let it = fixture(text);
+        let findings = diagnostics::findings(&it.analysis, &registry.state);
+        // As the handler attaches them: a fix names a finding only when that finding is there.
+        let fixed = |fixes: Option<Fixes>| -> Vec<&str> {
+            match fixes {
+                Some(Fixes::Registry(code, span)) => {
+                    findings.iter().filter(|it| it.code == code && it.span == span).map(|it| it.code.as_str()).collect()
+                }
+                Some(Fixes::Contract(code, span)) => (it.analysis.validation.diagnostics.iter())
+                    .filter(|it| it.code == code && it.span == span)
+                    .map(|it| it.code.as_str())
+                    .collect(),
+                None => Vec::new(),
+            }
+        };
+        let actual: String = actions::actions(&it.analysis, &registry.state, it.range)
+            .into_iter()
+            .map(|action| {
+                let edits: Vec<String> =
+                    action.edits.iter().map(|(span, new)| format!("{} {new:?}", it.span(*span))).collect();
+                format!("{}: {} fixes {:?}\n", action.title, edits.join(", "), fixed(action.fixes))
+            })
             .collect();
         expect.assert_eq(&redact(&actual));
     }
