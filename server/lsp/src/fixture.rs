@@ -1,16 +1,130 @@
 //! Test fixtures for the features: a contract with `$0` markers (one marks the cursor, two a range) and, after
 //! `//- path` lines, the other files of its bundle, written to a scratch directory so that features reading the
 //! bundle (file paths, links, local dependencies) see real files. Spans render as `line:col-line:col`, 1-based,
-//! columns in bytes.
+//! columns in bytes. A contract whose dependency's ref holds the cursor, and the dependency's bundle:
+//!
+//! ```text
+//! pactoVersion: "1.0"
+//! dependencies:
+//!   - ref: ../bil$0ling
+//! //- billing/pacto.yaml
+//! pactoVersion: "1.0"
+//! ```
+//!
+//! What the registry answered is given apart, as a [`RegistryView`] whose [`RegistryView::state`] is the
+//! `deps::State` the background resolutions would have left: the tag lists a repository gave
+//! (`repository("oci://r.example/acme/billing", &["1.0.0", "2.1.0"])`), the version a dependency resolved to with
+//! its bundle's `pacto.yaml` (`resolved("oci://r.example/acme/billing", "^2.0.0", "2.1.0", CONTRACT)`, keyed as the
+//! contract writes the dependency), and resolutions that failed (`failed(ref, compatibility, Failure)`). Tags go
+//! through the real resolver, offline, from a disk cache the view writes; nothing reaches a network.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use pacto_core::syntax::Span;
+use pacto_oci::Reference;
+use pacto_oci::resolver::{Failure, Resolved, Resolver, ResolverOptions};
 use ropey::Rope;
 
 use crate::analysis::Analysis;
+use crate::deps::resolve::{Found, Key, Outcome, State, summary};
 
 pub const CURSOR: &str = "$0";
+
+/// What the registry answered, as data; see the module comment.
+#[derive(Default)]
+pub struct RegistryView {
+    /// `registry/repository` and its tags.
+    repositories: Vec<(String, Vec<String>)>,
+    outcomes: Vec<(Key, Result<Published, Failure>)>,
+}
+
+/// The tag a resolution chose and its bundle's `pacto.yaml`.
+struct Published {
+    tag: String,
+    contract: String,
+}
+
+/// A view's state and the disk cache its tag lists were read from, kept for as long as the state is used.
+pub struct Registry {
+    pub state: State,
+    _cache: tempfile::TempDir,
+}
+
+impl RegistryView {
+    pub fn new() -> RegistryView {
+        RegistryView::default()
+    }
+
+    pub fn repository(mut self, repository: &str, tags: &[&str]) -> RegistryView {
+        let path = repository.strip_prefix("oci://").unwrap_or(repository).to_owned();
+        self.repositories.push((path, tags.iter().map(|it| (*it).to_owned()).collect()));
+        self
+    }
+
+    /// `reference` within `compatibility`, as the contract writes them, resolved to `tag`, whose bundle holds
+    /// `contract`.
+    pub fn resolved(mut self, reference: &str, compatibility: &str, tag: &str, contract: &str) -> RegistryView {
+        let key = Key { reference: reference.to_owned(), compatibility: compatibility.to_owned() };
+        self.outcomes.push((key, Ok(Published { tag: tag.to_owned(), contract: contract.to_owned() })));
+        self
+    }
+
+    pub fn failed(mut self, reference: &str, compatibility: &str, failure: Failure) -> RegistryView {
+        let key = Key { reference: reference.to_owned(), compatibility: compatibility.to_owned() };
+        self.outcomes.push((key, Err(failure)));
+        self
+    }
+
+    pub fn state(self) -> Registry {
+        let dir = tempfile::tempdir().expect("a scratch cache");
+        let cache = pacto_oci::Cache::new(dir.path().to_path_buf());
+        let options = ResolverOptions {
+            offline: true,
+            tag_ttl: Duration::MAX,
+            trust_stored_tags: true,
+            limits: pacto_oci::Limits::DEFAULT,
+        };
+        let client = pacto_oci::Client::new(pacto_oci::transport::ClientOptions::DEFAULT);
+        let resolver = Arc::new(Resolver::new(client, Some(cache.clone()), options));
+        let runtime = tokio::runtime::Builder::new_current_thread().build().expect("a runtime");
+        for (path, tags) in &self.repositories {
+            // The resolver's own key for a stored tag list: the only way in that is not the network.
+            let digest = cache.put(&serde_json::to_vec(tags).expect("tags as JSON")).expect("a cached list");
+            cache.put_tag(&format!("{path}#tags"), &digest).expect("a cached tag list");
+            let reference = Reference::parse(path).expect("a repository");
+            runtime.block_on(resolver.tags(&reference)).expect("the stored tags, read back");
+        }
+        let outcomes = self
+            .outcomes
+            .into_iter()
+            .map(|(key, result)| {
+                let result = result.map(|Published { tag, contract }| {
+                    let location = key.reference.strip_prefix("oci://").unwrap_or(&key.reference);
+                    let mut reference = Reference::parse(location).expect("an oci reference");
+                    reference.tag = Some(tag.clone());
+                    let mut bundle = pacto_oci::Bundle::new();
+                    bundle.add_file("pacto.yaml", contract.clone().into_bytes(), false).expect("a bundle");
+                    let tags = resolver.known_tags(&reference.repository_path());
+                    let resolved = Resolved {
+                        reference,
+                        tag: Some(tag),
+                        // Stands for the manifest's digest, which a bundle built here does not have.
+                        digest: pacto_oci::Digest::of(contract.as_bytes()),
+                        bundle: Arc::new(bundle),
+                        source: pacto_oci::Source::Registry,
+                        age: None,
+                        tags,
+                    };
+                    Found { resolved, summary: summary(contract.as_bytes()) }
+                });
+                (key, Outcome { result, at: Instant::now() })
+            })
+            .collect();
+        Registry { state: State::with_knowledge(Some(resolver), outcomes), _cache: dir }
+    }
+}
 
 pub struct Fixture {
     pub analysis: Analysis,

@@ -10,7 +10,9 @@ pub mod diagnostics;
 pub mod hover;
 pub mod inlay;
 pub mod policy_refs;
-mod resolve;
+#[cfg(test)]
+mod registry_tests;
+pub(crate) mod resolve;
 #[cfg(test)]
 mod tests;
 mod words;

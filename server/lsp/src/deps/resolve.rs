@@ -192,6 +192,21 @@ impl State {
     }
 }
 
+#[cfg(test)]
+impl State {
+    /// What the background resolutions would have left behind, for fixtures (`fixture::RegistryView`): the
+    /// resolver carries the tag lists it was given, `outcomes` the resolutions; nothing reaches a registry.
+    pub fn with_knowledge(resolver: Option<Arc<Resolver>>, outcomes: Vec<(Key, Outcome)>) -> State {
+        let state = State::default();
+        {
+            let mut inner = state.lock();
+            inner.resolver = resolver;
+            inner.outcomes = outcomes.into_iter().map(|(key, outcome)| (key, Arc::new(outcome))).collect();
+        }
+        state
+    }
+}
+
 fn build_resolver(settings: &Settings) -> Option<Arc<Resolver>> {
     let options = match settings.client_options() {
         Ok(options) => options,

@@ -1,6 +1,6 @@
 //! Dependency features on `$0` fixtures before the registry has answered: what hover, completion and diagnostics
-//! say from the text and the bundle alone (the registry's answers are covered against a real registry in
-//! `testing/dependencies.rs`).
+//! say from the text and the bundle alone (what they say once it answered is in `registry_tests.rs`, and against a
+//! real registry in `testing/dependencies.rs`).
 
 use std::collections::BTreeSet;
 
