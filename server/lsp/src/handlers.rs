@@ -180,7 +180,7 @@ fn all_diagnostics(session: &Session, uri: &Uri, analysis: &Analysis, encoding: 
     let repository = lens::repository(session, analysis, path.as_deref());
     let document =
         diagnostics::Document { key: uri.as_str(), path: path.as_deref(), repository: repository.as_deref() };
-    let found = diagnostics::diagnostics(analysis, &known(session), &document, session);
+    let found = diagnostics::diagnostics(analysis, &Known::of(session), &document, session);
     found.into_iter().map(|it| diagnostic(&analysis.rope, encoding, uri, it)).collect()
 }
 
@@ -439,15 +439,6 @@ fn files_changed(backend: &Backend) {
 }
 
 /// What the providers already know, for a feature to read.
-fn known(session: &Session) -> Known<'_> {
-    Known {
-        registry: &session.deps,
-        policies: &session.policy_refs,
-        baselines: &session.lens,
-        workspace: &session.workspace,
-    }
-}
-
 fn position_params(backend: &Backend, params: &TextDocumentPositionParams) -> (Uri, Position, Encoding) {
     (params.text_document.uri.clone(), params.position, backend.session.encoding())
 }
@@ -461,7 +452,7 @@ pub async fn hover(backend: &Backend, params: HoverParams) -> Result<Option<Hove
     run_blocking("hover", move || {
         let rope = &analysis.rope;
         let offset = proto::offset(rope, encoding, position);
-        let info = hover::hover(&analysis, &known(&session), offset);
+        let info = hover::hover(&analysis, &Known::of(&session), offset);
         info.map(|it| Hover {
             contents: HoverContents::Markup(MarkupContent { kind: MarkupKind::Markdown, value: it.markdown }),
             range: Some(proto::range(rope, encoding, it.span)),
@@ -481,7 +472,7 @@ pub async fn completion(backend: &Backend, params: CompletionParams) -> Result<O
         let offset = proto::offset(rope, encoding, position);
         let session = &ctx.session;
         let repositories = deps::referenced_repositories(session);
-        let found = completion::completion(&analysis, &known(session), offset, &repositories);
+        let found = completion::completion(&analysis, &Known::of(session), offset, &repositories);
         let mut items: Vec<CompletionItem> =
             found.entries.into_iter().map(|it| completion_item(rope, encoding, it)).collect();
         let Some(registry) = found.registry else {
@@ -521,7 +512,7 @@ pub async fn definition(backend: &Backend, params: GotoDefinitionParams) -> Resu
             Target::Here(span) => Some(Location { uri: uri.clone(), range: proto::range(rope, encoding, span) }),
             Target::File(path) => Some(Location { uri: Uri::from_file_path(path)?, range: Range::default() }),
         };
-        match definition::definition(&analysis, &known(&session), offset, sources)? {
+        match definition::definition(&analysis, &Known::of(&session), offset, sources)? {
             Definition::One(target) => Some(GotoDefinitionResponse::Scalar(location(target)?)),
             Definition::Files(files) => {
                 let locations = files.into_iter().filter_map(|it| location(Target::File(it)));
@@ -590,7 +581,7 @@ pub async fn references(backend: &Backend, params: ReferenceParams) -> Result<Op
             Some(workspace::buffer_entry(&session, &path, &analysis))
         };
         let location = |span| Location { uri: uri.clone(), range: proto::range(rope, encoding, span) };
-        Some(match references::find(&analysis, &known(&session), buffer, offset)? {
+        Some(match references::find(&analysis, &Known::of(&session), buffer, offset)? {
             references::Found::Names(spans) => spans.into_iter().map(location).collect(),
             references::Found::Service { declaration, dependents } => {
                 let sites = dependents.into_iter().filter_map(|it| proto::line_location(&it.path, it.line));
@@ -770,7 +761,7 @@ pub async fn code_action(backend: &Backend, params: CodeActionParams) -> Result<
             key: uri.as_str(),
             repository: lens::repository(&session, &analysis, path.as_deref()),
         };
-        let found = code_action::actions(&analysis, &known(&session), &document, span);
+        let found = code_action::actions(&analysis, &Known::of(&session), &document, span);
         let actions = found.contract.into_iter().map(|fix| {
             let diagnostics: Vec<Diagnostic> = analysis
                 .validation
@@ -806,7 +797,7 @@ pub async fn inlay_hint(backend: &Backend, params: InlayHintParams) -> Result<Op
         let rope = &analysis.rope;
         let range = params.range;
         let within = Span::new(proto::offset(rope, encoding, range.start), proto::offset(rope, encoding, range.end));
-        let hints = inlay_hint::inlay_hints(&analysis, &known(&session), within)
+        let hints = inlay_hint::inlay_hints(&analysis, &Known::of(&session), within)
             .into_iter()
             .map(|it| InlayHint {
                 position: proto::position(rope, encoding, it.offset),
@@ -842,7 +833,7 @@ pub async fn code_lens(backend: &Backend, params: CodeLensParams) -> Result<Opti
             repository: lens::repository(&session, &analysis, path.as_deref()),
             n_dependents: path.as_deref().and_then(|it| workspace::n_dependents(&session, it, &analysis)),
         };
-        let lenses = code_lens::code_lenses(&analysis, &known(&session), &document).into_iter().map(|it| {
+        let lenses = code_lens::code_lenses(&analysis, &Known::of(&session), &document).into_iter().map(|it| {
             let against = match it.against {
                 code_lens::Against::Published => DiffAgainst::Published,
                 code_lens::Against::Head => DiffAgainst::Head,

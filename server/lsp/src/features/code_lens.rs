@@ -86,12 +86,7 @@ mod tests {
     #[test]
     fn lenses_on_both_formats() {
         let session = Session::default();
-        let known = Known {
-            registry: &session.deps,
-            policies: &session.policy_refs,
-            baselines: &session.lens,
-            workspace: &session.workspace,
-        };
+        let known = Known::of(&session);
         let path = Path::new("/bundle/pacto.yaml");
         let document = |analysis: &Analysis| Document {
             key: "file:///bundle/pacto.yaml",

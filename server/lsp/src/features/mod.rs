@@ -30,3 +30,15 @@ pub struct Known<'a> {
     pub baselines: &'a lens::State,
     pub workspace: &'a workspace::State,
 }
+
+impl<'a> Known<'a> {
+    /// What the session's stores know now.
+    pub fn of(session: &'a crate::session::Session) -> Known<'a> {
+        Known {
+            registry: &session.deps,
+            policies: &session.policy_refs,
+            baselines: &session.lens,
+            workspace: &session.workspace,
+        }
+    }
+}

@@ -214,12 +214,7 @@ fn code_action_sources_merged() {
     use crate::session::Session;
 
     let session = Session::default();
-    let known = Known {
-        registry: &session.deps,
-        policies: &session.policy_refs,
-        baselines: &session.lens,
-        workspace: &session.workspace,
-    };
+    let known = Known::of(&session);
     let document = Document { key: "file:///bundle/pacto.yaml", repository: None };
     let render = |fixture_text: &str| {
         let it = fixture(fixture_text);

@@ -206,12 +206,7 @@ fn references_on_the_service_name_come_from_the_workspace() {
     let session = Session::default();
     let web = "pactoVersion: \"2.0\"\nservice: {name: web, version: 3.0.0}\ndependencies:\n  - name: payments\n    ref: oci://ghcr.io/acme/payments\n    compatibility: ~1.4.0\n";
     session.workspace.update(read_entry(Path::new("/w/web/pacto.yaml"), web));
-    let known = Known {
-        registry: &session.deps,
-        policies: &session.policy_refs,
-        baselines: &session.lens,
-        workspace: &session.workspace,
-    };
+    let known = Known::of(&session);
     let buffer = || {
         let entry = read_entry(Path::new("/w/payments/pacto.yaml"), it.text());
         Some(pacto_core::workspace::Entry { published: Some(repository_key("oci://ghcr.io/acme/payments")), ..entry })
