@@ -136,14 +136,10 @@ async fn publish_diagnostics(backend: &Backend, uri: Uri, version: i32) {
     }
 }
 
-/// Every publish goes one way, so that they reach the client in the order they were made.
+/// Every publish goes one way, so that they reach the client in the order they were made; a closed output (the
+/// client left) drops it.
 pub async fn publish(backend: &Backend, uri: Uri, diagnostics: Vec<Diagnostic>, version: Option<i32>) {
-    match &backend.frames {
-        Some(frames) => {
-            let _ = frames.send(crate::framing::diagnostics_frame(&uri, &diagnostics, version)).await;
-        }
-        None => backend.client.publish_diagnostics(uri, diagnostics, version).await,
-    }
+    let _ = backend.frames.send(crate::framing::diagnostics_frame(&uri, &diagnostics, version)).await;
 }
 
 /// Once a big document has been still for a moment, its own migration hints replace the carried ones: published

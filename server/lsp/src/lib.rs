@@ -65,7 +65,7 @@ pub fn run_stdio(log_level: Option<&str>) -> std::io::Result<()> {
         let frames = framing::spawn_reader(std::io::stdin());
         tokio::spawn(framing::pump(frames, client_end));
         let (output, diagnostics) = framing::spawn_writer(std::io::stdout());
-        let mut builder = service(pacto_oci::Env::process(), Some(diagnostics), |client| {
+        let mut builder = service(pacto_oci::Env::process(), diagnostics, |client| {
             tokio::spawn(logging::forward(log_messages, client.clone()));
         });
         if std::env::var_os("PACTO_LSP_TEST_HOOKS").is_some() {
@@ -83,7 +83,7 @@ pub fn run_stdio(log_level: Option<&str>) -> std::io::Result<()> {
 /// The service `run_stdio` serves; the in-crate tests (`testing/`) build the same one, each with its own `env`.
 fn service(
     env: pacto_oci::Env,
-    frames: Option<framing::FrameSender>,
+    frames: framing::FrameSender,
     on_client: impl FnOnce(&tower_lsp_server::Client),
 ) -> tower_lsp_server::LspServiceBuilder<server::Backend> {
     LspService::build(|client| {

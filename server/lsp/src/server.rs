@@ -18,9 +18,9 @@ use crate::{commands, handlers, lsp_ext, workspace};
 pub struct Backend {
     pub client: Client,
     pub session: Arc<Session>,
-    /// Where diagnostics are written as frames of their own ([`crate::framing::diagnostics_frame`]); without it
-    /// they go through `client`.
-    pub frames: Option<crate::framing::FrameSender>,
+    /// Where diagnostics are written as frames of their own ([`crate::framing::diagnostics_frame`]), never through
+    /// `client`: see `handlers::publish`.
+    pub frames: crate::framing::FrameSender,
     /// Where the providers say what they learned; `handlers::on_learned` reads it.
     pub learned: UnboundedSender<Learned>,
 }

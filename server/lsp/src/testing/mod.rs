@@ -83,7 +83,7 @@ impl Client {
             .build()
             .expect("a runtime");
         let (frames, mut diagnostics) = tokio::sync::mpsc::channel::<Vec<u8>>(16);
-        let (service, socket) = runtime.block_on(async { crate::service(env, Some(frames), |_| {}).finish() });
+        let (service, socket) = runtime.block_on(async { crate::service(env, frames, |_| {}).finish() });
         let (tx, incoming) = channel();
         // Diagnostics come as the frames run_stdio writes to stdout: read the way a client reads them.
         let diagnostics_tx = tx.clone();
