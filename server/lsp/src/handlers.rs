@@ -110,15 +110,16 @@ pub fn schedule_diagnostics(backend: &Backend, uri: Uri) {
 /// Publishes the diagnostics of `version`, if it is still the current one once they are computed.
 async fn publish_diagnostics(backend: &Backend, uri: Uri, version: i32) {
     let session = backend.session.clone();
-    let (diagnostics, analysis) = match pipeline_analysis(backend, &uri, version).await {
+    let ((ticket, diagnostics), analysis) = match pipeline_analysis(backend, &uri, version).await {
         // Not a contract (any more): whatever was published for it goes.
-        Ok(None) => (Vec::new(), None),
+        Ok(None) => ((session.publishes.ticket(), Vec::new()), None),
         Ok(Some(analysis)) if analysis.version != version => return,
         Ok(Some(analysis)) => {
             let (task_session, task_uri, encoding) = (session.clone(), uri.clone(), session.encoding());
             let task_analysis = analysis.clone();
             let diagnostics = run_blocking("diagnostics", move || {
-                all_diagnostics(&task_session, &task_uri, &task_analysis, encoding)
+                let ticket = task_session.publishes.ticket();
+                (ticket, all_diagnostics(&task_session, &task_uri, &task_analysis, encoding))
             });
             match diagnostics.await {
                 Ok(diagnostics) => (diagnostics, Some(analysis)),
@@ -130,16 +131,21 @@ async fn publish_diagnostics(backend: &Backend, uri: Uri, version: i32) {
     if session.current_version(&uri) != Some(version) {
         return;
     }
-    publish(backend, uri.clone(), diagnostics, Some(version)).await;
+    publish(backend, uri.clone(), diagnostics, Some(version), ticket).await;
     if let Some(analysis) = analysis.filter(|it| migrate::hints_carried(&session, uri.as_str(), it)) {
         recompute_migration_hints(backend, uri, analysis);
     }
 }
 
-/// Every publish goes one way, so that they reach the client in the order they were made; a closed output (the
-/// client left) drops it.
-pub async fn publish(backend: &Backend, uri: Uri, diagnostics: Vec<Diagnostic>, version: Option<i32>) {
-    let _ = backend.frames.send(crate::framing::diagnostics_frame(&uri, &diagnostics, version)).await;
+/// Every publish goes one way, in the order the lists were computed (`ticket`, see [`PublishOrder`]); a closed output
+/// (the client left) drops it.
+///
+/// [`PublishOrder`]: crate::session::PublishOrder
+pub async fn publish(backend: &Backend, uri: Uri, diagnostics: Vec<Diagnostic>, version: Option<i32>, ticket: u64) {
+    let send = async {
+        let _ = backend.frames.send(crate::framing::diagnostics_frame(&uri, &diagnostics, version)).await;
+    };
+    backend.session.publishes.send_in_order(uri.as_str(), ticket, send).await;
 }
 
 /// Once a big document has been still for a moment, its own migration hints replace the carried ones: published
@@ -158,12 +164,14 @@ fn recompute_migration_hints(backend: &Backend, uri: Uri, analysis: Arc<Analysis
         let (task_session, task_uri, encoding) = (session.clone(), uri.clone(), session.encoding());
         let diagnostics = run_blocking("migration hints", move || {
             migrate::compute_hints(&task_session, task_uri.as_str(), &analysis);
-            (!pull).then(|| all_diagnostics(&task_session, &task_uri, &analysis, encoding))
+            (!pull).then(|| {
+                (task_session.publishes.ticket(), all_diagnostics(&task_session, &task_uri, &analysis, encoding))
+            })
         });
         // A newer version publishes its own.
         match diagnostics.await {
             Ok(_) if session.current_version(&uri) != Some(version) => {}
-            Ok(Some(diagnostics)) => publish(&backend, uri, diagnostics, Some(version)).await,
+            Ok(Some((ticket, diagnostics))) => publish(&backend, uri, diagnostics, Some(version), ticket).await,
             Ok(None) => refresh_diagnostics(&backend),
             Err(_) => {}
         }

@@ -157,7 +157,8 @@ impl LanguageServer for Backend {
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         self.session.close(&params.text_document.uri);
         handlers::document_closed(self, &params.text_document.uri);
-        handlers::publish(self, params.text_document.uri, Vec::new(), None).await;
+        let ticket = self.session.publishes.ticket();
+        handlers::publish(self, params.text_document.uri, Vec::new(), None, ticket).await;
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {

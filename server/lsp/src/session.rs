@@ -31,6 +31,36 @@ pub struct Session {
     pub workspace: workspace::State,
     /// Recent answers about bundle files, shared by the analyses of a burst of edits (issue #15).
     pub files: crate::analysis::FileFacts,
+    pub publishes: PublishOrder,
+}
+
+/// The order diagnostics were computed in, per document: a list computed from older knowledge never follows a newer
+/// one to the client. Two publishes of one version (the edit's own, computed before the registry answered, and the
+/// refresh's, computed after) can otherwise finish in either order, and the older one would stay on screen.
+#[derive(Default)]
+pub struct PublishOrder {
+    next: std::sync::atomic::AtomicU64,
+    last_sent: tokio::sync::Mutex<std::collections::HashMap<String, u64>>,
+}
+
+impl PublishOrder {
+    /// Taken just before a list is computed (or, for a list that needs no computing, made).
+    pub fn ticket(&self) -> u64 {
+        self.next.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1
+    }
+
+    /// Runs `send` unless a list with a later ticket was sent for `document`; one send at a time, so that what was
+    /// checked still holds when it is sent. Whether it was sent.
+    pub async fn send_in_order(&self, document: &str, ticket: u64, send: impl Future<Output = ()>) -> bool {
+        let mut last_sent = self.last_sent.lock().await;
+        let last = last_sent.entry(document.to_owned()).or_default();
+        if ticket < *last {
+            return false;
+        }
+        *last = ticket;
+        send.await;
+        true
+    }
 }
 
 /// What the client said at `initialize` it can do: decided once, then only read.
@@ -273,5 +303,25 @@ mod tests {
         session.set_client(all);
         session.set_client(ClientSupport::NOTHING);
         assert_eq!(session.encoding(), Encoding::Utf8, "the first initialize decides");
+    }
+
+    /// A list computed earlier is dropped once a later one was sent for the same document; other documents and
+    /// later lists go through.
+    #[test]
+    fn an_older_list_never_follows_a_newer_one() {
+        let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+        let order = PublishOrder::default();
+        let sent = std::sync::Mutex::new(Vec::new());
+        let sent_to = &sent;
+        let send = move |name: &'static str| async move { sent_to.lock().unwrap().push(name) };
+        let (before_registry, after_registry) = (order.ticket(), order.ticket());
+        runtime.block_on(async {
+            assert!(order.send_in_order("file:///a", after_registry, send("a: after the registry")).await);
+            assert!(!order.send_in_order("file:///a", before_registry, send("a: before the registry")).await);
+            assert!(order.send_in_order("file:///b", before_registry, send("b: its own")).await);
+            let closed = order.ticket();
+            assert!(order.send_in_order("file:///a", closed, send("a: closed")).await);
+        });
+        assert_eq!(*sent.lock().unwrap(), ["a: after the registry", "b: its own", "a: closed"]);
     }
 }
