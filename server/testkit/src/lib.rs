@@ -99,6 +99,13 @@ pub fn migration_hint_off(section: &mut Value) {
 }
 
 /// `line:col-line:col` of an LSP range, 1-based like an editor's status bar.
+/// Whether `message` publishes the diagnostics of `uri` at `version`.
+pub fn is_publish_of(message: &Value, uri: &str, version: i64) -> bool {
+    message["method"] == "textDocument/publishDiagnostics"
+        && message["params"]["uri"] == uri
+        && message["params"]["version"] == json!(version)
+}
+
 pub fn range_text(range: &Value) -> String {
     let at = |position: &Value, key: &str| position[key].as_u64().expect("a position") + 1;
     let (start, end) = (&range["start"], &range["end"]);

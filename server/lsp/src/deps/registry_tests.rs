@@ -187,17 +187,8 @@ fn completion_once_the_tags_are_known() {
         let actual = match completion::completion(it.text(), it.offset, &registry.state, &Default::default()) {
             None => "none\n".to_owned(),
             Some(found) => {
-                let mut out = format!("incomplete={} list_tags={}\n", found.incomplete, found.list_tags.is_some());
-                for item in found.items {
-                    out.push_str(&format!(
-                        "{} [{}] {} {}\n",
-                        item.label,
-                        item.sort_text,
-                        item.detail,
-                        it.span(item.replace)
-                    ));
-                }
-                out
+                let head = format!("incomplete={} list_tags={}\n", found.incomplete, found.list_tags.is_some());
+                head + &super::tests::item_lines(&it, &found.items)
             }
         };
         expect.assert_eq(&redact(&actual));

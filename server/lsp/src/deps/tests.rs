@@ -97,6 +97,14 @@ fn hover_local_ref_to_a_missing_bundle() {
     );
 }
 
+/// Completion items as lines: label, sort text, detail, the range they replace.
+pub(super) fn item_lines(it: &crate::fixture::Fixture, items: &[completion::Item]) -> String {
+    items
+        .iter()
+        .map(|item| format!("{} [{}] {} {}\n", item.label, item.sort_text, item.detail, it.span(item.replace)))
+        .collect()
+}
+
 fn check_completion(fixture_text: &str, repositories: &[&str], expect: Expect) {
     let it = fixture(fixture_text);
     let repositories: BTreeSet<String> = repositories.iter().map(|it| (*it).to_owned()).collect();
@@ -109,15 +117,7 @@ fn check_completion(fixture_text: &str, repositories: &[&str], expect: Expect) {
                 found.exclusive,
                 found.list_tags.map(|it| it.repository_path())
             );
-            for item in found.items {
-                out.push_str(&format!(
-                    "{} [{}] {} {}\n",
-                    item.label,
-                    item.sort_text,
-                    item.detail,
-                    it.span(item.replace)
-                ));
-            }
+            out.push_str(&item_lines(&it, &found.items));
             out
         }
     };

@@ -225,11 +225,7 @@ impl Client {
 
     /// The diagnostics published for `uri` at `version`.
     pub fn diagnostics(&mut self, uri: &str, version: i64) -> Vec<Value> {
-        let message = self.wait_for(|it| {
-            it["method"] == "textDocument/publishDiagnostics"
-                && it["params"]["uri"] == uri
-                && it["params"]["version"] == json!(version)
-        });
+        let message = self.wait_for(|it| pacto_testkit::is_publish_of(it, uri, version));
         message["params"]["diagnostics"].as_array().cloned().unwrap_or_default()
     }
 
