@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 
 use pacto_core::contract::Dependency;
 use pacto_core::syntax::{FieldPath, find};
-use pacto_core::validate::{Config, Format, MemoDirBundle, Mode, Validation, validate_with};
+use pacto_core::validate::{Config, Format, MemoDirBundle, Mode, Validation, validate_edited};
 use ropey::Rope;
 
 use crate::deps;
@@ -52,17 +52,19 @@ impl Analysis {
         path: Option<&Path>,
         policies: Option<&deps::policy_refs::State>,
     ) -> Analysis {
-        Analysis::with_context(rope, version, path, policies, None)
+        Analysis::with_context(rope, version, path, policies, None, None)
     }
 
     /// [`Analysis::with_policies`] asking the bundle's files through `files` (the session's
-    /// recent answers) rather than the disk for each version.
+    /// recent answers) rather than the disk for each version, and reusing the tree of `previous` (an analysis of an
+    /// earlier version) where the edit since did not reach.
     pub fn with_context(
         rope: Rope,
         version: i32,
         path: Option<&Path>,
         policies: Option<&deps::policy_refs::State>,
         files: Option<&FileFacts>,
+        previous: Option<&Analysis>,
     ) -> Analysis {
         let text = rope.to_string();
         let bundle_dir = path.and_then(Path::parent).map(Path::to_path_buf);
@@ -77,7 +79,8 @@ impl Analysis {
             resolver: resolver.as_ref().map(|it| it as _),
             readiness_at: None,
         };
-        let validation = validate_with(&text, &config);
+        let previous = previous.map(|it| (it.text.as_str(), &it.validation.parse));
+        let validation = validate_edited(&text, &config, previous);
         let policy_refs = resolver.map(|it| it.into_asked()).unwrap_or_default();
         let publish_comment = pacto_core::workspace::publish_comment(&text);
         let migration = OnceLock::new();
@@ -151,6 +154,55 @@ impl FileFacts {
     /// Files changed on disk: every later analysis asks again.
     pub fn clear(&self) {
         self.dirs.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clear();
+    }
+}
+
+#[cfg(test)]
+mod reuse_tests {
+    use std::path::Path;
+
+    use pacto_core::syntax::reparse_edited;
+    use ropey::Rope;
+
+    use super::Analysis;
+
+    /// A session of edits, each version analysed from the previous one's tree as the server does: every one reads
+    /// exactly as if analysed from scratch, and the edits inside one part did reuse the tree.
+    #[test]
+    fn an_edited_version_reads_as_one_analysed_from_scratch() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples/payments-api/pacto.yaml");
+        let example = std::fs::read_to_string(&path).expect("the example");
+        let item = "  - name: order-events\n    type: event\n    contract: interfaces/events.yaml\n";
+        let added = format!("{item}  - name: audit\n    type: grpc\n    port: 9091\n");
+        // Each edit applies to the text before it, as typing does.
+        let edits = [
+            ("port: 8080", "port: 80800"),
+            ("port: 80800", "port: 80800x"),
+            (item, added.as_str()),
+            ("port: 80800x", "port: [8080"),
+            ("port: [8080", "port: 8081"),
+            ("service:", "servic:"),
+            ("  version: 2.1.0", "  version: 2.2.0"),
+        ];
+        let versions = edits.iter().scan(example.clone(), |text, (from, to)| {
+            let edited = text.replacen(from, to, 1);
+            assert_ne!(edited, *text, "{from:?} is not in the text");
+            *text = edited;
+            Some(text.clone())
+        });
+        let mut previous = Analysis::new(Rope::from_str(&example), 1, Some(&path));
+        let mut reused = Vec::new();
+        for (version, text) in (2..).zip(versions) {
+            reused.push(reparse_edited(&previous.text, &previous.validation.parse, &text).is_some());
+            let edited =
+                Analysis::with_context(Rope::from_str(&text), version, Some(&path), None, None, Some(&previous));
+            let fresh = Analysis::new(Rope::from_str(&text), version, Some(&path));
+            let read = |it: &Analysis| format!("{:?}\n{:?}", it.validation.parse.root, it.validation.diagnostics);
+            assert_eq!(read(&edited), read(&fresh), "version {version}:\n{text}");
+            previous = edited;
+        }
+        // The syntax error is parsed whole, and so is its fix (the previous tree has an error).
+        assert_eq!(reused, [true, true, true, false, false, true, true]);
     }
 }
 

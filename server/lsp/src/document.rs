@@ -53,6 +53,7 @@ impl Document {
             version: self.version,
             path: self.path.clone(),
             cancelled: self.cancelled.clone(),
+            previous: self.finished.clone(),
         }
     }
 
@@ -95,6 +96,9 @@ pub struct Snapshot {
     pub version: i32,
     pub path: Option<PathBuf>,
     cancelled: Arc<AtomicBool>,
+    /// The newest finished analysis of an earlier version (or this one): its tree is reused where the edits since
+    /// did not reach.
+    previous: Option<Arc<Analysis>>,
 }
 
 impl Snapshot {
@@ -105,7 +109,8 @@ impl Snapshot {
         files: &crate::analysis::FileFacts,
     ) -> Option<Analysis> {
         let (rope, path) = (self.rope.clone(), self.path.as_deref());
-        let build = || Analysis::with_context(rope, self.version, path, Some(policies), Some(files));
+        let previous = self.previous.as_deref();
+        let build = || Analysis::with_context(rope, self.version, path, Some(policies), Some(files), previous);
         let (analysis, stopped) = pacto_core::cancel::run(self.cancelled.clone(), build);
         (!stopped).then_some(analysis)
     }

@@ -1,5 +1,6 @@
 //! YAML text to a tree whose every key and value carries its byte span (error tolerant).
 
+pub mod incremental;
 mod input;
 mod key_index;
 pub mod limits;
@@ -8,6 +9,7 @@ pub mod parse;
 pub mod path;
 pub mod tree;
 
+pub use incremental::reparse_edited;
 pub use limits::Limits;
 pub use line_index::{LineCol, LineIndex};
 pub use parse::{Parse, SyntaxError, SyntaxErrorKind, parse, parse_with_limits};

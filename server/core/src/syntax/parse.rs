@@ -54,6 +54,9 @@ pub struct Parse {
     pub recovered: Vec<Span>,
     /// Start of a second document: ignored entirely, as by the reference.
     pub extra_document: Option<Span>,
+    /// The text names an anchor, so a part of the tree may be a copy of another: an edit is never re-parsed
+    /// alone there (see [`super::incremental`]).
+    pub anchored: bool,
 }
 
 pub fn parse(text: &str) -> Parse {
@@ -65,8 +68,9 @@ pub fn parse_with_limits(text: &str, limits: &Limits) -> Parse {
     // third cheaper than keeping the events and checkpoints recovery needs.
     let mut builder = Builder::new(text, limits);
     if builder.run().is_ok() {
+        let anchored = !builder.anchors.is_empty();
         let Builder { root, errors, extra_document, .. } = builder;
-        return Recovery::default().finish(root, errors, extra_document);
+        return Recovery::default().finish(root, errors, extra_document, anchored);
     }
     // Aliases make the builder's expansion limit depend on the tree so far, which a resumed
     // parse does not replay: those rare documents take the slower path of a parse per error.
@@ -155,8 +159,9 @@ pub(super) fn resume(text: &str, limits: &Limits, line_index: &LineIndex) -> Opt
     if failed {
         builder.close_all();
     }
+    let anchored = !builder.anchors.is_empty();
     let Builder { root, errors: soft_errors, extra_document, .. } = builder;
-    Some(recovery.finish(root, soft_errors, extra_document))
+    Some(recovery.finish(root, soft_errors, extra_document, anchored))
 }
 
 /// The parser's events so far, and the states saved on the way.
@@ -257,13 +262,15 @@ pub(super) fn reparse(text: &str, limits: &Limits, line_index: &LineIndex) -> Pa
     loop {
         let mut builder = Builder::new(&work, limits);
         let outcome = builder.run();
+        // Only documents with an alias come this way.
+        let anchored = true;
         let Builder { root, errors: soft_errors, extra_document, .. } = builder;
         let blanked = match outcome {
             Ok(()) => None,
             Err(fatal) => recovery.blank_after(fatal, work.to_mut(), line_index, limits),
         };
         if blanked.is_none() {
-            return recovery.finish(root, soft_errors, extra_document);
+            return recovery.finish(root, soft_errors, extra_document, anchored);
         }
     }
 }
@@ -299,12 +306,18 @@ impl Recovery {
     }
 
     /// The parse of the last attempt, with every error met on the way, in document order.
-    fn finish(self, root: Option<Node>, soft_errors: Vec<SyntaxError>, extra_document: Option<Span>) -> Parse {
+    fn finish(
+        self,
+        root: Option<Node>,
+        soft_errors: Vec<SyntaxError>,
+        extra_document: Option<Span>,
+        anchored: bool,
+    ) -> Parse {
         let mut errors = self.errors;
         errors.extend(soft_errors);
         errors.sort_by_key(|it| it.span.start);
         errors.dedup();
-        Parse { root, errors, recovered: self.recovered, extra_document }
+        Parse { root, errors, recovered: self.recovered, extra_document, anchored }
     }
 }
 
@@ -894,4 +907,12 @@ fn is_float(text: &str) -> bool {
         None => true,
     };
     mantissa_ok && exponent_ok
+}
+
+/// The root of `text` parsed alone, when it parses cleanly: no error, no anchor, one document.
+pub(super) fn clean_root(text: &str, limits: &Limits) -> Option<Node> {
+    let mut builder = Builder::new(text, limits);
+    builder.run().ok()?;
+    let clean = builder.errors.is_empty() && builder.anchors.is_empty() && builder.extra_document.is_none();
+    clean.then_some(builder.root).flatten()
 }

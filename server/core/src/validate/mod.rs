@@ -83,13 +83,25 @@ pub fn validate(text: &str, bundle: Option<&dyn BundleFiles>, mode: Mode) -> Val
 }
 
 pub fn validate_with(text: &str, config: &Config<'_>) -> Validation {
+    validate_edited(text, config, None)
+}
+
+/// [`validate_with`] for a new version of `previous` (its text and parse): only the part of the text an edit
+/// touched is parsed again when it can be (`syntax::incremental`), the rest of the tree is the previous one's.
+pub fn validate_edited(text: &str, config: &Config<'_>, previous: Option<(&str, &syntax::Parse)>) -> Validation {
     let (bundle, mode) = (config.bundle, config.mode);
     let limit = syntax::limits::MAX_CONTRACT_BYTES;
     if text.len() > limit {
         // Refused whole: the editor gets the same limit the CLI applies before reading.
         let message =
             format!("the contract is {} bytes, larger than the {limit}-byte limit for a contract", text.len());
-        let parse = syntax::Parse { root: None, errors: Vec::new(), recovered: Vec::new(), extra_document: None };
+        let parse = syntax::Parse {
+            root: None,
+            errors: Vec::new(),
+            recovered: Vec::new(),
+            extra_document: None,
+            anchored: false,
+        };
         return Validation {
             format: Format::V1,
             parse,
@@ -99,7 +111,8 @@ pub fn validate_with(text: &str, config: &Config<'_>) -> Validation {
             line_index: LineIndex::new(""),
         };
     }
-    let parse = syntax::parse(text);
+    let edited = previous.and_then(|(old_text, old)| syntax::reparse_edited(old_text, old, text));
+    let parse = edited.unwrap_or_else(|| syntax::parse(text));
     let line_index = LineIndex::new(text);
     let cancelled = |parse, decoded| Validation {
         format: Format::V1,
