@@ -58,8 +58,12 @@ impl State {
     /// which no other contract's answer shows).
     pub fn update(&self, entry: Entry) -> bool {
         let mut index = self.write();
-        let same = index.get(&entry.path).is_some_and(|it| unproblematic(it) == unproblematic(&entry));
-        index.insert(entry);
+        let known = index.get(&entry.path);
+        let same = known.is_some_and(|it| same_but_problem(it, &entry));
+        // Most keystrokes change nothing the index holds: its edges are left as they are.
+        if !(same && known.is_some_and(|it| it.problem == entry.problem)) {
+            index.insert(entry);
+        }
         !same
     }
 
@@ -93,8 +97,13 @@ impl State {
     }
 }
 
-fn unproblematic(entry: &Entry) -> Entry {
-    Entry { problem: None, ..entry.clone() }
+/// Whether two entries say the same but perhaps why they are only partly read (not shown by the index's answers).
+fn same_but_problem(a: &Entry, b: &Entry) -> bool {
+    let Entry { path, format, name, name_line, version, version_line, interfaces, published, dependencies, problem: _ } =
+        a;
+    (path, format, name, name_line, version, version_line)
+        == (&b.path, &b.format, &b.name, &b.name_line, &b.version, &b.version_line)
+        && (interfaces, published, dependencies) == (&b.interfaces, &b.published, &b.dependencies)
 }
 
 /// The entry of a contract text, published where the lenses say it is: its comment, else the
