@@ -89,6 +89,17 @@ impl Analysis {
         Analysis { version, id, rope, text, validation, bundle_dir, files, policy_refs, publish_comment, migration }
     }
 
+    /// Where this version's byte offsets are for the client: through the validation's line index when it was made
+    /// for this text (a text refused whole or an analysis stopped early has none), else through the rope.
+    pub fn place(&self, encoding: crate::proto::Encoding) -> crate::proto::Place<'_> {
+        let index = &self.validation.line_index;
+        if index.text_len() == self.text.len() {
+            crate::proto::Place::Lines { text: &self.text, index, encoding }
+        } else {
+            crate::proto::Place::Rope(&self.rope, encoding)
+        }
+    }
+
     pub fn root(&self) -> Option<&pacto_core::syntax::Node> {
         self.validation.parse.root.as_ref()
     }

@@ -185,7 +185,8 @@ fn all_diagnostics(session: &Session, uri: &Uri, analysis: &Analysis, encoding: 
     let document =
         diagnostics::Document { key: uri.as_str(), path: path.as_deref(), repository: repository.as_deref() };
     let found = diagnostics::diagnostics(analysis, &Known::of(session), &document, session);
-    found.into_iter().map(|it| diagnostic(&analysis.rope, encoding, uri, it)).collect()
+    let at = analysis.place(encoding);
+    found.into_iter().map(|it| diagnostic(&at, uri, it)).collect()
 }
 
 /// A document was opened or edited: one pipeline per version, in the background. Its analysis is built once and
@@ -772,7 +773,7 @@ pub async fn code_action(backend: &Backend, params: CodeActionParams) -> Result<
                 .diagnostics
                 .iter()
                 .filter(|it| it.span == fix.fixes && it.code == fix.code)
-                .map(|it| proto::diagnostic(rope, encoding, &uri, it))
+                .map(|it| proto::diagnostic(&analysis.place(encoding), &uri, it))
                 .collect();
             proto::quick_fix(rope, encoding, &uri, fix.title, fix.edits, diagnostics, fix.preferred)
         });

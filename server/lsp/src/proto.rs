@@ -1,7 +1,7 @@
 //! Byte spans to LSP positions and back, in the negotiated encoding, through the rope; and
 //! core diagnostics to LSP diagnostics. The only place where `Position` and `Range` are made.
 
-use pacto_core::syntax::Span;
+use pacto_core::syntax::{LineIndex, Span};
 use pacto_core::{Code, Severity};
 use ropey::Rope;
 use tower_lsp_server::ls_types::{
@@ -50,6 +50,48 @@ pub fn range(rope: &Rope, encoding: Encoding, span: Span) -> Range {
     Range::new(position(rope, encoding, span.start), position(rope, encoding, span.end))
 }
 
+/// Where the byte offsets of one text are for the client: through its rope, or through the line index an analysis
+/// already holds, which places each of the thousands of diagnostics of a publish without walking the rope.
+pub enum Place<'a> {
+    Rope(&'a Rope, Encoding),
+    Lines { text: &'a str, index: &'a LineIndex, encoding: Encoding },
+}
+
+impl Place<'_> {
+    pub fn encoding(&self) -> Encoding {
+        match self {
+            Place::Rope(_, encoding) | Place::Lines { encoding, .. } => *encoding,
+        }
+    }
+
+    pub fn position(&self, offset: usize) -> Position {
+        match self {
+            Place::Rope(rope, encoding) => position(rope, *encoding, offset),
+            Place::Lines { text, index, encoding } => {
+                let offset = offset.min(text.len());
+                let line = index.line_of(offset);
+                let start = index.line_start(line);
+                let character = match encoding {
+                    Encoding::Utf8 => offset - start,
+                    Encoding::Utf16 => {
+                        let mut end = offset;
+                        while !text.is_char_boundary(end) {
+                            end -= 1;
+                        }
+                        let column = &text[start..end];
+                        if column.is_ascii() { column.len() } else { column.encode_utf16().count() }
+                    }
+                };
+                Position::new(line as u32, character as u32)
+            }
+        }
+    }
+
+    pub fn range(&self, span: Span) -> Range {
+        Range::new(self.position(span.start), self.position(span.end))
+    }
+}
+
 /// The byte offset of a client position, clamped: a line past the end is the end of the text,
 /// a column past the end of its line is the line's end, a column inside a character or a
 /// surrogate pair is that character's start.
@@ -88,17 +130,17 @@ fn line_content_chars(line: &ropey::RopeSlice<'_>) -> usize {
     n
 }
 
-pub fn diagnostic(rope: &Rope, encoding: Encoding, uri: &Uri, it: &pacto_core::Diagnostic) -> Diagnostic {
+pub fn diagnostic(at: &Place<'_>, uri: &Uri, it: &pacto_core::Diagnostic) -> Diagnostic {
     let related: Vec<DiagnosticRelatedInformation> = it
         .related
         .iter()
         .map(|related| DiagnosticRelatedInformation {
-            location: Location { uri: uri.clone(), range: range(rope, encoding, related.span) },
+            location: Location { uri: uri.clone(), range: at.range(related.span) },
             message: related.message.clone(),
         })
         .collect();
     Diagnostic {
-        range: range(rope, encoding, it.span),
+        range: at.range(it.span),
         severity: Some(match it.severity {
             Severity::Error => DiagnosticSeverity::ERROR,
             Severity::Warning => DiagnosticSeverity::WARNING,
@@ -115,15 +157,17 @@ pub fn diagnostic(rope: &Rope, encoding: Encoding, uri: &Uri, it: &pacto_core::D
 
 /// A baseline's finding: a BREAKING change as information and a POTENTIAL_BREAKING one as a hint, since the
 /// change may be intended; a version not bumped for them as a warning.
-pub fn lens_diagnostic(rope: &Rope, encoding: Encoding, it: &crate::lens::compute::Finding) -> Diagnostic {
+pub fn lens_diagnostic(at: &Place<'_>, it: &crate::lens::compute::Finding) -> Diagnostic {
     use crate::lens::compute::{Code, SOURCE};
     let related = it.related.as_ref().and_then(|related| {
-        let location =
-            Location { uri: Uri::from_file_path(&related.path)?, range: range(&related.text, encoding, related.span) };
+        let location = Location {
+            uri: Uri::from_file_path(&related.path)?,
+            range: range(&related.text, at.encoding(), related.span),
+        };
         Some(DiagnosticRelatedInformation { location, message: related.message.clone() })
     });
     Diagnostic {
-        range: range(rope, encoding, it.span),
+        range: at.range(it.span),
         severity: Some(match it.code {
             Code::Change { breaking: true, .. } => DiagnosticSeverity::INFORMATION,
             Code::Change { breaking: false, .. } => DiagnosticSeverity::HINT,
@@ -190,6 +234,21 @@ mod tests {
         assert_eq!(offset(&rope, Encoding::Utf8, Position::new(1, 17)), x);
         let b = text.find('b').unwrap();
         assert_eq!(position(&rope, Encoding::Utf16, b), Position::new(2, 0));
+    }
+
+    /// The line index places every byte where the rope does, in both encodings: CRLF and lone CR line ends, characters
+    /// of 1 to 4 bytes, offsets inside a character and past the end.
+    #[test]
+    fn a_line_index_places_every_offset_where_the_rope_does() {
+        let text = "a: 1\r\nowner: 中文😀é x\rnext: ö\n\n  - item 😀\r\n\rlast";
+        let rope = Rope::from_str(text);
+        let index = LineIndex::new(text);
+        for encoding in [Encoding::Utf8, Encoding::Utf16] {
+            let lines = Place::Lines { text, index: &index, encoding };
+            for offset in 0..=text.len() + 2 {
+                assert_eq!(lines.position(offset), position(&rope, encoding, offset), "{encoding:?} {offset}");
+            }
+        }
     }
 
     /// The column counted in the offset's chunk agrees with the rope's own count at every byte: lines inside a chunk,

@@ -51,6 +51,11 @@ impl LineIndex {
         LineIndex { line_starts, non_ascii_lines, len: text.len() }
     }
 
+    /// The length of the text the index was made for.
+    pub fn text_len(&self) -> usize {
+        self.len
+    }
+
     pub fn line_count(&self) -> usize {
         self.line_starts.len()
     }

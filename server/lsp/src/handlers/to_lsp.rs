@@ -8,23 +8,23 @@ use crate::analysis::Analysis;
 use crate::features::completion::{CompletionEntry, EntryKind};
 use crate::features::symbols::Symbol;
 use crate::features::{diagnostics, migrate};
-use crate::proto::{self, Encoding};
+use crate::proto::{self, Encoding, Place};
 use crate::session::Session;
 use crate::{deps, lens, workspace};
 
-pub fn diagnostic(rope: &ropey::Rope, encoding: Encoding, uri: &Uri, it: diagnostics::Diagnostic<'_>) -> Diagnostic {
+pub fn diagnostic(at: &Place<'_>, uri: &Uri, it: diagnostics::Diagnostic<'_>) -> Diagnostic {
     match it {
-        diagnostics::Diagnostic::Contract(it) => proto::diagnostic(rope, encoding, uri, it),
-        diagnostics::Diagnostic::Registry(it) => registry_diagnostic(rope, encoding, &it),
-        diagnostics::Diagnostic::Baseline(it) => proto::lens_diagnostic(rope, encoding, &it),
-        diagnostics::Diagnostic::Migration(it) => migration_hint(rope, encoding, it),
-        diagnostics::Diagnostic::Workspace(it) => workspace_diagnostic(rope, encoding, it),
+        diagnostics::Diagnostic::Contract(it) => proto::diagnostic(at, uri, it),
+        diagnostics::Diagnostic::Registry(it) => registry_diagnostic(at, &it),
+        diagnostics::Diagnostic::Baseline(it) => proto::lens_diagnostic(at, &it),
+        diagnostics::Diagnostic::Migration(it) => migration_hint(at, it),
+        diagnostics::Diagnostic::Workspace(it) => workspace_diagnostic(at, it),
     }
 }
 
-fn registry_diagnostic(rope: &ropey::Rope, encoding: Encoding, it: &deps::diagnostics::Finding) -> Diagnostic {
+fn registry_diagnostic(at: &Place<'_>, it: &deps::diagnostics::Finding) -> Diagnostic {
     Diagnostic {
-        range: proto::range(rope, encoding, it.span),
+        range: at.range(it.span),
         severity: Some(match it.code.level() {
             deps::diagnostics::Level::Warning => DiagnosticSeverity::WARNING,
             deps::diagnostics::Level::Information => DiagnosticSeverity::INFORMATION,
@@ -45,17 +45,17 @@ pub fn registry_actions(
     actions: Vec<deps::actions::Action>,
     encoding: Encoding,
 ) -> Vec<CodeActionOrCommand> {
-    let rope = &analysis.rope;
+    let (rope, at) = (&analysis.rope, analysis.place(encoding));
     let findings = deps::diagnostics::findings(analysis, &session.deps);
     let fixed = |fixes: Option<deps::actions::Fixes>| -> Vec<Diagnostic> {
         match fixes {
             Some(deps::actions::Fixes::Registry(code, span)) => (findings.iter())
                 .filter(|it| it.code == code && it.span == span)
-                .map(|it| registry_diagnostic(rope, encoding, it))
+                .map(|it| registry_diagnostic(&at, it))
                 .collect(),
             Some(deps::actions::Fixes::Contract(code, span)) => (analysis.validation.diagnostics.iter())
                 .filter(|it| it.code == code && it.span == span)
-                .map(|it| proto::diagnostic(rope, encoding, uri, it))
+                .map(|it| proto::diagnostic(&at, uri, it))
                 .collect(),
             None => Vec::new(),
         }
@@ -68,14 +68,14 @@ pub fn registry_actions(
 /// The bump quick fix, with the finding it resolves.
 pub fn bump_action(uri: &Uri, analysis: &Analysis, finding: &BumpFinding, encoding: Encoding) -> CodeActionOrCommand {
     let rope = &analysis.rope;
-    let fixes = vec![proto::lens_diagnostic(rope, encoding, &lens::compute::bump_diagnostic(finding))];
+    let fixes = vec![proto::lens_diagnostic(&analysis.place(encoding), &lens::compute::bump_diagnostic(finding))];
     let edits = vec![(finding.span, finding.suggested.clone())];
     proto::quick_fix(rope, encoding, uri, format!("Bump to {}", finding.suggested), edits, fixes, true)
 }
 
-fn migration_hint(rope: &ropey::Rope, encoding: Encoding, hint: migrate::Hint) -> Diagnostic {
+fn migration_hint(at: &Place<'_>, hint: migrate::Hint) -> Diagnostic {
     Diagnostic {
-        range: proto::range(rope, encoding, hint.span),
+        range: at.range(hint.span),
         severity: Some(if hint.information { DiagnosticSeverity::INFORMATION } else { DiagnosticSeverity::HINT }),
         code: Some(NumberOrString::String(hint.code.to_owned())),
         source: Some(migrate::SOURCE.to_owned()),
@@ -116,7 +116,7 @@ pub fn migration_action(
     Some(CodeActionOrCommand::CodeAction(CodeAction {
         title: migrate::ACTION_TITLE.to_owned(),
         kind: Some(CodeActionKind::REFACTOR_REWRITE),
-        diagnostics: Some(vec![migration_hint(rope, encoding, action.hint)]),
+        diagnostics: Some(vec![migration_hint(&analysis.place(encoding), action.hint)]),
         edit: Some(WorkspaceEdit {
             document_changes: Some(DocumentChanges::Operations(operations)),
             ..Default::default()
@@ -125,14 +125,14 @@ pub fn migration_action(
     }))
 }
 
-fn workspace_diagnostic(rope: &ropey::Rope, encoding: Encoding, it: workspace::Finding) -> Diagnostic {
+fn workspace_diagnostic(at: &Place<'_>, it: workspace::Finding) -> Diagnostic {
     let related: Vec<DiagnosticRelatedInformation> = (it.related.into_iter())
         .filter_map(|(site, message)| {
             Some(DiagnosticRelatedInformation { location: proto::line_location(&site.path, site.line)?, message })
         })
         .collect();
     Diagnostic {
-        range: proto::range(rope, encoding, it.span),
+        range: at.range(it.span),
         severity: Some(match it.level {
             workspace::Level::Hint => DiagnosticSeverity::HINT,
             workspace::Level::Warning => DiagnosticSeverity::WARNING,

@@ -336,7 +336,10 @@ mod tests {
         let mut findings = change_diagnostics(&side, &comparison, &view);
         findings.extend(comparison.bump.as_ref().map(bump_diagnostic));
         for finding in &findings {
-            let (it, code) = (crate::proto::lens_diagnostic(&rope, Encoding::Utf8, finding), finding.code.as_str());
+            let (it, code) = (
+                crate::proto::lens_diagnostic(&crate::proto::Place::Rope(&rope, Encoding::Utf8), finding),
+                finding.code.as_str(),
+            );
             let (start, end) = (it.range.start, it.range.end);
             out.push_str(&format!(
                 "\n{}:{}-{}:{} {:?} {code}: {}",

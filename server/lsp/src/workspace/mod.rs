@@ -398,9 +398,13 @@ pub fn findings(session: &Session, path: &Path, analysis: &Analysis) -> Vec<Find
         }
     }
     let others = impact::other_publishers(&index, &entry);
-    let claim = impact::publish_comment_span(&analysis.text)
-        .or_else(|| analysis.root().and_then(|it| it.entry("service")).map(|it| it.key.span));
-    if let (false, Some(span), Some(repository)) = (others.is_empty(), claim, &entry.published) {
+    // Only a claim shared with another contract is shown: the text is not searched for the comment on every edit.
+    let claim = || {
+        impact::publish_comment_span(&analysis.text)
+            .or_else(|| analysis.root().and_then(|it| it.entry("service")).map(|it| it.key.span))
+    };
+    let shared = (!others.is_empty()).then_some(entry.published.as_ref()).flatten();
+    if let Some((repository, span)) = shared.and_then(|repository| Some((repository, claim()?))) {
         let related = others.iter().map(|it| {
             let line = index.get(it).map_or(1, |it| it.name_line.max(1));
             (site(it, line), format!("also published to oci://{repository}"))
