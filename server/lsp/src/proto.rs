@@ -30,12 +30,7 @@ pub fn position(rope: &Rope, encoding: Encoding, offset: usize) -> Position {
             // column is counted there instead of with four more walks of the rope.
             let (chunk, chunk_start, _, _) = rope.chunk_at_byte(offset);
             if line_start >= chunk_start {
-                let mut end = offset - chunk_start;
-                while !chunk.is_char_boundary(end) {
-                    end -= 1;
-                }
-                let column = &chunk[line_start - chunk_start..end];
-                if column.is_ascii() { column.len() } else { column.encode_utf16().count() }
+                utf16_len(chunk, line_start - chunk_start, offset - chunk_start)
             } else {
                 let char_idx = rope.byte_to_char(offset);
                 let line_char = rope.line_to_char(line);
@@ -44,6 +39,15 @@ pub fn position(rope: &Rope, encoding: Encoding, offset: usize) -> Position {
         }
     };
     Position::new(line as u32, character as u32)
+}
+
+/// The UTF-16 code units of `text[start..end]`, `end` moved back to the start of the character it is in.
+fn utf16_len(text: &str, start: usize, mut end: usize) -> usize {
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let column = &text[start..end];
+    if column.is_ascii() { column.len() } else { column.encode_utf16().count() }
 }
 
 pub fn range(rope: &Rope, encoding: Encoding, span: Span) -> Range {
@@ -73,14 +77,7 @@ impl Place<'_> {
                 let start = index.line_start(line);
                 let character = match encoding {
                     Encoding::Utf8 => offset - start,
-                    Encoding::Utf16 => {
-                        let mut end = offset;
-                        while !text.is_char_boundary(end) {
-                            end -= 1;
-                        }
-                        let column = &text[start..end];
-                        if column.is_ascii() { column.len() } else { column.encode_utf16().count() }
-                    }
+                    Encoding::Utf16 => utf16_len(text, start, offset),
                 };
                 Position::new(line as u32, character as u32)
             }
