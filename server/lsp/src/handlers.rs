@@ -73,6 +73,8 @@ async fn analysis_of(backend: &Backend, uri: &Uri, pipeline: Option<i32>) -> Res
             let outdated = pipeline.is_some_and(|version| session.current_version(&uri) != Some(version));
             let built =
                 if outdated { None } else { snapshot.analyze(&session.policy_refs, &session.files).map(Arc::new) };
+            // The snapshot holds the previous analysis: let go first, so that the one `finished` replaces is freed apart.
+            drop(snapshot);
             if let Some(built) = &built {
                 session.finished(&uri, built);
             }
