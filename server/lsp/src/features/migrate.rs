@@ -4,6 +4,7 @@
 //! The mapping itself is `pacto_core::migrate`, the same as `pacto migrate`.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 use std::time::Duration;
 
 use pacto_core::migrate::{Migration, NoteKind, migrate_validated};
@@ -38,7 +39,8 @@ pub struct Hint {
     /// Information for the hint on `pactoVersion`; the report items are hints.
     pub information: bool,
     pub code: &'static str,
-    pub message: String,
+    /// Shared: a big contract's hundreds of hints are carried from version to version, copied on each keystroke.
+    pub message: Arc<str>,
 }
 
 /// The migration as one edit of the contract and the files to create beside it.
@@ -144,7 +146,7 @@ fn hint_alone(analysis: &Analysis) -> Vec<Hint> {
     let message = format!(
         "Format 1.0: Pacto 2.0 is the current format. The code action \"{ACTION_TITLE}\" rewrites this contract."
     );
-    let hint = |on| Hint { span: on, information: true, code: HINT_CODE, message };
+    let hint = |on| Hint { span: on, information: true, code: HINT_CODE, message: message.into() };
     migratable(analysis).map(hint).into_iter().collect()
 }
 
@@ -161,10 +163,10 @@ fn hints_of(on: Span, migration: &Migration) -> Vec<Hint> {
         message.push_str("; the result would not validate as 2.0 yet");
     }
     message.push('.');
-    let mut out = vec![Hint { span: on, information: true, code: HINT_CODE, message }];
+    let mut out = vec![Hint { span: on, information: true, code: HINT_CODE, message: message.into() }];
     for note in &report.notes {
         let message = format!("Migration to 2.0 ({}): {}", note.kind, note.message);
-        out.push(Hint { span: note.span, information: false, code: note_code(note.kind), message });
+        out.push(Hint { span: note.span, information: false, code: note_code(note.kind), message: message.into() });
     }
     out
 }

@@ -79,7 +79,7 @@ fn migration_hint(at: &Place<'_>, hint: migrate::Hint) -> Diagnostic {
         severity: Some(if hint.information { DiagnosticSeverity::INFORMATION } else { DiagnosticSeverity::HINT }),
         code: Some(NumberOrString::String(hint.code.to_owned())),
         source: Some(migrate::SOURCE.to_owned()),
-        message: hint.message,
+        message: hint.message.to_string(),
         ..Default::default()
     }
 }
