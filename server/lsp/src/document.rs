@@ -31,6 +31,8 @@ pub struct Document {
     cancelled: Arc<AtomicBool>,
     /// The migration hints last computed for a big version, standing in for those of newer versions until theirs are.
     pub carried_hints: Option<Arc<crate::features::migrate::Carried>>,
+    /// The migration hints as the last publish serialized them.
+    pub serialized_hints: Option<Arc<crate::handlers::to_lsp::SerializedHints>>,
 }
 
 impl Document {
@@ -43,6 +45,7 @@ impl Document {
             finished: None,
             cancelled: Arc::default(),
             carried_hints: None,
+            serialized_hints: None,
         }
     }
 

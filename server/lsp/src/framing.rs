@@ -112,25 +112,60 @@ fn content_length(header: &[u8]) -> Option<usize> {
 /// tower-lsp-server's client each publish became a `serde_json::Value` first (a map per diagnostic, range and
 /// position), a quarter of the CPU of an edit of a big contract with many findings (issue #15).
 pub fn diagnostics_frame(uri: &Uri, diagnostics: &[Diagnostic], version: Option<i32>) -> Vec<u8> {
-    #[derive(serde::Serialize)]
-    struct Notification<'a> {
-        jsonrpc: &'static str,
-        method: &'static str,
-        params: Params<'a>,
+    let parts: Vec<Part<'_>> = diagnostics.iter().map(Part::One).collect();
+    diagnostics_frame_of(uri, &parts, version)
+}
+
+/// Diagnostics as a publish lists them: one to serialize, or a run already serialized (objects joined by commas).
+#[derive(Clone, Copy, Debug)]
+pub enum Part<'a> {
+    One(&'a Diagnostic),
+    Serialized(&'a [u8]),
+}
+
+/// [`diagnostics_frame`] of diagnostics some of which are serialized already: the same bytes as if none were.
+pub fn diagnostics_frame_of(uri: &Uri, parts: &[Part<'_>], version: Option<i32>) -> Vec<u8> {
+    let mut body = Vec::with_capacity(
+        256 + parts.iter().map(|it| if let Part::Serialized(it) = it { it.len() } else { 256 }).sum::<usize>(),
+    );
+    body.extend_from_slice(br#"{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"uri":"#);
+    serde_json::to_writer(&mut body, uri).expect("a URI serializes to JSON");
+    body.extend_from_slice(br#","diagnostics":["#);
+    let mut first = true;
+    for part in parts {
+        if matches!(part, Part::Serialized(run) if run.is_empty()) {
+            continue;
+        }
+        if !std::mem::take(&mut first) {
+            body.push(b',');
+        }
+        match part {
+            Part::One(diagnostic) => {
+                serde_json::to_writer(&mut body, diagnostic).expect("a diagnostic serializes to JSON")
+            }
+            Part::Serialized(run) => body.extend_from_slice(run),
+        }
     }
-    #[derive(serde::Serialize)]
-    struct Params<'a> {
-        uri: &'a Uri,
-        diagnostics: &'a [Diagnostic],
-        #[serde(skip_serializing_if = "Option::is_none")]
-        version: Option<i32>,
+    body.push(b']');
+    if let Some(version) = version {
+        body.extend_from_slice(format!(r#","version":{version}"#).as_bytes());
     }
-    let params = Params { uri, diagnostics, version };
-    let notification = Notification { jsonrpc: "2.0", method: "textDocument/publishDiagnostics", params };
-    let body = serde_json::to_vec(&notification).expect("diagnostics serialize to JSON");
+    body.extend_from_slice(b"}}");
     let mut frame = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
     frame.extend_from_slice(&body);
     frame
+}
+
+/// Diagnostics serialized as a [`Part::Serialized`] run.
+pub fn serialized_run(diagnostics: impl IntoIterator<Item = Diagnostic>) -> Vec<u8> {
+    let mut run = Vec::new();
+    for (idx, diagnostic) in diagnostics.into_iter().enumerate() {
+        if idx > 0 {
+            run.push(b',');
+        }
+        serde_json::to_writer(&mut run, &diagnostic).expect("a diagnostic serializes to JSON");
+    }
+    run
 }
 
 /// Reads frames from `input` on a plain thread (stdin reads block) and forwards clean frames.
@@ -244,6 +279,35 @@ mod tests {
         fn flush(&mut self) -> std::io::Result<()> {
             Ok(())
         }
+    }
+
+    /// The frame written by hand reads as the notification serde writes, with or without runs serialized before.
+    #[test]
+    fn a_frame_of_serialized_runs_is_the_notification_serde_writes() {
+        use tower_lsp_server::ls_types::{NumberOrString, Position, PublishDiagnosticsParams, Range};
+        let uri: Uri = "file:///w/p%20a/pacto.yaml".parse().unwrap();
+        let diagnostic = |line: u32, message: &str| Diagnostic {
+            range: Range::new(Position::new(line, 0), Position::new(line, 4)),
+            code: Some(NumberOrString::String("CODE".to_owned())),
+            message: message.to_owned(),
+            ..Default::default()
+        };
+        let all = vec![diagnostic(0, "a \"quoted\" é"), diagnostic(1, "b"), diagnostic(2, "c\nd"), diagnostic(3, "e")];
+        for version in [Some(7), None] {
+            let params = PublishDiagnosticsParams { uri: uri.clone(), diagnostics: all.clone(), version };
+            let expected =
+                serde_json::json!({"jsonrpc": "2.0", "method": "textDocument/publishDiagnostics", "params": params});
+            let run = serialized_run(all[1..3].iter().cloned());
+            let parts = [Part::One(&all[0]), Part::Serialized(&run), Part::Serialized(b""), Part::One(&all[3])];
+            for frame in [diagnostics_frame(&uri, &all, version), diagnostics_frame_of(&uri, &parts, version)] {
+                let text = String::from_utf8(frame).unwrap();
+                let (header, body) = text.split_once("\r\n\r\n").unwrap();
+                assert_eq!(header, format!("Content-Length: {}", body.len()));
+                assert_eq!(serde_json::from_str::<Value>(body).unwrap(), expected);
+            }
+        }
+        let empty = String::from_utf8(diagnostics_frame_of(&uri, &[Part::Serialized(b"")], None)).unwrap();
+        assert!(empty.ends_with(r#""diagnostics":[]}}"#), "{empty}");
     }
 
     /// Output reaches the client while every thread of the runtime's blocking pool waits (on host-name lookups of a

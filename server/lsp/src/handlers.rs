@@ -22,11 +22,11 @@ use crate::lsp_ext::{self, DiffAgainst, ShowDiff, ShowReferences};
 use crate::proto::{self, Encoding};
 use crate::server::Backend;
 use crate::session::Session;
-use crate::{deps, generate, lens, workspace};
+use crate::{deps, framing, generate, lens, workspace};
 
 mod dependency_graph;
 mod diff_document;
-mod to_lsp;
+pub(crate) mod to_lsp;
 pub use dependency_graph::dependency_graph;
 pub use diff_document::{diff_document, show_diff};
 use to_lsp::{
@@ -112,19 +112,19 @@ pub fn schedule_diagnostics(backend: &Backend, uri: Uri) {
 /// Publishes the diagnostics of `version`, if it is still the current one once they are computed.
 async fn publish_diagnostics(backend: &Backend, uri: Uri, version: i32) {
     let session = backend.session.clone();
-    let ((ticket, diagnostics), analysis) = match pipeline_analysis(backend, &uri, version).await {
+    let ((ticket, frame), analysis) = match pipeline_analysis(backend, &uri, version).await {
         // Not a contract (any more): whatever was published for it goes.
-        Ok(None) => ((session.publishes.ticket(), Vec::new()), None),
+        Ok(None) => ((session.publishes.ticket(), framing::diagnostics_frame(&uri, &[], Some(version))), None),
         Ok(Some(analysis)) if analysis.version != version => return,
         Ok(Some(analysis)) => {
             let (task_session, task_uri, encoding) = (session.clone(), uri.clone(), session.encoding());
             let task_analysis = analysis.clone();
-            let diagnostics = run_blocking("diagnostics", move || {
+            let frame = run_blocking("diagnostics", move || {
                 let ticket = task_session.publishes.ticket();
-                (ticket, all_diagnostics(&task_session, &task_uri, &task_analysis, encoding))
+                (ticket, publish_frame(&task_session, &task_uri, &task_analysis, encoding))
             });
-            match diagnostics.await {
-                Ok(diagnostics) => (diagnostics, Some(analysis)),
+            match frame.await {
+                Ok(frame) => (frame, Some(analysis)),
                 Err(_) => return,
             }
         }
@@ -133,7 +133,7 @@ async fn publish_diagnostics(backend: &Backend, uri: Uri, version: i32) {
     if session.current_version(&uri) != Some(version) {
         return;
     }
-    publish(backend, uri.clone(), diagnostics, Some(version), ticket).await;
+    publish(backend, &uri, frame, ticket).await;
     if let Some(analysis) = analysis.filter(|it| migrate::hints_carried(&session, uri.as_str(), it)) {
         recompute_migration_hints(backend, uri, analysis);
     }
@@ -143,9 +143,9 @@ async fn publish_diagnostics(backend: &Backend, uri: Uri, version: i32) {
 /// (the client left) drops it.
 ///
 /// [`PublishOrder`]: crate::session::PublishOrder
-pub async fn publish(backend: &Backend, uri: Uri, diagnostics: Vec<Diagnostic>, version: Option<i32>, ticket: u64) {
+pub async fn publish(backend: &Backend, uri: &Uri, frame: Vec<u8>, ticket: u64) {
     let send = async {
-        let _ = backend.frames.send(crate::framing::diagnostics_frame(&uri, &diagnostics, version)).await;
+        let _ = backend.frames.send(frame).await;
     };
     backend.session.publishes.send_in_order(uri.as_str(), ticket, send).await;
 }
@@ -164,16 +164,16 @@ fn recompute_migration_hints(backend: &Backend, uri: Uri, analysis: Arc<Analysis
         };
         let pull = session.client().pull_diagnostics;
         let (task_session, task_uri, encoding) = (session.clone(), uri.clone(), session.encoding());
-        let diagnostics = run_blocking("migration hints", move || {
+        let frame = run_blocking("migration hints", move || {
             migrate::compute_hints(&task_session, task_uri.as_str(), &analysis);
             (!pull).then(|| {
-                (task_session.publishes.ticket(), all_diagnostics(&task_session, &task_uri, &analysis, encoding))
+                (task_session.publishes.ticket(), publish_frame(&task_session, &task_uri, &analysis, encoding))
             })
         });
         // A newer version publishes its own.
-        match diagnostics.await {
+        match frame.await {
             Ok(_) if session.current_version(&uri) != Some(version) => {}
-            Ok(Some((ticket, diagnostics))) => publish(&backend, uri, diagnostics, Some(version), ticket).await,
+            Ok(Some((ticket, frame))) => publish(&backend, &uri, frame, ticket).await,
             Ok(None) => refresh_diagnostics(&backend),
             Err(_) => {}
         }
@@ -182,13 +182,37 @@ fn recompute_migration_hints(backend: &Backend, uri: Uri, analysis: Arc<Analysis
 
 /// What every source found, from what the providers already know: never the network.
 fn all_diagnostics(session: &Session, uri: &Uri, analysis: &Analysis, encoding: Encoding) -> Vec<Diagnostic> {
+    let at = analysis.place(encoding);
+    found_diagnostics(session, uri, analysis).into_iter().map(|it| diagnostic(&at, uri, it)).collect()
+}
+
+fn found_diagnostics<'a>(session: &Session, uri: &Uri, analysis: &'a Analysis) -> Vec<diagnostics::Diagnostic<'a>> {
     let path = uri.to_file_path();
     let repository = lens::repository(session, analysis, path.as_deref());
     let document =
         diagnostics::Document { key: uri.as_str(), path: path.as_deref(), repository: repository.as_deref() };
-    let found = diagnostics::diagnostics(analysis, &Known::of(session), &document, session);
+    diagnostics::diagnostics(analysis, &Known::of(session), &document, session)
+}
+
+/// The frame publishing [`all_diagnostics`] of `analysis`; the migration hints, one run in the list, are written as
+/// the document's last publish wrote them when they read the same (a big 1.0 contract carries hundreds of them from
+/// keystroke to keystroke, most of a publish's serializing).
+fn publish_frame(session: &Session, uri: &Uri, analysis: &Analysis, encoding: Encoding) -> Vec<u8> {
     let at = analysis.place(encoding);
-    found.into_iter().map(|it| diagnostic(&at, uri, it)).collect()
+    let (mut before, mut hints, mut after) = (Vec::new(), Vec::new(), Vec::new());
+    for found in found_diagnostics(session, uri, analysis) {
+        match found {
+            diagnostics::Diagnostic::Migration(hint) => hints.push(hint),
+            other if hints.is_empty() => before.push(diagnostic(&at, uri, other)),
+            other => after.push(diagnostic(&at, uri, other)),
+        }
+    }
+    let hints = to_lsp::hints_run(session, uri, &at, hints);
+    let parts: Vec<framing::Part<'_>> = (before.iter().map(framing::Part::One))
+        .chain([framing::Part::Serialized(&hints)])
+        .chain(after.iter().map(framing::Part::One))
+        .collect();
+    framing::diagnostics_frame_of(uri, &parts, Some(analysis.version))
 }
 
 /// A document was opened or edited: one pipeline per version, in the background. Its analysis is built once and

@@ -158,7 +158,8 @@ impl LanguageServer for Backend {
         self.session.close(&params.text_document.uri);
         handlers::document_closed(self, &params.text_document.uri);
         let ticket = self.session.publishes.ticket();
-        handlers::publish(self, params.text_document.uri, Vec::new(), None, ticket).await;
+        let uri = params.text_document.uri;
+        handlers::publish(self, &uri, crate::framing::diagnostics_frame(&uri, &[], None), ticket).await;
     }
 
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {

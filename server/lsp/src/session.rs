@@ -244,6 +244,17 @@ impl Session {
         }
     }
 
+    /// The migration hints as the document's last publish serialized them.
+    pub fn serialized_hints(&self, uri: &Uri) -> Option<Arc<crate::handlers::to_lsp::SerializedHints>> {
+        self.documents.get(uri).and_then(|it| it.serialized_hints.clone())
+    }
+
+    pub fn keep_serialized_hints(&self, uri: &Uri, hints: crate::handlers::to_lsp::SerializedHints) {
+        if let Some(mut document) = self.documents.get_mut(uri) {
+            document.serialized_hints = Some(Arc::new(hints));
+        }
+    }
+
     pub fn invalidate_all(&self) {
         self.files.clear();
         for mut document in self.documents.iter_mut() {

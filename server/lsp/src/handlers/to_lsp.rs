@@ -2,6 +2,8 @@
 //! gets its severities, codes and related places.
 
 use pacto_core::diff::BumpFinding;
+use std::sync::Arc;
+
 use tower_lsp_server::ls_types::*;
 
 use crate::analysis::Analysis;
@@ -82,6 +84,40 @@ fn migration_hint(at: &Place<'_>, hint: migrate::Hint) -> Diagnostic {
         message: hint.message.to_string(),
         ..Default::default()
     }
+}
+
+/// The migration hints of a publish as one serialized run: the one the document's last publish wrote when the hints
+/// read the same (messages, codes, ranges in the client's encoding), else written now and kept for the next.
+pub fn hints_run(session: &Session, uri: &Uri, at: &Place<'_>, hints: Vec<migrate::Hint>) -> Arc<[u8]> {
+    let seen: Vec<SerializedHint> = (hints.iter())
+        .map(|it| SerializedHint {
+            range: at.range(it.span),
+            information: it.information,
+            code: it.code,
+            message: it.message.clone(),
+        })
+        .collect();
+    if let Some(kept) = session.serialized_hints(uri).filter(|it| it.encoding == at.encoding() && it.hints == seen) {
+        return kept.run.clone();
+    }
+    let run: Arc<[u8]> = crate::framing::serialized_run(hints.into_iter().map(|it| migration_hint(at, it))).into();
+    session.keep_serialized_hints(uri, SerializedHints { encoding: at.encoding(), hints: seen, run: run.clone() });
+    run
+}
+
+/// The migration hints a document's last publish wrote, and how.
+pub struct SerializedHints {
+    encoding: Encoding,
+    hints: Vec<SerializedHint>,
+    run: Arc<[u8]>,
+}
+
+#[derive(PartialEq)]
+struct SerializedHint {
+    range: Range,
+    information: bool,
+    code: &'static str,
+    message: Arc<str>,
 }
 
 /// The migration as a workspace edit: each placeholder created (never over an existing file) and filled, then the

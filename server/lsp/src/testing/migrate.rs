@@ -104,11 +104,12 @@ fn carried_then_recomputed(padding_lines: usize) {
     let computed = "0:0-0:12 3 MIGRATION_AVAILABLE pacto-migrate\n5:4-5:8 4 MIGRATION_PLACEHOLDER pacto-migrate\n7:4-7:8 4 MIGRATION_DROPPED pacto-migrate\n";
     assert_eq!(lines(&client.diagnostics(&uri, 1)), computed);
     // A line inserted under `pactoVersion`: the hints below move down; then the port edited (its hint quotes the
-    // old value, so it goes until the hints are computed again).
+    // old value, so it goes until the hints are computed again); then the comment edited, which moves no hint (the
+    // publish writes them as the one before did).
     let moved = "0:0-0:12 3 MIGRATION_AVAILABLE pacto-migrate\n6:4-6:8 4 MIGRATION_PLACEHOLDER pacto-migrate\n8:4-8:8 4 MIGRATION_DROPPED pacto-migrate\n";
     let carried = "0:0-0:12 3 MIGRATION_AVAILABLE pacto-migrate\n6:4-6:8 4 MIGRATION_PLACEHOLDER pacto-migrate\n";
     for (version, line, character, text, expected) in
-        [(2, 1, 0, "# owned by payments\n", moved), (3, 8, 10, "1", carried)]
+        [(2, 1, 0, "# owned by payments\n", moved), (3, 8, 10, "1", carried), (4, 1, 2, "x", carried)]
     {
         let at = json!({"line": line, "character": character});
         client.notify(
@@ -118,7 +119,7 @@ fn carried_then_recomputed(padding_lines: usize) {
         assert_eq!(lines(&client.diagnostics(&uri, version)), expected, "version {version}");
     }
     let recomputed = "0:0-0:12 3 MIGRATION_AVAILABLE pacto-migrate\n6:4-6:8 4 MIGRATION_PLACEHOLDER pacto-migrate\n8:4-8:8 4 MIGRATION_DROPPED pacto-migrate\n";
-    let again = client.diagnostics(&uri, 3);
+    let again = client.diagnostics(&uri, 4);
     assert_eq!(lines(&again), recomputed);
     let dropped = again.iter().find(|it| it["code"] == "MIGRATION_DROPPED").unwrap();
     assert_eq!(
