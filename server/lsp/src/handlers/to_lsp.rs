@@ -89,6 +89,10 @@ fn migration_hint(at: &Place<'_>, hint: migrate::Hint) -> Diagnostic {
 /// The migration hints of a publish as one serialized run: the one the document's last publish wrote when the hints
 /// read the same (messages, codes, ranges in the client's encoding), else written now and kept for the next.
 pub fn hints_run(session: &Session, uri: &Uri, at: &Place<'_>, hints: Vec<migrate::Hint>) -> Arc<[u8]> {
+    // A version without hints (one that does not validate) keeps the run for the next that has them again.
+    if hints.is_empty() {
+        return Arc::from([]);
+    }
     let seen: Vec<SerializedHint> = (hints.iter())
         .map(|it| SerializedHint {
             range: at.range(it.span),

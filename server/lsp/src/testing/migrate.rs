@@ -105,21 +105,27 @@ fn carried_then_recomputed(padding_lines: usize) {
     assert_eq!(lines(&client.diagnostics(&uri, 1)), computed);
     // A line inserted under `pactoVersion`: the hints below move down; then the port edited (its hint quotes the
     // old value, so it goes until the hints are computed again); then the comment edited, which moves no hint (the
-    // publish writes them as the one before did).
+    // publish writes them as the one before did); then a type made invalid (no hints) and mended (the same again).
     let moved = "0:0-0:12 3 MIGRATION_AVAILABLE pacto-migrate\n6:4-6:8 4 MIGRATION_PLACEHOLDER pacto-migrate\n8:4-8:8 4 MIGRATION_DROPPED pacto-migrate\n";
     let carried = "0:0-0:12 3 MIGRATION_AVAILABLE pacto-migrate\n6:4-6:8 4 MIGRATION_PLACEHOLDER pacto-migrate\n";
-    for (version, line, character, text, expected) in
-        [(2, 1, 0, "# owned by payments\n", moved), (3, 8, 10, "1", carried), (4, 1, 2, "x", carried)]
-    {
+    let invalid = "7:10-7:15 1 SCHEMA_VIOLATION pacto\n";
+    for (version, line, character, text, expected) in [
+        (2, 1, 0, "# owned by payments\n", moved),
+        (3, 8, 10, "1", carried),
+        (4, 1, 2, "x", carried),
+        (5, 7, 14, "x", invalid),
+        (6, 7, 14, "", carried),
+    ] {
         let at = json!({"line": line, "character": character});
+        let end = json!({"line": line, "character": character + usize::from(text.is_empty())});
         client.notify(
             "textDocument/didChange",
-            json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"range": {"start": at, "end": at}, "text": text}]}),
+            json!({"textDocument": {"uri": uri, "version": version}, "contentChanges": [{"range": {"start": at, "end": end}, "text": text}]}),
         );
         assert_eq!(lines(&client.diagnostics(&uri, version)), expected, "version {version}");
     }
     let recomputed = "0:0-0:12 3 MIGRATION_AVAILABLE pacto-migrate\n6:4-6:8 4 MIGRATION_PLACEHOLDER pacto-migrate\n8:4-8:8 4 MIGRATION_DROPPED pacto-migrate\n";
-    let again = client.diagnostics(&uri, 4);
+    let again = client.diagnostics(&uri, 6);
     assert_eq!(lines(&again), recomputed);
     let dropped = again.iter().find(|it| it["code"] == "MIGRATION_DROPPED").unwrap();
     assert_eq!(
