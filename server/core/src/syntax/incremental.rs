@@ -2,12 +2,14 @@
 //! top-level block sequence, holding the change is parsed again; the rest of the previous tree is kept, its spans
 //! moved by the edit's length.
 //!
-//! The part is parsed alone, so it must read the same alone as in the document. It does when the part starts a line
-//! at the column of its siblings (a key at column 0, or `- ` at the sequence's column), every later non-blank line
-//! of it is indented deeper (so nothing in it closes the part early or belongs to a parent), and what follows it is
-//! the next sibling's first line, unchanged. Anything else is left to a full parse: a previous parse with errors,
-//! anchors (a copy elsewhere could hold the edited node) or a second document, directives, tabs or a comment at the
-//! part's own column, a part that does not parse cleanly alone, an entry whose key changed.
+//! The part is parsed alone, so it must read the same alone as in the document. It does when it starts a line at its
+//! siblings' column (a key at column 0, or `- ` at the sequence's column), its later lines cannot close it early or
+//! belong to a parent (an item's are indented deeper or start another item; a top-level entry's are anything but a
+//! document marker or directive, the root reads them alike), and what follows it is the next sibling's first line,
+//! unchanged, after the comments at or left of the part's column that separate them. Anything else is left to a full
+//! parse: a previous parse with errors, anchors or merged keys (a copy elsewhere could hold the edited node) or a
+//! second document; directives; a part that does not parse cleanly alone, or ends in a block scalar or an empty value
+//! (their spans reach into the next line); a top-level key that clashes with another part's.
 
 use super::limits::Limits;
 use super::parse::{Parse, clean_root};
@@ -27,6 +29,9 @@ pub fn reparse_edited_with_limits(old_text: &str, old: &Parse, new_text: &str, l
     }
     let root = old.root.as_ref()?;
     let entries = root.as_mapping().filter(|_| !is_flow(old_text, root))?;
+    if entries.iter().any(|it| it.merged) {
+        return None;
+    }
     let (start, old_end) = changed(old_text.as_bytes(), new_text.as_bytes());
     if start == old_end && old_text.len() == new_text.len() {
         return Some(old.clone());

@@ -225,11 +225,14 @@ fn what_is_parsed_again_alone_and_what_takes_a_whole_parse() {
     assert!(!reused(base, &edited("    port: 1", "port: 1")));
     assert!(!reused(base, &edited("a\ninterfaces:\n  - name: x", "b\ninterfaces:\n  - name: w")));
     assert!(!reused(base, &edited("port: 1", "port: [1")));
-    // Whole, whatever the edit: a previous text with an anchor, an error or a directive.
+    // Whole, whatever the edit: a previous text with an anchor, an error, a merged top-level key or a directive.
     let anchored = edited("k: v", "k: &v v");
     assert!(!reused(&anchored, &anchored.replacen("port: 1", "port: 2", 1)));
     let broken = edited("k: v", "k: [v");
     assert!(!reused(&broken, &broken.replacen("port: 1", "port: 2", 1)));
+    let merged = format!("{base}<<: {{m: 1}}\n");
+    assert!(parse(&merged).errors.is_empty() && parse(&merged).root.unwrap().entry("m").is_some_and(|it| it.merged));
+    assert!(!reused(&merged, &merged.replacen("port: 1", "port: 2", 1)));
     let directive = format!("%YAML 1.2\n---\n{base}");
     assert!(!reused(&directive, &directive.replacen("port: 1", "port: 2", 1)));
 }
