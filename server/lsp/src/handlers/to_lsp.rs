@@ -1,9 +1,9 @@
 //! The features' plain data made LSP values: byte spans become ranges in the client's encoding, and each source
 //! gets its severities, codes and related places.
 
-use pacto_core::diff::BumpFinding;
 use std::sync::Arc;
 
+use pacto_core::diff::BumpFinding;
 use tower_lsp_server::ls_types::*;
 
 use crate::analysis::Analysis;
