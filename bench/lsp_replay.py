@@ -941,6 +941,17 @@ def _git_head() -> str | None:
         return None
 
 
+def symbol_order_found(binary: Path) -> tuple[int, int] | None:
+    """How many of the functions the release link orders the binary still has: a stale list costs resident memory."""
+    listed = REPO / "server/cli/symbol-order.txt"
+    try:
+        out = subprocess.run(["nm", "--defined-only", str(binary)], capture_output=True, text=True, timeout=60).stdout
+        names = set(listed.read_text().split())
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return len({line.rsplit(" ", 1)[-1] for line in out.splitlines()} & names), len(names)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--pacto", default=str(REPO / "target/release/pacto"), help="pacto binary (run as `<bin> lsp`)")
@@ -980,6 +991,11 @@ def main() -> int:
         schema_uri = Path(args.schema).resolve().as_uri()
         servers.append(Server("yls", [args.node, args.yls, "--stdio"], yls_settings(schema_uri), pulls_config=True))
 
+    meta_order = symbol_order_found(Path(args.pacto))
+    if meta_order:
+        print(f"symbol order: {meta_order[0]:,} of the {meta_order[1]:,} functions server/cli/symbol-order.txt lists "
+              f"are in {args.pacto} (bench/symbol_order.py)")
+
     tmp = None
     workdir = Path(args.workdir) if args.workdir else Path(tmp := tempfile.mkdtemp(prefix="pacto-lsp-bench-"))
     meta: dict[str, Any] = {
@@ -989,6 +1005,7 @@ def main() -> int:
         "requests": args.requests,
         "targets": TARGETS,
         "commit": _git_head(),
+        "symbol_order_found": meta_order,
     }
     results: dict[str, dict[str, dict]] = {}
     try:
