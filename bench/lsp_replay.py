@@ -941,15 +941,22 @@ def _git_head() -> str | None:
         return None
 
 
-def symbol_order_found(binary: Path) -> tuple[int, int] | None:
-    """How many of the functions the release link orders the binary still has: a stale list costs resident memory."""
+def symbol_order_found(binary: Path) -> tuple[int, int, float] | None:
+    """How many of the functions the release link orders the binary has, and the MB of code they span: a stale list,
+    or a link that did not apply it (span near the whole `.text`), costs resident memory."""
     listed = REPO / "server/cli/symbol-order.txt"
     try:
         out = subprocess.run(["nm", "--defined-only", str(binary)], capture_output=True, text=True, timeout=60).stdout
         names = set(listed.read_text().split())
     except (OSError, subprocess.SubprocessError):
         return None
-    return len({line.rsplit(" ", 1)[-1] for line in out.splitlines()} & names), len(names)
+    found = {}
+    for line in out.splitlines():
+        parts = line.split(" ")
+        if len(parts) == 3 and parts[2] in names:
+            found[parts[2]] = int(parts[0], 16)
+    span = (max(found.values()) - min(found.values())) / 1e6 if found else 0.0
+    return len(found), len(names), span
 
 
 def main() -> int:
@@ -994,7 +1001,7 @@ def main() -> int:
     meta_order = symbol_order_found(Path(args.pacto))
     if meta_order:
         print(f"symbol order: {meta_order[0]:,} of the {meta_order[1]:,} functions server/cli/symbol-order.txt lists "
-              f"are in {args.pacto} (bench/symbol_order.py)")
+              f"are in {args.pacto}, within {meta_order[2]:.2f} MB of code (bench/symbol_order.py)")
 
     tmp = None
     workdir = Path(args.workdir) if args.workdir else Path(tmp := tempfile.mkdtemp(prefix="pacto-lsp-bench-"))

@@ -112,51 +112,69 @@ fn content_length(header: &[u8]) -> Option<usize> {
 /// tower-lsp-server's client each publish became a `serde_json::Value` first (a map per diagnostic, range and
 /// position), a quarter of the CPU of an edit of a big contract with many findings (issue #15).
 pub fn diagnostics_frame(uri: &Uri, diagnostics: &[Diagnostic], version: Option<i32>) -> Vec<u8> {
-    let parts: Vec<Part<'_>> = diagnostics.iter().map(Part::One).collect();
-    diagnostics_frame_of(uri, &parts, version)
+    let mut frame = DiagnosticsFrame::new(uri, 0);
+    diagnostics.iter().for_each(|it| frame.push(it));
+    frame.finish(version)
 }
 
-/// Diagnostics as a publish lists them: one to serialize, or a run already serialized (objects joined by commas).
-#[derive(Clone, Copy, Debug)]
-pub enum Part<'a> {
-    One(&'a Diagnostic),
-    Serialized(&'a [u8]),
+/// Room kept at the front of a [`DiagnosticsFrame`] for its header, the longest `Content-Length` there can be.
+const HEADER_ROOM: usize = "Content-Length: 18446744073709551615\r\n\r\n".len();
+
+/// A [`diagnostics_frame`] written as its diagnostics come, some of them as runs serialized before
+/// ([`serialized_run`]): the same bytes as if none were. Nothing but the frame is kept (the 5,000-line contract's
+/// publish is 1 MB; its LSP values, the body and the frame copied behind a header were 3 MB at the server's peak).
+pub struct DiagnosticsFrame {
+    buffer: Vec<u8>,
+    empty: bool,
 }
 
-/// [`diagnostics_frame`] of diagnostics some of which are serialized already: the same bytes as if none were.
-pub fn diagnostics_frame_of(uri: &Uri, parts: &[Part<'_>], version: Option<i32>) -> Vec<u8> {
-    let mut body = Vec::with_capacity(
-        256 + parts.iter().map(|it| if let Part::Serialized(it) = it { it.len() } else { 256 }).sum::<usize>(),
-    );
-    body.extend_from_slice(br#"{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"uri":"#);
-    serde_json::to_writer(&mut body, uri).expect("a URI serializes to JSON");
-    body.extend_from_slice(br#","diagnostics":["#);
-    let mut first = true;
-    for part in parts {
-        if matches!(part, Part::Serialized(run) if run.is_empty()) {
-            continue;
-        }
-        if !std::mem::take(&mut first) {
-            body.push(b',');
-        }
-        match part {
-            Part::One(diagnostic) => {
-                serde_json::to_writer(&mut body, diagnostic).expect("a diagnostic serializes to JSON")
-            }
-            Part::Serialized(run) => body.extend_from_slice(run),
+impl DiagnosticsFrame {
+    /// `capacity`: the bytes the diagnostics are expected to take.
+    pub fn new(uri: &Uri, capacity: usize) -> DiagnosticsFrame {
+        let mut buffer = Vec::with_capacity(HEADER_ROOM + 256 + capacity);
+        buffer.resize(HEADER_ROOM, b' ');
+        buffer.extend_from_slice(br#"{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"uri":"#);
+        serde_json::to_writer(&mut buffer, uri).expect("a URI serializes to JSON");
+        buffer.extend_from_slice(br#","diagnostics":["#);
+        DiagnosticsFrame { buffer, empty: true }
+    }
+
+    pub fn push(&mut self, diagnostic: &Diagnostic) {
+        self.separate();
+        serde_json::to_writer(&mut self.buffer, diagnostic).expect("a diagnostic serializes to JSON");
+    }
+
+    /// Diagnostics serialized before, objects joined by commas.
+    pub fn push_run(&mut self, run: &[u8]) {
+        if !run.is_empty() {
+            self.separate();
+            self.buffer.extend_from_slice(run);
         }
     }
-    body.push(b']');
-    if let Some(version) = version {
-        body.extend_from_slice(format!(r#","version":{version}"#).as_bytes());
+
+    fn separate(&mut self) {
+        if !std::mem::take(&mut self.empty) {
+            self.buffer.push(b',');
+        }
     }
-    body.extend_from_slice(b"}}");
-    let mut frame = format!("Content-Length: {}\r\n\r\n", body.len()).into_bytes();
-    frame.extend_from_slice(&body);
-    frame
+
+    /// The frame, header and body, in the buffer the diagnostics were written to.
+    pub fn finish(self, version: Option<i32>) -> Vec<u8> {
+        let mut buffer = self.buffer;
+        buffer.push(b']');
+        if let Some(version) = version {
+            buffer.extend_from_slice(format!(r#","version":{version}"#).as_bytes());
+        }
+        buffer.extend_from_slice(b"}}");
+        let header = format!("Content-Length: {}\r\n\r\n", buffer.len() - HEADER_ROOM);
+        let start = HEADER_ROOM - header.len();
+        buffer[start..HEADER_ROOM].copy_from_slice(header.as_bytes());
+        buffer.drain(..start);
+        buffer
+    }
 }
 
-/// Diagnostics serialized as a [`Part::Serialized`] run.
+/// Diagnostics serialized as a run for [`DiagnosticsFrame::push_run`].
 pub fn serialized_run(diagnostics: impl IntoIterator<Item = Diagnostic>) -> Vec<u8> {
     let mut run = Vec::new();
     for (idx, diagnostic) in diagnostics.into_iter().enumerate() {
@@ -298,15 +316,22 @@ mod tests {
             let expected =
                 serde_json::json!({"jsonrpc": "2.0", "method": "textDocument/publishDiagnostics", "params": params});
             let run = serialized_run(all[1..3].iter().cloned());
-            let parts = [Part::One(&all[0]), Part::Serialized(&run), Part::Serialized(b""), Part::One(&all[3])];
-            for frame in [diagnostics_frame(&uri, &all, version), diagnostics_frame_of(&uri, &parts, version)] {
+            let mut parts = DiagnosticsFrame::new(&uri, 16);
+            parts.push(&all[0]);
+            parts.push_run(&run);
+            parts.push_run(b"");
+            parts.push(&all[3]);
+            for frame in [diagnostics_frame(&uri, &all, version), parts.finish(version)] {
                 let text = String::from_utf8(frame).unwrap();
                 let (header, body) = text.split_once("\r\n\r\n").unwrap();
                 assert_eq!(header, format!("Content-Length: {}", body.len()));
                 assert_eq!(serde_json::from_str::<Value>(body).unwrap(), expected);
             }
         }
-        let empty = String::from_utf8(diagnostics_frame_of(&uri, &[Part::Serialized(b"")], None)).unwrap();
+        let mut empty = DiagnosticsFrame::new(&uri, 0);
+        empty.push_run(b"");
+        let empty = String::from_utf8(empty.finish(None)).unwrap();
+        assert!(empty.starts_with("Content-Length: 123\r\n\r\n{"), "{empty}");
         assert!(empty.ends_with(r#""diagnostics":[]}}"#), "{empty}");
     }
 

@@ -199,21 +199,24 @@ fn found_diagnostics<'a>(session: &Session, uri: &Uri, analysis: &'a Analysis) -
 /// keystroke to keystroke, most of a publish's serializing).
 fn publish_frame(session: &Session, uri: &Uri, analysis: &Analysis, encoding: Encoding) -> Vec<u8> {
     let at = analysis.place(encoding);
-    let (mut before, mut hints, mut after) = (Vec::new(), Vec::new(), Vec::new());
-    for found in found_diagnostics(session, uri, analysis) {
+    let found = found_diagnostics(session, uri, analysis);
+    let others = found.iter().filter(|it| !matches!(it, diagnostics::Diagnostic::Migration(_))).count();
+    let mut frame = framing::DiagnosticsFrame::new(uri, others * EXPECTED_DIAGNOSTIC_BYTES);
+    let (mut hints, mut after) = (Vec::new(), Vec::new());
+    for found in found {
         match found {
             diagnostics::Diagnostic::Migration(hint) => hints.push(hint),
-            other if hints.is_empty() => before.push(diagnostic(&at, uri, other)),
+            other if hints.is_empty() => frame.push(&diagnostic(&at, uri, other)),
             other => after.push(diagnostic(&at, uri, other)),
         }
     }
-    let hints = to_lsp::hints_run(session, uri, &at, hints);
-    let parts: Vec<framing::Part<'_>> = (before.iter().map(framing::Part::One))
-        .chain([framing::Part::Serialized(&hints)])
-        .chain(after.iter().map(framing::Part::One))
-        .collect();
-    framing::diagnostics_frame_of(uri, &parts, Some(analysis.version))
+    frame.push_run(&to_lsp::hints_run(session, uri, &at, hints));
+    after.iter().for_each(|it| frame.push(it));
+    frame.finish(Some(analysis.version))
 }
+
+/// What a finding takes in a publish, about: a range, a code, a message of a line, the source.
+const EXPECTED_DIAGNOSTIC_BYTES: usize = 320;
 
 /// A document was opened or edited: one pipeline per version, in the background. Its analysis is built once and
 /// feeds the registry work (its dependencies), the baselines (its publish repository) and its diagnostics.
