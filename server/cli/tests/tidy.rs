@@ -122,3 +122,22 @@ fn every_program_the_tests_run_is_installed_by_the_test_command() {
         assert!(programs.contains(&expected), "the scan did not find {expected}: {programs:?}");
     }
 }
+
+/// The release link's symbol order (build.rs) is a list `bench/symbol_order.py` writes: whole (a truncated or
+/// hand-edited file lays out less of the server), one name a line, each once, and covering the keystroke path.
+#[test]
+fn symbol_order_lists_the_servers_hot_functions_once_each() {
+    let text = std::fs::read_to_string(root().join("server/cli/symbol-order.txt")).unwrap();
+    assert!(text.ends_with('\n'), "the last line is cut");
+    let names: Vec<&str> = text.lines().collect();
+    assert!(names.len() >= 1_000, "{} names", names.len());
+    let bad: Vec<&&str> = names.iter().filter(|it| it.is_empty() || it.contains(char::is_whitespace)).collect();
+    assert!(bad.is_empty(), "not symbol names: {bad:?}");
+    let mut unique = names.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(unique.len(), names.len(), "names listed twice");
+    for part in ["pacto_core6syntax5parse", "pacto_core8validate", "pacto_lsp7framing", "pacto_lsp8analysis"] {
+        assert!(names.iter().any(|it| it.contains(part)), "no function of {part}");
+    }
+}
