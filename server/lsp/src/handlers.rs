@@ -199,24 +199,26 @@ fn found_diagnostics<'a>(session: &Session, uri: &Uri, analysis: &'a Analysis) -
 /// keystroke to keystroke, most of a publish's serializing).
 fn publish_frame(session: &Session, uri: &Uri, analysis: &Analysis, encoding: Encoding) -> Vec<u8> {
     let at = analysis.place(encoding);
-    let found = found_diagnostics(session, uri, analysis);
-    let others = found.iter().filter(|it| !matches!(it, diagnostics::Diagnostic::Migration(_))).count();
-    let mut frame = framing::DiagnosticsFrame::new(uri, others * EXPECTED_DIAGNOSTIC_BYTES);
-    let (mut hints, mut after) = (Vec::new(), Vec::new());
-    for found in found {
+    let (mut before, mut hints, mut after) = (Vec::new(), Vec::new(), Vec::new());
+    for found in found_diagnostics(session, uri, analysis) {
         match found {
             diagnostics::Diagnostic::Migration(hint) => hints.push(hint),
-            other if hints.is_empty() => frame.push(&diagnostic(&at, uri, other)),
-            other => after.push(diagnostic(&at, uri, other)),
+            other if hints.is_empty() => before.push(other),
+            other => after.push(other),
         }
     }
-    frame.push_run(&to_lsp::hints_run(session, uri, &at, hints));
-    after.iter().for_each(|it| frame.push(it));
+    let hints = to_lsp::hints_run(session, uri, &at, hints);
+    // Sized once: a frame that doubles as it grows holds up to twice its megabyte at the server's peak.
+    let expected = (before.len() + after.len()) * EXPECTED_DIAGNOSTIC_BYTES + hints.len();
+    let mut frame = framing::DiagnosticsFrame::new(uri, expected);
+    before.into_iter().for_each(|it| frame.push(&diagnostic(&at, uri, it)));
+    frame.push_run(&hints);
+    after.into_iter().for_each(|it| frame.push(&diagnostic(&at, uri, it)));
     frame.finish(Some(analysis.version))
 }
 
-/// What a finding takes in a publish, about: a range, a code, a message of a line, the source.
-const EXPECTED_DIAGNOSTIC_BYTES: usize = 320;
+/// What a finding takes in a publish, about: a range, a code, a message of a line or two, the source.
+const EXPECTED_DIAGNOSTIC_BYTES: usize = 384;
 
 /// A document was opened or edited: one pipeline per version, in the background. Its analysis is built once and
 /// feeds the registry work (its dependencies), the baselines (its publish repository) and its diagnostics.
