@@ -5,7 +5,8 @@
 use serde_json::{Map, Value, json};
 
 use crate::syntax::{self, Entry, FieldPath, Node, Span};
-use crate::validate::{BundleFiles, json::to_json};
+use crate::validate::BundleFiles;
+use crate::validate::json::{reads_as, to_json};
 
 use super::edit::Edits;
 use super::emit::{self, scalar};
@@ -109,7 +110,7 @@ pub(super) fn map(text: &str, root: &Node, bundle: Option<&dyn BundleFiles>) -> 
     let edited = if edits.ok { edits.apply() } else { None };
     let faithful = edited.filter(|it| {
         let parse = syntax::parse(it);
-        parse.errors.is_empty() && parse.root.is_some_and(|root| to_json(&root).ok().as_ref() == Some(&intended))
+        parse.errors.is_empty() && parse.root.is_some_and(|root| reads_as(&root, &intended))
     });
     match faithful {
         Some(text) => Mapped { text, files, notes, kept_formatting: true },
