@@ -121,8 +121,9 @@ pub fn diagnostics_frame(uri: &Uri, diagnostics: &[Diagnostic], version: Option<
 const HEADER_ROOM: usize = "Content-Length: 18446744073709551615\r\n\r\n".len();
 
 /// A [`diagnostics_frame`] written as its diagnostics come, some of them as runs serialized before
-/// ([`serialized_run`]): the same bytes as if none were. Nothing but the frame is kept (the 5,000-line contract's
-/// publish is 1 MB; its LSP values, the body and the frame copied behind a header were 3 MB at the server's peak).
+/// ([`serialized_run`]): the same bytes as if none were. Nothing but the frame is kept: the 5,000-line contract's
+/// publish is half a megabyte, and its LSP values, a body grown by doubling and the frame copied behind a header
+/// were held at once, at the server's peak.
 pub struct DiagnosticsFrame {
     buffer: Vec<u8>,
     empty: bool,
