@@ -243,6 +243,7 @@ pub fn document_changed(backend: &Backend, uri: Uri) {
         if !backend.session.client().pull_diagnostics {
             publish_diagnostics(&backend, uri, version).await;
         }
+        backend.session.idle.finished();
     });
 }
 

@@ -13,6 +13,7 @@ mod fixture;
 mod framing;
 mod generate;
 mod handlers;
+mod idle;
 mod learned;
 mod lens;
 mod logging;

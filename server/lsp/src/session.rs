@@ -32,6 +32,8 @@ pub struct Session {
     /// Recent answers about bundle files, shared by the analyses of a burst of edits (issue #15).
     pub files: crate::analysis::FileFacts,
     pub publishes: PublishOrder,
+    /// Memory given back once the documents' work has been quiet a moment.
+    pub idle: Arc<crate::idle::Idle>,
 }
 
 /// The order diagnostics were computed in, per document: a list computed from older knowledge never follows a newer
