@@ -208,7 +208,7 @@ fn publish_frame(session: &Session, uri: &Uri, analysis: &Analysis, encoding: En
         }
     }
     let hints = to_lsp::hints_run(session, uri, &at, hints);
-    // Sized once: a frame that doubles as it grows holds up to twice its megabyte at the server's peak.
+    // Sized once: a frame that doubles as it grows holds up to twice its size at the server's peak.
     let expected = (before.len() + after.len()) * EXPECTED_DIAGNOSTIC_BYTES + hints.len();
     let mut frame = framing::DiagnosticsFrame::new(uri, expected);
     before.into_iter().for_each(|it| frame.push(&diagnostic(&at, uri, it)));
