@@ -90,7 +90,7 @@ fn parse(text: &str) -> Result<Settings, (Span, String)> {
 
 fn string(node: &Node, key: &str) -> Result<String, (Span, String)> {
     match node.as_scalar() {
-        Some(scalar) if scalar.value != ScalarValue::Null => Ok(scalar.text.clone()),
+        Some(scalar) if scalar.value != ScalarValue::Null => Ok(String::from(&*scalar.text)),
         _ => Err((node.head_span(), format!("{key} must be a string"))),
     }
 }
@@ -102,7 +102,7 @@ fn boolean(node: &Node, key: &str) -> Result<bool, (Span, String)> {
     if let Some(ScalarValue::Bool(value)) = scalar.map(|it| &it.value) {
         return Ok(*value);
     }
-    match scalar.map(|it| it.text.as_str()) {
+    match scalar.map(|it| &*it.text) {
         Some("1" | "t" | "T" | "TRUE" | "true" | "True") => Ok(true),
         Some("0" | "f" | "F" | "FALSE" | "false" | "False") => Ok(false),
         _ => Err((node.head_span(), format!("{key} must be true or false"))),

@@ -217,7 +217,7 @@ impl Decoder {
         let (node, path) = field?;
         match &node.kind {
             NodeKind::Scalar(scalar) if scalar.value == ScalarValue::Null => None,
-            NodeKind::Scalar(scalar) => Some(Spanned { value: scalar.text.clone(), span: node.span }),
+            NodeKind::Scalar(scalar) => Some(Spanned { value: String::from(&*scalar.text), span: node.span }),
             _ => {
                 self.cannot_unmarshal(node, path, "string");
                 None
@@ -244,7 +244,7 @@ impl Decoder {
     pub(crate) fn bool(&mut self, field: Option<(&Node, Field<'_>)>) -> Option<Spanned<bool>> {
         let (node, path) = field?;
         let scalar = node.as_scalar();
-        let value = match scalar.map(|it| (&it.value, it.text.as_str())) {
+        let value = match scalar.map(|it| (&it.value, &*it.text)) {
             Some((ScalarValue::Null, _)) => return None,
             Some((ScalarValue::Bool(it), _)) => *it,
             // yaml.v3 still accepts YAML 1.1 booleans when the target is a bool (spec §2.2).

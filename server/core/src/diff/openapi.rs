@@ -41,8 +41,7 @@ fn diff_specs_in(format: Format, old_file: &str, old_text: &str, new_file: &str,
         return Vec::new();
     }
     let reduced = items::drop_shared_items(old_text, new_text);
-    let (old_text, new_text) =
-        reduced.as_ref().map_or((old_text, new_text), |(old, new)| (old.text.as_str(), new.text.as_str()));
+    let (old_text, new_text) = reduced.as_ref().map_or((old_text, new_text), |(old, new)| (&*old.text, &*new.text));
     let (old_parse, new_parse) = (parse(old_text), parse(new_text));
     let (Some(old_paths), Some(new_paths)) = (paths(&old_parse), paths(&new_parse)) else {
         return Vec::new();
@@ -463,7 +462,7 @@ fn parameters(operation: &Node) -> Parameters<'_> {
             item.get(key)
                 .and_then(Node::as_scalar)
                 .filter(|it| it.value == ScalarValue::String)
-                .map_or("", |it| it.text.as_str())
+                .map_or("", |it| &*it.text)
         };
         let (name, location) = (field("name"), field("in"));
         let key = format!("{name}:{location}");

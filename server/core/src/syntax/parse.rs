@@ -11,6 +11,7 @@ use std::cell::OnceCell;
 use std::collections::{HashMap, HashSet};
 use std::hash::RandomState;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use saphyr_parser::{Event, Parser, ScanError, Tag};
 
@@ -563,13 +564,9 @@ impl<'t> Builder<'t> {
             saphyr_parser::ScalarStyle::Literal => ScalarStyle::Literal,
             saphyr_parser::ScalarStyle::Folded => ScalarStyle::Folded,
         };
-        let text = match value {
-            // saphyr 0.3 scans every plain scalar into a buffer of at least its 128-byte lookahead
-            // (`scan_plain_scalar`): kept as is, that would be most of a big tree's memory. An
-            // exact copy frees the buffer at once, and the scanner's next scalar reuses it.
-            Cow::Owned(text) if text.capacity() > text.len() => String::from(text.as_str()),
-            value => value.into_owned(),
-        };
+        // An exact copy: saphyr 0.3 scans every plain scalar into a buffer of at least its 128-byte lookahead
+        // (`scan_plain_scalar`), which the scanner's next scalar reuses.
+        let text: Arc<str> = Arc::from(&*value);
         let resolved = match tag {
             Some(tag) if tag.is_yaml_core_schema() => match self.tagged(&text, &tag.suffix) {
                 Some(value) => value,
@@ -797,12 +794,12 @@ fn next_char_end(text: &str, offset: usize) -> usize {
 fn null_node(span: Span) -> Node {
     Node {
         span,
-        kind: NodeKind::Scalar(Scalar { text: String::new(), style: ScalarStyle::Plain, value: ScalarValue::Null }),
+        kind: NodeKind::Scalar(Scalar { text: Arc::from(""), style: ScalarStyle::Plain, value: ScalarValue::Null }),
     }
 }
 
 fn is_merge_key(key: &Node) -> bool {
-    matches!(&key.kind, NodeKind::Scalar(Scalar { text, style: ScalarStyle::Plain, .. }) if text == "<<")
+    matches!(&key.kind, NodeKind::Scalar(Scalar { text, style: ScalarStyle::Plain, .. }) if &**text == "<<")
 }
 
 fn count_nodes(node: &Node) -> usize {

@@ -1,6 +1,7 @@
 //! The syntax tree: every YAML node with the byte span of its text, keys included.
 
 use std::fmt;
+use std::sync::Arc;
 
 /// A half-open byte range `[start, end)` into the document text.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
@@ -67,8 +68,9 @@ pub enum ScalarValue {
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct Scalar {
-    /// The scalar's content after unquoting and folding.
-    pub text: String,
+    /// The scalar's content after unquoting and folding. Shared: the tree an edit builds from the previous one
+    /// copies no text.
+    pub text: Arc<str>,
     pub style: ScalarStyle,
     pub value: ScalarValue,
 }
@@ -131,7 +133,7 @@ impl Node {
 
     /// The text of a scalar, whatever its resolved kind (`8080` gives `"8080"`).
     pub fn scalar_text(&self) -> Option<&str> {
-        self.as_scalar().map(|it| it.text.as_str())
+        self.as_scalar().map(|it| &*it.text)
     }
 
     pub fn is_null(&self) -> bool {

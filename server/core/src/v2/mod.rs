@@ -29,7 +29,7 @@ pub fn format_version(root: Option<&Node>) -> Option<&str> {
     let NodeKind::Scalar(scalar) = &root?.get("pactoVersion")?.kind else {
         return None;
     };
-    Some(scalar.text.as_str())
+    Some(&*scalar.text)
 }
 
 #[cfg(test)]

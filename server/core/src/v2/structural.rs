@@ -9,6 +9,8 @@ use serde_json::Value;
 
 use crate::diagnostic::Diagnostic;
 use crate::syntax::Node;
+use crate::validate::instance::{Instance, Tree};
+use crate::validate::json::{self, JsonError};
 use crate::validate::structural::check_against;
 
 /// The schema, byte for byte as shipped in `schemas/`.
@@ -19,13 +21,16 @@ pub fn schema() -> &'static Value {
     SCHEMA.get_or_init(|| serde_json::from_str(SCHEMA_TEXT).expect("the embedded 2.0 schema is valid JSON"))
 }
 
-pub(crate) fn validator() -> &'static Validator {
-    static VALIDATOR: OnceLock<Validator> = OnceLock::new();
+fn validator() -> &'static Validator<Tree> {
+    static VALIDATOR: OnceLock<Validator<Tree>> = OnceLock::new();
     VALIDATOR.get_or_init(|| {
-        jsonschema::options().should_validate_formats(false).build(schema()).expect("the embedded 2.0 schema compiles")
+        let options = jsonschema::options_for::<Tree>().should_validate_formats(false);
+        options.build(schema()).expect("the embedded 2.0 schema compiles")
     })
 }
 
-pub fn check(root: &Node, json: &Value, keep_additional: bool) -> Vec<Diagnostic> {
-    check_against(validator(), root, json, keep_additional)
+/// The tree's JSON form ([`json::to_json`]) checked against the 2.0 schema, or its first value JSON cannot hold.
+pub fn check(root: &Node, keep_additional: bool) -> Result<Vec<Diagnostic>, JsonError> {
+    json::check_values(root)?;
+    Ok(check_against(validator(), root, Instance::Node(root), keep_additional))
 }

@@ -27,7 +27,7 @@ pub fn to_json(node: &Node) -> Result<Value, JsonError> {
                     });
                 }
             },
-            ScalarValue::String => Value::String(scalar.text.clone()),
+            ScalarValue::String => Value::String(String::from(&*scalar.text)),
         },
         NodeKind::Sequence(items) => Value::Array(items.iter().map(to_json).collect::<Result<_, _>>()?),
         NodeKind::Mapping(entries) => {
@@ -51,7 +51,7 @@ pub fn reads_as(node: &Node, value: &Value) -> bool {
             (ScalarValue::Int(it), Value::Number(other)) => Number::from(*it) == *other,
             (ScalarValue::Uint(it), Value::Number(other)) => Number::from(*it) == *other,
             (ScalarValue::Float(it), Value::Number(other)) => Number::from_f64(*it).is_some_and(|it| it == *other),
-            (ScalarValue::String, Value::String(other)) => scalar.text == *other,
+            (ScalarValue::String, Value::String(other)) => *scalar.text == **other,
             _ => false,
         },
         (NodeKind::Sequence(items), Value::Array(values)) => {

@@ -5,6 +5,7 @@
 
 pub mod bundle;
 pub mod crossfield;
+pub(crate) mod instance;
 pub mod json;
 pub mod semantic;
 pub mod structural;
@@ -235,8 +236,8 @@ fn reference(
     let Some(root) = parse.root.as_ref() else {
         return Vec::new();
     };
-    let json = match structural::instance(root) {
-        Ok(json) => json,
+    let structural = match structural::check(root, true) {
+        Ok(found) => list_supported_versions(found),
         Err(err) => {
             return vec![Diagnostic {
                 code: Code::YamlParseError,
@@ -245,7 +246,6 @@ fn reference(
             }];
         }
     };
-    let structural = list_supported_versions(structural::check(root, &json, true));
     if !structural.is_empty() {
         return structural;
     }
@@ -264,9 +264,9 @@ fn everything(parse: &Parse, decoded: &Decoded, bundle: Option<&dyn BundleFiles>
         Ok(it) => it,
         Err(out) => return out,
     };
-    let schema_ran = match structural::instance(root) {
-        Ok(json) => {
-            out.extend(explain_scaling_shape(list_supported_versions(structural::check(root, &json, false))));
+    let schema_ran = match structural::check(root, false) {
+        Ok(found) => {
+            out.extend(explain_scaling_shape(list_supported_versions(found)));
             true
         }
         Err(err) => {

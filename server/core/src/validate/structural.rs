@@ -5,13 +5,15 @@ use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 use jsonschema::error::{TypeKind, ValidationErrorKind};
+use jsonschema::json::Json;
 use jsonschema::{ValidationError, Validator};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::diagnostic::{Code, Diagnostic, Layer, SchemaRule, Severity};
 use crate::syntax::{FieldPath, Node, PathStyle, Segment};
 
 use super::anchor_span;
+use super::instance::{Instance, Tree};
 use super::json::{self, JsonError};
 
 /// The schema, byte for byte as shipped in `schemas/` and printed by `pacto schema`.
@@ -22,36 +24,17 @@ pub fn schema() -> &'static Value {
     SCHEMA.get_or_init(|| serde_json::from_str(SCHEMA_TEXT).expect("the embedded schema is valid JSON"))
 }
 
-fn validator() -> &'static Validator {
-    static VALIDATOR: OnceLock<Validator> = OnceLock::new();
-    VALIDATOR.get_or_init(|| jsonschema::validator_for(schema()).expect("the embedded schema compiles"))
+fn validator() -> &'static Validator<Tree> {
+    static VALIDATOR: OnceLock<Validator<Tree>> = OnceLock::new();
+    VALIDATOR.get_or_init(|| jsonschema::options_for::<Tree>().build(schema()).expect("the embedded schema compiles"))
 }
 
-/// The key whose value the schema asks only to be an object (`{"type": "object"}`).
+/// The key whose value the schema asks only to be an object (`{"type": "object"}`): nothing in it can fail the
+/// schema, so it is read as an empty object.
 const FREE_FORM_KEY: &str = "metadata";
 
-/// The JSON form of `root` that [`check`] validates: as [`json::to_json`], with the same first
-/// error, except that a free-form `metadata` mapping becomes an empty object. Nothing in it can
-/// fail the schema, and it is often most of a big contract: copying it doubled the memory.
-pub fn instance(root: &Node) -> Result<Value, JsonError> {
-    let Some(entries) = root.as_mapping() else {
-        return json::to_json(root);
-    };
-    let mut map = Map::with_capacity(entries.len());
-    for entry in entries {
-        let key = entry.key.scalar_text().unwrap_or_default();
-        let value = if key == FREE_FORM_KEY && entry.value.as_mapping().is_some() {
-            json::check_values(&entry.value)?;
-            Value::Object(Map::new())
-        } else {
-            json::to_json(&entry.value)?
-        };
-        map.insert(key.to_owned(), value);
-    }
-    Ok(Value::Object(map))
-}
-
 /// One leaf violation before it becomes a diagnostic.
+#[derive(Debug, PartialEq)]
 pub(crate) struct Leaf {
     pub(crate) path: Vec<Segment>,
     pub(crate) pointer: String,
@@ -60,20 +43,23 @@ pub(crate) struct Leaf {
     required: Option<(String, String)>,
 }
 
-/// Validates `json` (the tree's JSON form); `root` places each finding. Additional-property
-/// findings are kept only when `keep_additional` (the editor reports unknown keys at parse level).
-pub fn check(root: &Node, json: &Value, keep_additional: bool) -> Vec<Diagnostic> {
-    check_against(validator(), root, json, keep_additional)
+/// Validates the tree's JSON form ([`json::to_json`]), or gives its first value JSON cannot hold; `root` places
+/// each finding. Additional-property findings are kept only when `keep_additional` (the editor reports unknown keys
+/// at parse level).
+pub fn check(root: &Node, keep_additional: bool) -> Result<Vec<Diagnostic>, JsonError> {
+    json::check_values(root)?;
+    Ok(check_against(validator(), root, Instance::with_free_form(root, FREE_FORM_KEY), keep_additional))
 }
 
-/// [`check`] against another compiled schema (format 2.0 has its own, `v2::structural`).
-pub(crate) fn check_against(
-    validator: &Validator,
+/// [`check`] against another compiled schema (format 2.0 has its own, `v2::structural`), of `instance`, the tree
+/// read as JSON.
+pub(crate) fn check_against<'i, F: Json>(
+    validator: &'i Validator<F>,
     root: &Node,
-    json: &Value,
+    instance: F::Node<'i>,
     keep_additional: bool,
 ) -> Vec<Diagnostic> {
-    leaves(validator, json)
+    leaves(validator, instance)
         .into_iter()
         .filter(|it| keep_additional || !matches!(it.rule, SchemaRule::AdditionalProperty { .. }))
         .map(|leaf| {
@@ -96,11 +82,11 @@ pub(crate) fn check_against(
         .collect()
 }
 
-/// Every leaf violation of `json` against `validator`, worded as jsonschema v6 words them; the
+/// Every leaf violation of `instance` against `validator`, worded as jsonschema v6 words them; the
 /// policy layer and configuration values use it on user schemas.
-pub(crate) fn leaves(validator: &Validator, json: &Value) -> Vec<Leaf> {
+pub(crate) fn leaves<'i, F: Json>(validator: &'i Validator<F>, instance: F::Node<'i>) -> Vec<Leaf> {
     let mut leaves = Vec::new();
-    for error in validator.iter_errors(json) {
+    for error in validator.iter_errors(instance) {
         collect(&error, &mut leaves);
     }
     let leaves = group_required(leaves);
@@ -122,7 +108,7 @@ fn collect(error: &ValidationError<'_>, out: &mut Vec<Leaf>) {
         .collect();
     let pointer = error.instance_path().as_str().to_owned();
     let schema_path = error.schema_path().as_str().to_owned();
-    let instance = error.instance().clone().into_owned();
+    let instance: &Value = error.instance();
     let leaf = |detail: String, rule: SchemaRule| Leaf {
         path: path.clone(),
         pointer: pointer.clone(),
@@ -283,6 +269,8 @@ fn go_number(value: &Value) -> String {
 
 #[cfg(test)]
 mod tests {
+    use jsonschema::json::Node as _;
+
     use super::*;
 
     #[test]
@@ -300,34 +288,32 @@ mod tests {
         assert_eq!(keywords, ["type"]);
         assert_eq!(metadata["type"], "object");
         let root = crate::syntax::parse("a: 1\nmetadata: {x: [1, {y: 2}]}\nb: {c: 3}\n").root.unwrap();
-        assert_eq!(instance(&root).unwrap(), serde_json::json!({"a": 1, "metadata": {}, "b": {"c": 3}}));
+        let instance = Instance::with_free_form(&root, FREE_FORM_KEY);
+        assert_eq!(*instance.to_value(), serde_json::json!({"a": 1, "metadata": {}, "b": {"c": 3}}));
+        let root = crate::syntax::parse("metadata: not a map\n").root.unwrap();
+        assert_eq!(*Instance::with_free_form(&root, FREE_FORM_KEY).to_value(), json::to_json(&root).unwrap());
     }
 
     #[test]
-    fn instance_keeps_the_first_unsupported_value_in_metadata() {
+    fn the_first_value_json_cannot_hold_is_the_finding_even_in_metadata() {
         let root = crate::syntax::parse("metadata: {x: .nan}\nb: .inf\n").root.unwrap();
-        assert_eq!(instance(&root), json::to_json(&root).map(|_| Value::Null));
-        assert_eq!(instance(&root).unwrap_err().message, "json: unsupported value: NaN");
-        let root = crate::syntax::parse("metadata: not a map\n").root.unwrap();
-        assert_eq!(instance(&root), json::to_json(&root));
+        assert_eq!(check(&root, true).unwrap_err(), json::to_json(&root).unwrap_err());
+        assert_eq!(check(&root, true).unwrap_err().message, "json: unsupported value: NaN");
     }
 
     #[test]
     fn embedded_schema_compiles_with_the_reference_id() {
         assert_eq!(schema()["$id"], "https://pacto.trianalab.com/schema/v1.0");
-        assert!(
-            validator().is_valid(&serde_json::json!({"pactoVersion": "1.0", "service": {"name": "a", "version": "1"}}))
-        );
+        let root = crate::syntax::parse("pactoVersion: '1.0'\nservice: {name: a, version: '1'}\n").root.unwrap();
+        assert!(validator().is_valid(Instance::Node(&root)));
     }
 
     #[test]
     fn each_finding_carries_its_rule_with_what_a_fix_needs() {
         let text = "pactoVersion: 1.0\nservice: {name: a}\nruntime: {workload: daemon}\nextra: 1\n";
         let root = crate::syntax::parse(text).root.unwrap();
-        let found: Vec<(String, Option<SchemaRule>)> = check(&root, &instance(&root).unwrap(), true)
-            .into_iter()
-            .map(|it| (it.path_text(), it.rule.map(|rule| *rule)))
-            .collect();
+        let found: Vec<(String, Option<SchemaRule>)> =
+            check(&root, true).unwrap().into_iter().map(|it| (it.path_text(), it.rule.map(|rule| *rule))).collect();
         let names = |names: &[&str]| names.iter().map(|it| (*it).to_owned()).collect::<Vec<_>>();
         assert_eq!(
             found,

@@ -3,7 +3,7 @@
 //! and "everything" for the editor.
 
 use crate::diagnostic::{Code, Diagnostic, Layer, Severity};
-use crate::syntax::{FieldPath, LineIndex, Parse};
+use crate::syntax::{FieldPath, LineIndex, Node, Parse};
 use crate::v2::files::SchemaCache;
 use crate::v2::{self, crossfield, policy, readiness};
 
@@ -34,21 +34,19 @@ fn reference(
     let Some(root) = parse.root.as_ref() else {
         return Vec::new();
     };
-    let mut out = match json::to_json(root) {
+    let mut out = match v2::structural::check(root, true) {
         Err(err) => vec![Diagnostic {
             code: Code::YamlParseError,
             layer: Layer::Structural,
             ..parse_error(err.span, FieldPath::root(), err.message)
         }],
-        Ok(json) => {
-            let mut out = v2::structural::check(root, &json, true);
+        Ok(mut out) => {
             if out.is_empty() {
                 let rules = crossfield::RuleSet { include_schema_shadowed: true };
                 let cache = SchemaCache::default();
                 out = crossfield::check(root, &decoded.contract, config.bundle, &cache, rules);
                 if !out.iter().any(|it| it.severity == Severity::Error) {
-                    let policies = &decoded.contract.policies;
-                    out.extend(policy::check(root, &json, policies, config.bundle, config.resolver, &cache));
+                    out.extend(policies(root, decoded, config, &cache));
                 }
             }
             out
@@ -67,17 +65,16 @@ fn everything(parse: &Parse, decoded: &v2::Decoded, config: &Config<'_>) -> Vec<
         Ok(it) => it,
         Err(out) => return out,
     };
-    let json = json::to_json(root);
-    let schema_ran = match &json {
-        Ok(json) => {
-            out.extend(v2::structural::check(root, json, false));
+    let schema_ran = match v2::structural::check(root, false) {
+        Ok(found) => {
+            out.extend(found);
             true
         }
         Err(err) => {
             out.push(Diagnostic {
                 code: Code::YamlParseError,
                 layer: Layer::Structural,
-                ..parse_error(err.span, FieldPath::root(), err.message.clone())
+                ..parse_error(err.span, FieldPath::root(), err.message)
             });
             false
         }
@@ -87,8 +84,20 @@ fn everything(parse: &Parse, decoded: &v2::Decoded, config: &Config<'_>) -> Vec<
     out.extend(crossfield::check(root, &decoded.contract, config.bundle, &cache, rules));
     // Policies judge a contract that is otherwise sound; on a broken one they only add noise.
     let has_errors = out.iter().any(|it| it.severity == Severity::Error);
-    if let (Ok(json), false) = (&json, has_errors) {
-        out.extend(policy::check(root, json, &decoded.contract.policies, config.bundle, config.resolver, &cache));
+    if schema_ran && !has_errors {
+        out.extend(policies(root, decoded, config, &cache));
     }
     drop_repeats(out)
+}
+
+/// The policies' findings on a contract whose values JSON can hold ([`v2::structural::check`] ran).
+fn policies(root: &Node, decoded: &v2::Decoded, config: &Config<'_>, cache: &SchemaCache) -> Vec<Diagnostic> {
+    let policies = &decoded.contract.policies;
+    if policies.is_empty() {
+        return Vec::new();
+    }
+    let Ok(json) = json::to_json(root) else {
+        return Vec::new();
+    };
+    policy::check(root, &json, policies, config.bundle, config.resolver, cache)
 }

@@ -214,7 +214,7 @@ fn migratable(analysis: &Analysis) -> Option<Span> {
         return None;
     }
     let entry = analysis.root()?.entry("pactoVersion")?;
-    (entry.value.as_scalar()?.text == "1.0").then_some(entry.key.span)
+    (&*entry.value.as_scalar()?.text == "1.0").then_some(entry.key.span)
 }
 
 /// One edit covering what differs between `old` and `new` (common prefix and suffix kept), so

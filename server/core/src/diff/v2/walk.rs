@@ -173,7 +173,7 @@ fn strings(items: &[Node]) -> Option<Vec<(&str, &Node)>> {
     items
         .iter()
         .map(|it| match &it.kind {
-            NodeKind::Scalar(scalar) if scalar.value == ScalarValue::String => Some((scalar.text.as_str(), it)),
+            NodeKind::Scalar(scalar) if scalar.value == ScalarValue::String => Some((&*scalar.text, it)),
             _ => None,
         })
         .collect()
@@ -215,7 +215,7 @@ fn to_json(node: &Node) -> Value {
                 },
                 Value::Number,
             ),
-            _ => Value::String(scalar.text.clone()),
+            _ => Value::String(String::from(&*scalar.text)),
         },
         NodeKind::Sequence(items) => Value::Array(items.iter().map(to_json).collect()),
         NodeKind::Mapping(entries) => Value::Object(
