@@ -93,13 +93,13 @@ fn reparse_unit(
                 .chain(items[item + 1..].iter().map(|it| shifted(it, delta)))
                 .collect();
             let span = block_span(entry.value.span.start, items.iter().map(|it| it.span));
-            let value = Node { span, kind: NodeKind::Sequence(items) };
+            let value = Node { span, kind: NodeKind::Sequence(items.into()) };
             let entry = Entry { key: entry.key.clone(), value, merged: false };
             before.iter().cloned().chain([entry]).chain(after.iter().map(moved)).collect()
         }
     };
     let span = block_span(root.span.start, new_entries.iter().map(|it| it.key.span.cover(it.value.span)));
-    let root = Node { span, kind: NodeKind::Mapping(new_entries) };
+    let root = Node { span, kind: NodeKind::Mapping(new_entries.into()) };
     Some(Parse { root: Some(root), errors: Vec::new(), recovered: Vec::new(), extra_document: None, anchored: false })
 }
 

@@ -21,9 +21,9 @@ impl LineIndex {
     pub fn new(text: &str) -> LineIndex {
         let bytes = text.as_bytes();
         if text.is_ascii() && !bytes.contains(&b'\r') {
-            // The common case, checked at memory speed: only `\n` to find, which the standard
-            // library searches for many bytes at a time.
-            let breaks = text.match_indices('\n').map(|(at, _)| at + 1);
+            // The common case, checked at memory speed: only `\n` to find, many bytes at a time (the editor indexes
+            // every version).
+            let breaks = memchr::memchr_iter(b'\n', bytes).map(|at| at + 1);
             let line_starts = std::iter::once(0).chain(breaks).collect();
             return LineIndex { line_starts, non_ascii_lines: Vec::new(), len: text.len() };
         }

@@ -721,15 +721,13 @@ impl<'t> Builder<'t> {
                 for merge in merges {
                     self.merge_into(&mut entries, merge);
                 }
-                // The tree lives as long as its version is shown: a doubled vector's spare room (three entries of
-                // eight for a five-key mapping) was a sixth of a big contract's tree.
-                entries.shrink_to_fit();
-                (Node { span, kind: NodeKind::Mapping(entries) }, anchor)
+                // Shared children are allocated at their exact size: a doubled vector's spare room (three entries of
+                // eight for a five-key mapping) does not outlive the parse.
+                (Node { span, kind: NodeKind::Mapping(entries.into()) }, anchor)
             }
-            Frame::Sequence { start, anchor, mut items } => {
+            Frame::Sequence { start, anchor, items } => {
                 let span = collection_span(self.text, start, end, items.iter().map(|it| it.span));
-                items.shrink_to_fit();
-                (Node { span, kind: NodeKind::Sequence(items) }, anchor)
+                (Node { span, kind: NodeKind::Sequence(items.into()) }, anchor)
             }
         };
         self.record_anchor(anchor, &node);
@@ -740,7 +738,7 @@ impl<'t> Builder<'t> {
     fn merge_into(&mut self, entries: &mut Vec<Entry>, merge: Node) {
         let sources: Vec<Node> = match merge.kind {
             NodeKind::Mapping(_) => vec![merge],
-            NodeKind::Sequence(items) if items.iter().all(|it| it.as_mapping().is_some()) => items,
+            NodeKind::Sequence(items) if items.iter().all(|it| it.as_mapping().is_some()) => items.to_vec(),
             _ => {
                 self.errors.push(SyntaxError {
                     span: merge.span,
@@ -756,9 +754,9 @@ impl<'t> Builder<'t> {
             let NodeKind::Mapping(source_entries) = source.kind else {
                 continue;
             };
-            for entry in source_entries {
+            for entry in &source_entries {
                 if names.insert(entry.key.scalar_text().map(str::to_owned)) {
-                    entries.push(Entry { merged: true, ..entry });
+                    entries.push(Entry { merged: true, ..entry.clone() });
                 }
             }
         }

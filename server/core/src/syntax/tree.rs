@@ -96,11 +96,52 @@ pub struct Entry {
     pub merged: bool,
 }
 
+/// A collection's children are shared: the tree of an edited version keeps the unmoved blocks of the previous
+/// one's without copying them.
 #[derive(Clone, Debug, PartialEq)]
 pub enum NodeKind {
     Scalar(Scalar),
-    Mapping(Vec<Entry>),
-    Sequence(Vec<Node>),
+    Mapping(Children<Entry>),
+    Sequence(Children<Node>),
+}
+
+/// The children of a collection, read as a slice, shared by the trees that hold them.
+#[derive(Debug, PartialEq)]
+pub struct Children<T>(Arc<[T]>);
+
+impl<T> Clone for Children<T> {
+    fn clone(&self) -> Self {
+        Children(self.0.clone())
+    }
+}
+
+impl<T> std::ops::Deref for Children<T> {
+    type Target = [T];
+
+    fn deref(&self) -> &[T] {
+        &self.0
+    }
+}
+
+impl<'a, T> IntoIterator for &'a Children<T> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+impl<T> From<Vec<T>> for Children<T> {
+    fn from(items: Vec<T>) -> Self {
+        Children(items.into())
+    }
+}
+
+impl<T> FromIterator<T> for Children<T> {
+    fn from_iter<I: IntoIterator<Item = T>>(items: I) -> Self {
+        Children(items.into_iter().collect())
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]

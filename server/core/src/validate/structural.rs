@@ -127,7 +127,7 @@ fn collect(error: &ValidationError<'_>, out: &mut Vec<Leaf>) {
                 TypeKind::Single(it) => vec![it.to_string()],
                 TypeKind::Multiple(set) => set.iter().map(|it| it.to_string()).collect(),
             };
-            let got = json_type(&instance);
+            let got = json_type(instance);
             let detail = format!("got {got}, want {}", want.join(" or "));
             out.push(leaf(detail, SchemaRule::Type { got, want }));
         }
@@ -159,13 +159,13 @@ fn collect(error: &ValidationError<'_>, out: &mut Vec<Leaf>) {
         }
         ValidationErrorKind::Minimum { limit } => {
             out.push(leaf(
-                format!("minimum: got {}, want {}", go_number(&instance), go_number(limit)),
+                format!("minimum: got {}, want {}", go_number(instance), go_number(limit)),
                 SchemaRule::Other,
             ));
         }
         ValidationErrorKind::Maximum { limit } => {
             out.push(leaf(
-                format!("maximum: got {}, want {}", go_number(&instance), go_number(limit)),
+                format!("maximum: got {}, want {}", go_number(instance), go_number(limit)),
                 SchemaRule::Other,
             ));
         }

@@ -9,6 +9,7 @@ pub mod scan;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
 
 use crate::contract::oci_ref::{DependencyRef, OciRef};
 use crate::contract::text as field;
@@ -388,11 +389,26 @@ pub fn publish_comment(text: &str) -> Option<String> {
 /// parser rejects is kept whole.
 pub fn repository_key(reference: &str) -> String {
     let location = reference.strip_prefix("oci://").unwrap_or(reference);
-    match OciRef::parse(location) {
+    // The editor indexes every version of a contract: its refs, mostly unchanged, are parsed once.
+    static KNOWN: Mutex<Option<HashMap<String, String>>> = Mutex::new(None);
+    let mut known = KNOWN.lock().unwrap_or_else(|it| it.into_inner());
+    let known = known.get_or_insert_with(HashMap::new);
+    if let Some(key) = known.get(location) {
+        return key.clone();
+    }
+    let key = match OciRef::parse(location) {
         Ok(it) => format!("{}/{}", it.registry, it.repository),
         Err(_) => location.to_owned(),
+    };
+    if known.len() >= REPOSITORY_KEYS_KEPT {
+        known.clear();
     }
+    known.insert(location.to_owned(), key.clone());
+    key
 }
+
+/// How many refs [`repository_key`] remembers; past it, it starts over.
+const REPOSITORY_KEYS_KEPT: usize = 4096;
 
 /// What a raw `ref` written in a contract under `dir` points at.
 pub fn target_of(raw: &str, dir: &Path) -> Target {

@@ -108,6 +108,22 @@ fn contracts_by_first_key_and_publish_comments() {
     assert_eq!(normalize(Path::new("a/../../b")), p("../b"));
 }
 
+/// Refs are remembered up to a number, then forgotten all at once: the answers never change.
+#[test]
+fn repository_keys_are_the_same_past_the_remembered_number() {
+    let many = super::REPOSITORY_KEYS_KEPT + 10;
+    for round in 0..2 {
+        for idx in (0..many).step_by(if round == 0 { 1 } else { 97 }) {
+            assert_eq!(
+                repository_key(&format!("oci://r{idx}.io/team/s{idx}:{round}.0")),
+                format!("r{idx}.io/team/s{idx}")
+            );
+        }
+    }
+    assert_eq!(repository_key("oci://localhost:5000/a/b:1.0.0@sha256:x"), "localhost:5000/a/b");
+    assert_eq!(repository_key("not a ref :::"), "not a ref :::");
+}
+
 #[test]
 fn per_file_updates_change_the_answers() {
     let mut index = Index::new();

@@ -495,7 +495,7 @@ fn schema_files(
 /// A configuration's inline `values`, walked from `configurations[<name>].values`, every change
 /// forced to NON_BREAKING: they are the provider's defaults, not the consumer's surface (§5.3).
 fn values(name: &str, old: Option<(&Node, Span)>, new: Option<(&Node, Span)>, acc: &mut Vec<Change>) {
-    let empty = Node { span: Span::empty(0), kind: crate::syntax::NodeKind::Mapping(Vec::new()) };
+    let empty = Node { span: Span::empty(0), kind: crate::syntax::NodeKind::Mapping(Vec::new().into()) };
     let (old_node, new_node) = (old.map_or(&empty, |it| it.0), new.map_or(&empty, |it| it.0));
     let sides = Sides {
         old_file: super::CONTRACT_FILE,
