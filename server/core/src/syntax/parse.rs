@@ -721,12 +721,14 @@ impl<'t> Builder<'t> {
                 for merge in merges {
                     self.merge_into(&mut entries, merge);
                 }
-                // Shared children are allocated at their exact size: a doubled vector's spare room (three entries of
-                // eight for a five-key mapping) does not outlive the parse.
+                // The tree lives as long as its version is shown: a doubled vector's spare room (three entries of
+                // eight for a five-key mapping) was a sixth of a big contract's tree.
+                entries.shrink_to_fit();
                 (Node { span, kind: NodeKind::Mapping(entries.into()) }, anchor)
             }
-            Frame::Sequence { start, anchor, items } => {
+            Frame::Sequence { start, anchor, mut items } => {
                 let span = collection_span(self.text, start, end, items.iter().map(|it| it.span));
+                items.shrink_to_fit();
                 (Node { span, kind: NodeKind::Sequence(items.into()) }, anchor)
             }
         };

@@ -105,9 +105,10 @@ pub enum NodeKind {
     Sequence(Children<Node>),
 }
 
-/// The children of a collection, read as a slice, shared by the trees that hold them.
+/// The children of a collection, read as a slice, shared by the trees that hold them. A vector behind the count,
+/// not a slice beside it: the parser's vector is kept, not copied.
 #[derive(Debug, PartialEq)]
-pub struct Children<T>(Arc<[T]>);
+pub struct Children<T>(Arc<Vec<T>>);
 
 impl<T> Clone for Children<T> {
     fn clone(&self) -> Self {
@@ -134,13 +135,13 @@ impl<'a, T> IntoIterator for &'a Children<T> {
 
 impl<T> From<Vec<T>> for Children<T> {
     fn from(items: Vec<T>) -> Self {
-        Children(items.into())
+        Children(Arc::new(items))
     }
 }
 
 impl<T> FromIterator<T> for Children<T> {
     fn from_iter<I: IntoIterator<Item = T>>(items: I) -> Self {
-        Children(items.into_iter().collect())
+        Children(Arc::new(items.into_iter().collect()))
     }
 }
 
