@@ -236,7 +236,9 @@ pub fn document_changed(backend: &Backend, uri: Uri) {
                 deps::document_changed(&backend.ctx(), uri.as_str(), &analysis);
                 let path = uri.to_file_path().map(|it| it.into_owned());
                 lens::document_changed(&backend.ctx(), path.as_deref(), &analysis);
-                workspace::document_changed(&backend.ctx(), path, &analysis).await;
+                let (session, current) = (backend.session.clone(), uri.clone());
+                let is_current = move || session.current_version(&current) == Some(version);
+                workspace::document_changed(&backend.ctx(), path, &analysis, is_current).await;
             }
             Ok(None) => {}
         }

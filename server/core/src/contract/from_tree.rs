@@ -217,7 +217,7 @@ impl Decoder {
         let (node, path) = field?;
         match &node.kind {
             NodeKind::Scalar(scalar) if scalar.value == ScalarValue::Null => None,
-            NodeKind::Scalar(scalar) => Some(Spanned { value: String::from(&*scalar.text), span: node.span }),
+            NodeKind::Scalar(scalar) => Some(Spanned { value: scalar.text.clone(), span: node.span }),
             _ => {
                 self.cannot_unmarshal(node, path, "string");
                 None

@@ -1,5 +1,7 @@
 //! The typed contract (spec §1.2–§1.3); every field keeps the span of its value.
 
+use std::sync::Arc;
+
 use crate::syntax::Span;
 
 /// A value and where it was written.
@@ -9,11 +11,12 @@ pub struct Spanned<T> {
     pub span: Span,
 }
 
-/// An optional string as the reference reads it: absent and empty are both "" (Go zero value).
-pub type Text = Option<Spanned<String>>;
+/// An optional string as the reference reads it: absent and empty are both "" (Go zero value). Shared with the
+/// syntax tree's scalar, not copied from it.
+pub type Text = Option<Spanned<Arc<str>>>;
 
 pub fn text(field: &Text) -> &str {
-    field.as_ref().map_or("", |it| it.value.as_str())
+    field.as_ref().map_or("", |it| &*it.value)
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]

@@ -77,8 +77,8 @@ pub fn check(old: &Contract, new: &Contract, result: &DiffResult) -> Option<Bump
         kind,
         severity,
         span: new_field.span,
-        old_version: old_field.value.clone(),
-        new_version: new_field.value.clone(),
+        old_version: String::from(&*old_field.value),
+        new_version: String::from(&*new_field.value),
         suggested,
     };
     if result.classification == Classification::Breaking && !is_breaking_bump(&old_version, &new_version) {

@@ -108,15 +108,66 @@ pub enum NodeKind {
 /// The children of a collection, read as a slice, shared by the trees that hold them. A vector behind the count,
 /// not a slice beside it: the parser's vector is kept, not copied.
 #[derive(Debug, PartialEq)]
-pub struct Children<T>(Arc<Vec<T>>);
+pub struct Children<T: Child>(Arc<Vec<T>>);
 
-impl<T> Clone for Children<T> {
+/// What a collection holds: a node (of a sequence) or an entry (of a mapping).
+pub trait Child {
+    /// Moves the children of the collections directly in `self` to `out`, leaving them empty.
+    fn take_children(&mut self, out: &mut Vec<Taken>);
+}
+
+/// Children taken out of a tree being freed.
+pub enum Taken {
+    Nodes(Vec<Node>),
+    Entries(Vec<Entry>),
+}
+
+impl Child for Node {
+    fn take_children(&mut self, out: &mut Vec<Taken>) {
+        match &mut self.kind {
+            NodeKind::Scalar(_) => {}
+            NodeKind::Mapping(children) => {
+                out.extend(Arc::get_mut(&mut children.0).map(|it| Taken::Entries(std::mem::take(it))))
+            }
+            NodeKind::Sequence(children) => {
+                out.extend(Arc::get_mut(&mut children.0).map(|it| Taken::Nodes(std::mem::take(it))))
+            }
+        }
+    }
+}
+
+impl Child for Entry {
+    fn take_children(&mut self, out: &mut Vec<Taken>) {
+        self.key.take_children(out);
+        self.value.take_children(out);
+    }
+}
+
+/// The last holder frees the tree below level by level from a list: a recursive drop of a document nested
+/// [`super::limits::MAX_NESTING_DEPTH`] levels deep took more stack than a thread has.
+impl<T: Child> Drop for Children<T> {
+    fn drop(&mut self) {
+        let Some(items) = Arc::get_mut(&mut self.0) else {
+            return;
+        };
+        let mut pending = Vec::new();
+        items.iter_mut().for_each(|it| it.take_children(&mut pending));
+        while let Some(taken) = pending.pop() {
+            match taken {
+                Taken::Nodes(mut nodes) => nodes.iter_mut().for_each(|it| it.take_children(&mut pending)),
+                Taken::Entries(mut entries) => entries.iter_mut().for_each(|it| it.take_children(&mut pending)),
+            }
+        }
+    }
+}
+
+impl<T: Child> Clone for Children<T> {
     fn clone(&self) -> Self {
         Children(self.0.clone())
     }
 }
 
-impl<T> std::ops::Deref for Children<T> {
+impl<T: Child> std::ops::Deref for Children<T> {
     type Target = [T];
 
     fn deref(&self) -> &[T] {
@@ -124,7 +175,7 @@ impl<T> std::ops::Deref for Children<T> {
     }
 }
 
-impl<'a, T> IntoIterator for &'a Children<T> {
+impl<'a, T: Child> IntoIterator for &'a Children<T> {
     type Item = &'a T;
     type IntoIter = std::slice::Iter<'a, T>;
 
@@ -133,13 +184,13 @@ impl<'a, T> IntoIterator for &'a Children<T> {
     }
 }
 
-impl<T> From<Vec<T>> for Children<T> {
+impl<T: Child> From<Vec<T>> for Children<T> {
     fn from(items: Vec<T>) -> Self {
         Children(Arc::new(items))
     }
 }
 
-impl<T> FromIterator<T> for Children<T> {
+impl<T: Child> FromIterator<T> for Children<T> {
     fn from_iter<I: IntoIterator<Item = T>>(items: I) -> Self {
         Children(Arc::new(items.into_iter().collect()))
     }

@@ -22,11 +22,11 @@ pub fn links(analysis: &Analysis) -> Vec<(Span, PathBuf)> {
     let mut candidates: Vec<(Span, PathBuf)> = Vec::new();
     for interface in contract.interfaces.iter().flatten() {
         if let Some(file) = &interface.contract {
-            candidates.push((file.span, dir.join(&file.value)));
+            candidates.push((file.span, dir.join(&*file.value)));
         }
     }
     if let Some(schema) = contract.configuration.as_ref().and_then(|it| it.schema.as_ref()) {
-        candidates.push((schema.span, dir.join(&schema.value)));
+        candidates.push((schema.span, dir.join(&*schema.value)));
     }
     for dependency in contract.dependencies.iter().flatten() {
         if let DependencyRef::Local(location) = classify(text(&dependency.reference)) {
@@ -45,7 +45,8 @@ fn links_v2(dir: &Path, contract: &pacto_core::v2::Contract) -> Vec<(Span, PathB
         .map(|it| &it.reference)
         .chain(contract.configurations.iter().map(|it| &it.schema))
         .chain(contract.policies.iter().map(|it| &it.schema));
-    let mut candidates: Vec<(Span, PathBuf)> = files.flatten().map(|file| (file.span, dir.join(&file.value))).collect();
+    let mut candidates: Vec<(Span, PathBuf)> =
+        files.flatten().map(|file| (file.span, dir.join(&*file.value))).collect();
     let refs = contract
         .dependencies
         .iter()

@@ -288,8 +288,8 @@ fn anchor(change: &Change, buffer: &Buffer<'_>) -> Span {
 /// The span of the `contract` or `schema` value that names a bundle file.
 fn naming_field(contract: &Contract, file: &str) -> Option<Span> {
     let interfaces = contract.interfaces.as_deref().unwrap_or_default();
-    let named = interfaces.iter().filter_map(|it| it.contract.as_ref()).find(|it| it.value == file);
-    let schema = contract.configuration.as_ref().and_then(|it| it.schema.as_ref()).filter(|it| it.value == file);
+    let named = interfaces.iter().filter_map(|it| it.contract.as_ref()).find(|it| &*it.value == file);
+    let schema = contract.configuration.as_ref().and_then(|it| it.schema.as_ref()).filter(|it| &*it.value == file);
     named.or(schema).map(|it| it.span)
 }
 
@@ -299,7 +299,7 @@ fn naming_field_v2(contract: &pacto_core::v2::Contract, file: &str) -> Option<Sp
     let configurations = contract.configurations.iter().map(|it| &it.schema);
     let policies = contract.policies.iter().map(|it| &it.schema);
     let mut fields = interfaces.chain(configurations).chain(policies).flatten();
-    fields.find(|it| it.value == file).map(|it| it.span)
+    fields.find(|it| &*it.value == file).map(|it| it.span)
 }
 
 /// The old node in the extracted baseline, when there is one on disk.

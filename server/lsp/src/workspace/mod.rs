@@ -208,7 +208,13 @@ fn with_published_elsewhere(session: &Session, mut entry: Entry) -> Entry {
 
 /// A document's new version is indexed (its buffer, saved or not); awaited by the pipeline so that
 /// the diagnostics published for a version come after the index knows it.
-pub async fn document_changed(ctx: &Ctx, path: Option<PathBuf>, analysis: &Arc<Analysis>) {
+/// `is_current` tells whether the analysis is still of the document's newest version.
+pub async fn document_changed(
+    ctx: &Ctx,
+    path: Option<PathBuf>,
+    analysis: &Arc<Analysis>,
+    is_current: impl Fn() -> bool + Send + 'static,
+) {
     // Without a workspace folder there is no index: an edit costs no second parse.
     if ctx.session.workspace_folders().is_empty() {
         return;
@@ -220,6 +226,11 @@ pub async fn document_changed(ctx: &Ctx, path: Option<PathBuf>, analysis: &Arc<A
     let analysis = analysis.clone();
     let changed = crate::pool::spawn(move || {
         let entry = entry_of_validation(&canonical(&path), &analysis.text, &analysis.validation);
+        // A pipeline overtaken by a newer version's (whose diagnostics a refresh may have published first) would
+        // put the older buffer back over the newer one.
+        if !is_current() {
+            return false;
+        }
         session.workspace.update(with_published_elsewhere(&session, entry))
     })
     .await;
