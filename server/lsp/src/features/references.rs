@@ -88,7 +88,7 @@ pub fn references(analysis: &Analysis, offset: usize) -> Vec<Span> {
         .filter_map(|it| it.name.as_ref().map(|it| it.span))
         .collect();
     if let Some(health) = contract.runtime.as_ref().and_then(|it| it.health.as_ref()) {
-        if let Some(interface) = health.interface.as_ref().filter(|it| &*it.value == name) {
+        if let Some(interface) = health.interface.as_ref().filter(|it| *it.value == *name) {
             out.push(interface.span);
         }
     }
