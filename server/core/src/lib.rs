@@ -8,6 +8,7 @@ pub mod diff;
 pub mod gofmt;
 pub mod graph;
 pub mod migrate;
+mod remembered;
 pub mod semver;
 pub mod syntax;
 pub mod v2;

@@ -7,6 +7,7 @@ use crate::contract::oci_ref::{self, DependencyRef, OciRef};
 use crate::contract::{Contract, Interface, text};
 use crate::diagnostic::{Code, Diagnostic, Layer, Related, Severity};
 use crate::gofmt::quote as go_quote;
+use crate::remembered::Remembered;
 use crate::semver::{Constraint, Version};
 use crate::syntax::{FieldPath, Node, PathStyle};
 
@@ -277,13 +278,17 @@ fn compatibility_fault(compatibility: &str, include_schema_shadowed: bool) -> Op
         return include_schema_shadowed
             .then(|| (Code::EmptyCompatibility, "compatibility range must not be empty".to_owned()));
     }
-    let err = Constraint::parse(compatibility).err()?;
-    let quoted = go_quote(compatibility);
-    Some((
-        Code::InvalidCompatibility,
-        format!("invalid compatibility range {quoted}: invalid semver range {quoted}: {err}"),
-    ))
+    static FAULTS: Remembered<Option<String>> = Remembered::new(COMPATIBILITY_FAULTS_KEPT);
+    let message = FAULTS.get(compatibility, || {
+        let err = Constraint::parse(compatibility).err()?;
+        let quoted = go_quote(compatibility);
+        Some(format!("invalid compatibility range {quoted}: invalid semver range {quoted}: {err}"))
+    })?;
+    Some((Code::InvalidCompatibility, message))
 }
+
+/// How many ranges [`compatibility_fault`] remembers the answer for.
+const COMPATIBILITY_FAULTS_KEPT: usize = 4096;
 
 fn image_ref(ctx: &mut Ctx<'_>, contract: &Contract) {
     let Some(image) = &contract.service.image else {

@@ -9,10 +9,10 @@ pub mod scan;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Component, Path, PathBuf};
-use std::sync::Mutex;
 
 use crate::contract::oci_ref::{DependencyRef, OciRef};
 use crate::contract::text as field;
+use crate::remembered::Remembered;
 use crate::syntax::LineIndex;
 
 /// The directive of the publish comment: `# pacto:publish oci://host/repo` (the one the lenses read).
@@ -389,22 +389,11 @@ pub fn publish_comment(text: &str) -> Option<String> {
 /// parser rejects is kept whole.
 pub fn repository_key(reference: &str) -> String {
     let location = reference.strip_prefix("oci://").unwrap_or(reference);
-    // The editor indexes every version of a contract: its refs, mostly unchanged, are parsed once.
-    static KNOWN: Mutex<Option<HashMap<String, String>>> = Mutex::new(None);
-    let mut known = KNOWN.lock().unwrap_or_else(|it| it.into_inner());
-    let known = known.get_or_insert_with(HashMap::new);
-    if let Some(key) = known.get(location) {
-        return key.clone();
-    }
-    let key = match OciRef::parse(location) {
+    static KNOWN: Remembered<String> = Remembered::new(REPOSITORY_KEYS_KEPT);
+    KNOWN.get(location, || match OciRef::parse(location) {
         Ok(it) => format!("{}/{}", it.registry, it.repository),
         Err(_) => location.to_owned(),
-    };
-    if known.len() >= REPOSITORY_KEYS_KEPT {
-        known.clear();
-    }
-    known.insert(location.to_owned(), key.clone());
-    key
+    })
 }
 
 /// How many refs [`repository_key`] remembers; past it, it starts over.
