@@ -158,7 +158,10 @@ impl<'a> JsonNode<'a, Tree> for Instance<'a> {
             Instance::Node(node) => to_json(node),
             Instance::Root { node, free_form } => match node.as_mapping() {
                 Some(entries) => Value::Object(
-                    entries.iter().map(|it| (key_of(it).to_owned(), member(it, Some(free_form)).to_json())).collect(),
+                    entries
+                        .iter()
+                        .map(|it| (key_of(it).to_owned(), member(it, Some(free_form)).to_value().into_owned()))
+                        .collect(),
                 ),
                 None => to_json(node),
             },
@@ -173,12 +176,6 @@ impl<'a> JsonNode<'a, Tree> for Instance<'a> {
             Instance::Emptied(node) => NodeIdentity::tagged(std::ptr::from_ref(node) as usize, 1),
             Instance::Name(name) => NodeIdentity::tagged(name.as_ptr() as usize, 2),
         })
-    }
-}
-
-impl Instance<'_> {
-    fn to_json(self) -> Value {
-        JsonNode::to_value(&self).into_owned()
     }
 }
 
